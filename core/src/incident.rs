@@ -1,0 +1,1 @@
+//! Incident severity, escalation and the incident log.

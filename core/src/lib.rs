@@ -1,0 +1,19 @@
+//! esafety: the UK child online-safety standard as code.
+//!
+//! The modules follow the flow of one request (see `DESIGN.md`):
+//! [`url`] canonicalizes, [`lists`] parses vendor lists, [`bundle`] compiles
+//! them into an immutable artefact, [`classify`] matches a URL against it,
+//! [`policy`] decides what a user may do, and [`incident`] assesses what to do
+//! when something goes wrong.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod taxonomy;
+pub mod url;
+pub mod lists;
+pub mod bundle;
+pub mod classify;
+pub mod policy;
+pub mod incident;
+
+pub use taxonomy::{Category, CategorySet};

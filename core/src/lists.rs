@@ -1,0 +1,1 @@
+//! Parsers for vendor list formats.

@@ -1,0 +1,1 @@
+//! Acceptable Use Policies: documents, evaluation and the standards linter.

@@ -1,0 +1,1 @@
+//! Safe Browsing (v4) URL canonicalization: [`CanonicalUrl`](self).

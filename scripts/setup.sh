@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs, idempotently: Debian packages,
+# Rust targets and toolchains, pinned cargo tools, npm packages.
+# Fast when everything is already there. Sourced by scripts/test-all.
+set -euo pipefail
+
+CBINDGEN_VERSION=0.29.4
+CARGO_FUZZ_VERSION=0.13.2
+FUZZ_NIGHTLY=nightly-2026-05-01
+APT_PACKAGES=(squid squidguard chromium valgrind pkg-config)
+
+need_apt=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+rustup toolchain list | grep -q "^${FUZZ_NIGHTLY}" || rustup toolchain install "$FUZZ_NIGHTLY" --profile minimal
+
+have_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"; }
+have_version cbindgen "$CBINDGEN_VERSION" || cargo install --locked --version "$CBINDGEN_VERSION" cbindgen
+cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION" || cargo install --locked --version "$CARGO_FUZZ_VERSION" cargo-fuzz
+
+# wasm-bindgen-cli must be exactly the wasm-bindgen version in Cargo.lock
+# (installed without --locked: its own lock pins a yanked crate).
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock 2>/dev/null || true)
+if [ -n "${WASM_BINDGEN_VERSION}" ]; then
+  have_version wasm-bindgen "$WASM_BINDGEN_VERSION" || cargo install --version "$WASM_BINDGEN_VERSION" wasm-bindgen-cli
+fi
