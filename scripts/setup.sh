@@ -35,3 +35,10 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = 
 if [ -n "${WASM_BINDGEN_VERSION}" ]; then
   have_version wasm-bindgen "$WASM_BINDGEN_VERSION" || cargo install --version "$WASM_BINDGEN_VERSION" wasm-bindgen-cli
 fi
+
+# npm packages of the WebAssembly tests, pinned in wasm/package-lock.json
+# (smol-toml, playwright-core driving Debian's chromium, binaryen's wasm-opt).
+WASM_LOCK_SUM=$(sha256sum wasm/package-lock.json | cut -d' ' -f1)
+if [ "$(cat wasm/node_modules/.esafety-lock.sha256 2>/dev/null || true)" != "$WASM_LOCK_SUM" ]; then
+  (cd wasm && npm ci --no-audit --no-fund && echo "$WASM_LOCK_SUM" >node_modules/.esafety-lock.sha256)
+fi

@@ -22,12 +22,30 @@ struct Cli {
 enum Command {
     /// Canonicalize URLs the way Google Safe Browsing does and list their lookup expressions.
     Canonicalize(cmd::canonicalize::Args),
+    /// Compile category lists (any supported format) into a bundle.
+    Compile(cmd::compile::Args),
+    /// Classify URLs against a compiled bundle (default: the built-in sample bundle).
+    Classify(cmd::classify::Args),
+    /// Assess an incident: severity, who to call in what order, what to do and not do.
+    Incident(cmd::incident::Args),
+    /// Decide URLs under an Acceptable Use Policy (classify + evaluate).
+    Check(cmd::check::Args),
+    /// Check Acceptable Use Policies against the minimum standards.
+    Lint(cmd::lint::Args),
+    /// Answer Squid's external ACL or URL rewrite helper protocol on stdin/stdout.
+    SquidHelper(cmd::squid_helper::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Canonicalize(args) => cmd::canonicalize::run(args),
+        Command::Compile(args) => cmd::compile::run(args),
+        Command::Classify(args) => cmd::classify::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::Lint(args) => cmd::lint::run(args),
+        Command::Incident(args) => cmd::incident::run(args),
+        Command::SquidHelper(args) => cmd::squid_helper::run(args),
     };
     match result {
         Ok(code) => code,

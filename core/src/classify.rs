@@ -1,6 +1,65 @@
 //! Classification of a canonical URL against a compiled bundle.
+//!
+//! # Matching semantics
+//!
+//! A [`Classifier`] matches a [`CanonicalUrl`] against every entry of its
+//! [`Bundle`]:
+//!
+//! - **Domain** entries match the host and every subdomain on a label
+//!   boundary, at any depth: `example.com` matches `example.com` and
+//!   `a.b.example.com`, never `notexample.com` or `example.com.evil.test`.
+//!   A domain that is an IP address matches only that address. The
+//!   expression reported is the listed host followed by `/`.
+//! - **URL** entries match through the Safe Browsing lookup expressions
+//!   ([`CanonicalUrl::expressions`]): a listed `host/path` matches that
+//!   page with any query or none, a listed `host/path?query` only with that
+//!   query; neither widens to the domain or to other paths. Subdomains are
+//!   covered as far as the lookup expressions go (`www.` present only in
+//!   the URL still matches).
+//! - **URL-prefix** entries (`host/dir/`) match everything below them at any
+//!   path depth (not only the first path components the lookup expressions
+//!   cover), on the listed host and its subdomains. A prefix that does not
+//!   end in `/` matches only on a path boundary (`/dir` matches `/dir`,
+//!   `/dir/x` and `/dir?q`, not `/directory`). The expression reported is
+//!   the listed prefix.
+//! - **Regex** entries match anywhere in
+//!   [`CanonicalUrl::host_and_path_query`] (`host/path?query`, ASCII,
+//!   byte-oriented); the expression reported is `regex:` followed by the
+//!   pattern.
+//! - **Sensitive lists** (`child-abuse`, `terrorism`) hold only digests of
+//!   lookup expressions (a domain entry is the expression `host/`): they
+//!   match like URL entries, and the expression reported is the digest id
+//!   `sha256:` + 16 hex digits, never the URL (DESIGN.md invariant 2).
+//! - **Allow amendments** (lists added with
+//!   [`BundleBuilder::add_allow_list`](crate::bundle::BundleBuilder::add_allow_list))
+//!   match with the same rules; when one matches, every match of a
+//!   non-statutory category is dropped. Matches of `child-abuse` and
+//!   `terrorism` are never dropped: nothing can unblock them (the statutory
+//!   baseline, DESIGN.md invariant 1).
+//!
+//! Matches are sorted by list name, then expression, without duplicates.
+//!
+//! ```
+//! use esafety::classify::Classifier;
+//! use esafety::Category;
+//!
+//! let classifier = Classifier::new(esafety::sample::bundle()?);
+//! let c = classifier.classify_str("https://WWW.Bet365.com/en/sports?x=1")?;
+//! assert!(c.categories.contains(Category::Gambling));
+//! assert_eq!(c.matches[0].expression, "bet365.com/");
+//! assert!(classifier.classify_str("https://notbet365.com/")?.categories.is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+use std::fmt;
+
+use regex_automata::dfa::{Automaton, OverlappingState};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::bundle::{Bundle, ListRole};
 use crate::taxonomy::{Category, CategorySet};
+use crate::url::{CanonicalUrl, UrlError};
 
 /// What a classifier found for one URL: the union of the categories and
 /// every match behind them (DESIGN.md invariant 3: every decision explains
@@ -26,4 +85,418 @@ pub struct Match<'b> {
     /// (`child-abuse`, `terrorism`) a digest id (`sha256:` + 16 hex digits),
     /// never the URL.
     pub expression: String,
+}
+
+/// Matches canonical URLs against a [`Bundle`].
+///
+/// Immutable and `Send + Sync` (when the bundle bytes are): share one
+/// behind an `Arc` across threads; replace the `Arc` to swap bundles. A
+/// classification allocates nothing for a URL that matches nothing, and
+/// only the result (one `String` per match) for one that does.
+pub struct Classifier<B = Vec<u8>> {
+    bundle: Bundle<B>,
+}
+
+impl<B> fmt::Debug for Classifier<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Classifier")
+            .field("bundle", &self.bundle)
+            .finish()
+    }
+}
+
+impl<B: AsRef<[u8]>> From<Bundle<B>> for Classifier<B> {
+    fn from(bundle: Bundle<B>) -> Self {
+        Classifier::new(bundle)
+    }
+}
+
+/// Where a host walk found a host with path entries (the start of the host
+/// suffix in the host).
+const MAX_FLAGGED: usize = 8;
+
+impl<B: AsRef<[u8]>> Classifier<B> {
+    /// A classifier over `bundle`.
+    pub fn new(bundle: Bundle<B>) -> Classifier<B> {
+        Classifier { bundle }
+    }
+
+    /// The bundle it matches against.
+    pub fn bundle(&self) -> &Bundle<B> {
+        &self.bundle
+    }
+
+    /// Gives the bundle back.
+    pub fn into_bundle(self) -> Bundle<B> {
+        self.bundle
+    }
+
+    /// Canonicalizes `input` and classifies it.
+    ///
+    /// # Errors
+    ///
+    /// The [`UrlError`] if `input` is not a URL that can be canonicalized.
+    pub fn classify_str(&self, input: &str) -> Result<Classification<'_>, UrlError> {
+        Ok(self.classify(&CanonicalUrl::parse(input)?))
+    }
+
+    /// Canonicalizes `input`, classifies it and returns the report every
+    /// face prints for `classify --json`.
+    ///
+    /// # Errors
+    ///
+    /// The [`UrlError`] if `input` is not a URL that can be canonicalized.
+    ///
+    /// ```
+    /// use esafety::classify::Classifier;
+    /// let classifier = Classifier::new(esafety::sample::bundle()?);
+    /// let report = classifier.report("http://www.youtube.com/watch?v=1")?;
+    /// assert_eq!(report.categories, ["streaming"]);
+    /// assert_eq!(
+    ///     serde_json::to_string(&report)?,
+    ///     r#"{"url":"http://www.youtube.com/watch?v=1","canonical":"http://www.youtube.com/watch?v=1","categories":["streaming"],"matches":[{"list":"sample-streaming","category":"streaming","expression":"youtube.com/"}]}"#
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn report(&self, input: &str) -> Result<ClassificationReport, UrlError> {
+        let url = CanonicalUrl::parse(input)?;
+        let c = self.classify(&url);
+        Ok(ClassificationReport::new(input, &url, &c))
+    }
+
+    /// Classifies a canonical URL (see the [module docs](self) for the
+    /// matching rules).
+    pub fn classify(&self, url: &CanonicalUrl) -> Classification<'_> {
+        let mut out = Classification::default();
+        let mut allowed = false;
+        let host = url.host().as_bytes();
+        let hpq = url.host_and_path_query();
+
+        // 1. Domains: one walk along the reversed host visits every
+        //    label-boundary suffix; note the suffixes that have path entries.
+        let mut flagged = [0usize; MAX_FLAGGED];
+        let mut n_flagged = 0usize;
+        let mut flag_overflow = false;
+        {
+            let fst = &self.bundle.hosts;
+            let mut node = fst.root();
+            let mut acc = fst::raw::Output::zero();
+            let len = host.len();
+            for (k, &byte) in host.iter().rev().enumerate() {
+                let Some(t) = node.find_input(byte) else {
+                    break;
+                };
+                let tr = node.transition(t);
+                acc = acc.cat(tr.out);
+                node = fst.node(tr.addr);
+                let start = len - 1 - k;
+                let boundary = start == 0 || (!url.is_ip() && host.get(start - 1) == Some(&b'.'));
+                if node.is_final() && boundary {
+                    let v = acc.cat(node.final_output()).value();
+                    let set = usize::try_from(v >> 1).unwrap_or(0);
+                    if set != 0 {
+                        let expr = || {
+                            let mut s = String::with_capacity(len - start + 1);
+                            s.push_str(url.host().get(start..).unwrap_or_default());
+                            s.push('/');
+                            s
+                        };
+                        self.push_set(&mut out.matches, &mut allowed, set, expr);
+                    }
+                    if v & 1 == 1 {
+                        match flagged.get_mut(n_flagged) {
+                            Some(slot) => {
+                                *slot = start;
+                                n_flagged += 1;
+                            }
+                            None => flag_overflow = true,
+                        }
+                    }
+                }
+            }
+        }
+
+        // 2. URL and URL-prefix entries, only under hosts that have them.
+        if self.bundle.has_paths && (n_flagged > 0 || flag_overflow) {
+            for &start in flagged.get(..n_flagged).unwrap_or_default() {
+                self.match_paths(url, hpq, start, &mut out.matches, &mut allowed);
+            }
+            if flag_overflow {
+                // More flagged suffixes than slots: check every suffix the
+                // slots did not cover.
+                let covered = flagged.get(..n_flagged).unwrap_or_default();
+                for (start, _) in std::iter::once((0, 0))
+                    .chain(url.host().match_indices('.').map(|(i, _)| (i + 1, 0)))
+                {
+                    if !covered.contains(&start) {
+                        self.match_paths(url, hpq, start, &mut out.matches, &mut allowed);
+                    }
+                }
+            }
+        }
+
+        // 3. Sensitive digests, behind the host gate.
+        if !self.bundle.digest_range.is_empty() {
+            self.match_digests(url, &mut out.matches);
+        }
+
+        // 4. Regexes over host/path?query.
+        if let Some(dfa) = &self.bundle.regex {
+            let input = regex_automata::Input::new(hpq.as_bytes());
+            let mut state = OverlappingState::start();
+            while dfa.try_search_overlapping_fwd(&input, &mut state).is_ok() {
+                let Some(hm) = state.get_match() else { break };
+                let Some(r) = self.bundle.regexes.get(hm.pattern().as_usize()) else {
+                    continue;
+                };
+                let id = usize::from(r.list);
+                let exists = out.matches.iter().any(|m| {
+                    m.expression.strip_prefix("regex:") == Some(r.pattern.as_str())
+                        && self
+                            .bundle
+                            .lists
+                            .get(id)
+                            .is_some_and(|l| l.name() == m.list)
+                });
+                if !exists {
+                    self.push_list(&mut out.matches, &mut allowed, id, || {
+                        format!("regex:{}", r.pattern)
+                    });
+                }
+            }
+        }
+
+        if allowed {
+            out.matches.retain(|m| m.category.is_statutory());
+        }
+        if out.matches.len() > 1 {
+            out.matches
+                .sort_by(|a, b| (a.list, &a.expression).cmp(&(b.list, &b.expression)));
+            out.matches.dedup();
+        }
+        out.categories = out.matches.iter().map(|m| m.category).collect();
+        out
+    }
+
+    /// URL-prefix entries along `host/path?query` from host offset `start`,
+    /// and exact URL entries through the lookup expressions on that host.
+    fn match_paths<'s>(
+        &'s self,
+        url: &CanonicalUrl,
+        hpq: &str,
+        start: usize,
+        matches: &mut Vec<Match<'s>>,
+        allowed: &mut bool,
+    ) {
+        let fst = &self.bundle.paths;
+        let Some(key) = hpq.get(start..) else { return };
+        let bytes = key.as_bytes();
+        let mut node = fst.root();
+        let mut acc = fst::raw::Output::zero();
+        for (k, &byte) in bytes.iter().enumerate() {
+            let Some(t) = node.find_input(byte) else {
+                break;
+            };
+            let tr = node.transition(t);
+            acc = acc.cat(tr.out);
+            node = fst.node(tr.addr);
+            if node.is_final() {
+                let v = acc.cat(node.final_output()).value();
+                let set = usize::try_from(v >> 32).unwrap_or(0);
+                let end = k + 1;
+                let boundary = byte == b'/' || matches!(bytes.get(end), None | Some(b'/' | b'?'));
+                if set != 0 && boundary {
+                    self.push_set(matches, allowed, set, || {
+                        key.get(..end).unwrap_or_default().to_owned()
+                    });
+                }
+            }
+        }
+        let Some(host) = url.host().get(start..) else {
+            return;
+        };
+        for e in url.expressions().filter(|e| e.host() == host) {
+            let Some(v) = fst_get_parts(fst, e.host().as_bytes(), e.path().as_bytes()) else {
+                continue;
+            };
+            let set = usize::try_from(v & 0xffff_ffff).unwrap_or(0);
+            if set != 0 {
+                self.push_set(matches, allowed, set, || e.to_string());
+            }
+        }
+    }
+
+    /// Digest matches for the expressions on hosts that pass the gate.
+    fn match_digests<'s>(&'s self, url: &CanonicalUrl, matches: &mut Vec<Match<'s>>) {
+        let bytes = self.bundle.as_bytes();
+        let gate = self.bundle.gate();
+        let digests = bytes
+            .get(self.bundle.digest_range.clone())
+            .unwrap_or_default();
+        let mut ignored_allow = false;
+        for h in sb_hosts(url.host(), url.is_ip()) {
+            if !self.bundle.ungated_digests && !gate.may_contain(h.as_bytes()) {
+                continue;
+            }
+            for e in url.expressions().filter(|e| e.host() == h) {
+                let d: [u8; 32] = Sha256::new()
+                    .chain_update(e.host())
+                    .chain_update(e.path())
+                    .finalize()
+                    .into();
+                if let Some(set) = find_digest(digests, &d) {
+                    self.push_set(matches, &mut ignored_allow, set, || digest_id(&d));
+                }
+            }
+        }
+    }
+
+    /// Pushes one match per list of list set `set`.
+    fn push_set<'s>(
+        &'s self,
+        matches: &mut Vec<Match<'s>>,
+        allowed: &mut bool,
+        set: usize,
+        expression: impl Fn() -> String,
+    ) {
+        let Some(lists) = self.bundle.list_sets.get(set) else {
+            return;
+        };
+        for &l in lists {
+            self.push_list(matches, allowed, usize::from(l), &expression);
+        }
+    }
+
+    fn push_list<'s>(
+        &'s self,
+        matches: &mut Vec<Match<'s>>,
+        allowed: &mut bool,
+        list: usize,
+        expression: impl Fn() -> String,
+    ) {
+        let Some(info) = self.bundle.lists.get(list) else {
+            return;
+        };
+        match (info.role(), info.category()) {
+            (ListRole::Block, Some(category)) => matches.push(Match {
+                list: info.name(),
+                category,
+                category_id: info.category_id(),
+                expression: expression(),
+            }),
+            _ => *allowed = true,
+        }
+    }
+}
+
+/// The Safe Browsing lookup hosts of a host: itself and (unless it is an IP
+/// address) its suffixes of five down to two labels.
+fn sb_hosts(host: &str, is_ip: bool) -> impl Iterator<Item = &str> {
+    let suffixes = host
+        .rmatch_indices('.')
+        .enumerate()
+        .filter(move |&(j, _)| !is_ip && (1..=4).contains(&j))
+        .filter_map(move |(_, (i, _))| host.get(i + 1..));
+    std::iter::once(host).chain(suffixes)
+}
+
+/// The value of the key `a` ++ `b` in `fst`.
+fn fst_get_parts<D: AsRef<[u8]>>(fst: &fst::raw::Fst<D>, a: &[u8], b: &[u8]) -> Option<u64> {
+    let mut node = fst.root();
+    let mut acc = fst::raw::Output::zero();
+    for &byte in a.iter().chain(b) {
+        let tr = node.transition(node.find_input(byte)?);
+        acc = acc.cat(tr.out);
+        node = fst.node(tr.addr);
+    }
+    node.is_final()
+        .then(|| acc.cat(node.final_output()).value())
+}
+
+/// Binary search for `d` in sorted digest records; its list set.
+fn find_digest(records: &[u8], d: &[u8; 32]) -> Option<usize> {
+    use crate::bundle::format::read_u32;
+    const REC: usize = 36;
+    let (mut lo, mut hi) = (0usize, records.len() / REC);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let at = mid * REC;
+        let rec = records.get(at..at + 32)?;
+        match rec.cmp(&d[..]) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return read_u32(records, at + 32).map(|s| s as usize),
+        }
+    }
+    None
+}
+
+/// `sha256:` + the first 16 hex digits of a digest.
+fn digest_id(d: &[u8; 32]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(23);
+    s.push_str("sha256:");
+    for &b in d.iter().take(8) {
+        s.push(char::from(
+            HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+        ));
+        s.push(char::from(
+            HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+        ));
+    }
+    s
+}
+
+/// The `classify --json` line (DESIGN.md), the same on every face.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassificationReport {
+    /// The input as given.
+    pub url: String,
+    /// Its canonical form.
+    pub canonical: String,
+    /// The category ids, in bit order (built-ins, then `local-` ones).
+    pub categories: Vec<String>,
+    /// Every match.
+    pub matches: Vec<MatchReport>,
+}
+
+/// One match in a [`ClassificationReport`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchReport {
+    /// The source list.
+    pub list: String,
+    /// The category id.
+    pub category: String,
+    /// The expression that hit, or a digest id for a sensitive list.
+    pub expression: String,
+}
+
+impl ClassificationReport {
+    /// The report for `input`, canonicalized as `url`, classified as `c`.
+    pub fn new(input: &str, url: &CanonicalUrl, c: &Classification<'_>) -> ClassificationReport {
+        let categories = c
+            .categories
+            .iter()
+            .filter_map(|cat| {
+                c.matches
+                    .iter()
+                    .find(|m| m.category == cat)
+                    .map(|m| m.category_id.to_owned())
+            })
+            .collect();
+        ClassificationReport {
+            url: input.to_owned(),
+            canonical: url.as_str().to_owned(),
+            categories,
+            matches: c
+                .matches
+                .iter()
+                .map(|m| MatchReport {
+                    list: m.list.to_owned(),
+                    category: m.category_id.to_owned(),
+                    expression: m.expression.clone(),
+                })
+                .collect(),
+        }
+    }
 }

@@ -15,5 +15,9 @@ pub mod bundle;
 pub mod classify;
 pub mod policy;
 pub mod incident;
+pub mod sample;
 
 pub use taxonomy::{Category, CategorySet};
+pub use url::{CanonicalUrl, UrlError};
+pub use policy::{Action, Decision, Engine, Policy, PolicyError, Request};
+pub use incident::{Assessment, EscalationProfile, Incident, assess};

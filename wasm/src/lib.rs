@@ -1,6 +1,68 @@
-//! The WebAssembly face of esafety (wasm-bindgen). Holds no decision logic.
+//! The WebAssembly face of esafety (wasm-bindgen).
+//!
+//! It holds no decision logic: every export converts its JavaScript
+//! arguments into a call of the `esafety` core crate and returns the core's
+//! serde report types as plain JavaScript objects, the same shapes the CLI
+//! prints with `--json`. Errors are thrown as JavaScript `Error`s carrying the
+//! core's message plus `code` and `help` fields ([`error`]).
+//!
+//! The TypeScript types of the results are written by hand in [`types`] and
+//! shipped in the package's `esafety.d.ts`.
 
-/// The library version.
-pub fn version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
+mod bundle;
+mod error;
+mod incident;
+mod policy;
+mod request;
+mod types;
+
+pub use bundle::{Bundle, sample_bundle, sample_bundle_bytes};
+pub use incident::{assess_incident, escalation_profiles};
+pub use policy::{Engine, Policy, lint_policy};
+
+use esafety::url::{CanonicalUrl, CanonicalizeReport};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Code, Failure};
+
+/// Installs the panic hook, so that a panic (which core code is written
+/// never to cause) is reported on the console with its message before the
+/// WebAssembly trap.
+#[wasm_bindgen(start, skip_typescript)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Serializes a core report into a plain JavaScript object with the same
+/// shape as its JSON (`null` for `None`, maps as objects, 64-bit integers as
+/// numbers).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|e| {
+        Failure::new(
+            Code::InvalidArgument,
+            format!("cannot convert the result to JavaScript: {e}"),
+        )
+    })
+}
+
+/// The version of the esafety library in this package.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Canonicalizes `url` (Safe Browsing v4) and lists its lookup expressions:
+/// `{input, canonical, expressions}`, as `esafety canonicalize --json`.
+///
+/// Throws an `Error` with code `invalid-url` if `url` is not a URL.
+#[wasm_bindgen(js_name = canonicalize, unchecked_return_type = "CanonicalizeReport")]
+pub fn canonicalize(url: &str) -> Result<JsValue, JsValue> {
+    let url_ = parse_url(url)?;
+    Ok(to_js(&CanonicalizeReport::new(url, &url_))?)
+}
+
+fn parse_url(url: &str) -> Result<CanonicalUrl, Failure> {
+    CanonicalUrl::parse(url).map_err(|e| Failure::new(Code::InvalidUrl, e))
 }

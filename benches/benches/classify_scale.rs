@@ -1,0 +1,136 @@
+//! Scale: 5,000,000 synthetic domains + 500,000 URL prefixes (the size of
+//! the largest real category lists). Opt-in, as it takes a while and about
+//! a gigabyte: `ESAFETY_SCALE=1 cargo bench -p esafety-benches --bench classify_scale`.
+//!
+//! Reports compile time, peak memory (VmHWM), bundle bytes per domain,
+//! load time and the median classification time.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use esafety::bundle::{Bundle, BundleBuilder};
+use esafety::classify::Classifier;
+use esafety::lists::{Entry, EntryKind};
+
+const DOMAINS: usize = 5_000_000;
+const PREFIXES: usize = 500_000;
+
+fn status_kib(field: &str) -> usize {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A deterministic pseudo-random word from `i` (splitmix64).
+fn word(i: u64, len: usize) -> String {
+    let mut x = i.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut s = String::with_capacity(len);
+    for _ in 0..len {
+        x ^= x >> 30;
+        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x ^= x >> 27;
+        s.push(char::from(b'a' + (x % 26) as u8));
+    }
+    s
+}
+
+const TLDS: [&str; 8] = ["com", "net", "org", "co.uk", "de", "ru", "info", "xyz"];
+
+fn domain(i: usize) -> String {
+    format!("{}{}.{}", word(i as u64, 6), i % 1000, TLDS[i % TLDS.len()])
+}
+
+fn main() {
+    if std::env::var_os("ESAFETY_SCALE").is_none() {
+        println!("classify_scale: skipped (set ESAFETY_SCALE=1 to run; needs ~1 GB and a minute)");
+        return;
+    }
+    let t = Instant::now();
+    let mut b = BundleBuilder::new();
+    let d = b.add_list("adult-domains", "adult").unwrap();
+    for i in 0..DOMAINS {
+        b.add_entry(
+            d,
+            &Entry {
+                kind: EntryKind::Domain(domain(i)),
+                line: i + 1,
+            },
+        )
+        .unwrap();
+    }
+    let p = b.add_list("adult-urls", "adult").unwrap();
+    for i in 0..PREFIXES {
+        let host = format!("{}.{}", word(i as u64 ^ 0xABCDEF, 7), TLDS[i % TLDS.len()]);
+        b.add_entry(
+            p,
+            &Entry {
+                kind: EntryKind::UrlPrefix(format!("{host}/{}/", word(i as u64, 5))),
+                line: i + 1,
+            },
+        )
+        .unwrap();
+    }
+    let added = t.elapsed();
+    let bytes = b.build().unwrap();
+    drop(b);
+    let compile = t.elapsed();
+    println!(
+        "compile: {:.2?} (adding entries {:.2?}, build {:.2?}); peak RSS {} MiB",
+        compile,
+        added,
+        compile - added,
+        status_kib("VmHWM:") / 1024
+    );
+    let t = Instant::now();
+    let bundle = Bundle::from_bytes(&bytes[..]).unwrap();
+    let load = t.elapsed();
+    let sizes = bundle.sizes();
+    println!(
+        "bundle: {} bytes ({:.2} bytes per domain entry; hosts fst {}, paths fst {}); load from bytes {:.2?}",
+        sizes.total,
+        sizes.total as f64 / DOMAINS as f64,
+        sizes.hosts,
+        sizes.paths,
+        load
+    );
+    let classifier = Classifier::new(bundle);
+    let urls: Vec<String> = (0..200_000usize)
+        .map(|i| match i % 4 {
+            0 => format!("http://www.{}/index.html?x={i}", domain(i * 25 % DOMAINS)),
+            1 => format!("https://unlisted{i}.example.org/a/b/c.html"),
+            2 => {
+                let j = i * 3 % PREFIXES;
+                format!(
+                    "http://{}.{}/{}/deep/page{i}.html",
+                    word(j as u64 ^ 0xABCDEF, 7),
+                    TLDS[j % TLDS.len()],
+                    word(j as u64, 5)
+                )
+            }
+            _ => format!("https://cdn{i}.{}/img.png", word(i as u64 + 77, 9)),
+        })
+        .collect();
+    let mut blocked = 0usize;
+    let mut samples = Vec::with_capacity(urls.len());
+    for u in &urls {
+        let t = Instant::now();
+        let c = classifier.classify_str(u).unwrap();
+        samples.push(t.elapsed().as_nanos());
+        blocked += usize::from(!c.matches.is_empty());
+        black_box(c);
+    }
+    samples.sort_unstable();
+    println!(
+        "classify_str over {} URLs ({} blocked, expected {}): median {} ns, p90 {} ns, p99 {} ns",
+        urls.len(),
+        blocked,
+        urls.len() / 2,
+        samples[samples.len() / 2],
+        samples[samples.len() * 9 / 10],
+        samples[samples.len() * 99 / 100]
+    );
+    println!("peak RSS overall {} MiB", status_kib("VmHWM:") / 1024);
+}

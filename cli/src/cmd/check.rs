@@ -1,0 +1,111 @@
+//! `esafety check --policy POLICY [--bundle BUNDLE] [--group G] [--age N]
+//! [--device managed|byod] [--at RFC3339] [--json] [URL...]`
+//!
+//! Classifies each URL (arguments, else one per line on standard input)
+//! and decides it under the policy. All the deciding is
+//! [`esafety::policy::Engine`]; this file reads files and prints.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use esafety::bundle::Bundle;
+use esafety::policy::{Context, Device, Engine, Policy};
+
+/// Arguments of `esafety check`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// The policy (TOML or JSON).
+    #[arg(long, value_name = "POLICY")]
+    policy: PathBuf,
+    /// A compiled bundle (default: the built-in sample bundle).
+    #[arg(long, value_name = "BUNDLE")]
+    bundle: Option<PathBuf>,
+    /// The user's group, e.g. `pupils` or `staff`.
+    #[arg(long, value_name = "G")]
+    group: Option<String>,
+    /// The user's age in years.
+    #[arg(long, value_name = "N")]
+    age: Option<u8>,
+    /// The kind of device.
+    #[arg(long, value_name = "managed|byod", value_parser = parse_device)]
+    device: Option<Device>,
+    /// When the request is made, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    at: Option<jiff::Timestamp>,
+    /// Print one JSON object per URL.
+    #[arg(long)]
+    json: bool,
+    /// URLs to check (none: one per line on standard input).
+    urls: Vec<String>,
+}
+
+fn parse_device(s: &str) -> Result<Device, String> {
+    s.parse()
+}
+
+fn parse_time(s: &str) -> Result<jiff::Timestamp, String> {
+    s.parse::<jiff::Timestamp>()
+        .map_err(|e| format!("`{s}` is not an RFC 3339 time such as `2026-03-02T10:00:00Z`: {e}"))
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let source = args.policy.display().to_string();
+    let text = std::fs::read_to_string(&args.policy)
+        .with_context(|| format!("cannot read policy `{source}`"))?;
+    let policy = Policy::load(&source, &text)?;
+    let bundle = match &args.bundle {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("cannot read bundle `{}`", path.display()))?;
+            Bundle::from_bytes(bytes)
+                .with_context(|| format!("cannot load bundle `{}`", path.display()))?
+        }
+        None => esafety::sample::bundle().context("cannot build the built-in sample bundle")?,
+    };
+    let engine = Engine::new(bundle, policy);
+    let context = Context {
+        group: args.group.as_deref(),
+        age: args.age,
+        device: args.device,
+        time: args.at.unwrap_or_else(jiff::Timestamp::now),
+    };
+    let inputs = crate::input::lines_or_stdin(args.urls)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut bad = false;
+    for input in &inputs {
+        match engine.check(input, context) {
+            Ok(report) => {
+                if args.json {
+                    serde_json::to_writer(&mut out, &report)?;
+                    writeln!(out)?;
+                } else {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}",
+                        report.action,
+                        report.canonical,
+                        report.rule,
+                        report.categories.join(",")
+                    )?;
+                }
+            }
+            Err(e) => {
+                out.flush()?;
+                eprintln!(
+                    "esafety: `{}`: {e}",
+                    input.chars().take(100).collect::<String>()
+                );
+                bad = true;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if bad {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

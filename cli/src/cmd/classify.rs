@@ -1,0 +1,114 @@
+//! `esafety classify [--bundle BUNDLE] [--json] [URL...]`
+//!
+//! Classifies each URL (arguments, else one per line on standard input)
+//! against a compiled bundle, or the built-in sample bundle
+//! when `--bundle` is omitted. Plain output is one line per URL:
+//! `canonical-url<TAB>categories` (comma-separated ids, `-` for none), then
+//! `<TAB>list:expression` for each match; with `--json`, one
+//! `{"url", "canonical", "categories", "matches"}` object per URL. An input
+//! that is not a URL is reported (stderr in plain mode, `{"url", "error"}`
+//! with `--json`), the rest are still classified, and the exit status is 1.
+//! An unreadable or corrupt bundle exits 2 with one line on stderr.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use esafety::bundle::Bundle;
+use esafety::classify::Classifier;
+use serde::Serialize;
+
+/// Arguments of `esafety classify`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Output: one line per URL, `canonical<TAB>categories<TAB>list:expression...` \
+                  (categories comma-separated, `-` for none).\n\
+                  Exit status: 0 when every input is a URL; 1 when some input is not (it is \
+                  reported and the others are still classified); 2 on bad usage or an \
+                  unreadable or corrupt bundle."
+)]
+pub(crate) struct Args {
+    /// A compiled bundle (`esafety compile -o FILE`); default: the built-in sample bundle.
+    #[arg(long, value_name = "BUNDLE")]
+    bundle: Option<PathBuf>,
+    /// Print one JSON object per URL: {"url", "canonical", "categories", "matches"}.
+    #[arg(long)]
+    json: bool,
+    /// URLs to classify (none: one per line on standard input).
+    urls: Vec<String>,
+}
+
+/// Loads the bundle file at `path` or, without one, the sample bundle.
+///
+/// The file is read into memory rather than memory-mapped: `memmap2`'s map
+/// is `unsafe` (another process could change the file under the map) and
+/// this crate forbids unsafe code. Library users who accept that contract
+/// can pass a map to [`Bundle::from_bytes`] directly.
+pub(crate) fn load_bundle(path: Option<&Path>) -> anyhow::Result<Bundle<Vec<u8>>> {
+    let Some(path) = path else {
+        return esafety::sample::bundle().context("cannot load the built-in sample bundle");
+    };
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read bundle `{}`", path.display()))?;
+    Bundle::from_bytes(bytes).with_context(|| format!("cannot load bundle `{}`", path.display()))
+}
+
+#[derive(Serialize)]
+struct Failure<'a> {
+    url: &'a str,
+    error: String,
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let classifier = Classifier::new(load_bundle(args.bundle.as_deref())?);
+    let inputs = crate::input::lines_or_stdin(args.urls)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut failed = 0usize;
+    for input in &inputs {
+        match classifier.report(input) {
+            Ok(report) if args.json => {
+                serde_json::to_writer(&mut out, &report).context("writing standard output")?;
+                writeln!(out).context("writing standard output")?;
+            }
+            Ok(report) => {
+                let categories = if report.categories.is_empty() {
+                    "-".to_owned()
+                } else {
+                    report.categories.join(",")
+                };
+                write!(out, "{}\t{}", report.canonical, categories)
+                    .context("writing standard output")?;
+                for m in &report.matches {
+                    write!(out, "\t{}:{}", m.list, m.expression)
+                        .context("writing standard output")?;
+                }
+                writeln!(out).context("writing standard output")?;
+            }
+            Err(err) => {
+                failed += 1;
+                if args.json {
+                    serde_json::to_writer(
+                        &mut out,
+                        &Failure {
+                            url: input,
+                            error: err.to_string(),
+                        },
+                    )
+                    .context("writing standard output")?;
+                    writeln!(out).context("writing standard output")?;
+                } else {
+                    out.flush().context("writing standard output")?;
+                    eprintln!("esafety: `{input}`: {err}");
+                }
+            }
+        }
+    }
+    out.flush().context("writing standard output")?;
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,491 @@
+//! `esafety compile [--iwf FILE]... [--terrorism FILE]... [--list CATEGORY=PATH]...
+//! [--allow PATH]... -o BUNDLE`
+//!
+//! Parses every list (format detected from its content, or given as
+//! `FORMAT:PATH`; a squidGuard / UT1 category folder is read from its
+//! `domains`, `urls` and `expressions` files), compiles them into one
+//! bundle and prints a summary to stderr. IWF and terrorism lists are
+//! parsed as sensitive lists: their entries are digests from the moment
+//! they are read, and no message quotes them.
+//!
+//! Exit status: 0 the bundle was written; 1 `--strict` and a list has a bad
+//! line; 2 bad usage (an unknown category or format) or an unreadable file,
+//! with one line on stderr.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use esafety::Category;
+use esafety::bundle::{BundleBuilder, BundleError, ListId};
+use esafety::lists::{self, Format, ParseOptions, ParsedList, SkippedLine};
+
+/// How many skipped lines the summary shows per list.
+const SHOWN_SKIPPED: usize = 5;
+/// Inputs at least this large (in total) get a progress bar on a terminal.
+const PROGRESS_BYTES: u64 = 1 << 20;
+
+/// Arguments of `esafety compile`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "\
+PATH may be `FORMAT:PATH` to override the detected format; formats: plain, hosts, adblock, \
+squidguard-domains, squidguard-urls, squidguard-expressions, e2guardian-site, e2guardian-url, \
+e2guardian-regexp, iwf. A folder is read as a squidGuard / UT1 category (its `domains`, `urls` \
+and `expressions` files).\n\
+Exit status: 0 the bundle was written; 1 with --strict, a list has a bad line; 2 bad usage or \
+an unreadable file.")]
+pub(crate) struct Args {
+    /// The IWF URL list (URLs or SHA-256 digests): category `child-abuse`, stored only as digests.
+    #[arg(long, value_name = "FILE")]
+    iwf: Vec<String>,
+    /// The police-assessed terrorism list: category `terrorism`, stored only as digests.
+    #[arg(long, value_name = "FILE")]
+    terrorism: Vec<String>,
+    /// A category list: CATEGORY is a built-in category id or a `local-` id; PATH a file or a squidGuard folder.
+    #[arg(long = "list", value_name = "CATEGORY=PATH")]
+    lists: Vec<String>,
+    /// A local allow list: its hosts and URLs are unblocked for every category except child-abuse and terrorism.
+    #[arg(long, value_name = "PATH")]
+    allow: Vec<String>,
+    /// Where to write the bundle.
+    #[arg(short = 'o', long = "output", value_name = "BUNDLE")]
+    output: PathBuf,
+    /// Treat a bad list line as an error instead of skipping it.
+    #[arg(long)]
+    strict: bool,
+    /// Creation time stored in the bundle (RFC 3339); default: $SOURCE_DATE_EPOCH if set, else now.
+    #[arg(long, value_name = "RFC3339")]
+    created: Option<String>,
+}
+
+/// What a source list is for.
+#[derive(Debug, Clone)]
+enum Role {
+    /// A block list of this category id.
+    Block(String),
+    /// A local allow list.
+    Allow,
+}
+
+/// One `--iwf`, `--terrorism`, `--list` or `--allow` argument, resolved.
+#[derive(Debug)]
+struct Source {
+    role: Role,
+    /// The path as given (the list name in the bundle).
+    path: String,
+    /// A format override.
+    format: Option<Format>,
+    sensitive: bool,
+}
+
+/// One file to parse (a folder yields up to three).
+struct Job {
+    path: PathBuf,
+    name: String,
+    format: Format,
+    bytes: Vec<u8>,
+}
+
+/// Splits `FORMAT:PATH` when the part before the first `:` is a format id.
+fn split_format(spec: &str) -> anyhow::Result<(Option<Format>, String)> {
+    if let Some((head, rest)) = spec.split_once(':')
+        && let Ok(format) = head.parse::<Format>()
+    {
+        if rest.is_empty() {
+            bail!("`{spec}` names format `{head}` but no file; write `{head}:PATH`");
+        }
+        return Ok((Some(format), rest.to_owned()));
+    }
+    Ok((None, spec.to_owned()))
+}
+
+fn valid_category_ids() -> String {
+    let ids: Vec<&str> = Category::BUILTIN
+        .iter()
+        .filter_map(|c| c.builtin_id())
+        .collect();
+    ids.join(", ")
+}
+
+/// Resolves `CATEGORY=PATH`.
+fn list_source(spec: &str) -> anyhow::Result<Source> {
+    let Some((category, rest)) = spec.split_once('=') else {
+        bail!(
+            "`--list {spec}` needs the form CATEGORY=PATH, e.g. `--list gambling=lists/gambling.txt`"
+        );
+    };
+    let known = Category::from_id(category);
+    if known.is_none() && !Category::is_local_id(category) {
+        bail!(
+            "unknown category `{category}` in `--list {spec}`; use one of: {}, or a local id `local-NAME` (lowercase letters, digits, `-`)",
+            valid_category_ids()
+        );
+    }
+    let (format, path) = split_format(rest)?;
+    if path.is_empty() {
+        bail!("`--list {spec}` has no path after `=`; write `--list {category}=PATH`");
+    }
+    Ok(Source {
+        role: Role::Block(category.to_owned()),
+        path,
+        format,
+        sensitive: known.is_some_and(Category::is_statutory),
+    })
+}
+
+fn sources(args: &Args) -> anyhow::Result<Vec<Source>> {
+    let mut out = Vec::new();
+    for (files, category) in [(&args.iwf, "child-abuse"), (&args.terrorism, "terrorism")] {
+        for spec in files {
+            let (format, path) = split_format(spec)?;
+            out.push(Source {
+                role: Role::Block(category.to_owned()),
+                path,
+                format: Some(format.unwrap_or(Format::Iwf)),
+                sensitive: true,
+            });
+        }
+    }
+    for spec in &args.lists {
+        out.push(list_source(spec)?);
+    }
+    for spec in &args.allow {
+        let (format, path) = split_format(spec)?;
+        out.push(Source {
+            role: Role::Allow,
+            path,
+            format,
+            sensitive: false,
+        });
+    }
+    if out.is_empty() {
+        bail!(
+            "nothing to compile; give at least one of --iwf, --terrorism, --list CATEGORY=PATH or --allow"
+        );
+    }
+    Ok(out)
+}
+
+/// The files of a source: the file itself, or a squidGuard folder's files.
+fn jobs(source: &Source) -> anyhow::Result<Vec<Job>> {
+    let path = Path::new(&source.path);
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read list `{}`", source.path))?;
+    if !meta.is_dir() {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read list `{}`", source.path))?;
+        let format = source.format.unwrap_or_else(|| lists::detect(&bytes));
+        return Ok(vec![Job {
+            path: path.to_owned(),
+            name: source.path.clone(),
+            format,
+            bytes,
+        }]);
+    }
+    let mut out = Vec::new();
+    for file in ["domains", "urls", "expressions"] {
+        let file_path = path.join(file);
+        if !file_path.is_file() {
+            continue;
+        }
+        let name = file_path.display().to_string();
+        let bytes =
+            std::fs::read(&file_path).with_context(|| format!("cannot read list `{name}`"))?;
+        let format = match (source.format, Format::from_squidguard_file_name(file)) {
+            (Some(f), _) => f,
+            (None, Some(f)) => f,
+            (None, None) => lists::detect(&bytes),
+        };
+        out.push(Job {
+            path: file_path,
+            name,
+            format,
+            bytes,
+        });
+    }
+    if out.is_empty() {
+        bail!(
+            "`{}` is a folder without a `domains`, `urls` or `expressions` file; give a list file or a squidGuard / UT1 category folder",
+            source.path
+        );
+    }
+    Ok(out)
+}
+
+/// Parses a job, following e2guardian includes relative to its folder.
+fn parse_job(job: &Job, options: &ParseOptions) -> Result<ParsedList, lists::ListError> {
+    let base = job.path.parent().map(Path::to_owned).unwrap_or_default();
+    let mut loader = |include: &str| std::fs::read(base.join(include));
+    lists::parse_with_includes(job.format, &job.name, &job.bytes, options, &mut loader)
+}
+
+/// The creation time: `--created`, else `SOURCE_DATE_EPOCH`, else now.
+fn created(args: &Args) -> anyhow::Result<jiff::Timestamp> {
+    if let Some(text) = &args.created {
+        return text.parse::<jiff::Timestamp>().with_context(|| {
+            format!(
+                "`--created {text}` is not an RFC 3339 time; write it like `2026-01-31T12:00:00Z`"
+            )
+        });
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = epoch.trim().parse().with_context(|| {
+            format!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds; unset it or fix it")
+        })?;
+        return jiff::Timestamp::from_second(secs)
+            .with_context(|| format!("SOURCE_DATE_EPOCH `{epoch}` is out of range"));
+    }
+    Ok(jiff::Timestamp::now())
+}
+
+/// The date of a list: its modification time, no later than the bundle's
+/// creation time (so `SOURCE_DATE_EPOCH` builds are reproducible).
+fn list_date(path: &Path, created: jiff::Timestamp) -> Option<String> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let ts = jiff::Timestamp::try_from(modified).ok()?.min(created);
+    Some(jiff::tz::TimeZone::UTC.to_datetime(ts).date().to_string())
+}
+
+/// A progress bar that is cleared however `run` ends.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// What the summary reports for one source.
+struct Report {
+    name: String,
+    category: String,
+    entries: usize,
+    skipped: Vec<SkippedLine>,
+    ignored: usize,
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let start = Instant::now();
+    let created = created(&args)?;
+    let sources = sources(&args)?;
+    let mut loaded = Vec::with_capacity(sources.len());
+    for source in &sources {
+        loaded.push(jobs(source)?);
+    }
+    let total: u64 = loaded.iter().flatten().map(|j| j.bytes.len() as u64).sum();
+    let progress = Progress(
+        (total >= PROGRESS_BYTES && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{msg:24!} [{bar:30}] {bytes}/{total_bytes} {elapsed}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        }),
+    );
+    let progress = &progress.0;
+
+    let mut builder = BundleBuilder::new();
+    builder.created(created);
+    let mut reports = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    for (source, jobs) in sources.iter().zip(&loaded) {
+        let options = ParseOptions::new()
+            .with_strict(args.strict)
+            .with_sensitive(source.sensitive);
+        let category = match &source.role {
+            Role::Block(id) => id.clone(),
+            Role::Allow => "allow".to_owned(),
+        };
+        // The list name is its path; the same file given twice (for two
+        // categories) is told apart by its category.
+        let name = if names.insert(source.path.clone()) {
+            source.path.clone()
+        } else {
+            format!("{category}:{}", source.path)
+        };
+        let list = match &source.role {
+            Role::Block(id) => builder.add_list(&name, id),
+            Role::Allow => builder.add_allow_list(&name),
+        };
+        let list = list.with_context(|| format!("cannot add list `{name}`"))?;
+        if let Some(date) = jobs.first().and_then(|j| list_date(&j.path, created)) {
+            builder
+                .set_date(list, &date)
+                .with_context(|| format!("cannot date list `{}`", source.path))?;
+        }
+        let mut report = Report {
+            name,
+            category,
+            entries: 0,
+            skipped: Vec::new(),
+            ignored: 0,
+        };
+        for job in jobs {
+            if let Some(bar) = &progress {
+                let file = job.path.file_name().unwrap_or(job.path.as_os_str());
+                bar.set_message(file.to_string_lossy().into_owned());
+            }
+            let parsed = match parse_job(job, &options) {
+                Ok(parsed) => parsed,
+                Err(err @ lists::ListError::BadLine(_)) => {
+                    if let Some(bar) = &progress {
+                        bar.finish_and_clear();
+                    }
+                    eprintln!(
+                        "esafety: {err} (--strict stops at the first bad line; without it bad lines are skipped)"
+                    );
+                    return Ok(ExitCode::from(1));
+                }
+                Err(err) => return Err(err.into()),
+            };
+            if let Some(code) =
+                add_parsed(&mut builder, list, job, parsed, &mut report, args.strict)?
+            {
+                if let Some(bar) = &progress {
+                    bar.finish_and_clear();
+                }
+                return Ok(code);
+            }
+            if let Some(bar) = &progress {
+                bar.inc(job.bytes.len() as u64);
+            }
+        }
+        reports.push(report);
+    }
+    if let Some(bar) = &progress {
+        bar.set_message("building the bundle");
+    }
+    let bytes = builder.build().context("cannot build the bundle")?;
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    write_atomically(&args.output, &bytes)?;
+    eprint!("{}", summary(&args.output, bytes.len(), &reports, start));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Adds the entries of one parsed file. An entry the bundle refuses (a
+/// regex over the size limit) is a skipped line, or with `--strict` exit 1.
+fn add_parsed(
+    builder: &mut BundleBuilder,
+    list: ListId,
+    job: &Job,
+    parsed: ParsedList,
+    report: &mut Report,
+    strict: bool,
+) -> anyhow::Result<Option<ExitCode>> {
+    report.skipped.extend(parsed.skipped);
+    report.ignored = report.ignored.saturating_add(parsed.ignored);
+    for entry in &parsed.entries {
+        match builder.add_entry(list, entry) {
+            Ok(()) => report.entries = report.entries.saturating_add(1),
+            Err(BundleError::Entry { reason, .. }) => {
+                let skipped = SkippedLine {
+                    source: job.name.clone(),
+                    line: entry.line,
+                    reason,
+                };
+                if strict {
+                    eprintln!(
+                        "esafety: {skipped} (--strict stops at the first bad line; without it bad lines are skipped)"
+                    );
+                    return Ok(Some(ExitCode::from(1)));
+                }
+                report.skipped.push(skipped);
+            }
+            Err(err) => {
+                return Err(err)
+                    .with_context(|| format!("cannot add the entries of `{}`", job.name));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it, so a
+/// failed compile never leaves half a bundle.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes)
+        .with_context(|| format!("cannot write bundle `{}`", path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write bundle `{}`", path.display())
+    })
+}
+
+/// `n thing` or `n things`.
+fn plural(n: usize, thing: &str) -> String {
+    match (n, thing.strip_suffix('y')) {
+        (1, _) => format!("1 {thing}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {thing}s"),
+    }
+}
+
+fn summary(output: &Path, size: usize, reports: &[Report], start: Instant) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "esafety: wrote {} ({size} bytes) in {:.2} s",
+        output.display(),
+        start.elapsed().as_secs_f64()
+    );
+    let mut categories: Vec<(&str, usize, usize)> = Vec::new();
+    for r in reports {
+        match categories.iter_mut().find(|(c, _, _)| *c == r.category) {
+            Some((_, entries, lists)) => {
+                *entries = entries.saturating_add(r.entries);
+                *lists = lists.saturating_add(1);
+            }
+            None => categories.push((&r.category, r.entries, 1)),
+        }
+    }
+    for (category, entries, lists) in categories {
+        let entries = plural(entries, "entry");
+        let _ = writeln!(
+            s,
+            "  {category:<20} {entries:>16} from {}",
+            plural(lists, "list")
+        );
+    }
+    if reports.iter().any(|r| r.ignored > 0) {
+        let _ = writeln!(
+            s,
+            "  (ignored: understood but deliberately unused, e.g. Adblock cosmetic, exception and option rules, localhost names)"
+        );
+    }
+    for r in reports {
+        if r.skipped.is_empty() && r.ignored == 0 {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "  {}: {}, {} skipped, {} ignored",
+            r.name,
+            plural(r.entries, "entry"),
+            plural(r.skipped.len(), "bad line"),
+            plural(r.ignored, "line")
+        );
+        for skipped in r.skipped.iter().take(SHOWN_SKIPPED) {
+            let _ = writeln!(s, "    {skipped}");
+        }
+        if r.skipped.len() > SHOWN_SKIPPED {
+            let _ = writeln!(
+                s,
+                "    … and {} more",
+                r.skipped.len().saturating_sub(SHOWN_SKIPPED)
+            );
+        }
+    }
+    s
+}

@@ -1,0 +1,73 @@
+//! `esafety lint [--json] POLICY...`
+//!
+//! Checks each policy against the minimum standards with
+//! [`esafety::policy::lint`]. Exit 1 when any finding is an error, 2 when a
+//! file cannot be read.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use esafety::policy::{LintOptions, LintReport, Severity, lint};
+
+/// Arguments of `esafety lint`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// Print one JSON object per file: `{"file", "findings": [...]}`.
+    #[arg(long)]
+    json: bool,
+    /// The date to check review deadlines against, `YYYY-MM-DD` (default: today).
+    #[arg(long, value_name = "DATE")]
+    today: Option<jiff::civil::Date>,
+    /// Policy files (TOML or JSON).
+    #[arg(required = true)]
+    policies: Vec<PathBuf>,
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let today = args
+        .today
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    let options = LintOptions { today };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let (mut errors, mut unreadable) = (false, false);
+    for path in &args.policies {
+        let file = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                out.flush()?;
+                eprintln!("esafety: cannot read policy `{file}`: {e}");
+                unreadable = true;
+                continue;
+            }
+        };
+        let findings = lint(&file, &text, options);
+        errors |= findings.iter().any(|f| f.severity == Severity::Error);
+        if args.json {
+            serde_json::to_writer(&mut out, &LintReport { file, findings })?;
+            writeln!(out)?;
+        } else {
+            for f in &findings {
+                let severity = match f.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                writeln!(
+                    out,
+                    "{file}:{}: {severity} {}: {}",
+                    f.line, f.code, f.message
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,279 @@
+//! `esafety squid-helper --policy POLICY [--bundle BUNDLE] [--protocol external-acl|url-rewrite]`
+//!
+//! A Squid helper process: reads one request per line on standard input and
+//! answers each on standard output at once, as Squid's helper protocols
+//! expect. All the deciding is [`esafety::policy::Engine::check`]; this file
+//! only speaks the protocol.
+//!
+//! With `concurrency=N` (N > 0) in `squid.conf`, Squid prefixes every line
+//! with a channel id; the helper detects a leading all-digit token and
+//! echoes it in the answer.
+//!
+//! * `external-acl` (`external_acl_type … %URI …`): the first token after
+//!   the channel id is the URL. Answers `OK` when the request may go ahead
+//!   (allow, monitor, warn) and `ERR` when it is blocked, with
+//!   `message="…"` (the block message or the reason, for `deny_info` `%o`)
+//!   and `log="action rule categories"` (for `%ea` in the access log).
+//!   Use it as `acl esafety_allowed external esafety` and
+//!   `http_access deny !esafety_allowed`. A proxy has no interstitial, so
+//!   `warn` is allowed and logged here; use `url-rewrite` with a block page
+//!   that offers "proceed" to honour warnings.
+//! * `url-rewrite` (`url_rewrite_program`): answers `OK status=302
+//!   url="BLOCK_URL?…"` for a blocked or warned request (when `--block-url`
+//!   is given; otherwise `OK status=403`-style blocking is not expressible,
+//!   so the request is redirected to `http://esafety.invalid/blocked`),
+//!   `OK rewrite-url="…"` when safe search rewrites a search URL, and `ERR`
+//!   (no change) otherwise.
+//!
+//! A line that is not a URL gets `ERR message="…"` (external-acl: the
+//! request is denied — fail closed) or `BH message="…"` (url-rewrite:
+//! Squid's "broken helper" answer for that request), and the helper goes
+//! on with the next line.
+
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use esafety::policy::{Action, Context, DecisionReport, Device, Engine, Policy};
+
+/// Which Squid helper protocol to speak.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    /// `external_acl_type`: OK (go ahead) or ERR (blocked).
+    ExternalAcl,
+    /// `url_rewrite_program`: redirect blocked requests, rewrite for safe search.
+    UrlRewrite,
+}
+
+/// Arguments of `esafety squid-helper`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// The policy (TOML or JSON).
+    #[arg(long, value_name = "POLICY")]
+    policy: PathBuf,
+    /// A compiled bundle (default: the built-in sample bundle).
+    #[arg(long, value_name = "BUNDLE")]
+    bundle: Option<PathBuf>,
+    /// The helper protocol Squid speaks to this process.
+    #[arg(long, value_enum, default_value = "external-acl")]
+    protocol: Protocol,
+    /// The user group this proxy serves, e.g. `pupils`.
+    #[arg(long, value_name = "G")]
+    group: Option<String>,
+    /// The users' age in years.
+    #[arg(long, value_name = "N")]
+    age: Option<u8>,
+    /// The kind of device behind this proxy.
+    #[arg(long, value_name = "managed|byod", value_parser = parse_device)]
+    device: Option<Device>,
+    /// The block page for `url-rewrite` (the action, rule and categories are
+    /// appended as query parameters).
+    #[arg(long, value_name = "URL")]
+    block_url: Option<String>,
+}
+
+fn parse_device(s: &str) -> Result<Device, String> {
+    s.parse()
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let source = args.policy.display().to_string();
+    let text = std::fs::read_to_string(&args.policy).with_context(|| format!("cannot read policy `{source}`"))?;
+    let policy = Policy::load(&source, &text)?;
+    let engine = Engine::new(super::classify::load_bundle(args.bundle.as_deref())?, policy);
+    let block_url = args.block_url.as_deref().unwrap_or("http://esafety.invalid/blocked");
+
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    for line in stdin.lock().lines() {
+        let line = line.context("reading a request from Squid")?;
+        let request = HelperLine::parse(&line);
+        let context = Context {
+            group: args.group.as_deref(),
+            age: args.age,
+            device: args.device,
+            // Squid asks now; the core never reads the clock, the face does.
+            time: jiff::Timestamp::now(),
+        };
+        let answer = match request.url {
+            None => Answer::broken("empty request line", args.protocol),
+            Some(url) => match engine.check(url, context) {
+                Ok(report) => Answer::for_report(&report, args.protocol, block_url),
+                Err(e) => Answer::broken(&e.to_string(), args.protocol),
+            },
+        };
+        match request.channel {
+            Some(channel) => writeln!(out, "{channel} {}", answer.0),
+            None => writeln!(out, "{}", answer.0),
+        }
+        .context("answering Squid")?;
+        // Squid waits for each answer: never leave one in a buffer.
+        out.flush().context("answering Squid")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One request line: an optional channel id, then the URL, then extras.
+#[derive(Debug, PartialEq, Eq)]
+struct HelperLine<'a> {
+    channel: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+impl<'a> HelperLine<'a> {
+    fn parse(line: &'a str) -> HelperLine<'a> {
+        let mut tokens = line.split_ascii_whitespace();
+        let first = tokens.next();
+        match first {
+            Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => HelperLine {
+                channel: Some(t),
+                url: tokens.next(),
+            },
+            other => HelperLine {
+                channel: None,
+                url: other,
+            },
+        }
+    }
+}
+
+/// One answer line, without the channel id.
+#[derive(Debug, PartialEq, Eq)]
+struct Answer(String);
+
+impl Answer {
+    fn for_report(report: &DecisionReport, protocol: Protocol, block_url: &str) -> Answer {
+        let log = quote(&format!(
+            "{} {} {}",
+            report.action,
+            report.rule,
+            if report.categories.is_empty() { "-".to_owned() } else { report.categories.join(",") }
+        ));
+        match protocol {
+            Protocol::ExternalAcl => {
+                if report.action == Action::Block {
+                    let message = report
+                        .message
+                        .clone()
+                        .or_else(|| report.reasons.first().cloned())
+                        .unwrap_or_else(|| "blocked by the acceptable use policy".to_owned());
+                    Answer(format!("ERR message={} log={log}", quote(&message)))
+                } else {
+                    Answer(format!("OK log={log}"))
+                }
+            }
+            Protocol::UrlRewrite => match (report.action, &report.safe_search) {
+                (Action::Block | Action::Warn, _) => {
+                    let sep = if block_url.contains('?') { '&' } else { '?' };
+                    let target = format!(
+                        "{block_url}{sep}action={}&rule={}&categories={}",
+                        report.action,
+                        query_escape(&report.rule),
+                        query_escape(&report.categories.join(","))
+                    );
+                    Answer(format!("OK status=302 url={} log={log}", quote(&target)))
+                }
+                (_, Some(safe)) => Answer(format!("OK rewrite-url={} log={log}", quote(safe))),
+                _ => Answer("ERR".to_owned()),
+            },
+        }
+    }
+
+    fn broken(reason: &str, protocol: Protocol) -> Answer {
+        let message = quote(reason);
+        match protocol {
+            Protocol::ExternalAcl => Answer(format!("ERR message={message}")),
+            Protocol::UrlRewrite => Answer(format!("BH message={message}")),
+        }
+    }
+}
+
+/// A Squid helper kv-pair value: double-quoted, with `"` and `\` escaped
+/// and line breaks removed (an answer must stay on one line).
+fn quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Percent-escapes everything but unreserved characters for a query value.
+fn query_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b',') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helper_lines_with_and_without_channel_ids() {
+        let cases = [
+            ("plain url", "http://a.test/", None, Some("http://a.test/")),
+            ("channel then url", "7 http://a.test/ extra", Some("7"), Some("http://a.test/")),
+            ("channel alone", "12", Some("12"), None),
+            ("empty", "", None, None),
+            ("url that starts with digits is not a channel", "1.2.3.4/x", None, Some("1.2.3.4/x")),
+        ];
+        for (name, line, channel, url) in cases {
+            assert_eq!(HelperLine::parse(line), HelperLine { channel, url }, "{name}");
+        }
+    }
+
+    #[test]
+    fn quoting_keeps_answers_on_one_line() {
+        assert_eq!(quote("a \"b\"\nc\\"), "\"a \\\"b\\\" c\\\\\"");
+    }
+
+    fn report(action: Action, safe_search: Option<&str>) -> DecisionReport {
+        DecisionReport {
+            url: "u".into(),
+            canonical: "http://u/".into(),
+            action,
+            rule: "no gambling".into(),
+            categories: vec!["gambling".into()],
+            reasons: vec!["rule `no gambling` matched".into()],
+            log: true,
+            review: false,
+            message: None,
+            safe_search: safe_search.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn answers_per_protocol_and_action() {
+        let block = report(Action::Block, None);
+        let allow = report(Action::Allow, None);
+        let safe = report(Action::Allow, Some("https://www.google.com/search?q=x&safe=active"));
+        let cases = [
+            ("acl block is ERR with reason", &block, Protocol::ExternalAcl, "ERR message=\"rule `no gambling` matched\" log=\"block no gambling gambling\""),
+            ("acl allow is OK", &allow, Protocol::ExternalAcl, "OK log=\"allow no gambling gambling\""),
+            ("rewrite block redirects", &block, Protocol::UrlRewrite, "OK status=302 url=\"http://blk/?action=block&rule=no%20gambling&categories=gambling\" log=\"block no gambling gambling\""),
+            ("rewrite allow is no change", &allow, Protocol::UrlRewrite, "ERR"),
+            ("rewrite safe search", &safe, Protocol::UrlRewrite, "OK rewrite-url=\"https://www.google.com/search?q=x&safe=active\" log=\"allow no gambling gambling\""),
+        ];
+        for (name, r, protocol, want) in cases {
+            assert_eq!(Answer::for_report(r, protocol, "http://blk/").0, want, "{name}");
+        }
+    }
+}

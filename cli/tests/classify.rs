@@ -1,0 +1,170 @@
+//! `esafety classify`: runs the built binary.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn esafety(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_esafety"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut pipe = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            pipe.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// A file in a fresh temporary folder for this test.
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "esafety-cli-classify-{}-{name}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn plain_output_with_the_sample_bundle() {
+    let out = esafety(
+        &[
+            "classify",
+            "https://WWW.bet365.com/x",
+            "https://www.gov.uk/",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "https://www.bet365.com/x\tgambling\tsample-gambling:bet365.com/\nhttps://www.gov.uk/\t-\n"
+    );
+}
+
+#[test]
+fn json_lines_from_stdin() {
+    let out = esafety(
+        &["classify", "--json"],
+        Some(
+            "http://www.youtube.com/watch?v=1\n\nhttp://iwf-test.esafety.invalid/abuse/page-1.html\n",
+        ),
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"url": "http://www.youtube.com/watch?v=1", "canonical": "http://www.youtube.com/watch?v=1",
+            "categories": ["streaming"], "matches": [{"list": "sample-streaming", "category": "streaming", "expression": "youtube.com/"}]})
+    );
+    assert_eq!(lines[1]["categories"], serde_json::json!(["child-abuse"]));
+    let expr = lines[1]["matches"][0]["expression"].as_str().unwrap();
+    assert!(expr.starts_with("sha256:") && expr.len() == 23, "{expr}");
+}
+
+#[test]
+fn bad_url_is_reported_and_exits_1_after_the_rest() {
+    let out = esafety(
+        &["classify", "javascript:alert(1)", "http://bet365.com/"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "http://bet365.com/\tgambling\tsample-gambling:bet365.com/\n"
+    );
+    assert!(
+        stderr(&out).starts_with("esafety: `javascript:alert(1)`: "),
+        "{}",
+        stderr(&out)
+    );
+    let out = esafety(&["classify", "--json", "javascript:alert(1)"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["url"], "javascript:alert(1)");
+    assert!(v["error"].as_str().unwrap().contains("scheme"), "{v}");
+}
+
+#[test]
+fn compiled_bundle_file_is_used() {
+    let mut b = esafety::bundle::BundleBuilder::new();
+    let l = b.add_list("school-local", "local-exam-mode").unwrap();
+    b.add_entry(
+        l,
+        &esafety::lists::Entry {
+            kind: esafety::lists::EntryKind::Domain("answers.example".into()),
+            line: 1,
+        },
+    )
+    .unwrap();
+    let path = temp_file("local.esb", &b.build().unwrap());
+    let out = esafety(
+        &[
+            "classify",
+            "--bundle",
+            path.to_str().unwrap(),
+            "http://x.answers.example/",
+            "http://bet365.com/",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "http://x.answers.example/\tlocal-exam-mode\tschool-local:answers.example/\nhttp://bet365.com/\t-\n"
+    );
+}
+
+#[test]
+fn unreadable_or_corrupt_bundles_exit_2_with_one_line() {
+    let missing = std::env::temp_dir().join("esafety-no-such-bundle.esb");
+    let mut corrupt = esafety::sample::bundle_bytes();
+    let n = corrupt.len();
+    corrupt[n - 1] ^= 1;
+    let corrupt = temp_file("corrupt.esb", &corrupt);
+    let mut newer = esafety::sample::bundle_bytes();
+    newer[12] = 99;
+    esafety::bundle::reseal_checksum(&mut newer);
+    let newer = temp_file("newer.esb", &newer);
+    let text = temp_file("text.esb", b"bet365.com\n");
+    for (path, want) in [
+        (&missing, "cannot read bundle"),
+        (&corrupt, "checksum mismatch"),
+        (&newer, "upgrade esafety"),
+        (&text, "not an esafety bundle"),
+    ] {
+        let out = esafety(
+            &[
+                "classify",
+                "--bundle",
+                path.to_str().unwrap(),
+                "http://bet365.com/",
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(want), "{err}");
+        assert!(stdout(&out).is_empty());
+    }
+}

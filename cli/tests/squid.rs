@@ -1,0 +1,234 @@
+//! End to end: a real Squid (Debian's `squid`) on 127.0.0.1 runs
+//! `esafety squid-helper` as its external ACL helper and as its URL
+//! rewriter, in front of a tiny origin server on 127.0.0.1. The test starts
+//! and stops everything itself; nothing leaves the machine.
+//!
+//! Without `squid` on the PATH the tests are skipped with a note, except
+//! under CI (`CI` set), where a missing Squid is a failure: the test command
+//! installs it.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+fn squid_available() -> bool {
+    let found = Command::new("squid").arg("-v").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "squid is not installed: run scripts/setup.sh");
+        eprintln!("note: squid is not installed; skipping the Squid end-to-end test");
+    }
+    found
+}
+
+/// A scratch folder every user can read, so Squid's helper (which runs as
+/// Squid's unprivileged user when the test runs as root) can reach it.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "esafety-{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        set_mode(&dir, 0o777);
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Squid, killed when dropped.
+struct Squid {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Squid {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// An origin server answering every request with `200 hello <path>`.
+fn origin() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(64) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]);
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            let body = format!("hello {path}");
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+/// Starts Squid with `helper_lines` (the esafety helper configuration) and
+/// waits until it accepts connections.
+fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
+    let dir = scratch.0.display();
+    let port = free_port();
+    let conf = format!(
+        "http_port 127.0.0.1:{port}\n\
+         pid_filename none\n\
+         cache deny all\n\
+         cache_mem 8 MB\n\
+         access_log stdio:{dir}/access.log squid\n\
+         cache_log {dir}/cache.log\n\
+         cache_store_log none\n\
+         coredump_dir {dir}\n\
+         shutdown_lifetime 0 seconds\n\
+         {helper_lines}\n\
+         http_access allow all\n"
+    );
+    let conf_path = scratch.0.join("squid.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    let child = Command::new("squid")
+        .arg("-N")
+        .arg("-f")
+        .arg(&conf_path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let squid = Squid { child, port };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "squid did not start; cache.log:\n{}",
+            std::fs::read_to_string(scratch.0.join("cache.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    squid
+}
+
+/// Copies the esafety binary and a shipped policy into the scratch folder
+/// (Squid's unprivileged user may not reach the build tree).
+fn install_helper(scratch: &Scratch) -> (PathBuf, PathBuf) {
+    let exe = scratch.0.join("esafety");
+    std::fs::copy(env!("CARGO_BIN_EXE_esafety"), &exe).unwrap();
+    set_mode(&exe, 0o755);
+    let policy = scratch.0.join("secondary-pupils.toml");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/secondary-pupils.toml"), &policy).unwrap();
+    set_mode(&policy, 0o644);
+    (exe, policy)
+}
+
+/// Sends `GET url` through the proxy; returns the status line and the
+/// whole response.
+fn get_via_proxy(port: u16, url: &str, host: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(stream, "GET {url} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response.lines().next().unwrap_or_default().to_owned();
+    (status, response)
+}
+
+#[test]
+fn squid_external_acl_blocks_listed_and_passes_unlisted() {
+    if !squid_available() {
+        return;
+    }
+    let scratch = Scratch::new("squid-acl");
+    let (exe, policy) = install_helper(&scratch);
+    let origin = origin();
+    let squid = start_squid(
+        &scratch,
+        &format!(
+            "external_acl_type esafety ttl=0 negative_ttl=0 children-max=1 children-startup=1 concurrency=4 %URI {} squid-helper --policy {} --protocol external-acl --group pupils --age 14 --device managed\n\
+             acl esafety_allowed external esafety\n\
+             http_access deny !esafety_allowed",
+            exe.display(),
+            policy.display()
+        ),
+    );
+
+    // Listed in the sample bundle's gambling list: Squid denies it before
+    // any DNS lookup, because the helper said ERR.
+    let (status, _) = get_via_proxy(squid.port, "http://www.bet365.com/", "www.bet365.com");
+    assert!(status.contains(" 403 "), "gambling should be denied, got `{status}`");
+
+    // The same host spelled with an upper-case, trailing-dot host.
+    let (status, _) = get_via_proxy(squid.port, "http://WWW.BET365.COM./poker", "WWW.BET365.COM.");
+    assert!(status.contains(" 403 "), "spelling variant should be denied, got `{status}`");
+
+    // Unlisted: Squid fetches it from the origin.
+    let url = format!("http://127.0.0.1:{origin}/lesson");
+    let (status, body) = get_via_proxy(squid.port, &url, &format!("127.0.0.1:{origin}"));
+    assert!(status.contains(" 200 "), "unlisted URL should load, got `{status}`");
+    assert!(body.ends_with("hello /lesson"), "origin body expected, got `{body}`");
+
+    drop(squid);
+    let log = std::fs::read_to_string(scratch.0.join("access.log")).unwrap_or_default();
+    assert!(log.contains("TCP_DENIED/403"), "access log should record the denial:\n{log}");
+}
+
+#[test]
+fn squid_url_rewrite_redirects_blocked_to_block_page() {
+    if !squid_available() {
+        return;
+    }
+    let scratch = Scratch::new("squid-rewrite");
+    let (exe, policy) = install_helper(&scratch);
+    let origin = origin();
+    let block_page = format!("http://127.0.0.1:{origin}/blocked");
+    let squid = start_squid(
+        &scratch,
+        &format!(
+            "url_rewrite_program {} squid-helper --policy {} --protocol url-rewrite --group pupils --age 14 --block-url {block_page}\n\
+             url_rewrite_children 1 startup=1 idle=1 concurrency=4",
+            exe.display(),
+            policy.display()
+        ),
+    );
+
+    let (status, response) = get_via_proxy(squid.port, "http://www.bet365.com/", "www.bet365.com");
+    assert!(status.contains(" 302 "), "blocked URL should be redirected, got `{status}`");
+    let location = response
+        .lines()
+        .find_map(|l| l.strip_prefix("Location: "))
+        .unwrap_or_default();
+    assert!(
+        location.starts_with(&format!("{block_page}?action=block&rule=")) && location.ends_with("categories=gambling"),
+        "redirect should carry the decision, got `{location}`"
+    );
+
+    let url = format!("http://127.0.0.1:{origin}/maths");
+    let (status, body) = get_via_proxy(squid.port, &url, &format!("127.0.0.1:{origin}"));
+    assert!(status.contains(" 200 "), "unlisted URL should load unchanged, got `{status}`");
+    assert!(body.ends_with("hello /maths"), "origin body expected, got `{body}`");
+}

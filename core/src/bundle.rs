@@ -1,1 +1,0 @@
-//! The compiled, immutable, versioned bundle.

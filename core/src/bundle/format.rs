@@ -1,0 +1,138 @@
+//! The byte layout of a bundle (format version [`FORMAT_VERSION`]).
+//!
+//! Every integer is little-endian and read byte-wise, so no section needs
+//! any alignment in memory (a `Vec<u8>`, a memory map or a copy of a JS
+//! `Uint8Array` all work).
+//!
+//! ```text
+//! offset  size  field
+//!      0     8  magic            b"ESAFETYB"
+//!      8     4  endianness mark  0x01020304 (reads as 0x04030201 on a big-endian writer)
+//!     12     4  format version   exact match required
+//!     16     8  checksum         XXH3-64 (seed 0) of bytes 24..end
+//!     24     8  total length     must equal the length of the bytes
+//!     32     8  created          seconds since the Unix epoch (i64)
+//!     40     4  section count
+//!     44     4  reserved         0
+//!     48  24*n  section table    n × { kind u32, reserved u32 (0), offset u64, length u64 }
+//!      …        sections         in table order, non-overlapping, 8-byte aligned offsets
+//! ```
+//!
+//! Sections (each exactly once):
+//!
+//! | kind | section | contents |
+//! |---|---|---|
+//! | 1 | meta | JSON: source lists, local categories, list sets, gate parameters, regex pattern table |
+//! | 2 | hosts | `fst` map: reversed canonical host → `list_set << 1 \| has_path_entries` |
+//! | 3 | paths | `fst` map: `host/path[?query]` → `exact_list_set \| prefix_list_set << 32` |
+//! | 4 | gate | Bloom filter bits (u64 words) over keyed hashes of sensitive hosts |
+//! | 5 | digests | sorted records { SHA-256 of an expression [32], list set u32 } |
+//! | 6 | regex | a regex-automata sparse DFA, little-endian serialization (may be empty) |
+
+/// The first eight bytes of every bundle.
+pub const MAGIC: [u8; 8] = *b"ESAFETYB";
+/// Written little-endian; a reader that sees anything else has the wrong
+/// byte order.
+pub(crate) const ENDIAN_MARK: u32 = 0x0102_0304;
+/// The bundle format version this build of esafety reads and writes.
+/// Readers require an exact match.
+pub const FORMAT_VERSION: u32 = 1;
+/// Length of the fixed header.
+pub(crate) const HEADER_LEN: usize = 48;
+/// The checksum covers every byte from here to the end.
+pub(crate) const CHECKSUM_FROM: usize = 24;
+/// Length of one section table entry.
+pub(crate) const SECTION_ENTRY_LEN: usize = 24;
+/// Length of one digest record.
+pub(crate) const DIGEST_RECORD_LEN: usize = 36;
+
+/// Section kinds, in the order they are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SectionKind {
+    Meta = 1,
+    Hosts = 2,
+    Paths = 3,
+    Gate = 4,
+    Digests = 5,
+    Regex = 6,
+}
+
+impl SectionKind {
+    pub(crate) const ALL: [SectionKind; 6] = [
+        SectionKind::Meta,
+        SectionKind::Hosts,
+        SectionKind::Paths,
+        SectionKind::Gate,
+        SectionKind::Digests,
+        SectionKind::Regex,
+    ];
+
+    pub(crate) fn from_u32(v: u32) -> Option<SectionKind> {
+        SectionKind::ALL.iter().copied().find(|k| *k as u32 == v)
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            SectionKind::Meta => "meta",
+            SectionKind::Hosts => "hosts",
+            SectionKind::Paths => "paths",
+            SectionKind::Gate => "gate",
+            SectionKind::Digests => "digests",
+            SectionKind::Regex => "regex",
+        }
+    }
+}
+
+/// The XXH3-64 checksum of `bytes[CHECKSUM_FROM..]` (zero for shorter input).
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes.get(CHECKSUM_FROM..).unwrap_or(&[]))
+}
+
+/// Reads a little-endian `u32` at `at`, if in bounds.
+pub(crate) fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    let end = at.checked_add(4)?;
+    let b: [u8; 4] = bytes.get(at..end)?.try_into().ok()?;
+    Some(u32::from_le_bytes(b))
+}
+
+/// Reads a little-endian `u64` at `at`, if in bounds.
+pub(crate) fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
+    let end = at.checked_add(8)?;
+    let b: [u8; 8] = bytes.get(at..end)?.try_into().ok()?;
+    Some(u64::from_le_bytes(b))
+}
+
+/// Writes a little-endian `u64` at `at`, if in bounds.
+pub(crate) fn write_u64(bytes: &mut [u8], at: usize, v: u64) -> bool {
+    match at.checked_add(8).and_then(|end| bytes.get_mut(at..end)) {
+        Some(slot) => {
+            slot.copy_from_slice(&v.to_le_bytes());
+            true
+        }
+        None => false,
+    }
+}
+
+/// Recomputes and stores the checksum of edited bundle bytes.
+///
+/// For tests and fuzzing (so a mutated bundle gets past the checksum and
+/// exercises the structural checks behind it); a bundle writer never needs
+/// it. Returns `false` (and changes nothing) if `bytes` is shorter than the
+/// header.
+///
+/// ```
+/// let mut bytes = esafety::sample::bundle_bytes();
+/// let last = bytes.len() - 1;
+/// bytes[last] ^= 1;
+/// assert!(esafety::bundle::Bundle::from_bytes(bytes.clone()).is_err());
+/// assert!(esafety::bundle::reseal_checksum(&mut bytes));
+/// // Past the checksum now: the flipped byte is caught (or harmless) further in.
+/// let _ = esafety::bundle::Bundle::from_bytes(bytes);
+/// ```
+pub fn reseal_checksum(bytes: &mut [u8]) -> bool {
+    if bytes.len() < HEADER_LEN {
+        return false;
+    }
+    let sum = checksum(bytes);
+    write_u64(bytes, 16, sum)
+}

@@ -1,0 +1,81 @@
+//! The sensitive-host gate: a Bloom filter over keyed XXH3-64 hashes of the
+//! hosts that sensitive (digest-only) entries live on. See the module docs of
+//! [`crate::bundle`], "The sensitive-list gate".
+
+use super::format::read_u64;
+
+/// Bits per gated host: with [`HASHES`] probes this gives about 1% false
+/// positives.
+pub(crate) const BITS_PER_HOST: u64 = 10;
+/// Probes per host.
+pub(crate) const HASHES: u32 = 7;
+/// Most probes a bundle may ask for.
+pub(crate) const MAX_HASHES: u32 = 16;
+
+/// The keyed hash of a host: XXH3-64 (a fixed, platform-independent
+/// specification) seeded with the bundle's gate seed.
+#[inline]
+pub(crate) fn host_hash(seed: u64, host: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(host, seed)
+}
+
+/// The bit positions probed for `hash` in a filter of `bits` bits
+/// (Kirsch–Mitzenmacher double hashing).
+#[inline]
+fn probes(hash: u64, bits: u64, hashes: u32) -> impl Iterator<Item = u64> {
+    let h1 = hash;
+    let h2 = hash.rotate_left(32) | 1;
+    (0..u64::from(hashes)).map(move |i| h1.wrapping_add(i.wrapping_mul(h2)) % bits.max(1))
+}
+
+/// Builds the filter words for `hashes_of_hosts`.
+pub(crate) fn build(host_hashes: &[u64], hashes: u32) -> Vec<u64> {
+    if host_hashes.is_empty() {
+        return Vec::new();
+    }
+    let n = u64::try_from(host_hashes.len()).unwrap_or(u64::MAX);
+    let bits = n
+        .saturating_mul(BITS_PER_HOST)
+        .max(64)
+        .div_ceil(64)
+        .saturating_mul(64);
+    let words = usize::try_from(bits / 64).unwrap_or(0);
+    let mut out = vec![0u64; words];
+    for &h in host_hashes {
+        for bit in probes(h, bits, hashes) {
+            let (w, b) = (bit / 64, bit % 64);
+            if let Some(word) = usize::try_from(w).ok().and_then(|w| out.get_mut(w)) {
+                *word |= 1u64 << b;
+            }
+        }
+    }
+    out
+}
+
+/// A loaded filter over the gate section bytes.
+#[derive(Clone, Copy)]
+pub(crate) struct Gate<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) seed: u64,
+    pub(crate) hashes: u32,
+}
+
+impl Gate<'_> {
+    /// Whether `host` may be on a sensitive list (about 1% false
+    /// positives; never a false negative).
+    #[inline]
+    pub(crate) fn may_contain(&self, host: &[u8]) -> bool {
+        let bits = (self.bytes.len() as u64).saturating_mul(8);
+        if bits == 0 {
+            return false;
+        }
+        let h = host_hash(self.seed, host);
+        probes(h, bits, self.hashes).all(|bit| {
+            let word = usize::try_from(bit / 64)
+                .ok()
+                .and_then(|w| w.checked_mul(8));
+            word.and_then(|at| read_u64(self.bytes, at))
+                .is_some_and(|w| w & (1u64 << (bit % 64)) != 0)
+        })
+    }
+}

@@ -1,0 +1,335 @@
+//! Validating loader: bytes → [`Bundle`].
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+use regex_automata::dfa::{Automaton, sparse};
+
+use super::format::{
+    self, DIGEST_RECORD_LEN, ENDIAN_MARK, FORMAT_VERSION, HEADER_LEN, MAGIC,
+    SECTION_ENTRY_LEN, SectionKind, read_u32, read_u64,
+};
+use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, Section, gate};
+use crate::taxonomy::{Category, LocalCategory, MAX_LOCAL_CATEGORIES};
+
+pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
+    let bytes = data.as_ref();
+    let header = |at| read_u64(bytes, at).ok_or(BundleError::TooShort { len: bytes.len() });
+    if bytes.len() < HEADER_LEN {
+        return Err(BundleError::TooShort { len: bytes.len() });
+    }
+    if bytes.get(..8) != Some(&MAGIC[..]) {
+        return Err(BundleError::BadMagic);
+    }
+    if read_u32(bytes, 8) != Some(ENDIAN_MARK) {
+        return Err(BundleError::WrongEndianness);
+    }
+    let version = read_u32(bytes, 12).ok_or(BundleError::TooShort { len: bytes.len() })?;
+    if version != FORMAT_VERSION {
+        return Err(BundleError::UnsupportedVersion {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let total = header(24)?;
+    let actual = bytes.len() as u64;
+    if total != actual {
+        return Err(BundleError::LengthMismatch {
+            expected: total,
+            actual,
+        });
+    }
+    let stored = header(16)?;
+    let computed = format::checksum(bytes);
+    if stored != computed {
+        return Err(BundleError::ChecksumMismatch { stored, computed });
+    }
+    let created = i64::from_le_bytes(header(32)?.to_le_bytes());
+    let count = read_u32(bytes, 40).ok_or(BundleError::TooShort { len: bytes.len() })?;
+    let table_err = |reason: String| BundleError::Section {
+        section: "table",
+        reason,
+    };
+    if read_u32(bytes, 44) != Some(0) {
+        return Err(table_err("reserved header field is not zero".into()));
+    }
+    if count as usize != SectionKind::ALL.len() {
+        return Err(table_err(format!(
+            "{count} sections, expected {}",
+            SectionKind::ALL.len()
+        )));
+    }
+
+    // Section table: every kind once, in order, in bounds, not overlapping.
+    let mut ranges: Vec<Range<usize>> = Vec::with_capacity(SectionKind::ALL.len());
+    let table_end = HEADER_LEN + SectionKind::ALL.len() * SECTION_ENTRY_LEN;
+    let mut prev_end = table_end;
+    for (i, expected) in SectionKind::ALL.iter().enumerate() {
+        let at = HEADER_LEN + i * SECTION_ENTRY_LEN;
+        let field = |off: usize| {
+            read_u64(bytes, at + off).ok_or_else(|| table_err("section table is truncated".into()))
+        };
+        let kind =
+            read_u32(bytes, at).ok_or_else(|| table_err("section table is truncated".into()))?;
+        if SectionKind::from_u32(kind) != Some(*expected) || read_u32(bytes, at + 4) != Some(0) {
+            return Err(table_err(format!(
+                "entry {i} has kind {kind}, expected {} ({})",
+                *expected as u32,
+                expected.name()
+            )));
+        }
+        let offset =
+            usize::try_from(field(8)?).map_err(|_| table_err("offset overflows".into()))?;
+        let len = usize::try_from(field(16)?).map_err(|_| table_err("length overflows".into()))?;
+        let end = offset
+            .checked_add(len)
+            .ok_or_else(|| table_err("offset + length overflows".into()))?;
+        if offset < prev_end || end > bytes.len() || offset % 8 != 0 {
+            return Err(BundleError::section(
+                *expected,
+                format!(
+                    "bytes {offset}..{end} are out of bounds, unaligned or overlap the previous section"
+                ),
+            ));
+        }
+        prev_end = end;
+        ranges.push(offset..end);
+    }
+    let range = |k: SectionKind| ranges.get(k as usize - 1).cloned().unwrap_or(0..0);
+    let slice = |k: SectionKind| bytes.get(range(k)).unwrap_or(&[]);
+
+    // Metadata.
+    let meta: Meta = serde_json::from_slice(slice(SectionKind::Meta)).map_err(|e| {
+        BundleError::section(SectionKind::Meta, format!("not valid metadata JSON: {e}"))
+    })?;
+    let meta_err = |reason: String| BundleError::section(SectionKind::Meta, reason);
+    if meta.local_categories.len() > MAX_LOCAL_CATEGORIES {
+        return Err(meta_err(format!(
+            "{} local categories (at most {MAX_LOCAL_CATEGORIES})",
+            meta.local_categories.len()
+        )));
+    }
+    let mut seen = HashSet::new();
+    for c in &meta.local_categories {
+        if !Category::is_local_id(c) || !seen.insert(c.as_str()) {
+            return Err(meta_err(format!(
+                "local category `{c}` is invalid or repeated"
+            )));
+        }
+    }
+    if meta.lists.len() > super::builder::MAX_LISTS {
+        return Err(meta_err("too many lists".into()));
+    }
+    let mut names = HashSet::new();
+    let mut lists = Vec::with_capacity(meta.lists.len());
+    for l in &meta.lists {
+        if l.name.is_empty() || !names.insert(l.name.as_str()) {
+            return Err(meta_err(format!(
+                "list name `{}` is empty or repeated",
+                l.name
+            )));
+        }
+        let (category, role) = match &l.category {
+            None => (None, ListRole::Allow),
+            Some(id) => {
+                let c = Category::from_id(id).or_else(|| {
+                    let i = meta.local_categories.iter().position(|c| c == id)?;
+                    LocalCategory::new(i).map(Category::Local)
+                });
+                match c {
+                    Some(c) => (Some(c), ListRole::Block),
+                    None => {
+                        return Err(meta_err(format!(
+                            "list `{}` has unknown category `{id}`",
+                            l.name
+                        )));
+                    }
+                }
+            }
+        };
+        lists.push(ListInfo {
+            name: l.name.clone(),
+            category,
+            category_id: l.category.clone().unwrap_or_else(|| "allow".to_owned()),
+            role,
+            entries: l.entries,
+            date: l.date.clone(),
+        });
+    }
+    if meta.list_sets.first().is_none_or(|s| !s.is_empty()) {
+        return Err(meta_err("list set 0 must exist and be empty".into()));
+    }
+    if meta.list_sets.len() > u32::MAX as usize >> 1 {
+        return Err(meta_err("too many list sets".into()));
+    }
+    for set in &meta.list_sets {
+        if set.iter().any(|l| usize::from(*l) >= lists.len())
+            || !set.windows(2).all(|w| matches!(w, [a, b] if a < b))
+        {
+            return Err(meta_err(
+                "a list set names an unknown list or is not sorted".into(),
+            ));
+        }
+    }
+    for r in &meta.regexes {
+        let list = lists.get(usize::from(r.list));
+        if list.is_none_or(ListInfo::is_sensitive) {
+            return Err(meta_err(
+                "a regex names an unknown or sensitive list".into(),
+            ));
+        }
+    }
+
+    // Gate.
+    let gate_range = range(SectionKind::Gate);
+    let digest_range = range(SectionKind::Digests);
+    if gate_range.len() % 8 != 0 {
+        return Err(BundleError::section(
+            SectionKind::Gate,
+            "length is not a multiple of 8",
+        ));
+    }
+    if !(1..=gate::MAX_HASHES).contains(&meta.gate_hashes) {
+        return Err(BundleError::section(
+            SectionKind::Gate,
+            format!("{} probes (1 to {})", meta.gate_hashes, gate::MAX_HASHES),
+        ));
+    }
+    // Digests: whole records, strictly increasing, valid list sets.
+    if digest_range.len() % DIGEST_RECORD_LEN != 0 {
+        return Err(BundleError::section(
+            SectionKind::Digests,
+            format!("length is not a multiple of {DIGEST_RECORD_LEN}"),
+        ));
+    }
+    let digests = bytes.get(digest_range.clone()).unwrap_or(&[]);
+    let mut prev: Option<&[u8]> = None;
+    for rec in digests.chunks_exact(DIGEST_RECORD_LEN) {
+        let (d, set) = rec.split_at(32);
+        let set = read_u32(set, 0).unwrap_or(u32::MAX) as usize;
+        if set == 0 || set >= meta.list_sets.len() {
+            return Err(BundleError::section(
+                SectionKind::Digests,
+                "a record names an unknown list set",
+            ));
+        }
+        if prev.is_some_and(|p| p >= d) {
+            return Err(BundleError::section(
+                SectionKind::Digests,
+                "records are not sorted",
+            ));
+        }
+        prev = Some(d);
+    }
+    if !digests.is_empty() && gate_range.is_empty() && !meta.ungated_digests {
+        return Err(BundleError::section(
+            SectionKind::Gate,
+            "digests are present but the gate is empty",
+        ));
+    }
+
+    // Regex DFA: regex-automata validates every table.
+    let regex_bytes = bytes.get(range(SectionKind::Regex)).unwrap_or(&[]);
+    let regex = if regex_bytes.is_empty() {
+        if !meta.regexes.is_empty() {
+            return Err(BundleError::section(
+                SectionKind::Regex,
+                "patterns are listed but the DFA is missing",
+            ));
+        }
+        None
+    } else {
+        let (dfa, read) = sparse::DFA::from_bytes(regex_bytes)
+            .map_err(|e| BundleError::section(SectionKind::Regex, e.to_string()))?;
+        if read != regex_bytes.len() {
+            return Err(BundleError::section(
+                SectionKind::Regex,
+                "trailing bytes after the DFA",
+            ));
+        }
+        if dfa.pattern_len() != meta.regexes.len() {
+            return Err(BundleError::section(
+                SectionKind::Regex,
+                format!(
+                    "the DFA has {} patterns, the metadata {}",
+                    dfa.pattern_len(),
+                    meta.regexes.len()
+                ),
+            ));
+        }
+        Some(dfa.to_owned())
+    };
+
+    let heap = regex.as_ref().map_or(0, sparse::DFA::memory_usage)
+        + meta
+            .list_sets
+            .iter()
+            .map(|s| s.len() * 2 + 24)
+            .sum::<usize>()
+        + meta
+            .regexes
+            .iter()
+            .map(|r| r.pattern.len() + 32)
+            .sum::<usize>()
+        + lists
+            .iter()
+            .map(|l| l.name.len() + l.category_id.len() + 96)
+            .sum::<usize>();
+    let sizes = BundleSizes {
+        total: 0,
+        meta: range(SectionKind::Meta).len(),
+        hosts: range(SectionKind::Hosts).len(),
+        paths: range(SectionKind::Paths).len(),
+        gate: gate_range.len(),
+        digests: digest_range.len(),
+        regex: regex_bytes.len(),
+        heap,
+    };
+    // fst maps: structure, then their own CRC32C.
+    let total_len = bytes.len();
+    let shared = Arc::new(data);
+    let open_fst = |k: SectionKind| -> Result<fst::raw::Fst<Section<B>>, BundleError> {
+        let f = fst::raw::Fst::new(Section {
+            data: Arc::clone(&shared),
+            range: range(k),
+        })
+        .map_err(|e| BundleError::section(k, e.to_string()))?;
+        f.verify()
+            .map_err(|e| BundleError::section(k, e.to_string()))?;
+        if f.fst_type() != 0 && f.fst_type() != 1 {
+            // fst::MapBuilder writes type 0; anything else is not ours.
+            return Err(BundleError::section(
+                k,
+                format!("unexpected fst type {}", f.fst_type()),
+            ));
+        }
+        Ok(f)
+    };
+    let hosts = open_fst(SectionKind::Hosts)?;
+    let paths = open_fst(SectionKind::Paths)?;
+
+    let sizes = BundleSizes {
+        total: total_len,
+        ..sizes
+    };
+    Ok(Bundle {
+        has_paths: !paths.is_empty(),
+        data: shared,
+        created,
+        lists,
+        local_categories: meta.local_categories,
+        list_sets: meta.list_sets,
+        hosts,
+        paths,
+        gate_range,
+        gate_seed: meta.gate_seed,
+        gate_hashes: meta.gate_hashes,
+        ungated_digests: meta.ungated_digests,
+        digest_range,
+        regex,
+        regexes: meta.regexes,
+        counts: meta.counts,
+        sizes,
+    })
+}

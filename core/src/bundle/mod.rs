@@ -1,0 +1,525 @@
+//! The compiled, immutable, versioned bundle.
+//!
+//! A [`BundleBuilder`] turns parsed list entries ([`crate::lists::Entry`])
+//! into bytes once; [`Bundle::from_bytes`] loads those bytes from any
+//! `AsRef<[u8]>` (a `Vec<u8>`, a memory map, a copy of a JS `Uint8Array`)
+//! without copying the lookup structures, after validating them. A
+//! [`Classifier`](crate::classify::Classifier) matches URLs against it.
+//!
+//! ```
+//! use esafety::bundle::{Bundle, BundleBuilder};
+//! use esafety::lists::{Entry, EntryKind};
+//!
+//! let mut builder = BundleBuilder::new();
+//! let list = builder.add_list("casinos", "gambling")?;
+//! builder.add_entry(list, &Entry { kind: EntryKind::Domain("casino.example".into()), line: 1 })?;
+//! let bundle = Bundle::from_bytes(builder.build()?)?;
+//! assert_eq!(bundle.lists()[0].name(), "casinos");
+//! assert_eq!(bundle.lists()[0].entries(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # What is stored
+//!
+//! See [`format`] for the byte layout. Non-sensitive entries live in two
+//! [`fst`] maps: **hosts** (keyed by the canonical host written backwards,
+//! so one walk along the reversed host visits every label-boundary suffix)
+//! and **paths** (keyed by the canonical `host/path[?query]` of URL and
+//! URL-prefix entries). A host that has path entries is marked in the hosts
+//! map, so a URL on a host without any pays nothing for them. Values are
+//! indices into a table of distinct *list sets* (which source lists hold
+//! the key). Regex entries are compiled into one regex-automata sparse DFA
+//! (built with size limits; a bad or oversized regex is reported with its
+//! list and line when compiling), serialized so loading only validates it.
+//!
+//! # Sensitive lists (DESIGN.md invariant 2)
+//!
+//! Entries of `child-abuse` (IWF) and `terrorism` lists are never stored in
+//! plaintext: each becomes the SHA-256 of its canonical lookup expression
+//! (`host/path[?query]`; a domain entry becomes `host/`), kept in a sorted
+//! table of digests. A match on them reports the list and a digest id
+//! (`sha256:` + the first 16 hex digits), never the URL. Regex entries
+//! cannot be stored that way and are refused for these lists.
+//!
+//! ## The sensitive-list gate
+//!
+//! Checking a URL against digests means hashing each of its (up to 30)
+//! lookup expressions with SHA-256: several microseconds, far more than the
+//! rest of a classification. So the bundle also stores a **gate**: a Bloom
+//! filter (about 10 bits and 7 probes per host, about 1% false positives)
+//! over a keyed 64-bit hash (XXH3-64, a fixed, platform-independent
+//! algorithm, seeded with a per-bundle seed derived from the digests) of
+//! the *host* of every sensitive entry. A classification first probes the
+//! gate with each distinct host of the URL's lookup expressions (at most
+//! five cheap hashes); only the expressions of a host that passes are
+//! hashed with SHA-256 and looked up. An unlisted URL therefore costs a few
+//! nanoseconds per host, and a URL on a gated host a few microseconds.
+//!
+//! **Leakage.** The gate reveals no path, query or page and no host in
+//! plaintext. Someone holding the bundle can test a *candidate* host they
+//! already suspect and learn "probably on a sensitive list, or one of the
+//! ~1% false positives"; they cannot enumerate hosts or learn which pages
+//! of a host are listed. Digests of expressions can likewise only confirm
+//! a page someone already knows. Entries given only as digests (an IWF
+//! digest feed) have no known host: a bundle holding any sets its
+//! `ungated_digests` flag and then hashes every expression of every URL
+//! (correct, but slow); give such lists as URLs where possible.
+//!
+//! # Loading untrusted bytes
+//!
+//! [`Bundle::from_bytes`] checks, in order: the length, magic, endianness
+//! mark and exact format version; the XXH3-64 checksum over everything
+//! after it (chosen over SHA-256 because it runs at memory speed, so a
+//! multi-megabyte bundle still loads in milliseconds; a checksum stops
+//! accidents, not attackers); the section table with checked arithmetic;
+//! the metadata (every list, category and list set cross-checked); each
+//! `fst` with `Fst::new` and its own CRC32C `verify`; the digest table's
+//! length and order; the gate's parameters; and the regex DFA through
+//! regex-automata's validating `from_bytes`. Every failure is a
+//! [`BundleError`]; nothing panics, reads out of bounds or allocates more
+//! than a small multiple of the input.
+
+mod builder;
+pub mod format;
+mod gate;
+mod load;
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use regex_automata::dfa::sparse;
+use serde::{Deserialize, Serialize};
+
+use crate::taxonomy::{Category, LocalCategory};
+
+pub use builder::{BundleBuilder, ListId};
+pub use format::{FORMAT_VERSION, reseal_checksum};
+
+/// An error building or loading a bundle.
+///
+/// Messages never contain an entry of a sensitive list.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// The bytes are shorter than a bundle header.
+    #[error("not an esafety bundle: {len} bytes is shorter than the {HEADER} byte header; compile it with `esafety compile`", HEADER = format::HEADER_LEN)]
+    TooShort {
+        /// The length seen.
+        len: usize,
+    },
+    /// The bytes do not start with the bundle magic.
+    #[error("not an esafety bundle (bad magic bytes); compile one with `esafety compile`")]
+    BadMagic,
+    /// The bundle was written with the other byte order.
+    #[error(
+        "bundle byte order mark is wrong: the file is corrupt; compile it again with `esafety compile`"
+    )]
+    WrongEndianness,
+    /// The bundle format version differs from the one this build reads.
+    #[error(
+        "bundle format version {found} is not supported (this esafety reads version {supported}); upgrade esafety, or recompile the bundle with this esafety's `esafety compile`"
+    )]
+    UnsupportedVersion {
+        /// The version in the bundle.
+        found: u32,
+        /// The version this build reads.
+        supported: u32,
+    },
+    /// The length stored in the header differs from the length of the bytes.
+    #[error(
+        "bundle is truncated or has trailing bytes: header says {expected} bytes, got {actual}; copy or compile it again"
+    )]
+    LengthMismatch {
+        /// The length in the header.
+        expected: u64,
+        /// The length of the bytes.
+        actual: u64,
+    },
+    /// The checksum does not match the bytes.
+    #[error(
+        "bundle checksum mismatch (stored {stored:#018x}, computed {computed:#018x}): the file is corrupt; copy or compile it again"
+    )]
+    ChecksumMismatch {
+        /// The checksum in the header.
+        stored: u64,
+        /// The checksum of the bytes.
+        computed: u64,
+    },
+    /// A section of the bundle is malformed.
+    #[error("bundle section `{section}` is invalid: {reason}; compile the bundle again")]
+    Section {
+        /// The section name.
+        section: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A category id is neither built in nor a valid `local-` id.
+    #[error("unknown category `{id}`; use a built-in id (e.g. `gambling`) or `local-<name>`")]
+    UnknownCategory {
+        /// The id given.
+        id: String,
+    },
+    /// More `local-` categories than a bundle can hold.
+    #[error(
+        "too many local categories: a bundle holds at most {max}; merge some `local-` categories"
+    )]
+    TooManyLocalCategories {
+        /// The limit.
+        max: usize,
+    },
+    /// Two lists have the same name, or a name is empty.
+    #[error("list name `{name}` is empty or already used; give every list a distinct name")]
+    ListName {
+        /// The name given.
+        name: String,
+    },
+    /// More lists than a bundle can hold.
+    #[error("too many source lists (at most {max}); merge some lists")]
+    TooManyLists {
+        /// The limit.
+        max: usize,
+    },
+    /// A [`ListId`] from another builder.
+    #[error("list id {id} does not belong to this builder; use the id `add_list` returned")]
+    UnknownList {
+        /// The id.
+        id: usize,
+    },
+    /// A list date that is not `YYYY-MM-DD`.
+    #[error("list `{list}`: date `{date}` is not a date; write it as YYYY-MM-DD")]
+    BadDate {
+        /// The list.
+        list: String,
+        /// The date given.
+        date: String,
+    },
+    /// An entry that cannot be compiled. For a sensitive list the reason
+    /// never repeats the entry.
+    #[error("list `{list}` line {line}: {reason}")]
+    Entry {
+        /// The list.
+        list: String,
+        /// The 1-based line of the entry.
+        line: usize,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+    /// The regex entries together exceed the size limit.
+    #[error(
+        "the regex entries together compile to more than {limit} bytes: {reason}; split or simplify them"
+    )]
+    RegexSetTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+        /// The regex engine's message.
+        reason: String,
+    },
+    /// A part of the bundle would exceed what the format can address.
+    #[error("bundle too large: {what}; split the lists into several bundles")]
+    TooLarge {
+        /// What overflowed.
+        what: &'static str,
+    },
+}
+
+impl BundleError {
+    fn section(section: format::SectionKind, reason: impl Into<String>) -> BundleError {
+        BundleError::Section {
+            section: section.name(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Whether a source list blocks its category or allows (a local `--allow`
+/// amendment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListRole {
+    /// Entries put URLs in the list's category.
+    Block,
+    /// Entries unblock URLs for every category except `child-abuse` and
+    /// `terrorism`.
+    Allow,
+}
+
+/// The metadata of one source list in a bundle.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ListInfo {
+    name: String,
+    category: Option<Category>,
+    category_id: String,
+    role: ListRole,
+    entries: u64,
+    date: Option<String>,
+}
+
+impl ListInfo {
+    /// The list name given when the bundle was compiled.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The category of a block list (`None` for an allow list).
+    pub fn category(&self) -> Option<Category> {
+        self.category
+    }
+    /// The stable category id (`local-…` resolved; `allow` for an allow list).
+    pub fn category_id(&self) -> &str {
+        &self.category_id
+    }
+    /// Block or allow.
+    pub fn role(&self) -> ListRole {
+        self.role
+    }
+    /// Whether the list is sensitive (`child-abuse` or `terrorism`): stored
+    /// only as digests.
+    pub fn is_sensitive(&self) -> bool {
+        self.category.is_some_and(Category::is_statutory)
+    }
+    /// How many entries the list contributed.
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+    /// The list's date (`YYYY-MM-DD`), if one was given.
+    pub fn date(&self) -> Option<&str> {
+        self.date.as_deref()
+    }
+}
+
+impl fmt::Debug for ListInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListInfo")
+            .field("name", &self.name)
+            .field("category", &self.category_id)
+            .field("role", &self.role)
+            .field("entries", &self.entries)
+            .field("date", &self.date)
+            .finish()
+    }
+}
+
+/// Entry counts by kind, as stored in a bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryCounts {
+    /// Distinct hosts in the hosts map (domain entries).
+    pub domains: u64,
+    /// Exact URL entries (non-sensitive).
+    pub urls: u64,
+    /// URL-prefix entries (non-sensitive).
+    pub prefixes: u64,
+    /// Distinct digests of sensitive expressions.
+    pub digests: u64,
+    /// Regex entries.
+    pub regexes: u64,
+    /// Hosts in the sensitive-list gate.
+    pub gated_hosts: u64,
+}
+
+/// Sizes in bytes of the parts of a bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BundleSizes {
+    /// The whole bundle.
+    pub total: usize,
+    /// The metadata section.
+    pub meta: usize,
+    /// The hosts `fst`.
+    pub hosts: usize,
+    /// The paths `fst`.
+    pub paths: usize,
+    /// The sensitive-host gate.
+    pub gate: usize,
+    /// The digest table.
+    pub digests: usize,
+    /// The serialized regex DFA.
+    pub regex: usize,
+    /// Heap memory the loaded bundle holds beyond the bytes (metadata,
+    /// list-set table, regex DFA copy).
+    pub heap: usize,
+}
+
+/// Metadata section contents (JSON).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Meta {
+    pub(crate) lists: Vec<ListMeta>,
+    pub(crate) local_categories: Vec<String>,
+    pub(crate) list_sets: Vec<Vec<u16>>,
+    pub(crate) gate_seed: u64,
+    pub(crate) gate_hashes: u32,
+    pub(crate) ungated_digests: bool,
+    pub(crate) regexes: Vec<RegexMeta>,
+    pub(crate) counts: EntryCounts,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListMeta {
+    pub(crate) name: String,
+    /// `None` for an allow list.
+    pub(crate) category: Option<String>,
+    pub(crate) entries: u64,
+    pub(crate) date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RegexMeta {
+    pub(crate) list: u16,
+    pub(crate) pattern: String,
+}
+
+/// One section of the shared bundle bytes, as the data of an `fst`.
+pub(crate) struct Section<B> {
+    data: Arc<B>,
+    range: Range<usize>,
+}
+
+impl<B: AsRef<[u8]>> AsRef<[u8]> for Section<B> {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        (*self.data).as_ref().get(self.range.clone()).unwrap_or(&[])
+    }
+}
+
+/// A loaded, validated bundle over bytes `B`.
+///
+/// Immutable, `Send + Sync` when `B` is; swap in a new one by replacing an
+/// `Arc`. Its `Debug` output shows metadata only, never an entry.
+pub struct Bundle<B = Vec<u8>> {
+    pub(crate) data: Arc<B>,
+    pub(crate) created: i64,
+    pub(crate) lists: Vec<ListInfo>,
+    pub(crate) local_categories: Vec<String>,
+    pub(crate) list_sets: Vec<Vec<u16>>,
+    pub(crate) hosts: fst::raw::Fst<Section<B>>,
+    pub(crate) paths: fst::raw::Fst<Section<B>>,
+    pub(crate) gate_range: Range<usize>,
+    pub(crate) gate_seed: u64,
+    pub(crate) gate_hashes: u32,
+    pub(crate) ungated_digests: bool,
+    pub(crate) digest_range: Range<usize>,
+    pub(crate) regex: Option<sparse::DFA<Vec<u8>>>,
+    pub(crate) regexes: Vec<RegexMeta>,
+    pub(crate) counts: EntryCounts,
+    pub(crate) sizes: BundleSizes,
+    pub(crate) has_paths: bool,
+}
+
+impl<B: AsRef<[u8]>> Bundle<B> {
+    /// Loads and validates a bundle from bytes, without copying its lookup
+    /// structures.
+    ///
+    /// # Errors
+    ///
+    /// A [`BundleError`] naming what is wrong if the bytes are not a
+    /// complete, intact bundle of [`FORMAT_VERSION`].
+    ///
+    /// # Panics
+    ///
+    /// Never, whatever the bytes.
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleError};
+    /// let bytes = esafety::sample::bundle_bytes();
+    /// let bundle = Bundle::from_bytes(&bytes[..])?;
+    /// assert!(bundle.lists().iter().any(|l| l.category_id() == "gambling"));
+    /// assert!(matches!(
+    ///     Bundle::from_bytes(&bytes[..100]),
+    ///     Err(BundleError::LengthMismatch { .. })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_bytes(bytes: B) -> Result<Bundle<B>, BundleError> {
+        load::load(bytes)
+    }
+
+    /// The bundle bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        (*self.data).as_ref()
+    }
+
+    /// The format version (always [`FORMAT_VERSION`] for a loaded bundle).
+    pub fn version(&self) -> u32 {
+        FORMAT_VERSION
+    }
+
+    /// When the bundle was compiled (whole seconds).
+    pub fn created(&self) -> jiff::Timestamp {
+        jiff::Timestamp::from_second(self.created).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+
+    /// The source lists, in the order they were added.
+    pub fn lists(&self) -> &[ListInfo] {
+        &self.lists
+    }
+
+    /// The `local-` categories the bundle defines, in bit order.
+    pub fn local_categories(&self) -> &[String] {
+        &self.local_categories
+    }
+
+    /// The name (`local-…`) of a local category, if the bundle defines it.
+    pub fn local_category_name(&self, local: LocalCategory) -> Option<&str> {
+        self.local_categories.get(local.index()).map(String::as_str)
+    }
+
+    /// The stable id of a category: built-in ids, and `local-` names from
+    /// this bundle.
+    pub fn category_id(&self, category: Category) -> Option<&str> {
+        match category {
+            Category::Local(l) => self.local_category_name(l),
+            c => c.builtin_id(),
+        }
+    }
+
+    /// The category with this id: built-in, or a `local-` id this bundle
+    /// defines.
+    pub fn category_from_id(&self, id: &str) -> Option<Category> {
+        Category::from_id(id).or_else(|| {
+            let i = self.local_categories.iter().position(|c| c == id)?;
+            LocalCategory::new(i).map(Category::Local)
+        })
+    }
+
+    /// Entry counts by kind.
+    pub fn counts(&self) -> EntryCounts {
+        self.counts
+    }
+
+    /// Sizes of the parts of the bundle.
+    pub fn sizes(&self) -> BundleSizes {
+        self.sizes
+    }
+
+    /// The sensitive-host gate over the gate section.
+    pub(crate) fn gate(&self) -> gate::Gate<'_> {
+        gate::Gate {
+            bytes: self
+                .as_bytes()
+                .get(self.gate_range.clone())
+                .unwrap_or_default(),
+            seed: self.gate_seed,
+            hashes: self.gate_hashes,
+        }
+    }
+
+    /// Whether digests without a known host force every URL through
+    /// SHA-256 (see the module docs, "The sensitive-list gate").
+    pub fn has_ungated_digests(&self) -> bool {
+        self.ungated_digests
+    }
+}
+
+impl<B> fmt::Debug for Bundle<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bundle")
+            .field("version", &FORMAT_VERSION)
+            .field("created", &self.created)
+            .field("lists", &self.lists)
+            .field("local_categories", &self.local_categories)
+            .field("counts", &self.counts)
+            .field("sizes", &self.sizes)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,1 +1,0 @@
-//! Incident severity, escalation and the incident log.

@@ -1,0 +1,552 @@
+//! The incident file: the facts of one incident, read from TOML or JSON
+//! (DESIGN.md, "Incident file").
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{
+    IdentifiedBy, Involvement, Kind, PoliceOutcome, RiskFactor, Role, Setting, StaffConcern,
+};
+
+/// The facts of one incident: what happened, to whom, and what is known.
+///
+/// Only `kind` is required; everything else refines the assessment.
+///
+/// ```
+/// use esafety::incident::{Incident, Kind, RiskFactor};
+/// let incident = Incident::from_toml(r#"
+/// kind = "nude-image-sharing"
+/// setting = "school"
+/// risk_factors = ["coercion"]
+/// "#)?;
+/// assert_eq!(incident.kind, Kind::NudeImageSharing);
+/// assert_eq!(incident.risk_factors, vec![RiskFactor::Coercion]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "IncidentFile")]
+pub struct Incident {
+    /// What happened.
+    pub kind: Kind,
+    /// Whether it was deliberate; `None` when not known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deliberate: Option<bool>,
+    /// Where it happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setting: Option<Setting>,
+    /// How it came to light.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identified_by: Option<IdentifiedBy>,
+    /// The people involved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<Person>,
+    /// The UKCIS risk factors that hold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub risk_factors: Vec<RiskFactor>,
+    /// The LADO tests that hold for a member of staff or volunteer involved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub staff_concerns: Vec<StaffConcern>,
+    /// Whether the incident points to wider harm (abuse at home, peer
+    /// abuse); `None` when nobody has judged it yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wider_harm: Option<bool>,
+    /// Whether criminal conduct is suspected beyond what `kind` says
+    /// (the standard's "other criminal conduct").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criminal_conduct: Option<bool>,
+    /// Whether a child's conduct has been persistent (repeated breaches).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persistent: Option<bool>,
+    /// What the police said, once the material was reported to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub police_outcome: Option<PoliceOutcome>,
+    /// When it happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<jiff::Timestamp>,
+    /// The filter decision that raised the incident, if any (never the URL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter_block: Option<FilterBlock>,
+    /// The incident-log fields not already above.
+    #[serde(skip_serializing_if = "LogFields::is_empty")]
+    pub log: LogFields,
+}
+
+/// One person involved in an incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// Their role.
+    pub role: Role,
+    /// How they were involved.
+    pub involvement: Involvement,
+    /// Their age in years, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<u8>,
+    /// A name or reference for the log (not used by the assessment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The incident-log fields that the facts above do not already hold
+/// (STANDARD.md, "Incidents": description, actions taken and by whom,
+/// conclusion).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogFields {
+    /// A description of the incident.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// What actions were taken and by whom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions_taken: Option<String>,
+    /// The conclusion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conclusion: Option<String>,
+}
+
+impl LogFields {
+    /// Whether no field is set.
+    pub fn is_empty(&self) -> bool {
+        self.description.is_none() && self.actions_taken.is_none() && self.conclusion.is_none()
+    }
+}
+
+/// What a filter blocked, for an incident raised by a filter decision.
+/// It names the list and the digest id of the entry that matched, never the
+/// URL (DESIGN.md, invariant 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterBlock {
+    /// The category id that blocked (`child-abuse`, `terrorism`).
+    pub category: String,
+    /// The list that matched.
+    pub list: String,
+    /// The digest id of the matching entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest_id: Option<String>,
+    /// The user group the request was evaluated for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The device (`managed`, `byod`, or a device id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+}
+
+/// The file as written: every field optional, so that a missing `kind` is
+/// reported as a wanting record rather than a parse failure.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IncidentFile {
+    kind: Option<Kind>,
+    #[serde(default)]
+    deliberate: Option<bool>,
+    #[serde(default)]
+    setting: Option<Setting>,
+    #[serde(default)]
+    identified_by: Option<IdentifiedBy>,
+    #[serde(default)]
+    people: Vec<Person>,
+    #[serde(default)]
+    risk_factors: Vec<RiskFactor>,
+    #[serde(default)]
+    staff_concerns: Vec<StaffConcern>,
+    #[serde(default)]
+    wider_harm: Option<bool>,
+    #[serde(default)]
+    criminal_conduct: Option<bool>,
+    #[serde(default)]
+    persistent: Option<bool>,
+    #[serde(default)]
+    police_outcome: Option<PoliceOutcome>,
+    #[serde(default, deserialize_with = "timestamp")]
+    occurred_at: Option<jiff::Timestamp>,
+    #[serde(default)]
+    filter_block: Option<FilterBlock>,
+    #[serde(default)]
+    log: LogFields,
+}
+
+/// `occurred_at`: an RFC 3339 string (JSON, TOML) or a TOML offset
+/// date-time written without quotes.
+fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<jiff::Timestamp>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Toml(toml::value::Datetime),
+    }
+    let text = match Option::<Raw>::deserialize(d)? {
+        None => return Ok(None),
+        Some(Raw::Text(t)) => t,
+        Some(Raw::Toml(t)) => t.to_string(),
+    };
+    text.parse::<jiff::Timestamp>().map(Some).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "`occurred_at` `{}` is not a timestamp with an offset; write it like `2026-03-02T10:15:00Z`",
+            text.chars().take(40).collect::<String>()
+        ))
+    })
+}
+
+/// The oldest age accepted for a person.
+const MAX_AGE: u8 = 120;
+
+impl TryFrom<IncidentFile> for Incident {
+    type Error = String;
+
+    fn try_from(f: IncidentFile) -> Result<Incident, String> {
+        let kind = f.kind.ok_or_else(|| {
+            format!(
+                "missing field `kind`: say what happened with one of {}",
+                Kind::IDS
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        for (i, p) in f.people.iter().enumerate() {
+            let n = i.saturating_add(1);
+            if let Some(age) = p.age {
+                if age > MAX_AGE {
+                    return Err(format!(
+                        "person {n}: age {age} is out of range; give an age from 0 to {MAX_AGE} or leave it out"
+                    ));
+                }
+                if p.role == Role::Child && age >= 18 {
+                    return Err(format!(
+                        "person {n}: a `child` aged {age} is not a child (under 18); fix the age or use another role"
+                    ));
+                }
+            }
+        }
+        Ok(Incident {
+            kind,
+            deliberate: f.deliberate,
+            setting: f.setting,
+            identified_by: f.identified_by,
+            people: f.people,
+            risk_factors: dedup(f.risk_factors),
+            staff_concerns: dedup(f.staff_concerns),
+            wider_harm: f.wider_harm,
+            criminal_conduct: f.criminal_conduct,
+            persistent: f.persistent,
+            police_outcome: f.police_outcome,
+            occurred_at: f.occurred_at,
+            filter_block: f.filter_block,
+            log: f.log,
+        })
+    }
+}
+
+fn dedup<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The two formats an incident file can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TOML.
+    Toml,
+    /// JSON.
+    Json,
+}
+
+impl Format {
+    /// The format a file name's extension names (`.toml`, `.json`), if any.
+    pub fn from_name(name: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("toml") => Some(Format::Toml),
+            Some("json") => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    /// The format the content looks like: JSON when the first non-blank
+    /// character is `{`, otherwise TOML.
+    pub fn sniff(bytes: &[u8]) -> Format {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match body.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') => Format::Json,
+            _ => Format::Toml,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Format::Toml => "TOML",
+            Format::Json => "JSON",
+        }
+    }
+}
+
+/// Why an incident file could not be read.
+///
+/// [`IncidentError::is_invalid_record`] tells a well-formed document that is
+/// not a valid incident record (CLI exit 1) from one that is not readable
+/// TOML or JSON at all (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IncidentError {
+    /// The bytes are not UTF-8 text.
+    #[error("{}not UTF-8 text (invalid byte at offset {offset}); save the incident file as UTF-8", loc(.file, 0, 0))]
+    NotUtf8 {
+        /// The file name, if the caller gave one.
+        file: Option<String>,
+        /// The offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The document is not well-formed TOML or JSON.
+    #[error("{}not valid {}: {message}; fix the syntax", loc(.file, *.line, *.column), .format.label())]
+    Syntax {
+        /// The file name, if the caller gave one.
+        file: Option<String>,
+        /// The format it was read as.
+        format: Format,
+        /// 1-based line (0 when not known).
+        line: usize,
+        /// 1-based column (0 when not known).
+        column: usize,
+        /// What is wrong, in plain words.
+        message: String,
+    },
+    /// The document is well-formed but is not a valid incident record.
+    #[error("{}{message}", loc(.file, *.line, *.column))]
+    Invalid {
+        /// The file name, if the caller gave one.
+        file: Option<String>,
+        /// 1-based line (0 when not known).
+        line: usize,
+        /// 1-based column (0 when not known).
+        column: usize,
+        /// What is wrong, in plain words.
+        message: String,
+    },
+}
+
+/// `file:line:column: ` with whatever parts are known.
+fn loc(file: &Option<String>, line: usize, column: usize) -> String {
+    let mut parts = Vec::new();
+    if let Some(f) = file {
+        parts.push(f.clone());
+    }
+    if line > 0 {
+        parts.push(line.to_string());
+        if column > 0 {
+            parts.push(column.to_string());
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", parts.join(":"))
+    }
+}
+
+impl IncidentError {
+    /// Whether the document was read but is not a valid incident record
+    /// (for example, `kind` is missing or unknown): the input was understood
+    /// and found wanting.
+    pub fn is_invalid_record(&self) -> bool {
+        matches!(self, IncidentError::Invalid { .. })
+    }
+
+    /// The 1-based line the error is on, when there is one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            IncidentError::Syntax { line, .. } | IncidentError::Invalid { line, .. } => {
+                (*line > 0).then_some(*line)
+            }
+            IncidentError::NotUtf8 { .. } => None,
+        }
+    }
+
+    /// The error with a file name to show in its message.
+    #[must_use]
+    pub fn with_file(mut self, name: &str) -> IncidentError {
+        match &mut self {
+            IncidentError::NotUtf8 { file, .. }
+            | IncidentError::Syntax { file, .. }
+            | IncidentError::Invalid { file, .. } => *file = Some(name.to_owned()),
+        }
+        self
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count().saturating_add(1);
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |l| l.chars().count())
+        .saturating_add(1);
+    (line, column)
+}
+
+impl Incident {
+    /// A new incident of `kind` with no other facts.
+    pub fn new(kind: Kind) -> Incident {
+        Incident {
+            kind,
+            deliberate: None,
+            setting: None,
+            identified_by: None,
+            people: Vec::new(),
+            risk_factors: Vec::new(),
+            staff_concerns: Vec::new(),
+            wider_harm: None,
+            criminal_conduct: None,
+            persistent: None,
+            police_outcome: None,
+            occurred_at: None,
+            filter_block: None,
+            log: LogFields::default(),
+        }
+    }
+
+    /// Read an incident from TOML text.
+    ///
+    /// # Errors
+    ///
+    /// [`IncidentError::Syntax`] when the text is not TOML,
+    /// [`IncidentError::Invalid`] (with line and column) when it is not a
+    /// valid incident record: an unknown field or id, a missing `kind`, an
+    /// impossible age.
+    pub fn from_toml(text: &str) -> Result<Incident, IncidentError> {
+        toml::from_str::<Incident>(text).map_err(|err| {
+            let (line, column) = err
+                .span()
+                .map_or((0, 0), |span| line_column(text, span.start));
+            let message = err.message().trim_end().to_owned();
+            if toml::from_str::<toml::Table>(text).is_err() {
+                IncidentError::Syntax {
+                    file: None,
+                    format: Format::Toml,
+                    line,
+                    column,
+                    message,
+                }
+            } else {
+                IncidentError::Invalid {
+                    file: None,
+                    line,
+                    column,
+                    message,
+                }
+            }
+        })
+    }
+
+    /// Read an incident from JSON text.
+    ///
+    /// ```
+    /// use esafety::incident::{Incident, Kind};
+    /// let err = Incident::from_json("{\n  \"kind\": \"x\"\n}").unwrap_err();
+    /// assert!(err.is_invalid_record());
+    /// assert!(err.to_string().starts_with("2:"));
+    /// assert!(err.to_string().contains("unknown kind `x`: expected one of"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Incident::from_toml`].
+    pub fn from_json(text: &str) -> Result<Incident, IncidentError> {
+        serde_json::from_str::<Incident>(text).map_err(|err| {
+            let (line, column) = (err.line(), err.column());
+            let message = strip_json_position(&err.to_string());
+            match err.classify() {
+                serde_json::error::Category::Data => IncidentError::Invalid {
+                    file: None,
+                    line,
+                    column,
+                    message,
+                },
+                _ => IncidentError::Syntax {
+                    file: None,
+                    format: Format::Json,
+                    line,
+                    column,
+                    message,
+                },
+            }
+        })
+    }
+
+    /// Read an incident from bytes in either format, chosen by the content
+    /// ([`Format::sniff`]).
+    ///
+    /// # Errors
+    ///
+    /// [`IncidentError::NotUtf8`], or as [`Incident::from_toml`].
+    pub fn from_bytes_auto(bytes: &[u8]) -> Result<Incident, IncidentError> {
+        Incident::from_bytes(bytes, Format::sniff(bytes))
+    }
+
+    /// Read an incident file: the format comes from the name's extension,
+    /// else from the content. Errors name the file.
+    ///
+    /// # Errors
+    ///
+    /// As [`Incident::from_bytes_auto`].
+    pub fn from_named_bytes(name: &str, bytes: &[u8]) -> Result<Incident, IncidentError> {
+        let format = Format::from_name(name).unwrap_or_else(|| Format::sniff(bytes));
+        Incident::from_bytes(bytes, format).map_err(|e| e.with_file(name))
+    }
+
+    /// Read an incident from bytes in the given format.
+    ///
+    /// # Errors
+    ///
+    /// As [`Incident::from_bytes_auto`].
+    pub fn from_bytes(bytes: &[u8], format: Format) -> Result<Incident, IncidentError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| IncidentError::NotUtf8 {
+            file: None,
+            offset: e.valid_up_to(),
+        })?;
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        match format {
+            Format::Toml => Incident::from_toml(text),
+            Format::Json => Incident::from_json(text),
+        }
+    }
+
+    /// Serialize as pretty JSON in the incident-file shape.
+    ///
+    /// # Errors
+    ///
+    /// Only if serialization fails, which the types here do not do.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(self)
+    }
+
+    /// The children involved.
+    pub fn children(&self) -> impl Iterator<Item = &Person> {
+        self.people.iter().filter(|p| p.role == Role::Child)
+    }
+
+    /// Whether a person with `role` is involved as `involvement`.
+    pub fn has(&self, role: Role, involvement: Involvement) -> bool {
+        self.people
+            .iter()
+            .any(|p| p.role == role && p.involvement == involvement)
+    }
+
+    /// Whether a UKCIS risk factor holds.
+    pub fn has_risk(&self, factor: RiskFactor) -> bool {
+        self.risk_factors.contains(&factor)
+    }
+}
+
+/// serde_json ends its messages with " at line L column C"; the error here
+/// carries them as fields.
+fn strip_json_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message.get(..i).unwrap_or(message).to_owned(),
+        None => message.to_owned(),
+    }
+}

@@ -1,1 +1,0 @@
-//! Parsers for vendor list formats.

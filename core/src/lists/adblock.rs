@@ -1,0 +1,144 @@
+//! Adblock-style lists (EasyList, uBlock Origin, AdGuard): only the rules
+//! that name a host or a URL prefix become entries.
+//!
+//! | rule | entry |
+//! |---|---|
+//! | `\|\|example.com^`, `\|\|example.com` | domain `example.com` |
+//! | `\|\|example.com^$important`, `$all`, `$document`, `$doc` | domain (these options do not narrow the match) |
+//! | `\|\|example.com/dir/` | URL prefix `example.com/dir/` |
+//! | `\|\|example.com/page`, `\|\|example.com/page^` | page `example.com/page` and prefix `example.com/page/` |
+//! | `example.com` (a bare host name on its own line) | domain, as uBlock Origin reads it |
+//!
+//! Everything else is counted in [`ParsedList::ignored`](super::ParsedList::ignored) and never misread:
+//! cosmetic rules (`##`, `#@#`, `#?#`, `#$#`, `#%#`), exceptions (`@@`),
+//! rules with any other option (`$third-party`, `$script`, `$domain=…`:
+//! they narrow the match to some requests, which a page filter cannot
+//! honour), wildcard and partial hosts (`||ads.*^`, `||get-me-.`),
+//! anchored (`|http://`) and regular-expression (`/…/`) rules, and plain
+//! substring patterns. `!` lines and the `[Adblock Plus 2.0]` header are
+//! comments. A `||` rule whose host is not a valid host name is a skipped
+//! line with the reason.
+
+use super::canon;
+use super::ctx::Sink;
+use super::{EntryKind, ListError};
+
+/// Options that do not narrow what a host rule matches.
+const BROAD_OPTIONS: &[&str] = &["important", "all", "document", "doc"];
+
+/// File extensions that a bare "host name" line is more likely to be a
+/// pattern for than a top-level domain.
+const FILE_EXTENSIONS: &[&str] = &[
+    "js", "css", "php", "html", "htm", "gif", "png", "jpg", "jpeg", "swf", "json", "aspx", "asp",
+    "cgi", "txt", "xml", "svg", "webp", "mp4", "cfm", "jsp",
+];
+
+/// Whether a line is a cosmetic (element hiding, scriptlet, HTML) rule.
+fn is_cosmetic(text: &str) -> bool {
+    [
+        "##", "#@#", "#?#", "#$#", "#%#", "#@?#", "#@$#", "$$", "$@$",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
+/// Whether `text` reads as a bare host name: DNS characters, a dot, an
+/// alphabetic last label that is not a file extension.
+fn is_bare_host(text: &str) -> bool {
+    let ok_chars = text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_');
+    let Some((_, last)) = text.rsplit_once('.') else {
+        return false;
+    };
+    ok_chars
+        && !text.starts_with(['.', '-', '_'])
+        && last.len() >= 2
+        && last.bytes().all(|b| b.is_ascii_alphabetic())
+        && !FILE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(last))
+}
+
+pub(super) fn parse(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), ListError> {
+    sink.lines(bytes, |sink, line, text| {
+        if text.starts_with('!') || (line == 1 && text.starts_with('[') && text.ends_with(']')) {
+            return Ok(());
+        }
+        if is_cosmetic(text) || text.starts_with("@@") {
+            sink.ignore();
+            return Ok(());
+        }
+        if text.starts_with('#') {
+            return Ok(());
+        }
+        if let Some(rule) = text.strip_prefix("||") {
+            return host_rule(sink, line, rule);
+        }
+        if is_bare_host(text) {
+            return match canon::domain(text) {
+                Ok(host) => sink.entry(line, EntryKind::Domain(host)),
+                Err(_) => {
+                    sink.ignore();
+                    Ok(())
+                }
+            };
+        }
+        sink.ignore();
+        Ok(())
+    })
+}
+
+/// A `||…` rule, without the `||`.
+fn host_rule(sink: &mut Sink<'_>, line: usize, rule: &str) -> Result<(), ListError> {
+    let (pattern, options) = match rule.split_once('$') {
+        Some((p, o)) => (p, Some(o)),
+        None => (rule, None),
+    };
+    if let Some(options) = options {
+        let broad = options
+            .split(',')
+            .all(|o| BROAD_OPTIONS.contains(&o.trim().to_ascii_lowercase().as_str()));
+        if !broad {
+            sink.ignore();
+            return Ok(());
+        }
+    }
+    let host_end = pattern
+        .find(['^', '/', '*', '|', ':', '?', '=', '&'])
+        .unwrap_or(pattern.len());
+    let (host, tail) = pattern.split_at_checked(host_end).unwrap_or((pattern, ""));
+    if host.is_empty() || host.ends_with(['.', '-']) || !host.contains('.') {
+        // A partial host (`||ads.`, `||ad-`) is a wildcard over hosts.
+        sink.ignore();
+        return Ok(());
+    }
+    match tail {
+        "" | "^" => match canon::domain(host) {
+            Ok(h) => sink.entry(line, EntryKind::Domain(h)),
+            Err(problem) => sink.skip(line, &problem),
+        },
+        _ if tail.starts_with('/') => {
+            let path = tail.strip_suffix('^').unwrap_or(tail);
+            if path.contains(['*', '^', '|']) {
+                sink.ignore();
+                return Ok(());
+            }
+            let mut url = String::with_capacity(pattern.len());
+            url.push_str(host);
+            url.push_str(path);
+            let mut kinds = Vec::with_capacity(2);
+            match canon::url_prefix(&url, &mut kinds) {
+                Ok(()) => {
+                    for kind in kinds {
+                        sink.entry(line, kind)?;
+                    }
+                    Ok(())
+                }
+                Err(problem) => sink.skip(line, &problem),
+            }
+        }
+        _ => {
+            sink.ignore();
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Guessing the format of a list from its content.
+//!
+//! The guess reads the first 1,000 lines that are neither blank nor `#`
+//! comments. Strong markers decide at once: an Adblock header
+//! (`[Adblock Plus 2.0]`, any `[…]` first line) means
+//! [`Format::Adblock`]; an e2guardian `#listcategory:` or `.Include<…>`
+//! means one of the e2guardian formats. Otherwise each line votes:
+//! `||`, `@@`, `!` and cosmetic rules for Adblock; `ADDRESS HOST` for
+//! hosts; 64 hex digits for IWF; regular-expression syntax for squidGuard
+//! expressions; anything else for plain. The largest vote wins; ties go to
+//! the more specific format (Adblock, hosts, IWF, expressions, plain).
+//!
+//! squidGuard `domains` files read the same as plain lists; `urls` files do
+//! not (a plain `host/page` is one page, a squidGuard one a prefix), so a
+//! caller that knows a file is from a squidGuard folder should say so
+//! ([`Format::from_squidguard_file_name`]).
+
+use std::net::IpAddr;
+
+use super::Format;
+use super::iwf::parse_digest;
+
+/// How many entry lines the guess reads.
+const SAMPLE_LINES: usize = 1000;
+
+/// What one line looks like.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Vote {
+    Adblock,
+    Hosts,
+    Digest,
+    Regex,
+    Plain,
+}
+
+fn looks_like_regex(text: &str) -> bool {
+    text.contains(".*")
+        || text.contains("\\.")
+        || text.starts_with('^')
+        || text.ends_with('$')
+        || text.contains(['(', ')', '[', ']', '{', '}', '|', '+'])
+}
+
+fn vote(text: &str) -> Vote {
+    if text.starts_with("||")
+        || text.starts_with("@@")
+        || text.starts_with('!')
+        || text.contains("##")
+        || text.contains("#@#")
+        || text.ends_with('^')
+        || text.contains("^$")
+    {
+        return Vote::Adblock;
+    }
+    let mut tokens = text.split_whitespace();
+    if tokens.next().is_some_and(|a| a.parse::<IpAddr>().is_ok()) && tokens.next().is_some() {
+        return Vote::Hosts;
+    }
+    if parse_digest(text).is_some() {
+        return Vote::Digest;
+    }
+    if looks_like_regex(text) {
+        return Vote::Regex;
+    }
+    Vote::Plain
+}
+
+/// Guesses the format of a list from its bytes.
+///
+/// Reads the first 1,000 lines that are neither blank nor `#` comments. A
+/// first line in brackets (`[Adblock Plus 2.0]`) means [`Format::Adblock`];
+/// an e2guardian `#listcategory:` or `.Include<…>` means one of the
+/// e2guardian formats (by what most lines hold: regexes, URLs or domains).
+/// Otherwise each line votes: `||`, `@@`, `!`, `##` and `^` for Adblock,
+/// `ADDRESS HOST` for hosts, 64 hex digits for IWF, regex syntax for
+/// squidGuard expressions, anything else for plain; the largest vote wins,
+/// ties go to the more specific format.
+///
+/// A squidGuard `domains` file reads the same as a plain list, but a
+/// `urls` file does not (a plain `host/page` is one page, a squidGuard one
+/// a prefix): a caller that knows a file comes from a squidGuard folder
+/// should use [`Format::from_squidguard_file_name`].
+///
+/// Never fails: an empty or unrecognisable list is [`Format::Plain`].
+///
+/// ```
+/// use esafety::lists::{detect, Format};
+/// assert_eq!(detect(b"[Adblock Plus 2.0]\n||ads.example^\n"), Format::Adblock);
+/// assert_eq!(detect(b"0.0.0.0 ads.example\n0.0.0.0 track.example\n"), Format::Hosts);
+/// assert_eq!(detect(b"#listcategory: \"Ads\"\nads.example\n"), Format::E2Site);
+/// assert_eq!(detect(b"ads.example\ntrack.example/pixel\n"), Format::Plain);
+/// ```
+pub fn detect(bytes: &[u8]) -> Format {
+    let text = String::from_utf8_lossy(bytes.get(..1 << 20).unwrap_or(bytes));
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .peekable();
+    if lines
+        .peek()
+        .is_some_and(|first| first.starts_with('[') && first.ends_with(']'))
+    {
+        return Format::Adblock;
+    }
+    let mut e2 = false;
+    let mut counts = [0usize; 5];
+    let mut e2_counts = [0usize; 3];
+    for line in lines {
+        let lower = line.get(..14).unwrap_or(line).to_ascii_lowercase();
+        if lower.starts_with("#listcategory:") || lower.starts_with(".include<") {
+            e2 = true;
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        let v = vote(line);
+        let i = match v {
+            Vote::Adblock => 0,
+            Vote::Hosts => 1,
+            Vote::Digest => 2,
+            Vote::Regex => 3,
+            Vote::Plain => 4,
+        };
+        if let Some(c) = counts.get_mut(i) {
+            *c = c.saturating_add(1);
+        }
+        let j = if v == Vote::Regex {
+            2
+        } else if super::canon::has_path(line) {
+            1
+        } else {
+            0
+        };
+        if let Some(c) = e2_counts.get_mut(j) {
+            *c = c.saturating_add(1);
+        }
+        if counts.iter().sum::<usize>() >= SAMPLE_LINES {
+            break;
+        }
+    }
+    if e2 {
+        return match argmax(&e2_counts, 0) {
+            2 => Format::E2Regexp,
+            1 => Format::E2Url,
+            _ => Format::E2Site,
+        };
+    }
+    match argmax(&counts, 4) {
+        0 => Format::Adblock,
+        1 => Format::Hosts,
+        2 => Format::Iwf,
+        3 => Format::SquidGuardExpressions,
+        _ => Format::Plain,
+    }
+}
+
+/// The index of the largest count; the first on a tie; `default` when all
+/// are zero.
+fn argmax(counts: &[usize], default: usize) -> usize {
+    let mut best = default;
+    let mut best_count = 0;
+    for (i, &c) in counts.iter().enumerate() {
+        if c > best_count {
+            best = i;
+            best_count = c;
+        }
+    }
+    best
+}

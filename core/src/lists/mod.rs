@@ -1,0 +1,573 @@
+//! Parsers for the list formats filtering vendors already hold.
+//!
+//! Every parser turns the bytes of one list file into [`Entry`] values in
+//! canonical form, so that list entries and lookups agree: hosts and URLs go
+//! through the same Safe Browsing canonicalization ([`crate::url`]) as the
+//! URLs that are later classified.
+//!
+//! # Formats
+//!
+//! | [`Format`] | id | a line |
+//! |---|---|---|
+//! | [`Format::Plain`] | `plain` | a domain, URL or URL prefix; `#` comments |
+//! | [`Format::Hosts`] | `hosts` | `0.0.0.0 host [host…]`; `localhost` names are ignored |
+//! | [`Format::Adblock`] | `adblock` | `\|\|host^`, `\|\|host/path`; all other Adblock syntax is counted in [`ParsedList::ignored`] |
+//! | [`Format::SquidGuardDomains`] | `squidguard-domains` | a domain (squidGuard / UT1 `domains` file) |
+//! | [`Format::SquidGuardUrls`] | `squidguard-urls` | `host/path`, a URL prefix (`urls` file) |
+//! | [`Format::SquidGuardExpressions`] | `squidguard-expressions` | a regular expression (`expressions` file) |
+//! | [`Format::E2Site`] | `e2guardian-site` | a domain (`bannedsitelist`), `.Include<path>`, `#listcategory: "name"` |
+//! | [`Format::E2Url`] | `e2guardian-url` | `host/path`, a URL prefix (`bannedurllist`) |
+//! | [`Format::E2Regexp`] | `e2guardian-regexp` | a regular expression (`bannedregexpurllist`) |
+//! | [`Format::Iwf`] | `iwf` | a URL, or the 64-hex SHA-256 digest of a canonical lookup expression |
+//!
+//! Blank lines and comments are neither entries nor skipped lines. A line
+//! that cannot be read (not UTF-8, too long, not a host, a bad regex, …) is
+//! a [`SkippedLine`] naming the file, the line and the reason; with
+//! [`ParseOptions::strict`] the first one is an [`Err`] instead. A bad line
+//! never aborts silently and never panics.
+//!
+//! # How each format is read
+//!
+//! - **plain**: a bare host (`example.com`, `*.example.com`, `.example.com`)
+//!   or a URL whose path is `/` with no query (`http://example.com/`) is a
+//!   domain; `host/dir/` (a path ending in `/`, no query) is a URL prefix;
+//!   anything else (`host/page.html`, `host/dir?q=1`) is one exact page. A
+//!   scheme is optional, the port, userinfo and fragment are dropped. `#`
+//!   starts a comment at the start of a line or after white space.
+//! - **hosts**: `ADDRESS HOST [HOST…]` with any IPv4 or IPv6 address; each
+//!   host is a domain; the machine's own names (`localhost`,
+//!   `ip6-localhost`, `broadcasthost`, `0.0.0.0`, …) are counted in
+//!   [`ParsedList::ignored`]. `#` starts a comment anywhere.
+//! - **adblock**: `||host^` and `||host` are domains, also with only the
+//!   options `$important`, `$all`, `$document` or `$doc`, which do not
+//!   narrow the match; `||host/dir/` is a URL prefix; `||host/page` and
+//!   `||host/page^` are the page (any query) plus the prefix `host/page/`;
+//!   a line that is only a host name is a domain (as uBlock Origin reads
+//!   hosts-style lines). Everything else is counted in
+//!   [`ParsedList::ignored`], never misread: cosmetic rules (`##`, `#@#`,
+//!   `#?#`, `#$#`, `#%#`, `$$`), exceptions (`@@`), rules with any other
+//!   option (`$third-party`, `$script`, `$domain=…` narrow a rule to some
+//!   requests, which a page filter cannot honour), wildcard or partial hosts
+//!   (`||ads.*^`, `||ads.`), paths with `*` or `^` inside, anchored
+//!   (`|http://`) and `/regex/` rules, and substring patterns. `!` lines and
+//!   a `[Adblock Plus 2.0]` header are comments.
+//! - **squidGuard / UT1**: `domains` holds domains (a line with a path is
+//!   skipped: move it to `urls`); `urls` holds `host[/path]` prefixes:
+//!   `host/dir/` is that prefix, `host/page` is the page (any query) plus
+//!   the prefix `host/page/` (so not `host/pagexyz`), `host` alone is the
+//!   prefix `host/`, and `host/page?q` only that page with that query;
+//!   `expressions` holds regular expressions, checked with regex-automata's
+//!   syntax (POSIX features it lacks, such as backreferences, are skipped
+//!   lines).
+//! - **e2guardian**: `bannedsitelist` lines read like `domains`,
+//!   `bannedurllist` like `urls`, `bannedregexpurllist` like `expressions`.
+//!   `#listcategory: "Name"` sets [`ParsedList::list_category`];
+//!   `.Include<path>` is followed by [`parse_with_includes`] (the included
+//!   file is read as the same format, at most
+//!   [`ParseOptions::max_include_depth`] deep, cycles are an error); the
+//!   blanket-block directives `**`, `**s`, `*ip`, `*ips` are policy, not
+//!   entries, and counted in [`ParsedList::ignored`].
+//! - **iwf**: a URL is the exact page, its canonical `host/path?query`
+//!   (`example.com` alone is `example.com/`, which every page of that host
+//!   reaches through its lookup expressions); 64 hex digits (either case)
+//!   are a digest as they are; a line of 32 or more hex digits that is not
+//!   64 long is skipped.
+//!
+//! Every format skips a host that is not a DNS name (characters other than
+//! letters, digits, `-` and `_`, labels over 63 bytes) and a non-IP host
+//! with no dot (as a domain it would match a whole top-level domain or an
+//! intranet name). Lines must be UTF-8 (a leading BOM and CRLF endings are
+//! fine) and at most [`ParseOptions::max_line_len`] bytes.
+//!
+//! [`detect`] guesses the format from content; see its documentation.
+//!
+//! # Entries and how they match
+//!
+//! - [`EntryKind::Domain`] `example.com` matches that host and every
+//!   subdomain, on a label boundary: `a.example.com`, never
+//!   `notexample.com` or `example.com.evil.test`.
+//! - [`EntryKind::Url`] `example.com/page` (IWF style) matches that page
+//!   through the Safe Browsing lookup expressions: a listed `host/path`
+//!   matches the page with any query or none, a listed `host/path?query`
+//!   only with that query. It never widens to the domain or to other paths.
+//! - [`EntryKind::UrlPrefix`] `example.com/dir/` matches everything below
+//!   it on that host and its subdomains, at any depth (not only the first
+//!   four path components that lookup expressions cover). The parsers
+//!   always produce prefixes that end in `/`.
+//! - [`EntryKind::Regex`] matches [`CanonicalUrl::host_and_path_query`](crate::url::CanonicalUrl::host_and_path_query).
+//! - [`EntryKind::Digest`] is the SHA-256 of a canonical lookup expression
+//!   ([`expression_digest`]); it matches a URL one of whose lookup
+//!   expressions has that digest.
+//!
+//! # Sensitive lists
+//!
+//! The IWF list and the police-assessed terrorism list must never exist in
+//! plaintext outside the file they came in (DESIGN.md invariant 2). With
+//! [`ParseOptions::sensitive`] every entry becomes an
+//! [`EntryKind::Digest`] the moment it is parsed, and no skipped-line
+//! reason, error or `Debug` output contains the text of a line.
+//!
+//! The digest rule, shared with the classifier through
+//! [`expression_digest`]: SHA-256 over the UTF-8 bytes of the canonical
+//! lookup expression, `host/path` or `host/path?query`, with no scheme,
+//! no port, no userinfo and no fragment, exactly as
+//! [`CanonicalUrl::expressions`](crate::url::CanonicalUrl::expressions)
+//! spells it. A domain entry in a sensitive list becomes the digest of
+//! `host/`, which the lookup expressions of every page on that host and its
+//! subdomains include; a URL-prefix entry becomes the digest of its prefix,
+//! which lookup expressions reach for prefixes up to four path components
+//! deep. Regular expressions cannot be hashed, so a sensitive list rejects
+//! them.
+
+mod adblock;
+mod canon;
+mod ctx;
+mod detect;
+mod e2guardian;
+mod hosts;
+mod iwf;
+mod plain;
+mod squidguard;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use detect::detect;
+
+use sha2::{Digest as _, Sha256};
+
+/// One parsed list entry, normalised to canonical form.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntryKind {
+    /// A canonical host (lowercase, punycode, IPv4 as a dotted quad): matches
+    /// it and every subdomain on a label boundary.
+    Domain(String),
+    /// An exact page as a canonical lookup expression, `host/path` or
+    /// `host/path?query` (IWF style: never widened).
+    Url(String),
+    /// A canonical `host/dir/…` prefix (the parsers always end it with
+    /// `/`): matches everything below it on that host and its subdomains,
+    /// at any depth.
+    UrlPrefix(String),
+    /// A regular expression (regex-automata syntax), matched against
+    /// [`CanonicalUrl::host_and_path_query`](crate::url::CanonicalUrl::host_and_path_query).
+    Regex(String),
+    /// The SHA-256 of a canonical lookup expression (sensitive lists: IWF,
+    /// terrorism); see [`expression_digest`].
+    Digest([u8; 32]),
+}
+
+impl fmt::Debug for EntryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EntryKind::Domain(s) => f.debug_tuple("Domain").field(s).finish(),
+            EntryKind::Url(s) => f.debug_tuple("Url").field(s).finish(),
+            EntryKind::UrlPrefix(s) => f.debug_tuple("UrlPrefix").field(s).finish(),
+            EntryKind::Regex(s) => f.debug_tuple("Regex").field(s).finish(),
+            EntryKind::Digest(d) => write!(f, "Digest(sha256:{})", hex(d)),
+        }
+    }
+}
+
+/// One parsed list entry and the line it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Entry {
+    /// What the entry matches.
+    pub kind: EntryKind,
+    /// The 1-based line of the entry in its source file (for an entry that
+    /// came through an e2guardian `.Include`, the line in the included file).
+    pub line: usize,
+}
+
+macro_rules! formats {
+    ($( $(#[$doc:meta])* $variant:ident => $id:literal $(| $alias:literal)*; )*) => {
+        /// A list format.
+        ///
+        /// Its [`Display`](fmt::Display) and [`FromStr`] use stable ids
+        /// (`plain`, `hosts`, `adblock`, `squidguard-domains`, …), the ones
+        /// the CLI takes in `--list CATEGORY=FORMAT:PATH`.
+        ///
+        /// ```
+        /// use esafety::lists::Format;
+        /// let f: Format = "squidguard-urls".parse()?;
+        /// assert_eq!(f, Format::SquidGuardUrls);
+        /// assert_eq!(f.to_string(), "squidguard-urls");
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Format {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Format {
+            /// Every format, in documentation order.
+            pub const ALL: &'static [Format] = &[$(Format::$variant,)*];
+
+            /// The stable id of this format.
+            pub fn id(self) -> &'static str {
+                match self {
+                    $( Format::$variant => $id, )*
+                }
+            }
+        }
+
+        impl FromStr for Format {
+            type Err = UnknownFormat;
+
+            fn from_str(s: &str) -> Result<Format, UnknownFormat> {
+                match s {
+                    $( $id $(| $alias)* => Ok(Format::$variant), )*
+                    _ => Err(UnknownFormat(s.to_owned())),
+                }
+            }
+        }
+    };
+}
+
+formats! {
+    /// One domain, URL or URL prefix per line, `#` comments.
+    Plain => "plain";
+    /// A hosts file: `0.0.0.0 host [host…]`.
+    Hosts => "hosts";
+    /// Adblock-style host rules: `||host^`, `||host/path`.
+    Adblock => "adblock" | "abp" | "easylist";
+    /// A squidGuard / UT1 `domains` file.
+    SquidGuardDomains => "squidguard-domains" | "domains";
+    /// A squidGuard / UT1 `urls` file (URL prefixes).
+    SquidGuardUrls => "squidguard-urls" | "urls";
+    /// A squidGuard / UT1 `expressions` file (regular expressions).
+    SquidGuardExpressions => "squidguard-expressions" | "expressions";
+    /// An e2guardian `bannedsitelist` (domains).
+    E2Site => "e2guardian-site" | "bannedsitelist";
+    /// An e2guardian `bannedurllist` (URL prefixes).
+    E2Url => "e2guardian-url" | "bannedurllist";
+    /// An e2guardian `bannedregexpurllist` (regular expressions).
+    E2Regexp => "e2guardian-regexp" | "bannedregexpurllist";
+    /// The IWF URL list: URLs or 64-hex SHA-256 digests.
+    Iwf => "iwf";
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Format {
+    /// The squidGuard / UT1 format of a file in a category folder by its
+    /// name (`domains`, `urls`, `expressions`), if it is one of those.
+    ///
+    /// ```
+    /// use esafety::lists::Format;
+    /// assert_eq!(Format::from_squidguard_file_name("urls"), Some(Format::SquidGuardUrls));
+    /// assert_eq!(Format::from_squidguard_file_name("README"), None);
+    /// ```
+    pub fn from_squidguard_file_name(name: &str) -> Option<Format> {
+        match name {
+            "domains" => Some(Format::SquidGuardDomains),
+            "urls" => Some(Format::SquidGuardUrls),
+            "expressions" => Some(Format::SquidGuardExpressions),
+            _ => None,
+        }
+    }
+}
+
+/// A format id that [`Format::from_str`] does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown list format `{0}`; use one of: plain, hosts, adblock, squidguard-domains, squidguard-urls, squidguard-expressions, e2guardian-site, e2guardian-url, e2guardian-regexp, iwf"
+)]
+pub struct UnknownFormat(String);
+
+/// How to parse a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParseOptions {
+    /// The first bad line is an [`Err`] instead of a [`SkippedLine`].
+    pub strict: bool,
+    /// A sensitive list (IWF, terrorism): every entry becomes an
+    /// [`EntryKind::Digest`] at once, and no reason, error or `Debug` output
+    /// contains the text of a line.
+    pub sensitive: bool,
+    /// Lines longer than this many bytes are skipped (default 8192).
+    pub max_line_len: usize,
+    /// How deep e2guardian `.Include` may nest (default 8).
+    pub max_include_depth: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> ParseOptions {
+        ParseOptions {
+            strict: false,
+            sensitive: false,
+            max_line_len: 8192,
+            max_include_depth: 8,
+        }
+    }
+}
+
+impl ParseOptions {
+    /// The defaults: lenient, not sensitive.
+    pub fn new() -> ParseOptions {
+        ParseOptions::default()
+    }
+
+    /// Sets [`ParseOptions::strict`].
+    pub fn with_strict(mut self, strict: bool) -> ParseOptions {
+        self.strict = strict;
+        self
+    }
+
+    /// Sets [`ParseOptions::sensitive`].
+    pub fn with_sensitive(mut self, sensitive: bool) -> ParseOptions {
+        self.sensitive = sensitive;
+        self
+    }
+}
+
+/// The result of parsing one list (and, for e2guardian, what it includes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedList {
+    /// The format the list was read as.
+    pub format: Format,
+    /// The entries, in file order.
+    pub entries: Vec<Entry>,
+    /// The lines that could not be read, with the reason.
+    pub skipped: Vec<SkippedLine>,
+    /// Lines understood but deliberately not turned into entries: Adblock
+    /// cosmetic rules, exceptions and rules whose options narrow the match,
+    /// `localhost` names in hosts files, e2guardian blanket-block directives.
+    pub ignored: usize,
+    /// The e2guardian `#listcategory: "name"`, if the list declares one.
+    pub list_category: Option<String>,
+}
+
+/// A line that could not be read, and why.
+///
+/// Displays as `source:line: reason`. For a sensitive list the reason never
+/// contains the text of the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedLine {
+    /// The name of the file the line is in.
+    pub source: String,
+    /// The 1-based line number.
+    pub line: usize,
+    /// What is wrong, in plain words, and what to do.
+    pub reason: String,
+}
+
+impl fmt::Display for SkippedLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.source, self.line, self.reason)
+    }
+}
+
+/// The SHA-256 digest of a canonical lookup expression: the one rule the
+/// list parsers and the classifier share for sensitive lists.
+///
+/// `expr` must already be canonical, as
+/// [`CanonicalUrl::expressions`](crate::url::CanonicalUrl::expressions)
+/// yields it: `host/path` or `host/path?query`, no scheme. The digest is
+/// SHA-256 over its UTF-8 bytes.
+///
+/// ```
+/// use esafety::lists::expression_digest;
+/// let d = expression_digest("example.com/");
+/// assert_eq!(d.len(), 32);
+/// assert_eq!(d, expression_digest("example.com/"));
+/// assert_ne!(d, expression_digest("example.com/a"));
+/// ```
+pub fn expression_digest(expr: &str) -> [u8; 32] {
+    Sha256::digest(expr.as_bytes()).into()
+}
+
+/// Lowercase hex of bytes.
+fn hex(bytes: &[u8]) -> String {
+    use fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len().saturating_mul(2));
+    for &b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// Why a list could not be parsed.
+///
+/// Every error names the file and line, says what is wrong and what to do.
+/// For a sensitive list no error contains the text of a line.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ListError {
+    /// A line could not be read and [`ParseOptions::strict`] is set.
+    #[error("{0}")]
+    BadLine(SkippedLine),
+    /// e2guardian `.Include` directives nest deeper than
+    /// [`ParseOptions::max_include_depth`].
+    #[error("{file}:{line}: `.Include` nests more than {max} levels deep; flatten the includes")]
+    IncludeTooDeep {
+        /// The including file.
+        file: String,
+        /// The line of the `.Include`.
+        line: usize,
+        /// The depth limit.
+        max: usize,
+    },
+    /// An e2guardian `.Include` includes a file that is already being read.
+    #[error(
+        "{file}:{line}: `.Include<{path}>` includes a file that is already being read (an include cycle); remove the `.Include`"
+    )]
+    IncludeCycle {
+        /// The including file.
+        file: String,
+        /// The line of the `.Include`.
+        line: usize,
+        /// The included path.
+        path: String,
+    },
+    /// An e2guardian `.Include` names a file that could not be read.
+    #[error(
+        "{file}:{line}: cannot read `.Include<{path}>`: {error}; check that the path exists and is readable"
+    )]
+    IncludeRead {
+        /// The including file.
+        file: String,
+        /// The line of the `.Include`.
+        line: usize,
+        /// The included path.
+        path: String,
+        /// What went wrong.
+        #[source]
+        error: std::io::Error,
+    },
+}
+
+impl ListError {
+    /// The name of the file the error is in.
+    pub fn file(&self) -> &str {
+        match self {
+            ListError::BadLine(s) => &s.source,
+            ListError::IncludeTooDeep { file, .. }
+            | ListError::IncludeCycle { file, .. }
+            | ListError::IncludeRead { file, .. } => file,
+        }
+    }
+
+    /// The 1-based line the error is on.
+    pub fn line(&self) -> usize {
+        match self {
+            ListError::BadLine(s) => s.line,
+            ListError::IncludeTooDeep { line, .. }
+            | ListError::IncludeCycle { line, .. }
+            | ListError::IncludeRead { line, .. } => *line,
+        }
+    }
+}
+
+/// Parses one list.
+///
+/// `source` names the list in skipped lines and errors (a file name).
+/// e2guardian `.Include` lines are not followed here (each is a skipped
+/// line saying so); use [`parse_with_includes`] to follow them.
+///
+/// ```
+/// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
+///
+/// let list = b"# ads\nAds.Example.COM\nexample.org/dir/\nexample.net/page.html\nnot a host\n";
+/// let parsed = parse(Format::Plain, "ads.txt", list, &ParseOptions::new())?;
+/// let kinds: Vec<&EntryKind> = parsed.entries.iter().map(|e| &e.kind).collect();
+/// assert_eq!(kinds, [
+///     &EntryKind::Domain("ads.example.com".into()),
+///     &EntryKind::UrlPrefix("example.org/dir/".into()),
+///     &EntryKind::Url("example.net/page.html".into()),
+/// ]);
+/// assert_eq!(parsed.skipped[0].to_string(),
+///     "ads.txt:5: `not a host` is not a valid host name (it contains white space); fix or remove the line");
+///
+/// // Strict mode: the first bad line is an error.
+/// let err = parse(Format::Plain, "ads.txt", list, &ParseOptions::new().with_strict(true)).unwrap_err();
+/// assert_eq!(err.line(), 5);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// With [`ParseOptions::strict`], a [`ListError::BadLine`] for the first
+/// line that cannot be read. Without it, never: bad lines are in
+/// [`ParsedList::skipped`].
+///
+/// # Panics
+///
+/// Never, whatever the bytes.
+pub fn parse(
+    format: Format,
+    source: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+) -> Result<ParsedList, ListError> {
+    parse_inner(format, source, bytes, options, None)
+}
+
+/// Parses one list, reading the files its e2guardian `.Include<path>` lines
+/// name through `loader` (core does no I/O of its own).
+///
+/// Included files are read as the same format as the including one, after
+/// it; their entries carry their own line numbers and their skipped lines
+/// their own name (the path as written). Other formats have no includes and
+/// never call `loader`.
+///
+/// ```
+/// use esafety::lists::{parse_with_includes, Format, ParseOptions};
+///
+/// let main = b"#listcategory: \"Ads\"\n.Include</lists/more>\nads.example\n";
+/// let mut loader = |path: &str| match path {
+///     "/lists/more" => Ok(b"more.example\n".to_vec()),
+///     _ => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+/// };
+/// let parsed = parse_with_includes(Format::E2Site, "bannedsitelist", main, &ParseOptions::new(), &mut loader)?;
+/// assert_eq!(parsed.list_category.as_deref(), Some("Ads"));
+/// assert_eq!(parsed.entries.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// Those of [`parse`], and [`ListError::IncludeRead`],
+/// [`ListError::IncludeCycle`] or [`ListError::IncludeTooDeep`], each
+/// naming the including file and line.
+///
+/// # Panics
+///
+/// Never, whatever the bytes or the loader returns.
+pub fn parse_with_includes(
+    format: Format,
+    source: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+    loader: &mut dyn FnMut(&str) -> Result<Vec<u8>, std::io::Error>,
+) -> Result<ParsedList, ListError> {
+    parse_inner(format, source, bytes, options, Some(loader))
+}
+
+fn parse_inner(
+    format: Format,
+    source: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+    loader: Option<e2guardian::Loader<'_>>,
+) -> Result<ParsedList, ListError> {
+    let mut sink = ctx::Sink::new(format, source, options);
+    match format {
+        Format::Plain => plain::parse(&mut sink, bytes)?,
+        Format::Hosts => hosts::parse(&mut sink, bytes)?,
+        Format::Adblock => adblock::parse(&mut sink, bytes)?,
+        Format::SquidGuardDomains | Format::SquidGuardUrls | Format::SquidGuardExpressions => {
+            squidguard::parse(&mut sink, format, bytes)?;
+        }
+        Format::E2Site | Format::E2Url | Format::E2Regexp => {
+            let mut stack = vec![source.to_owned()];
+            e2guardian::parse(&mut sink, format, bytes, loader, &mut stack)?;
+        }
+        Format::Iwf => iwf::parse(&mut sink, bytes)?,
+    }
+    Ok(sink.finish())
+}

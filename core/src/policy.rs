@@ -1,1 +1,0 @@
-//! Acceptable Use Policies: documents, evaluation and the standards linter.

@@ -1,0 +1,684 @@
+//! The policy document: what an e-safety officer writes, in TOML or JSON.
+//!
+//! The same serde structs read both formats; unknown fields are errors.
+//! Metadata the standards require is optional for *loading* so that the
+//! linter can report what is missing (STANDARD.md, "Acceptable use
+//! policies", requirements 1-7); rules and the default are checked when the
+//! policy loads.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::time::{Day, TimeWindow, TimeZoneName};
+use crate::taxonomy::Category;
+
+/// What a rule (or the default) does with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Refuse the request and show the block page.
+    Block,
+    /// Show a warning; the user may proceed, and the visit is logged.
+    Warn,
+    /// Let the request through.
+    Allow,
+    /// Let the request through and flag it for review (logged).
+    Monitor,
+}
+
+impl Action {
+    /// The stable id: `block`, `warn`, `allow` or `monitor`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Block => "block",
+            Action::Warn => "warn",
+            Action::Allow => "allow",
+            Action::Monitor => "monitor",
+        }
+    }
+
+    /// Whether a decision with this action must be logged: everything but a
+    /// plain `allow` (STANDARD.md, "Monitoring": access attempts are logged).
+    pub fn must_log(self) -> bool {
+        !matches!(self, Action::Allow)
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who a policy is written for (STANDARD.md, requirement 1: separate AUPs
+/// for staff and for children).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    /// School pupils.
+    Pupils,
+    /// Sixth-form or college students.
+    Students,
+    /// Children (library, children's centre, children's home).
+    Children,
+    /// Young people (youth club, children's home).
+    YoungPeople,
+    /// Staff.
+    Staff,
+    /// Volunteers.
+    Volunteers,
+    /// Visitors and guests.
+    Visitors,
+    /// Parents and carers.
+    ParentsCarers,
+    /// Adult members of the public.
+    Public,
+}
+
+impl Audience {
+    /// Whether the audience is children or young people (under 18).
+    pub fn is_children(self) -> bool {
+        matches!(
+            self,
+            Audience::Pupils | Audience::Students | Audience::Children | Audience::YoungPeople
+        )
+    }
+
+    /// Whether the audience is people who work with the children.
+    pub fn is_workforce(self) -> bool {
+        matches!(self, Audience::Staff | Audience::Volunteers)
+    }
+}
+
+/// Where a policy applies (STANDARD.md, "Settings and audiences").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Setting {
+    /// A school.
+    School,
+    /// A sixth-form or further-education college.
+    College,
+    /// A public library.
+    Library,
+    /// A children's home.
+    ChildrensHome,
+    /// A youth club.
+    YouthClub,
+    /// A children's centre.
+    ChildrensCentre,
+    /// A pupil referral unit.
+    PupilReferralUnit,
+    /// A hospital school.
+    HospitalSchool,
+    /// Somewhere else.
+    Other,
+}
+
+/// Who must sign the policy (STANDARD.md, requirement 3).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Signatory {
+    /// The user.
+    User,
+    /// The user's parent or carer.
+    ParentCarer,
+}
+
+/// The kind of device a request comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Device {
+    /// A device the setting owns and manages.
+    Managed,
+    /// A personal device (bring your own device).
+    Byod,
+}
+
+impl Device {
+    /// The stable id: `managed` or `byod`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Device::Managed => "managed",
+            Device::Byod => "byod",
+        }
+    }
+}
+
+impl std::str::FromStr for Device {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "managed" => Ok(Device::Managed),
+            "byod" => Ok(Device::Byod),
+            _ => Err(format!("unknown device `{s}`; use `managed` or `byod`")),
+        }
+    }
+}
+
+/// An inclusive range of ages in years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(try_from = "AgeRangeDoc", into = "AgeRangeDoc")]
+pub struct AgeRange {
+    min: u8,
+    max: u8,
+}
+
+/// The written form of an [`AgeRange`].
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgeRangeDoc {
+    /// The youngest age, in years.
+    pub min: u8,
+    /// The oldest age, in years (inclusive).
+    pub max: u8,
+}
+
+impl AgeRange {
+    /// Children: 0-17.
+    pub(crate) const CHILDREN: AgeRange = AgeRange { min: 0, max: 17 };
+
+    /// `min..=max`, if `min <= max`.
+    pub fn new(min: u8, max: u8) -> Option<AgeRange> {
+        (min <= max).then_some(AgeRange { min, max })
+    }
+
+    /// The youngest age.
+    pub fn min(self) -> u8 {
+        self.min
+    }
+
+    /// The oldest age (inclusive).
+    pub fn max(self) -> u8 {
+        self.max
+    }
+
+    /// Whether `age` is in the range.
+    pub fn contains(self, age: u8) -> bool {
+        self.min <= age && age <= self.max
+    }
+
+    /// Whether every age of `other` is in this range.
+    pub fn covers(self, other: AgeRange) -> bool {
+        self.min <= other.min && other.max <= self.max
+    }
+
+    /// The ages in both ranges.
+    pub fn intersect(self, other: AgeRange) -> Option<AgeRange> {
+        AgeRange::new(self.min.max(other.min), self.max.min(other.max))
+    }
+}
+
+impl TryFrom<AgeRangeDoc> for AgeRange {
+    type Error = String;
+
+    fn try_from(d: AgeRangeDoc) -> Result<Self, Self::Error> {
+        AgeRange::new(d.min, d.max).ok_or_else(|| {
+            format!(
+                "age range {}-{} is empty: `min` must not be greater than `max`",
+                d.min, d.max
+            )
+        })
+    }
+}
+
+impl From<AgeRange> for AgeRangeDoc {
+    fn from(r: AgeRange) -> Self {
+        AgeRangeDoc {
+            min: r.min,
+            max: r.max,
+        }
+    }
+}
+
+impl fmt::Display for AgeRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.min, self.max)
+    }
+}
+
+/// A category in a rule condition: a built-in id (`gambling`), a local id
+/// (`local-exam-mode`), or a named group: `@uksic` (the nine UK Safer
+/// Internet Centre categories) or `@statutory` (`child-abuse` and
+/// `terrorism`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CategoryRef {
+    /// A built-in category.
+    Builtin(Category),
+    /// A `local-` category, resolved by name against the bundle.
+    Local(String),
+    /// `@uksic`.
+    Uksic,
+    /// `@statutory`.
+    Statutory,
+}
+
+impl CategoryRef {
+    /// Parses a category reference.
+    ///
+    /// # Errors
+    ///
+    /// For an unknown id; the message lists the valid ones.
+    pub fn parse(id: &str) -> Result<CategoryRef, String> {
+        if let Some(c) = Category::from_id(id) {
+            return Ok(CategoryRef::Builtin(c));
+        }
+        match id {
+            "@uksic" => return Ok(CategoryRef::Uksic),
+            "@statutory" => return Ok(CategoryRef::Statutory),
+            _ => {}
+        }
+        if Category::is_local_id(id) {
+            return Ok(CategoryRef::Local(id.to_owned()));
+        }
+        let valid: Vec<&str> = Category::BUILTIN
+            .iter()
+            .filter_map(|c| c.builtin_id())
+            .collect();
+        Err(format!(
+            "unknown category `{id}`; use one of {}, `@uksic`, `@statutory`, or a local id \
+             `local-<name>` (lowercase letters, digits and `-`)",
+            valid.join(", ")
+        ))
+    }
+
+    /// The built-in categories this reference stands for (none for a local
+    /// category).
+    pub fn builtins(&self) -> Vec<Category> {
+        match self {
+            CategoryRef::Builtin(c) => vec![*c],
+            CategoryRef::Local(_) => Vec::new(),
+            CategoryRef::Uksic => Category::UKSIC.to_vec(),
+            CategoryRef::Statutory => Category::STATUTORY.to_vec(),
+        }
+    }
+}
+
+impl fmt::Display for CategoryRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CategoryRef::Builtin(c) => write!(f, "{c}"),
+            CategoryRef::Local(id) => f.write_str(id),
+            CategoryRef::Uksic => f.write_str("@uksic"),
+            CategoryRef::Statutory => f.write_str("@statutory"),
+        }
+    }
+}
+
+impl Serialize for CategoryRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for CategoryRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Cow::<'de, str>::deserialize(d)?;
+        CategoryRef::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for CategoryRef {
+    fn schema_name() -> Cow<'static, str> {
+        "CategoryRef".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let mut ids: Vec<&str> = Category::BUILTIN
+            .iter()
+            .filter_map(|c| c.builtin_id())
+            .collect();
+        ids.push("@uksic");
+        ids.push("@statutory");
+        json_schema!({
+            "description": "A category id (DESIGN.md, \"Category ids\"), a local id `local-<name>`, or a group: `@uksic`, `@statutory`.",
+            "anyOf": [
+                { "type": "string", "enum": ids },
+                { "type": "string", "pattern": "^local-[a-z0-9-]{1,64}$" }
+            ]
+        })
+    }
+}
+
+/// A short lowercase identifier (`[a-z0-9][a-z0-9-_.]*`, at most 64 bytes):
+/// policy ids, rule ids, user groups and list names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ident(String);
+
+impl Ident {
+    /// Validates an identifier.
+    ///
+    /// # Errors
+    ///
+    /// When `s` is empty, longer than 64 bytes or has other characters.
+    pub fn new(s: &str) -> Result<Ident, String> {
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && s.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+            });
+        if ok {
+            Ok(Ident(s.to_owned()))
+        } else {
+            Err(format!(
+                "bad identifier `{s}`; use 1 to 64 lowercase letters, digits, `-`, `_` or `.`, \
+                 starting with a letter or digit"
+            ))
+        }
+    }
+
+    /// The identifier.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Ident {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Ident {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Ident {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Cow::<'de, str>::deserialize(d)?;
+        Ident::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Ident {
+    fn schema_name() -> Cow<'static, str> {
+        "Ident".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9._-]{0,63}$"
+        })
+    }
+}
+
+/// A calendar date, written `YYYY-MM-DD` (a TOML date or a string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PolicyDate(pub jiff::civil::Date);
+
+impl Serialize for PolicyDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+fn parse_date<E: serde::de::Error>(s: &str) -> Result<PolicyDate, E> {
+    let bad = || {
+        E::custom(format!(
+            "bad date `{s}`; write it as `YYYY-MM-DD`, e.g. `2026-09-01`"
+        ))
+    };
+    if s.len() != 10 {
+        return Err(bad());
+    }
+    s.parse::<jiff::civil::Date>()
+        .map(PolicyDate)
+        .map_err(|_| bad())
+}
+
+impl<'de> Deserialize<'de> for PolicyDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PolicyDate;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date `YYYY-MM-DD`")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<PolicyDate, E> {
+                parse_date(s)
+            }
+
+            // A TOML date literal arrives as a one-entry map holding its text.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PolicyDate, A::Error> {
+                let Some((_, value)) = map.next_entry::<Cow<'de, str>, String>()? else {
+                    return Err(serde::de::Error::custom("expected a date `YYYY-MM-DD`"));
+                };
+                parse_date(&value)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for PolicyDate {
+    fn schema_name() -> Cow<'static, str> {
+        "PolicyDate".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "format": "date" })
+    }
+}
+
+/// One rule: conditions and an action. Every condition that is present
+/// must hold; a list condition holds when any of its items does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(try_from = "RuleDoc", into = "RuleDoc")]
+pub struct Rule(pub(crate) RuleDoc);
+
+impl Rule {
+    /// The rule as written.
+    pub fn doc(&self) -> &RuleDoc {
+        &self.0
+    }
+
+    /// The rule id.
+    pub fn id(&self) -> &str {
+        self.0.id.as_str()
+    }
+}
+
+/// The written form of a [`Rule`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDoc {
+    /// A unique id; it names the rule in every decision it makes.
+    pub id: Ident,
+    /// What the rule is for, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// What happens when the rule matches.
+    pub action: Action,
+    /// Matches when the URL is in any of these categories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<CategoryRef>>,
+    /// Matches when the URL is on any of these source lists (by the name
+    /// the bundle gives them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists: Option<Vec<Ident>>,
+    /// Matches when the user is in any of these groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Ident>>,
+    /// Matches when the user's age is in this range (a request without an
+    /// age does not match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<AgeRange>,
+    /// Matches requests from this kind of device only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<Device>,
+    /// Matches on these days (in the policy time zone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<Day>>,
+    /// Matches within any of these windows (in the policy time zone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<Vec<TimeWindow>>,
+    /// Text for the block or warning page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Log the decision even when the action is `allow`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub log: bool,
+}
+
+fn nonempty<T>(field: &str, id: &Ident, v: &Option<Vec<T>>) -> Result<(), String> {
+    match v {
+        Some(items) if items.is_empty() => Err(format!(
+            "rule `{id}`: `{field}` is empty, so the rule could never match; remove `{field}` or list at least one"
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl TryFrom<RuleDoc> for Rule {
+    type Error = String;
+
+    fn try_from(doc: RuleDoc) -> Result<Self, Self::Error> {
+        nonempty("categories", &doc.id, &doc.categories)?;
+        nonempty("lists", &doc.id, &doc.lists)?;
+        nonempty("groups", &doc.id, &doc.groups)?;
+        nonempty("days", &doc.id, &doc.days)?;
+        nonempty("times", &doc.id, &doc.times)?;
+        // DESIGN.md invariant 1: the statutory baseline cannot be lowered.
+        if doc.action != Action::Block {
+            for r in doc.categories.iter().flatten() {
+                if let Some(c) = r.builtins().into_iter().find(|c| c.is_statutory()) {
+                    let via = match r {
+                        CategoryRef::Builtin(_) => String::new(),
+                        other => format!(" (via `{other}`)"),
+                    };
+                    return Err(format!(
+                        "rule `{id}` tries to {action} `{c}`{via}, but the statutory baseline always blocks \
+                         `child-abuse` and `terrorism` for every audience and no policy can lower it \
+                         (DESIGN.md invariant 1); remove `{r}` from this rule's categories",
+                        id = doc.id,
+                        action = doc.action,
+                    ));
+                }
+            }
+        }
+        Ok(Rule(doc))
+    }
+}
+
+impl From<Rule> for RuleDoc {
+    fn from(r: Rule) -> Self {
+        r.0
+    }
+}
+
+fn default_interval() -> u8 {
+    12
+}
+
+fn is_default_interval(v: &u8) -> bool {
+    *v == 12
+}
+
+/// A whole Acceptable Use Policy as written.
+///
+/// Fields are in the order a reader meets them; see `policies/*.toml` for
+/// complete examples and `policies/schema/policy.schema.json` for the schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "esafety acceptable use policy")]
+pub struct PolicyDocument {
+    /// A unique id, e.g. `secondary-pupils`.
+    pub id: Ident,
+    /// The title users see.
+    #[serde(default)]
+    pub title: String,
+    /// Who the policy is for (requirement 1: separate policies for staff and
+    /// for children).
+    #[serde(default)]
+    pub audience: Vec<Audience>,
+    /// The users' ages (requirement 2: appropriate to the users' age).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<AgeRange>,
+    /// Where the policy applies.
+    #[serde(default)]
+    pub settings: Vec<Setting>,
+    /// Who owns the policy: the e-safety officer role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// When the policy was last reviewed (requirement 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<PolicyDate>,
+    /// How often it is reviewed, in months (requirement 4: at most 12).
+    #[serde(
+        default = "default_interval",
+        skip_serializing_if = "is_default_interval"
+    )]
+    pub review_interval_months: u8,
+    /// Who must sign it (requirement 3).
+    #[serde(default)]
+    pub signatures: Vec<Signatory>,
+    /// What users may do (requirement 5).
+    #[serde(default)]
+    pub acceptable_use: Vec<String>,
+    /// What users must not do (requirement 5).
+    #[serde(default)]
+    pub unacceptable_use: Vec<String>,
+    /// What happens when the policy is broken (requirement 6).
+    #[serde(default)]
+    pub sanctions: Vec<String>,
+    /// The monitoring of individual use in place (requirement 7).
+    #[serde(default)]
+    pub monitoring: Vec<String>,
+    /// The reporting of individual use in place, and how breaches are
+    /// identified and recorded (requirement 7).
+    #[serde(default)]
+    pub reporting: Vec<String>,
+    /// Where users report concerns and wrongly blocked or unblocked content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_concerns: Option<String>,
+    /// Rewrite search-engine URLs to their safe-search form.
+    #[serde(default)]
+    pub safe_search: bool,
+    /// The IANA time zone of `days` and `times` in rules (default
+    /// `Europe/London`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<TimeZoneName>,
+    /// What happens when no rule matches.
+    pub default: Action,
+    /// Text for the block or warning page when the default decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_message: Option<String>,
+    /// The rules, in order: the first that matches decides.
+    #[serde(default, deserialize_with = "unique_rules")]
+    pub rules: Vec<Rule>,
+}
+
+fn unique_rules<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Rule>, D::Error> {
+    let rules = Vec::<Rule>::deserialize(d)?;
+    let mut seen = BTreeSet::new();
+    for r in &rules {
+        if !seen.insert(r.id()) {
+            return Err(serde::de::Error::custom(format!(
+                "two rules have the id `{}`; give each rule a unique id",
+                r.id()
+            )));
+        }
+    }
+    Ok(rules)
+}

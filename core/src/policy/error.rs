@@ -1,0 +1,117 @@
+//! The error type of [`crate::policy`].
+
+use std::fmt;
+
+/// A policy that could not be loaded.
+///
+/// Every load error names the source (file), the line and column (1-based)
+/// and says in plain words what is wrong and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The document is not valid TOML or JSON, has an unknown or missing
+    /// field, or a value that is not allowed (unknown category, bad time
+    /// window, bad time zone, a rule that tries to lower the statutory
+    /// baseline, ...).
+    #[error("{0}")]
+    Invalid(LoadError),
+}
+
+impl PolicyError {
+    /// Where and why loading failed.
+    pub fn load_error(&self) -> &LoadError {
+        match self {
+            PolicyError::Invalid(e) => e,
+        }
+    }
+}
+
+/// Where and why a policy failed to load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    source: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl LoadError {
+    pub(crate) fn new(source: &str, text: &str, offset: Option<usize>, message: String) -> Self {
+        let (line, column) = match offset {
+            Some(o) => line_column(text, o),
+            None => (1, 1),
+        };
+        LoadError {
+            source: source.to_owned(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    pub(crate) fn at(source: &str, line: usize, column: usize, message: String) -> Self {
+        LoadError {
+            source: source.to_owned(),
+            line: line.max(1),
+            column: column.max(1),
+            message,
+        }
+    }
+
+    /// The name of the source (usually a file path) as given to the loader.
+    pub fn source_name(&self) -> &str {
+        &self.source
+    }
+
+    /// The 1-based line of the problem.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The 1-based column (in characters) of the problem.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// What is wrong, in plain words, without the location.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.source, self.line, self.column, self.message
+        )
+    }
+}
+
+/// The 1-based line and column (in characters) of byte `offset` in `text`.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset = offset.saturating_sub(1);
+    }
+    let before = text.get(..offset).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_from_one() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 6), (2, 1));
+        assert_eq!(line_column(text, 9), (2, 3));
+        assert_eq!(line_column(text, 999), (3, 1));
+    }
+}

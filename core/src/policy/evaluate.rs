@@ -1,0 +1,428 @@
+//! Evaluating a request against a policy: [`Request`] → [`Decision`].
+
+use std::fmt::Write as _;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::document::{Action, Device};
+use super::safe_search::{SafeSearch, safe_search};
+use super::{CompiledRule, Policy};
+use crate::classify::{Classification, Match};
+use crate::taxonomy::{Category, CategorySet};
+use crate::url::CanonicalUrl;
+
+/// The rule name of a decision made by the statutory baseline.
+pub const BASELINE: &str = "baseline";
+/// The rule name of a decision made by the policy default.
+pub const DEFAULT: &str = "default";
+
+/// The IWF's recommended block-page wording (STANDARD.md, "IWF URL list facts").
+pub const IWF_BLOCK_MESSAGE: &str = "Access has been denied by your internet access provider because this page may \
+contain indecent images of children as identified by the Internet Watch Foundation.";
+
+/// The block-page wording for the police-assessed terrorism list.
+pub const TERRORISM_BLOCK_MESSAGE: &str = "Access has been denied because this page is on the police-assessed list \
+of unlawful terrorist content.";
+
+/// Who is asking for what, where, when: everything [`Policy::evaluate`]
+/// needs besides the classification. The time is an argument; the core never
+/// reads the clock (DESIGN.md invariant 5).
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The canonical URL.
+    pub url: &'a CanonicalUrl,
+    /// The user's group (e.g. `pupils`, `staff`, `year-7`), if known.
+    pub group: Option<&'a str>,
+    /// The user's age in years, if known.
+    pub age: Option<u8>,
+    /// The kind of device, if known.
+    pub device: Option<Device>,
+    /// When the request was made.
+    pub time: Timestamp,
+}
+
+impl<'a> Request<'a> {
+    /// A request for `url` at `time` with no user group, age or device.
+    pub fn new(url: &'a CanonicalUrl, time: Timestamp) -> Request<'a> {
+        Request {
+            url,
+            group: None,
+            age: None,
+            device: None,
+            time,
+        }
+    }
+
+    /// Sets the user group.
+    pub fn group(mut self, group: &'a str) -> Request<'a> {
+        self.group = Some(group);
+        self
+    }
+
+    /// Sets the user's age.
+    pub fn age(mut self, age: u8) -> Request<'a> {
+        self.age = Some(age);
+        self
+    }
+
+    /// Sets the device kind.
+    pub fn device(mut self, device: Device) -> Request<'a> {
+        self.device = Some(device);
+        self
+    }
+}
+
+/// What decided a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecidedBy {
+    /// The statutory baseline (`child-abuse`, `terrorism`).
+    Baseline,
+    /// The rule at this index of [`Policy::rules`].
+    Rule(usize),
+    /// The policy default.
+    Default,
+}
+
+/// The outcome of [`Policy::evaluate`]; it explains itself (DESIGN.md
+/// invariant 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// What to do.
+    pub action: Action,
+    /// The id of the rule that decided, or `baseline` or `default`.
+    pub rule: String,
+    /// What decided, structurally.
+    #[serde(skip, default = "default_decided_by")]
+    pub decided_by: DecidedBy,
+    /// The ids of the URL's categories, built-in ones first in bit order.
+    pub categories: Vec<String>,
+    /// Whether the decision must be logged (every block, warn and monitor,
+    /// and allows from rules with `log = true`).
+    pub log: bool,
+    /// Whether the visit is flagged for review (`monitor`).
+    pub review: bool,
+    /// Why: the rule, and each list, category and expression behind it.
+    pub reasons: Vec<String>,
+    /// The text for the block or warning page, if the policy gives one.
+    pub message: Option<String>,
+    /// The safe-search form of the URL, when the policy enforces safe
+    /// search and the request is not blocked.
+    pub safe_search: Option<SafeSearch>,
+}
+
+fn default_decided_by() -> DecidedBy {
+    DecidedBy::Default
+}
+
+/// The id of every category in a classification, in bit order.
+pub(crate) fn category_ids(c: &Classification<'_>) -> Vec<String> {
+    c.categories
+        .iter()
+        .map(|cat| match cat.builtin_id() {
+            Some(id) => id.to_owned(),
+            None => c
+                .matches
+                .iter()
+                .find(|m| m.category == cat)
+                .map_or_else(|| cat.to_string(), |m| m.category_id.to_owned()),
+        })
+        .collect()
+}
+
+fn describe(m: &Match<'_>) -> String {
+    format!(
+        "category `{}` from list `{}` matched `{}`",
+        m.category_id, m.list, m.expression
+    )
+}
+
+/// The local time of a request in the policy time zone, computed once.
+struct Clock {
+    day_bit: u8,
+    minute: u16,
+}
+
+impl Policy {
+    /// Decides what `request` may do with a URL classified as
+    /// `classification`.
+    ///
+    /// The statutory baseline comes first: a `child-abuse` or `terrorism`
+    /// category always blocks. Then the first rule whose conditions all hold
+    /// decides; if none does, the policy default. Total and deterministic:
+    /// the same inputs give the same decision.
+    ///
+    /// ```
+    /// use esafety::classify::{Classification, Match};
+    /// use esafety::policy::{Action, Policy, Request};
+    /// use esafety::url::CanonicalUrl;
+    /// use esafety::Category;
+    ///
+    /// let policy = Policy::from_toml_str("example.toml", r#"
+    ///     id = "example"
+    ///     default = "allow"
+    ///     [[rules]]
+    ///     id = "no-gambling"
+    ///     action = "block"
+    ///     categories = ["gambling"]
+    /// "#)?;
+    /// let url = CanonicalUrl::parse("http://bet.example/")?;
+    /// let classification = Classification {
+    ///     categories: [Category::Gambling].into_iter().collect(),
+    ///     matches: vec![Match {
+    ///         list: "gambling",
+    ///         category: Category::Gambling,
+    ///         category_id: "gambling",
+    ///         expression: "bet.example/".to_owned(),
+    ///     }],
+    /// };
+    /// let time = "2026-03-02T10:00:00Z".parse()?;
+    /// let decision = policy.evaluate(&Request::new(&url, time), &classification);
+    /// assert_eq!(decision.action, Action::Block);
+    /// assert_eq!(decision.rule, "no-gambling");
+    /// assert_eq!(decision.categories, ["gambling"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate(&self, request: &Request<'_>, classification: &Classification<'_>) -> Decision {
+        let categories = category_ids(classification);
+        if classification.categories.has_statutory() {
+            return self.baseline(classification, categories);
+        }
+        let mut clock = None;
+        for (index, rule) in self.rules.iter().enumerate() {
+            if self.rule_matches(rule, request, classification, &mut clock) {
+                return self.decide_by_rule(index, rule, request, classification, categories);
+            }
+        }
+        let action = self.doc.default;
+        let mut reasons = Vec::with_capacity(1 + classification.matches.len());
+        reasons.push(format!(
+            "no rule matched; the policy default `{action}` applies"
+        ));
+        reasons.extend(classification.matches.iter().map(describe));
+        self.finish(
+            action,
+            DEFAULT.to_owned(),
+            DecidedBy::Default,
+            categories,
+            action.must_log(),
+            reasons,
+            self.doc.default_message.clone(),
+            request,
+        )
+    }
+
+    fn baseline(&self, classification: &Classification<'_>, categories: Vec<String>) -> Decision {
+        let mut reasons = Vec::new();
+        for m in classification
+            .matches
+            .iter()
+            .filter(|m| m.category.is_statutory())
+        {
+            reasons.push(format!(
+                "statutory baseline: `{}` is always blocked for every audience; list `{}` matched `{}`",
+                m.category_id, m.list, m.expression
+            ));
+        }
+        if reasons.is_empty() {
+            // A classification built by hand may carry the category without a match.
+            for c in classification
+                .categories
+                .iter()
+                .filter(|c| c.is_statutory())
+            {
+                reasons.push(format!(
+                    "statutory baseline: `{c}` is always blocked for every audience"
+                ));
+            }
+        }
+        let message = if classification.categories.contains(Category::ChildAbuse) {
+            IWF_BLOCK_MESSAGE
+        } else {
+            TERRORISM_BLOCK_MESSAGE
+        };
+        Decision {
+            action: Action::Block,
+            rule: BASELINE.to_owned(),
+            decided_by: DecidedBy::Baseline,
+            categories,
+            log: true,
+            review: false,
+            reasons,
+            message: Some(message.to_owned()),
+            safe_search: None,
+        }
+    }
+
+    fn rule_matches(
+        &self,
+        rule: &CompiledRule,
+        req: &Request<'_>,
+        class: &Classification<'_>,
+        clock: &mut Option<Clock>,
+    ) -> bool {
+        if let Some(cats) = &rule.categories {
+            let builtin_hit = !class.categories.intersection(cats.builtin).is_empty();
+            let local_hit = !cats.local.is_empty()
+                && class
+                    .matches
+                    .iter()
+                    .any(|m| cats.local.iter().any(|l| l == m.category_id));
+            if !(builtin_hit || local_hit) {
+                return false;
+            }
+        }
+        if let Some(lists) = &rule.lists
+            && !class
+                .matches
+                .iter()
+                .any(|m| lists.iter().any(|l| l == m.list))
+        {
+            return false;
+        }
+        if let Some(groups) = &rule.groups {
+            match req.group {
+                Some(g) if groups.iter().any(|x| x == g) => {}
+                _ => return false,
+            }
+        }
+        if let Some(range) = rule.age {
+            match req.age {
+                Some(a) if range.contains(a) => {}
+                _ => return false,
+            }
+        }
+        if let Some(device) = rule.device
+            && req.device != Some(device)
+        {
+            return false;
+        }
+        if rule.days.is_some() || rule.times.is_some() {
+            let now = clock.get_or_insert_with(|| {
+                let dt = self.tz.time_zone().to_datetime(req.time);
+                let minute =
+                    u16::try_from(i32::from(dt.hour()) * 60 + i32::from(dt.minute())).unwrap_or(0);
+                Clock {
+                    day_bit: super::time::Day::of(dt.weekday()).bit(),
+                    minute,
+                }
+            });
+            if let Some(days) = rule.days
+                && days & now.day_bit == 0
+            {
+                return false;
+            }
+            if let Some(times) = &rule.times
+                && !times.iter().any(|w| w.contains(now.minute))
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn decide_by_rule(
+        &self,
+        index: usize,
+        rule: &CompiledRule,
+        request: &Request<'_>,
+        class: &Classification<'_>,
+        categories: Vec<String>,
+    ) -> Decision {
+        let doc = rule.rule.doc();
+        let mut first = format!("rule `{}` ({}) matched", doc.id, doc.action);
+        let mut conditions = Vec::new();
+        if let Some(g) = request.group.filter(|_| rule.groups.is_some()) {
+            conditions.push(format!("group `{g}`"));
+        }
+        if let (Some(a), Some(r)) = (request.age, rule.age) {
+            conditions.push(format!("age {a} in {r}"));
+        }
+        if let Some(d) = rule.device {
+            conditions.push(format!("device `{}`", d.as_str()));
+        }
+        if rule.days.is_some() || rule.times.is_some() {
+            conditions.push(format!("time in {}", self.tz.name()));
+        }
+        if !conditions.is_empty() {
+            let _ = write!(first, " for {}", conditions.join(", "));
+        }
+        if let Some(d) = &doc.description {
+            let _ = write!(first, ": {d}");
+        }
+        let mut reasons = Vec::with_capacity(1 + class.matches.len());
+        reasons.push(first);
+        let relevant = |m: &&Match<'_>| {
+            let by_cat = rule.categories.as_ref().is_none_or(|c| {
+                (m.category.bit() < 32 && c.builtin.contains(m.category))
+                    || c.local.iter().any(|l| l == m.category_id)
+            });
+            let by_list = rule
+                .lists
+                .as_ref()
+                .is_none_or(|ls| ls.iter().any(|l| l == m.list));
+            by_cat && by_list
+        };
+        reasons.extend(class.matches.iter().filter(relevant).map(describe));
+        if class.matches.is_empty() {
+            reasons.push("the URL is on no list".to_owned());
+        }
+        self.finish(
+            doc.action,
+            doc.id.as_str().to_owned(),
+            DecidedBy::Rule(index),
+            categories,
+            doc.action.must_log() || doc.log,
+            reasons,
+            doc.message.clone(),
+            request,
+        )
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one private constructor for every decision"
+    )]
+    fn finish(
+        &self,
+        action: Action,
+        rule: String,
+        decided_by: DecidedBy,
+        categories: Vec<String>,
+        log: bool,
+        mut reasons: Vec<String>,
+        message: Option<String>,
+        request: &Request<'_>,
+    ) -> Decision {
+        let safe = if self.doc.safe_search && action != Action::Block {
+            safe_search(request.url.as_str())
+        } else {
+            None
+        };
+        if let Some(s) = &safe {
+            reasons.push(format!(
+                "safe search enforced for {}: use `{}`",
+                s.engine.as_str(),
+                s.url
+            ));
+        }
+        Decision {
+            action,
+            rule,
+            decided_by,
+            categories,
+            log,
+            review: action == Action::Monitor,
+            reasons,
+            message,
+            safe_search: safe,
+        }
+    }
+}
+
+/// The built-in part of a category condition, and its local ids.
+#[derive(Debug, Clone)]
+pub(crate) struct CategoryCondition {
+    pub(crate) builtin: CategorySet,
+    pub(crate) local: Vec<String>,
+}

@@ -1,0 +1,704 @@
+//! The standards linter: checks a policy against the Manchester minimum
+//! standards for AUPs and the UK Safer Internet Centre filtering categories
+//! (STANDARD.md), and finds rules that cannot do what their author meant.
+//!
+//! Each finding has a stable code, a severity, a 1-based line (1 for
+//! something missing from the whole document) and a message that tells the
+//! policy owner what to do. `esafety lint` exits 1 when any finding is an
+//! error.
+//!
+//! | code | severity | finding |
+//! |------|----------|---------|
+//! | `P000` | error | the policy does not load (syntax, unknown field, bad value, lowered baseline) |
+//! | `P101` | error | requirement 1: no `audience` |
+//! | `P102` | error | requirement 1: staff or volunteers share one policy with children |
+//! | `P201` | error | requirement 2: a children's policy without an `age` range |
+//! | `P202` | warning | requirement 2: the age range does not fit the audience |
+//! | `P301` | error | requirement 3: no `signatures` |
+//! | `P302` | warning | requirement 3: children under 13 and no `parent-carer` signature |
+//! | `P401` | error | requirement 4: no `reviewed` date |
+//! | `P402` | error | requirement 4: `review_interval_months` is 0 or more than 12 |
+//! | `P403` | error | requirement 4: review overdue (last review longer ago than the interval) |
+//! | `P404` | warning | requirement 4: `reviewed` is after today |
+//! | `P501` | error | requirement 5: no `acceptable_use` statements |
+//! | `P502` | error | requirement 5: no `unacceptable_use` statements |
+//! | `P601` | error | requirement 6: no `sanctions` |
+//! | `P701` | error | requirement 7: no `monitoring` statement |
+//! | `P702` | error | requirement 7: no `reporting` statement |
+//! | `P703` | error | no `report_concerns`: users are not told where to report concerns |
+//! | `P801` | error | no `owner` (the e-safety officer role) |
+//! | `P802` | warning | no `settings` |
+//! | `P803` | warning | no `title` |
+//! | `P901` | error | a children's policy does not block a UKSIC category for everyone |
+//! | `P902` | error | a rule warns on, allows or monitors a category that must be blocked at the users' age |
+//! | `P903` | warning | a children's policy does not enforce safe search |
+//! | `P950` | error | a rule can never match: an earlier rule matches everything it would |
+//! | `P951` | error | an empty time window (start equals end) |
+//! | `P952` | warning | two time windows of one rule overlap |
+//! | `P953` | warning | rules with different actions have overlapping time windows for the same requests |
+//! | `P954` | error | a rule's age range lies outside the policy's age range, so it can never match |
+//!
+//! ```
+//! use esafety::policy::{lint, LintOptions, Severity};
+//! let findings = lint("staff.toml", "id = \"staff\"\ndefault = \"allow\"\n", LintOptions {
+//!     today: jiff::civil::date(2026, 11, 23),
+//! });
+//! assert!(findings.iter().any(|f| f.code == "P101" && f.severity == Severity::Error));
+//! assert!(findings.iter().all(|f| !f.message.is_empty()));
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::document::{
+    Action, AgeRange, Audience, CategoryRef, PolicyDocument, RuleDoc, Signatory,
+};
+use super::time::TimeWindow;
+use super::{Format, parse_document};
+use crate::taxonomy::{Category, CategorySet};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The policy falls short of the standards or is broken.
+    Error,
+    /// Worth fixing; the policy still meets the minimum.
+    Warning,
+}
+
+/// One thing the linter found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The stable code (see the table in [`crate::policy::lint`]).
+    pub code: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The 1-based line (1 when something is missing from the document).
+    pub line: usize,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// The `esafety lint --json` line for one file: `{"file", "findings"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LintReport {
+    /// The file as named on the command line.
+    pub file: String,
+    /// What the linter found.
+    pub findings: Vec<Finding>,
+}
+
+/// What the linter needs besides the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LintOptions {
+    /// The date to check review deadlines against (the core never reads the
+    /// clock).
+    pub today: jiff::civil::Date,
+}
+
+/// The children's ages assumed when a children's policy gives none.
+const CHILD_AGES: AgeRange = AgeRange::CHILDREN;
+
+/// The youngest age at which the standards accept anything but `block` for
+/// a category; `None` when any age may see it.
+///
+/// The UKSIC categories, `circumvention` (Becta: "proxy avoidance"),
+/// `weapons`, `adult` and `dating` are for adults only; `social-networking`
+/// and `chat` follow the UK GDPR age of digital consent and the services'
+/// own terms (13).
+pub fn minimum_age(category: Category) -> Option<u8> {
+    match category {
+        Category::ChildAbuse | Category::Terrorism => Some(u8::MAX),
+        c if Category::UKSIC.contains(&c) => Some(18),
+        Category::Circumvention | Category::Weapons | Category::Adult | Category::Dating => {
+            Some(18)
+        }
+        Category::SocialNetworking | Category::Chat => Some(13),
+        _ => None,
+    }
+}
+
+/// Lints the policy `text` read from `source` (its format chosen as in
+/// [`super::Policy::load`]). A policy that does not load gives one `P000`
+/// finding. Findings are sorted by line, then code.
+pub fn lint(source: &str, text: &str, options: LintOptions) -> Vec<Finding> {
+    let doc = match parse_document(source, text, Format::detect(source, text)) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let e = e.load_error();
+            return vec![Finding {
+                code: "P000".to_owned(),
+                severity: Severity::Error,
+                line: e.line(),
+                message: format!("the policy does not load: {}; fix this first", e.message()),
+            }];
+        }
+    };
+    let mut l = Linter {
+        doc: &doc,
+        lines: Lines::new(text),
+        findings: Vec::new(),
+    };
+    l.metadata(options.today);
+    l.uksic();
+    l.age_appropriate();
+    l.rule_structure();
+    let mut findings = l.findings;
+    findings.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.code.cmp(&b.code)));
+    findings
+}
+
+struct Linter<'a> {
+    doc: &'a PolicyDocument,
+    lines: Lines<'a>,
+    findings: Vec<Finding>,
+}
+
+fn blank(v: &[String]) -> bool {
+    v.iter().all(|s| s.trim().is_empty())
+}
+
+fn quoted(cats: &[Category]) -> String {
+    cats.iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Linter<'_> {
+    fn push(&mut self, code: &str, severity: Severity, line: usize, message: String) {
+        self.findings.push(Finding {
+            code: code.to_owned(),
+            severity,
+            line: line.max(1),
+            message,
+        });
+    }
+
+    fn is_children(&self) -> bool {
+        self.doc.audience.iter().any(|a| a.is_children())
+    }
+
+    /// The ages the policy's users may have, for age checks; `None` for an
+    /// adults' policy with no age range.
+    fn ages(&self) -> Option<AgeRange> {
+        match self.doc.age {
+            Some(r) => Some(r),
+            None if self.is_children() => Some(CHILD_AGES),
+            None => None,
+        }
+    }
+
+    fn key(&self, key: &str) -> usize {
+        self.lines.key(key)
+    }
+
+    fn rule_line(&self, rule: &RuleDoc) -> usize {
+        self.lines.rule(rule.id.as_str(), self.key("rules"))
+    }
+
+    fn metadata(&mut self, today: jiff::civil::Date) {
+        let doc = self.doc;
+        let children = self.is_children();
+        let workforce: Vec<Audience> = doc
+            .audience
+            .iter()
+            .copied()
+            .filter(|a| a.is_workforce())
+            .collect();
+        if doc.audience.is_empty() {
+            self.push("P101", Severity::Error, 1,
+                "the policy does not say who it is for (requirement 1: separate AUPs for staff and for children); \
+                 add `audience`, e.g. `audience = [\"pupils\"]` or `audience = [\"staff\"]`".to_owned());
+        } else if children && !workforce.is_empty() {
+            self.push("P102", Severity::Error, self.key("audience"),
+                "staff and children share this policy (requirement 1: separate AUPs for staff and for children); \
+                 split it into a children's policy and a staff policy".to_owned());
+        }
+        match doc.age {
+            None if children => self.push("P201", Severity::Error, 1,
+                "a children's policy must fit the users' age (requirement 2) but gives no age range; \
+                 add `age = { min = .., max = .. }`".to_owned()),
+            Some(r) if !workforce.is_empty() && r.min() < 18 => self.push("P202", Severity::Warning, self.key("age"),
+                format!("the age range {r} includes children but the audience is staff or volunteers; \
+                         set the minimum age to 18 or write a separate children's policy")),
+            Some(r) if children && r.max() > 18 => self.push("P202", Severity::Warning, self.key("age"),
+                format!("the age range {r} goes beyond 18 for a children's audience; \
+                         write a separate policy for adult users")),
+            _ => {}
+        }
+        if doc.signatures.is_empty() {
+            self.push("P301", Severity::Error, 1,
+                "nobody is asked to sign the policy (requirement 3: signed by users and/or their carers); \
+                 add `signatures = [\"user\"]` or `[\"user\", \"parent-carer\"]`".to_owned());
+        } else if children
+            && doc.age.is_some_and(|r| r.min() < 13)
+            && !doc.signatures.contains(&Signatory::ParentCarer)
+        {
+            self.push("P302", Severity::Warning, self.key("signatures"),
+                "users under 13 are covered but no parent or carer signs; add `\"parent-carer\"` to `signatures`".to_owned());
+        }
+        match doc.reviewed {
+            None => self.push("P401", Severity::Error, 1,
+                "the policy has no review date (requirement 4: reviewed at least every 12 months); \
+                 review it and add `reviewed = YYYY-MM-DD`".to_owned()),
+            Some(reviewed) => {
+                let interval = doc.review_interval_months.clamp(1, 12);
+                let due = jiff::Span::new()
+                    .try_months(i64::from(interval))
+                    .ok()
+                    .and_then(|span| reviewed.0.checked_add(span).ok());
+                if due.is_some_and(|due| due < today) {
+                    self.push("P403", Severity::Error, self.key("reviewed"),
+                        format!("the review is overdue: last reviewed {} and due every {interval} months \
+                                 (requirement 4); review the policy and update `reviewed`", reviewed.0));
+                }
+                if reviewed.0 > today {
+                    self.push("P404", Severity::Warning, self.key("reviewed"),
+                        format!("`reviewed` ({}) is after today ({today}); give the date the review took place", reviewed.0));
+                }
+            }
+        }
+        if doc.review_interval_months == 0 || doc.review_interval_months > 12 {
+            self.push("P402", Severity::Error, self.key("review_interval_months"),
+                format!("a review every {} months does not meet requirement 4 (at least every 12 months, \
+                         sooner after new technology or an incident); set `review_interval_months` to 1..=12",
+                        doc.review_interval_months));
+        }
+        let statements: [(&str, &str, &[String], &str); 5] = [
+            (
+                "P501",
+                "acceptable_use",
+                &doc.acceptable_use,
+                "what users may do (requirement 5)",
+            ),
+            (
+                "P502",
+                "unacceptable_use",
+                &doc.unacceptable_use,
+                "what users must not do (requirement 5)",
+            ),
+            (
+                "P601",
+                "sanctions",
+                &doc.sanctions,
+                "the sanctions for not complying (requirement 6)",
+            ),
+            (
+                "P701",
+                "monitoring",
+                &doc.monitoring,
+                "what monitoring of individual use is in place (requirement 7)",
+            ),
+            (
+                "P702",
+                "reporting",
+                &doc.reporting,
+                "what reporting of individual use is in place and how breaches are recorded (requirement 7)",
+            ),
+        ];
+        for (code, field, value, what) in statements {
+            if blank(value) {
+                self.push(code, Severity::Error, self.key(field).max(1),
+                    format!("the policy does not state {what}; add `{field}` with at least one statement"));
+            }
+        }
+        if doc
+            .report_concerns
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            self.push(
+                "P703",
+                Severity::Error,
+                1,
+                "users are not told where to report concerns or wrongly blocked content; \
+                 add `report_concerns` naming the person or channel"
+                    .to_owned(),
+            );
+        }
+        if doc.owner.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            self.push(
+                "P801",
+                Severity::Error,
+                1,
+                "the policy has no owner; name the e-safety officer role in `owner` \
+                 (ideally someone who already holds safeguarding responsibility)"
+                    .to_owned(),
+            );
+        }
+        if doc.settings.is_empty() {
+            self.push(
+                "P802",
+                Severity::Warning,
+                1,
+                "the policy does not say where it applies; add `settings`, e.g. `[\"school\"]`"
+                    .to_owned(),
+            );
+        }
+        if doc.title.trim().is_empty() {
+            self.push(
+                "P803",
+                Severity::Warning,
+                1,
+                "the policy has no `title`; add one users will recognise".to_owned(),
+            );
+        }
+        if children && !doc.safe_search {
+            self.push("P903", Severity::Warning, self.key("safe_search"),
+                "a children's policy should enforce safe search on search engines; set `safe_search = true`".to_owned());
+        }
+    }
+
+    /// P901: every UKSIC category blocked for every child, whatever the
+    /// group, device or time (checked for a URL in that one category).
+    fn uksic(&mut self) {
+        if !self.is_children() {
+            return;
+        }
+        let ages = self.ages();
+        let mut culprits: BTreeMap<Option<usize>, Vec<Category>> = BTreeMap::new();
+        for c in Category::UKSIC {
+            let mut blocked = false;
+            let mut culprit = None;
+            for (i, rule) in self.doc.rules.iter().enumerate() {
+                let d = rule.doc();
+                if !may_match_category(d, c) || never_matches(d, ages) {
+                    continue;
+                }
+                if d.action != Action::Block {
+                    culprit = Some(Some(i));
+                    break;
+                }
+                let unconditional = d.lists.is_none()
+                    && d.groups.is_none()
+                    && d.device.is_none()
+                    && d.days.is_none()
+                    && d.times.is_none()
+                    && d.age.is_none_or(|r| ages.is_some_and(|a| r.covers(a)));
+                if unconditional {
+                    blocked = true;
+                    break;
+                }
+            }
+            if !blocked && culprit.is_none() && self.doc.default != Action::Block {
+                culprit = Some(None);
+            }
+            if let Some(who) = culprit {
+                culprits.entry(who).or_default().push(c);
+            }
+        }
+        for (who, cats) in culprits {
+            let list = quoted(&cats);
+            match who.and_then(|i| self.doc.rules.get(i)) {
+                Some(rule) => {
+                    let d = rule.doc();
+                    let line = self.rule_line(d);
+                    self.push("P901", Severity::Error, line,
+                        format!("rule `{}` can {} {list} for some children, but a children's policy must block every \
+                                 UKSIC category; add a rule blocking them above it (e.g. `categories = [\"@uksic\"]`) \
+                                 or narrow this rule's categories", d.id, d.action));
+                }
+                None => self.push("P901", Severity::Error, self.key("default"),
+                    format!("{list} reach the default `{}`, but a children's policy must block every UKSIC category; \
+                             add a rule with `action = \"block\"` and `categories = [\"@uksic\"]`", self.doc.default)),
+            }
+        }
+    }
+
+    /// P902: warn/allow/monitor on a category that must be blocked at the
+    /// ages the rule applies to.
+    fn age_appropriate(&mut self) {
+        let Some(ages) = self.ages() else { return };
+        for rule in &self.doc.rules {
+            let d = rule.doc();
+            if d.action == Action::Block {
+                continue;
+            }
+            let Some(refs) = &d.categories else { continue };
+            let Some(applies) = d.age.map_or(Some(ages), |r| r.intersect(ages)) else {
+                continue;
+            };
+            let mut too_young: Vec<(Category, u8)> = Vec::new();
+            for c in refs.iter().flat_map(CategoryRef::builtins) {
+                if let Some(min) = minimum_age(c)
+                    && applies.min() < min
+                    && !too_young.iter().any(|(x, _)| *x == c)
+                {
+                    too_young.push((c, min));
+                }
+            }
+            if too_young.is_empty() {
+                continue;
+            }
+            let mut detail = String::new();
+            for (i, (c, min)) in too_young.iter().enumerate() {
+                let _ = write!(
+                    detail,
+                    "{}`{c}` (blocked under {min})",
+                    if i == 0 { "" } else { ", " }
+                );
+            }
+            let line = self.rule_line(d);
+            self.push("P902", Severity::Error, line,
+                format!("rule `{}` would {} {detail} for users aged {applies}; change the action to `block` \
+                         or restrict the rule with `age = {{ min = .., max = .. }}` to users old enough", d.id, d.action));
+        }
+    }
+
+    fn rule_structure(&mut self) {
+        let rules: Vec<&RuleDoc> = self.doc.rules.iter().map(|r| r.doc()).collect();
+        let mut dead = vec![false; rules.len()];
+        for (j, rj) in rules.iter().enumerate() {
+            let line = self.rule_line(rj);
+            for w in rj.times.iter().flatten().filter(|w| w.is_empty()) {
+                if let Some(d) = dead.get_mut(j) {
+                    *d = true;
+                }
+                self.push("P951", Severity::Error, line,
+                    format!("rule `{}` has the empty time window `{w}` (it opens and closes at the same minute), \
+                             so that window never applies; give it a later end or remove it", rj.id));
+            }
+            if let Some(times) = &rj.times {
+                let mut sorted: Vec<TimeWindow> =
+                    times.iter().copied().filter(|w| !w.is_empty()).collect();
+                sorted.sort();
+                for pair in sorted.windows(2) {
+                    if let [a, b] = pair
+                        && a.overlaps(*b)
+                    {
+                        self.push("P952", Severity::Warning, line,
+                            format!("rule `{}` has overlapping time windows `{a}` and `{b}`; merge them into one", rj.id));
+                    }
+                }
+            }
+            if let (Some(r), Some(policy)) = (rj.age, self.doc.age)
+                && r.intersect(policy).is_none()
+            {
+                if let Some(d) = dead.get_mut(j) {
+                    *d = true;
+                }
+                self.push("P954", Severity::Error, line,
+                    format!("rule `{}` applies to ages {r}, outside the policy's ages {policy}, so it never matches; \
+                             fix its age range or remove it", rj.id));
+            }
+            if dead.get(j).copied().unwrap_or(false) {
+                continue;
+            }
+            if let Some((i, ri)) = rules
+                .iter()
+                .enumerate()
+                .take(j)
+                .find(|(i, ri)| !dead.get(*i).copied().unwrap_or(true) && covers(ri, rj))
+            {
+                let _ = i;
+                if let Some(d) = dead.get_mut(j) {
+                    *d = true;
+                }
+                let same = if ri.action == rj.action {
+                    format!("it would {} anyway, so remove it", rj.action)
+                } else {
+                    format!(
+                        "requests it should {} are decided `{}` by `{}`; move it above `{}` or narrow `{}`",
+                        rj.action, ri.action, ri.id, ri.id, ri.id
+                    )
+                };
+                self.push("P950", Severity::Error, line,
+                    format!("rule `{}` can never match: the earlier rule `{}` matches every request it would; {same}", rj.id, ri.id));
+                continue;
+            }
+            for (i, ri) in rules.iter().enumerate().take(j) {
+                if dead.get(i).copied().unwrap_or(true) || ri.action == rj.action {
+                    continue;
+                }
+                let (Some(ti), Some(tj)) = (&ri.times, &rj.times) else {
+                    continue;
+                };
+                if !may_overlap(ri, rj) {
+                    continue;
+                }
+                if let Some((a, b)) = ti.iter().find_map(|a| {
+                    tj.iter()
+                        .find(|b| !a.is_empty() && !b.is_empty() && a.overlaps(**b))
+                        .map(|b| (*a, *b))
+                }) {
+                    self.push("P953", Severity::Warning, line,
+                        format!("rule `{}` ({}, `{b}`) overlaps rule `{}` ({}, `{a}`) for the same requests; in the overlap \
+                                 `{}` wins. Make the windows meet without overlapping", rj.id, rj.action, ri.id, ri.action, ri.id));
+                }
+            }
+        }
+    }
+}
+
+fn builtin_set(refs: &[CategoryRef]) -> CategorySet {
+    refs.iter().flat_map(CategoryRef::builtins).collect()
+}
+
+fn locals(refs: &[CategoryRef]) -> Vec<&str> {
+    refs.iter()
+        .filter_map(|r| match r {
+            CategoryRef::Local(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn may_match_category(d: &RuleDoc, c: Category) -> bool {
+    d.categories
+        .as_ref()
+        .is_none_or(|refs| builtin_set(refs).contains(c))
+}
+
+fn never_matches(d: &RuleDoc, ages: Option<AgeRange>) -> bool {
+    let empty_times = d
+        .times
+        .as_ref()
+        .is_some_and(|ts| ts.iter().all(|w| w.is_empty()));
+    let no_age = matches!((d.age, ages), (Some(r), Some(a)) if r.intersect(a).is_none());
+    empty_times || no_age
+}
+
+fn subset<T: PartialEq>(inner: &Option<Vec<T>>, outer: &Option<Vec<T>>) -> bool {
+    match (outer, inner) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(o), Some(i)) => i.iter().all(|x| o.contains(x)),
+    }
+}
+
+fn intersects<T: PartialEq>(a: &Option<Vec<T>>, b: &Option<Vec<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.iter().any(|x| b.contains(x)),
+        _ => true,
+    }
+}
+
+/// The minutes covered by a set of windows, merged.
+fn merged(ws: &[TimeWindow]) -> Vec<(u16, u16)> {
+    let mut v: Vec<(u16, u16)> = ws
+        .iter()
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.start_minute(), w.end_minute()))
+        .collect();
+    v.sort_unstable();
+    let mut out: Vec<(u16, u16)> = Vec::new();
+    for (s, e) in v {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// Whether every request rule `j` matches is matched by rule `i`.
+fn covers(i: &RuleDoc, j: &RuleDoc) -> bool {
+    let cats = match (&i.categories, &j.categories) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(ci), Some(cj)) => {
+            let (bi, bj) = (builtin_set(ci), builtin_set(cj));
+            let li = locals(ci);
+            bi.intersection(bj) == bj && locals(cj).iter().all(|l| li.contains(l))
+        }
+    };
+    let age = match (i.age, j.age) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(a), Some(b)) => a.covers(b),
+    };
+    let device = i.device.is_none() || i.device == j.device;
+    let times = match (&i.times, &j.times) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(ti), Some(tj)) => {
+            let cover = merged(ti);
+            merged(tj)
+                .iter()
+                .all(|(s, e)| cover.iter().any(|(cs, ce)| cs <= s && e <= ce))
+        }
+    };
+    cats && subset(&j.lists, &i.lists)
+        && subset(&j.groups, &i.groups)
+        && age
+        && device
+        && subset(&j.days, &i.days)
+        && times
+}
+
+/// Whether some request could match both rules, ignoring their times.
+fn may_overlap(a: &RuleDoc, b: &RuleDoc) -> bool {
+    let cats = match (&a.categories, &b.categories) {
+        (Some(ca), Some(cb)) => {
+            !builtin_set(ca).intersection(builtin_set(cb)).is_empty()
+                || locals(ca).iter().any(|l| locals(cb).contains(l))
+        }
+        _ => true,
+    };
+    let age = match (a.age, b.age) {
+        (Some(x), Some(y)) => x.intersect(y).is_some(),
+        _ => true,
+    };
+    let device = a.device.is_none() || b.device.is_none() || a.device == b.device;
+    cats && intersects(&a.lists, &b.lists)
+        && intersects(&a.groups, &b.groups)
+        && age
+        && device
+        && intersects(&a.days, &b.days)
+}
+
+/// Finds the lines of keys and rules in TOML or JSON text.
+struct Lines<'a> {
+    lines: Vec<&'a str>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            lines: text.lines().collect(),
+        }
+    }
+
+    fn is_key(line: &str, key: &str) -> bool {
+        let t = line.trim_start();
+        let rest = if let Some(r) = t
+            .strip_prefix('"')
+            .and_then(|r| r.strip_prefix(key))
+            .and_then(|r| r.strip_prefix('"'))
+        {
+            r
+        } else if let Some(r) = t.strip_prefix(key) {
+            r
+        } else if let Some(r) = t.strip_prefix("[[").and_then(|r| r.strip_prefix(key)) {
+            return r.trim_start().starts_with("]]");
+        } else {
+            return false;
+        };
+        let r = rest.trim_start();
+        r.starts_with('=') || r.starts_with(':')
+    }
+
+    /// The first line setting `key` (TOML `key =`, `[[key]]`, JSON `"key":`), or 1.
+    fn key(&self, key: &str) -> usize {
+        self.lines
+            .iter()
+            .position(|l| Lines::is_key(l, key))
+            .map_or(1, |i| i + 1)
+    }
+
+    /// The line of the rule with this id, searching from line `from`.
+    fn rule(&self, id: &str, from: usize) -> usize {
+        let dq = format!("\"{id}\"");
+        let sq = format!("'{id}'");
+        self.lines
+            .iter()
+            .enumerate()
+            .skip(from.saturating_sub(1))
+            .find(|(_, l)| Lines::is_key(l, "id") && (l.contains(&dq) || l.contains(&sq)))
+            .map_or(from.max(1), |(i, _)| i + 1)
+    }
+}

@@ -1,0 +1,72 @@
+//! [`DecisionReport`]: the `esafety check --json` line, shared by every face.
+
+use serde::{Deserialize, Serialize};
+
+use super::document::Action;
+use super::evaluate::Decision;
+use super::safe_search::SafeSearch;
+
+/// One decision as DESIGN.md's `check --json` prints it:
+/// `{url, canonical, action, rule, categories, reasons, log, review, message, safe_search}`.
+/// The CLI, the C face and the WebAssembly face all serialize this type, so
+/// they print the same JSON for the same request.
+///
+/// ```
+/// use esafety::policy::{Action, Decision, DecidedBy, DecisionReport};
+/// let decision = Decision {
+///     action: Action::Warn,
+///     rule: "warn-gaming".into(),
+///     decided_by: DecidedBy::Rule(0),
+///     categories: vec!["gaming".into()],
+///     log: true,
+///     review: false,
+///     reasons: vec!["rule `warn-gaming` (warn) matched".into()],
+///     message: None,
+///     safe_search: None,
+/// };
+/// let report = DecisionReport::new("games.example", "http://games.example/", decision);
+/// let json = serde_json::to_string(&report)?;
+/// assert!(json.starts_with(r#"{"url":"games.example","canonical":"http://games.example/","action":"warn","rule":"warn-gaming","categories":["gaming"]"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionReport {
+    /// The URL as the user gave it.
+    pub url: String,
+    /// Its canonical form.
+    pub canonical: String,
+    /// `block`, `warn`, `allow` or `monitor`.
+    pub action: Action,
+    /// The rule id that decided, `baseline` or `default`.
+    pub rule: String,
+    /// The category ids of the URL.
+    pub categories: Vec<String>,
+    /// Why (rule, list, category, expression).
+    pub reasons: Vec<String>,
+    /// Whether the decision must be logged.
+    pub log: bool,
+    /// Whether the visit is flagged for review.
+    pub review: bool,
+    /// The block or warning page text, if any.
+    pub message: Option<String>,
+    /// The safe-search URL to use instead, if safe search is enforced.
+    pub safe_search: Option<String>,
+}
+
+impl DecisionReport {
+    /// The report of `decision` for `url` (as given) and its canonical form.
+    pub fn new(url: &str, canonical: &str, decision: Decision) -> DecisionReport {
+        DecisionReport {
+            url: url.to_owned(),
+            canonical: canonical.to_owned(),
+            action: decision.action,
+            rule: decision.rule,
+            categories: decision.categories,
+            reasons: decision.reasons,
+            log: decision.log,
+            review: decision.review,
+            message: decision.message,
+            safe_search: decision.safe_search.map(|s: SafeSearch| s.url),
+        }
+    }
+}

@@ -1,1 +1,0 @@
-//! Safe Browsing (v4) URL canonicalization: [`CanonicalUrl`](self).

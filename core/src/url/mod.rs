@@ -1,0 +1,377 @@
+//! Safe Browsing (v4) URL canonicalization: [`CanonicalUrl`].
+//!
+//! Every list entry and every URL that is classified goes through
+//! [`CanonicalUrl::parse`], so that no spelling of a URL (an IPv4 address in
+//! octal, a host in upper case or with a trailing dot, a path
+//! percent-encoded twice, a backslash instead of a slash) reaches a
+//! different lookup key than the spelling on the list.
+//!
+//! # What canonicalization does
+//!
+//! The steps follow Google Safe Browsing v4, "URLs and Hashing", with the
+//! gaps that specification leaves filled the way browsers (the WHATWG URL
+//! Standard) fill them:
+//!
+//! 1. Inputs longer than [`MAX_INPUT_LEN`] bytes are rejected. Leading and
+//!    trailing spaces and C0 control characters are trimmed; tab, CR and LF
+//!    are removed everywhere (`%09`, `%0D` and `%0A` escapes are kept).
+//! 2. The fragment (from the first `#`) is dropped.
+//! 3. The scheme is lowercased; `http`, `https`, `ftp`, `ws` and `wss` are
+//!    accepted, anything else (`javascript:`, `file://`, `mailto:`) is
+//!    [`UrlError::UnsupportedScheme`]. An input without a scheme is
+//!    `http://` (`www.google.com` and `localhost:8080/x` included). Any
+//!    number of `/` or `\` may follow the scheme, as in browsers.
+//! 4. The authority ends at the first `/`, `\` or `?`. Userinfo (up to the
+//!    last `@`) and the port are dropped; a port must be decimal and at most
+//!    65535 ([`UrlError::InvalidPort`]).
+//! 5. Host: percent-unescaped repeatedly; a host with non-ASCII characters
+//!    is mapped by IDNA (UTS 46, as browsers do) to punycode, and one IDNA
+//!    rejects is [`UrlError::BadIdn`] (bytes that are not UTF-8 at all are
+//!    kept and escaped, as the Safe Browsing `http://\x01\x80.com/` example
+//!    requires); lowercased; leading and trailing dots removed and runs of
+//!    dots collapsed. A host whose last label is a number is an IPv4 address
+//!    in any spelling browsers accept (`3279880203`, `0xC3.0177.11`,
+//!    `195.127.0.11`, octal, hex, one to four parts) and becomes a dotted
+//!    quad; if it is not a valid address it is [`UrlError::InvalidHost`].
+//!    An IPv6 literal is written shortened (`[2001:db8::1]`); IPv4-mapped
+//!    (`::ffff:a.b.c.d`) and NAT64 (`64:ff9b::a.b.c.d`) addresses become
+//!    the IPv4 address.
+//! 6. Path: `\` is `/`; percent-unescaped repeatedly until no escape is
+//!    left (`%2525` is `%`); `.` and `..` segments are resolved and runs of
+//!    `/` collapsed; an empty path is `/`. A `?` that only appears after
+//!    unescaping starts the query (it will when the canonical URL is read
+//!    again).
+//! 7. Query: kept as it is, only percent-unescaped repeatedly and
+//!    re-escaped.
+//! 8. Re-escaping: every byte `<= 0x20`, `>= 0x7F`, `#` and `%` is written
+//!    `%XX` with upper-case hex. Additionally a `\` in the path and the
+//!    characters `/ \ ? @ : [ ]` in a host are escaped, so that the
+//!    canonical string reads back as the same URL.
+//!
+//! The canonical string is therefore always ASCII, and canonicalization is
+//! idempotent: parsing [`CanonicalUrl::as_str`] gives the same URL again.
+//!
+//! ```
+//! use esafety::url::CanonicalUrl;
+//!
+//! let url = CanonicalUrl::parse("  HTTP://user:pw@WWW.Example.COM.:8080/a/./b/../%2525c?q=1#frag ")?;
+//! assert_eq!(url.as_str(), "http://www.example.com/a/%25c?q=1");
+//! assert_eq!(url.scheme(), "http");
+//! assert_eq!(url.host(), "www.example.com");
+//! assert_eq!(url.path(), "/a/%25c");
+//! assert_eq!(url.query(), Some("q=1"));
+//!
+//! // Every legal IPv4 spelling is the same host.
+//! for spelling in ["http://3279880203/", "http://0xC37F000B/", "http://0303.0177.0.013/", "http://195.127.11/"] {
+//!     assert_eq!(CanonicalUrl::parse(spelling)?.host(), "195.127.0.11");
+//! }
+//!
+//! // IDN hosts become punycode.
+//! assert_eq!(CanonicalUrl::parse("http://Bücher.example/")?.host(), "xn--bcher-kva.example");
+//!
+//! // Canonicalization is idempotent.
+//! assert_eq!(CanonicalUrl::parse(url.as_str())?, url);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Lookup expressions
+//!
+//! [`CanonicalUrl::expressions`] yields the Safe Browsing host-suffix ×
+//! path-prefix combinations that a URL is looked up under (at most 5 hosts
+//! × 6 paths), and [`CanonicalUrl::host_suffixes`] every label-boundary
+//! suffix of the host, for domain lists of any depth.
+//!
+//! ```
+//! use esafety::url::CanonicalUrl;
+//!
+//! let url = CanonicalUrl::parse("http://a.b.c/1/2.html?param=1")?;
+//! let expressions: Vec<String> = url.expressions().map(|e| e.to_string()).collect();
+//! assert_eq!(expressions, [
+//!     "a.b.c/1/2.html?param=1", "a.b.c/1/2.html", "a.b.c/", "a.b.c/1/",
+//!     "b.c/1/2.html?param=1", "b.c/1/2.html", "b.c/", "b.c/1/",
+//! ]);
+//! let suffixes: Vec<&str> = url.host_suffixes().collect();
+//! assert_eq!(suffixes, ["a.b.c", "b.c", "c"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod expressions;
+mod host;
+mod parse;
+mod report;
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+pub use expressions::{Expression, Expressions, HostSuffixes};
+pub use report::{CanonicalizeFailure, CanonicalizeReport};
+
+/// The longest input [`CanonicalUrl::parse`] accepts, in bytes (64 KiB).
+pub const MAX_INPUT_LEN: usize = 64 * 1024;
+
+/// Why an input is not a URL that can be canonicalized.
+///
+/// Messages quote at most the first 100 bytes of the offending part.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UrlError {
+    /// The input is empty or only white space.
+    #[error("empty url; give a url such as `http://example.com/`")]
+    Empty,
+    /// The input is longer than [`MAX_INPUT_LEN`].
+    #[error("url is {len} bytes long, over the limit of {max} bytes; shorten it")]
+    TooLong {
+        /// Length of the input in bytes.
+        len: usize,
+        /// The limit, [`MAX_INPUT_LEN`].
+        max: usize,
+    },
+    /// The scheme is not one of `http`, `https`, `ftp`, `ws`, `wss`.
+    #[error(
+        "unsupported scheme `{scheme}`; only http, https, ftp, ws and wss urls can be canonicalized"
+    )]
+    UnsupportedScheme {
+        /// The scheme as written (lowercased).
+        scheme: String,
+    },
+    /// The host is empty (or only dots).
+    #[error("url has an empty host; write one after the scheme, as in `http://example.com/`")]
+    EmptyHost,
+    /// The host cannot be a host: an invalid IPv6 literal, or a host ending
+    /// in a number that is not a valid IPv4 address.
+    #[error("invalid host `{host}`: {reason}")]
+    InvalidHost {
+        /// The host (as far as it was canonicalized).
+        host: String,
+        /// What is wrong with it and how to fix it.
+        reason: &'static str,
+    },
+    /// A host with non-ASCII characters that IDNA (UTS 46) rejects.
+    #[error(
+        "invalid internationalized host `{host}`: IDNA (UTS 46) rejects it; check the host for stray or disallowed characters"
+    )]
+    BadIdn {
+        /// The host after percent-unescaping.
+        host: String,
+    },
+    /// The port is not a decimal number up to 65535.
+    #[error("invalid port `{port}`; a port is a decimal number from 0 to 65535")]
+    InvalidPort {
+        /// The port as written.
+        port: String,
+    },
+}
+
+/// Truncates user input quoted in an error to at most 100 bytes.
+fn quote(bytes: &[u8]) -> String {
+    let cut = bytes.get(..100).unwrap_or(bytes);
+    let mut s = String::from_utf8_lossy(cut).into_owned();
+    if cut.len() < bytes.len() {
+        s.push('…');
+    }
+    s
+}
+
+/// A URL in Safe Browsing (v4) canonical form.
+///
+/// The canonical string is held once; the accessors and
+/// [`expressions`](Self::expressions) are slices of it. See the
+/// [module documentation](self) for what canonicalization does.
+///
+/// Two `CanonicalUrl`s are equal exactly when their canonical strings are.
+#[derive(Clone)]
+pub struct CanonicalUrl {
+    /// `scheme://host/path?query`, ASCII.
+    serialization: String,
+    /// Where the host starts (after `://`).
+    host_start: usize,
+    /// Where the host ends and the path (always starting with `/`) begins.
+    host_end: usize,
+    /// Where the path ends: the `?` of the query, or the end.
+    path_end: usize,
+    /// Whether there is a query (possibly empty: `/q?`).
+    has_query: bool,
+    /// Whether the host is an IPv4 or IPv6 address.
+    is_ip: bool,
+}
+
+impl CanonicalUrl {
+    /// Canonicalizes `input`.
+    ///
+    /// ```
+    /// use esafety::url::{CanonicalUrl, UrlError};
+    ///
+    /// let url = CanonicalUrl::parse("www.GOOgle.com...")?;
+    /// assert_eq!(url.as_str(), "http://www.google.com/");
+    /// assert!(matches!(CanonicalUrl::parse("javascript:alert(1)"), Err(UrlError::UnsupportedScheme { .. })));
+    /// assert!(matches!(CanonicalUrl::parse("   "), Err(UrlError::Empty)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`UrlError`] naming the reason when the input is empty, too long,
+    /// has an unsupported scheme, an empty or invalid host, an IDN that
+    /// IDNA rejects or an invalid port.
+    ///
+    /// # Panics
+    ///
+    /// Never, whatever the input.
+    pub fn parse(input: &str) -> Result<CanonicalUrl, UrlError> {
+        parse::parse(input)
+    }
+
+    /// The canonical string, `scheme://host/path?query`.
+    pub fn as_str(&self) -> &str {
+        &self.serialization
+    }
+
+    /// The scheme, lowercase (`http`, `https`, `ftp`, `ws` or `wss`).
+    pub fn scheme(&self) -> &str {
+        self.slice(0, self.host_start.saturating_sub(3))
+    }
+
+    /// The canonical host: lowercase punycode, a dotted quad for IPv4,
+    /// `[…]` for IPv6. No userinfo, no port.
+    pub fn host(&self) -> &str {
+        self.slice(self.host_start, self.host_end)
+    }
+
+    /// Whether the host is an IP address (IPv4, or IPv6 in brackets).
+    pub fn is_ip(&self) -> bool {
+        self.is_ip
+    }
+
+    /// The canonical path; it always starts with `/`.
+    pub fn path(&self) -> &str {
+        self.slice(self.host_end, self.path_end)
+    }
+
+    /// The query, without the `?`; `Some("")` for a URL ending in `?`.
+    pub fn query(&self) -> Option<&str> {
+        if self.has_query {
+            Some(self.slice(self.path_end.saturating_add(1), self.serialization.len()))
+        } else {
+            None
+        }
+    }
+
+    /// `host/path?query` without the scheme: what URL-prefix and regular
+    /// expression list entries are matched against.
+    ///
+    /// ```
+    /// use esafety::url::CanonicalUrl;
+    ///
+    /// let url = CanonicalUrl::parse("https://Example.com:443/a?b")?;
+    /// assert_eq!(url.host_and_path_query(), "example.com/a?b");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn host_and_path_query(&self) -> &str {
+        self.slice(self.host_start, self.serialization.len())
+    }
+
+    /// The path and query as one slice (`/path?query`).
+    fn path_and_query(&self) -> &str {
+        self.slice(self.host_end, self.serialization.len())
+    }
+
+    /// The Safe Browsing lookup expressions, in the order the specification
+    /// lists them: for each host (the exact host, then up to four suffixes
+    /// from the last five labels down to the last two; none for an IP
+    /// address), each path (path and query, path, then `/`, `/a/`, `/a/b/`,
+    /// `/a/b/c/`, skipping repeats). At most 30.
+    ///
+    /// ```
+    /// use esafety::url::CanonicalUrl;
+    ///
+    /// let url = CanonicalUrl::parse("http://1.2.3.4/1/")?;
+    /// let expressions: Vec<String> = url.expressions().map(|e| e.to_string()).collect();
+    /// assert_eq!(expressions, ["1.2.3.4/1/", "1.2.3.4/"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn expressions(&self) -> Expressions<'_> {
+        Expressions::new(self)
+    }
+
+    /// Every suffix of the host on a label boundary, longest (the host
+    /// itself) first, down to the last label. An IP host yields only itself.
+    ///
+    /// ```
+    /// use esafety::url::CanonicalUrl;
+    ///
+    /// let url = CanonicalUrl::parse("http://a.b.c.d.e.f.g/")?;
+    /// assert_eq!(url.host_suffixes().count(), 7);
+    /// assert_eq!(url.host_suffixes().last(), Some("g"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn host_suffixes(&self) -> HostSuffixes<'_> {
+        HostSuffixes::new(self.host(), self.is_ip)
+    }
+
+    /// A slice of the canonical string; empty if the range is not one (it
+    /// always is: the offsets are set by the parser).
+    fn slice(&self, start: usize, end: usize) -> &str {
+        self.serialization.get(start..end).unwrap_or_default()
+    }
+}
+
+impl PartialEq for CanonicalUrl {
+    fn eq(&self, other: &Self) -> bool {
+        self.serialization == other.serialization
+    }
+}
+
+impl Eq for CanonicalUrl {}
+
+impl Hash for CanonicalUrl {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.serialization.hash(state);
+    }
+}
+
+impl PartialOrd for CanonicalUrl {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for CanonicalUrl {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.serialization.cmp(&other.serialization)
+    }
+}
+
+impl fmt::Debug for CanonicalUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CanonicalUrl")
+            .field(&self.serialization)
+            .finish()
+    }
+}
+
+impl fmt::Display for CanonicalUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.serialization)
+    }
+}
+
+impl AsRef<str> for CanonicalUrl {
+    fn as_ref(&self) -> &str {
+        &self.serialization
+    }
+}
+
+impl FromStr for CanonicalUrl {
+    type Err = UrlError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl From<CanonicalUrl> for String {
+    fn from(url: CanonicalUrl) -> String {
+        url.serialization
+    }
+}

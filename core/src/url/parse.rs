@@ -1,0 +1,530 @@
+//! The canonicalization itself: splitting an input into its parts and
+//! writing each part in canonical form into one string.
+
+use std::borrow::Cow;
+
+use super::{CanonicalUrl, MAX_INPUT_LEN, UrlError, host, quote};
+
+/// The schemes that are canonicalized (the WHATWG "special" schemes that
+/// have hosts, less `file`).
+const SCHEMES: [&str; 5] = ["http", "https", "ftp", "ws", "wss"];
+
+/// Byte classes, one bit each, looked up in [`CLASS`].
+pub(super) mod class {
+    /// Tab, LF, CR: removed everywhere.
+    pub(crate) const TAB_NL: u8 = 1;
+    /// `%`: the component needs unescaping.
+    pub(crate) const PERCENT: u8 = 2;
+    /// `\`: a slash in the path.
+    pub(crate) const BACKSLASH: u8 = 4;
+    /// `#`: the fragment starts.
+    pub(crate) const HASH: u8 = 8;
+    /// Escaped everywhere (Safe Browsing): `<= 0x20`, `>= 0x7F`, `#`, `%`.
+    pub(crate) const ESC: u8 = 16;
+    /// Escaped in a path: [`ESC`] and `\`.
+    pub(crate) const ESC_PATH: u8 = 32;
+    /// Escaped in a host: [`ESC`] and `/ \ ? @ : [ ]`.
+    pub(crate) const ESC_HOST: u8 = 64;
+    /// Written as is in a canonical host: `a-z 0-9 - _ .`.
+    pub(crate) const HOST_PLAIN: u8 = 128;
+}
+
+/// The class bits of every byte.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time with i < 256: an out-of-bounds index fails the build"
+)]
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut c = 0;
+        if b == b'\t' || b == b'\n' || b == b'\r' {
+            c |= class::TAB_NL;
+        }
+        if b == b'%' {
+            c |= class::PERCENT;
+        }
+        if b == b'\\' {
+            c |= class::BACKSLASH | class::ESC_PATH | class::ESC_HOST;
+        }
+        if b == b'#' {
+            c |= class::HASH;
+        }
+        if b <= 0x20 || b >= 0x7F || b == b'#' || b == b'%' {
+            c |= class::ESC | class::ESC_PATH | class::ESC_HOST;
+        }
+        if b == b'/' || b == b'?' || b == b'@' || b == b':' || b == b'[' || b == b']' {
+            c |= class::ESC_HOST;
+        }
+        if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' || b == b'.' {
+            c |= class::HOST_PLAIN;
+        }
+        table[i] = c;
+        i += 1;
+    }
+    table
+};
+
+/// The class bits of `b`.
+#[inline]
+pub(super) fn class_of(b: u8) -> u8 {
+    CLASS.get(usize::from(b)).copied().unwrap_or(0)
+}
+
+/// Canonicalizes `input`; see the module documentation.
+pub(super) fn parse(input: &str) -> Result<CanonicalUrl, UrlError> {
+    if input.len() > MAX_INPUT_LEN {
+        return Err(UrlError::TooLong {
+            len: input.len(),
+            max: MAX_INPUT_LEN,
+        });
+    }
+    let trimmed = trim_c0_space(input.as_bytes());
+    // One pass up to the fragment (a `#` ends the URL in every state),
+    // collecting which slow paths the URL needs.
+    let mut seen = 0u8;
+    let mut end = trimmed.len();
+    for (i, &b) in trimmed.iter().enumerate() {
+        let c = class_of(b);
+        if c & class::HASH != 0 {
+            end = i;
+            break;
+        }
+        seen |= c;
+    }
+    let before_fragment = trimmed.get(..end).unwrap_or_default();
+    let url: Cow<'_, [u8]> = if seen & class::TAB_NL != 0 {
+        Cow::Owned(
+            before_fragment
+                .iter()
+                .copied()
+                .filter(|&b| class_of(b) & class::TAB_NL == 0)
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(before_fragment)
+    };
+    if url.is_empty() {
+        return Err(UrlError::Empty);
+    }
+    let has_percent = seen & class::PERCENT != 0;
+    let has_backslash = seen & class::BACKSLASH != 0;
+
+    let (scheme, rest) = split_scheme(&url)?;
+    // Special schemes ignore any number of slashes and backslashes here.
+    let after_slashes = rest
+        .iter()
+        .position(|&b| b != b'/' && b != b'\\')
+        .unwrap_or(rest.len());
+    let rest = rest.get(after_slashes..).unwrap_or_default();
+    let authority_end = rest
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'\\' | b'?'))
+        .unwrap_or(rest.len());
+    let authority = rest.get(..authority_end).unwrap_or_default();
+    let after_authority = rest.get(authority_end..).unwrap_or_default();
+    let (raw_path, raw_query) = match after_authority.iter().position(|&b| b == b'?') {
+        Some(q) => (
+            after_authority.get(..q).unwrap_or_default(),
+            Some(after_authority.get(q + 1..).unwrap_or_default()),
+        ),
+        None => (after_authority, None),
+    };
+
+    let raw_host = split_host(authority)?;
+
+    let mut out: Vec<u8> = Vec::with_capacity(url.len() + 8);
+    out.extend_from_slice(scheme.as_bytes());
+    out.extend_from_slice(b"://");
+    let host_start = out.len();
+    let is_ip = host::write_host(raw_host, &mut out)?;
+    let host_end = out.len();
+    let (path_end, has_query) =
+        write_path_and_query(raw_path, raw_query, has_percent, has_backslash, &mut out);
+    // INVARIANT: every byte written above is ASCII (non-ASCII bytes are
+    // escaped), so this conversion always succeeds.
+    let serialization = match String::from_utf8(out) {
+        Ok(s) => s,
+        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+    };
+    Ok(CanonicalUrl {
+        serialization,
+        host_start,
+        host_end,
+        path_end,
+        has_query,
+        is_ip,
+    })
+}
+
+/// Trims leading and trailing C0 controls and spaces (bytes `<= 0x20`).
+fn trim_c0_space(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b > 0x20).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b > 0x20)
+        .map_or(start, |i| i + 1);
+    bytes.get(start..end).unwrap_or_default()
+}
+
+/// Splits off the scheme: `(scheme, rest after the colon)`. An input
+/// without a scheme is `http`; `host:port` is not mistaken for a scheme.
+fn split_scheme(url: &[u8]) -> Result<(&'static str, &[u8]), UrlError> {
+    let Some(colon) = url.iter().position(|&b| b == b':') else {
+        return Ok(("http", url));
+    };
+    let candidate = url.get(..colon).unwrap_or_default();
+    let rest = url.get(colon + 1..).unwrap_or_default();
+    let is_scheme_syntax = candidate.first().is_some_and(u8::is_ascii_alphabetic)
+        && candidate
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    if !is_scheme_syntax {
+        return Ok(("http", url));
+    }
+    for scheme in SCHEMES {
+        if candidate.eq_ignore_ascii_case(scheme.as_bytes()) {
+            return Ok((scheme, rest));
+        }
+    }
+    // `example.com:8080`, `localhost:80/x`, `localhost:`: a host and a port.
+    let looks_like_host_port = !rest.starts_with(b"//")
+        && (candidate.contains(&b'.')
+            || rest.is_empty()
+            || rest.first().is_some_and(u8::is_ascii_digit));
+    if looks_like_host_port {
+        return Ok(("http", url));
+    }
+    Err(UrlError::UnsupportedScheme {
+        scheme: quote(candidate).to_ascii_lowercase(),
+    })
+}
+
+/// The host part of an authority: userinfo (to the last `@`) and port
+/// removed; the port is checked.
+fn split_host(authority: &[u8]) -> Result<&[u8], UrlError> {
+    let host_port = match authority.iter().rposition(|&b| b == b'@') {
+        Some(at) => authority.get(at + 1..).unwrap_or_default(),
+        None => authority,
+    };
+    let (host, port) = if host_port.first() == Some(&b'[') {
+        match host_port.iter().position(|&b| b == b']') {
+            Some(close) => {
+                let host = host_port.get(..=close).unwrap_or_default();
+                let after = host_port.get(close + 1..).unwrap_or_default();
+                match after.split_first() {
+                    None => (host, None),
+                    Some((b':', port)) => (host, Some(port)),
+                    Some(_) => {
+                        return Err(UrlError::InvalidHost {
+                            host: quote(host_port),
+                            reason: "text after the `]` of an IPv6 address; only `:port` may follow it",
+                        });
+                    }
+                }
+            }
+            None => {
+                return Err(UrlError::InvalidHost {
+                    host: quote(host_port),
+                    reason: "an IPv6 address is missing its closing `]`",
+                });
+            }
+        }
+    } else {
+        match host_port.iter().rposition(|&b| b == b':') {
+            Some(colon) => (
+                host_port.get(..colon).unwrap_or_default(),
+                Some(host_port.get(colon + 1..).unwrap_or_default()),
+            ),
+            None => (host_port, None),
+        }
+    };
+    if let Some(port) = port {
+        check_port(port)?;
+    }
+    Ok(host)
+}
+
+/// A port is empty or decimal digits with a value up to 65535.
+fn check_port(port: &[u8]) -> Result<(), UrlError> {
+    let mut value: u32 = 0;
+    for &b in port {
+        let digit = if b.is_ascii_digit() {
+            u32::from(b - b'0')
+        } else {
+            return Err(UrlError::InvalidPort { port: quote(port) });
+        };
+        value = value.saturating_mul(10).saturating_add(digit);
+    }
+    if value > 65535 {
+        return Err(UrlError::InvalidPort { port: quote(port) });
+    }
+    Ok(())
+}
+
+/// Writes the canonical path and query; returns where the path ends and
+/// whether there is a query. `has_percent` and `has_backslash` say whether
+/// the URL holds any `%` or `\\` at all (when not, those steps are skipped).
+fn write_path_and_query(
+    raw_path: &[u8],
+    raw_query: Option<&[u8]>,
+    has_percent: bool,
+    has_backslash: bool,
+    out: &mut Vec<u8>,
+) -> (usize, bool) {
+    // Raw backslashes are slashes (browsers); escaped ones (`%5C`) are not.
+    let slashed: Cow<'_, [u8]> = if has_backslash && raw_path.contains(&b'\\') {
+        Cow::Owned(
+            raw_path
+                .iter()
+                .map(|&b| if b == b'\\' { b'/' } else { b })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(raw_path)
+    };
+    let path = if has_percent {
+        unescape(slashed)
+    } else {
+        slashed
+    };
+    // A `?` that appears only after unescaping starts the query, as it will
+    // when the canonical string is parsed again.
+    let (path, unescaped_query) = match has_percent
+        .then(|| path.iter().position(|&b| b == b'?'))
+        .flatten()
+    {
+        Some(q) => (
+            path.get(..q).unwrap_or_default(),
+            Some(path.get(q + 1..).unwrap_or_default()),
+        ),
+        None => (path.as_ref(), None),
+    };
+    write_path(path, out);
+    let path_end = out.len();
+    let has_query = unescaped_query.is_some() || raw_query.is_some();
+    if has_query {
+        out.push(b'?');
+    }
+    if let Some(q) = unescaped_query {
+        escape_into(q, out, class::ESC);
+        if raw_query.is_some() {
+            out.push(b'?');
+        }
+    }
+    if let Some(q) = raw_query {
+        if has_percent {
+            escape_into(&unescape(Cow::Borrowed(q)), out, class::ESC);
+        } else {
+            escape_into(q, out, class::ESC);
+        }
+    }
+    (path_end, has_query)
+}
+
+/// Writes a path (unescaped bytes, normally starting with `/`): `.` and `..`
+/// segments resolved, runs of `/` collapsed, bytes escaped.
+fn write_path(path: &[u8], out: &mut Vec<u8>) {
+    if is_canonical_path(path) {
+        out.extend_from_slice(path);
+        return;
+    }
+    let start = out.len();
+    out.push(b'/');
+    // INVARIANT: out[start..] is `/` followed by zero or more `segment/`.
+    let mut last_was_regular = false;
+    let mut segments = path.split(|&b| b == b'/');
+    if path.first() == Some(&b'/') {
+        // The empty piece before the leading slash.
+        segments.next();
+    }
+    for segment in segments {
+        match segment {
+            b"" | b"." => last_was_regular = false,
+            b".." => {
+                // Remove the last `segment/`, if any.
+                let written = out
+                    .get(start..out.len().saturating_sub(1))
+                    .unwrap_or_default();
+                if let Some(slash) = written.iter().rposition(|&b| b == b'/') {
+                    out.truncate(start + slash + 1);
+                }
+                last_was_regular = false;
+            }
+            _ => {
+                escape_into(segment, out, class::ESC_PATH);
+                out.push(b'/');
+                last_was_regular = true;
+            }
+        }
+    }
+    if last_was_regular {
+        out.pop();
+    }
+}
+
+/// Whether `path` is already canonical: it starts with `/`, has nothing to
+/// escape, and no `//` or `/.` (a cheap over-approximation of empty and dot
+/// segments).
+fn is_canonical_path(path: &[u8]) -> bool {
+    if path.first() != Some(&b'/') {
+        return false;
+    }
+    let mut previous = 0u8;
+    for &b in path {
+        if class_of(b) & class::ESC_PATH != 0 || (previous == b'/' && (b == b'/' || b == b'.')) {
+            return false;
+        }
+        previous = b;
+    }
+    true
+}
+
+/// Percent-unescapes `bytes` until no `%XX` escape is left. Returns the
+/// input unchanged (borrowed) when it holds no `%`.
+///
+/// One pass with backtracking gives the same result as repeating whole
+/// passes until nothing changes (escapes never overlap, so the rewriting
+/// is confluent), in linear time.
+pub(super) fn unescape(bytes: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+    let Some(first) = bytes.iter().position(|&b| b == b'%') else {
+        return bytes;
+    };
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(bytes.get(..first).unwrap_or_default());
+    let mut rest = bytes.get(first..).unwrap_or_default();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b != b'%' && !ends_in_partial_escape(&out) {
+            // A run without `%` after an `out` that ends in no partial
+            // escape cannot form an escape: copy it at once.
+            let run = rest.iter().position(|&b| b == b'%').unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(run);
+            out.extend_from_slice(run);
+            rest = tail;
+        } else {
+            push_reducing(b, &mut out);
+            rest = tail;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether `out` ends in `%` or `%` and a hex digit.
+fn ends_in_partial_escape(out: &[u8]) -> bool {
+    match out {
+        [.., b'%'] => true,
+        [.., b'%', h] => h.is_ascii_hexdigit(),
+        _ => false,
+    }
+}
+
+/// Pushes `b` and decodes every `%XX` that now ends `out`.
+#[inline]
+fn push_reducing(b: u8, out: &mut Vec<u8>) {
+    out.push(b);
+    while let [.., b'%', hi, lo] = *out.as_slice() {
+        let (Some(hi), Some(lo)) = (hex_value(hi), hex_value(lo)) else {
+            break;
+        };
+        out.truncate(out.len() - 3);
+        out.push(hi << 4 | lo);
+    }
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Appends `bytes` to `out`, writing the bytes of class `escaped` (every
+/// escape class includes all non-ASCII bytes) as `%XX` with upper-case hex.
+pub(super) fn escape_into(bytes: &[u8], out: &mut Vec<u8>, escaped: u8) {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let run = rest
+            .iter()
+            .position(|&b| class_of(b) & escaped != 0)
+            .unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at(run);
+        out.extend_from_slice(plain);
+        let Some((&b, tail)) = tail.split_first() else {
+            break;
+        };
+        push_escaped(b, out);
+        rest = tail;
+    }
+}
+
+/// Appends `%XX` for `b`, upper-case hex.
+pub(super) fn push_escaped(b: u8, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+    let lo = HEX.get(usize::from(b & 0xF)).copied().unwrap_or(b'0');
+    out.extend_from_slice(&[b'%', hi, lo]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The specification's algorithm: whole passes until nothing changes.
+    fn unescape_by_passes(mut bytes: Vec<u8>) -> Vec<u8> {
+        loop {
+            let mut out = Vec::with_capacity(bytes.len());
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i] == b'%'
+                    && i + 2 < bytes.len()
+                    && hex_value(bytes[i + 1]).is_some()
+                    && hex_value(bytes[i + 2]).is_some()
+                {
+                    out.push(
+                        hex_value(bytes[i + 1]).unwrap() << 4 | hex_value(bytes[i + 2]).unwrap(),
+                    );
+                    i += 3;
+                } else {
+                    out.push(bytes[i]);
+                    i += 1;
+                }
+            }
+            if out == bytes {
+                return out;
+            }
+            bytes = out;
+        }
+    }
+
+    #[test]
+    fn unescape_examples() {
+        for (input, want) in [
+            ("%2541", "A"),
+            ("%%%25%32%35asd%%", "%%%asd%%"),
+            ("%2%35", "%"),
+            ("%4%2%35", "%4%"),
+            ("%252525252541x", "Ax"),
+            ("abc", "abc"),
+            ("a%", "a%"),
+        ] {
+            assert_eq!(
+                unescape(Cow::Borrowed(input.as_bytes())).as_ref(),
+                want.as_bytes(),
+                "{input}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn unescape_matches_repeated_passes(input in "[%2-5aAfFgx]{0,24}") {
+            let bytes = input.as_bytes();
+            prop_assert_eq!(unescape(Cow::Borrowed(bytes)).into_owned(), unescape_by_passes(bytes.to_vec()));
+        }
+    }
+}

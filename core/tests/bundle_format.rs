@@ -1,0 +1,397 @@
+//! Bundle bytes: round trips, determinism, hostile input, and invariant 2
+//! (no plaintext sensitive entry in the bytes or in `Debug`).
+
+use esafety::Category;
+use esafety::bundle::{
+    Bundle, BundleBuilder, BundleError, FORMAT_VERSION, ListRole, reseal_checksum,
+};
+use esafety::classify::Classifier;
+use esafety::lists::{Entry, EntryKind};
+use proptest::prelude::*;
+
+fn entry(kind: EntryKind, line: usize) -> Entry {
+    Entry { kind, line }
+}
+
+/// A small bundle with one of everything.
+fn small() -> Vec<u8> {
+    let mut b = BundleBuilder::new();
+    b.created(jiff::Timestamp::from_second(1_700_000_000).unwrap());
+    let g = b.add_list("bets", "gambling").unwrap();
+    b.set_date(g, "2026-03-01").unwrap();
+    b.add_entry(g, &entry(EntryKind::Domain("bet.example".into()), 1))
+        .unwrap();
+    b.add_entry(
+        g,
+        &entry(EntryKind::Url("shop.example/bet/page.html".into()), 2),
+    )
+    .unwrap();
+    b.add_entry(
+        g,
+        &entry(EntryKind::UrlPrefix("shop.example/casino/".into()), 3),
+    )
+    .unwrap();
+    b.add_entry(g, &entry(EntryKind::Regex("roulette".into()), 4))
+        .unwrap();
+    let l = b.add_list("exams", "local-exam-mode").unwrap();
+    b.add_entry(l, &entry(EntryKind::Domain("answers.example".into()), 1))
+        .unwrap();
+    let i = b.add_list("iwf", "child-abuse").unwrap();
+    b.add_entry(
+        i,
+        &entry(
+            EntryKind::Url("iwf-test.esafety.invalid/secret/page-7.html".into()),
+            1,
+        ),
+    )
+    .unwrap();
+    let a = b.add_allow_list("allow").unwrap();
+    b.add_entry(a, &entry(EntryKind::Domain("ok.bet.example".into()), 1))
+        .unwrap();
+    b.build().unwrap()
+}
+
+#[test]
+fn round_trip_keeps_metadata() {
+    let bytes = small();
+    let bundle = Bundle::from_bytes(bytes.clone()).unwrap();
+    assert_eq!(bundle.version(), FORMAT_VERSION);
+    assert_eq!(bundle.created().as_second(), 1_700_000_000);
+    let names: Vec<&str> = bundle.lists().iter().map(|l| l.name()).collect();
+    assert_eq!(names, ["bets", "exams", "iwf", "allow"]);
+    let bets = &bundle.lists()[0];
+    assert_eq!(
+        (
+            bets.category(),
+            bets.category_id(),
+            bets.entries(),
+            bets.date()
+        ),
+        (Some(Category::Gambling), "gambling", 4, Some("2026-03-01"))
+    );
+    assert_eq!(bundle.lists()[1].category_id(), "local-exam-mode");
+    assert!(bundle.lists()[2].is_sensitive());
+    assert_eq!(bundle.lists()[3].role(), ListRole::Allow);
+    assert_eq!(bundle.local_categories(), ["local-exam-mode"]);
+    let c = bundle.counts();
+    assert_eq!(
+        (
+            c.domains,
+            c.urls,
+            c.prefixes,
+            c.digests,
+            c.regexes,
+            c.gated_hosts
+        ),
+        (3, 1, 1, 1, 1, 1)
+    );
+    assert_eq!(bundle.sizes().total, bytes.len());
+    assert_eq!(bundle.as_bytes(), &bytes[..]);
+    // Borrowed bytes load the same.
+    let borrowed = Bundle::from_bytes(&bytes[..]).unwrap();
+    assert_eq!(borrowed.lists().len(), 4);
+}
+
+#[test]
+fn builds_are_deterministic() {
+    assert_eq!(small(), small());
+    assert_eq!(
+        esafety::sample::bundle_bytes(),
+        esafety::sample::bundle_bytes()
+    );
+}
+
+#[test]
+fn every_truncation_is_an_error() {
+    let bytes = small();
+    for len in 0..bytes.len() {
+        assert!(Bundle::from_bytes(&bytes[..len]).is_err(), "length {len}");
+    }
+}
+
+#[test]
+fn every_bit_flip_is_an_error_or_harmless_even_with_the_checksum_fixed() {
+    let bytes = small();
+    let urls = [
+        "http://bet.example/",
+        "http://shop.example/casino/x",
+        "http://iwf-test.esafety.invalid/secret/page-7.html",
+        "http://x.test/roulette",
+    ];
+    for i in 0..bytes.len() {
+        for bit in [0u8, 3, 7] {
+            let mut m = bytes.clone();
+            m[i] ^= 1 << bit;
+            assert!(
+                Bundle::from_bytes(m.clone()).is_err(),
+                "byte {i} bit {bit} passed the checksum"
+            );
+            reseal_checksum(&mut m);
+            if let Ok(b) = Bundle::from_bytes(m) {
+                let c = Classifier::new(b);
+                for u in urls {
+                    let _ = c.classify_str(u).unwrap();
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn header_errors_say_what_to_do() {
+    let bytes = small();
+    let mut newer = bytes.clone();
+    newer[12..16].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+    reseal_checksum(&mut newer);
+    let err = Bundle::from_bytes(newer).unwrap_err();
+    assert_eq!(
+        err,
+        BundleError::UnsupportedVersion {
+            found: FORMAT_VERSION + 1,
+            supported: FORMAT_VERSION
+        }
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("upgrade esafety") && msg.contains("recompile the bundle"),
+        "{msg}"
+    );
+
+    let mut magic = bytes.clone();
+    magic[0] = b'X';
+    assert_eq!(
+        Bundle::from_bytes(magic).unwrap_err(),
+        BundleError::BadMagic
+    );
+
+    let mut endian = bytes.clone();
+    endian[8..12].copy_from_slice(&0x0102_0304u32.to_be_bytes());
+    assert_eq!(
+        Bundle::from_bytes(endian).unwrap_err(),
+        BundleError::WrongEndianness
+    );
+
+    let mut corrupt = bytes.clone();
+    let last = corrupt.len() - 1;
+    corrupt[last] ^= 0xff;
+    let err = Bundle::from_bytes(corrupt).unwrap_err();
+    assert!(matches!(err, BundleError::ChecksumMismatch { .. }));
+    assert!(err.to_string().contains("corrupt"), "{err}");
+
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(matches!(
+        Bundle::from_bytes(longer).unwrap_err(),
+        BundleError::LengthMismatch { .. }
+    ));
+    assert!(matches!(
+        Bundle::from_bytes(&b"ESAF"[..]).unwrap_err(),
+        BundleError::TooShort { len: 4 }
+    ));
+}
+
+#[test]
+fn hostile_sections_are_errors() {
+    let bytes = small();
+    // Point the first section past the end, then at the header, then make
+    // its length overflow.
+    for (field, value) in [
+        (56usize, u64::MAX - 3),
+        (56, 0),
+        (64, u64::MAX),
+        (56, 1_000_000),
+    ] {
+        let mut m = bytes.clone();
+        m[field..field + 8].copy_from_slice(&value.to_le_bytes());
+        reseal_checksum(&mut m);
+        let err = Bundle::from_bytes(m).unwrap_err();
+        assert!(
+            matches!(err, BundleError::Section { .. }),
+            "{field}={value}: {err}"
+        );
+    }
+}
+
+#[test]
+fn sensitive_entries_never_appear_in_plaintext() {
+    let mut b = BundleBuilder::new();
+    let iwf = b.add_list("iwf", "child-abuse").unwrap();
+    let ter = b.add_list("ter", "terrorism").unwrap();
+    let pages = [
+        (
+            iwf,
+            EntryKind::Url("iwf-test.esafety.invalid/hidden/page-1.html".into()),
+        ),
+        (
+            iwf,
+            EntryKind::Url("cdn.iwf-secret.example/img/0001.jpg?k=v".into()),
+        ),
+        (
+            iwf,
+            EntryKind::Domain("whole-site.iwf-other.example".into()),
+        ),
+        (
+            iwf,
+            EntryKind::UrlPrefix("prefix.iwf-third.example/dir/".into()),
+        ),
+        (
+            ter,
+            EntryKind::Url("terror-test.esafety.invalid/propaganda/video-1.html".into()),
+        ),
+    ];
+    for (i, (list, kind)) in pages.iter().enumerate() {
+        b.add_entry(*list, &entry(kind.clone(), i + 1)).unwrap();
+    }
+    let debug_builder = format!("{b:?}");
+    let bytes = b.build().unwrap();
+    let bundle = Bundle::from_bytes(bytes.clone()).unwrap();
+    let c = Classifier::new(bundle);
+    let hit = c
+        .classify_str("http://iwf-test.esafety.invalid/hidden/page-1.html")
+        .unwrap();
+    let debug = format!("{c:?} {:?} {hit:?}", c.bundle());
+    let needles = [
+        "iwf-test.esafety.invalid/hidden/page-1.html",
+        "iwf-test.esafety.invalid",
+        "iwf-test",
+        "hidden",
+        "page-1.html",
+        "cdn.iwf-secret.example",
+        "iwf-secret",
+        "img/0001",
+        "0001.jpg",
+        "k=v",
+        "whole-site",
+        "iwf-other",
+        "iwf-third",
+        "prefix.",
+        "terror-test",
+        "propaganda",
+        "video-1",
+    ];
+    for n in needles {
+        assert!(
+            !bytes
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n.as_bytes())),
+            "bytes contain `{n}`"
+        );
+        assert!(!debug.contains(n), "Debug shows `{n}`: {debug}");
+        assert!(!debug_builder.contains(n), "builder Debug shows `{n}`");
+    }
+    assert_eq!(hit.matches.len(), 1);
+    assert!(
+        hit.matches[0].expression.starts_with("sha256:") && hit.matches[0].expression.len() == 23
+    );
+    // Errors for a bad sensitive line do not repeat it.
+    let mut b = BundleBuilder::new();
+    let iwf = b.add_list("iwf", "child-abuse").unwrap();
+    let err = b
+        .add_entry(
+            iwf,
+            &entry(EntryKind::Url("http://secret-bad-host:99999/x".into()), 9),
+        )
+        .unwrap_err();
+    assert!(!err.to_string().contains("secret-bad-host"), "{err}");
+    assert!(err.to_string().contains("line 9"), "{err}");
+    let err = b
+        .add_entry(iwf, &entry(EntryKind::Regex("secret-regex".into()), 10))
+        .unwrap_err();
+    assert!(!err.to_string().contains("secret-regex"), "{err}");
+}
+
+#[test]
+fn builder_errors_name_list_line_and_fix() {
+    let mut b = BundleBuilder::new();
+    let l = b.add_list("vendor", "gambling").unwrap();
+    let err = b
+        .add_entry(l, &entry(EntryKind::Regex("(unclosed".into()), 42))
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with("list `vendor` line 42: regex `(unclosed` does not compile"),
+        "{msg}"
+    );
+    assert!(msg.ends_with("fix or remove the line"), "{msg}");
+    // A regex whose DFA exceeds the size limit is refused with its line.
+    let err = b
+        .add_entry(
+            l,
+            &entry(EntryKind::Regex("[a-z]{200}x[a-z]{60}".into()), 43),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("list `vendor` line 43"),
+        "{err}"
+    );
+    let err = b
+        .add_entry(l, &entry(EntryKind::Domain("bad host!".into()), 44))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("line 44") && err.to_string().contains("`bad host!`"),
+        "{err}"
+    );
+    assert!(matches!(
+        b.add_list("vendor", "drugs"),
+        Err(BundleError::ListName { .. })
+    ));
+    let err = b.add_list("x", "gamblin").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown category `gamblin`; use a built-in id (e.g. `gambling`) or `local-<name>`"
+    );
+    assert!(matches!(
+        b.set_date(l, "March"),
+        Err(BundleError::BadDate { .. })
+    ));
+}
+
+#[test]
+fn sample_bundle_loads_and_names_its_lists() {
+    let bundle = esafety::sample::bundle().unwrap();
+    assert!(bundle.lists().len() >= 22);
+    for l in bundle.lists() {
+        assert!(l.entries() > 0, "{}", l.name());
+    }
+    assert!(bundle.counts().gated_hosts >= 4);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Random entry sets round-trip: everything added is found again, and
+    /// the bytes reload to the same metadata.
+    #[test]
+    fn random_bundles_round_trip(
+        domains in proptest::collection::btree_set("[a-z]{1,6}\\.[a-z]{2,3}", 0..40),
+        urls in proptest::collection::btree_set("[a-z]{1,6}\\.[a-z]{2,3}/[a-z]{1,5}(\\?[a-z]=[0-9])?", 0..20),
+        secret in proptest::collection::btree_set("[a-z]{1,6}\\.[a-z]{2,3}/[a-z]{1,5}", 0..10),
+    ) {
+        let mut b = BundleBuilder::new();
+        let g = b.add_list("g", "gambling").unwrap();
+        let u = b.add_list("u", "drugs").unwrap();
+        let s = b.add_list("s", "child-abuse").unwrap();
+        for d in &domains { b.add_entry(g, &entry(EntryKind::Domain(d.clone()), 1)).unwrap(); }
+        for x in &urls { b.add_entry(u, &entry(EntryKind::Url(x.clone()), 1)).unwrap(); }
+        for x in &secret { b.add_entry(s, &entry(EntryKind::Url(x.clone()), 1)).unwrap(); }
+        let bytes = b.build().unwrap();
+        let bundle = Bundle::from_bytes(bytes.clone()).unwrap();
+        prop_assert_eq!(bundle.lists()[0].entries(), domains.len() as u64);
+        prop_assert_eq!(bundle.counts().digests, secret.len() as u64);
+        let c = Classifier::new(bundle);
+        for d in &domains {
+            prop_assert!(c.classify_str(d).unwrap().categories.contains(Category::Gambling), "{}", d);
+        }
+        for x in &urls {
+            prop_assert!(c.classify_str(x).unwrap().categories.contains(Category::Drugs), "{}", x);
+        }
+        for x in &secret {
+            prop_assert!(c.classify_str(x).unwrap().categories.contains(Category::ChildAbuse), "{}", x);
+        }
+        // Reload from a copy: identical classification.
+        let again = Classifier::new(Bundle::from_bytes(bytes.to_vec()).unwrap());
+        for d in domains.iter().chain(&urls) {
+            prop_assert_eq!(c.classify_str(d).unwrap(), again.classify_str(d).unwrap());
+        }
+    }
+}

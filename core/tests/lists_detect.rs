@@ -1,0 +1,88 @@
+//! Named cases for format detection.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use esafety::lists::{Format, detect};
+
+macro_rules! detect_case {
+    ($name:ident, $input:expr, $format:ident) => {
+        #[test]
+        fn $name() {
+            assert_eq!(detect($input.as_bytes()), Format::$format, "{:?}", $input);
+        }
+    };
+}
+
+detect_case!(empty_is_plain, "", Plain);
+detect_case!(comments_only_is_plain, "# a\n# b\n", Plain);
+detect_case!(domains_are_plain, "a.example\nb.example\n", Plain);
+detect_case!(
+    urls_are_plain,
+    "http://a.example/x\nb.example/y.html\n",
+    Plain
+);
+detect_case!(adblock_header, "[Adblock Plus 2.0]\na.example\n", Adblock);
+detect_case!(
+    nano_header,
+    "[Nano Adblocker]\n! Title: x\na.example\nb.example\n",
+    Adblock
+);
+detect_case!(
+    adblock_rules,
+    "||a.example^\n||b.example^\nc.example\n",
+    Adblock
+);
+detect_case!(
+    adblock_comments_and_rules,
+    "! Title\n||a.example^$third-party\n##.ad\n",
+    Adblock
+);
+detect_case!(hosts_zero, "0.0.0.0 a.example\n0.0.0.0 b.example\n", Hosts);
+detect_case!(
+    hosts_with_header,
+    "# hosts\n127.0.0.1 localhost\n::1 localhost\n0.0.0.0 a.example\n",
+    Hosts
+);
+detect_case!(
+    digests_are_iwf,
+    concat!(
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+        "ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789\n"
+    ),
+    Iwf
+);
+detect_case!(
+    regexes_are_expressions,
+    "(^|\\.)porn\\.example\n^[a-z]+\\.xxx/\n",
+    SquidGuardExpressions
+);
+detect_case!(
+    e2_listcategory_sites,
+    "#listcategory: \"Ads\"\na.example\n",
+    E2Site
+);
+detect_case!(
+    e2_include_only,
+    ".Include</etc/e2guardian/lists/x>\n",
+    E2Site
+);
+detect_case!(
+    e2_urls,
+    "#listcategory: \"Ads\"\na.example/x\nb.example/y/\n",
+    E2Url
+);
+detect_case!(
+    e2_regexps,
+    "#listcategory: \"Ads\"\n(^|\\.)a\\.example\nb[0-9]+\\.example\n",
+    E2Regexp
+);
+detect_case!(binary_garbage_is_plain, "\u{0}\u{1}\u{2}", Plain);
+detect_case!(
+    majority_wins,
+    "a.example\nb.example\nc.example\n0.0.0.0 d.example\n",
+    Plain
+);

@@ -1,0 +1,644 @@
+//! Table-driven, named cases for every list parser: one line of input, the
+//! entries it becomes, and how many lines were skipped or ignored.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use esafety::lists::{EntryKind, Format, ParseOptions, parse};
+
+fn d(s: &str) -> EntryKind {
+    EntryKind::Domain(s.to_owned())
+}
+fn u(s: &str) -> EntryKind {
+    EntryKind::Url(s.to_owned())
+}
+fn p(s: &str) -> EntryKind {
+    EntryKind::UrlPrefix(s.to_owned())
+}
+fn r(s: &str) -> EntryKind {
+    EntryKind::Regex(s.to_owned())
+}
+
+/// `case!(name, format, input, [entries], skipped, ignored)`
+macro_rules! case {
+    ($name:ident, $format:ident, $input:expr, [$($entry:expr),* $(,)?], $skipped:expr, $ignored:expr) => {
+        #[test]
+        fn $name() {
+            let parsed = parse(Format::$format, "t.txt", $input.as_bytes(), &ParseOptions::new()).unwrap();
+            let kinds: Vec<EntryKind> = parsed.entries.iter().map(|e| e.kind.clone()).collect();
+            let expected: Vec<EntryKind> = vec![$($entry),*];
+            assert_eq!(kinds, expected, "entries of {:?}", $input);
+            assert_eq!(parsed.skipped.len(), $skipped, "skipped of {:?}: {:?}", $input, parsed.skipped);
+            assert_eq!(parsed.ignored, $ignored, "ignored of {:?}", $input);
+        }
+    };
+}
+
+// plain
+case!(plain_host, Plain, "example.com", [d("example.com")], 0, 0);
+case!(
+    plain_host_uppercase_trailing_dot,
+    Plain,
+    "WWW.Example.COM.",
+    [d("www.example.com")],
+    0,
+    0
+);
+case!(
+    plain_idn_host,
+    Plain,
+    "bücher.example",
+    [d("xn--bcher-kva.example")],
+    0,
+    0
+);
+case!(
+    plain_ipv4_octal,
+    Plain,
+    "0300.0250.0.1",
+    [d("192.168.0.1")],
+    0,
+    0
+);
+case!(
+    plain_leading_star_dot,
+    Plain,
+    "*.example.com",
+    [d("example.com")],
+    0,
+    0
+);
+case!(
+    plain_leading_dot,
+    Plain,
+    ".example.com",
+    [d("example.com")],
+    0,
+    0
+);
+case!(
+    plain_url_root_is_domain,
+    Plain,
+    "https://example.com/",
+    [d("example.com")],
+    0,
+    0
+);
+case!(
+    plain_host_with_port,
+    Plain,
+    "example.com:8080",
+    [d("example.com")],
+    0,
+    0
+);
+case!(
+    plain_dir_is_prefix,
+    Plain,
+    "example.com/dir/",
+    [p("example.com/dir/")],
+    0,
+    0
+);
+case!(
+    plain_dir_dotdot_resolved,
+    Plain,
+    "example.com/a/../dir/",
+    [p("example.com/dir/")],
+    0,
+    0
+);
+case!(
+    plain_file_is_page,
+    Plain,
+    "http://Example.com/a/page.html",
+    [u("example.com/a/page.html")],
+    0,
+    0
+);
+case!(
+    plain_query_is_page,
+    Plain,
+    "example.com/dir/?q=1",
+    [u("example.com/dir/?q=1")],
+    0,
+    0
+);
+case!(
+    plain_fragment_dropped,
+    Plain,
+    "example.com/page#top",
+    [u("example.com/page")],
+    0,
+    0
+);
+case!(
+    plain_percent_escapes,
+    Plain,
+    "example.com/%7Euser/x",
+    [u("example.com/~user/x")],
+    0,
+    0
+);
+case!(
+    plain_star_in_path_is_literal,
+    Plain,
+    "example.com/a*b",
+    [u("example.com/a*b")],
+    0,
+    0
+);
+case!(plain_comment, Plain, "# just a comment", [], 0, 0);
+case!(
+    plain_inline_comment,
+    Plain,
+    "example.com # note",
+    [d("example.com")],
+    0,
+    0
+);
+case!(plain_blank_lines, Plain, "\n\n  \n", [], 0, 0);
+case!(
+    plain_crlf,
+    Plain,
+    "a.example\r\nb.example\r\n",
+    [d("a.example"), d("b.example")],
+    0,
+    0
+);
+case!(plain_space_inside, Plain, "not a host", [], 1, 0);
+case!(plain_single_label, Plain, "intranet", [], 1, 0);
+case!(plain_wildcard_in_host, Plain, "ex*ample.com", [], 1, 0);
+case!(plain_bad_ipv6, Plain, "http://[zz::1]/", [], 1, 0);
+case!(plain_bad_scheme, Plain, "javascript:alert(1)", [], 1, 0);
+case!(plain_bad_char_in_host, Plain, "exa!mple.com", [], 1, 0);
+case!(
+    plain_long_label,
+    Plain,
+    &format!("{}.com", "a".repeat(64)),
+    [],
+    1,
+    0
+);
+
+// hosts
+case!(
+    hosts_zero,
+    Hosts,
+    "0.0.0.0 ads.example",
+    [d("ads.example")],
+    0,
+    0
+);
+case!(
+    hosts_loopback_tab,
+    Hosts,
+    "127.0.0.1\tads.example",
+    [d("ads.example")],
+    0,
+    0
+);
+case!(
+    hosts_several,
+    Hosts,
+    "0.0.0.0 a.example b.example",
+    [d("a.example"), d("b.example")],
+    0,
+    0
+);
+case!(
+    hosts_comment_after,
+    Hosts,
+    "0.0.0.0 a.example # ads",
+    [d("a.example")],
+    0,
+    0
+);
+case!(
+    hosts_localhost_ignored,
+    Hosts,
+    "127.0.0.1 localhost",
+    [],
+    0,
+    1
+);
+case!(
+    hosts_ipv6_locals_ignored,
+    Hosts,
+    "::1 localhost ip6-localhost ip6-loopback",
+    [],
+    0,
+    3
+);
+case!(hosts_zero_zero_ignored, Hosts, "0.0.0.0 0.0.0.0", [], 0, 1);
+case!(
+    hosts_broadcast_ignored,
+    Hosts,
+    "255.255.255.255 broadcasthost",
+    [],
+    0,
+    1
+);
+case!(hosts_no_address, Hosts, "ads.example", [], 1, 0);
+case!(hosts_address_only, Hosts, "0.0.0.0", [], 1, 0);
+case!(
+    hosts_bad_host,
+    Hosts,
+    "0.0.0.0 bad!host.example ok.example",
+    [d("ok.example")],
+    1,
+    0
+);
+
+// adblock
+case!(
+    adblock_host_rule,
+    Adblock,
+    "||ads.example^",
+    [d("ads.example")],
+    0,
+    0
+);
+case!(
+    adblock_host_rule_no_caret,
+    Adblock,
+    "||ads.example",
+    [d("ads.example")],
+    0,
+    0
+);
+case!(
+    adblock_important,
+    Adblock,
+    "||ads.example^$important",
+    [d("ads.example")],
+    0,
+    0
+);
+case!(
+    adblock_document,
+    Adblock,
+    "||ads.example^$document",
+    [d("ads.example")],
+    0,
+    0
+);
+case!(
+    adblock_third_party_ignored,
+    Adblock,
+    "||ads.example^$third-party",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_mixed_options_ignored,
+    Adblock,
+    "||ads.example^$important,script",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_domain_option_ignored,
+    Adblock,
+    "||ads.example^$domain=a.example",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_prefix,
+    Adblock,
+    "||cdn.example/ads/",
+    [p("cdn.example/ads/")],
+    0,
+    0
+);
+case!(
+    adblock_page,
+    Adblock,
+    "||cdn.example/ads.js^",
+    [u("cdn.example/ads.js"), p("cdn.example/ads.js/")],
+    0,
+    0
+);
+case!(
+    adblock_path_wildcard_ignored,
+    Adblock,
+    "||cdn.example/*/ads",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_wildcard_host_ignored,
+    Adblock,
+    "||*.example^",
+    [],
+    0,
+    1
+);
+case!(adblock_partial_host_ignored, Adblock, "||ads.", [], 0, 1);
+case!(
+    adblock_port_ignored,
+    Adblock,
+    "||ads.example:8080^",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_exception_ignored,
+    Adblock,
+    "@@||ads.example^",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_cosmetic_ignored,
+    Adblock,
+    "example.com##.ad",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_generic_cosmetic_ignored,
+    Adblock,
+    "##.ad-banner",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_scriptlet_ignored,
+    Adblock,
+    "example.com#%#//scriptlet('x')",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_html_filter_ignored,
+    Adblock,
+    "example.com$$script[tag-content=\"ad\"]",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_anchor_ignored,
+    Adblock,
+    "|http://ads.example/",
+    [],
+    0,
+    1
+);
+case!(adblock_regex_ignored, Adblock, "/banner[0-9]+/", [], 0, 1);
+case!(adblock_substring_ignored, Adblock, "-ad-banner.", [], 0, 1);
+case!(
+    adblock_file_pattern_ignored,
+    Adblock,
+    "adsbygoogle.js",
+    [],
+    0,
+    1
+);
+case!(
+    adblock_bare_host,
+    Adblock,
+    "bare.example.com",
+    [d("bare.example.com")],
+    0,
+    0
+);
+case!(adblock_comment, Adblock, "! Title: x", [], 0, 0);
+case!(adblock_header, Adblock, "[Adblock Plus 2.0]", [], 0, 0);
+case!(
+    adblock_bad_host_skipped,
+    Adblock,
+    "||bad!host.example^",
+    [],
+    1,
+    0
+);
+
+// squidGuard / UT1
+case!(
+    sg_domains,
+    SquidGuardDomains,
+    "ads.example\nTracker.Example",
+    [d("ads.example"), d("tracker.example")],
+    0,
+    0
+);
+case!(
+    sg_domains_ip,
+    SquidGuardDomains,
+    "10.1.2.3",
+    [d("10.1.2.3")],
+    0,
+    0
+);
+case!(
+    sg_domains_path_rejected,
+    SquidGuardDomains,
+    "ads.example/x",
+    [],
+    1,
+    0
+);
+case!(
+    sg_urls_page,
+    SquidGuardUrls,
+    "site.example/dir",
+    [u("site.example/dir"), p("site.example/dir/")],
+    0,
+    0
+);
+case!(
+    sg_urls_dir,
+    SquidGuardUrls,
+    "site.example/dir/",
+    [p("site.example/dir/")],
+    0,
+    0
+);
+case!(
+    sg_urls_host_only,
+    SquidGuardUrls,
+    "site.example",
+    [p("site.example/")],
+    0,
+    0
+);
+case!(
+    sg_urls_query,
+    SquidGuardUrls,
+    "site.example/p?id=3",
+    [u("site.example/p?id=3")],
+    0,
+    0
+);
+case!(sg_urls_bad, SquidGuardUrls, "bad url.example/x", [], 1, 0);
+case!(
+    sg_expressions,
+    SquidGuardExpressions,
+    "(^|\\.)porn[0-9]*\\.example/",
+    [r("(^|\\.)porn[0-9]*\\.example/")],
+    0,
+    0
+);
+case!(
+    sg_expressions_bad,
+    SquidGuardExpressions,
+    "(unclosed",
+    [],
+    1,
+    0
+);
+case!(
+    sg_expressions_backreference_bad,
+    SquidGuardExpressions,
+    "(a)\\1",
+    [],
+    1,
+    0
+);
+
+// e2guardian (no includes here; see lists_fixtures.rs)
+case!(
+    e2_site,
+    E2Site,
+    "banned.example",
+    [d("banned.example")],
+    0,
+    0
+);
+case!(
+    e2_site_blanket_ignored,
+    E2Site,
+    "**\n**s\n*ip\n*ips",
+    [],
+    0,
+    4
+);
+case!(
+    e2_site_listcategory_not_entry,
+    E2Site,
+    "#listcategory: \"Ads\"",
+    [],
+    0,
+    0
+);
+case!(
+    e2_site_include_without_loader,
+    E2Site,
+    ".Include</x/y>",
+    [],
+    1,
+    0
+);
+case!(e2_site_malformed_include, E2Site, ".Include</x/y", [], 1, 0);
+case!(
+    e2_url,
+    E2Url,
+    "banned.example/dir",
+    [u("banned.example/dir"), p("banned.example/dir/")],
+    0,
+    0
+);
+case!(
+    e2_regexp,
+    E2Regexp,
+    "bad[0-9]+\\.example",
+    [r("bad[0-9]+\\.example")],
+    0,
+    0
+);
+case!(e2_regexp_bad, E2Regexp, "foo(bar", [], 1, 0);
+
+// IWF (not sensitive here; see lists_sensitive.rs)
+case!(
+    iwf_url,
+    Iwf,
+    "http://iwf.example/a/b.jpg",
+    [u("iwf.example/a/b.jpg")],
+    0,
+    0
+);
+case!(iwf_host_only, Iwf, "iwf.example", [u("iwf.example/")], 0, 0);
+case!(
+    iwf_query,
+    Iwf,
+    "iwf.example/p.php?id=7#x",
+    [u("iwf.example/p.php?id=7")],
+    0,
+    0
+);
+case!(
+    iwf_digest,
+    Iwf,
+    &"ab".repeat(32),
+    [EntryKind::Digest([0xab; 32])],
+    0,
+    0
+);
+case!(
+    iwf_digest_upper,
+    Iwf,
+    &"AB".repeat(32),
+    [EntryKind::Digest([0xab; 32])],
+    0,
+    0
+);
+case!(iwf_short_digest, Iwf, &"ab".repeat(16), [], 1, 0);
+case!(iwf_bad_url, Iwf, "not a url", [], 1, 0);
+
+#[test]
+fn line_numbers_are_one_based_and_count_blank_lines() {
+    let parsed = parse(
+        Format::Plain,
+        "t",
+        b"# c\n\na.example\n\nb.example",
+        &ParseOptions::new(),
+    )
+    .unwrap();
+    let lines: Vec<usize> = parsed.entries.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [3, 5]);
+}
+
+#[test]
+fn not_utf8_and_overlong_lines_are_skipped_with_reasons() {
+    let mut bytes = b"ok.example\nbad\xff.example\n".to_vec();
+    bytes.extend(std::iter::repeat_n(b'a', 9000));
+    bytes.extend(b".example\n");
+    let parsed = parse(Format::Plain, "t", &bytes, &ParseOptions::new()).unwrap();
+    assert_eq!(parsed.entries.len(), 1);
+    let reasons: Vec<String> = parsed.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        reasons,
+        [
+            "t:2: the line is not valid UTF-8; save the list as UTF-8 or remove the line",
+            "t:3: the line is 9008 bytes long, over the 8192-byte limit; remove or shorten it",
+        ]
+    );
+}
+
+#[test]
+fn every_format_id_round_trips() {
+    for &f in Format::ALL {
+        assert_eq!(f.id().parse::<Format>().unwrap(), f);
+        assert_eq!(f.to_string(), f.id());
+    }
+    let err = "nope".parse::<Format>().unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("unknown list format `nope`; use one of: plain, hosts")
+    );
+}

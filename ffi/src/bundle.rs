@@ -1,0 +1,223 @@
+//! `esafety_bundle`: a loaded, validated category bundle.
+
+use std::fs::File;
+use std::sync::Arc;
+
+use esafety::bundle::Bundle;
+use esafety::classify::Classifier;
+
+use crate::error::{Failure, esafety_status};
+use crate::input::{ESAFETY_MAX_BUNDLE_LEN, bytes_in, out_ptr, path_in};
+use crate::panic::ffi_status;
+
+/// The bytes under a bundle: a private copy or a read-only memory map.
+pub(crate) enum Backing {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl AsRef<[u8]> for Backing {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Backing::Owned(bytes) => bytes,
+            Backing::Mapped(map) => map,
+        }
+    }
+}
+
+/// The bytes under a bundle, shared between the bundle handle and every
+/// engine made from it (each holds a zero-copy view over the same bytes).
+#[derive(Clone)]
+pub(crate) struct SharedBytes(pub(crate) Arc<Backing>);
+
+impl AsRef<[u8]> for SharedBytes {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        (*self.0).as_ref()
+    }
+}
+
+/// A compiled category bundle (`esafety compile` output), loaded and
+/// validated.
+///
+/// Immutable and thread-safe: one bundle may be used from any number of
+/// threads at once. An engine made from it keeps its own reference, so the
+/// bundle may be freed (`esafety_bundle_free`) right after
+/// `esafety_engine_new`.
+pub struct esafety_bundle {
+    pub(crate) classifier: Classifier<SharedBytes>,
+    /// The bytes `classifier` reads, for engines made from this bundle.
+    pub(crate) bytes: SharedBytes,
+}
+
+fn load(backing: Backing, out: &mut *mut esafety_bundle) -> Result<(), Failure> {
+    let bytes = SharedBytes(Arc::new(backing));
+    let bundle = Bundle::from_bytes(bytes.clone())
+        .map_err(|e| Failure::from_error(esafety_status::InvalidBundle, &e))?;
+    *out = Box::into_raw(Box::new(esafety_bundle {
+        classifier: Classifier::new(bundle),
+        bytes,
+    }));
+    Ok(())
+}
+
+/// Loads a bundle from `len` bytes at `bytes`, which are copied: the
+/// caller's buffer may be freed as soon as this returns.
+///
+/// On success `*out` is a new bundle to free with `esafety_bundle_free`;
+/// on failure it is NULL. Errors: `NULL_PARAMETER` (`bytes` or `out` is
+/// NULL; `(NULL, 0)` included), `TOO_LARGE` (`len` over
+/// `ESAFETY_MAX_BUNDLE_LEN`), `INVALID_BUNDLE` (truncated, corrupted or of
+/// another format version; an empty buffer included).
+///
+/// # Safety
+///
+/// `bytes` is NULL or points to `len` readable bytes; `out` is NULL or
+/// points to a writable `esafety_bundle *`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_bundle_from_bytes(
+    bytes: *const u8,
+    len: usize,
+    out: *mut *mut esafety_bundle,
+) -> esafety_status {
+    ffi_status!({
+        // SAFETY: `out` is NULL or a writable pointer (contract).
+        let out = unsafe { out_ptr(out, "out") }?;
+        *out = std::ptr::null_mut();
+        // SAFETY: `bytes` is NULL or `len` readable bytes (contract); they
+        // are copied before this function returns.
+        let bytes = unsafe { bytes_in(bytes, len, "bytes", ESAFETY_MAX_BUNDLE_LEN) }?;
+        load(Backing::Owned(bytes.to_vec()), out)
+    })
+}
+
+/// Loads a bundle from the file at `path` (NUL-terminated), memory-mapped
+/// read-only: loading is fast and the lookup structures are shared with
+/// the page cache.
+///
+/// The file must not be modified or truncated while the bundle (or an
+/// engine made from it) is alive: to update a bundle, write a new file and
+/// `rename()` it over the old one, then load it into a new engine.
+///
+/// On success `*out` is a new bundle to free with `esafety_bundle_free`;
+/// on failure it is NULL. Errors: `NULL_PARAMETER`, `TOO_LARGE` (path over
+/// `ESAFETY_MAX_PATH_LEN`, file over `ESAFETY_MAX_BUNDLE_LEN`), `IO` (the
+/// file cannot be opened or mapped), `INVALID_BUNDLE`.
+///
+/// # Safety
+///
+/// `path` is NULL or a NUL-terminated string; `out` is NULL or points to a
+/// writable `esafety_bundle *`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_bundle_from_file(
+    path: *const std::ffi::c_char,
+    out: *mut *mut esafety_bundle,
+) -> esafety_status {
+    ffi_status!({
+        // SAFETY: `out` is NULL or a writable pointer (contract).
+        let out = unsafe { out_ptr(out, "out") }?;
+        *out = std::ptr::null_mut();
+        // SAFETY: `path` is NULL or NUL-terminated (contract).
+        let path = unsafe { path_in(path, "path") }?;
+        let io = |what: &str, e: std::io::Error| {
+            Failure::new(
+                esafety_status::Io,
+                format!("cannot {what} bundle `{}`: {e}", path.display()),
+            )
+        };
+        let file = File::open(path).map_err(|e| io("open", e))?;
+        let len = file.metadata().map_err(|e| io("read", e))?.len();
+        if len > ESAFETY_MAX_BUNDLE_LEN as u64 {
+            return Err(Failure::new(
+                esafety_status::TooLarge,
+                format!(
+                    "bundle `{}` is {len} bytes, over the limit of {ESAFETY_MAX_BUNDLE_LEN} bytes",
+                    path.display()
+                ),
+            ));
+        }
+        let backing = if len == 0 {
+            // An empty file cannot be mapped; it is simply not a bundle.
+            Backing::Owned(Vec::new())
+        } else {
+            // SAFETY: the map is read-only and private to this bundle. The
+            // caller promises (header) not to modify or truncate the file
+            // while the bundle is alive, which is what memmap2 requires for
+            // the mapped bytes to stay valid and unchanged.
+            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io("map", e))?;
+            Backing::Mapped(map)
+        };
+        load(backing, out)
+    })
+}
+
+/// Loads the small sample bundle built into the library (synthetic lists,
+/// the same as the CLI uses without `--bundle`), for examples and tests.
+///
+/// On success `*out` is a new bundle to free with `esafety_bundle_free`.
+/// Errors: `NULL_PARAMETER`; `INVALID_BUNDLE` would be a bug in the library.
+///
+/// # Safety
+///
+/// `out` is NULL or points to a writable `esafety_bundle *`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_bundle_sample(out: *mut *mut esafety_bundle) -> esafety_status {
+    ffi_status!({
+        // SAFETY: `out` is NULL or a writable pointer (contract).
+        let out = unsafe { out_ptr(out, "out") }?;
+        *out = std::ptr::null_mut();
+        let bytes = esafety::sample::try_bundle_bytes()
+            .map_err(|e| Failure::from_error(esafety_status::InvalidBundle, &e))?;
+        load(Backing::Owned(bytes), out)
+    })
+}
+
+/// The bytes of a loaded bundle (for example to save the sample bundle to a
+/// file): `*out` points to `*out_len` bytes owned by the bundle, valid until
+/// it is freed. Never free them.
+///
+/// Errors: `NULL_PARAMETER` (`bundle`, `out` or `out_len` is NULL).
+///
+/// # Safety
+///
+/// `bundle` is NULL or a live bundle; `out` is NULL or points to a
+/// writable `const uint8_t *`; `out_len` is NULL or points to a writable
+/// `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_bundle_bytes(
+    bundle: *const esafety_bundle,
+    out: *mut *const u8,
+    out_len: *mut usize,
+) -> esafety_status {
+    ffi_status!({
+        // SAFETY: `out` is NULL or writable (contract).
+        let out = unsafe { out_ptr(out, "out") }?;
+        *out = std::ptr::null();
+        // SAFETY: `out_len` is NULL or writable (contract).
+        let out_len = unsafe { out_ptr(out_len, "out_len") }?;
+        *out_len = 0;
+        // SAFETY: `bundle` is NULL or a live bundle (contract).
+        let bundle = unsafe { crate::input::handle_in(bundle, "bundle") }?;
+        let bytes = bundle.classifier.bundle().as_bytes();
+        *out = bytes.as_ptr();
+        *out_len = bytes.len();
+        Ok(())
+    })
+}
+
+/// Frees a bundle. `NULL` is a no-op. Engines made from it stay valid.
+///
+/// # Safety
+///
+/// `bundle` is NULL or a bundle from this library not yet freed, and no
+/// other thread is using it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_bundle_free(bundle: *mut esafety_bundle) {
+    crate::panic::ffi_boundary!((), {
+        if !bundle.is_null() {
+            // SAFETY: `bundle` came from `Box::into_raw` in `load` and is
+            // freed once (contract).
+            drop(unsafe { Box::from_raw(bundle) });
+        }
+    })
+}

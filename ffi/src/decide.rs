@@ -1,0 +1,291 @@
+//! Deciding a request: classify the URL, evaluate the policy.
+
+use std::ffi::c_char;
+
+use esafety::policy::{Action, Context, Decision, DecisionReport, Device};
+use esafety::url::CanonicalUrl;
+
+use crate::canonicalize::url_in;
+use crate::engine::{esafety_engine, rule_name};
+use crate::error::{Failure, esafety_status};
+use crate::input::{ESAFETY_MAX_NAME_LEN, handle_in, opt_str_in, out_ptr};
+use crate::panic::ffi_status;
+use crate::string::OutString;
+
+/// What to do with a request.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum esafety_action {
+    /// Let the request through.
+    Allow = 0,
+    /// Let it through and flag it for review (logged).
+    Monitor = 1,
+    /// Show a warning; the user may proceed (logged).
+    Warn = 2,
+    /// Refuse it and show the block page (logged).
+    Block = 3,
+}
+
+impl From<Action> for esafety_action {
+    fn from(a: Action) -> Self {
+        match a {
+            Action::Allow => esafety_action::Allow,
+            Action::Monitor => esafety_action::Monitor,
+            Action::Warn => esafety_action::Warn,
+            Action::Block => esafety_action::Block,
+        }
+    }
+}
+
+/// The kind of device a request comes from (`esafety_request.device`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum esafety_device {
+    /// Not known: rules that name a device do not match.
+    Unknown = 0,
+    /// A device the setting owns and manages.
+    Managed = 1,
+    /// A personal device (bring your own device).
+    Byod = 2,
+}
+
+/// One request to decide. Zero it (`memset` or `= {0}`), set `age` to -1
+/// unless you know it (0 means a user aged 0), then fill in what you know:
+/// only `url` is required.
+///
+/// The struct and the buffers it points to are only read during the call.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct esafety_request {
+    /// The URL as the user asked for it (UTF-8, `url_len` bytes, not
+    /// NUL-terminated). Required: NULL is `NULL_PARAMETER`.
+    pub url: *const c_char,
+    /// The length of `url` in bytes (at most `ESAFETY_MAX_URL_LEN`).
+    pub url_len: usize,
+    /// The user's group (e.g. `staff`, `year-7`), `group_len` bytes of
+    /// UTF-8; optional: `(NULL, 0)` means none.
+    pub group: *const c_char,
+    /// The length of `group` in bytes (at most `ESAFETY_MAX_NAME_LEN`).
+    pub group_len: usize,
+    /// The user's age in years, 0 to 255; negative means not known.
+    pub age: i32,
+    /// An `esafety_device` value (`ESAFETY_DEVICE_UNKNOWN` is 0).
+    pub device: u32,
+    /// When the request was made, in Unix seconds; used when
+    /// `time_rfc3339` is NULL. Policies evaluate days and times in their
+    /// own time zone.
+    pub time: i64,
+    /// When the request was made, as RFC 3339 text with an offset (e.g.
+    /// `2026-03-02T10:00:00Z`); optional: `(NULL, 0)` means use `time`.
+    pub time_rfc3339: *const c_char,
+    /// The length of `time_rfc3339` in bytes (at most
+    /// `ESAFETY_MAX_NAME_LEN`).
+    pub time_rfc3339_len: usize,
+}
+
+/// The fixed-shape result of `esafety_decide`. It owns nothing.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct esafety_decision {
+    /// What to do (an `esafety_action` value).
+    pub action: esafety_action,
+    /// Whether the decision must be logged (every block, warn and monitor,
+    /// and allows from rules that ask for it).
+    pub log: bool,
+    /// Whether the visit is flagged for review (`monitor`).
+    pub review: bool,
+    /// The URL's categories as a bitset (`ESAFETY_CATEGORY_*`).
+    pub categories: u64,
+    /// The id of the rule that decided, `baseline` (the statutory
+    /// `child-abuse` / `terrorism` block) or `default`: NUL-terminated,
+    /// owned by the engine and valid until it is freed. Never NULL after a
+    /// successful call.
+    pub rule: *const c_char,
+    /// The length of `rule` in bytes, without the NUL.
+    pub rule_len: usize,
+}
+
+impl esafety_decision {
+    const EMPTY: esafety_decision = esafety_decision {
+        action: esafety_action::Allow,
+        log: false,
+        review: false,
+        categories: 0,
+        rule: std::ptr::null(),
+        rule_len: 0,
+    };
+}
+
+fn invalid(message: String) -> Failure {
+    Failure::new(esafety_status::InvalidRequest, message)
+}
+
+/// Reads a request and decides it.
+///
+/// # Safety
+///
+/// `request` is NULL or points to a readable `esafety_request` whose
+/// pointers are NULL or point to their lengths in readable bytes.
+unsafe fn decide<'r>(
+    engine: &esafety_engine,
+    request: *const esafety_request,
+) -> Result<(&'r str, CanonicalUrl, Decision), Failure> {
+    // SAFETY: `request` is NULL or a readable request (contract).
+    let r = unsafe { handle_in(request, "request") }?;
+    // SAFETY: the request's buffers are NULL or their lengths in readable
+    // bytes (contract).
+    let (text, url) = unsafe { url_in(r.url, r.url_len) }?;
+    // SAFETY: as above.
+    let group = unsafe { opt_str_in(r.group, r.group_len, "group", ESAFETY_MAX_NAME_LEN) }?;
+    // SAFETY: as above.
+    let rfc3339 = unsafe {
+        opt_str_in(
+            r.time_rfc3339,
+            r.time_rfc3339_len,
+            "time_rfc3339",
+            ESAFETY_MAX_NAME_LEN,
+        )
+    }?;
+    let age = match r.age {
+        a if a < 0 => None,
+        a => Some(u8::try_from(a).map_err(|_| {
+            invalid(format!(
+                "`age` is {a}; give an age from 0 to 255, or -1 if it is not known"
+            ))
+        })?),
+    };
+    let device = match r.device {
+        0 => None,
+        1 => Some(Device::Managed),
+        2 => Some(Device::Byod),
+        d => {
+            return Err(invalid(format!(
+                "`device` is {d}; use ESAFETY_DEVICE_UNKNOWN (0), ESAFETY_DEVICE_MANAGED (1) or ESAFETY_DEVICE_BYOD (2)"
+            )));
+        }
+    };
+    let time = match rfc3339 {
+        Some(t) => t.parse::<jiff::Timestamp>().map_err(|e| {
+            invalid(format!(
+                "`time_rfc3339` `{}` is not an RFC 3339 time: {e}; write it like `2026-03-02T10:00:00Z`",
+                t.chars().take(64).collect::<String>()
+            ))
+        })?,
+        None => jiff::Timestamp::from_second(r.time).map_err(|e| {
+            invalid(format!(
+                "`time` {} is out of range: {e}; pass Unix seconds",
+                r.time
+            ))
+        })?,
+    };
+    let context = Context {
+        group,
+        age,
+        device,
+        time,
+    };
+    let decision = engine.engine.decide(&url, context);
+    Ok((text, url, decision))
+}
+
+/// Decides a request: canonicalizes and classifies the URL against the
+/// engine's bundle and evaluates the engine's policy (the statutory
+/// baseline first, then the rules in order, then the default). Writes the
+/// action, log and review flags, categories and deciding rule to `*out`.
+///
+/// Errors: `NULL_PARAMETER` (`engine`, `request`, `request->url` or `out`
+/// is NULL; `group` or `time_rfc3339` NULL with a non-zero length),
+/// `TOO_LARGE`, `INVALID_UTF8`, `INVALID_URL`, `INVALID_REQUEST` (age over
+/// 255, an unknown device, an unreadable or out-of-range time). On error
+/// `*out` is zeroed (`rule` NULL).
+///
+/// Thread-safe: any number of threads may decide with one engine at once.
+///
+/// # Safety
+///
+/// `engine` is NULL or a live engine; `request` is NULL or points to a
+/// readable `esafety_request` whose pointers are NULL or point to their
+/// lengths in readable bytes; `out` is NULL or points to a writable
+/// `esafety_decision`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_decide(
+    engine: *const esafety_engine,
+    request: *const esafety_request,
+    out: *mut esafety_decision,
+) -> esafety_status {
+    ffi_status!({
+        // SAFETY: `out` is NULL or writable (contract).
+        let out = unsafe { out_ptr(out, "out") }?;
+        *out = esafety_decision::EMPTY;
+        // SAFETY: `engine` is NULL or a live engine (contract).
+        let engine = unsafe { handle_in(engine, "engine") }?;
+        // SAFETY: `request` is NULL or readable (contract).
+        let (_, _, decision) = unsafe { decide(engine, request) }?;
+        let rule = rule_name(engine, &decision);
+        let bundle = engine.engine.classifier().bundle();
+        let categories = decision
+            .categories
+            .iter()
+            .filter_map(|id| bundle.category_from_id(id))
+            .fold(0u64, |bits, c| {
+                bits | 1u64.checked_shl(c.bit()).unwrap_or(0)
+            });
+        *out = esafety_decision {
+            action: decision.action.into(),
+            log: decision.log,
+            review: decision.review,
+            categories,
+            rule: rule.as_ptr(),
+            rule_len: rule.to_bytes().len(),
+        };
+        Ok(())
+    })
+}
+
+/// Decides a request like `esafety_decide` and returns the report
+/// `esafety check --json` prints, `{"url", "canonical", "action", "rule",
+/// "categories", "reasons", "log", "review", "message", "safe_search"}`, as
+/// new JSON text in `*out_json` (length in `*out_len` when not NULL; free
+/// it with `esafety_string_free`). The reasons name each rule, list,
+/// category and expression behind the decision.
+///
+/// Errors: as `esafety_decide`; on error `*out_json` is NULL.
+///
+/// # Safety
+///
+/// As `esafety_decide`, with `out_json` NULL or pointing to a writable
+/// `char *` and `out_len` NULL or pointing to a writable `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_decide_json(
+    engine: *const esafety_engine,
+    request: *const esafety_request,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> esafety_status {
+    ffi_status!({
+        // SAFETY: `out_json` and `out_len` are NULL or writable (contract).
+        let out = unsafe { OutString::new(out_json, out_len) }?;
+        // SAFETY: `engine` is NULL or a live engine (contract).
+        let engine = unsafe { handle_in(engine, "engine") }?;
+        // SAFETY: `request` is NULL or readable (contract).
+        let (text, url, decision) = unsafe { decide(engine, request) }?;
+        out.give_json(&DecisionReport::new(text, url.as_str(), decision))
+    })
+}
+
+/// A fixed NUL-terminated name for an `esafety_action` value (`"allow"`,
+/// `"monitor"`, `"warn"`, `"block"`), or `"unknown"`. Static: never free
+/// it.
+#[unsafe(no_mangle)]
+pub extern "C" fn esafety_action_name(action: u32) -> *const c_char {
+    crate::panic::ffi_boundary!(c"unknown".as_ptr(), {
+        match action {
+            0 => c"allow",
+            1 => c"monitor",
+            2 => c"warn",
+            3 => c"block",
+            _ => c"unknown",
+        }
+        .as_ptr()
+    })
+}

@@ -1,0 +1,102 @@
+//! Assessing an incident: severity and escalation routes.
+
+use std::ffi::c_char;
+
+use esafety::incident::{
+    AssessmentReport, EscalationProfile, Incident, ProfileError, Severity, assess,
+};
+
+use crate::error::{Failure, esafety_status};
+use crate::input::{ESAFETY_MAX_INCIDENT_LEN, ESAFETY_MAX_NAME_LEN, opt_str_in, str_in};
+use crate::panic::ffi_status;
+use crate::string::OutString;
+
+/// How serious an incident is, ordered from least to most serious.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum esafety_severity {
+    /// `low`: handled internally under the acceptable use policy.
+    Low = 0,
+    /// `medium`.
+    Medium = 1,
+    /// `high`.
+    High = 2,
+    /// `critical`: act immediately (police, IWF, CEOP, ...).
+    Critical = 3,
+}
+
+impl From<Severity> for esafety_severity {
+    fn from(s: Severity) -> Self {
+        match s {
+            Severity::Low => esafety_severity::Low,
+            Severity::Medium => esafety_severity::Medium,
+            Severity::High => esafety_severity::High,
+            Severity::Critical => esafety_severity::Critical,
+        }
+    }
+}
+
+/// Assesses an incident record and returns what to do as the JSON that
+/// `esafety incident --json` prints: `{"severity", "routes": [ids],
+/// "actions", "explanation", "route_details", "prohibited", "judgements",
+/// "review", "log_missing", "profile"}`, as new text in `*out_json` (length
+/// in `*out_len` when not NULL; free it with `esafety_string_free`).
+///
+/// `incident` is `incident_len` bytes of the incident record in the format
+/// of the project's DESIGN.md (JSON; TOML is accepted too). `profile`
+/// names a shipped escalation profile (`national` or `manchester`) whose
+/// contacts fill in the routes; `(NULL, 0)` means `national`.
+/// `out_severity` may be NULL; otherwise it receives the severity as an
+/// `esafety_severity` value.
+///
+/// Errors: `NULL_PARAMETER`, `TOO_LARGE` (over
+/// `ESAFETY_MAX_INCIDENT_LEN`), `INVALID_UTF8`, `INVALID_INCIDENT` (syntax,
+/// unknown field or id; the message names line and column),
+/// `UNKNOWN_PROFILE`.
+///
+/// # Safety
+///
+/// `incident` is NULL or points to `incident_len` readable bytes;
+/// `profile` is NULL or points to `profile_len` readable bytes;
+/// `out_severity` is NULL or points to a writable `uint32_t`; `out_json` is
+/// NULL or points to a writable `char *`; `out_len` is NULL or points to a
+/// writable `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_assess_incident(
+    incident: *const c_char,
+    incident_len: usize,
+    profile: *const c_char,
+    profile_len: usize,
+    out_severity: *mut u32,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> esafety_status {
+    ffi_status!({
+        // SAFETY: `out_json` and `out_len` are NULL or writable (contract).
+        let out = unsafe { OutString::new(out_json, out_len) }?;
+        // SAFETY: `out_severity` is NULL or writable (contract).
+        let mut severity_out = unsafe { out_severity.as_mut() };
+        if let Some(s) = severity_out.as_deref_mut() {
+            *s = esafety_severity::Low as u32;
+        }
+        // SAFETY: `incident` is NULL or `incident_len` readable bytes.
+        let text = unsafe { str_in(incident, incident_len, "incident", ESAFETY_MAX_INCIDENT_LEN) }?;
+        // SAFETY: `profile` is NULL or `profile_len` readable bytes.
+        let name = unsafe { opt_str_in(profile, profile_len, "profile", ESAFETY_MAX_NAME_LEN) }?
+            .unwrap_or("national");
+        let profile = EscalationProfile::shipped(name).map_err(|e| {
+            let status = match e {
+                ProfileError::UnknownShipped(_) => esafety_status::UnknownProfile,
+                _ => esafety_status::Panic,
+            };
+            Failure::from_error(status, &e)
+        })?;
+        let incident = Incident::from_bytes_auto(text.as_bytes())
+            .map_err(|e| Failure::from_error(esafety_status::InvalidIncident, &e))?;
+        let report = AssessmentReport::new(&assess(&incident, &profile));
+        if let Some(s) = severity_out {
+            *s = esafety_severity::from(report.severity) as u32;
+        }
+        out.give_json(&report)
+    })
+}

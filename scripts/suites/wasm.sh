@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The WebAssembly face: builds wasm/pkg (scripts/build-wasm.sh), checks the
+# .wasm size, then runs the Node tests (every export, the shared test
+# vectors, the same JSON as the CLI, the extension's navigation check), the
+# headless-Chromium browser test and the extension's end-to-end test, and a
+# short run of the WASM-vs-native benchmark.
+# Needs what scripts/setup.sh installs (wasm32 target, wasm-bindgen-cli,
+# chromium, wasm/node_modules). Runs unattended (CI=true, no stdin).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export ESAFETY_DATA="${ESAFETY_DATA:-$ROOT/../shared/data}"
+
+if [ ! -d wasm/node_modules/playwright-core ]; then
+  (cd wasm && npm ci --no-audit --no-fund)
+fi
+
+bash scripts/build-wasm.sh
+
+gz=$(gzip -9 -c wasm/pkg/web/esafety_bg.wasm | wc -c)
+echo "wasm: esafety_bg.wasm is $(wc -c <wasm/pkg/web/esafety_bg.wasm) bytes, $gz bytes gzip -9 (goal <= 307200)"
+
+# The CLI, for the same-JSON-as-the-CLI test.
+cargo build -p esafety-cli
+export ESAFETY_CLI="$TARGET_DIR/debug/esafety"
+
+cd wasm
+node --test --test-reporter=spec test/
+
+# A short benchmark run: the harness and both halves agree on the decisions.
+if [ -e "$ESAFETY_DATA/peer-lists/top500-sitelist.txt" ]; then
+  node bench/decide.mjs --seconds "${ESAFETY_WASM_BENCH_SECONDS:-1}"
+fi

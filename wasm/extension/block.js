@@ -1,0 +1,31 @@
+// Fills the block page from its hash (written by check.js blockPage).
+import { readBlockPage } from './check.js';
+
+const shown = readBlockPage(location.hash);
+const text = (id, value) => {
+  document.getElementById(id).textContent = value;
+};
+if (shown) {
+  if (shown.action === 'warn') {
+    text('title', 'This page needs care');
+    if (shown.url) {
+      const button = document.getElementById('proceed');
+      button.hidden = false;
+      button.addEventListener('click', () => {
+        chrome.runtime.sendMessage({ type: 'proceed', url: shown.url });
+      });
+    }
+  }
+  if (shown.message) text('wording', shown.message);
+  text('url', shown.url ?? '(not shown)');
+  text('categories', shown.categories.length ? shown.categories.join(', ') : '(none)');
+  text('rule', shown.rule);
+  const list = document.getElementById('reasons');
+  for (const reason of shown.reasons) {
+    const li = document.createElement('li');
+    li.textContent = reason;
+    list.appendChild(li);
+  }
+} else {
+  text('wording', 'This page has been blocked by the esafety filter.');
+}

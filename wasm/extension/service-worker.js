@@ -1,0 +1,46 @@
+// The example extension's service worker: loads the esafety WebAssembly
+// engine with the bundle and the policy shipped inside the extension, checks
+// every top-level navigation, and sends a blocked one to the block page.
+import init, { Bundle, Engine, Policy } from './lib/esafety.js';
+import { checkNavigation } from './check.js';
+
+const asset = (path) => chrome.runtime.getURL(path);
+
+async function fetchOk(path) {
+  const response = await fetch(asset(path));
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response;
+}
+
+// Service workers may not use top-level await; listeners must be registered
+// synchronously, so they wait on this promise instead.
+const ready = (async () => {
+  await init({ module_or_path: asset('lib/esafety_bg.wasm') });
+  const [bundleBytes, policyText, context] = await Promise.all([
+    fetchOk('lib/sample.esb').then((r) => r.arrayBuffer()),
+    fetchOk('lib/policy.toml').then((r) => r.text()),
+    fetchOk('config.json').then((r) => r.json()),
+  ]);
+  const engine = new Engine(Bundle.fromBytes(new Uint8Array(bundleBytes)), Policy.fromToml(policyText, 'policy.toml'));
+  return { engine, context };
+})();
+
+// For the end-to-end test and for debugging from the service worker console.
+globalThis.esafetyReady = ready.then(() => true);
+// Warned pages the user chose to continue to (until the worker restarts).
+const proceeded = new Set();
+
+chrome.webNavigation.onBeforeNavigate.addListener(async (details) => {
+  if (details.frameId !== 0) return;
+  const { engine, context } = await ready;
+  if (proceeded.has(details.url)) return;
+  const { page } = checkNavigation(engine, details.url, Date.now(), context);
+  if (page) await chrome.tabs.update(details.tabId, { url: asset(page) });
+});
+
+chrome.runtime.onMessage.addListener((message, sender) => {
+  if (message && message.type === 'proceed' && typeof message.url === 'string' && sender.tab) {
+    proceeded.add(message.url);
+    chrome.tabs.update(sender.tab.id, { url: message.url });
+  }
+});

@@ -1,0 +1,169 @@
+//! Bundles and classification: `Bundle.fromBytes`, `sampleBundle()`,
+//! `bundle.classify(url)`.
+
+use std::sync::Arc;
+
+use esafety::classify::Classifier;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Code, Failure};
+use crate::to_js;
+
+/// A compiled classification bundle, validated on load, with its
+/// classifier. Immutable: load a new one to swap lists.
+#[wasm_bindgen]
+#[derive(Clone)]
+pub struct Bundle {
+    bytes: Arc<[u8]>,
+    classifier: Arc<Classifier<SharedBytes>>,
+}
+
+/// Bundle bytes shared, without a copy, between a `Bundle` and every
+/// `Engine` made from it.
+#[derive(Clone)]
+pub(crate) struct SharedBytes(pub(crate) Arc<[u8]>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// One source list in [`BundleInfo`].
+#[derive(Serialize)]
+struct ListReport<'a> {
+    name: &'a str,
+    category: &'a str,
+    role: &'static str,
+    sensitive: bool,
+    entries: u64,
+    date: Option<&'a str>,
+}
+
+/// What `bundle.info()` returns.
+#[derive(Serialize)]
+struct BundleInfo<'a> {
+    version: u32,
+    created: String,
+    bytes: usize,
+    lists: Vec<ListReport<'a>>,
+}
+
+impl Bundle {
+    fn load(bytes: Arc<[u8]>) -> Result<Bundle, Failure> {
+        let bundle = esafety::bundle::Bundle::from_bytes(SharedBytes(Arc::clone(&bytes)))
+            .map_err(|e| Failure::new(Code::InvalidBundle, e))?;
+        Ok(Bundle {
+            bytes,
+            classifier: Arc::new(Classifier::new(bundle)),
+        })
+    }
+
+    /// The bundle's bytes, shared.
+    pub(crate) fn shared_bytes(&self) -> SharedBytes {
+        SharedBytes(Arc::clone(&self.bytes))
+    }
+}
+
+#[wasm_bindgen]
+impl Bundle {
+    /// Loads a bundle from its bytes (an `.esb` file written by
+    /// `esafety compile`). The bytes are copied and validated completely
+    /// (checksum, every section, every automaton).
+    ///
+    /// Throws an `Error` with code `invalid-bundle` when the bytes are
+    /// truncated, corrupt or of another format version.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, JsValue> {
+        Ok(Bundle::load(Arc::from(bytes))?)
+    }
+
+    /// The bundle format version.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> u32 {
+        self.classifier.bundle().version()
+    }
+
+    /// The bundle's metadata: format version, creation time, size and the
+    /// source lists (name, category, role, entry count, date).
+    #[wasm_bindgen(unchecked_return_type = "BundleInfo")]
+    pub fn info(&self) -> Result<JsValue, JsValue> {
+        let bundle = self.classifier.bundle();
+        let lists = bundle
+            .lists()
+            .iter()
+            .map(|l| ListReport {
+                name: l.name(),
+                category: l.category_id(),
+                role: match l.role() {
+                    esafety::bundle::ListRole::Block => "block",
+                    esafety::bundle::ListRole::Allow => "allow",
+                },
+                sensitive: l.is_sensitive(),
+                entries: l.entries(),
+                date: l.date(),
+            })
+            .collect();
+        let info = BundleInfo {
+            version: bundle.version(),
+            created: bundle.created().to_string(),
+            bytes: bundle.as_bytes().len(),
+            lists,
+        };
+        Ok(to_js(&info)?)
+    }
+
+    /// Canonicalizes `url` and classifies it against the bundle:
+    /// `{url, canonical, categories, matches}`, as `esafety classify --json`.
+    ///
+    /// Throws an `Error` with code `invalid-url` if `url` is not a URL.
+    #[wasm_bindgen(unchecked_return_type = "ClassificationReport")]
+    pub fn classify(&self, url: &str) -> Result<JsValue, JsValue> {
+        let report = self
+            .classifier
+            .report(url)
+            .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
+        Ok(to_js(&report)?)
+    }
+
+    /// The bundle's bytes (a copy), e.g. to store it.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.bytes.to_vec()
+    }
+}
+
+/// The core's sample bundle, compiled by `build.rs`
+/// (`esafety::sample::try_bundle_bytes()`, the same bytes on every platform).
+static SAMPLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sample.esb"));
+
+/// The built-in sample bundle: a few well-known domains per category and
+/// synthetic `child-abuse` and `terrorism` lists under reserved names, for
+/// demonstrations and tests. Not a filtering list: load real lists compiled
+/// with `esafety compile` with `Bundle.fromBytes`.
+#[wasm_bindgen(js_name = sampleBundle)]
+pub fn sample_bundle() -> Result<Bundle, JsValue> {
+    Ok(Bundle::load(Arc::from(SAMPLE))?)
+}
+
+/// The bytes of the built-in sample bundle (the same on every platform),
+/// e.g. to write it to a file.
+#[wasm_bindgen(js_name = sampleBundleBytes)]
+pub fn sample_bundle_bytes() -> Vec<u8> {
+    SAMPLE.to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_bytes_are_the_cores_sample_bundle() {
+        let core = esafety::sample::try_bundle_bytes().unwrap();
+        assert!(
+            SAMPLE == core.as_slice(),
+            "wasm/build.rs output is stale; rebuild"
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! Policies, the engine and the linter: `Policy.fromToml` / `fromJson` /
+//! `load`, `new Engine(bundle, policy)`, `engine.decide(request)`,
+//! `lintPolicy(text, today)`.
+
+use std::sync::Arc;
+
+use esafety::policy::lint::{LintOptions, LintReport};
+use esafety::policy::{Format, PolicyError};
+use wasm_bindgen::prelude::*;
+
+use crate::bundle::{Bundle, SharedBytes};
+use crate::error::{Code, Failure};
+use crate::request::{JsRequest, date};
+use crate::to_js;
+
+/// An Acceptable Use Policy, loaded and validated (a rule that tries to
+/// lower the statutory baseline fails to load).
+#[wasm_bindgen]
+#[derive(Clone)]
+pub struct Policy {
+    inner: Arc<esafety::policy::Policy>,
+}
+
+fn policy_failure(e: PolicyError) -> Failure {
+    let (line, column) = (e.load_error().line(), e.load_error().column());
+    Failure::new(Code::InvalidPolicy, e).at(line, column)
+}
+
+fn load(text: &str, source: Option<String>, format: Option<Format>) -> Result<Policy, JsValue> {
+    let default_name = match format {
+        Some(Format::Json) => "policy.json",
+        Some(Format::Toml) => "policy.toml",
+        None => "policy",
+    };
+    let source = source.unwrap_or_else(|| default_name.to_owned());
+    let format = format.unwrap_or_else(|| Format::detect(&source, text));
+    let policy = esafety::policy::Policy::load_as(&source, text, format).map_err(policy_failure)?;
+    Ok(Policy {
+        inner: Arc::new(policy),
+    })
+}
+
+#[wasm_bindgen]
+impl Policy {
+    /// Loads a policy from TOML text. `source` names it in error messages
+    /// (default `policy.toml`).
+    ///
+    /// Throws an `Error` with code `invalid-policy` and `line`/`column`
+    /// when the text does not load.
+    #[wasm_bindgen(js_name = fromToml)]
+    pub fn from_toml(text: &str, source: Option<String>) -> Result<Policy, JsValue> {
+        load(text, source, Some(Format::Toml))
+    }
+
+    /// Loads a policy from JSON text. `source` names it in error messages
+    /// (default `policy.json`).
+    ///
+    /// Throws an `Error` with code `invalid-policy` and `line`/`column`
+    /// when the text does not load.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str, source: Option<String>) -> Result<Policy, JsValue> {
+        load(text, source, Some(Format::Json))
+    }
+
+    /// Loads a policy from TOML or JSON text, chosen by the extension of
+    /// `source` (`.toml`, `.json`), else by the text (a leading `{` is JSON).
+    ///
+    /// Throws an `Error` with code `invalid-policy` and `line`/`column`
+    /// when the text does not load.
+    pub fn load(text: &str, source: Option<String>) -> Result<Policy, JsValue> {
+        load(text, source, None)
+    }
+
+    /// The policy id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// The ids of the policy's rules, in order.
+    #[wasm_bindgen(js_name = ruleIds)]
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.inner
+            .rules()
+            .iter()
+            .map(|r| r.id().to_owned())
+            .collect()
+    }
+}
+
+/// A bundle and a policy together: classifies and decides in one call.
+/// Immutable; make a new one to change the bundle or the policy.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: esafety::policy::Engine<SharedBytes>,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// An engine deciding with `policy` over `bundle`. Neither argument is
+    /// consumed: both stay usable.
+    ///
+    /// Throws an `Error` with code `invalid-bundle` only if the bundle's
+    /// bytes no longer validate (they cannot change, so this does not
+    /// happen).
+    #[wasm_bindgen(constructor)]
+    pub fn new(bundle: &Bundle, policy: &Policy) -> Result<Engine, JsValue> {
+        // The core engine owns its bundle; it is loaded again over the same
+        // shared bytes.
+        let bytes = bundle.shared_bytes();
+        let core_bundle = esafety::bundle::Bundle::from_bytes(bytes)
+            .map_err(|e| Failure::new(Code::InvalidBundle, e))?;
+        Ok(Engine {
+            inner: esafety::policy::Engine::new(core_bundle, (*policy.inner).clone()),
+        })
+    }
+
+    /// Decides one request `{url, time, group?, age?, device?}`: the
+    /// `esafety check --json` line `{url, canonical, action, rule,
+    /// categories, reasons, log, review, message, safe_search}`.
+    ///
+    /// `time` is an ISO 8601 string with an offset, epoch milliseconds or a
+    /// `Date`; the engine never reads the clock.
+    ///
+    /// Throws an `Error` with code `invalid-request` for a malformed request
+    /// and `invalid-url` when `url` is not a URL.
+    #[wasm_bindgen(unchecked_return_type = "DecisionReport")]
+    pub fn decide(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DecideRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let request = JsRequest::read(&request)?;
+        let report = self
+            .inner
+            .check(&request.url, request.context())
+            .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
+        Ok(to_js(&report)?)
+    }
+
+    /// Classifies `url` against the engine's bundle, as `Bundle.classify`.
+    #[wasm_bindgen(unchecked_return_type = "ClassificationReport")]
+    pub fn classify(&self, url: &str) -> Result<JsValue, JsValue> {
+        let report = self
+            .inner
+            .classifier()
+            .report(url)
+            .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
+        Ok(to_js(&report)?)
+    }
+
+    /// The id of the engine's policy.
+    #[wasm_bindgen(getter, js_name = policyId)]
+    pub fn policy_id(&self) -> String {
+        self.inner.policy().id().to_owned()
+    }
+}
+
+/// Lints a policy against the minimum standards: the `esafety lint --json`
+/// line `{file, findings: [{code, severity, line, message}]}`. A policy that
+/// does not load gives one `P000` finding rather than an exception.
+///
+/// `today` (`YYYY-MM-DD`, or a `Date` / epoch milliseconds read as a UTC
+/// date) is the date review deadlines are checked against; `file` names the
+/// policy in the report and chooses TOML or JSON by its extension (default
+/// `policy.toml`, or `policy.json` for text starting with `{`).
+#[wasm_bindgen(js_name = lintPolicy, unchecked_return_type = "LintReport")]
+pub fn lint_policy(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "string | number | Date")] today: JsValue,
+    file: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let today = date(&today)?;
+    let file = file.unwrap_or_else(|| match Format::detect("", text) {
+        Format::Json => "policy.json".to_owned(),
+        Format::Toml => "policy.toml".to_owned(),
+    });
+    let findings = esafety::policy::lint(&file, text, LintOptions { today });
+    Ok(to_js(&LintReport { file, findings })?)
+}

@@ -1,0 +1,289 @@
+//! The TypeScript types of the package (`esafety.d.ts`), written by hand so
+//! they read well: one named interface per report shape, mirroring the core's
+//! serde types (the CLI's `--json` lines). `test/types.test.mjs` checks every
+//! result the tests see against these declarations.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A category id: a built-in one (DESIGN.md, "Category ids") or `local-...`. */
+export type CategoryId =
+  | "child-abuse" | "terrorism"
+  | "discrimination" | "drugs" | "extremism" | "gambling" | "malware-hacking"
+  | "pornography" | "piracy" | "self-harm" | "violence"
+  | "circumvention" | "weapons" | "adult"
+  | "social-networking" | "chat" | "webmail" | "gaming" | "streaming"
+  | "dating" | "file-sharing" | "search"
+  | `local-${string}`;
+
+/** `canonicalize(url)`: the `esafety canonicalize --json` line. */
+export interface CanonicalizeReport {
+  /** The input as given. */
+  input: string;
+  /** The Safe Browsing (v4) canonical URL. */
+  canonical: string;
+  /** The host-suffix x path-prefix lookup expressions, in order. */
+  expressions: string[];
+}
+
+/** One list entry that matched, in a `ClassificationReport`. */
+export interface MatchReport {
+  /** The source list's name. */
+  list: string;
+  /** The list's category id. */
+  category: CategoryId;
+  /**
+   * The lookup expression that hit (`host/path`), or for a sensitive list
+   * (`child-abuse`, `terrorism`) a digest id (`sha256:...`), never the URL.
+   */
+  expression: string;
+}
+
+/** `bundle.classify(url)`: the `esafety classify --json` line. */
+export interface ClassificationReport {
+  /** The URL as given. */
+  url: string;
+  /** Its canonical form. */
+  canonical: string;
+  /** The category ids, built-in ones first. */
+  categories: CategoryId[];
+  /** Every match behind them. */
+  matches: MatchReport[];
+}
+
+/** What a policy does with a request. */
+export type Action = "block" | "warn" | "allow" | "monitor";
+
+/** The kind of device a request comes from. */
+export type Device = "managed" | "byod";
+
+/** A request for `engine.decide`. */
+export interface DecideRequest {
+  /** The URL requested. */
+  url: string;
+  /**
+   * When: an ISO 8601 / RFC 3339 string with an offset
+   * (`"2026-03-02T10:00:00Z"`), epoch milliseconds (`Date.now()`), or a
+   * `Date`. Required: the engine never reads the clock.
+   */
+  time: string | number | Date;
+  /** The user's group (`pupils`, `staff`, `year-7`, ...). */
+  group?: string;
+  /** The user's age in whole years (0-255). */
+  age?: number;
+  /** The kind of device. */
+  device?: Device;
+}
+
+/** `engine.decide(request)`: the `esafety check --json` line. */
+export interface DecisionReport {
+  /** The URL as given. */
+  url: string;
+  /** Its canonical form. */
+  canonical: string;
+  /** What to do. */
+  action: Action;
+  /** The id of the rule that decided, or `baseline` or `default`. */
+  rule: string;
+  /** The URL's category ids. */
+  categories: CategoryId[];
+  /** Why: the rule, and each list, category and expression behind it. */
+  reasons: string[];
+  /** Whether the decision must be logged. */
+  log: boolean;
+  /** Whether the visit is flagged for review (`monitor`). */
+  review: boolean;
+  /**
+   * The block or warning page text, if any. For `child-abuse` it is the
+   * IWF's recommended wording.
+   */
+  message: string | null;
+  /** The safe-search form of the URL to use instead, when enforced. */
+  safe_search: string | null;
+}
+
+/** One finding of `lintPolicy`. */
+export interface LintFinding {
+  /** The stable finding code (`P000` when the policy does not load). */
+  code: string;
+  severity: "error" | "warning";
+  /** The 1-based line (1 when something is missing from the document). */
+  line: number;
+  /** What is wrong and what to do. */
+  message: string;
+}
+
+/** `lintPolicy(text, today, file?)`: the `esafety lint --json` line. */
+export interface LintReport {
+  /** The file name given (or `policy.toml` / `policy.json`). */
+  file: string;
+  findings: LintFinding[];
+}
+
+/** One source list of a bundle. */
+export interface BundleList {
+  name: string;
+  category: CategoryId;
+  /** `allow` for a local allow amendment. */
+  role: "block" | "allow";
+  /** Whether entries are stored only as digests (`child-abuse`, `terrorism`). */
+  sensitive: boolean;
+  entries: number;
+  /** The list's date, `YYYY-MM-DD`, if recorded. */
+  date: string | null;
+}
+
+/** `bundle.info()`. */
+export interface BundleInfo {
+  /** The bundle format version. */
+  version: number;
+  /** When the bundle was compiled (RFC 3339). */
+  created: string;
+  /** The size of the bundle in bytes. */
+  bytes: number;
+  lists: BundleList[];
+}
+
+/** What happened, in an `Incident`. */
+export type IncidentKind =
+  | "child-sexual-abuse-material" | "terrorist-material"
+  | "criminally-racist-material" | "obscene-material" | "grooming"
+  | "nude-image-sharing" | "cyberbullying" | "self-harm" | "hacking"
+  | "inappropriate-content" | "aup-breach" | "other";
+
+/** Someone involved in an `Incident`. */
+export interface IncidentPerson {
+  role: "child" | "staff" | "volunteer" | "external-adult" | "parent";
+  involvement: "victim" | "instigator" | "witness";
+  age?: number;
+}
+
+/** An incident record (DESIGN.md, "Incident file"), for `assessIncident`. */
+export interface Incident {
+  kind: IncidentKind;
+  deliberate?: boolean;
+  setting?: "school" | "library" | "childrens-home" | "youth-club" | "childrens-centre" | "other";
+  identified_by?: "filter-alert" | "monitoring-alert" | "staff-observation" | "disclosure" | "parent-report" | "other";
+  people?: IncidentPerson[];
+  /** UKCIS risk factors that hold. */
+  risk_factors?: ("adult-involved" | "coercion" | "developmentally-unusual" | "under-13" | "immediate-risk")[];
+  /** LADO tests that hold for a member of staff or volunteer involved. */
+  staff_concerns?: ("harmed-child" | "offence-against-child" | "risk-of-harm" | "unsuitable-to-work-with-children")[];
+  wider_harm?: boolean;
+  criminal_conduct?: boolean;
+  persistent?: boolean;
+  police_outcome?: "pending" | "illegal" | "not-illegal";
+  /** When it happened (RFC 3339). */
+  occurred_at?: string;
+  /** The filter decision that raised the incident (never the URL). */
+  filter_block?: {
+    category: string;
+    list: string;
+    digest_id?: string;
+    group?: string;
+    device?: string;
+  };
+  log?: { description?: string; actions_taken?: string; conclusion?: string };
+}
+
+/** How serious an incident is. */
+export type Severity = "critical" | "high" | "medium" | "low";
+
+/** An escalation route id. */
+export type RouteId =
+  | "police-emergency" | "police" | "ceop" | "iwf" | "counter-terrorism"
+  | "lado" | "childrens-social-care" | "dsl" | "senior-leadership"
+  | "parents" | "hr" | "internal";
+
+/** A rule of the standard an assessment cites. */
+export interface StandardRule {
+  id: string;
+  /** The section of STANDARD.md. */
+  section: string;
+  /** The words of the standard. */
+  quote: string;
+}
+
+/** How to reach a route, from the escalation profile. */
+export interface Contact {
+  name: string;
+  phone?: string;
+  web?: string;
+  email?: string;
+  hours?: string;
+  out_of_hours?: string;
+  notes?: string;
+  /** True when the setting must fill in a local contact. */
+  local?: boolean;
+}
+
+/** One route to take, in `AssessmentReport.route_details`. */
+export interface RouteStep {
+  route: RouteId;
+  urgency: "immediately" | "same-day" | "within-one-working-day" | "at-review";
+  /** Whether the standard requires it or a person decides. */
+  obligation: "required" | "consider";
+  contact: Contact;
+  contact_source: "profile" | "national-default";
+  because: string[];
+  rules: StandardRule[];
+}
+
+/** A decision the standard leaves to a person. */
+export interface Judgement {
+  who: RouteId;
+  question: string;
+  rule: StandardRule;
+}
+
+/** `assessIncident(incident, profile?)`: the `esafety incident --json` line. */
+export interface AssessmentReport {
+  severity: Severity;
+  /** Route ids in the order to act. */
+  routes: RouteId[];
+  /** What must be done, in words. */
+  actions: string[];
+  /** Why, one line per reason, each citing the standard. */
+  explanation: string[];
+  route_details: RouteStep[];
+  /** What must not be done. */
+  prohibited: string[];
+  judgements: Judgement[];
+  review: {
+    scope: "all-esafety-and-acceptable-use-policies" | "acceptable-use-policy";
+    text: string;
+    rule: StandardRule;
+  };
+  /** Incident-log fields still to complete. */
+  log_missing: string[];
+  /** The escalation profile the contacts come from. */
+  profile: string;
+}
+
+/** The `code` of every `Error` this package throws. */
+export type ErrorCode =
+  | "invalid-url"
+  | "invalid-bundle"
+  | "invalid-policy"
+  | "invalid-request"
+  | "invalid-incident"
+  | "unknown-profile"
+  | "invalid-profile"
+  | "invalid-argument";
+
+/**
+ * Every function throws an `Error` whose `message` is the esafety core's
+ * message (the same text the CLI prints), with these extra fields.
+ */
+export interface EsafetyError extends Error {
+  /** What kind of input was wrong. */
+  code: ErrorCode;
+  /** What to do about it, in general terms. */
+  help: string;
+  /** For a policy or incident text: the 1-based line of the problem. */
+  line?: number;
+  /** For a policy text: the 1-based column of the problem. */
+  column?: number;
+}
+"#;

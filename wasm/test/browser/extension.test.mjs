@@ -1,0 +1,104 @@
+// End to end: the example extension (wasm/extension/) loaded into headless
+// Chromium, navigating to pages served on 127.0.0.1 under host names the
+// sample bundle lists (every name resolves to 127.0.0.1 with
+// --host-resolver-rules, so nothing leaves the machine). A listed page ends
+// on the extension's block page with the reason; an unlisted one loads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium, serve, WASM_DIR } from '../helpers.mjs';
+
+const EXT = join(WASM_DIR, 'extension');
+const IWF_WORDING =
+  'Access has been denied by your internet access provider because this page may contain indecent images of children as identified by the Internet Watch Foundation';
+
+let server;
+let browser;
+let worker;
+let extensionId;
+
+before(async () => {
+  assert.ok(existsSync(join(EXT, 'lib', 'esafety_bg.wasm')), 'run scripts/build-wasm.sh first');
+  server = await serve({
+    routes: {
+      '/': (req) => `<!doctype html><title>served</title><p id="host">${req.headers.host}</p>`,
+      '/x.html': '<!doctype html><title>served</title><p>page</p>',
+    },
+  });
+  browser = await launchChromium({
+    allowExtensions: true,
+    extraArgs: [
+      `--disable-extensions-except=${EXT}`,
+      `--load-extension=${EXT}`,
+      '--host-resolver-rules=MAP * 127.0.0.1',
+      '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable',
+    ],
+  });
+  worker = browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
+    ?? await browser.context.waitForEvent('serviceworker', { timeout: 30_000 });
+  extensionId = new URL(worker.url()).host;
+  // The engine loads asynchronously when the worker starts.
+  assert.equal(await worker.evaluate(() => globalThis.esafetyReady), true);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Navigates a new tab to `url`; resolves to the page once it settles. */
+async function visit(url) {
+  const page = await browser.context.newPage();
+  // A redirect by the extension aborts the original navigation.
+  await page.goto(url).catch(() => {});
+  await page.waitForLoadState('load');
+  // Give the service worker the time to redirect a page that loaded first.
+  await page.waitForTimeout(500);
+  await page.waitForLoadState('load');
+  return page;
+}
+
+test('the extension service worker runs the WebAssembly engine', () => {
+  assert.match(extensionId, /^[a-p]{32}$/);
+});
+
+test('a listed gambling site ends on the block page with the reason', async () => {
+  const page = await visit(`http://www.bet365.com:${server.port}/`);
+  assert.equal(new URL(page.url()).protocol, 'chrome-extension:', page.url());
+  assert.equal(new URL(page.url()).pathname, '/block.html');
+  assert.equal(await page.textContent('#categories'), 'gambling');
+  assert.equal(await page.textContent('#rule'), 'block-uksic');
+  assert.match(await page.textContent('#url'), /www\.bet365\.com/);
+  assert.ok((await page.locator('#reasons li').count()) > 0);
+  await page.close();
+});
+
+test('a child-abuse page shows the IWF wording and not its address', async () => {
+  const page = await visit(`http://whole-site.iwf-test2.esafety.invalid:${server.port}/x.html`);
+  assert.equal(new URL(page.url()).pathname, '/block.html', page.url());
+  assert.ok((await page.textContent('#wording')).includes(IWF_WORDING));
+  assert.equal(await page.textContent('#categories'), 'child-abuse');
+  assert.equal(await page.textContent('#url'), '(not shown)');
+  assert.ok(!page.url().includes('iwf-test2'));
+  if (process.env.ESAFETY_SCREENSHOT) await page.screenshot({ path: process.env.ESAFETY_SCREENSHOT });
+  await page.close();
+});
+
+test('an unlisted site loads', async () => {
+  const page = await visit(`http://unlisted.example:${server.port}/`);
+  assert.equal(new URL(page.url()).protocol, 'http:', page.url());
+  assert.equal(await page.textContent('#host'), `unlisted.example:${server.port}`);
+  await page.close();
+});
+
+// mediafire.com, not wetransfer.com or mega.nz: those are on Chromium's HSTS
+// preload list, so the continued navigation would be upgraded to https.
+test('a warned site offers to continue, and continuing loads it', async () => {
+  const page = await visit(`http://mediafire.com:${server.port}/`);
+  assert.equal(new URL(page.url()).pathname, '/block.html', page.url());
+  await page.click('#proceed');
+  await page.waitForURL(`http://mediafire.com:${server.port}/`, { timeout: 10_000 });
+  assert.equal(await page.textContent('#host'), `mediafire.com:${server.port}`);
+  await page.close();
+});

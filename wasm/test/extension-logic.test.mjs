@@ -1,0 +1,84 @@
+// The example extension's navigation check (wasm/extension/check.js) with
+// the Node build of the package, the bundle and the policy the extension
+// ships (wasm/extension/lib/, written by scripts/build-wasm.sh).
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadNodePackage, WASM_DIR } from './helpers.mjs';
+import { checkNavigation, blockPage, readBlockPage } from '../extension/check.js';
+
+const { Bundle, Policy, Engine } = loadNodePackage();
+const EXT = join(WASM_DIR, 'extension');
+const lib = (f) => join(EXT, 'lib', f);
+const engine = new Engine(
+  Bundle.fromBytes(readFileSync(lib('sample.esb'))),
+  Policy.fromToml(readFileSync(lib('policy.toml'), 'utf8'), 'policy.toml'),
+);
+const context = JSON.parse(readFileSync(join(EXT, 'config.json'), 'utf8'));
+const MONDAY_10_GMT = Date.UTC(2026, 2, 2, 10, 0);
+const IWF_WORDING =
+  'Access has been denied by your internet access provider because this page may contain indecent images of children as identified by the Internet Watch Foundation';
+
+describe('extension check.js', () => {
+  test('the manifest is MV3 with wasm-unsafe-eval and a module service worker', () => {
+    const m = JSON.parse(readFileSync(join(EXT, 'manifest.json'), 'utf8'));
+    assert.equal(m.manifest_version, 3);
+    assert.equal(m.background.type, 'module');
+    assert.match(m.content_security_policy.extension_pages, /'wasm-unsafe-eval'/);
+    assert.ok(m.permissions.includes('webNavigation'));
+  });
+
+  test('a listed gambling site goes to the block page with the reason', () => {
+    const { report, page } = checkNavigation(engine, 'https://www.bet365.com/', MONDAY_10_GMT, context);
+    assert.equal(report.action, 'block');
+    assert.ok(page.startsWith('block.html#'));
+    const shown = readBlockPage(page.slice('block.html'.length));
+    assert.equal(shown.url, 'https://www.bet365.com/');
+    assert.deepEqual(shown.categories, ['gambling']);
+    assert.equal(shown.rule, report.rule);
+    assert.deepEqual(shown.reasons, report.reasons);
+  });
+
+  test('a child-abuse page shows the IWF wording and never its address', () => {
+    const url = 'http://whole-site.iwf-test2.esafety.invalid/x.html';
+    const { report, page } = checkNavigation(engine, url, MONDAY_10_GMT, context);
+    assert.equal(report.rule, 'baseline');
+    const shown = readBlockPage(page.slice('block.html'.length));
+    assert.ok(shown.message.includes(IWF_WORDING));
+    assert.equal(shown.url, null);
+    assert.ok(!decodeURIComponent(page).includes('iwf-test2'));
+  });
+
+  test('an unlisted page loads', () => {
+    const { report, page } = checkNavigation(engine, 'http://unlisted.example:8080/', MONDAY_10_GMT, context);
+    assert.equal(report.action, 'allow');
+    assert.equal(page, null);
+  });
+
+  test('a warned page goes to the page in warning mode', () => {
+    const { report, page } = checkNavigation(engine, 'https://wetransfer.com/', MONDAY_10_GMT, context);
+    assert.equal(report.action, 'warn');
+    assert.equal(readBlockPage(page.slice('block.html'.length)).action, 'warn');
+  });
+
+  test('pages that are not web pages are not checked', () => {
+    for (const url of ['chrome://settings/', 'about:blank', 'chrome-extension://abc/block.html', 'data:text/html,hi', 'file:///etc/passwd']) {
+      assert.deepEqual(checkNavigation(engine, url, MONDAY_10_GMT, context), { report: null, page: null }, url);
+    }
+  });
+
+  test('an engine failure other than a bad URL fails closed', () => {
+    const broken = { decide() { const e = new Error('boom'); e.code = 'invalid-request'; throw e; } };
+    const { report, page } = checkNavigation(broken, 'https://example.com/', MONDAY_10_GMT, context);
+    assert.equal(report.action, 'block');
+    assert.ok(page);
+  });
+
+  test('blockPage / readBlockPage round-trip and reject junk', () => {
+    const report = { url: 'http://a.example/', action: 'block', rule: 'r', categories: [], reasons: ['x'], message: 'm' };
+    assert.deepEqual(readBlockPage(blockPage(report).slice('block.html'.length)), { action: 'block', rule: 'r', categories: [], reasons: ['x'], message: 'm', url: 'http://a.example/' });
+    assert.equal(readBlockPage('#%E0%A4%A'), null);
+    assert.equal(readBlockPage('#42'), null);
+  });
+});
