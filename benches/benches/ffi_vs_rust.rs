@@ -49,6 +49,28 @@ fn request(url: &str) -> c::esafety_request {
     }
 }
 
+/// One pass of the Rust API over `urls` (a separate function so that
+/// `valgrind --tool=callgrind --toggle-collect=*rust_pass*` can count it).
+#[inline(never)]
+fn rust_pass(engine: &Engine, context: Context<'_>, urls: &[String]) {
+    for u in urls {
+        if let Ok(url) = CanonicalUrl::parse(u) {
+            black_box(engine.decide(&url, context));
+        }
+    }
+}
+
+/// One pass of the C API over `urls`, as a C caller makes it.
+#[inline(never)]
+fn c_api_pass(engine: *const c::esafety_engine, urls: &[String]) {
+    for u in urls {
+        let req = request(u);
+        let mut d = std::mem::MaybeUninit::<c::esafety_decision>::uninit();
+        // SAFETY: a live engine, a request over live buffers, a writable out.
+        black_box(unsafe { c::esafety_decide(engine, &req, d.as_mut_ptr()) });
+    }
+}
+
 fn bench(cr: &mut Criterion) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let data = classify_data::load();
@@ -149,19 +171,10 @@ fn bench(cr: &mut Criterion) {
     // below gives the careful figures).
     for round in 0..2 {
         let t = Instant::now();
-        for u in urls {
-            if let Ok(url) = CanonicalUrl::parse(u) {
-                black_box(engine.decide(&url, context));
-            }
-        }
+        rust_pass(&engine, context, urls);
         let rust = t.elapsed();
         let t = Instant::now();
-        for u in urls {
-            let req = request(u);
-            let mut d = std::mem::MaybeUninit::<c::esafety_decision>::uninit();
-            // SAFETY: as above.
-            black_box(unsafe { c::esafety_decide(cengine, &req, d.as_mut_ptr()) });
-        }
+        c_api_pass(cengine, urls);
         let capi = t.elapsed();
         let per_s = |d: std::time::Duration| urls.len() as f64 / d.as_secs_f64();
         println!(
@@ -172,28 +185,22 @@ fn bench(cr: &mut Criterion) {
         );
     }
 
+    // ESAFETY_FFI_BENCH_PASSES_ONLY=1: stop here (for an instruction count of
+    // the two passes above under callgrind, which the machine's load cannot
+    // disturb; see ffi/README.md).
+    if std::env::var_os("ESAFETY_FFI_BENCH_PASSES_ONLY").is_some() {
+        // SAFETY: made above, freed once, no other user.
+        unsafe { c::esafety_engine_free(cengine) };
+        return;
+    }
+
     let mut group = cr.benchmark_group("ffi_vs_rust");
     group.throughput(Throughput::Elements(urls.len() as u64));
     group.sample_size(20);
     group.bench_function("rust_decide", |b| {
-        b.iter(|| {
-            for u in urls {
-                if let Ok(url) = CanonicalUrl::parse(u) {
-                    black_box(engine.decide(&url, context));
-                }
-            }
-        });
+        b.iter(|| rust_pass(&engine, context, urls))
     });
-    group.bench_function("c_api_decide", |b| {
-        b.iter(|| {
-            for u in urls {
-                let req = request(u);
-                let mut d = std::mem::MaybeUninit::<c::esafety_decision>::uninit();
-                // SAFETY: as above.
-                black_box(unsafe { c::esafety_decide(cengine, &req, d.as_mut_ptr()) });
-            }
-        });
-    });
+    group.bench_function("c_api_decide", |b| b.iter(|| c_api_pass(cengine, urls)));
     group.finish();
     // SAFETY: made above, freed once, no other user.
     unsafe { c::esafety_engine_free(cengine) };

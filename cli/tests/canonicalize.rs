@@ -1,4 +1,8 @@
 //! `esafety canonicalize`: runs the built binary.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions: a panic is a test failure"
+)]
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

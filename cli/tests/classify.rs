@@ -1,4 +1,11 @@
 //! `esafety classify`: runs the built binary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a panic is a test failure"
+)]
 
 use std::io::Write;
 use std::path::PathBuf;

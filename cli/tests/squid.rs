@@ -7,6 +7,12 @@
 //! under CI (`CI` set), where a missing Squid is a failure: the test command
 //! installs it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test harness: a failed setup step should fail the test loudly"
+)]
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -15,9 +21,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 fn squid_available() -> bool {
-    let found = Command::new("squid").arg("-v").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
+    let found = Command::new("squid")
+        .arg("-v")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "squid is not installed: run scripts/setup.sh");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "squid is not installed: run scripts/setup.sh"
+        );
         eprintln!("note: squid is not installed; skipping the Squid end-to-end test");
     }
     found
@@ -66,7 +80,11 @@ impl Drop for Squid {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// An origin server answering every request with `200 hello <path>`.
@@ -140,7 +158,11 @@ fn install_helper(scratch: &Scratch) -> (PathBuf, PathBuf) {
     std::fs::copy(env!("CARGO_BIN_EXE_esafety"), &exe).unwrap();
     set_mode(&exe, 0o755);
     let policy = scratch.0.join("secondary-pupils.toml");
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/secondary-pupils.toml"), &policy).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/secondary-pupils.toml"),
+        &policy,
+    )
+    .unwrap();
     set_mode(&policy, 0o644);
     (exe, policy)
 }
@@ -149,8 +171,14 @@ fn install_helper(scratch: &Scratch) -> (PathBuf, PathBuf) {
 /// whole response.
 fn get_via_proxy(port: u16, url: &str, host: &str) -> (String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(stream, "GET {url} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {url} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
     let response = String::from_utf8_lossy(&response).into_owned();
@@ -180,21 +208,40 @@ fn squid_external_acl_blocks_listed_and_passes_unlisted() {
     // Listed in the sample bundle's gambling list: Squid denies it before
     // any DNS lookup, because the helper said ERR.
     let (status, _) = get_via_proxy(squid.port, "http://www.bet365.com/", "www.bet365.com");
-    assert!(status.contains(" 403 "), "gambling should be denied, got `{status}`");
+    assert!(
+        status.contains(" 403 "),
+        "gambling should be denied, got `{status}`"
+    );
 
     // The same host spelled with an upper-case, trailing-dot host.
-    let (status, _) = get_via_proxy(squid.port, "http://WWW.BET365.COM./poker", "WWW.BET365.COM.");
-    assert!(status.contains(" 403 "), "spelling variant should be denied, got `{status}`");
+    let (status, _) = get_via_proxy(
+        squid.port,
+        "http://WWW.BET365.COM./poker",
+        "WWW.BET365.COM.",
+    );
+    assert!(
+        status.contains(" 403 "),
+        "spelling variant should be denied, got `{status}`"
+    );
 
     // Unlisted: Squid fetches it from the origin.
     let url = format!("http://127.0.0.1:{origin}/lesson");
     let (status, body) = get_via_proxy(squid.port, &url, &format!("127.0.0.1:{origin}"));
-    assert!(status.contains(" 200 "), "unlisted URL should load, got `{status}`");
-    assert!(body.ends_with("hello /lesson"), "origin body expected, got `{body}`");
+    assert!(
+        status.contains(" 200 "),
+        "unlisted URL should load, got `{status}`"
+    );
+    assert!(
+        body.ends_with("hello /lesson"),
+        "origin body expected, got `{body}`"
+    );
 
     drop(squid);
     let log = std::fs::read_to_string(scratch.0.join("access.log")).unwrap_or_default();
-    assert!(log.contains("TCP_DENIED/403"), "access log should record the denial:\n{log}");
+    assert!(
+        log.contains("TCP_DENIED/403"),
+        "access log should record the denial:\n{log}"
+    );
 }
 
 #[test]
@@ -217,18 +264,28 @@ fn squid_url_rewrite_redirects_blocked_to_block_page() {
     );
 
     let (status, response) = get_via_proxy(squid.port, "http://www.bet365.com/", "www.bet365.com");
-    assert!(status.contains(" 302 "), "blocked URL should be redirected, got `{status}`");
+    assert!(
+        status.contains(" 302 "),
+        "blocked URL should be redirected, got `{status}`"
+    );
     let location = response
         .lines()
         .find_map(|l| l.strip_prefix("Location: "))
         .unwrap_or_default();
     assert!(
-        location.starts_with(&format!("{block_page}?action=block&rule=")) && location.ends_with("categories=gambling"),
+        location.starts_with(&format!("{block_page}?action=block&rule="))
+            && location.ends_with("categories=gambling"),
         "redirect should carry the decision, got `{location}`"
     );
 
     let url = format!("http://127.0.0.1:{origin}/maths");
     let (status, body) = get_via_proxy(squid.port, &url, &format!("127.0.0.1:{origin}"));
-    assert!(status.contains(" 200 "), "unlisted URL should load unchanged, got `{status}`");
-    assert!(body.ends_with("hello /maths"), "origin body expected, got `{body}`");
+    assert!(
+        status.contains(" 200 "),
+        "unlisted URL should load unchanged, got `{status}`"
+    );
+    assert!(
+        body.ends_with("hello /maths"),
+        "origin body expected, got `{body}`"
+    );
 }

@@ -8,16 +8,16 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod taxonomy;
-pub mod url;
-pub mod lists;
 pub mod bundle;
 pub mod classify;
-pub mod policy;
 pub mod incident;
+pub mod lists;
+pub mod policy;
 pub mod sample;
+pub mod taxonomy;
+pub mod url;
 
+pub use incident::{Assessment, EscalationProfile, Incident, assess};
+pub use policy::{Action, Decision, Engine, Policy, PolicyError, Request};
 pub use taxonomy::{Category, CategorySet};
 pub use url::{CanonicalUrl, UrlError};
-pub use policy::{Action, Decision, Engine, Policy, PolicyError, Request};
-pub use incident::{Assessment, EscalationProfile, Incident, assess};

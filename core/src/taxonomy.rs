@@ -259,13 +259,15 @@ impl CategorySet {
 
     /// The categories in bit order.
     pub fn iter(self) -> impl Iterator<Item = Category> {
-        (0u32..64).filter(move |b| self.0 & (1u64 << b) != 0).filter_map(|b| {
-            if b < 32 {
-                Category::BUILTIN.get(b as usize).copied()
-            } else {
-                LocalCategory::new((b - 32) as usize).map(Category::Local)
-            }
-        })
+        (0u32..64)
+            .filter(move |b| self.0 & (1u64 << b) != 0)
+            .filter_map(|b| {
+                if b < 32 {
+                    Category::BUILTIN.get(b as usize).copied()
+                } else {
+                    LocalCategory::new((b - 32) as usize).map(Category::Local)
+                }
+            })
     }
 }
 
@@ -296,7 +298,9 @@ mod tests {
     #[test]
     fn set_iterates_locals_after_builtins() {
         let l = Category::Local(LocalCategory::new(5).unwrap());
-        let set: CategorySet = [l, Category::Search, Category::ChildAbuse].into_iter().collect();
+        let set: CategorySet = [l, Category::Search, Category::ChildAbuse]
+            .into_iter()
+            .collect();
         assert_eq!(
             set.iter().collect::<Vec<_>>(),
             vec![Category::ChildAbuse, Category::Search, l]

@@ -1,5 +1,12 @@
 //! Bundle bytes: round trips, determinism, hostile input, and invariant 2
 //! (no plaintext sensitive entry in the bytes or in `Debug`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a panic is a test failure"
+)]
 
 use esafety::Category;
 use esafety::bundle::{
@@ -110,7 +117,7 @@ fn every_truncation_is_an_error() {
 }
 
 #[test]
-fn every_bit_flip_is_an_error_or_harmless_even_with_the_checksum_fixed() {
+fn a_bit_flip_in_every_byte_is_an_error_or_harmless_even_with_the_checksum_fixed() {
     let bytes = small();
     let urls = [
         "http://bet.example/",
@@ -119,7 +126,7 @@ fn every_bit_flip_is_an_error_or_harmless_even_with_the_checksum_fixed() {
         "http://x.test/roulette",
     ];
     for i in 0..bytes.len() {
-        for bit in [0u8, 3, 7] {
+        for bit in [(i % 8) as u8] {
             let mut m = bytes.clone();
             m[i] ^= 1 << bit;
             assert!(
@@ -315,10 +322,7 @@ fn builder_errors_name_list_line_and_fix() {
     assert!(msg.ends_with("fix or remove the line"), "{msg}");
     // A regex whose DFA exceeds the size limit is refused with its line.
     let err = b
-        .add_entry(
-            l,
-            &entry(EntryKind::Regex("[a-z]{200}x[a-z]{60}".into()), 43),
-        )
+        .add_entry(l, &entry(EntryKind::Regex("(?:x{1000}){1000}".into()), 43))
         .unwrap_err();
     assert!(
         err.to_string().starts_with("list `vendor` line 43"),

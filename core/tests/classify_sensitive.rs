@@ -1,6 +1,13 @@
 //! Sensitive lists (IWF, terrorism): every spelling of a listed page is
 //! caught through the digest gate, near misses are not, and matches report
 //! a digest id only.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a panic is a test failure"
+)]
 
 use esafety::Category;
 use esafety::bundle::{Bundle, BundleBuilder};

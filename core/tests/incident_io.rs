@@ -276,8 +276,12 @@ fn toml_and_json_fixtures_agree_and_round_trip() {
     )
     .unwrap();
     assert_eq!(toml, json);
-    let bare = Incident::from_toml("kind = \"other\"\noccurred_at = 2026-01-05T09:30:00Z\n").unwrap();
-    assert_eq!(bare.occurred_at, json.occurred_at, "TOML date-times need no quotes");
+    let bare =
+        Incident::from_toml("kind = \"other\"\noccurred_at = 2026-01-05T09:30:00Z\n").unwrap();
+    assert_eq!(
+        bare.occurred_at, json.occurred_at,
+        "TOML date-times need no quotes"
+    );
     assert_eq!(Incident::from_json(&toml.to_json().unwrap()).unwrap(), toml);
     let as_toml = toml::to_string(&toml).unwrap();
     assert_eq!(Incident::from_toml(&as_toml).unwrap(), toml);

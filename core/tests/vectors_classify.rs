@@ -1,6 +1,13 @@
 //! Runs the shared classification vectors (`tests/vectors/classify.toml`)
 //! against the sample bundle. `ESAFETY_VECTOR=<substring>` runs only the
 //! cases whose name contains it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a panic is a test failure"
+)]
 
 use esafety::classify::Classifier;
 use serde::Deserialize;

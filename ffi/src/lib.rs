@@ -84,7 +84,7 @@ pub extern "C" fn esafety_version() -> *const std::ffi::c_char {
 /// `ESAFETY_VERSION_NUMBER`).
 #[unsafe(no_mangle)]
 pub extern "C" fn esafety_version_number() -> u32 {
-    ESAFETY_VERSION_NUMBER
+    panic::ffi_boundary!(0, { ESAFETY_VERSION_NUMBER })
 }
 
 /// `ESAFETY_VERSION_MAJOR * 10000 + ESAFETY_VERSION_MINOR * 100 +

@@ -37,7 +37,10 @@ fn handles() -> &'static Handles {
                 c::esafety_policy_from_text(POLICY.as_ptr().cast(), POLICY.len(), &mut policy),
                 c::esafety_status::Ok
             );
-            assert_eq!(c::esafety_engine_new(bundle, policy, &mut engine), c::esafety_status::Ok);
+            assert_eq!(
+                c::esafety_engine_new(bundle, policy, &mut engine),
+                c::esafety_status::Ok
+            );
             c::esafety_policy_free(policy);
         }
         Handles { bundle, engine }
@@ -49,7 +52,9 @@ fn ok(status: c::esafety_status) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, rest)) = data.split_first() else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
     let h = handles();
     let p = rest.as_ptr().cast::<c_char>();
     let n = rest.len();
@@ -68,11 +73,28 @@ fuzz_target!(|data: &[u8]| {
                 ok(c::esafety_policy_from_text(p, n, &mut pol));
                 c::esafety_policy_free(pol);
                 let mut summary = c::esafety_lint_summary::default();
-                ok(c::esafety_lint_policy(p, n, null(), 0, 1_772_445_600, &mut summary, &mut json, null_mut()));
+                ok(c::esafety_lint_policy(
+                    p,
+                    n,
+                    null(),
+                    0,
+                    1_772_445_600,
+                    &mut summary,
+                    &mut json,
+                    null_mut(),
+                ));
             }
             2 => {
                 let mut severity = 0u32;
-                ok(c::esafety_assess_incident(p, n, null(), 0, &mut severity, &mut json, null_mut()));
+                ok(c::esafety_assess_incident(
+                    p,
+                    n,
+                    null(),
+                    0,
+                    &mut severity,
+                    &mut json,
+                    null_mut(),
+                ));
             }
             3 => {
                 ok(c::esafety_canonicalize_json(p, n, &mut json, null_mut()));
@@ -88,17 +110,30 @@ fuzz_target!(|data: &[u8]| {
                 let req = c::esafety_request {
                     url: url.as_ptr().cast(),
                     url_len: url.len(),
-                    group: if b(0) & 1 == 1 { group.as_ptr().cast() } else { null() },
+                    group: if b(0) & 1 == 1 {
+                        group.as_ptr().cast()
+                    } else {
+                        null()
+                    },
                     group_len: if b(0) & 1 == 1 { group.len() } else { 0 },
                     age: i32::from(b(1) as i8) * 3,
                     device: u32::from(b(2) % 4),
                     time: i64::from_le_bytes([b(3), b(4), b(5), b(6), 0, 0, 0, b(7) & 0x81]),
-                    time_rfc3339: if b(0) & 2 == 2 { at.as_ptr().cast() } else { null() },
+                    time_rfc3339: if b(0) & 2 == 2 {
+                        at.as_ptr().cast()
+                    } else {
+                        null()
+                    },
                     time_rfc3339_len: if b(0) & 2 == 2 { at.len() } else { 0 },
                 };
                 let mut d = std::mem::MaybeUninit::<c::esafety_decision>::uninit();
                 ok(c::esafety_decide(h.engine, &req, d.as_mut_ptr()));
-                ok(c::esafety_decide_json(h.engine, &req, &mut json, null_mut()));
+                ok(c::esafety_decide_json(
+                    h.engine,
+                    &req,
+                    &mut json,
+                    null_mut(),
+                ));
             }
         }
         c::esafety_string_free(json);

@@ -97,7 +97,7 @@ try {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ms = (xs) => `${median(xs).toFixed(1)} ms (median of ${xs.length}; min ${Math.min(...xs).toFixed(1)})`;
+const ms = (xs) => `${median(xs).toFixed(1)} ms (median of ${xs.length}; first ${xs[0].toFixed(1)}, min ${Math.min(...xs).toFixed(1)})`;
 console.log(`bundle: ${opts.bundle ?? 'easylist + easyprivacy + spam404'} — ${bytes.length} bytes, ${entries} entries`);
 console.log(`Chromium ${execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim().split('\n').pop()}:`);
 console.log(`  init (fetch + compile esafety_bg.wasm): ${chrome.init.toFixed(1)} ms`);

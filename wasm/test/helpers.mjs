@@ -12,7 +12,8 @@ import { parse as parseToml } from 'smol-toml';
 
 export const WASM_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO = resolve(WASM_DIR, '..');
-export const PKG = join(WASM_DIR, 'pkg');
+// ESAFETY_WASM_PKG points the tests and benches at another build of the package.
+export const PKG = process.env.ESAFETY_WASM_PKG ? resolve(process.env.ESAFETY_WASM_PKG) : join(WASM_DIR, 'pkg');
 
 const require = createRequire(import.meta.url);
 

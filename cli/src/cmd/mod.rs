@@ -1,9 +1,9 @@
 //! One module per subcommand.
 
 pub(crate) mod canonicalize;
+pub(crate) mod check;
 pub(crate) mod classify;
 pub(crate) mod compile;
 pub(crate) mod incident;
-pub(crate) mod check;
 pub(crate) mod lint;
 pub(crate) mod squid_helper;

@@ -79,10 +79,17 @@ fn parse_device(s: &str) -> Result<Device, String> {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let source = args.policy.display().to_string();
-    let text = std::fs::read_to_string(&args.policy).with_context(|| format!("cannot read policy `{source}`"))?;
+    let text = std::fs::read_to_string(&args.policy)
+        .with_context(|| format!("cannot read policy `{source}`"))?;
     let policy = Policy::load(&source, &text)?;
-    let engine = Engine::new(super::classify::load_bundle(args.bundle.as_deref())?, policy);
-    let block_url = args.block_url.as_deref().unwrap_or("http://esafety.invalid/blocked");
+    let engine = Engine::new(
+        super::classify::load_bundle(args.bundle.as_deref())?,
+        policy,
+    );
+    let block_url = args
+        .block_url
+        .as_deref()
+        .unwrap_or("http://esafety.invalid/blocked");
 
     let stdin = io::stdin();
     let stdout = io::stdout();
@@ -149,7 +156,11 @@ impl Answer {
             "{} {} {}",
             report.action,
             report.rule,
-            if report.categories.is_empty() { "-".to_owned() } else { report.categories.join(",") }
+            if report.categories.is_empty() {
+                "-".to_owned()
+            } else {
+                report.categories.join(",")
+            }
         ));
         match protocol {
             Protocol::ExternalAcl => {
@@ -230,13 +241,27 @@ mod tests {
     fn helper_lines_with_and_without_channel_ids() {
         let cases = [
             ("plain url", "http://a.test/", None, Some("http://a.test/")),
-            ("channel then url", "7 http://a.test/ extra", Some("7"), Some("http://a.test/")),
+            (
+                "channel then url",
+                "7 http://a.test/ extra",
+                Some("7"),
+                Some("http://a.test/"),
+            ),
             ("channel alone", "12", Some("12"), None),
             ("empty", "", None, None),
-            ("url that starts with digits is not a channel", "1.2.3.4/x", None, Some("1.2.3.4/x")),
+            (
+                "url that starts with digits is not a channel",
+                "1.2.3.4/x",
+                None,
+                Some("1.2.3.4/x"),
+            ),
         ];
         for (name, line, channel, url) in cases {
-            assert_eq!(HelperLine::parse(line), HelperLine { channel, url }, "{name}");
+            assert_eq!(
+                HelperLine::parse(line),
+                HelperLine { channel, url },
+                "{name}"
+            );
         }
     }
 
@@ -264,16 +289,48 @@ mod tests {
     fn answers_per_protocol_and_action() {
         let block = report(Action::Block, None);
         let allow = report(Action::Allow, None);
-        let safe = report(Action::Allow, Some("https://www.google.com/search?q=x&safe=active"));
+        let safe = report(
+            Action::Allow,
+            Some("https://www.google.com/search?q=x&safe=active"),
+        );
         let cases = [
-            ("acl block is ERR with reason", &block, Protocol::ExternalAcl, "ERR message=\"rule `no gambling` matched\" log=\"block no gambling gambling\""),
-            ("acl allow is OK", &allow, Protocol::ExternalAcl, "OK log=\"allow no gambling gambling\""),
-            ("rewrite block redirects", &block, Protocol::UrlRewrite, "OK status=302 url=\"http://blk/?action=block&rule=no%20gambling&categories=gambling\" log=\"block no gambling gambling\""),
-            ("rewrite allow is no change", &allow, Protocol::UrlRewrite, "ERR"),
-            ("rewrite safe search", &safe, Protocol::UrlRewrite, "OK rewrite-url=\"https://www.google.com/search?q=x&safe=active\" log=\"allow no gambling gambling\""),
+            (
+                "acl block is ERR with reason",
+                &block,
+                Protocol::ExternalAcl,
+                "ERR message=\"rule `no gambling` matched\" log=\"block no gambling gambling\"",
+            ),
+            (
+                "acl allow is OK",
+                &allow,
+                Protocol::ExternalAcl,
+                "OK log=\"allow no gambling gambling\"",
+            ),
+            (
+                "rewrite block redirects",
+                &block,
+                Protocol::UrlRewrite,
+                "OK status=302 url=\"http://blk/?action=block&rule=no%20gambling&categories=gambling\" log=\"block no gambling gambling\"",
+            ),
+            (
+                "rewrite allow is no change",
+                &allow,
+                Protocol::UrlRewrite,
+                "ERR",
+            ),
+            (
+                "rewrite safe search",
+                &safe,
+                Protocol::UrlRewrite,
+                "OK rewrite-url=\"https://www.google.com/search?q=x&safe=active\" log=\"allow no gambling gambling\"",
+            ),
         ];
         for (name, r, protocol, want) in cases {
-            assert_eq!(Answer::for_report(r, protocol, "http://blk/").0, want, "{name}");
+            assert_eq!(
+                Answer::for_report(r, protocol, "http://blk/").0,
+                want,
+                "{name}"
+            );
         }
     }
 }

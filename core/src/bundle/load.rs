@@ -7,8 +7,8 @@ use std::sync::Arc;
 use regex_automata::dfa::{Automaton, sparse};
 
 use super::format::{
-    self, DIGEST_RECORD_LEN, ENDIAN_MARK, FORMAT_VERSION, HEADER_LEN, MAGIC,
-    SECTION_ENTRY_LEN, SectionKind, read_u32, read_u64,
+    self, DIGEST_RECORD_LEN, ENDIAN_MARK, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
+    SectionKind, read_u32, read_u64,
 };
 use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, Section, gate};
 use crate::taxonomy::{Category, LocalCategory, MAX_LOCAL_CATEGORIES};
@@ -295,6 +295,10 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             range: range(k),
         })
         .map_err(|e| BundleError::section(k, e.to_string()))?;
+        // fst's own CRC32C as well: the XXH3-64 checksum covers these bytes
+        // too, but a mutated bundle whose outer checksum was recomputed
+        // (test `a_bit_flip_in_every_byte_…`) otherwise reaches `fst` node
+        // decoding, which panics on corrupt nodes (fst issues #57, #146).
         f.verify()
             .map_err(|e| BundleError::section(k, e.to_string()))?;
         if f.fst_type() != 0 && f.fst_type() != 1 {

@@ -69,15 +69,21 @@
 //!
 //! [`Bundle::from_bytes`] checks, in order: the length, magic, endianness
 //! mark and exact format version; the XXH3-64 checksum over everything
-//! after it (chosen over SHA-256 because it runs at memory speed, so a
-//! multi-megabyte bundle still loads in milliseconds; a checksum stops
-//! accidents, not attackers); the section table with checked arithmetic;
-//! the metadata (every list, category and list set cross-checked); each
-//! `fst` with `Fst::new` and its own CRC32C `verify`; the digest table's
-//! length and order; the gate's parameters; and the regex DFA through
-//! regex-automata's validating `from_bytes`. Every failure is a
-//! [`BundleError`]; nothing panics, reads out of bounds or allocates more
-//! than a small multiple of the input.
+//! after it (chosen over SHA-256 because it runs at memory speed); the
+//! section table with checked arithmetic; the metadata (every list,
+//! category and list set cross-checked); each `fst` with `Fst::new` and its
+//! own CRC32C `verify` (redundant with the checksum against accidents, but
+//! it also stops a bundle whose outer checksum was recomputed after
+//! editing from reaching `fst` node decoding, which panics on corrupt
+//! nodes); the digest table's length and order; the gate's parameters;
+//! and the regex DFA through regex-automata's validating `from_bytes`.
+//! Every failure is a [`BundleError`]; nothing panics, reads out of bounds
+//! or allocates more than a small multiple of the input. Loading is linear
+//! in the bundle size (both checksums read every byte).
+//!
+//! Limit: checksums stop accidents, not attackers. An `fst` crafted with
+//! valid checksums might still make the `fst` crate panic during a lookup
+//! (fst issues #57 and #146). Load bundles from a source you trust.
 
 mod builder;
 pub mod format;
