@@ -29,3 +29,22 @@ pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
     })
 }
+
+/// Reads the policy at `path` and the bundle at `bundle` (default: the
+/// built-in sample bundle) into an engine.
+pub(crate) fn load_engine(
+    policy: &std::path::Path,
+    bundle: Option<&std::path::Path>,
+) -> anyhow::Result<esafety::policy::Engine> {
+    let source = policy.display().to_string();
+    let text = std::fs::read_to_string(policy)
+        .with_context(|| format!("cannot read policy `{source}`"))?;
+    let policy = esafety::policy::Policy::load(&source, &text)?;
+    let bundle = crate::cmd::classify::load_bundle(bundle)?;
+    Ok(esafety::policy::Engine::new(bundle, policy))
+}
+
+/// Parses `--device managed|byod`.
+pub(crate) fn parse_device(s: &str) -> Result<esafety::policy::Device, String> {
+    s.parse()
+}

@@ -193,3 +193,36 @@ fn invalid_policy_is_reported_with_its_location() {
     assert_eq!(err.lines().count(), 1, "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The README's main command: plain lines are `action, canonical, rule,
+/// categories`, plus the safe-search URL when the policy enforces it.
+#[test]
+fn readme_main_command_plain_output() {
+    let out = esafety()
+        .args(["check", "--policy", "policies/secondary-pupils.toml"])
+        .args(["--group", "pupils", "--age", "14", "--device", "managed"])
+        .args(["--at", "2026-03-02T10:00:00Z"])
+        .args([
+            "https://www.bbc.co.uk/news",
+            "HTTP://WWW.BET365.COM./poker",
+            "https://www.google.com/search?q=volcanoes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "allow\thttps://www.bbc.co.uk/news\tdefault\t",
+            "block\thttp://www.bet365.com/poker\tblock-uksic\tgambling",
+            "allow\thttps://www.google.com/search?q=volcanoes\tdefault\tsearch\tsafe-search: https://www.google.com/search?q=volcanoes&safe=active",
+        ]
+    );
+}

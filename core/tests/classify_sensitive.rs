@@ -260,3 +260,56 @@ fn digest_feeds_without_hosts_still_match() {
             .is_empty()
     );
 }
+
+/// An IWF list of URLs parsed by `esafety::lists` (digests taken at parse
+/// time, plaintext dropped) still builds a host gate: unlisted URLs are not
+/// hashed, and listed pages match in every spelling. Before the parsers
+/// passed a `HostKey`, such a bundle had to hash every URL.
+#[test]
+fn parsed_iwf_lists_are_gated_without_plaintext() {
+    use esafety::lists::{Format, ParseOptions, parse};
+    let list =
+        "http://gated.esafety.invalid/gallery/img1.jpg\nhttps://other.esafety.invalid/p.php?id=7\n";
+    let parsed = parse(
+        Format::Iwf,
+        "iwf.txt",
+        list.as_bytes(),
+        &ParseOptions::new().with_sensitive(true),
+    )
+    .unwrap();
+    assert!(!format!("{parsed:?}").contains("gated.esafety"));
+    let mut b = BundleBuilder::new();
+    let iwf = b.add_list("iwf", "child-abuse").unwrap();
+    for e in &parsed.entries {
+        b.add_entry(iwf, e).unwrap();
+    }
+    let bytes = b.build().unwrap();
+    assert!(!bytes.windows(13).any(|w| w == b"gated.esafety"));
+    assert!(!bytes.windows(10).any(|w| w == b"gallery/img"));
+    let bundle = Bundle::from_bytes(bytes).unwrap();
+    assert!(
+        !bundle.has_ungated_digests(),
+        "parsed URL entries must be gated"
+    );
+    let c = Classifier::new(bundle);
+    for url in [
+        "HTTP://GATED.esafety.invalid./gallery/./img1.jpg#x",
+        "http://www.gated.esafety.invalid/gallery/img1.jpg?any=query",
+        "https://other.esafety.invalid/p.php?id=7",
+    ] {
+        assert!(
+            c.classify_str(url)
+                .unwrap()
+                .categories
+                .contains(Category::ChildAbuse),
+            "{url}"
+        );
+    }
+    for url in [
+        "http://gated.esafety.invalid/gallery/img2.jpg",
+        "https://other.esafety.invalid/p.php?id=8",
+        "http://example.com/",
+    ] {
+        assert!(c.classify_str(url).unwrap().matches.is_empty(), "{url}");
+    }
+}

@@ -351,10 +351,13 @@ fn iwf_fixture() {
     assert_eq!(sensitive.entries.len(), 5);
     assert_eq!(
         sensitive.entries[0].kind,
-        EntryKind::Digest(expression_digest(
-            "iwf-fixture-one.example/gallery/image1.jpg"
-        ))
+        EntryKind::GatedDigest(
+            expression_digest("iwf-fixture-one.example/gallery/image1.jpg"),
+            esafety::lists::HostKey::of("iwf-fixture-one.example")
+        )
     );
+    // Digest lines carry no host: they stay ungated digests.
+    assert_eq!(sensitive.entries[3].kind, EntryKind::Digest(four));
     assert!(!format!("{sensitive:?}").contains("iwf-fixture"));
 }
 

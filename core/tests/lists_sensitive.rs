@@ -48,10 +48,7 @@ fn sensitive_plain_list_has_only_digests_and_no_plaintext_anywhere() {
         let parsed = parse(format, "iwf.txt", LIST.as_bytes(), &options).unwrap();
         assert!(!parsed.entries.is_empty(), "{format}");
         assert!(
-            parsed
-                .entries
-                .iter()
-                .all(|e| matches!(e.kind, EntryKind::Digest(_))),
+            parsed.entries.iter().all(|e| e.kind.digest().is_some()),
             "{format}"
         );
         assert!(
@@ -128,8 +125,8 @@ fn digests_are_of_canonical_lookup_expressions() {
         .entries
         .iter()
         .map(|e| match e.kind {
-            EntryKind::Digest(d) => d,
-            ref other => panic!("not a digest: {other:?}"),
+            EntryKind::GatedDigest(d, _) => d,
+            ref other => panic!("not a gated digest: {other:?}"),
         })
         .collect();
     // (entry, a URL that must reach the same expression)

@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
                         parsed
                             .entries
                             .iter()
-                            .all(|e| matches!(e.kind, EntryKind::Digest(_)))
+                            .all(|e| e.kind.digest().is_some())
                     );
                 }
             }

@@ -9,9 +9,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-use esafety::bundle::Bundle;
-use esafety::policy::{Context, Device, Engine, Policy};
+use esafety::policy::{Context, Device};
 
 /// Arguments of `esafety check`.
 #[derive(clap::Args, Debug)]
@@ -29,7 +27,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "N")]
     age: Option<u8>,
     /// The kind of device.
-    #[arg(long, value_name = "managed|byod", value_parser = parse_device)]
+    #[arg(long, value_name = "managed|byod", value_parser = crate::input::parse_device)]
     device: Option<Device>,
     /// When the request is made, RFC 3339 (default: now).
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
@@ -41,30 +39,13 @@ pub(crate) struct Args {
     urls: Vec<String>,
 }
 
-fn parse_device(s: &str) -> Result<Device, String> {
-    s.parse()
-}
-
 fn parse_time(s: &str) -> Result<jiff::Timestamp, String> {
     s.parse::<jiff::Timestamp>()
         .map_err(|e| format!("`{s}` is not an RFC 3339 time such as `2026-03-02T10:00:00Z`: {e}"))
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let source = args.policy.display().to_string();
-    let text = std::fs::read_to_string(&args.policy)
-        .with_context(|| format!("cannot read policy `{source}`"))?;
-    let policy = Policy::load(&source, &text)?;
-    let bundle = match &args.bundle {
-        Some(path) => {
-            let bytes = std::fs::read(path)
-                .with_context(|| format!("cannot read bundle `{}`", path.display()))?;
-            Bundle::from_bytes(bytes)
-                .with_context(|| format!("cannot load bundle `{}`", path.display()))?
-        }
-        None => esafety::sample::bundle().context("cannot build the built-in sample bundle")?,
-    };
-    let engine = Engine::new(bundle, policy);
+    let engine = crate::input::load_engine(&args.policy, args.bundle.as_deref())?;
     let context = Context {
         group: args.group.as_deref(),
         age: args.age,
@@ -82,7 +63,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                     serde_json::to_writer(&mut out, &report)?;
                     writeln!(out)?;
                 } else {
-                    writeln!(
+                    write!(
                         out,
                         "{}\t{}\t{}\t{}",
                         report.action,
@@ -90,6 +71,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                         report.rule,
                         report.categories.join(",")
                     )?;
+                    if let Some(safe) = &report.safe_search {
+                        write!(out, "\tsafe-search: {safe}")?;
+                    }
+                    writeln!(out)?;
                 }
             }
             Err(e) => {

@@ -35,7 +35,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use esafety::policy::{Action, Context, DecisionReport, Device, Engine, Policy};
+use esafety::policy::{Action, Context, DecisionReport, Device};
 
 /// Which Squid helper protocol to speak.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "N")]
     age: Option<u8>,
     /// The kind of device behind this proxy.
-    #[arg(long, value_name = "managed|byod", value_parser = parse_device)]
+    #[arg(long, value_name = "managed|byod", value_parser = crate::input::parse_device)]
     device: Option<Device>,
     /// The block page for `url-rewrite` (the action, rule and categories are
     /// appended as query parameters).
@@ -73,19 +73,8 @@ pub(crate) struct Args {
     block_url: Option<String>,
 }
 
-fn parse_device(s: &str) -> Result<Device, String> {
-    s.parse()
-}
-
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let source = args.policy.display().to_string();
-    let text = std::fs::read_to_string(&args.policy)
-        .with_context(|| format!("cannot read policy `{source}`"))?;
-    let policy = Policy::load(&source, &text)?;
-    let engine = Engine::new(
-        super::classify::load_bundle(args.bundle.as_deref())?,
-        policy,
-    );
+    let engine = crate::input::load_engine(&args.policy, args.bundle.as_deref())?;
     let block_url = args
         .block_url
         .as_deref()

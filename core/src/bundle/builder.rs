@@ -12,7 +12,7 @@ use super::format::{
     SectionKind,
 };
 use super::{BundleError, EntryCounts, ListMeta, Meta, RegexMeta, gate};
-use crate::lists::{Entry, EntryKind};
+use crate::lists::{Entry, EntryKind, HostKey};
 use crate::taxonomy::{Category, MAX_LOCAL_CATEGORIES};
 use crate::url::CanonicalUrl;
 
@@ -88,7 +88,8 @@ pub struct BundleBuilder {
     digests: Vec<([u8; 32], u16)>,
     /// Hosts of sensitive entries, kept in memory only until `build` hashes
     /// them with the bundle seed (known once every digest is in).
-    gate_hosts: Vec<String>,
+    /// [`HostKey`]s of the hosts sensitive entries live on.
+    gate_keys: Vec<u64>,
     ungated_digests: bool,
     regexes: Vec<(u16, String)>,
     urls: u64,
@@ -308,6 +309,10 @@ impl BundleBuilder {
                 self.digests.push((*d, id));
                 self.ungated_digests = true;
             }
+            EntryKind::GatedDigest(d, key) => {
+                self.digests.push((*d, id));
+                self.gate_keys.push(key.get());
+            }
         }
         if let Some(l) = self.lists.get_mut(list.index()) {
             l.entries += 1;
@@ -319,7 +324,7 @@ impl BundleBuilder {
         self.digests
             .push((Sha256::digest(expression.as_bytes()).into(), list));
         match host {
-            Some(h) => self.gate_hosts.push(h.to_owned()),
+            Some(h) => self.gate_keys.push(HostKey::of(h).get()),
             None => self.ungated_digests = true,
         }
     }
@@ -490,9 +495,9 @@ impl BundleBuilder {
 
     fn gate_host_hashes(&self, seed: u64) -> Vec<u64> {
         let mut out: Vec<u64> = self
-            .gate_hosts
+            .gate_keys
             .iter()
-            .map(|h| gate::host_hash(seed, h.as_bytes()))
+            .map(|&k| gate::key_hash(seed, k))
             .collect();
         out.sort_unstable();
         out.dedup();

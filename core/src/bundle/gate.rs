@@ -3,6 +3,8 @@
 //! [`crate::bundle`], "The sensitive-list gate".
 
 use super::format::read_u64;
+#[cfg(doc)]
+use crate::lists::HostKey;
 
 /// Bits per gated host: with [`HASHES`] probes this gives about 1% false
 /// positives.
@@ -12,11 +14,22 @@ pub(crate) const HASHES: u32 = 7;
 /// Most probes a bundle may ask for.
 pub(crate) const MAX_HASHES: u32 = 16;
 
-/// The keyed hash of a host: XXH3-64 (a fixed, platform-independent
-/// specification) seeded with the bundle's gate seed.
+/// The keyed hash of a host: its [`HostKey`] (unseeded XXH3-64, a fixed,
+/// platform-independent specification) mixed with the bundle's gate seed
+/// by the SplitMix64 finalizer. Going through the key lets list parsers
+/// drop a sensitive host's plaintext at once and the builder still gate it.
 #[inline]
 pub(crate) fn host_hash(seed: u64, host: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64_with_seed(host, seed)
+    key_hash(seed, xxhash_rust::xxh3::xxh3_64(host))
+}
+
+/// [`host_hash`] from a host's key.
+#[inline]
+pub(crate) fn key_hash(seed: u64, key: u64) -> u64 {
+    let mut z = key ^ seed;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// The bit positions probed for `hash` in a filter of `bits` bits

@@ -47,9 +47,13 @@
 //! lookup expressions with SHA-256: several microseconds, far more than the
 //! rest of a classification. So the bundle also stores a **gate**: a Bloom
 //! filter (about 10 bits and 7 probes per host, about 1% false positives)
-//! over a keyed 64-bit hash (XXH3-64, a fixed, platform-independent
-//! algorithm, seeded with a per-bundle seed derived from the digests) of
-//! the *host* of every sensitive entry. A classification first probes the
+//! over a keyed 64-bit hash of the *host* of every sensitive entry: the
+//! host's [`HostKey`](crate::lists::HostKey) (XXH3-64, a fixed,
+//! platform-independent algorithm) mixed with a per-bundle seed derived
+//! from the digests. The list parsers take the `HostKey` at parse time
+//! ([`EntryKind::GatedDigest`](crate::lists::EntryKind::GatedDigest)), so a
+//! sensitive host's plaintext is dropped as soon as its line is read and the
+//! builder still gates it; the key itself is never stored in the bundle. A classification first probes the
 //! gate with each distinct host of the URL's lookup expressions (at most
 //! five cheap hashes); only the expressions of a host that passes are
 //! hashed with SHA-256 and looked up. An unlisted URL therefore costs a few

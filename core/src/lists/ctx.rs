@@ -2,7 +2,7 @@
 //! skipped lines, and wording reasons without leaking sensitive text.
 
 use super::expression_digest;
-use super::{Entry, EntryKind, Format, ListError, ParseOptions, ParsedList, SkippedLine};
+use super::{Entry, EntryKind, Format, HostKey, ListError, ParseOptions, ParsedList, SkippedLine};
 
 /// What is wrong with a line. Worded by [`Problem::describe`], which leaves
 /// out the text of the line for a sensitive list.
@@ -124,15 +124,18 @@ impl<'o> Sink<'o> {
         let kind = if self.options.sensitive {
             match kind {
                 EntryKind::Domain(host) => {
+                    let key = HostKey::of(&host);
                     let mut expr = host;
                     expr.push('/');
-                    EntryKind::Digest(expression_digest(&expr))
+                    EntryKind::GatedDigest(expression_digest(&expr), key)
                 }
                 EntryKind::Url(expr) | EntryKind::UrlPrefix(expr) => {
-                    EntryKind::Digest(expression_digest(&expr))
+                    // An expression is `host/path`: the host ends at the first `/`.
+                    let host = expr.split('/').next().unwrap_or_default();
+                    EntryKind::GatedDigest(expression_digest(&expr), HostKey::of(host))
                 }
                 EntryKind::Regex(_) => return self.skip(line, &Problem::RegexInSensitive),
-                EntryKind::Digest(d) => EntryKind::Digest(d),
+                kind @ (EntryKind::Digest(_) | EntryKind::GatedDigest(..)) => kind,
             }
         } else {
             kind

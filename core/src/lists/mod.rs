@@ -153,8 +153,65 @@ pub enum EntryKind {
     /// [`CanonicalUrl::host_and_path_query`](crate::url::CanonicalUrl::host_and_path_query).
     Regex(String),
     /// The SHA-256 of a canonical lookup expression (sensitive lists: IWF,
-    /// terrorism); see [`expression_digest`].
+    /// terrorism); see [`expression_digest`]. A list that gives only
+    /// digests (no URLs) yields these: the bundle cannot gate them by host,
+    /// so every lookup expression of every URL is hashed.
     Digest([u8; 32]),
+    /// A sensitive entry parsed from a URL: its digest and the [`HostKey`]
+    /// of its host, which lets the bundle build its host gate without the
+    /// host's plaintext (see the bundle docs, "The sensitive-list gate").
+    GatedDigest([u8; 32], HostKey),
+}
+
+impl EntryKind {
+    /// The expression digest of a sensitive entry ([`EntryKind::Digest`] or
+    /// [`EntryKind::GatedDigest`]).
+    ///
+    /// ```
+    /// use esafety::lists::{expression_digest, EntryKind, HostKey};
+    /// let d = expression_digest("a.example/x.html");
+    /// let kind = EntryKind::GatedDigest(d, HostKey::of("a.example"));
+    /// assert_eq!(kind.digest(), Some(&d));
+    /// assert_eq!(EntryKind::Domain("a.example".into()).digest(), None);
+    /// ```
+    pub fn digest(&self) -> Option<&[u8; 32]> {
+        match self {
+            EntryKind::Digest(d) | EntryKind::GatedDigest(d, _) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// A 64-bit XXH3 key of a sensitive entry's canonical host, taken at parse
+/// time so that the plaintext host need not be kept. The bundle mixes it
+/// with its own seed into a Bloom filter; the key itself is never stored
+/// in a bundle, and `Debug` does not print it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HostKey(u64);
+
+impl HostKey {
+    /// The key of a canonical host (as [`crate::url::CanonicalUrl::host`]
+    /// gives it).
+    ///
+    /// ```
+    /// use esafety::lists::HostKey;
+    /// assert_eq!(HostKey::of("a.example"), HostKey::of("a.example"));
+    /// assert_ne!(HostKey::of("a.example"), HostKey::of("b.example"));
+    /// ```
+    pub fn of(host: &str) -> HostKey {
+        HostKey(xxhash_rust::xxh3::xxh3_64(host.as_bytes()))
+    }
+
+    /// The raw key.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Debug for HostKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HostKey(..)")
+    }
 }
 
 impl fmt::Debug for EntryKind {
@@ -165,6 +222,7 @@ impl fmt::Debug for EntryKind {
             EntryKind::UrlPrefix(s) => f.debug_tuple("UrlPrefix").field(s).finish(),
             EntryKind::Regex(s) => f.debug_tuple("Regex").field(s).finish(),
             EntryKind::Digest(d) => write!(f, "Digest(sha256:{})", hex(d)),
+            EntryKind::GatedDigest(d, _) => write!(f, "GatedDigest(sha256:{})", hex(d)),
         }
     }
 }
