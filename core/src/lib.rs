@@ -1,4 +1,6 @@
-//! esafety: the UK child online-safety standard as code.
+#![doc = include_str!("../../README.md")]
+//!
+//! # Modules
 //!
 //! The modules follow the flow of one request (see `DESIGN.md`):
 //! [`url`] canonicalizes, [`lists`] parses vendor lists, [`bundle`] compiles
