@@ -6,29 +6,15 @@
 //! [`esafety::policy::Engine`]; this file reads files and prints.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
-
-use esafety::policy::{Context, Device};
 
 /// Arguments of `esafety check`.
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The policy (TOML or JSON).
-    #[arg(long, value_name = "POLICY")]
-    policy: PathBuf,
-    /// A compiled bundle (default: the built-in sample bundle).
-    #[arg(long, value_name = "BUNDLE")]
-    bundle: Option<PathBuf>,
-    /// The user's group, e.g. `pupils` or `staff`.
-    #[arg(long, value_name = "G")]
-    group: Option<String>,
-    /// The user's age in years.
-    #[arg(long, value_name = "N")]
-    age: Option<u8>,
-    /// The kind of device.
-    #[arg(long, value_name = "managed|byod", value_parser = crate::input::parse_device)]
-    device: Option<Device>,
+    #[command(flatten)]
+    engine: crate::input::EngineArgs,
+    #[command(flatten)]
+    user: crate::input::UserArgs,
     /// When the request is made, RFC 3339 (default: now).
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     at: Option<jiff::Timestamp>,
@@ -45,13 +31,10 @@ fn parse_time(s: &str) -> Result<jiff::Timestamp, String> {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let engine = crate::input::load_engine(&args.policy, args.bundle.as_deref())?;
-    let context = Context {
-        group: args.group.as_deref(),
-        age: args.age,
-        device: args.device,
-        time: args.at.unwrap_or_else(jiff::Timestamp::now),
-    };
+    let engine = args.engine.load()?;
+    let context = args
+        .user
+        .context(args.at.unwrap_or_else(jiff::Timestamp::now));
     let inputs = crate::input::lines_or_stdin(args.urls)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

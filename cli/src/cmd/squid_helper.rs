@@ -31,11 +31,10 @@
 //! on with the next line.
 
 use std::io::{self, BufRead, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use esafety::policy::{Action, Context, DecisionReport, Device};
+use esafety::policy::{Action, DecisionReport};
 
 /// Which Squid helper protocol to speak.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,24 +48,14 @@ pub(crate) enum Protocol {
 /// Arguments of `esafety squid-helper`.
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The policy (TOML or JSON).
-    #[arg(long, value_name = "POLICY")]
-    policy: PathBuf,
-    /// A compiled bundle (default: the built-in sample bundle).
-    #[arg(long, value_name = "BUNDLE")]
-    bundle: Option<PathBuf>,
+    #[command(flatten)]
+    engine: crate::input::EngineArgs,
     /// The helper protocol Squid speaks to this process.
     #[arg(long, value_enum, default_value = "external-acl")]
     protocol: Protocol,
-    /// The user group this proxy serves, e.g. `pupils`.
-    #[arg(long, value_name = "G")]
-    group: Option<String>,
-    /// The users' age in years.
-    #[arg(long, value_name = "N")]
-    age: Option<u8>,
-    /// The kind of device behind this proxy.
-    #[arg(long, value_name = "managed|byod", value_parser = crate::input::parse_device)]
-    device: Option<Device>,
+    /// Who uses this proxy.
+    #[command(flatten)]
+    user: crate::input::UserArgs,
     /// The block page for `url-rewrite` (the action, rule and categories are
     /// appended as query parameters).
     #[arg(long, value_name = "URL")]
@@ -74,7 +63,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let engine = crate::input::load_engine(&args.policy, args.bundle.as_deref())?;
+    let engine = args.engine.load()?;
     let block_url = args
         .block_url
         .as_deref()
@@ -86,13 +75,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     for line in stdin.lock().lines() {
         let line = line.context("reading a request from Squid")?;
         let request = HelperLine::parse(&line);
-        let context = Context {
-            group: args.group.as_deref(),
-            age: args.age,
-            device: args.device,
-            // Squid asks now; the core never reads the clock, the face does.
-            time: jiff::Timestamp::now(),
-        };
+        // Squid asks now; the core never reads the clock, the face does.
+        let context = args.user.context(jiff::Timestamp::now());
         let answer = match request.url {
             None => Answer::broken("empty request line", args.protocol),
             Some(url) => match engine.check(url, context) {
