@@ -1,5 +1,7 @@
-//! Safe Browsing canonicalization plus every lookup expression, against
-//! `url::Url::parse` alone (the peer), over the same stream of real URLs:
+//! Safe Browsing canonicalization plus every lookup expression,
+//! canonicalization alone, and its general path alone (no fast path for
+//! canonical-shaped inputs), against `url::Url::parse` alone (the peer),
+//! over the same stream of real URLs:
 //! `$ESAFETY_DATA/peer-lists/top500-sitelist.txt` (20,603 URLs), or
 //! generated URLs when that file is absent.
 //!
@@ -84,6 +86,22 @@ fn bench(c: &mut Criterion) {
                     }
                     black_box(&url);
                 }
+            }
+        });
+    });
+    // Canonicalization alone, then the general path alone (what every
+    // input took before the fast path for canonical-shaped inputs).
+    group.bench_function("esafety_canonicalize", |b| {
+        b.iter(|| {
+            for input in &urls {
+                let _ = black_box(CanonicalUrl::parse(black_box(input)));
+            }
+        });
+    });
+    group.bench_function("esafety_canonicalize_general_path", |b| {
+        b.iter(|| {
+            for input in &urls {
+                let _ = black_box(CanonicalUrl::parse_general(black_box(input)));
             }
         });
     });

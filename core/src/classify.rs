@@ -178,21 +178,25 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         let mut n_flagged = 0usize;
         let mut flag_overflow = false;
         {
-            let fst = &self.bundle.hosts;
+            // A malformed node ends the walk like a missing transition
+            // (see `bundle::fst_reader`): no match, never a panic.
+            let fst = self.bundle.hosts_fst();
             let mut node = fst.root();
-            let mut acc = fst::raw::Output::zero();
+            let mut acc = 0u64;
             let len = host.len();
             for (k, &byte) in host.iter().rev().enumerate() {
-                let Some(t) = node.find_input(byte) else {
+                let Some((output, next)) = fst.step(node, byte) else {
                     break;
                 };
-                let tr = node.transition(t);
-                acc = acc.cat(tr.out);
-                node = fst.node(tr.addr);
+                acc = acc.wrapping_add(output);
+                node = next;
                 let start = len - 1 - k;
                 let boundary = start == 0 || (!url.is_ip() && host.get(start - 1) == Some(&b'.'));
-                if node.is_final() && boundary {
-                    let v = acc.cat(node.final_output()).value();
+                if node.is_final()
+                    && boundary
+                    && let Some(fin) = fst.final_output(node)
+                {
+                    let v = acc.wrapping_add(fin);
                     let set = usize::try_from(v >> 1).unwrap_or(0);
                     if set != 0 {
                         let expr = || {
@@ -288,20 +292,21 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         matches: &mut Vec<Match<'s>>,
         allowed: &mut bool,
     ) {
-        let fst = &self.bundle.paths;
+        let fst = self.bundle.paths_fst();
         let Some(key) = hpq.get(start..) else { return };
         let bytes = key.as_bytes();
         let mut node = fst.root();
-        let mut acc = fst::raw::Output::zero();
+        let mut acc = 0u64;
         for (k, &byte) in bytes.iter().enumerate() {
-            let Some(t) = node.find_input(byte) else {
+            let Some((output, next)) = fst.step(node, byte) else {
                 break;
             };
-            let tr = node.transition(t);
-            acc = acc.cat(tr.out);
-            node = fst.node(tr.addr);
-            if node.is_final() {
-                let v = acc.cat(node.final_output()).value();
+            acc = acc.wrapping_add(output);
+            node = next;
+            if node.is_final()
+                && let Some(fin) = fst.final_output(node)
+            {
+                let v = acc.wrapping_add(fin);
                 let set = usize::try_from(v >> 32).unwrap_or(0);
                 let end = k + 1;
                 let boundary = byte == b'/' || matches!(bytes.get(end), None | Some(b'/' | b'?'));
@@ -316,7 +321,7 @@ impl<B: AsRef<[u8]>> Classifier<B> {
             return;
         };
         for e in url.expressions().filter(|e| e.host() == host) {
-            let Some(v) = fst_get_parts(fst, e.host().as_bytes(), e.path().as_bytes()) else {
+            let Some(v) = fst.get_parts(e.host().as_bytes(), e.path().as_bytes()) else {
                 continue;
             };
             let set = usize::try_from(v & 0xffff_ffff).unwrap_or(0);
@@ -398,19 +403,6 @@ fn sb_hosts(host: &str, is_ip: bool) -> impl Iterator<Item = &str> {
         .filter(move |&(j, _)| !is_ip && (1..=4).contains(&j))
         .filter_map(move |(_, (i, _))| host.get(i + 1..));
     std::iter::once(host).chain(suffixes)
-}
-
-/// The value of the key `a` ++ `b` in `fst`.
-fn fst_get_parts<D: AsRef<[u8]>>(fst: &fst::raw::Fst<D>, a: &[u8], b: &[u8]) -> Option<u64> {
-    let mut node = fst.root();
-    let mut acc = fst::raw::Output::zero();
-    for &byte in a.iter().chain(b) {
-        let tr = node.transition(node.find_input(byte)?);
-        acc = acc.cat(tr.out);
-        node = fst.node(tr.addr);
-    }
-    node.is_final()
-        .then(|| acc.cat(node.final_output()).value())
 }
 
 /// Binary search for `d` in sorted digest records; its list set.

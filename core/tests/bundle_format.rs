@@ -116,32 +116,160 @@ fn every_truncation_is_an_error() {
     }
 }
 
+/// CRC-32C (Castagnoli), bit by bit.
+fn crc32c(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0x82F6_3B78
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// The byte ranges of the hosts and paths `fst` sections (kinds 2 and 3 in
+/// the section table, see `esafety::bundle::format`).
+fn fst_ranges(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let count = u32::from_le_bytes(bytes[40..44].try_into().unwrap()) as usize;
+    (0..count)
+        .filter_map(|i| {
+            let at = 48 + 24 * i;
+            let kind = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+            let offset = u64::from_le_bytes(bytes[at + 8..at + 16].try_into().unwrap()) as usize;
+            let len = u64::from_le_bytes(bytes[at + 16..at + 24].try_into().unwrap()) as usize;
+            matches!(kind, 2 | 3).then_some(offset..offset + len)
+        })
+        .collect()
+}
+
+/// Recomputes the `fst` checksum footer (the masked CRC-32C `fst::raw`
+/// writes in its last four bytes) of each range.
+fn reseal_fsts(bytes: &mut [u8], ranges: &[std::ops::Range<usize>]) {
+    for r in ranges {
+        let end = r.end - 4;
+        let sum = crc32c(&bytes[r.start..end]);
+        let masked = sum.rotate_right(15).wrapping_add(0xA282_EAD8);
+        bytes[end..r.end].copy_from_slice(&masked.to_le_bytes());
+    }
+}
+
+const FLIP_URLS: [&str; 6] = [
+    "http://bet.example/",
+    "http://a.ok.bet.example/x",
+    "http://shop.example/casino/x",
+    "http://shop.example/bet/page.html?q",
+    "http://iwf-test.esafety.invalid/secret/page-7.html",
+    "http://x.test/roulette",
+];
+
 #[test]
-fn a_bit_flip_in_every_byte_is_an_error_or_harmless_even_with_the_checksum_fixed() {
+fn the_fst_checksum_helper_matches_fst() {
     let bytes = small();
-    let urls = [
-        "http://bet.example/",
-        "http://shop.example/casino/x",
-        "http://iwf-test.esafety.invalid/secret/page-7.html",
-        "http://x.test/roulette",
-    ];
+    let ranges = fst_ranges(&bytes);
+    assert_eq!(ranges.len(), 2);
+    let mut resealed = bytes.clone();
+    reseal_fsts(&mut resealed, &ranges);
+    assert_eq!(
+        resealed, bytes,
+        "recomputed fst checksums differ from fst's"
+    );
+    // And after an edit, fst's own `verify` accepts the new footer.
+    let mut m = bytes.clone();
+    m[ranges[0].start + 20] ^= 0x10;
+    reseal_fsts(&mut m, &ranges);
+    let f = fst::raw::Fst::new(m[ranges[0].clone()].to_vec()).unwrap();
+    assert!(f.verify().is_ok());
+}
+
+#[test]
+fn a_bit_flip_in_every_byte_is_an_error_or_harmless_even_with_the_checksums_fixed() {
+    let bytes = small();
+    // Where the fsts are in the intact bundle: their footers are resealed
+    // there, so a flip inside an fst gets past both fst's CRC-32C and the
+    // bundle's XXH3-64 and reaches the classifier's fst reader.
+    let ranges = fst_ranges(&bytes);
+    let mut loaded = 0;
     for i in 0..bytes.len() {
-        for bit in [(i % 8) as u8] {
+        let in_fst = ranges.iter().any(|r| r.contains(&i));
+        // Every bit inside the fsts, one bit elsewhere.
+        let bits = if in_fst { 0..8 } else { (i % 8)..(i % 8 + 1) };
+        for bit in bits {
             let mut m = bytes.clone();
             m[i] ^= 1 << bit;
             assert!(
                 Bundle::from_bytes(m.clone()).is_err(),
                 "byte {i} bit {bit} passed the checksum"
             );
+            reseal_fsts(&mut m, &ranges);
             reseal_checksum(&mut m);
             if let Ok(b) = Bundle::from_bytes(m) {
+                loaded += 1;
                 let c = Classifier::new(b);
-                for u in urls {
+                for u in FLIP_URLS {
                     let _ = c.classify_str(u).unwrap();
                 }
             }
         }
     }
+    // Most fst node flips load (only the header and footer are checked up
+    // front): the classification above really ran on corrupt nodes.
+    let fst_bits: usize = ranges.iter().map(|r| r.len() * 8).sum();
+    assert!(loaded > fst_bits / 2, "{loaded} of {fst_bits}");
+}
+
+#[test]
+fn hostile_fst_nodes_are_no_match_not_a_panic() {
+    let bytes = small();
+    let ranges = fst_ranges(&bytes);
+    let hosts = ranges[0].clone();
+    let nodes = hosts.start + 16..hosts.end - 20;
+    type Fill = fn(usize) -> u8;
+    let fill: [(&str, Fill); 6] = [
+        ("all 0x00: AnyTrans with a count byte", |_| 0x00),
+        ("all 0xff: OneTransNext", |_| 0xff),
+        ("all 0x3f: AnyTrans with 63 transitions", |_| 0x3f),
+        ("all 0xbf: OneTrans with 15-byte sizes", |_| 0xbf),
+        ("all 0x7f: final AnyTrans", |_| 0x7f),
+        ("pseudo-random", |i| {
+            (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).to_le_bytes()[7]
+        }),
+    ];
+    let mut fst_panicked = 0;
+    for (name, f) in fill {
+        let mut m = bytes.clone();
+        for i in nodes.clone() {
+            m[i] = f(i);
+        }
+        reseal_fsts(&mut m, &ranges);
+        reseal_checksum(&mut m);
+        // The header and footer are intact: it loads.
+        // Garbage nodes may "match" anything, but only through list sets
+        // the metadata defines.
+        let c = Classifier::new(Bundle::from_bytes(m.clone()).unwrap());
+        let lists = ["bets", "exams", "iwf", "allow"];
+        for u in FLIP_URLS {
+            let r = c.classify_str(u).unwrap();
+            assert!(
+                r.matches.iter().all(|m| lists.contains(&m.list)),
+                "{name}: {u}: {r:?}"
+            );
+        }
+        // The same bytes through the fst crate's decoder.
+        let section = m[hosts.clone()].to_vec();
+        let lookups = std::panic::catch_unwind(move || {
+            let map = fst::Map::new(section).unwrap();
+            for key in ["elpmaxe.teb", "elpmaxe.srewsna", "x"] {
+                let _ = map.get(key);
+            }
+        });
+        fst_panicked += usize::from(lookups.is_err());
+    }
+    assert!(fst_panicked > 0, "no fill made fst panic: the test is moot");
 }
 
 #[test]

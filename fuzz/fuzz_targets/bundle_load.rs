@@ -7,6 +7,10 @@
 //!   regex-automata's deserialization targets prepend a valid header;
 //! - 2: the sample bundle with the input applied as (offset, xor) patches,
 //!   then resealed: valid structure, hostile details.
+//! - 3: like 2, but the patches land in the hosts and paths `fst` sections
+//!   and both checksums are recomputed (each `fst`'s own CRC-32C footer,
+//!   then the bundle's XXH3-64): hostile `fst` nodes reach the classifier's
+//!   `fst` reader, which must answer "no match", never panic.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -22,7 +26,41 @@ const URLS: &[&str] = &[
     "http://192.0.2.55/iwf-test/page.html",
     "http://x.test/browse.php?u=1",
     "http://testsafebrowsing.appspot.com/s/malware.html",
+    "http://m.youtube.com/watch?v=1",
+    "http://reddit.com/r/learnprogramming",
 ];
+
+/// CRC-32C (Castagnoli), bit by bit.
+fn crc32c(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0x82F6_3B78
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// The byte ranges of the sample bundle's hosts and paths `fst` sections
+/// (kinds 2 and 3 of the section table).
+fn fst_ranges() -> &'static [std::ops::Range<usize>] {
+    static RANGES: OnceLock<Vec<std::ops::Range<usize>>> = OnceLock::new();
+    RANGES.get_or_init(|| {
+        let b = sample();
+        let u32_at = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+        let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize;
+        (0..u32_at(40) as usize)
+            .map(|i| 48 + 24 * i)
+            .filter(|&at| matches!(u32_at(at), 2 | 3))
+            .map(|at| u64_at(at + 8)..u64_at(at + 8) + u64_at(at + 16))
+            .collect()
+    })
+}
 
 fn sample() -> &'static [u8] {
     static SAMPLE: OnceLock<Vec<u8>> = OnceLock::new();
@@ -43,7 +81,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    match mode % 3 {
+    match mode % 4 {
         0 => exercise(rest.to_vec()),
         1 => {
             let mut bytes = rest.to_vec();
@@ -54,11 +92,35 @@ fuzz_target!(|data: &[u8]| {
             reseal_checksum(&mut bytes);
             exercise(bytes);
         }
-        _ => {
+        2 => {
             let mut bytes = sample().to_vec();
             for patch in rest.chunks_exact(3) {
                 let at = usize::from(u16::from_le_bytes([patch[0], patch[1]])) % bytes.len();
                 bytes[at] ^= patch[2];
+            }
+            reseal_checksum(&mut bytes);
+            exercise(bytes);
+        }
+        _ => {
+            let mut bytes = sample().to_vec();
+            let ranges = fst_ranges();
+            let total: usize = ranges.iter().map(|r| r.len()).sum();
+            for patch in rest.chunks_exact(4) {
+                // An offset into the two fsts taken as one run of bytes.
+                let mut at = u32::from_le_bytes([patch[0], patch[1], patch[2], 0]) as usize % total;
+                for r in ranges {
+                    if at < r.len() {
+                        bytes[r.start + at] ^= patch[3];
+                        break;
+                    }
+                    at -= r.len();
+                }
+            }
+            for r in ranges {
+                let end = r.end - 4;
+                let sum = crc32c(&bytes[r.start..end]);
+                let masked = sum.rotate_right(15).wrapping_add(0xA282_EAD8);
+                bytes[end..r.end].copy_from_slice(&masked.to_le_bytes());
             }
             reseal_checksum(&mut bytes);
             exercise(bytes);

@@ -1,12 +1,20 @@
 //! Canonicalizes arbitrary bytes (as lossy UTF-8, and as `str` when they
 //! are UTF-8): never a panic, and on success the canonical string
 //! canonicalizes to itself with the same parts and well-formed expressions.
+//!
+//! Differentially, `CanonicalUrl::parse` (which takes a one-pass fast path
+//! for inputs already in canonical shape) must give exactly what
+//! `CanonicalUrl::parse_general` (the general path alone) gives, error
+//! included; the input is also tried behind a canonical prefix
+//! (`http://a.example/`, `http://a.example/?`), so that the fuzzer's bytes
+//! land in the path and query the fast path scans.
 #![no_main]
 
 use esafety::url::CanonicalUrl;
 use libfuzzer_sys::fuzz_target;
 
 fn check(input: &str) {
+    check_same_as_general(input);
     let Ok(url) = CanonicalUrl::parse(input) else {
         return;
     };
@@ -31,9 +39,29 @@ fn check(input: &str) {
     assert_eq!(url.host_suffixes().next(), Some(host));
 }
 
+/// The fast path and the general path agree, part by part.
+fn check_same_as_general(input: &str) {
+    let fast = CanonicalUrl::parse(input);
+    let general = CanonicalUrl::parse_general(input);
+    match (&fast, &general) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.as_str(), b.as_str(), "fast != general for {input:?}");
+            assert_eq!(a.scheme(), b.scheme(), "{input:?}");
+            assert_eq!(a.host(), b.host(), "{input:?}");
+            assert_eq!(a.path(), b.path(), "{input:?}");
+            assert_eq!(a.query(), b.query(), "{input:?}");
+            assert_eq!(a.is_ip(), b.is_ip(), "{input:?}");
+        }
+        _ => assert_eq!(fast, general, "fast != general for {input:?}"),
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
-    check(&String::from_utf8_lossy(data));
+    let lossy = String::from_utf8_lossy(data);
+    check(&lossy);
     if let Ok(text) = std::str::from_utf8(data) {
         check(text);
     }
+    check_same_as_general(&format!("http://a.example/{lossy}"));
+    check_same_as_general(&format!("http://a.example/?{lossy}"));
 });

@@ -1,9 +1,13 @@
 // WASM-vs-native decisions per second, in one run, on the same URL stream,
 // bundle, policy, request context and time:
 //   - Node: engine.decide({url, group, age, device, time}) of the Node build
-//     (wasm/pkg/node), which returns the `check --json` object;
-//   - native: esafety::policy::Engine::check (the same report), from the
-//     release example `decide_stream` (wasm/bench/decide_stream.rs).
+//     (wasm/pkg/node): reading the request object, canonicalize + classify +
+//     evaluate, and the `check --json` object the caller gets (written as
+//     JSON in Rust, turned into an object by JSON.parse);
+//   - native: esafety::policy::Engine::check, the same canonicalize +
+//     classify + evaluate, returning the same report as a Rust value (what a
+//     Rust caller gets), from the release example `decide_stream`
+//     (wasm/bench/decide_stream.rs).
 // Both halves count their actions over one pass; the counts must agree.
 //
 // Usage (from the repository root, after scripts/build-wasm.sh):

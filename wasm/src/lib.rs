@@ -10,6 +10,7 @@
 //! shipped in the package's `esafety.d.ts`.
 
 mod bundle;
+mod decision;
 mod error;
 mod incident;
 mod policy;
@@ -36,7 +37,8 @@ fn start() {
 
 /// Serializes a core report into a plain JavaScript object with the same
 /// shape as its JSON (`null` for `None`, maps as objects, 64-bit integers as
-/// numbers).
+/// numbers). `engine.decide`, the per-navigation call, builds its object in
+/// [`decision`] instead.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&serializer).map_err(|e| {

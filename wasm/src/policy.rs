@@ -134,7 +134,7 @@ impl Engine {
             .inner
             .check(&request.url, request.context())
             .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
-        Ok(to_js(&report)?)
+        Ok(crate::decision::to_object(&report, &request.url_value))
     }
 
     /// Classifies `url` against the engine's bundle, as `Bundle.classify`.

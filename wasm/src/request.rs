@@ -5,7 +5,8 @@
 
 use esafety::policy::Device;
 use jiff::Timestamp;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
 use crate::error::{Code, Failure};
 
@@ -13,6 +14,8 @@ use crate::error::{Code, Failure};
 #[derive(Debug)]
 pub(crate) struct JsRequest {
     pub(crate) url: String,
+    /// `url` as the JavaScript string given, handed back in the result.
+    pub(crate) url_value: JsValue,
     pub(crate) group: Option<String>,
     pub(crate) age: Option<u8>,
     pub(crate) device: Option<Device>,
@@ -21,66 +24,138 @@ pub(crate) struct JsRequest {
 
 const FIELDS: [&str; 5] = ["url", "time", "group", "age", "device"];
 
+/// What separates the keys in [`unknown_key`]'s one-call `join`: a character
+/// no real field name contains (a key that does contain it is caught by the
+/// count check and read one by one).
+const KEY_SEPARATOR: &str = "\u{1f}";
+
+#[wasm_bindgen]
+extern "C" {
+    /// A request object as JavaScript passes it. Its fields are read with
+    /// property getters, one call each, rather than `Reflect.get` with a key
+    /// string made per call: `decide` runs per navigation, and these calls
+    /// across the boundary were most of its cost.
+    pub(crate) type RawRequest;
+
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn url(this: &RawRequest) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn time(this: &RawRequest) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn group(this: &RawRequest) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn age(this: &RawRequest) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn device(this: &RawRequest) -> Result<JsValue, JsValue>;
+}
+
 fn bad(message: String) -> Failure {
     Failure::new(Code::InvalidRequest, message)
 }
 
-/// Reads one field; `undefined` and `null` are absent.
-fn field(object: &JsValue, name: &str) -> Result<Option<JsValue>, Failure> {
-    let value = js_sys::Reflect::get(object, &JsValue::from_str(name))
-        .map_err(|_| bad(format!("cannot read request field `{name}`")))?;
-    Ok((!value.is_undefined() && !value.is_null()).then_some(value))
+/// Whether a field value counts as given (`undefined` and `null` are absent).
+fn given(value: &JsValue) -> bool {
+    !value.is_undefined() && !value.is_null()
 }
 
-fn string_field(object: &JsValue, name: &str) -> Result<Option<String>, Failure> {
-    match field(object, name)? {
+/// One field read by `getter`; `undefined` and `null` are absent.
+fn field(
+    object: &RawRequest,
+    name: &str,
+    getter: fn(&RawRequest) -> Result<JsValue, JsValue>,
+) -> Result<Option<JsValue>, Failure> {
+    let value = getter(object).map_err(|_| bad(format!("cannot read request field `{name}`")))?;
+    Ok(given(&value).then_some(value))
+}
+
+/// A string field. The string is tried first: each check is a call into
+/// JavaScript, and a given field is usually a string.
+fn string_field(
+    object: &RawRequest,
+    name: &str,
+    getter: fn(&RawRequest) -> Result<JsValue, JsValue>,
+) -> Result<Option<String>, Failure> {
+    let value = getter(object).map_err(|_| bad(format!("cannot read request field `{name}`")))?;
+    match value.as_string() {
+        Some(s) => Ok(Some(s)),
+        None if given(&value) => Err(bad(format!("request field `{name}` must be a string"))),
         None => Ok(None),
-        Some(v) => v
-            .as_string()
-            .map(Some)
-            .ok_or_else(|| bad(format!("request field `{name}` must be a string"))),
     }
+}
+
+/// The first own enumerable key of `object` that is not a request field, in
+/// `Object.keys` order.
+fn unknown_key(object: &js_sys::Object) -> Option<String> {
+    let keys = js_sys::Object::keys(object);
+    let count = keys.length() as usize;
+    if count == 0 {
+        return None;
+    }
+    // One `join` and one string copy instead of a call per key.
+    if let Some(joined) = keys.join(KEY_SEPARATOR).as_string() {
+        let parts: Vec<&str> = joined.split(KEY_SEPARATOR).collect();
+        if parts.len() == count {
+            return parts
+                .into_iter()
+                .find(|k| !FIELDS.contains(k))
+                .map(str::to_owned);
+        }
+    }
+    // A key contains the separator: read them one by one.
+    keys.iter()
+        .map(|k| k.as_string().unwrap_or_default())
+        .find(|k| !FIELDS.contains(&k.as_str()))
 }
 
 impl JsRequest {
     /// Reads `{url, time, group?, age?, device?}`; unknown fields are errors
     /// (a misspelt `grop` must not silently decide for nobody).
-    pub(crate) fn read(object: &JsValue) -> Result<JsRequest, Failure> {
-        if !object.is_object() {
+    pub(crate) fn read(value: &JsValue) -> Result<JsRequest, Failure> {
+        if !value.is_object() {
             return Err(bad(
                 "a request must be an object `{url, time, group?, age?, device?}`".to_owned(),
             ));
         }
-        for key in js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>()).iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !FIELDS.contains(&key.as_str()) {
-                return Err(bad(format!(
-                    "unknown request field `{}`; the fields are url, time, group, age and device",
-                    key.chars().take(64).collect::<String>()
-                )));
-            }
+        if let Some(key) = unknown_key(value.unchecked_ref::<js_sys::Object>()) {
+            return Err(bad(format!(
+                "unknown request field `{}`; the fields are url, time, group, age and device",
+                key.chars().take(64).collect::<String>()
+            )));
         }
-        let url = string_field(object, "url")?
-            .ok_or_else(|| bad("request field `url` is missing".to_owned()))?;
-        let time = match field(object, "time")? {
-            Some(t) => timestamp(&t)?,
+        let object = value.unchecked_ref::<RawRequest>();
+        let url_value = RawRequest::url(object)
+            .map_err(|_| bad("cannot read request field `url`".to_owned()))?;
+        let url = match url_value.as_string() {
+            Some(s) => s,
+            None if given(&url_value) => {
+                return Err(bad("request field `url` must be a string".to_owned()));
+            }
+            None => return Err(bad("request field `url` is missing".to_owned())),
+        };
+        // Numbers are tried first (`Date.now()`, an age): one call each.
+        let time = RawRequest::time(object)
+            .map_err(|_| bad("cannot read request field `time`".to_owned()))?;
+        let time = match time.as_f64() {
+            Some(millis) => from_millis(millis)?,
+            None if given(&time) => timestamp(&time)?,
             None => {
                 return Err(bad(
                     "request field `time` is missing; pass the time of the request (e.g. `Date.now()`), esafety never reads the clock".to_owned(),
                 ));
             }
         };
-        let group = string_field(object, "group")?;
-        let age = match field(object, "age")? {
+        let group = string_field(object, "group", RawRequest::group)?;
+        let age = match field(object, "age", RawRequest::age)? {
             None => None,
             Some(v) => Some(age(&v)?),
         };
-        let device = match string_field(object, "device")? {
+        let device = match string_field(object, "device", RawRequest::device)? {
             None => None,
             Some(d) => Some(d.parse::<Device>().map_err(bad)?),
         };
         Ok(JsRequest {
             url,
+            url_value,
             group,
             age,
             device,
@@ -115,7 +190,12 @@ fn age(value: &JsValue) -> Result<u8, Failure> {
 /// A time given as an ISO 8601 / RFC 3339 string with an offset (`Z` or
 /// `+01:00`), as epoch milliseconds, or as a `Date`.
 pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
-    if let Some(s) = value.as_string() {
+    // A number first: `Date.now()` is the common case, and each check is a
+    // call into JavaScript (a number is never a string or a `Date`).
+    let number = value.as_f64();
+    if number.is_none()
+        && let Some(s) = value.as_string()
+    {
         return s.parse::<Timestamp>().map_err(|e| {
             bad(format!(
                 "time `{}` is not an ISO 8601 time with an offset ({e}); write it as `2026-03-02T10:00:00Z` or pass epoch milliseconds",
@@ -123,15 +203,20 @@ pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
             ))
         });
     }
-    let millis = if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        date.get_time()
-    } else if let Some(n) = value.as_f64() {
+    let millis = if let Some(n) = number {
         n
+    } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        date.get_time()
     } else {
         return Err(bad(
             "time must be an ISO 8601 string, epoch milliseconds or a Date".to_owned(),
         ));
     };
+    from_millis(millis)
+}
+
+/// A time given as epoch milliseconds.
+fn from_millis(millis: f64) -> Result<Timestamp, Failure> {
     if !millis.is_finite() || millis.fract() != 0.0 {
         return Err(bad(format!(
             "time {millis} is not a whole number of epoch milliseconds"

@@ -244,6 +244,29 @@ describe('engine.decide', () => {
     const d = engine.decide({ group: 'pupils', age: 12, url: 'https://www.tiktok.com/', time: '2026-06-06T10:00:00Z' });
     assert.equal(d.rule, 'block-social-under-13');
   });
+  // decide builds its object field by field, reusing strings across calls:
+  // it must equal the generic report shape every time.
+  const decideCases = [
+    ['blocked', 'https://www.bet365.com/'],
+    ['allowed, canonical differs from the URL', 'HTTP://Unlisted.Example'],
+    ['safe search', 'https://www.google.com/search?q=x'],
+    ['child-abuse', 'http://iwf-test.esafety.invalid/abuse/page-1.html'],
+    ['lone surrogate in the URL', 'https://a.example/\ud800'],
+  ];
+  for (const [name, url] of decideCases) {
+    test(`decide result, twice: ${name}`, () => {
+      const request = { ...pupil, url, time: '2026-06-01T07:50:00Z' };
+      const first = engine.decide(request);
+      const again = engine.decide(request);
+      assert.deepEqual(again, first);
+      assert.deepEqual(JSON.parse(JSON.stringify(first)), first);
+      assert.deepEqual(Object.keys(first), ['url', 'canonical', 'action', 'rule', 'categories', 'reasons', 'log', 'review', 'message', 'safe_search']);
+      assert.equal(first.canonical, canonicalize(url).canonical);
+      // The URL comes back as given; a lone surrogate cannot cross into
+      // Rust and comes back as U+FFFD, as it always has.
+      assert.equal(first.url, url.replace(/\ud800/, '\ufffd'));
+    });
+  }
   test('engine.classify and policyId', () => {
     assert.equal(engine.policyId, 'secondary-pupils');
     assert.deepEqual(engine.classify('https://www.bet365.com/').categories, ['gambling']);
@@ -273,6 +296,12 @@ describe('engine.decide', () => {
     ['unknown device', { url: 'a.com', time: 0, device: 'phone' }, /unknown device `phone`/],
     ['misspelt field', { url: 'a.com', time: 0, grop: 'pupils' }, /unknown request field `grop`/],
     ['group not a string', { url: 'a.com', time: 0, group: 7 }, /`group` must be a string/],
+    ['url not a string', { url: 7, time: 0 }, /`url` must be a string/],
+    // The fields are checked with one `join` of the keys on "\u001f".
+    ['unknown field hiding known names', { url: 'a.com', time: 0, ['group\u001fage']: 1 }, /unknown request field `group\u001fage`/],
+    ['unknown field that is undefined', { url: 'a.com', time: 0, grop: undefined }, /unknown request field `grop`/],
+    ['unknown field after known ones', { time: 0, url: 'a.com', group: 'pupils', age: 14, device: 'managed', extra: 1 }, /unknown request field `extra`/],
+    ['getter that throws', { url: 'a.com', get time() { throw new Error('boom'); } }, /cannot read request field `time`/],
   ];
   for (const [name, request, message] of badRequests) {
     test(`error: request ${name}`, () => throwsEsafety(() => engine.decide(request), 'invalid-request', message));

@@ -1,6 +1,7 @@
 //! [`BundleBuilder`]: list entries → bundle bytes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use regex_automata::dfa::{dense, sparse};
@@ -81,10 +82,17 @@ pub struct BundleBuilder {
     created: i64,
     lists: Vec<ListBuild>,
     local_categories: Vec<String>,
-    /// Reversed canonical host → (list, is-domain-entry). A host with only
-    /// path entries is stored with `None` to mark it.
-    hosts: Vec<(Vec<u8>, Option<u16>)>,
-    paths: Vec<(String, u16, PathKind)>,
+    /// Reversed canonical hosts, back to back: one arena rather than an
+    /// allocation per entry (millions of them in a large category list).
+    host_bytes: Vec<u8>,
+    /// One per host in `host_bytes`: its span and its list, or `None` for
+    /// the host of a path entry (marks a host that has path entries).
+    hosts: Vec<Keyed<Option<u16>>>,
+    /// Canonical `host/path[?query]` keys of URL and URL-prefix entries,
+    /// back to back.
+    path_bytes: Vec<u8>,
+    /// One per key in `path_bytes`: its span, list and how it matches.
+    paths: Vec<Keyed<(u16, PathKind)>>,
     digests: Vec<([u8; 32], u16)>,
     /// Hosts of sensitive entries, kept in memory only until `build` hashes
     /// them with the bundle seed (known once every digest is in).
@@ -240,12 +248,15 @@ impl BundleBuilder {
     /// size limit, or a regex in a sensitive list;
     /// [`BundleError::UnknownList`].
     pub fn add_entry(&mut self, list: ListId, entry: &Entry) -> Result<(), BundleError> {
-        let (name, sensitive) = {
-            let l = self.list_mut(list)?;
-            (l.name.clone(), l.sensitive)
-        };
+        let sensitive = self.list_mut(list)?.sensitive;
+        // The list name is looked up only on error: cloning it for every
+        // entry was a measurable share of adding millions of them.
+        let lists = &self.lists;
         let err = |reason: String| BundleError::Entry {
-            list: name.clone(),
+            list: lists
+                .get(list.index())
+                .map(|l| l.name.clone())
+                .unwrap_or_default(),
             line: entry.line,
             reason,
         };
@@ -260,11 +271,13 @@ impl BundleBuilder {
                     })
                 })?;
                 if sensitive {
-                    let mut expr = host.clone();
+                    let mut expr = host.clone().into_owned();
                     expr.push('/');
                     self.add_digest(id, &expr, Some(&host));
                 } else {
-                    self.hosts.push((host.bytes().rev().collect(), Some(id)));
+                    let rec = push_key(&mut self.host_bytes, host.bytes().rev(), Some(id))
+                        .ok_or_else(|| err(KEY_TOO_LONG.to_owned()))?;
+                    self.hosts.push(rec);
                 }
             }
             EntryKind::Url(u) | EntryKind::UrlPrefix(u) => {
@@ -283,9 +296,16 @@ impl BundleBuilder {
                 if sensitive {
                     self.add_digest(id, url.host_and_path_query(), Some(url.host()));
                 } else {
-                    self.hosts.push((url.host().bytes().rev().collect(), None));
-                    self.paths
-                        .push((url.host_and_path_query().to_owned(), id, kind));
+                    let host = push_key(&mut self.host_bytes, url.host().bytes().rev(), None)
+                        .ok_or_else(|| err(KEY_TOO_LONG.to_owned()))?;
+                    let path = push_key(
+                        &mut self.path_bytes,
+                        url.host_and_path_query().bytes(),
+                        (id, kind),
+                    )
+                    .ok_or_else(|| err(KEY_TOO_LONG.to_owned()))?;
+                    self.hosts.push(host);
+                    self.paths.push(path);
                     match kind {
                         PathKind::Exact => self.urls += 1,
                         PathKind::Prefix => self.prefixes += 1,
@@ -340,109 +360,38 @@ impl BundleBuilder {
     /// the DFA size limit; [`BundleError::TooLarge`] if a section would
     /// exceed what the format addresses.
     pub fn build(&self) -> Result<Vec<u8>, BundleError> {
-        let mut sets = ListSets::default();
-
-        // Hosts: sort, merge equal keys.
-        let mut hosts: Vec<(&[u8], Option<u16>)> =
-            self.hosts.iter().map(|(k, l)| (k.as_slice(), *l)).collect();
-        hosts.sort_unstable();
-        hosts.dedup();
-        let mut host_map = fst::MapBuilder::memory();
-        let mut domains = 0u64;
-        let mut i = 0;
-        while let Some(&(key, _)) = hosts.get(i) {
-            let mut lists = Vec::new();
-            let mut has_paths = false;
-            while let Some(&(k, l)) = hosts.get(i) {
-                if k != key {
-                    break;
-                }
-                match l {
-                    Some(l) => lists.push(l),
-                    None => has_paths = true,
-                }
-                i += 1;
-            }
-            if !lists.is_empty() {
-                domains += 1;
-            }
-            let set = sets.intern(lists)?;
-            host_map
-                .insert(key, (u64::from(set) << 1) | u64::from(has_paths))
-                .map_err(|e| BundleError::section(SectionKind::Hosts, e.to_string()))?;
-        }
-        let hosts_fst = host_map
-            .into_inner()
-            .map_err(|e| BundleError::section(SectionKind::Hosts, e.to_string()))?;
-
-        // Paths: exact and prefix list sets per key.
-        let mut paths: BTreeMap<&str, (Vec<u16>, Vec<u16>)> = BTreeMap::new();
-        for (key, list, kind) in &self.paths {
-            let slot = paths.entry(key.as_str()).or_default();
-            match kind {
-                PathKind::Exact => slot.0.push(*list),
-                PathKind::Prefix => slot.1.push(*list),
-            }
-        }
-        let mut path_map = fst::MapBuilder::memory();
-        for (key, (exact, prefix)) in paths {
-            let e = sets.intern(exact)?;
-            let p = sets.intern(prefix)?;
-            path_map
-                .insert(key, u64::from(e) | (u64::from(p) << 32))
-                .map_err(|e| BundleError::section(SectionKind::Paths, e.to_string()))?;
-        }
-        let paths_fst = path_map
-            .into_inner()
-            .map_err(|e| BundleError::section(SectionKind::Paths, e.to_string()))?;
-
-        // Digests: sorted records, equal digests merged.
-        let mut digests = self.digests.clone();
-        digests.sort_unstable();
-        digests.dedup();
-        let mut digest_bytes = Vec::with_capacity(digests.len().saturating_mul(DIGEST_RECORD_LEN));
-        let mut seed_hasher = xxhash_rust::xxh3::Xxh3::new();
-        let mut distinct_digests = 0u64;
-        let mut i = 0;
-        while let Some(&(d, _)) = digests.get(i) {
-            let mut lists = Vec::new();
-            while let Some(&(d2, l)) = digests.get(i) {
-                if d2 != d {
-                    break;
-                }
-                lists.push(l);
-                i += 1;
-            }
-            let set = sets.intern(lists)?;
-            digest_bytes.extend_from_slice(&d);
-            digest_bytes.extend_from_slice(&set.to_le_bytes());
-            seed_hasher.update(&d);
-            distinct_digests += 1;
-        }
-
-        // Gate: keyed hashes of the sensitive hosts under a seed derived
-        // from the digests (deterministic per bundle, different between
-        // bundles).
-        let gate_seed = seed_hasher.digest();
-        let host_hashes = self.gate_host_hashes(gate_seed);
-        let gate_words = gate::build(&host_hashes, gate::HASHES);
-        let mut gate_bytes = Vec::with_capacity(gate_words.len().saturating_mul(8));
-        for w in &gate_words {
-            gate_bytes.extend_from_slice(&w.to_le_bytes());
-        }
-
-        // Regexes: one sparse DFA over every pattern, pattern id = index.
-        let patterns: Vec<&str> = self.regexes.iter().map(|(_, p)| p.as_str()).collect();
-        let regex_bytes = if patterns.is_empty() {
-            Vec::new()
-        } else {
-            build_dfa(&patterns)
-                .map_err(|reason| BundleError::RegexSetTooLarge {
-                    limit: REGEX_SIZE_LIMIT,
-                    reason,
-                })?
-                .to_bytes_little_endian()
-        };
+        // List sets are numbered in order of first appearance: hosts, then
+        // paths, then digests. Hosts are grouped first (on this thread)
+        // while the paths are sorted (on another); then the hosts fst, the
+        // slowest part, is built while the other thread groups the paths,
+        // builds their fst and does the rest. The bytes are the same as a
+        // sequential build's.
+        let ((hosts, domains, mut sets), paths) = join(
+            || {
+                let mut sets = ListSets::default();
+                let keys = sort_keys(&self.host_bytes, &self.hosts);
+                let (hosts, domains) = group_hosts(keys, &self.host_bytes, &mut sets)?;
+                Ok((hosts, domains, sets))
+            },
+            || Ok(sort_keys(&self.path_bytes, &self.paths)),
+        )?;
+        let (hosts_fst, (paths_fst, digests, regex_bytes)) = join(
+            || fst_bytes(SectionKind::Hosts, hosts, &self.host_bytes),
+            || {
+                let paths = group_paths(paths, &self.path_bytes, &mut sets)?;
+                let paths_fst = fst_bytes(SectionKind::Paths, paths, &self.path_bytes)?;
+                let digests = self.digest_section(&mut sets)?;
+                let regex_bytes = self.regex_section()?;
+                Ok((paths_fst, digests, regex_bytes))
+            },
+        )?;
+        let DigestSection {
+            bytes: digest_bytes,
+            distinct: distinct_digests,
+            gate_seed,
+            gate_bytes,
+            gated_hosts,
+        } = digests;
 
         let meta = Meta {
             lists: self
@@ -474,7 +423,7 @@ impl BundleBuilder {
                 prefixes: self.prefixes,
                 digests: distinct_digests,
                 regexes: u64::try_from(self.regexes.len()).unwrap_or(u64::MAX),
-                gated_hosts: u64::try_from(host_hashes.len()).unwrap_or(u64::MAX),
+                gated_hosts,
             },
         };
         let meta_bytes = serde_json::to_vec(&meta)
@@ -493,6 +442,62 @@ impl BundleBuilder {
         )
     }
 
+    /// The digest records (sorted, equal digests merged), interning their
+    /// list sets after every host and path set, and the gate.
+    fn digest_section(&self, sets: &mut ListSets) -> Result<DigestSection, BundleError> {
+        let mut digests = self.digests.clone();
+        digests.sort_unstable();
+        digests.dedup();
+        let mut bytes = Vec::with_capacity(digests.len().saturating_mul(DIGEST_RECORD_LEN));
+        let mut seed_hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut distinct = 0u64;
+        let mut lists = Vec::new();
+        for group in digests.chunk_by(|a, b| a.0 == b.0) {
+            lists.clear();
+            lists.extend(group.iter().map(|&(_, l)| l));
+            let Some(&(d, _)) = group.first() else {
+                continue;
+            };
+            let set = sets.intern(&mut lists)?;
+            bytes.extend_from_slice(&d);
+            bytes.extend_from_slice(&set.to_le_bytes());
+            seed_hasher.update(&d);
+            distinct += 1;
+        }
+
+        // Gate: keyed hashes of the sensitive hosts under a seed derived
+        // from the digests (deterministic per bundle, different between
+        // bundles).
+        let gate_seed = seed_hasher.digest();
+        let host_hashes = self.gate_host_hashes(gate_seed);
+        let gate_words = gate::build(&host_hashes, gate::HASHES);
+        let mut gate_bytes = Vec::with_capacity(gate_words.len().saturating_mul(8));
+        for w in &gate_words {
+            gate_bytes.extend_from_slice(&w.to_le_bytes());
+        }
+        Ok(DigestSection {
+            bytes,
+            distinct,
+            gate_seed,
+            gate_bytes,
+            gated_hosts: u64::try_from(host_hashes.len()).unwrap_or(u64::MAX),
+        })
+    }
+
+    /// Regexes: one sparse DFA over every pattern, pattern id = index.
+    fn regex_section(&self) -> Result<Vec<u8>, BundleError> {
+        let patterns: Vec<&str> = self.regexes.iter().map(|(_, p)| p.as_str()).collect();
+        if patterns.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(build_dfa(&patterns)
+            .map_err(|reason| BundleError::RegexSetTooLarge {
+                limit: REGEX_SIZE_LIMIT,
+                reason,
+            })?
+            .to_bytes_little_endian())
+    }
+
     fn gate_host_hashes(&self, seed: u64) -> Vec<u64> {
         let mut out: Vec<u64> = self
             .gate_keys
@@ -509,6 +514,9 @@ impl BundleBuilder {
 struct ListSets {
     sets: Vec<Vec<u16>>,
     index: HashMap<Vec<u16>, u32>,
+    /// The id of each single-list set interned so far, by list: most keys
+    /// are on one list, and this skips hashing them.
+    singles: HashMap<u16, u32>,
 }
 
 impl Default for ListSets {
@@ -518,15 +526,27 @@ impl Default for ListSets {
         ListSets {
             sets: vec![Vec::new()],
             index,
+            singles: HashMap::new(),
         }
     }
 }
 
 impl ListSets {
-    fn intern(&mut self, mut lists: Vec<u16>) -> Result<u32, BundleError> {
+    /// The id of the set of `lists` (sorted and deduplicated in place),
+    /// numbered in order of first appearance.
+    fn intern(&mut self, lists: &mut Vec<u16>) -> Result<u32, BundleError> {
         lists.sort_unstable();
         lists.dedup();
-        if let Some(&i) = self.index.get(&lists) {
+        let single = match lists.as_slice() {
+            [l] => {
+                if let Some(&i) = self.singles.get(l) {
+                    return Ok(i);
+                }
+                Some(*l)
+            }
+            _ => None,
+        };
+        if let Some(&i) = self.index.get(lists.as_slice()) {
             return Ok(i);
         }
         let i = u32::try_from(self.sets.len())
@@ -536,26 +556,304 @@ impl ListSets {
                 what: "more than 2^31 distinct list sets",
             })?;
         self.sets.push(lists.clone());
-        self.index.insert(lists, i);
+        self.index.insert(lists.clone(), i);
+        if let Some(l) = single {
+            self.singles.insert(l, i);
+        }
         Ok(i)
     }
 }
 
-/// The canonical form of a domain entry, or `None` if it is not a host.
-fn canonical_host(d: &str) -> Option<String> {
-    let plain = !d.is_empty()
-        && d.len() <= 253
-        && !d.starts_with('.')
-        && !d.ends_with('.')
-        && !d.contains("..")
-        && d.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.' || b == b'_'
+/// Why an entry's key cannot be stored (a host or URL of 4 GiB or more).
+const KEY_TOO_LONG: &str = "the entry is longer than 4 GiB; remove the line";
+
+/// A key in an arena (`start..start + len`) and what it carries.
+#[derive(Clone, Copy)]
+struct Keyed<V> {
+    start: usize,
+    len: u32,
+    value: V,
+}
+
+/// Appends `key` to `arena` and returns its record, or `None` if it is too
+/// long to record (nothing is appended then).
+fn push_key<V>(
+    arena: &mut Vec<u8>,
+    key: impl ExactSizeIterator<Item = u8>,
+    value: V,
+) -> Option<Keyed<V>> {
+    let len = u32::try_from(key.len()).ok()?;
+    let start = arena.len();
+    arena.extend(key);
+    Some(Keyed { start, len, value })
+}
+
+/// A key of an arena in sort order, with its value.
+#[derive(Clone, Copy)]
+struct SortKey<V> {
+    /// The first 16 bytes of the key, big-endian and zero-padded: most
+    /// comparisons end here, and a key of at most 16 bytes (most hosts) is
+    /// never read from the arena again, which after sorting would be a
+    /// cache miss per key. (Two words rather than a `u128`, whose 16-byte
+    /// alignment would pad every key to 48 bytes.)
+    head: [u64; 2],
+    start: usize,
+    len: u32,
+    value: V,
+}
+
+/// How many bytes of a key [`SortKey::head`] holds.
+const HEAD_LEN: usize = 16;
+
+impl<V> SortKey<V> {
+    /// The whole key, from the arena.
+    fn key<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
+        let end = self.start.saturating_add(self.len as usize);
+        arena.get(self.start..end).unwrap_or_default()
+    }
+
+    /// Whether `self` and `other` (of the same arena) are the same key.
+    fn same_key<W>(&self, other: &SortKey<W>, arena: &[u8]) -> bool {
+        self.head == other.head
+            && self.len == other.len
+            && (self.len as usize <= HEAD_LEN || self.key(arena) == other.key(arena))
+    }
+
+    /// Calls `f` with the bytes of the key, from the head if they all fit.
+    fn with_bytes<R>(&self, arena: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+        let [hi, lo] = self.head;
+        let mut head = [0u8; HEAD_LEN];
+        for (h, b) in head
+            .iter_mut()
+            .zip(hi.to_be_bytes().into_iter().chain(lo.to_be_bytes()))
+        {
+            *h = b;
+        }
+        match head.get(..self.len as usize) {
+            Some(short) => f(short),
+            None => f(self.key(arena)),
+        }
+    }
+
+    /// The same key with another value.
+    fn with_value<W>(&self, value: W) -> SortKey<W> {
+        SortKey {
+            head: self.head,
+            start: self.start,
+            len: self.len,
+            value,
+        }
+    }
+}
+
+/// The keys of `recs` sorted by their bytes (equal keys in no particular
+/// order).
+fn sort_keys<V: Copy>(arena: &[u8], recs: &[Keyed<V>]) -> Vec<SortKey<V>> {
+    let mut keys: Vec<SortKey<V>> = recs
+        .iter()
+        .map(|r| {
+            let mut k = SortKey {
+                head: [0; 2],
+                start: r.start,
+                len: r.len,
+                value: r.value,
+            };
+            let mut head = [0u8; HEAD_LEN];
+            for (h, b) in head.iter_mut().zip(k.key(arena)) {
+                *h = *b;
+            }
+            let (hi, lo) = head.split_at(8);
+            let word = |w: &[u8]| u64::from_be_bytes(w.try_into().unwrap_or_default());
+            k.head = [word(hi), word(lo)];
+            k
         })
-        && d.rsplit('.')
-            .next()
-            .is_some_and(|tld| tld.bytes().any(|b| !b.is_ascii_digit()));
+        .collect();
+    // Equal heads with different keys (a key longer than 16 bytes, or
+    // one that is a zero-padded prefix of another) fall back to the bytes.
+    // Comparing heads first orders keys as their bytes do: if `a < b`, then
+    // `a` is a prefix of `b` (zero padding sorts first) or they differ
+    // first at a byte the heads either share or not.
+    keys.sort_unstable_by(|a, b| {
+        a.head
+            .cmp(&b.head)
+            .then_with(|| a.key(arena).cmp(b.key(arena)))
+    });
+    keys
+}
+
+/// Merges equal host keys into their hosts-fst value,
+/// `list_set << 1 | has_path_entries`, and counts the domains (keys with
+/// at least one domain entry).
+fn group_hosts(
+    keys: Vec<SortKey<Option<u16>>>,
+    arena: &[u8],
+    sets: &mut ListSets,
+) -> Result<(Vec<SortKey<u64>>, u64), BundleError> {
+    let mut out = Vec::with_capacity(keys.len());
+    let mut domains = 0u64;
+    let mut lists = Vec::new();
+    for group in keys.chunk_by(|a, b| a.same_key(b, arena)) {
+        let Some(first) = group.first() else {
+            continue;
+        };
+        lists.clear();
+        let mut has_paths = false;
+        for k in group {
+            match k.value {
+                Some(l) => lists.push(l),
+                None => has_paths = true,
+            }
+        }
+        if !lists.is_empty() {
+            domains += 1;
+        }
+        let set = sets.intern(&mut lists)?;
+        out.push(first.with_value((u64::from(set) << 1) | u64::from(has_paths)));
+    }
+    Ok((out, domains))
+}
+
+/// Merges equal path keys into their paths-fst value,
+/// `exact_list_set | prefix_list_set << 32`.
+fn group_paths(
+    keys: Vec<SortKey<(u16, PathKind)>>,
+    arena: &[u8],
+    sets: &mut ListSets,
+) -> Result<Vec<SortKey<u64>>, BundleError> {
+    let mut out = Vec::with_capacity(keys.len());
+    let mut exact = Vec::new();
+    let mut prefix = Vec::new();
+    for group in keys.chunk_by(|a, b| a.same_key(b, arena)) {
+        let Some(first) = group.first() else {
+            continue;
+        };
+        exact.clear();
+        prefix.clear();
+        for k in group {
+            match k.value {
+                (l, PathKind::Exact) => exact.push(l),
+                (l, PathKind::Prefix) => prefix.push(l),
+            }
+        }
+        let e = sets.intern(&mut exact)?;
+        let p = sets.intern(&mut prefix)?;
+        out.push(first.with_value(u64::from(e) | (u64::from(p) << 32)));
+    }
+    Ok(out)
+}
+
+/// The bytes of an fst map of sorted, distinct `keys`.
+fn fst_bytes(
+    section: SectionKind,
+    keys: Vec<SortKey<u64>>,
+    arena: &[u8],
+) -> Result<Vec<u8>, BundleError> {
+    let err = |e: fst::Error| BundleError::section(section, e.to_string());
+    let mut map = fst::MapBuilder::memory();
+    for k in &keys {
+        k.with_bytes(arena, |bytes| map.insert(bytes, k.value))
+            .map_err(err)?;
+    }
+    drop(keys);
+    map.into_inner().map_err(err)
+}
+
+/// The digests section and the gate built from the same entries.
+struct DigestSection {
+    bytes: Vec<u8>,
+    distinct: u64,
+    gate_seed: u64,
+    gate_bytes: Vec<u8>,
+    gated_hosts: u64,
+}
+
+/// Runs `a` and `b`, on two threads where there are threads (not on
+/// `wasm32-unknown-unknown`, or if a thread cannot be started), and returns
+/// both results, or the first error.
+fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> Result<A, BundleError> + Send,
+    b: impl FnOnce() -> Result<B, BundleError> + Send,
+) -> Result<(A, B), BundleError> {
+    #[cfg(not(target_family = "wasm"))]
+    {
+        // `b` waits in this slot, so that it can still run on this thread
+        // if its own thread cannot be started (the thread's closure only
+        // borrows the slot). Nothing panics holding the lock, so a
+        // poisoned lock is still sound to use.
+        let slot = std::sync::Mutex::new(Some(b));
+        let take = || {
+            slot.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+        };
+        std::thread::scope(|s| {
+            let spawned = std::thread::Builder::new()
+                .name("esafety-build".to_owned())
+                .spawn_scoped(s, || take().map(|b| b()));
+            let ra = a();
+            let rb = match spawned.map(|handle| handle.join()) {
+                Ok(Ok(rb)) => rb,
+                // `b` panicked: pass its panic on, as if it had run here.
+                Ok(Err(payload)) => std::panic::resume_unwind(payload),
+                Err(_) => take().map(|b| b()),
+            };
+            // `None` would mean `b` was taken but never run, which the
+            // two paths above rule out; an error rather than a panic.
+            let rb = rb.ok_or_else(|| {
+                BundleError::section(
+                    SectionKind::Paths,
+                    "a build step did not run; build the bundle again",
+                )
+            })?;
+            Ok((ra?, rb?))
+        })
+    }
+    #[cfg(target_family = "wasm")]
+    {
+        let ra = a()?;
+        Ok((ra, b()?))
+    }
+}
+
+/// Whether a domain entry is already a canonical host name, as the list
+/// parsers write them: 1 to 253 bytes of lowercase letters, digits, `-`,
+/// `_` and `.`, no empty label, and a last label that is not all digits
+/// (so not an IPv4 spelling, which canonicalization rewrites). One pass
+/// over the bytes: this runs for every one of millions of entries.
+fn is_plain_host(d: &str) -> bool {
+    if d.is_empty() || d.len() > 253 {
+        return false;
+    }
+    let mut label_empty = true;
+    let mut label_all_digits = true;
+    for b in d.bytes() {
+        match b {
+            b'.' => {
+                if label_empty {
+                    // A leading dot or two dots in a row.
+                    return false;
+                }
+                label_empty = true;
+                label_all_digits = true;
+            }
+            b'0'..=b'9' => label_empty = false,
+            b'a'..=b'z' | b'-' | b'_' => {
+                label_empty = false;
+                label_all_digits = false;
+            }
+            _ => return false,
+        }
+    }
+    // Not empty: no trailing dot. Not all digits: not an IPv4 spelling.
+    !label_empty && !label_all_digits
+}
+
+/// The canonical form of a domain entry, or `None` if it is not a host.
+/// An entry that is already canonical (the parsers' output) is borrowed.
+fn canonical_host(d: &str) -> Option<Cow<'_, str>> {
+    let plain = is_plain_host(d);
     if plain {
-        return Some(d.to_owned());
+        return Some(Cow::Borrowed(d));
     }
     if d.contains(['/', '?', '#', '@']) {
         return None;
@@ -565,7 +863,8 @@ fn canonical_host(d: &str) -> Option<String> {
         || url.host().bytes().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.' || b == b'_'
         });
-    (host_chars && url.path() == "/" && url.query().is_none()).then(|| url.host().to_owned())
+    (host_chars && url.path() == "/" && url.query().is_none())
+        .then(|| Cow::Owned(url.host().to_owned()))
 }
 
 /// The regex DFA configuration: all matches (so every list that matches is
@@ -629,4 +928,282 @@ fn assemble(created: i64, sections: &[(SectionKind, &[u8])]) -> Result<Vec<u8>, 
     }
     format::reseal_checksum(&mut out);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lists::{Format, ParseOptions, expression_digest, parse};
+    use proptest::prelude::{Just, any};
+
+    fn e(kind: EntryKind, line: usize) -> Entry {
+        Entry { kind, line }
+    }
+
+    /// Lowercase hex of the SHA-256 of `bytes`.
+    fn sha256_hex(bytes: &[u8]) -> String {
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// A fixed input with one of everything the builder handles: domains in
+    /// canonical and other spellings (upper case, trailing dot, IPs),
+    /// exact URLs and prefixes sharing keys, keys shared between lists,
+    /// sensitive URLs, domains and digests (gated and not), an allow list,
+    /// regexes, a local category, list dates, entries parsed from list
+    /// text, and enough generated entries to make many list sets.
+    fn mixed_bundle() -> Vec<u8> {
+        let mut b = BundleBuilder::new();
+        b.created(jiff::Timestamp::from_second(1_750_000_000).unwrap());
+        let g = b.add_list("bets", "gambling").unwrap();
+        b.set_date(g, "2026-03-01").unwrap();
+        let a = b.add_list("adult", "adult").unwrap();
+        let l = b.add_list("exams", "local-exam-mode").unwrap();
+        let iwf = b.add_list("iwf", "child-abuse").unwrap();
+        let ter = b.add_list("ctiru", "terrorism").unwrap();
+        let allow = b.add_allow_list("allow").unwrap();
+        let fixed = [
+            (g, EntryKind::Domain("bet.example".into())),
+            (g, EntryKind::Domain("WWW.Casino.EXAMPLE.".into())),
+            (g, EntryKind::Domain("192.168.0.7".into())),
+            (g, EntryKind::Domain("0x7f.1".into())),
+            (g, EntryKind::Domain("under_score.example".into())),
+            (g, EntryKind::Domain("bet.example".into())),
+            (a, EntryKind::Domain("bet.example".into())),
+            (a, EntryKind::Domain("xn--bcher-kva.example".into())),
+            (g, EntryKind::Url("shop.example/bet/page.html".into())),
+            (
+                g,
+                EntryKind::Url("http://Shop.Example/bet/page.html?a=1#f".into()),
+            ),
+            (a, EntryKind::Url("shop.example/bet/page.html".into())),
+            (g, EntryKind::UrlPrefix("shop.example/casino/".into())),
+            (a, EntryKind::UrlPrefix("shop.example/bet/page.html".into())),
+            (
+                l,
+                EntryKind::UrlPrefix("HTTPS://answers.example:443/%7Ex/".into()),
+            ),
+            (l, EntryKind::Domain("answers.example".into())),
+            (g, EntryKind::Regex("roulette".into())),
+            (a, EntryKind::Regex(r"^[a-z]+\.example/x{2,}".into())),
+            (
+                iwf,
+                EntryKind::Url("iwf-test.esafety.invalid/secret/page-7.html".into()),
+            ),
+            (
+                iwf,
+                EntryKind::Domain("whole.iwf-test.esafety.invalid".into()),
+            ),
+            (
+                iwf,
+                EntryKind::UrlPrefix("iwf-test.esafety.invalid/dir/".into()),
+            ),
+            (
+                iwf,
+                EntryKind::Digest(expression_digest("digest-only.invalid/a")),
+            ),
+            (
+                ter,
+                EntryKind::GatedDigest(
+                    expression_digest("ter.invalid/b"),
+                    crate::lists::HostKey::of("ter.invalid"),
+                ),
+            ),
+            (
+                ter,
+                EntryKind::Url("iwf-test.esafety.invalid/secret/page-7.html".into()),
+            ),
+            (allow, EntryKind::Domain("ok.bet.example".into())),
+            (allow, EntryKind::Url("shop.example/casino/ok.html".into())),
+        ];
+        for (i, (list, kind)) in fixed.into_iter().enumerate() {
+            b.add_entry(list, &e(kind, i + 1)).unwrap();
+        }
+        let text = "# plain\nAds.Example.COM\nexample.org/dir/\nexample.net/page.html\n\
+                    *.wild.example\nhttp://[::1]/x/\n10.0.0.1\n";
+        let parsed = parse(
+            Format::Plain,
+            "plain.txt",
+            text.as_bytes(),
+            &ParseOptions::new(),
+        )
+        .unwrap();
+        b.add_entries(a, &parsed.entries).unwrap();
+        let urls = "host.example\nhost.example/page\nhost.example/dir/\nhost.example/q?x=1\n";
+        let parsed = parse(
+            Format::SquidGuardUrls,
+            "urls",
+            urls.as_bytes(),
+            &ParseOptions::new(),
+        )
+        .unwrap();
+        b.add_entries(l, &parsed.entries).unwrap();
+        // Generated: keys shared by up to three lists, in varying order.
+        for i in 0..3000usize {
+            let lists = [g, a, l];
+            for (j, list) in lists.iter().enumerate() {
+                if (i + j) % (j + 2) == 0 {
+                    let d = format!("d{}.t{}.example", i % 1700, i % 7);
+                    b.add_entry(*list, &e(EntryKind::Domain(d), i)).unwrap();
+                    let p = format!("p{}.example/{}/", i % 900, i % 11);
+                    b.add_entry(*list, &e(EntryKind::UrlPrefix(p), i)).unwrap();
+                    let u = format!("u{}.example/{}.html", i % 500, i % 13);
+                    b.add_entry(*list, &e(EntryKind::Url(u), i)).unwrap();
+                }
+            }
+            if i % 10 == 0 {
+                let u = format!("s{}.invalid/{}.html", i % 40, i);
+                b.add_entry(iwf, &e(EntryKind::Url(u), i)).unwrap();
+            }
+        }
+        b.build().unwrap()
+    }
+
+    /// The bytes of a fixed input never change by accident: deterministic
+    /// output is an invariant, and speed work on the builder must keep it.
+    /// The hash was recorded from the builder before it was optimized; a
+    /// deliberate format change updates it (and `FORMAT_VERSION`).
+    #[test]
+    fn fixed_input_gives_recorded_bytes() {
+        let bytes = mixed_bundle();
+        assert_eq!(bytes, mixed_bundle(), "two builds differ");
+        assert_eq!(
+            sha256_hex(&bytes),
+            "c50d6a14d3d42b760e7f7d864488437869aa3fda8bf5e712df7766f6c6d0d223"
+        );
+    }
+
+    /// The fast check of [`is_plain_host`], as it was written before it
+    /// became one pass.
+    fn is_plain_host_reference(d: &str) -> bool {
+        !d.is_empty()
+            && d.len() <= 253
+            && !d.starts_with('.')
+            && !d.ends_with('.')
+            && !d.contains("..")
+            && d.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.' || b == b'_'
+            })
+            && d.rsplit('.')
+                .next()
+                .is_some_and(|tld| tld.bytes().any(|b| !b.is_ascii_digit()))
+    }
+
+    #[test]
+    fn plain_host_cases() {
+        let cases = [
+            ("simple", "a.example", true),
+            ("one label", "localhost", true),
+            ("underscore", "a_b.example", true),
+            ("digits then letters", "1.2.3.x4", true),
+            ("ipv4", "10.0.0.1", false),
+            ("all-digit last label", "a.123", false),
+            ("empty", "", false),
+            ("leading dot", ".a.example", false),
+            ("trailing dot", "a.example.", false),
+            ("double dot", "a..example", false),
+            ("upper case", "A.example", false),
+            ("port", "a.example:80", false),
+            ("254 bytes", &"a".repeat(254), false),
+            ("253 bytes", &"a".repeat(253), true),
+        ];
+        for (name, host, plain) in cases {
+            assert_eq!(is_plain_host(host), plain, "{name}");
+            assert_eq!(is_plain_host_reference(host), plain, "{name} (reference)");
+        }
+    }
+
+    proptest::proptest! {
+        /// Sorting by heads first orders keys exactly as their bytes, and
+        /// grouping finds exactly the equal keys, whatever the keys
+        /// (zero bytes, prefixes of each other, longer than the head).
+        #[test]
+        fn sort_keys_orders_by_bytes(
+            keys in proptest::collection::vec(
+                proptest::collection::vec(proptest::prop_oneof![Just(0u8), Just(1u8), Just(b'a'), any::<u8>()], 0..24),
+                0..40,
+            )
+        ) {
+            let mut arena = Vec::new();
+            let recs: Vec<Keyed<usize>> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| push_key(&mut arena, k.iter().copied(), i).unwrap())
+                .collect();
+            let sorted = sort_keys(&arena, &recs);
+            let got: Vec<&[u8]> = sorted.iter().map(|k| k.key(&arena)).collect();
+            let mut want: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+            want.sort_unstable();
+            proptest::prop_assert_eq!(&got, &want);
+            for k in &sorted {
+                let bytes = k.with_bytes(&arena, <[u8]>::to_vec);
+                proptest::prop_assert_eq!(bytes.as_slice(), keys[k.value].as_slice());
+            }
+            for pair in sorted.windows(2) {
+                proptest::prop_assert_eq!(
+                    pair[0].same_key(&pair[1], &arena),
+                    pair[0].key(&arena) == pair[1].key(&arena)
+                );
+            }
+        }
+
+        /// The one-pass check agrees with the check it replaced.
+        #[test]
+        fn plain_host_matches_reference(d in "[a-z0-9._A/:-]{0,12}|[a-z0-9.]{250,256}") {
+            proptest::prop_assert_eq!(is_plain_host(&d), is_plain_host_reference(&d));
+        }
+
+        /// A DNS-shaped host the fast path takes as it is gives the same
+        /// host through the full canonicalizer.
+        #[test]
+        fn plain_host_is_what_the_canonicalizer_gives(
+            d in "[a-z0-9][a-z0-9_-]{0,15}(\\.[a-z0-9][a-z0-9_-]{0,15}){0,3}\\.[a-z][a-z0-9-]{0,6}"
+        ) {
+            proptest::prop_assume!(is_plain_host(&d) && !d.contains("xn--"));
+            let url = CanonicalUrl::parse(&d).unwrap();
+            proptest::prop_assert_eq!(url.host(), d.as_str());
+            proptest::prop_assert_eq!(url.path(), "/");
+        }
+    }
+
+    proptest::proptest! {
+        // Each case builds two bundles; 64 cases keep the unit tests quick.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The bytes do not depend on the order entries are added in (list
+        /// sets are numbered in key order), so sorting, grouping and the
+        /// two build threads cannot leak an order into them.
+        #[test]
+        fn entry_order_does_not_change_the_bytes(
+            entries in proptest::collection::vec(
+                (0usize..4, 0u8..3, "[a-c]{1,3}", "[a-c]{0,2}"),
+                0..60,
+            )
+        ) {
+            let build = |order: &mut dyn Iterator<Item = &(usize, u8, String, String)>| {
+                let mut b = BundleBuilder::new();
+                let lists = [
+                    b.add_list("a", "gambling").unwrap(),
+                    b.add_list("b", "adult").unwrap(),
+                    b.add_list("c", "child-abuse").unwrap(),
+                    b.add_allow_list("ok").unwrap(),
+                ];
+                for (line, (list, kind, host, path)) in order.enumerate() {
+                    let host = format!("{host}.example");
+                    let kind = match kind {
+                        0 => EntryKind::Domain(host),
+                        1 => EntryKind::Url(format!("{host}/{path}")),
+                        _ => EntryKind::UrlPrefix(format!("{host}/{path}/")),
+                    };
+                    b.add_entry(lists[*list], &e(kind, line + 1)).unwrap();
+                }
+                b.build().unwrap()
+            };
+            let forward = build(&mut entries.iter());
+            let backward = build(&mut entries.iter().rev());
+            proptest::prop_assert!(forward == backward);
+        }
+    }
 }

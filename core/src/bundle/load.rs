@@ -10,7 +10,8 @@ use super::format::{
     self, DIGEST_RECORD_LEN, ENDIAN_MARK, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
     SectionKind, read_u32, read_u64,
 };
-use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, Section, gate};
+use super::fst_reader::FstSection;
+use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, gate};
 use crate::taxonomy::{Category, LocalCategory, MAX_LOCAL_CATEGORIES};
 
 pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
@@ -286,39 +287,24 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         regex: regex_bytes.len(),
         heap,
     };
-    // fst maps: structure, then their own CRC32C.
-    let total_len = bytes.len();
-    let shared = Arc::new(data);
-    let open_fst = |k: SectionKind| -> Result<fst::raw::Fst<Section<B>>, BundleError> {
-        let f = fst::raw::Fst::new(Section {
-            data: Arc::clone(&shared),
-            range: range(k),
-        })
-        .map_err(|e| BundleError::section(k, e.to_string()))?;
-        // fst's own CRC32C as well: the XXH3-64 checksum covers these bytes
-        // too, but a mutated bundle whose outer checksum was recomputed
-        // (test `a_bit_flip_in_every_byte_…`) otherwise reaches `fst` node
-        // decoding, which panics on corrupt nodes (fst issues #57, #146).
-        f.verify()
-            .map_err(|e| BundleError::section(k, e.to_string()))?;
-        if f.fst_type() != 0 && f.fst_type() != 1 {
-            // fst::MapBuilder writes type 0; anything else is not ours.
-            return Err(BundleError::section(
-                k,
-                format!("unexpected fst type {}", f.fst_type()),
-            ));
-        }
-        Ok(f)
+    // fst maps: header and footer only (constant time). Their nodes are
+    // read by `fst_reader`, which checks every byte it reads, so nothing
+    // needs to walk them here (fst's own CRC32C `verify` would read every
+    // byte again and protects nothing the XXH3-64 checksum does not).
+    let open_fst = |k: SectionKind| {
+        FstSection::open(bytes, range(k)).map_err(|reason| BundleError::section(k, reason))
     };
     let hosts = open_fst(SectionKind::Hosts)?;
     let paths = open_fst(SectionKind::Paths)?;
+    let total_len = bytes.len();
+    let shared = Arc::new(data);
 
     let sizes = BundleSizes {
         total: total_len,
         ..sizes
     };
     Ok(Bundle {
-        has_paths: !paths.is_empty(),
+        has_paths: paths.len() != 0,
         data: shared,
         created,
         lists,

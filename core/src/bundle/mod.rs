@@ -21,7 +21,7 @@
 //!
 //! # What is stored
 //!
-//! See [`format`] for the byte layout. Non-sensitive entries live in two
+//! See [`format`](mod@format) for the byte layout. Non-sensitive entries live in two
 //! [`fst`] maps: **hosts** (keyed by the canonical host written backwards,
 //! so one walk along the reversed host visits every label-boundary suffix)
 //! and **paths** (keyed by the canonical `host/path[?query]` of URL and
@@ -75,22 +75,33 @@
 //! mark and exact format version; the XXH3-64 checksum over everything
 //! after it (chosen over SHA-256 because it runs at memory speed); the
 //! section table with checked arithmetic; the metadata (every list,
-//! category and list set cross-checked); each `fst` with `Fst::new` and its
-//! own CRC32C `verify` (redundant with the checksum against accidents, but
-//! it also stops a bundle whose outer checksum was recomputed after
-//! editing from reaching `fst` node decoding, which panics on corrupt
-//! nodes); the digest table's length and order; the gate's parameters;
-//! and the regex DFA through regex-automata's validating `from_bytes`.
-//! Every failure is a [`BundleError`]; nothing panics, reads out of bounds
-//! or allocates more than a small multiple of the input. Loading is linear
-//! in the bundle size (both checksums read every byte).
+//! category and list set cross-checked); each `fst`'s header and footer
+//! (format version 3, map type, root address where `fst`'s builder puts
+//! it); the digest table's length and order; the gate's parameters; and
+//! the regex DFA through regex-automata's validating `from_bytes`. Every
+//! failure is a [`BundleError`]; nothing panics, reads out of bounds or
+//! allocates more than a small multiple of the input.
 //!
-//! Limit: checksums stop accidents, not attackers. An `fst` crafted with
-//! valid checksums might still make the `fst` crate panic during a lookup
-//! (fst issues #57 and #146). Load bundles from a source you trust.
+//! Loading costs one pass over the bytes (the checksum) plus the metadata:
+//! a few milliseconds for 5 million domains. The `fst` nodes are not walked
+//! at load time. They are read by esafety's own `fst` reader rather than
+//! the `fst` crate, because `fst`'s node decoding panics on bytes its
+//! builder did not write (fst issues #57 and #146), and checking every node
+//! up front would read the whole map again and break the load budget. The
+//! reader checks each byte it touches and treats a malformed node as "no
+//! match"; a lookup takes one step per key byte, so it always ends. `fst`'s
+//! own CRC-32C footer is not checked: the XXH3-64 checksum already covers
+//! those bytes against accidents.
+//!
+//! So for *any* bytes, including a bundle crafted with valid checksums,
+//! loading is an `Err` or a bundle whose every lookup returns without a
+//! panic, an out-of-bounds read or an unbounded allocation. What a crafted
+//! bundle can still do is classify wrongly (checksums stop accidents, not
+//! authors): load bundles from a source you trust to have compiled them.
 
 mod builder;
 pub mod format;
+mod fst_reader;
 mod gate;
 mod load;
 
@@ -379,19 +390,6 @@ pub(crate) struct RegexMeta {
     pub(crate) pattern: String,
 }
 
-/// One section of the shared bundle bytes, as the data of an `fst`.
-pub(crate) struct Section<B> {
-    data: Arc<B>,
-    range: Range<usize>,
-}
-
-impl<B: AsRef<[u8]>> AsRef<[u8]> for Section<B> {
-    #[inline]
-    fn as_ref(&self) -> &[u8] {
-        (*self.data).as_ref().get(self.range.clone()).unwrap_or(&[])
-    }
-}
-
 /// A loaded, validated bundle over bytes `B`.
 ///
 /// Immutable, `Send + Sync` when `B` is; swap in a new one by replacing an
@@ -402,8 +400,8 @@ pub struct Bundle<B = Vec<u8>> {
     pub(crate) lists: Vec<ListInfo>,
     pub(crate) local_categories: Vec<String>,
     pub(crate) list_sets: Vec<Vec<u16>>,
-    pub(crate) hosts: fst::raw::Fst<Section<B>>,
-    pub(crate) paths: fst::raw::Fst<Section<B>>,
+    pub(crate) hosts: fst_reader::FstSection,
+    pub(crate) paths: fst_reader::FstSection,
     pub(crate) gate_range: Range<usize>,
     pub(crate) gate_seed: u64,
     pub(crate) gate_hashes: u32,
@@ -500,6 +498,18 @@ impl<B: AsRef<[u8]>> Bundle<B> {
     /// Sizes of the parts of the bundle.
     pub fn sizes(&self) -> BundleSizes {
         self.sizes
+    }
+
+    /// The hosts map (reversed host → `list_set << 1 | has_path_entries`).
+    #[inline]
+    pub(crate) fn hosts_fst(&self) -> fst_reader::Fst<'_> {
+        self.hosts.reader(self.as_bytes())
+    }
+
+    /// The paths map (`host/path[?query]` → `exact | prefix << 32`).
+    #[inline]
+    pub(crate) fn paths_fst(&self) -> fst_reader::Fst<'_> {
+        self.paths.reader(self.as_bytes())
     }
 
     /// The sensitive-host gate over the gate section.

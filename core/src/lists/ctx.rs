@@ -204,6 +204,11 @@ impl<'o> Sink<'o> {
 
 /// `text` without a trailing comment that starts with whitespace and `#`.
 pub(crate) fn strip_inline_comment(text: &str) -> &str {
+    // Most lines have no `#` at all: one byte search instead of decoding
+    // every character.
+    if !text.as_bytes().contains(&b'#') {
+        return text;
+    }
     let mut prev_space = false;
     for (i, c) in text.char_indices() {
         if c == '#' && prev_space {

@@ -116,7 +116,7 @@ fn is_canonical_host(raw: &[u8]) -> bool {
 /// The WHATWG "ends in a number" test: the last label is all digits, or
 /// `0x` followed by hex digits. (The host is lowercase and has no empty
 /// labels.)
-fn ends_in_number(host: &[u8]) -> bool {
+pub(super) fn ends_in_number(host: &[u8]) -> bool {
     let last = host.rsplit(|&b| b == b'.').next().unwrap_or_default();
     if !last.is_empty() && last.iter().all(u8::is_ascii_digit) {
         return true;

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{CanonicalUrl, MAX_INPUT_LEN, UrlError, host, quote};
+use super::{CanonicalUrl, MAX_INPUT_LEN, UrlError, fast, host, quote};
 
 /// The schemes that are canonicalized (the WHATWG "special" schemes that
 /// have hosts, less `file`).
@@ -74,7 +74,19 @@ pub(super) fn class_of(b: u8) -> u8 {
 }
 
 /// Canonicalizes `input`; see the module documentation.
+///
+/// Inputs already in (nearly) canonical form, most of real traffic, take
+/// the one-pass fast path; everything else the general path, which gives
+/// the same result for those inputs too.
 pub(super) fn parse(input: &str) -> Result<CanonicalUrl, UrlError> {
+    match fast::parse_canonical_shape(input) {
+        Some(url) => Ok(url),
+        None => parse_general(input),
+    }
+}
+
+/// Canonicalizes `input` step by step, whatever its shape.
+pub(super) fn parse_general(input: &str) -> Result<CanonicalUrl, UrlError> {
     if input.len() > MAX_INPUT_LEN {
         return Err(UrlError::TooLong {
             len: input.len(),
@@ -396,7 +408,15 @@ pub(super) fn unescape(bytes: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
     out.extend_from_slice(bytes.get(..first).unwrap_or_default());
     let mut rest = bytes.get(first..).unwrap_or_default();
     while let Some((&b, tail)) = rest.split_first() {
-        if b != b'%' && !ends_in_partial_escape(&out) {
+        if let [b'%', hi, lo, after @ ..] = rest
+            && let (Some(hi), Some(lo)) = (hex_value(*hi), hex_value(*lo))
+        {
+            // Pushing `%`, `hi` and `lo` one by one reduces nothing before
+            // the third push, which reduces exactly this escape: decode it
+            // at once, then reduce what the decoded byte completes.
+            push_reducing(hi << 4 | lo, &mut out);
+            rest = after;
+        } else if b != b'%' && !ends_in_partial_escape(&out) {
             // A run without `%` after an `out` that ends in no partial
             // escape cannot form an escape: copy it at once.
             let run = rest.iter().position(|&b| b == b'%').unwrap_or(rest.len());
@@ -433,7 +453,8 @@ fn push_reducing(b: u8, out: &mut Vec<u8>) {
     }
 }
 
-fn hex_value(b: u8) -> Option<u8> {
+/// The value of a hex digit.
+pub(super) fn hex_value(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
@@ -520,7 +541,201 @@ mod tests {
         }
     }
 
+    /// Checks that the fast path, when it takes `input`, gives exactly what
+    /// the general path gives, part by part; returns whether it took it.
+    fn fast_matches_general(input: &str) -> Result<bool, TestCaseError> {
+        let Some(fast) = fast::parse_canonical_shape(input) else {
+            return Ok(false);
+        };
+        let general = parse_general(input);
+        prop_assert!(
+            general.is_ok(),
+            "{input:?}: fast {fast:?}, general {general:?}"
+        );
+        let general = general.unwrap();
+        prop_assert_eq!(fast.as_str(), general.as_str(), "input {:?}", input);
+        prop_assert_eq!(fast.scheme(), general.scheme(), "input {:?}", input);
+        prop_assert_eq!(fast.host(), general.host(), "input {:?}", input);
+        prop_assert_eq!(fast.path(), general.path(), "input {:?}", input);
+        prop_assert_eq!(fast.query(), general.query(), "input {:?}", input);
+        prop_assert_eq!(fast.is_ip(), general.is_ip(), "input {:?}", input);
+        Ok(true)
+    }
+
+    /// Inputs near the edges of the fast path's shape, built so that about
+    /// half of them take it.
+    fn canonical_shaped() -> impl Strategy<Value = String> {
+        let scheme = prop_oneof![
+            8 => Just("http://"),
+            2 => Just("https://"),
+            1 => Just("ftp://"),
+            1 => Just("ws://"),
+            1 => Just("wss://"),
+            1 => Just("HTTP://"),
+            1 => Just("http:///"),
+            1 => Just("http:"),
+            1 => Just(""),
+        ];
+        let host = prop_oneof![
+            8 => "([a-z0-9_-]{1,6}\\.){0,4}[a-z0-9_-]{1,6}",
+            1 => "[a-z0-9._-]{0,10}",
+            1 => "[a-z.]{1,6}(0x[0-9a-f]{0,3}|[0-9]{1,4})",
+            1 => "[a-zA-Z0-9.:@%\\[\\]\u{e4}]{1,10}",
+        ];
+        let path = prop_oneof![
+            1 => Just(String::new()),
+            8 => "/[a-zA-Z0-9/._~;,=+-]{0,40}",
+            2 => "/[a-z/.%2-5A-F\\\\ \t\u{e9}?#]{0,40}",
+            2 => "/[a-z0-9]{0,20}[/.\\\\%?#]{0,2}[a-z0-9/]{0,20}",
+        ];
+        let query = prop_oneof![
+            2 => Just(String::new()),
+            2 => "\\?[a-zA-Z0-9=&/.?\\\\-]{0,40}",
+            3 => "\\?(%[0-9a-fA-F]{2}|%25[0-9a-fA-F]{0,2}|%25%3[0-9A-F]|[a-f0-9=&?/.]{1,9}){0,12}",
+            1 => "\\?(%[0-9a-fA-FgG%]{0,2}|[a-z=&?/.]){0,12}",
+            1 => "\\?[a-z=&%0-9A-F \t\u{e9}#\u{7f}]{0,20}",
+            1 => "\\?[a-z0-9]{0,20}[ \t\n\u{e9}#\u{7f}%\u{0}]{0,2}[a-z0-9]{0,20}",
+        ];
+        let fragment = prop_oneof![
+            3 => Just(String::new()),
+            1 => "#[a-z%? \t\u{e9}#]{0,8}",
+        ];
+        (scheme, host, path, query, fragment).prop_map(|(s, h, p, q, f)| format!("{s}{h}{p}{q}{f}"))
+    }
+
+    #[test]
+    fn fast_path_table() {
+        // (name, input, whether the fast path takes it)
+        let cases: &[(&str, &str, bool)] = &[
+            ("plain", "http://www.goal.com/en-ca/", true),
+            ("https", "https://a.b.c/1/2.html", true),
+            ("ftp", "ftp://ftp.example.org/pub/", true),
+            ("ws", "ws://example.com/socket", true),
+            ("wss", "wss://example.com/socket", true),
+            ("no path", "http://example.com", true),
+            ("no path, fragment", "http://example.com#top", true),
+            ("fragment", "http://example.com/a#b%25 \t", true),
+            ("query", "http://example.com/a?b=c&d", true),
+            ("empty query", "http://example.com/a?", true),
+            ("query, fragment", "http://example.com/a?b#c", true),
+            (
+                "query escapes",
+                "http://www.goal.com/static/js?files=%2Fjs%2Fr.js&v=1",
+                true,
+            ),
+            ("query escape kept", "http://e.com/?q=a%20b%e4%23%3f", true),
+            ("query with backslash", "http://e.com/?a\\b", true),
+            ("query with second ?", "http://e.com/?a?b", true),
+            ("underscore host", "http://a_b.example/", true),
+            ("upper-case path", "http://e.com/A/B.HTML", true),
+            ("path dot inside", "http://e.com/a./b.c/", true),
+            ("upper-case scheme", "HTTP://e.com/", false),
+            ("upper-case host", "http://E.com/", false),
+            ("leading space", " http://e.com/", false),
+            ("trailing space", "http://e.com/ ", false),
+            ("tab", "http://e.com/a\tb", false),
+            ("port", "http://e.com:80/", false),
+            ("userinfo", "http://u@e.com/", false),
+            ("ipv4", "http://1.2.3.4/", false),
+            ("hex number label", "http://a.0x1f/", false),
+            ("ipv6", "http://[::1]/", false),
+            ("idn", "http://b\u{fc}cher.example/", false),
+            ("escaped host", "http://%61.com/", false),
+            ("trailing dot", "http://e.com./", false),
+            ("leading dot", "http://.e.com/", false),
+            ("double dot", "http://e..com/", false),
+            ("extra slash", "http:///e.com/", false),
+            ("no slashes", "http:e.com/", false),
+            ("no scheme", "e.com/", false),
+            ("query without path", "http://e.com?q", false),
+            ("double slash", "http://e.com/a//b", false),
+            ("dot segment", "http://e.com/a/./b", false),
+            ("dot-dot segment", "http://e.com/a/../b", false),
+            ("path escape", "http://e.com/%7Eu/", false),
+            ("backslash", "http://e.com/a\\b", false),
+            ("path non-ASCII", "http://e.com/\u{e9}", false),
+            ("query double escape", "http://e.com/?%2541", true),
+            (
+                "query escape after double",
+                "http://e.com/?%2541%2f%20",
+                true,
+            ),
+            (
+                "query double after escapes",
+                "http://e.com/?a=%2F%3a&b=%2541%2%35",
+                true,
+            ),
+            (
+                "query stray percent after escape",
+                "http://e.com/?%41%%32%35x",
+                true,
+            ),
+            ("query partial escape", "http://e.com/?%4", true),
+            ("query percent at end", "http://e.com/?a%", true),
+            ("query bad escape", "http://e.com/?%zz", true),
+            ("query non-ASCII", "http://e.com/?\u{e9}", true),
+            ("query DEL", "http://e.com/?\u{7f}%25", true),
+            (
+                "query double escape, fragment",
+                "http://e.com/?%2541#%20 x",
+                true,
+            ),
+            ("query space", "http://e.com/?a b", false),
+            ("query trailing space", "http://e.com/?a ", false),
+            ("query tab", "http://e.com/?a\tb", false),
+            ("query double escape, space", "http://e.com/?%2541 b", false),
+            (
+                "query double escape, newline",
+                "http://e.com/?%2541\nb",
+                false,
+            ),
+            ("too long", &*LONG, false),
+        ];
+        for &(name, input, takes_fast) in cases {
+            let took = fast_matches_general(input).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(took, takes_fast, "{name}: {input:?}");
+        }
+    }
+
+    #[test]
+    fn canonical_shaped_inputs_often_take_the_fast_path() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let strategy = canonical_shaped();
+        let took = (0..1000)
+            .filter(|_| {
+                let input = strategy.new_tree(&mut runner).unwrap().current();
+                fast::parse_canonical_shape(&input).is_some()
+            })
+            .count();
+        // Otherwise the differential proptest would test little.
+        assert!(
+            (200..=900).contains(&took),
+            "{took} of 1000 took the fast path"
+        );
+    }
+
+    /// An input over [`MAX_INPUT_LEN`] in canonical shape.
+    static LONG: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("http://e.com/{}", "a".repeat(MAX_INPUT_LEN)));
+
     proptest! {
+        // Cheap cases, and the interesting ones are a fraction of them.
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn fast_path_matches_general_on_urls(input in canonical_shaped()) {
+            fast_matches_general(&input)?;
+        }
+
+        #[test]
+        fn fast_path_matches_general_on_strings(input in "\\PC{0,40}") {
+            fast_matches_general(&input)?;
+            fast_matches_general(&format!("http://a.b/{input}"))?;
+            fast_matches_general(&format!("http://a.b/?{input}"))?;
+        }
+
         #[test]
         fn unescape_matches_repeated_passes(input in "[%2-5aAfFgx]{0,24}") {
             let bytes = input.as_bytes();
