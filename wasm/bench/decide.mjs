@@ -2,8 +2,8 @@
 // bundle, policy, request context and time:
 //   - Node: engine.decide({url, group, age, device, time}) of the Node build
 //     (wasm/pkg/node): reading the request object, canonicalize + classify +
-//     evaluate, and the `check --json` object the caller gets (written as
-//     JSON in Rust, turned into an object by JSON.parse);
+//     evaluate, and the `check --json`-shaped object the caller gets (built
+//     directly as a JS object by wasm/src/decision.rs);
 //   - native: esafety::policy::Engine::check, the same canonicalize +
 //     classify + evaluate, returning the same report as a Rust value (what a
 //     Rust caller gets), from the release example `decide_stream`

@@ -26,7 +26,7 @@
 //! | 2 | hosts | `fst` map: reversed canonical host → `list_set << 1 \| has_path_entries` |
 //! | 3 | paths | `fst` map: `host/path[?query]` → `exact_list_set \| prefix_list_set << 32` |
 //! | 4 | gate | Bloom filter bits (u64 words) over keyed hashes of sensitive hosts |
-//! | 5 | digests | sorted records { SHA-256 of an expression [32], list set u32 } |
+//! | 5 | digests | sorted records { SHA-256 of an expression (32 bytes), list set u32 } |
 //! | 6 | regex | a regex-automata sparse DFA, little-endian serialization (may be empty) |
 
 /// The first eight bytes of every bundle.

@@ -72,7 +72,7 @@ pub enum Severity {
 /// One thing the linter found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// The stable code (see the table in [`crate::policy::lint`]).
+    /// The stable code (see the table in [`crate::policy::lint`](mod@crate::policy::lint)).
     pub code: String,
     /// Error or warning.
     pub severity: Severity,

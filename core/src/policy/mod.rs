@@ -4,7 +4,7 @@
 //! device, at a time, may do with a URL (STANDARD.md, "Acceptable use
 //! policies"). esafety reads it from TOML or JSON ([`Policy::load`]),
 //! evaluates a classified request against it ([`Policy::evaluate`]) and
-//! checks it against the Manchester minimum standards ([`lint`]).
+//! checks it against the Manchester minimum standards ([`lint`](mod@lint)).
 //!
 //! The statutory baseline sits above every rule (DESIGN.md invariant 1):
 //! a rule that tries to `allow`, `warn` or `monitor` `child-abuse` or
