@@ -8,7 +8,10 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+mod common;
+use common::{esafety, stderr, stdout};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/lists")
@@ -25,22 +28,6 @@ fn out(name: &str) -> PathBuf {
     let path = dir.join(format!("{name}.esb"));
     let _ = std::fs::remove_file(&path);
     path
-}
-
-fn esafety(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_esafety"))
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
 }
 
 /// `classify --bundle` output, one line per URL.
