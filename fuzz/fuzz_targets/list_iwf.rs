@@ -2,25 +2,9 @@
 //! panic, in every mode; a sensitive parse yields only digests.
 #![no_main]
 
-use esafety::lists::{EntryKind, Format, ParseOptions, parse};
+use esafety::lists::Format;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    for strict in [false, true] {
-        for sensitive in [false, true] {
-            let options = ParseOptions::new()
-                .with_strict(strict)
-                .with_sensitive(sensitive);
-            if let Ok(parsed) = parse(Format::Iwf, "fuzz", data, &options) {
-                if sensitive {
-                    assert!(
-                        parsed
-                            .entries
-                            .iter()
-                            .all(|e| e.kind.digest().is_some())
-                    );
-                }
-            }
-        }
-    }
+    esafety_fuzz::parse_list_in_every_mode(Format::Iwf, data);
 });

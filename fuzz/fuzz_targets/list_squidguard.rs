@@ -2,7 +2,7 @@
 //! every input is `Ok` or `Err`, never a panic.
 #![no_main]
 
-use esafety::lists::{EntryKind, Format, ParseOptions, parse};
+use esafety::lists::{Format, ParseOptions, parse};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
