@@ -32,6 +32,16 @@ rm -rf "$PKG"
 mkdir -p "$PKG"
 wasm-bindgen --target web --out-dir "$PKG/web" --out-name esafety "$WASM"
 wasm-bindgen --target nodejs --out-dir "$PKG/node" --out-name esafety "$WASM"
+# The JavaScript snippets (wasm/js/) are ES modules; the Node build is
+# CommonJS and `require`s them, so their one `export { ... }` line becomes
+# `module.exports`.
+find "$PKG/node/snippets" -name '*.js' -print0 2>/dev/null | while IFS= read -r -d '' snippet; do
+  sed -i -E 's/^export \{ (.*) \};$/module.exports = { \1 };/' "$snippet"
+  if grep -qE '^export ' "$snippet"; then
+    echo "build-wasm: $snippet still has an ES export after conversion; keep one \`export { ... };\` line at the end" >&2
+    exit 2
+  fi
+done
 
 # wasm-opt from the npm binaryen package only (Debian's binaryen corrupts the
 # output). The features are the ones rustc enables for wasm32 by default.
@@ -105,6 +115,7 @@ EXT_LIB="$ROOT/wasm/extension/lib"
 rm -rf "$EXT_LIB"
 mkdir -p "$EXT_LIB"
 cp "$PKG/web/esafety.js" "$PKG/web/esafety_bg.wasm" "$EXT_LIB/"
+cp -r "$PKG/web/snippets" "$EXT_LIB/"
 node -e '
   const e = require(process.argv[1]);
   require("fs").writeFileSync(process.argv[2], e.sampleBundleBytes());

@@ -259,15 +259,24 @@ impl CategorySet {
 
     /// The categories in bit order.
     pub fn iter(self) -> impl Iterator<Item = Category> {
-        (0u32..64)
-            .filter(move |b| self.0 & (1u64 << b) != 0)
-            .filter_map(|b| {
-                if b < 32 {
+        // Visits the set bits only (lowest first), not all 64 positions:
+        // every decision walks its URL's categories.
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            while bits != 0 {
+                let b = bits.trailing_zeros();
+                bits &= bits - 1;
+                let category = if b < 32 {
                     Category::BUILTIN.get(b as usize).copied()
                 } else {
                     LocalCategory::new((b - 32) as usize).map(Category::Local)
+                };
+                if category.is_some() {
+                    return category;
                 }
-            })
+            }
+            None
+        })
     }
 }
 
@@ -306,5 +315,25 @@ mod tests {
             vec![Category::ChildAbuse, Category::Search, l]
         );
         assert!(set.has_statutory());
+    }
+
+    proptest::proptest! {
+        /// The set-bit walk gives what testing each of the 64 positions in
+        /// order gives (bits 22..32 name no category and are skipped).
+        #[test]
+        fn set_iter_equals_scanning_every_bit(bits in proptest::prelude::any::<u64>()) {
+            let set = CategorySet(bits);
+            let scanned: Vec<Category> = (0u32..64)
+                .filter(|b| bits & (1u64 << b) != 0)
+                .filter_map(|b| {
+                    if b < 32 {
+                        Category::BUILTIN.get(b as usize).copied()
+                    } else {
+                        LocalCategory::new((b - 32) as usize).map(Category::Local)
+                    }
+                })
+                .collect();
+            proptest::prop_assert_eq!(set.iter().collect::<Vec<_>>(), scanned);
+        }
     }
 }

@@ -1,17 +1,19 @@
-//! The `engine.decide` result, built as a JavaScript object directly.
+//! The `engine.decide` result, made as a JavaScript object in one call.
 //!
-//! `decide` runs on every navigation, and turning the report into a
-//! JavaScript object was about half of each call: a generic serializer makes
-//! a fresh JavaScript string for every key and every value. This builds the
-//! same object — the same keys in the same order, the `check --json` shape —
-//! with the keys made once, the URL handed back as the string the caller
-//! passed, and the strings that repeat from one decision to the next (the
-//! action, rule ids, category ids, block and warning messages) made once
-//! and reused. JavaScript strings are immutable, so sharing them is
-//! invisible to the caller.
+//! `decide` runs on every navigation, and the crossings between WebAssembly
+//! and JavaScript cost more than the decision: a generic serializer makes a
+//! fresh JavaScript string for every key and value, and even one property
+//! store per field was a dozen crossings. Here the report's fields go to
+//! `makeReport` (wasm/js/decide.js) in one call, which makes the object with
+//! an object literal — the same keys in the same order, the `check --json`
+//! shape. The URL is handed back as the string the caller passed; the texts
+//! that repeat from one decision to the next (action, rule id, the joined
+//! categories and reasons, the message) are made into JavaScript strings
+//! once and reused from a bounded cache; JavaScript strings are immutable,
+//! so sharing them is invisible to the caller, and the lists are fresh
+//! arrays every time.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use esafety::policy::DecisionReport;
 use js_sys::{Array, Object};
@@ -48,29 +50,97 @@ extern "C" {
     fn set_safe_search(this: &Report, value: &JsValue);
 }
 
-/// How many distinct repeated strings are kept: rule ids, category ids and
-/// messages come from the policy and the bundle, so a real deployment has a
-/// few dozen; the cap only bounds memory for a pathological policy.
-const INTERN_CAP: usize = 4096;
+/// Slots of the string cache: a real deployment repeats a few dozen rule
+/// ids, category ids and messages, and the reasons of the sites its users
+/// visit; the cache keeps the most recent text per slot, so its memory is
+/// bounded whatever the traffic.
+const CACHE_SLOTS: usize = 1024;
 
-thread_local! {
-    /// Strings that repeat across decisions, made once.
-    static INTERNED: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
+/// Texts longer than this are not cached (a reason quoting a long URL
+/// prefix or regex is rarely repeated).
+const CACHE_MAX_TEXT: usize = 512;
+
+/// One cached text and the JavaScript string made from it.
+struct Cached {
+    text: String,
+    value: JsValue,
 }
 
-/// `text` as a JavaScript string, made once per distinct text (up to
-/// [`INTERN_CAP`] texts).
+thread_local! {
+    /// Strings that repeat across decisions, made once: a direct-mapped
+    /// cache indexed by the text's XXH3 hash.
+    static CACHE: RefCell<Vec<Option<Cached>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Which field of the result a cached text is for: each remembers its last
+/// text, checked before the cache (consecutive decisions mostly share them).
+#[derive(Clone, Copy)]
+enum Field {
+    Action,
+    Rule,
+    Categories,
+    Reasons,
+    Message,
+}
+
+thread_local! {
+    /// The last text and JavaScript string of each [`Field`].
+    static LAST: RefCell<[Option<Cached>; 5]> = const { RefCell::new([None, None, None, None, None]) };
+}
+
+/// `text` as a JavaScript string for `field`: the field's last one when
+/// the text is the same, else [`interned`].
+fn field_text(field: Field, text: &str) -> JsValue {
+    LAST.with(|cell| {
+        let Ok(mut last) = cell.try_borrow_mut() else {
+            return interned(text);
+        };
+        let Some(slot) = last.get_mut(field as usize) else {
+            return interned(text);
+        };
+        match slot {
+            Some(cached) if cached.text == text => cached.value.clone(),
+            _ => {
+                let value = interned(text);
+                if text.len() <= CACHE_MAX_TEXT {
+                    *slot = Some(Cached {
+                        text: text.to_owned(),
+                        value: value.clone(),
+                    });
+                }
+                value
+            }
+        }
+    })
+}
+
+/// `text` as a JavaScript string, made once while it stays in the cache.
 fn interned(text: &str) -> JsValue {
-    INTERNED.with(|cell| {
-        let mut map = cell.borrow_mut();
-        if let Some(value) = map.get(text) {
-            return value.clone();
+    if text.len() > CACHE_MAX_TEXT {
+        return JsValue::from_str(text);
+    }
+    let slot = (xxhash_rust::xxh3::xxh3_64(text.as_bytes()) as usize) % CACHE_SLOTS;
+    CACHE.with(|cell| {
+        let Ok(mut cache) = cell.try_borrow_mut() else {
+            return JsValue::from_str(text);
+        };
+        if cache.is_empty() {
+            cache.resize_with(CACHE_SLOTS, || None);
         }
-        let value = JsValue::from_str(text);
-        if map.len() < INTERN_CAP {
-            map.insert(text.to_owned(), value.clone());
+        let Some(entry) = cache.get_mut(slot) else {
+            return JsValue::from_str(text);
+        };
+        match entry {
+            Some(cached) if cached.text == text => cached.value.clone(),
+            _ => {
+                let value = JsValue::from_str(text);
+                *entry = Some(Cached {
+                    text: text.to_owned(),
+                    value: value.clone(),
+                });
+                value
+            }
         }
-        value
     })
 }
 
@@ -87,17 +157,110 @@ fn array(items: &[String], make: fn(&str) -> JsValue) -> JsValue {
     out.into()
 }
 
+#[wasm_bindgen(module = "/js/decide.js")]
+extern "C" {
+    /// Makes the result object with one object literal (see
+    /// wasm/js/decide.js): `url` undefined for the string `readRequest`
+    /// read, `canonical` empty for "same as `url`", `categories` and
+    /// `reasons` joined with NUL.
+    #[wasm_bindgen(js_name = makeReport)]
+    // (The lint fires on the stub wasm-bindgen makes for other targets.)
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        expect(
+            clippy::too_many_arguments,
+            reason = "one argument per field of the result, in one call"
+        )
+    )]
+    fn make_report(
+        url: &JsValue,
+        canonical: &str,
+        action: &JsValue,
+        rule: &JsValue,
+        categories: &JsValue,
+        reasons: &JsValue,
+        log: bool,
+        review: bool,
+        message: &JsValue,
+        safe_search: &JsValue,
+    ) -> JsValue;
+
+    /// The `url` string `readRequest` read last.
+    #[wasm_bindgen(js_name = lastRequestUrl)]
+    fn last_url() -> JsValue;
+}
+
+/// What joins list items for `makeReport`, which splits on it.
+const SEPARATOR: char = '\0';
+
+/// Whether `items` survive a join with [`SEPARATOR`] and a split: none is
+/// empty or contains it (policy text could, in theory, put a NUL in a
+/// reason).
+fn joinable(items: &[String]) -> bool {
+    items
+        .iter()
+        .all(|s| !s.is_empty() && !s.as_bytes().contains(&(SEPARATOR as u8)))
+}
+
+/// `items` joined with [`SEPARATOR`].
+fn joined(items: &[String]) -> String {
+    let mut out = String::with_capacity(items.iter().map(|s| s.len() + 1).sum());
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(SEPARATOR);
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 /// The report as a plain object `{url, canonical, action, rule, categories,
 /// reasons, log, review, message, safe_search}`, equal to `JSON.parse` of its
 /// JSON. `url` is the JavaScript string the request gave (the report's `url`
-/// is that string, unchanged).
-pub(crate) fn to_object(report: &DecisionReport, url: &JsValue) -> JsValue {
+/// is that string, unchanged): `None` when `readRequest` read it.
+pub(crate) fn to_object(report: &DecisionReport, url: Option<&JsValue>) -> JsValue {
     // A string with a lone surrogate reached Rust with U+FFFD in its place
     // (and so does the report): then the report's text is what is returned.
-    let url = if report.url.contains('\u{fffd}') {
-        &JsValue::from_str(&report.url)
+    let text_url;
+    // (U+FFFD is EF BF BD in UTF-8: look for the byte first, as URLs are
+    // nearly always ASCII.)
+    let url = if report.url.as_bytes().contains(&0xef) && report.url.contains('\u{fffd}') {
+        text_url = JsValue::from_str(&report.url);
+        Some(&text_url)
     } else {
         url
+    };
+    if !joinable(&report.categories) || !joinable(&report.reasons) {
+        return to_object_by_fields(report, url);
+    }
+    let canonical = if report.canonical == report.url {
+        ""
+    } else {
+        report.canonical.as_str()
+    };
+    make_report(
+        url.unwrap_or(&JsValue::UNDEFINED),
+        canonical,
+        &field_text(Field::Action, report.action.as_str()),
+        &field_text(Field::Rule, &report.rule),
+        &field_text(Field::Categories, &joined(&report.categories)),
+        &field_text(Field::Reasons, &joined(&report.reasons)),
+        report.log,
+        report.review,
+        &report
+            .message
+            .as_deref()
+            .map_or(JsValue::NULL, |m| field_text(Field::Message, m)),
+        &optional(report.safe_search.as_deref(), JsValue::from_str),
+    )
+}
+
+/// [`to_object`] with one property store per field, for the report whose
+/// lists cannot be joined.
+fn to_object_by_fields(report: &DecisionReport, url: Option<&JsValue>) -> JsValue {
+    let url = match url {
+        Some(url) => url.clone(),
+        None => last_url(),
     };
     let canonical = if report.canonical == report.url {
         url.clone()
@@ -106,7 +269,7 @@ pub(crate) fn to_object(report: &DecisionReport, url: &JsValue) -> JsValue {
     };
     let object = Object::new();
     let fields = object.unchecked_ref::<Report>();
-    fields.set_url(url);
+    fields.set_url(&url);
     fields.set_canonical(&canonical);
     fields.set_action(&interned(report.action.as_str()));
     fields.set_rule(&interned(&report.rule));

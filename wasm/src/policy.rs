@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::bundle::{Bundle, SharedBytes};
 use crate::error::{Code, Failure};
-use crate::request::{JsRequest, date};
+use crate::request::{JsRequest, date, with_scratch};
 use crate::to_js;
 
 /// An Acceptable Use Policy, loaded and validated (a rule that tries to
@@ -129,12 +129,17 @@ impl Engine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "DecideRequest")] request: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let request = JsRequest::read(&request)?;
-        let report = self
-            .inner
-            .check(&request.url, request.context())
-            .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
-        Ok(crate::decision::to_object(&report, &request.url_value))
+        with_scratch(|scratch| -> Result<JsValue, JsValue> {
+            let request = JsRequest::read(&request, scratch)?;
+            let report = self
+                .inner
+                .check(&request.url, request.context())
+                .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
+            Ok(crate::decision::to_object(
+                &report,
+                request.url_value.as_ref(),
+            ))
+        })
     }
 
     /// Classifies `url` against the engine's bundle, as `Bundle.classify`.

@@ -3,6 +3,9 @@
 //! an ISO 8601 / RFC 3339 string with an offset, epoch milliseconds, or a
 //! `Date`.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+
 use esafety::policy::Device;
 use jiff::Timestamp;
 use wasm_bindgen::JsCast;
@@ -10,16 +13,72 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{Code, Failure};
 
-/// A request read from JavaScript, owning its strings.
+/// A request read from JavaScript. The strings borrow the scratch buffer
+/// the fast path wrote them into, or are owned when read field by field.
 #[derive(Debug)]
-pub(crate) struct JsRequest {
-    pub(crate) url: String,
-    /// `url` as the JavaScript string given, handed back in the result.
-    pub(crate) url_value: JsValue,
-    pub(crate) group: Option<String>,
+pub(crate) struct JsRequest<'a> {
+    pub(crate) url: Cow<'a, str>,
+    /// `url` as the JavaScript string given, handed back in the result;
+    /// `None` when the fast path read it (wasm/js/decide.js keeps it).
+    pub(crate) url_value: Option<JsValue>,
+    pub(crate) group: Option<Cow<'a, str>>,
     pub(crate) age: Option<u8>,
     pub(crate) device: Option<Device>,
     pub(crate) time: Timestamp,
+}
+
+#[wasm_bindgen(module = "/js/decide.js")]
+extern "C" {
+    /// Reads a plain request in one call into the scratch at `numbers_at`
+    /// (five f64) and `bytes_at` (`bytes_len` bytes) of `memory` (see
+    /// wasm/js/decide.js): the UTF-8 length of the url, or [`SLOW`].
+    #[wasm_bindgen(js_name = readRequest)]
+    fn read_plain_request(
+        request: &JsValue,
+        memory: &JsValue,
+        numbers_at: u32,
+        bytes_at: u32,
+        bytes_len: u32,
+    ) -> i32;
+}
+
+thread_local! {
+    /// This module's `WebAssembly.Memory`, fetched once.
+    static MEMORY: JsValue = wasm_bindgen::memory();
+}
+
+/// `readRequest`'s answer for a request it does not read.
+const SLOW: i32 = -1;
+
+/// Bytes of UTF-8 the fast path can take (url, group and device together);
+/// a longer request is read field by field.
+const SCRATCH_BYTES: usize = 16 * 1024;
+
+/// Where `readRequest` writes a request: see wasm/js/decide.js for the
+/// layout of `numbers`. Rust only ever reads `bytes` (the JavaScript side
+/// relies on it to skip rewriting an unchanged group and device).
+#[derive(Debug)]
+pub(crate) struct Scratch {
+    numbers: [f64; 5],
+    bytes: Vec<u8>,
+}
+
+thread_local! {
+    /// The one scratch buffer, made once.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
+        numbers: [0.0; 5],
+        bytes: vec![0; SCRATCH_BYTES],
+    });
+}
+
+/// Runs `f` with the scratch buffer, or with `None` should it be in use
+/// (`decide` calling `decide`, which it does not do): then the request is
+/// read field by field.
+pub(crate) fn with_scratch<R>(f: impl FnOnce(Option<&mut Scratch>) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => f(Some(&mut scratch)),
+        Err(_) => f(None),
+    })
 }
 
 const FIELDS: [&str; 5] = ["url", "time", "group", "age", "device"];
@@ -107,10 +166,75 @@ fn unknown_key(object: &js_sys::Object) -> Option<String> {
         .find(|k| !FIELDS.contains(&k.as_str()))
 }
 
-impl JsRequest {
+impl<'a> JsRequest<'a> {
     /// Reads `{url, time, group?, age?, device?}`; unknown fields are errors
-    /// (a misspelt `grop` must not silently decide for nobody).
-    pub(crate) fn read(value: &JsValue) -> Result<JsRequest, Failure> {
+    /// (a misspelt `grop` must not silently decide for nobody). A plain
+    /// request is read in one call into `scratch`; anything else field by
+    /// field, which words the error.
+    pub(crate) fn read(
+        value: &JsValue,
+        scratch: Option<&'a mut Scratch>,
+    ) -> Result<JsRequest<'a>, Failure> {
+        let Some(Scratch { numbers, bytes }) = scratch else {
+            return JsRequest::read_fields(value);
+        };
+        // The JavaScript side writes through these addresses during the
+        // call, as it would through the views wasm-bindgen makes for
+        // `&mut [f64]` and `&mut [u8]` (which cost two allocations a call).
+        // Addresses fit in u32 on wasm32; anywhere else, the slow path.
+        let (Ok(numbers_at), Ok(bytes_at), Ok(bytes_len)) = (
+            u32::try_from(numbers.as_mut_ptr() as usize),
+            u32::try_from(bytes.as_mut_ptr() as usize),
+            u32::try_from(bytes.len()),
+        ) else {
+            return JsRequest::read_fields(value);
+        };
+        let url_len = MEMORY
+            .with(|memory| read_plain_request(value, memory, numbers_at, bytes_at, bytes_len));
+        if url_len == SLOW {
+            return JsRequest::read_fields(value);
+        }
+        let [millis, has_age, age_value, group_len, device_len] = *numbers;
+        let bytes: &'a [u8] = bytes;
+        let mut rest = bytes;
+        let mut take = |len: f64| -> Option<Option<&'a str>> {
+            if len < 0.0 {
+                return Some(None);
+            }
+            // A length the JavaScript side wrote; checked, never trusted.
+            let len = usize::try_from(len as i64).ok()?;
+            let (text, tail) = rest.split_at_checked(len)?;
+            rest = tail;
+            std::str::from_utf8(text).ok().map(Some)
+        };
+        let (Some(group), Some(device), Some(Some(url))) =
+            (take(group_len), take(device_len), take(f64::from(url_len)))
+        else {
+            return JsRequest::read_fields(value);
+        };
+        let time = from_millis(millis)?;
+        let age = if has_age == 0.0 {
+            None
+        } else {
+            Some(age(age_value)?)
+        };
+        let device = match device {
+            None => None,
+            Some(d) => Some(d.parse::<Device>().map_err(bad)?),
+        };
+        Ok(JsRequest {
+            url: Cow::Borrowed(url),
+            url_value: None,
+            group: group.map(Cow::Borrowed),
+            age,
+            device,
+            time,
+        })
+    }
+
+    /// Reads the request one field at a time, as JavaScript code would,
+    /// and says exactly what is wrong with it.
+    fn read_fields(value: &JsValue) -> Result<JsRequest<'a>, Failure> {
         if !value.is_object() {
             return Err(bad(
                 "a request must be an object `{url, time, group?, age?, device?}`".to_owned(),
@@ -147,16 +271,18 @@ impl JsRequest {
         let group = string_field(object, "group", RawRequest::group)?;
         let age = match field(object, "age", RawRequest::age)? {
             None => None,
-            Some(v) => Some(age(&v)?),
+            Some(v) => Some(age(v.as_f64().ok_or_else(|| {
+                bad("request field `age` must be a number of years".to_owned())
+            })?)?),
         };
         let device = match string_field(object, "device", RawRequest::device)? {
             None => None,
             Some(d) => Some(d.parse::<Device>().map_err(bad)?),
         };
         Ok(JsRequest {
-            url,
-            url_value,
-            group,
+            url: Cow::Owned(url),
+            url_value: Some(url_value),
+            group: group.map(Cow::Owned),
             age,
             device,
             time,
@@ -174,10 +300,8 @@ impl JsRequest {
     }
 }
 
-fn age(value: &JsValue) -> Result<u8, Failure> {
-    let n = value
-        .as_f64()
-        .ok_or_else(|| bad("request field `age` must be a number of years".to_owned()))?;
+/// An age in whole years, 0 to 255.
+fn age(n: f64) -> Result<u8, Failure> {
     if n.fract() != 0.0 || !(0.0..=255.0).contains(&n) {
         return Err(bad(format!(
             "request field `age` is {n}; give a whole number of years from 0 to 255"

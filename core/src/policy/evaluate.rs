@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::document::{Action, Device};
-use super::safe_search::{SafeSearch, safe_search};
+use super::safe_search::{SafeSearch, may_be_engine_host, safe_search};
 use super::{CompiledRule, Policy};
 use crate::classify::{Classification, Match};
 use crate::taxonomy::{Category, CategorySet};
@@ -394,7 +394,10 @@ impl Policy {
         message: Option<String>,
         request: &Request<'_>,
     ) -> Decision {
-        let safe = if self.doc.safe_search && action != Action::Block {
+        let safe = if self.doc.safe_search
+            && action != Action::Block
+            && may_be_engine_host(request.url.host())
+        {
             safe_search(request.url.as_str())
         } else {
             None

@@ -109,6 +109,16 @@ fn has_param(query: Option<&str>, key: &str) -> bool {
         .any(|p| p.split('=').next() == Some(key))
 }
 
+/// Whether `host` could be a host [`safe_search`] rewrites: its first or
+/// second label starts with an engine's name. A cheap test on the canonical
+/// host that spares the evaluator taking apart every URL it allows.
+pub(crate) fn may_be_engine_host(host: &str) -> bool {
+    const NAMES: [&[u8]; 4] = [b"google", b"bing", b"duckduckgo", b"youtube"];
+    host.split('.')
+        .take(2)
+        .any(|label| NAMES.iter().any(|n| label.as_bytes().starts_with(n)))
+}
+
 /// The safe-search form of a canonical URL, if it is a search on a known
 /// engine (Google, Bing, DuckDuckGo) or a YouTube page.
 ///
@@ -184,6 +194,53 @@ pub fn safe_search(url: &str) -> Option<SafeSearch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rewritten_host_passes_the_quick_test() {
+        let cases = [
+            "http://google.com/search?q=x",
+            "http://www.google.co.uk/search?q=x",
+            "https://www.google.com.au/images?q=x",
+            "http://bing.com/search?q=x",
+            "http://www.bing.com/images/search?q=x",
+            "http://duckduckgo.com/?q=x",
+            "http://www.duckduckgo.com/?q=x",
+            "http://html.duckduckgo.com/html?q=x",
+            "http://lite.duckduckgo.com/lite?q=x",
+            "http://youtube.com/watch?v=1",
+            "http://www.youtube.com/watch?v=1",
+            "http://m.youtube.com/watch?v=1",
+            "http://youtubei.googleapis.com/x",
+            "http://youtube.googleapis.com/x",
+        ];
+        for url in cases {
+            assert!(safe_search(url).is_some(), "{url}");
+            let host = split(url).unwrap().host;
+            assert!(may_be_engine_host(host), "{url}");
+        }
+        for host in [
+            "example.com",
+            "www.example.org",
+            "a.b.google.com",
+            "notgoogle.com",
+        ] {
+            assert!(!may_be_engine_host(host), "{host}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The quick test never rejects a host the full rewrite accepts.
+        #[test]
+        fn quick_test_never_rejects_an_engine(
+            host in "((www|m|html|lite|a)\\.)?(google|bing|duckduckgo|youtube|youtubei|[a-z]{1,6})\\.(com|co|googleapis|[a-z]{2})(\\.(uk|com|[a-z]{2}))?",
+            path in "/(search|images|videos/search|images/search|watch|x)?",
+        ) {
+            let url = format!("http://{host}{path}?q=x");
+            if safe_search(&url).is_some() {
+                proptest::prop_assert!(may_be_engine_host(&host), "{}", url);
+            }
+        }
+    }
 
     #[test]
     fn rewrites_each_engine() {

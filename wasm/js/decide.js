@@ -1,0 +1,180 @@
+// The JavaScript half of `engine.decide`, the per-navigation call.
+//
+// wasm-bindgen imports these two functions into the Rust face
+// (wasm/src/request.rs and wasm/src/decision.rs). They exist because every
+// call across the JavaScript/WebAssembly boundary costs more than reading a
+// property or making an object on this side: read through wasm-bindgen's
+// generic getters, a request took a dozen crossings and a fresh string copy
+// per field, and the result another dozen. Here a plain request is read in
+// one call and written straight into WebAssembly memory, and the result
+// object is made in one call with an object literal.
+//
+// Neither function decides anything or words an error: a request that is not
+// plain (an unknown key, a field of an unexpected type, a getter that throws)
+// makes `readRequest` answer SLOW, and the Rust face then reads it field by
+// field and words the exact error, as it always did.
+//
+// scripts/build-wasm.sh turns the last line into `module.exports` for the
+// CommonJS (Node) build, so keep the single `export { ... }` line at the end.
+
+/** `readRequest` could not take the fast path; read the request in Rust. */
+const SLOW = -1;
+
+const encoder = new TextEncoder();
+
+/** The `url` string of the request `readRequest` read last, handed back by `makeReport`. */
+let lastUrl = '';
+
+/**
+ * Views of the WebAssembly memory, made again when it grows (a grown memory
+ * has a new buffer).
+ */
+let heap = { buffer: null, f64: null, u8: null };
+
+function views(memory) {
+  const buffer = memory.buffer;
+  if (heap.buffer !== buffer) {
+    heap = { buffer, f64: new Float64Array(buffer), u8: new Uint8Array(buffer) };
+  }
+  return heap;
+}
+
+/**
+ * What `readRequest` last wrote before the url: the group and device (as
+ * given, `===`-comparable), where (the memory buffer and the scratch
+ * address), their UTF-8 lengths and a view of the rest of the scratch for
+ * the url. The Rust side only reads the scratch, so when the next request
+ * has the same group and device and comes with the same buffer and address,
+ * their bytes are still there.
+ */
+let written = { buffer: null, at: -1, group: undefined, device: undefined, groupLen: -1, deviceLen: -1, rest: null };
+
+/**
+ * Writes `s` as UTF-8 into the view `into` from its start; returns the
+ * length in bytes, or -1 if it does not fit. A lone surrogate becomes
+ * U+FFFD, as in wasm-bindgen's own string passing.
+ */
+function put(s, into) {
+  const { read, written: n } = encoder.encodeInto(s, into);
+  return read === s.length ? n : -1;
+}
+
+/**
+ * Reads a request `{url, time, group?, age?, device?}` whose fields have the
+ * plain types into the WebAssembly `memory`:
+ *
+ * - five f64 at byte address `numbersAt`: `time` in epoch milliseconds (a
+ *   number or a `Date`, not yet checked for range or fractions: Rust does
+ *   that); 1 if `age` is given, else 0; the age; the UTF-8 lengths of
+ *   `group` and `device`, or -1 when not given;
+ * - `bytesLen` bytes at `bytesAt`: `group`, `device` and `url` as UTF-8,
+ *   one after the other.
+ *
+ * Returns the UTF-8 length of `url`, or SLOW.
+ */
+function readRequest(r, memory, numbersAt, bytesAt, bytesLen) {
+  try {
+    if (typeof r !== 'object' || r === null) return SLOW;
+    for (const k in r) {
+      if (k !== 'url' && k !== 'time' && k !== 'group' && k !== 'age' && k !== 'device' && Object.prototype.hasOwnProperty.call(r, k)) {
+        return SLOW;
+      }
+    }
+    const url = r.url;
+    if (typeof url !== 'string') return SLOW;
+    const time = r.time;
+    let ms;
+    if (typeof time === 'number') ms = time;
+    else if (time instanceof Date) ms = time.getTime();
+    else return SLOW;
+    const group = r.group;
+    const age = r.age;
+    const device = r.device;
+    const hasGroup = group !== undefined && group !== null;
+    const hasAge = age !== undefined && age !== null;
+    const hasDevice = device !== undefined && device !== null;
+    if ((hasGroup && typeof group !== 'string') || (hasAge && typeof age !== 'number') || (hasDevice && typeof device !== 'string')) {
+      return SLOW;
+    }
+    const h = views(memory);
+    let w = written;
+    if (w.buffer !== h.buffer || w.at !== bytesAt || w.group !== group || w.device !== device) {
+      const end = bytesAt + bytesLen;
+      const groupLen = hasGroup ? put(group, h.u8.subarray(bytesAt, end)) : 0;
+      if (groupLen < 0) return SLOW;
+      const deviceLen = hasDevice ? put(device, h.u8.subarray(bytesAt + groupLen, end)) : 0;
+      if (deviceLen < 0) return SLOW;
+      w = written = {
+        buffer: h.buffer,
+        at: bytesAt,
+        group,
+        device,
+        groupLen: hasGroup ? groupLen : -1,
+        deviceLen: hasDevice ? deviceLen : -1,
+        rest: h.u8.subarray(bytesAt + groupLen + deviceLen, end),
+      };
+    }
+    const urlLen = put(url, w.rest);
+    if (urlLen < 0) return SLOW;
+    const n = numbersAt / 8;
+    const f64 = h.f64;
+    f64[n] = ms;
+    f64[n + 1] = hasAge ? 1 : 0;
+    f64[n + 2] = hasAge ? age : 0;
+    f64[n + 3] = w.groupLen;
+    f64[n + 4] = w.deviceLen;
+    lastUrl = url;
+    return urlLen;
+  } catch {
+    return SLOW;
+  }
+}
+
+/**
+ * Joined lists already split, by their joined text: decisions repeat, and
+ * the Rust side hands the same JavaScript string for the same text. Cleared
+ * when it reaches LISTS_CACHED entries.
+ */
+const lists = new Map();
+const LISTS_CACHED = 4096;
+
+/** `joined` split on NUL, as a fresh array ('' is the empty list). */
+function list(joined) {
+  if (joined === '') return [];
+  let items = lists.get(joined);
+  if (items === undefined) {
+    items = joined.split('\0');
+    if (lists.size >= LISTS_CACHED) lists.clear();
+    lists.set(joined, items);
+  }
+  return items.slice();
+}
+
+/**
+ * The decision object, in `esafety check --json` key order. `url` is
+ * `undefined` for "the `url` string `readRequest` read"; `canonical` is ''
+ * for "the same as `url`"; `categories` and `reasons` are joined with NUL
+ * (Rust makes sure no item contains one), `categories` '' for none.
+ */
+function makeReport(url, canonical, action, rule, categories, reasons, log, review, message, safeSearch) {
+  const u = url === undefined ? lastUrl : url;
+  return {
+    url: u,
+    canonical: canonical === '' ? u : canonical,
+    action,
+    rule,
+    categories: list(categories),
+    reasons: list(reasons),
+    log,
+    review,
+    message,
+    safe_search: safeSearch,
+  };
+}
+
+/** The `url` string of the request `readRequest` read last. */
+function lastRequestUrl() {
+  return lastUrl;
+}
+
+export { readRequest, makeReport, lastRequestUrl };
