@@ -26,28 +26,29 @@ const encoder = new TextEncoder();
 let lastUrl = '';
 
 /**
- * Views of the WebAssembly memory, made again when it grows (a grown memory
- * has a new buffer).
+ * Views of the WebAssembly memory, made again when it grows: growing
+ * detaches the old buffer, and a detached view has length 0 (reading
+ * `memory.buffer` on every call costs more than this check).
  */
-let heap = { buffer: null, f64: null, u8: null };
+let heap = { f64: new Float64Array(0), u8: new Uint8Array(0) };
 
 function views(memory) {
-  const buffer = memory.buffer;
-  if (heap.buffer !== buffer) {
-    heap = { buffer, f64: new Float64Array(buffer), u8: new Uint8Array(buffer) };
+  if (heap.u8.length === 0) {
+    const buffer = memory.buffer;
+    heap = { f64: new Float64Array(buffer), u8: new Uint8Array(buffer) };
   }
   return heap;
 }
 
 /**
  * What `readRequest` last wrote before the url: the group and device (as
- * given, `===`-comparable), where (the memory buffer and the scratch
+ * given, `===`-comparable), where (the memory views and the scratch
  * address), their UTF-8 lengths and a view of the rest of the scratch for
  * the url. The Rust side only reads the scratch, so when the next request
  * has the same group and device and comes with the same buffer and address,
  * their bytes are still there.
  */
-let written = { buffer: null, at: -1, group: undefined, device: undefined, groupLen: -1, deviceLen: -1, rest: null };
+let written = { heap: null, at: -1, group: undefined, device: undefined, groupLen: -1, deviceLen: -1, rest: null };
 
 /**
  * Writes `s` as UTF-8 into the view `into` from its start; returns the
@@ -98,14 +99,14 @@ function readRequest(r, memory, numbersAt, bytesAt, bytesLen) {
     }
     const h = views(memory);
     let w = written;
-    if (w.buffer !== h.buffer || w.at !== bytesAt || w.group !== group || w.device !== device) {
+    if (w.heap !== h || w.at !== bytesAt || w.group !== group || w.device !== device) {
       const end = bytesAt + bytesLen;
       const groupLen = hasGroup ? put(group, h.u8.subarray(bytesAt, end)) : 0;
       if (groupLen < 0) return SLOW;
       const deviceLen = hasDevice ? put(device, h.u8.subarray(bytesAt + groupLen, end)) : 0;
       if (deviceLen < 0) return SLOW;
       w = written = {
-        buffer: h.buffer,
+        heap: h,
         at: bytesAt,
         group,
         device,
@@ -152,15 +153,15 @@ function list(joined) {
 
 /**
  * The decision object, in `esafety check --json` key order. `url` is
- * `undefined` for "the `url` string `readRequest` read"; `canonical` is ''
- * for "the same as `url`"; `categories` and `reasons` are joined with NUL
+ * `undefined` for "the `url` string `readRequest` read"; `canonical` is
+ * `undefined` for "the same as `url`"; `categories` and `reasons` are joined with NUL
  * (Rust makes sure no item contains one), `categories` '' for none.
  */
 function makeReport(url, canonical, action, rule, categories, reasons, log, review, message, safeSearch) {
   const u = url === undefined ? lastUrl : url;
   return {
     url: u,
-    canonical: canonical === '' ? u : canonical,
+    canonical: canonical === undefined ? u : canonical,
     action,
     rule,
     categories: list(categories),

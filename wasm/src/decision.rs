@@ -72,46 +72,58 @@ thread_local! {
     static CACHE: RefCell<Vec<Option<Cached>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Which field of the result a cached text is for: each remembers its last
-/// text, checked before the cache (consecutive decisions mostly share them).
-#[derive(Clone, Copy)]
-enum Field {
-    Action,
-    Rule,
-    Categories,
-    Reasons,
-    Message,
+/// The last text and JavaScript string of each cached field of the result,
+/// checked before the cache: consecutive decisions mostly share them.
+#[derive(Default)]
+struct Last {
+    action: Option<Cached>,
+    rule: Option<Cached>,
+    categories: Option<Cached>,
+    reasons: Option<Cached>,
+    message: Option<Cached>,
 }
 
 thread_local! {
-    /// The last text and JavaScript string of each [`Field`].
-    static LAST: RefCell<[Option<Cached>; 5]> = const { RefCell::new([None, None, None, None, None]) };
+    static LAST: RefCell<Last> = RefCell::new(Last::default());
 }
 
-/// `text` as a JavaScript string for `field`: the field's last one when
-/// the text is the same, else [`interned`].
-fn field_text(field: Field, text: &str) -> JsValue {
-    LAST.with(|cell| {
-        let Ok(mut last) = cell.try_borrow_mut() else {
-            return interned(text);
-        };
-        let Some(slot) = last.get_mut(field as usize) else {
-            return interned(text);
-        };
-        match slot {
-            Some(cached) if cached.text == text => cached.value.clone(),
-            _ => {
-                let value = interned(text);
-                if text.len() <= CACHE_MAX_TEXT {
-                    *slot = Some(Cached {
-                        text: text.to_owned(),
-                        value: value.clone(),
-                    });
-                }
-                value
+/// Makes `slot` hold the text `same` accepts (made by `text` when it does
+/// not already) and returns its JavaScript string.
+fn refresh<'s>(
+    slot: &'s mut Option<Cached>,
+    same: impl Fn(&str) -> bool,
+    text: impl FnOnce() -> String,
+) -> &'s JsValue {
+    if !slot.as_ref().is_some_and(|c| same(&c.text)) {
+        let text = text();
+        let value = interned(&text);
+        *slot = Some(Cached { text, value });
+    }
+    // `slot` is `Some` by now; the closure never runs.
+    &slot
+        .get_or_insert_with(|| Cached {
+            text: String::new(),
+            value: JsValue::UNDEFINED,
+        })
+        .value
+}
+
+/// Whether `text` is `items` joined with [`SEPARATOR`], without joining.
+fn is_joined(text: &str, items: &[String]) -> bool {
+    let mut rest = text.as_bytes();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            match rest.split_first() {
+                Some((&b, tail)) if b == SEPARATOR as u8 => rest = tail,
+                _ => return false,
             }
         }
-    })
+        match rest.strip_prefix(item.as_bytes()) {
+            Some(tail) => rest = tail,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// `text` as a JavaScript string, made once while it stays in the cache.
@@ -161,7 +173,7 @@ fn array(items: &[String], make: fn(&str) -> JsValue) -> JsValue {
 extern "C" {
     /// Makes the result object with one object literal (see
     /// wasm/js/decide.js): `url` undefined for the string `readRequest`
-    /// read, `canonical` empty for "same as `url`", `categories` and
+    /// read, `canonical` undefined for "same as `url`", `categories` and
     /// `reasons` joined with NUL.
     #[wasm_bindgen(js_name = makeReport)]
     // (The lint fires on the stub wasm-bindgen makes for other targets.)
@@ -174,7 +186,7 @@ extern "C" {
     )]
     fn make_report(
         url: &JsValue,
-        canonical: &str,
+        canonical: &JsValue,
         action: &JsValue,
         rule: &JsValue,
         categories: &JsValue,
@@ -234,25 +246,47 @@ pub(crate) fn to_object(report: &DecisionReport, url: Option<&JsValue>) -> JsVal
         return to_object_by_fields(report, url);
     }
     let canonical = if report.canonical == report.url {
-        ""
+        JsValue::UNDEFINED
     } else {
-        report.canonical.as_str()
+        JsValue::from_str(&report.canonical)
     };
-    make_report(
-        url.unwrap_or(&JsValue::UNDEFINED),
-        canonical,
-        &field_text(Field::Action, report.action.as_str()),
-        &field_text(Field::Rule, &report.rule),
-        &field_text(Field::Categories, &joined(&report.categories)),
-        &field_text(Field::Reasons, &joined(&report.reasons)),
-        report.log,
-        report.review,
-        &report
-            .message
-            .as_deref()
-            .map_or(JsValue::NULL, |m| field_text(Field::Message, m)),
-        &optional(report.safe_search.as_deref(), JsValue::from_str),
-    )
+    let safe_search = optional(report.safe_search.as_deref(), JsValue::from_str);
+    LAST.with(|cell| {
+        let Ok(mut last) = cell.try_borrow_mut() else {
+            return to_object_by_fields(report, url);
+        };
+        let last = &mut *last;
+        let action = report.action.as_str();
+        let action = refresh(&mut last.action, |t| t == action, || action.to_owned());
+        let rule = refresh(&mut last.rule, |t| t == report.rule, || report.rule.clone());
+        let categories = refresh(
+            &mut last.categories,
+            |t| is_joined(t, &report.categories),
+            || joined(&report.categories),
+        );
+        let reasons = refresh(
+            &mut last.reasons,
+            |t| is_joined(t, &report.reasons),
+            || joined(&report.reasons),
+        );
+        let null = JsValue::NULL;
+        let message = match report.message.as_deref() {
+            Some(m) => refresh(&mut last.message, |t| t == m, || m.to_owned()),
+            None => &null,
+        };
+        make_report(
+            url.unwrap_or(&JsValue::UNDEFINED),
+            &canonical,
+            action,
+            rule,
+            categories,
+            reasons,
+            report.log,
+            report.review,
+            message,
+            &safe_search,
+        )
+    })
 }
 
 /// [`to_object`] with one property store per field, for the report whose
@@ -280,4 +314,46 @@ fn to_object_by_fields(report: &DecisionReport, url: Option<&JsValue>) -> JsValu
     fields.set_message(&optional(report.message.as_deref(), interned));
     fields.set_safe_search(&optional(report.safe_search.as_deref(), JsValue::from_str));
     object.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn is_joined_agrees_with_joined() {
+        let lists: [&[&str]; 6] = [
+            &[],
+            &["a"],
+            &["a", "b"],
+            &["ab", "c"],
+            &["a", "bc"],
+            &["no rule matched", "category `x` from list `y` matched `z/`"],
+        ];
+        for items in lists {
+            let items = strings(items);
+            for other in lists {
+                let other = strings(other);
+                assert_eq!(
+                    is_joined(&joined(&other), &items),
+                    other == items,
+                    "{other:?} vs {items:?}"
+                );
+            }
+            assert!(!is_joined(&format!("{}\0", joined(&items)), &items));
+            assert!(!is_joined(&format!("x{}", joined(&items)), &items));
+        }
+    }
+
+    #[test]
+    fn joinable_rejects_what_a_split_would_change() {
+        assert!(joinable(&strings(&["a", "b"])));
+        assert!(joinable(&[]));
+        assert!(!joinable(&strings(&["a", ""])));
+        assert!(!joinable(&strings(&["a\0b"])));
+    }
 }
