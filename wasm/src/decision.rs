@@ -89,11 +89,11 @@ thread_local! {
 
 /// Makes `slot` hold the text `same` accepts (made by `text` when it does
 /// not already) and returns its JavaScript string.
-fn refresh<'s>(
-    slot: &'s mut Option<Cached>,
+fn refresh(
+    slot: &mut Option<Cached>,
     same: impl Fn(&str) -> bool,
     text: impl FnOnce() -> String,
-) -> &'s JsValue {
+) -> &JsValue {
     if !slot.as_ref().is_some_and(|c| same(&c.text)) {
         let text = text();
         let value = interned(&text);
