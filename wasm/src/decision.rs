@@ -15,7 +15,7 @@
 
 use std::cell::RefCell;
 
-use esafety::policy::DecisionReport;
+use esafety::policy::{Action, Decision};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
@@ -118,12 +118,33 @@ fn is_joined(text: &str, items: &[String]) -> bool {
                 _ => return false,
             }
         }
-        match rest.strip_prefix(item.as_bytes()) {
-            Some(tail) => rest = tail,
-            None => return false,
+        let Some((head, tail)) = rest.split_at_checked(item.len()) else {
+            return false;
+        };
+        if !same_bytes(head, item.as_bytes()) {
+            return false;
         }
+        rest = tail;
     }
     rest.is_empty()
+}
+
+/// `a == b`, eight bytes at a time. The cached texts are compared on every
+/// decision, and on wasm32 a slice comparison is a byte-at-a-time `memcmp`.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let ((a8, a_tail), (b8, b_tail)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    a8.iter()
+        .zip(b8)
+        .all(|(x, y)| u64::from_ne_bytes(*x) == u64::from_ne_bytes(*y))
+        && a_tail == b_tail
+}
+
+/// `a == b` for texts, by [`same_bytes`].
+fn same_text(a: &str, b: &str) -> bool {
+    same_bytes(a.as_bytes(), b.as_bytes())
 }
 
 /// `text` as a JavaScript string, made once while it stays in the cache.
@@ -143,7 +164,7 @@ fn interned(text: &str) -> JsValue {
             return JsValue::from_str(text);
         };
         match entry {
-            Some(cached) if cached.text == text => cached.value.clone(),
+            Some(cached) if same_text(&cached.text, text) => cached.value.clone(),
             _ => {
                 let value = JsValue::from_str(text);
                 *entry = Some(Cached {
@@ -230,48 +251,90 @@ fn joined(items: &[String]) -> String {
 /// reasons, log, review, message, safe_search}`, equal to `JSON.parse` of its
 /// JSON. `url` is the JavaScript string the request gave (the report's `url`
 /// is that string, unchanged): `None` when `readRequest` read it.
-pub(crate) fn to_object(report: &DecisionReport, url: Option<&JsValue>) -> JsValue {
+/// The fields of the `check --json` report, borrowed from the request and
+/// the core's [`Decision`] (what `DecisionReport::new` would copy).
+pub(crate) struct Fields<'a> {
+    pub(crate) url: &'a str,
+    pub(crate) canonical: &'a str,
+    pub(crate) action: Action,
+    pub(crate) rule: &'a str,
+    pub(crate) categories: &'a [String],
+    pub(crate) reasons: &'a [String],
+    pub(crate) log: bool,
+    pub(crate) review: bool,
+    pub(crate) message: Option<&'a str>,
+    pub(crate) safe_search: Option<&'a str>,
+}
+
+impl<'a> Fields<'a> {
+    /// The report of `decision` for the request URL `url` (as given) and its
+    /// canonical form.
+    pub(crate) fn new(url: &'a str, canonical: &'a str, decision: &'a Decision) -> Fields<'a> {
+        Fields {
+            url,
+            canonical,
+            action: decision.action,
+            rule: &decision.rule,
+            categories: &decision.categories,
+            reasons: &decision.reasons,
+            log: decision.log,
+            review: decision.review,
+            message: decision.message.as_deref(),
+            safe_search: decision.safe_search.as_ref().map(|s| s.url.as_str()),
+        }
+    }
+}
+
+pub(crate) fn to_object(report: &Fields<'_>, url: Option<&JsValue>) -> JsValue {
     // A string with a lone surrogate reached Rust with U+FFFD in its place
     // (and so does the report): then the report's text is what is returned.
     let text_url;
     // (U+FFFD is EF BF BD in UTF-8: look for the byte first, as URLs are
     // nearly always ASCII.)
     let url = if report.url.as_bytes().contains(&0xef) && report.url.contains('\u{fffd}') {
-        text_url = JsValue::from_str(&report.url);
+        text_url = JsValue::from_str(report.url);
         Some(&text_url)
     } else {
         url
     };
-    if !joinable(&report.categories) || !joinable(&report.reasons) {
+    if !joinable(report.categories) || !joinable(report.reasons) {
         return to_object_by_fields(report, url);
     }
     let canonical = if report.canonical == report.url {
         JsValue::UNDEFINED
     } else {
-        JsValue::from_str(&report.canonical)
+        JsValue::from_str(report.canonical)
     };
-    let safe_search = optional(report.safe_search.as_deref(), JsValue::from_str);
+    let safe_search = optional(report.safe_search, JsValue::from_str);
     LAST.with(|cell| {
         let Ok(mut last) = cell.try_borrow_mut() else {
             return to_object_by_fields(report, url);
         };
         let last = &mut *last;
         let action = report.action.as_str();
-        let action = refresh(&mut last.action, |t| t == action, || action.to_owned());
-        let rule = refresh(&mut last.rule, |t| t == report.rule, || report.rule.clone());
+        let action = refresh(
+            &mut last.action,
+            |t| same_text(t, action),
+            || action.to_owned(),
+        );
+        let rule = refresh(
+            &mut last.rule,
+            |t| same_text(t, report.rule),
+            || report.rule.to_owned(),
+        );
         let categories = refresh(
             &mut last.categories,
-            |t| is_joined(t, &report.categories),
-            || joined(&report.categories),
+            |t| is_joined(t, report.categories),
+            || joined(report.categories),
         );
         let reasons = refresh(
             &mut last.reasons,
-            |t| is_joined(t, &report.reasons),
-            || joined(&report.reasons),
+            |t| is_joined(t, report.reasons),
+            || joined(report.reasons),
         );
         let null = JsValue::NULL;
-        let message = match report.message.as_deref() {
-            Some(m) => refresh(&mut last.message, |t| t == m, || m.to_owned()),
+        let message = match report.message {
+            Some(m) => refresh(&mut last.message, |t| same_text(t, m), || m.to_owned()),
             None => &null,
         };
         make_report(
@@ -291,7 +354,7 @@ pub(crate) fn to_object(report: &DecisionReport, url: Option<&JsValue>) -> JsVal
 
 /// [`to_object`] with one property store per field, for the report whose
 /// lists cannot be joined.
-fn to_object_by_fields(report: &DecisionReport, url: Option<&JsValue>) -> JsValue {
+fn to_object_by_fields(report: &Fields<'_>, url: Option<&JsValue>) -> JsValue {
     let url = match url {
         Some(url) => url.clone(),
         None => last_url(),
@@ -299,20 +362,20 @@ fn to_object_by_fields(report: &DecisionReport, url: Option<&JsValue>) -> JsValu
     let canonical = if report.canonical == report.url {
         url.clone()
     } else {
-        JsValue::from_str(&report.canonical)
+        JsValue::from_str(report.canonical)
     };
     let object = Object::new();
     let fields = object.unchecked_ref::<Report>();
     fields.set_url(&url);
     fields.set_canonical(&canonical);
     fields.set_action(&interned(report.action.as_str()));
-    fields.set_rule(&interned(&report.rule));
-    fields.set_categories(&array(&report.categories, interned));
-    fields.set_reasons(&array(&report.reasons, JsValue::from_str));
+    fields.set_rule(&interned(report.rule));
+    fields.set_categories(&array(report.categories, interned));
+    fields.set_reasons(&array(report.reasons, JsValue::from_str));
     fields.set_log(report.log);
     fields.set_review(report.review);
-    fields.set_message(&optional(report.message.as_deref(), interned));
-    fields.set_safe_search(&optional(report.safe_search.as_deref(), JsValue::from_str));
+    fields.set_message(&optional(report.message, interned));
+    fields.set_safe_search(&optional(report.safe_search, JsValue::from_str));
     object.into()
 }
 
@@ -346,6 +409,23 @@ mod tests {
             }
             assert!(!is_joined(&format!("{}\0", joined(&items)), &items));
             assert!(!is_joined(&format!("x{}", joined(&items)), &items));
+        }
+    }
+
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let texts: Vec<Vec<u8>> = (0..20)
+            .map(|n| (0..n).map(|i| b'a' + (i % 7) as u8).collect())
+            .collect();
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(same_bytes(a, b), a == b);
+                for flip in 0..b.len() {
+                    let mut c = b.clone();
+                    c[flip] ^= 1;
+                    assert_eq!(same_bytes(a, &c), *a == c, "{a:?} {c:?}");
+                }
+            }
         }
     }
 

@@ -8,7 +8,10 @@ use esafety::policy::lint::{LintOptions, LintReport};
 use esafety::policy::{Format, PolicyError};
 use wasm_bindgen::prelude::*;
 
+use esafety::url::CanonicalUrl;
+
 use crate::bundle::{Bundle, SharedBytes};
+use crate::decision::Fields;
 use crate::error::{Code, Failure};
 use crate::request::{JsRequest, date, with_scratch};
 use crate::to_js;
@@ -131,12 +134,14 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         with_scratch(|scratch| -> Result<JsValue, JsValue> {
             let request = JsRequest::read(&request, scratch)?;
-            let report = self
-                .inner
-                .check(&request.url, request.context())
-                .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
+            // `Engine::check` in two steps, so that the report's fields are
+            // borrowed rather than copied into a `DecisionReport`.
+            let url =
+                CanonicalUrl::parse(&request.url).map_err(|e| Failure::new(Code::InvalidUrl, e))?;
+            let decision = self.inner.decide(&url, request.context());
+            let fields = Fields::new(&request.url, url.as_str(), &decision);
             Ok(crate::decision::to_object(
-                &report,
+                &fields,
                 request.url_value.as_ref(),
             ))
         })
