@@ -70,12 +70,23 @@ fn set_mode(path: &Path, mode: u32) {
 struct Squid {
     child: Child,
     port: u16,
+    /// Its service name (`-n`), which names its shared-memory segments.
+    service: String,
 }
 
 impl Drop for Squid {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // A killed Squid leaves its segments (`/dev/shm/<service>-*.shm`).
+        if let Ok(entries) = std::fs::read_dir("/dev/shm") {
+            let prefix = format!("{}-", self.service);
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
     }
 }
 
@@ -129,7 +140,13 @@ fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
     );
     let conf_path = scratch.0.join("squid.conf");
     std::fs::write(&conf_path, conf).unwrap();
+    // A service name of its own: Squid names its shared-memory segments
+    // after it, and two Squids with the default name (the tests run in
+    // parallel) collide with "shm_open(/squid-cf__metadata.shm): File exists".
+    let service = format!("esafety{}p{port}", std::process::id());
     let child = Command::new("squid")
+        .arg("-n")
+        .arg(&service)
         .arg("-N")
         .arg("-f")
         .arg(&conf_path)
@@ -138,7 +155,11 @@ fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let squid = Squid { child, port };
+    let squid = Squid {
+        child,
+        port,
+        service,
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
