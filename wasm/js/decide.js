@@ -139,8 +139,12 @@ function readRequest(r, memory, numbersAt, bytesAt, bytesLen) {
 const lists = new Map();
 const LISTS_CACHED = 4096;
 
-/** `joined` split on NUL, as a fresh array ('' is the empty list). */
+/**
+ * `joined` split on NUL, as a fresh array ('' is the empty list); an array
+ * (what Rust sends when a join would change the list) is already fresh.
+ */
 function list(joined) {
+  if (typeof joined !== 'string') return joined;
   if (joined === '') return [];
   let items = lists.get(joined);
   if (items === undefined) {
@@ -154,8 +158,8 @@ function list(joined) {
 /**
  * The decision object, in `esafety check --json` key order. `url` is
  * `undefined` for "the `url` string `readRequest` read"; `canonical` is
- * `undefined` for "the same as `url`"; `categories` and `reasons` are joined with NUL
- * (Rust makes sure no item contains one), `categories` '' for none.
+ * `undefined` for "the same as `url`"; `categories` and `reasons` are joined
+ * with NUL ('' for none), or arrays when a join would change them.
  */
 function makeReport(url, canonical, action, rule, categories, reasons, log, review, message, safeSearch) {
   const u = url === undefined ? lastUrl : url;
@@ -173,9 +177,4 @@ function makeReport(url, canonical, action, rule, categories, reasons, log, revi
   };
 }
 
-/** The `url` string of the request `readRequest` read last. */
-function lastRequestUrl() {
-  return lastUrl;
-}
-
-export { readRequest, makeReport, lastRequestUrl };
+export { readRequest, makeReport };

@@ -11,44 +11,14 @@
 //! categories and reasons, the message) are made into JavaScript strings
 //! once and reused from a bounded cache; JavaScript strings are immutable,
 //! so sharing them is invisible to the caller, and the lists are fresh
-//! arrays every time.
+//! arrays every time (a list a NUL join would change, an empty reason or
+//! one holding NUL, goes over as an array).
 
 use std::cell::RefCell;
 
 use esafety::policy::{Action, Decision};
-use js_sys::{Array, Object};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The result object under construction. Its fields are set with plain
-    /// property stores (`o.url = v`), in `DecisionReport` (and `check
-    /// --json`) order, so every result has the same shape and the engine
-    /// stores them fast; `Reflect.set` with key strings was slower than the
-    /// decision itself.
-    type Report;
-
-    #[wasm_bindgen(method, setter = url, structural)]
-    fn set_url(this: &Report, value: &JsValue);
-    #[wasm_bindgen(method, setter = canonical, structural)]
-    fn set_canonical(this: &Report, value: &JsValue);
-    #[wasm_bindgen(method, setter = action, structural)]
-    fn set_action(this: &Report, value: &JsValue);
-    #[wasm_bindgen(method, setter = rule, structural)]
-    fn set_rule(this: &Report, value: &JsValue);
-    #[wasm_bindgen(method, setter = categories, structural)]
-    fn set_categories(this: &Report, value: &JsValue);
-    #[wasm_bindgen(method, setter = reasons, structural)]
-    fn set_reasons(this: &Report, value: &JsValue);
-    #[wasm_bindgen(method, setter = log, structural)]
-    fn set_log(this: &Report, value: bool);
-    #[wasm_bindgen(method, setter = review, structural)]
-    fn set_review(this: &Report, value: bool);
-    #[wasm_bindgen(method, setter = message, structural)]
-    fn set_message(this: &Report, value: &JsValue);
-    #[wasm_bindgen(method, setter = safe_search, structural)]
-    fn set_safe_search(this: &Report, value: &JsValue);
-}
 
 /// Slots of the string cache: a real deployment repeats a few dozen rule
 /// ids, category ids and messages, and the reasons of the sites its users
@@ -195,7 +165,8 @@ extern "C" {
     /// Makes the result object with one object literal (see
     /// wasm/js/decide.js): `url` undefined for the string `readRequest`
     /// read, `canonical` undefined for "same as `url`", `categories` and
-    /// `reasons` joined with NUL.
+    /// `reasons` joined with NUL (or, when a join would change them, as
+    /// arrays).
     #[wasm_bindgen(js_name = makeReport)]
     // (The lint fires on the stub wasm-bindgen makes for other targets.)
     #[cfg_attr(
@@ -217,10 +188,6 @@ extern "C" {
         message: &JsValue,
         safe_search: &JsValue,
     ) -> JsValue;
-
-    /// The `url` string `readRequest` read last.
-    #[wasm_bindgen(js_name = lastRequestUrl)]
-    fn last_url() -> JsValue;
 }
 
 /// What joins list items for `makeReport`, which splits on it.
@@ -297,20 +264,26 @@ pub(crate) fn to_object(report: &Fields<'_>, url: Option<&JsValue>) -> JsValue {
     } else {
         url
     };
-    if !joinable(report.categories) || !joinable(report.reasons) {
-        return to_object_by_fields(report, url);
-    }
     let canonical = if report.canonical == report.url {
         JsValue::UNDEFINED
     } else {
         JsValue::from_str(report.canonical)
     };
     let safe_search = optional(report.safe_search, JsValue::from_str);
+    // A list a NUL join and split would change goes over as an array.
+    let categories_array =
+        (!joinable(report.categories)).then(|| array(report.categories, interned));
+    let reasons_array =
+        (!joinable(report.reasons)).then(|| array(report.reasons, JsValue::from_str));
     LAST.with(|cell| {
-        let Ok(mut last) = cell.try_borrow_mut() else {
-            return to_object_by_fields(report, url);
+        // Should the slots be in use (`decide` does not call itself), fresh
+        // ones do: the strings then come from the cache alone.
+        let mut fresh = Last::default();
+        let mut borrowed = cell.try_borrow_mut();
+        let last: &mut Last = match borrowed.as_deref_mut() {
+            Ok(last) => last,
+            Err(_) => &mut fresh,
         };
-        let last = &mut *last;
         let action = report.action.as_str();
         let action = refresh(
             &mut last.action,
@@ -322,16 +295,22 @@ pub(crate) fn to_object(report: &Fields<'_>, url: Option<&JsValue>) -> JsValue {
             |t| same_text(t, report.rule),
             || report.rule.to_owned(),
         );
-        let categories = refresh(
-            &mut last.categories,
-            |t| is_joined(t, report.categories),
-            || joined(report.categories),
-        );
-        let reasons = refresh(
-            &mut last.reasons,
-            |t| is_joined(t, report.reasons),
-            || joined(report.reasons),
-        );
+        let categories = match &categories_array {
+            Some(items) => items,
+            None => refresh(
+                &mut last.categories,
+                |t| is_joined(t, report.categories),
+                || joined(report.categories),
+            ),
+        };
+        let reasons = match &reasons_array {
+            Some(items) => items,
+            None => refresh(
+                &mut last.reasons,
+                |t| is_joined(t, report.reasons),
+                || joined(report.reasons),
+            ),
+        };
         let null = JsValue::NULL;
         let message = match report.message {
             Some(m) => refresh(&mut last.message, |t| same_text(t, m), || m.to_owned()),
@@ -350,33 +329,6 @@ pub(crate) fn to_object(report: &Fields<'_>, url: Option<&JsValue>) -> JsValue {
             &safe_search,
         )
     })
-}
-
-/// [`to_object`] with one property store per field, for the report whose
-/// lists cannot be joined.
-fn to_object_by_fields(report: &Fields<'_>, url: Option<&JsValue>) -> JsValue {
-    let url = match url {
-        Some(url) => url.clone(),
-        None => last_url(),
-    };
-    let canonical = if report.canonical == report.url {
-        url.clone()
-    } else {
-        JsValue::from_str(report.canonical)
-    };
-    let object = Object::new();
-    let fields = object.unchecked_ref::<Report>();
-    fields.set_url(&url);
-    fields.set_canonical(&canonical);
-    fields.set_action(&interned(report.action.as_str()));
-    fields.set_rule(&interned(report.rule));
-    fields.set_categories(&array(report.categories, interned));
-    fields.set_reasons(&array(report.reasons, JsValue::from_str));
-    fields.set_log(report.log);
-    fields.set_review(report.review);
-    fields.set_message(&optional(report.message, interned));
-    fields.set_safe_search(&optional(report.safe_search, JsValue::from_str));
-    object.into()
 }
 
 #[cfg(test)]
