@@ -34,6 +34,6 @@ if [ -e "$ESAFETY_DATA/peer-lists/top500-sitelist.txt" ]; then
   if [ "${ESAFETY_WASM_BENCH:-0}" = 1 ]; then
     node bench/decide.mjs --seconds "${ESAFETY_WASM_BENCH_SECONDS:-3}"
   else
-    node bench/decide.mjs --seconds 1 --no-native
+    node bench/decide.mjs --seconds 1 --rounds 1 --no-native
   fi
 fi

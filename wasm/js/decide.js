@@ -51,6 +51,17 @@ function views(memory) {
 let written = { heap: null, at: -1, group: undefined, device: undefined, groupLen: -1, deviceLen: -1, rest: null };
 
 /**
+ * Whether `s` has no lone surrogate. A URL with one takes the slow path, so
+ * that the report gives back the text Rust read (U+FFFD in its place), and
+ * the fast path's report can hand back the caller's string as it is.
+ * (`isWellFormed` is O(1) for the one-byte strings most URLs are; where it
+ * is missing, any surrogate, paired or not, goes the slow way.)
+ */
+const wellFormed = typeof String.prototype.isWellFormed === 'function'
+  ? (s) => s.isWellFormed()
+  : (s) => !/[\uD800-\uDFFF]/.test(s);
+
+/**
  * Writes `s` as UTF-8 into the view `into` from its start; returns the
  * length in bytes, or -1 if it does not fit. A lone surrogate becomes
  * U+FFFD, as in wasm-bindgen's own string passing.
@@ -82,7 +93,7 @@ function readRequest(r, memory, numbersAt, bytesAt, bytesLen) {
       }
     }
     const url = r.url;
-    if (typeof url !== 'string') return SLOW;
+    if (typeof url !== 'string' || !wellFormed(url)) return SLOW;
     const time = r.time;
     let ms;
     if (typeof time === 'number') ms = time;
@@ -132,34 +143,18 @@ function readRequest(r, memory, numbersAt, bytesAt, bytesLen) {
 }
 
 /**
- * Joined lists already split, by their joined text: decisions repeat, and
- * the Rust side hands the same JavaScript string for the same text. Cleared
- * when it reaches LISTS_CACHED entries.
+ * `joined` split on NUL ('' is the empty list). The Rust side keeps the
+ * array and passes it to `makeReport` for every decision with that list.
  */
-const lists = new Map();
-const LISTS_CACHED = 4096;
-
-/**
- * `joined` split on NUL, as a fresh array ('' is the empty list); an array
- * (what Rust sends when a join would change the list) is already fresh.
- */
-function list(joined) {
-  if (typeof joined !== 'string') return joined;
-  if (joined === '') return [];
-  let items = lists.get(joined);
-  if (items === undefined) {
-    items = joined.split('\0');
-    if (lists.size >= LISTS_CACHED) lists.clear();
-    lists.set(joined, items);
-  }
-  return items.slice();
+function splitList(joined) {
+  return joined === '' ? [] : joined.split('\0');
 }
 
 /**
  * The decision object, in `esafety check --json` key order. `url` is
  * `undefined` for "the `url` string `readRequest` read"; `canonical` is
- * `undefined` for "the same as `url`"; `categories` and `reasons` are joined
- * with NUL ('' for none), or arrays when a join would change them.
+ * `undefined` for "the same as `url`"; `categories` and `reasons` are arrays
+ * the Rust side may pass again, so the result gets copies.
  */
 function makeReport(url, canonical, action, rule, categories, reasons, log, review, message, safeSearch) {
   const u = url === undefined ? lastUrl : url;
@@ -168,8 +163,8 @@ function makeReport(url, canonical, action, rule, categories, reasons, log, revi
     canonical: canonical === undefined ? u : canonical,
     action,
     rule,
-    categories: list(categories),
-    reasons: list(reasons),
+    categories: categories.slice(),
+    reasons: reasons.slice(),
     log,
     review,
     message,
@@ -177,4 +172,4 @@ function makeReport(url, canonical, action, rule, categories, reasons, log, revi
   };
 }
 
-export { readRequest, makeReport };
+export { readRequest, splitList, makeReport };

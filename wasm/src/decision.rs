@@ -7,12 +7,12 @@
 //! `makeReport` (wasm/js/decide.js) in one call, which makes the object with
 //! an object literal — the same keys in the same order, the `check --json`
 //! shape. The URL is handed back as the string the caller passed; the texts
-//! that repeat from one decision to the next (action, rule id, the joined
+//! that repeat from one decision to the next (action, rule id, the
 //! categories and reasons, the message) are made into JavaScript strings
-//! once and reused from a bounded cache; JavaScript strings are immutable,
-//! so sharing them is invisible to the caller, and the lists are fresh
-//! arrays every time (a list a NUL join would change, an empty reason or
-//! one holding NUL, goes over as an array).
+//! and arrays once and reused from bounded caches; JavaScript strings are
+//! immutable, so sharing them is invisible to the caller, and every result
+//! gets its own copy of a cached list array (a list a NUL join would
+//! change, an empty reason or one holding NUL, goes over as a fresh array).
 
 use std::cell::RefCell;
 
@@ -36,10 +36,16 @@ struct Cached {
     value: JsValue,
 }
 
+/// A direct-mapped cache of JavaScript values made from texts, indexed by
+/// the text's XXH3 hash.
+type TextCache = RefCell<Vec<Option<Cached>>>;
+
 thread_local! {
-    /// Strings that repeat across decisions, made once: a direct-mapped
-    /// cache indexed by the text's XXH3 hash.
-    static CACHE: RefCell<Vec<Option<Cached>>> = const { RefCell::new(Vec::new()) };
+    /// Strings that repeat across decisions, made once.
+    static STRINGS: TextCache = const { RefCell::new(Vec::new()) };
+    /// The arrays of lists that repeat across decisions, by their joined
+    /// text, made once: `makeReport` hands the caller a copy.
+    static LISTS: TextCache = const { RefCell::new(Vec::new()) };
 }
 
 /// The last text and JavaScript string of each cached field of the result,
@@ -48,9 +54,16 @@ thread_local! {
 struct Last {
     action: Option<Cached>,
     rule: Option<Cached>,
-    categories: Option<Cached>,
-    reasons: Option<Cached>,
+    categories: Option<CachedList>,
+    reasons: Option<CachedList>,
     message: Option<Cached>,
+}
+
+/// A list joined with [`SEPARATOR`] (made only from a [`joinable`] list),
+/// with its number of items.
+struct CachedList {
+    joined: Cached,
+    items: usize,
 }
 
 thread_local! {
@@ -76,6 +89,55 @@ fn refresh(
             value: JsValue::UNDEFINED,
         })
         .value
+}
+
+/// The JavaScript array of the list `items`, for `makeReport` to copy: the
+/// one in `slot` when it holds `items`, else the one made from `items`
+/// joined (and then kept in `slot`), or, when a join and split would change
+/// them, a fresh array left in `array`.
+///
+/// A hit needs no [`joinable`] scan: the slot's text was joined from a
+/// joinable list of `slot.items` items, so it holds exactly `items - 1`
+/// separators and no empty segment, and a list of as many items that joins
+/// to it is that same list.
+fn list_value<'a>(
+    slot: &'a mut Option<CachedList>,
+    array: &'a mut JsValue,
+    items: &[String],
+    make: fn(&str) -> JsValue,
+) -> &'a JsValue {
+    let hit = slot
+        .as_ref()
+        .is_some_and(|c| holds(&c.joined.text, c.items, items));
+    if !hit {
+        if !joinable(items) {
+            *array = array_of(items, make);
+            return array;
+        }
+        let text = joined(items);
+        let value = cached(&LISTS, &text, split_list);
+        *slot = Some(CachedList {
+            joined: Cached { text, value },
+            items: items.len(),
+        });
+    }
+    // `slot` is `Some` by now; the closure never runs.
+    &slot
+        .get_or_insert_with(|| CachedList {
+            joined: Cached {
+                text: String::new(),
+                value: JsValue::UNDEFINED,
+            },
+            items: 0,
+        })
+        .joined
+        .value
+}
+
+/// Whether `items` is the list that `text`, joined from a [`joinable`] list
+/// of `count` items, was joined from.
+fn holds(text: &str, count: usize, items: &[String]) -> bool {
+    count == items.len() && is_joined(text, items)
 }
 
 /// Whether `text` is `items` joined with [`SEPARATOR`], without joining.
@@ -119,24 +181,33 @@ fn same_text(a: &str, b: &str) -> bool {
 
 /// `text` as a JavaScript string, made once while it stays in the cache.
 fn interned(text: &str) -> JsValue {
+    cached(&STRINGS, text, JsValue::from_str)
+}
+
+/// The value `make` gives for `text`, made once while it stays in `cache`.
+fn cached(
+    cache: &'static std::thread::LocalKey<TextCache>,
+    text: &str,
+    make: fn(&str) -> JsValue,
+) -> JsValue {
     if text.len() > CACHE_MAX_TEXT {
-        return JsValue::from_str(text);
+        return make(text);
     }
     let slot = (xxhash_rust::xxh3::xxh3_64(text.as_bytes()) as usize) % CACHE_SLOTS;
-    CACHE.with(|cell| {
+    cache.with(|cell| {
         let Ok(mut cache) = cell.try_borrow_mut() else {
-            return JsValue::from_str(text);
+            return make(text);
         };
         if cache.is_empty() {
             cache.resize_with(CACHE_SLOTS, || None);
         }
         let Some(entry) = cache.get_mut(slot) else {
-            return JsValue::from_str(text);
+            return make(text);
         };
         match entry {
             Some(cached) if same_text(&cached.text, text) => cached.value.clone(),
             _ => {
-                let value = JsValue::from_str(text);
+                let value = make(text);
                 *entry = Some(Cached {
                     text: text.to_owned(),
                     value: value.clone(),
@@ -152,7 +223,7 @@ fn optional(text: Option<&str>, make: fn(&str) -> JsValue) -> JsValue {
     text.map_or(JsValue::NULL, make)
 }
 
-fn array(items: &[String], make: fn(&str) -> JsValue) -> JsValue {
+fn array_of(items: &[String], make: fn(&str) -> JsValue) -> JsValue {
     let out = Array::new_with_length(items.len() as u32);
     for (i, item) in items.iter().enumerate() {
         out.set(i as u32, make(item));
@@ -162,11 +233,14 @@ fn array(items: &[String], make: fn(&str) -> JsValue) -> JsValue {
 
 #[wasm_bindgen(module = "/js/decide.js")]
 extern "C" {
+    /// `joined` split on [`SEPARATOR`] (`[]` for the empty text).
+    #[wasm_bindgen(js_name = splitList)]
+    fn split_list(joined: &str) -> JsValue;
+
     /// Makes the result object with one object literal (see
     /// wasm/js/decide.js): `url` undefined for the string `readRequest`
     /// read, `canonical` undefined for "same as `url`", `categories` and
-    /// `reasons` joined with NUL (or, when a join would change them, as
-    /// arrays).
+    /// `reasons` as arrays it copies.
     #[wasm_bindgen(js_name = makeReport)]
     // (The lint fires on the stub wasm-bindgen makes for other targets.)
     #[cfg_attr(
@@ -255,26 +329,25 @@ impl<'a> Fields<'a> {
 pub(crate) fn to_object(report: &Fields<'_>, url: Option<&JsValue>) -> JsValue {
     // A string with a lone surrogate reached Rust with U+FFFD in its place
     // (and so does the report): then the report's text is what is returned.
+    // `readRequest` takes only well-formed URLs, so this is the field-by-field
+    // reader's case alone.
     let text_url;
     // (U+FFFD is EF BF BD in UTF-8: look for the byte first, as URLs are
     // nearly always ASCII.)
-    let url = if report.url.as_bytes().contains(&0xef) && report.url.contains('\u{fffd}') {
-        text_url = JsValue::from_str(report.url);
-        Some(&text_url)
-    } else {
-        url
+    let url = match url {
+        Some(_) if report.url.as_bytes().contains(&0xef) && report.url.contains('\u{fffd}') => {
+            text_url = JsValue::from_str(report.url);
+            Some(&text_url)
+        }
+        _ => url,
     };
-    let canonical = if report.canonical == report.url {
+    let canonical = if same_text(report.canonical, report.url) {
         JsValue::UNDEFINED
     } else {
         JsValue::from_str(report.canonical)
     };
     let safe_search = optional(report.safe_search, JsValue::from_str);
-    // A list a NUL join and split would change goes over as an array.
-    let categories_array =
-        (!joinable(report.categories)).then(|| array(report.categories, interned));
-    let reasons_array =
-        (!joinable(report.reasons)).then(|| array(report.reasons, JsValue::from_str));
+    let (mut categories_array, mut reasons_array) = (JsValue::UNDEFINED, JsValue::UNDEFINED);
     LAST.with(|cell| {
         // Should the slots be in use (`decide` does not call itself), fresh
         // ones do: the strings then come from the cache alone.
@@ -295,22 +368,18 @@ pub(crate) fn to_object(report: &Fields<'_>, url: Option<&JsValue>) -> JsValue {
             |t| same_text(t, report.rule),
             || report.rule.to_owned(),
         );
-        let categories = match &categories_array {
-            Some(items) => items,
-            None => refresh(
-                &mut last.categories,
-                |t| is_joined(t, report.categories),
-                || joined(report.categories),
-            ),
-        };
-        let reasons = match &reasons_array {
-            Some(items) => items,
-            None => refresh(
-                &mut last.reasons,
-                |t| is_joined(t, report.reasons),
-                || joined(report.reasons),
-            ),
-        };
+        let categories = list_value(
+            &mut last.categories,
+            &mut categories_array,
+            report.categories,
+            interned,
+        );
+        let reasons = list_value(
+            &mut last.reasons,
+            &mut reasons_array,
+            report.reasons,
+            JsValue::from_str,
+        );
         let null = JsValue::NULL;
         let message = match report.message {
             Some(m) => refresh(&mut last.message, |t| same_text(t, m), || m.to_owned()),
@@ -377,6 +446,39 @@ mod tests {
                     c[flip] ^= 1;
                     assert_eq!(same_bytes(a, &c), *a == c, "{a:?} {c:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_cached_list_is_held_by_that_list_alone() {
+        // Lists that may arrive, joinable or not.
+        let lists: [&[&str]; 11] = [
+            &[],
+            &[""],
+            &["", ""],
+            &["a"],
+            &["a", "b"],
+            &["a\0b"],
+            &["a", "", "b"],
+            &["", "a"],
+            &["a", "b\0"],
+            &["ab"],
+            &["a", "b", "c"],
+        ];
+        for cached in lists {
+            let cached = strings(cached);
+            if !joinable(&cached) {
+                continue; // only joinable lists are ever cached
+            }
+            let text = joined(&cached);
+            for other in lists {
+                let other = strings(other);
+                assert_eq!(
+                    holds(&text, cached.len(), &other),
+                    other == cached,
+                    "cached {cached:?}, request {other:?}"
+                );
             }
         }
     }

@@ -196,9 +196,7 @@ impl Policy {
         }
         let action = self.doc.default;
         let mut reasons = Vec::with_capacity(1 + classification.matches.len());
-        reasons.push(format!(
-            "no rule matched; the policy default `{action}` applies"
-        ));
+        reasons.push(self.default_reason.clone());
         reasons.extend(classification.matches.iter().map(describe));
         self.finish(
             action,

@@ -103,6 +103,9 @@ pub struct Policy {
     doc: PolicyDocument,
     tz: TimeZoneName,
     rules: Vec<CompiledRule>,
+    /// The first reason of every decision by the default, written once: it
+    /// depends on the policy alone, and most requests end there.
+    default_reason: String,
 }
 
 #[derive(Debug, Clone)]
@@ -195,7 +198,16 @@ impl Policy {
     pub fn from_document(doc: PolicyDocument) -> Policy {
         let tz = doc.time_zone.clone().unwrap_or_default();
         let rules = doc.rules.iter().map(CompiledRule::new).collect();
-        Policy { doc, tz, rules }
+        let default_reason = format!(
+            "no rule matched; the policy default `{}` applies",
+            doc.default
+        );
+        Policy {
+            doc,
+            tz,
+            rules,
+            default_reason,
+        }
     }
 
     /// The document as written.
