@@ -7,12 +7,14 @@
 //   - native: esafety::policy::Engine::check, the same canonicalize +
 //     classify + evaluate, returning the same report as a Rust value (what a
 //     Rust caller gets), from the release example `decide_stream`
-//     (wasm/bench/decide_stream.rs).
-// Both halves count their actions over one pass; the counts must agree.
+//     (wasm/bench/decide_stream.rs);
+//   - with --chromium, also the Node half's loop in headless Chromium (the
+//     ES-module build in a page on 127.0.0.1), where an extension runs.
+// Every half counts its actions over one pass; the counts must agree.
 //
 // Usage (from the repository root, after scripts/build-wasm.sh):
 //   node wasm/bench/decide.mjs [--seconds 3] [--rounds 5] [--bundle B.esb] [--urls FILE]
-//       [--policy policies/secondary-pupils.toml] [--no-native]
+//       [--policy policies/secondary-pupils.toml] [--no-native] [--chromium]
 // Default URL stream: $ESAFETY_DATA/peer-lists/top500-sitelist.txt (20,603
 // real page URLs); default bundle: the built-in sample bundle.
 import { execFileSync } from 'node:child_process';
@@ -20,7 +22,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { dataDir, loadNodePackage, REPO } from '../test/helpers.mjs';
+import { dataDir, launchChromium, loadNodePackage, serve, PKG, REPO, WASM_DIR } from '../test/helpers.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -31,6 +33,7 @@ const { values: opts } = parseArgs({
     policy: { type: 'string', default: 'policies/secondary-pupils.toml' },
     time: { type: 'string', default: '2026-03-02T10:00:00Z' },
     'no-native': { type: 'boolean', default: false },
+    chromium: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(opts.seconds);
@@ -86,6 +89,78 @@ function nodeRound() {
   return { decisions, seconds: elapsed, decisions_per_second: decisions / elapsed };
 }
 
+/**
+ * The same loop in headless Chromium (the ES-module build, from a page on
+ * 127.0.0.1), with `--chromium`: the browser is where an extension runs.
+ * Returns `{ round, actions, close }`.
+ */
+async function chromiumHalf() {
+  const server = await serve({
+    mounts: { '/pkg/': PKG, '/test/browser/': join(WASM_DIR, 'test', 'browser') },
+    routes: {
+      '/urls.txt': () => urls.join('\n'),
+      '/bundle.esb': () => (bundlePath ? readFileSync(bundlePath) : ''),
+      '/favicon.ico': '',
+    },
+  });
+  const browser = await launchChromium();
+  const close = async () => {
+    await browser.close();
+    await server.close();
+  };
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/test/browser/page.html`);
+    await page.waitForFunction(() => document.getElementById('status').textContent !== 'loading');
+    const version = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[0-9.]+/)?.[0] ?? navigator.userAgent);
+    const first = await page.evaluate(async ({ policyText, policyName, hasBundle, time }) => {
+      const esafety = await import('/pkg/web/esafety.js');
+      const list = (await (await fetch('/urls.txt')).text()).split('\n');
+      const bundle = hasBundle
+        ? esafety.Bundle.fromBytes(new Uint8Array(await (await fetch('/bundle.esb')).arrayBuffer()))
+        : esafety.sampleBundle();
+      const engine = new esafety.Engine(bundle, esafety.Policy.load(policyText, policyName));
+      const request = { url: '', group: 'pupils', age: 14, device: 'managed', time };
+      const counts = {};
+      let failures = 0;
+      for (const url of list) {
+        request.url = url;
+        try {
+          const a = engine.decide(request).action;
+          counts[a] = (counts[a] ?? 0) + 1;
+        } catch {
+          failures += 1;
+        }
+      }
+      window.esafetyBench = { engine, list, request };
+      return { actions: counts, errors: failures };
+    }, { policyText: readFileSync(policyPath, 'utf8'), policyName: opts.policy, hasBundle: bundlePath !== null, time });
+    const round = () => page.evaluate((ms) => {
+      const { engine, list, request } = window.esafetyBench;
+      let decisions = 0;
+      let sinkInPage = 0;
+      const start = performance.now();
+      while (performance.now() - start < ms) {
+        for (const url of list) {
+          request.url = url;
+          try {
+            sinkInPage += engine.decide(request).reasons.length;
+          } catch {
+            sinkInPage += 1;
+          }
+        }
+        decisions += list.length;
+      }
+      const elapsed = (performance.now() - start) / 1000;
+      return { decisions, seconds: elapsed, decisions_per_second: decisions / elapsed, sink: sinkInPage };
+    }, seconds * 1000);
+    return { version, round, ...first, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
 /** The native half, one process per round (built by the first round). */
 function nativeRound() {
   const args = ['run', '--quiet', '--release', '-p', 'esafety-wasm', '--example', 'decide_stream', '--',
@@ -106,24 +181,51 @@ console.log(`URL stream: ${urlsPath} (${urls.length} URLs)`);
 console.log(`bundle: ${bundlePath ?? 'built-in sample'} (${bundle.info().lists.reduce((n, l) => n + l.entries, 0)} entries; Bundle.fromBytes ${bundleMs.toFixed(1)} ms, new Engine ${engineMs.toFixed(1)} ms in Node)`);
 console.log(`policy: ${opts.policy}; request: group pupils, age 14, managed, time ${opts.time}`);
 console.log(`node ${process.version} (WebAssembly) against native Rust (release), ${rounds} round(s) of ${seconds} s each:`);
+const chromium = opts.chromium ? await chromiumHalf() : null;
+if (chromium) console.log(`(with ${chromium.version}, headless, the same loop in a page on 127.0.0.1)`);
 const wasmRates = [];
 const ratios = [];
+const chromiumRates = [];
+const chromiumRatios = [];
 let native = null;
-for (let round = 1; round <= rounds; round += 1) {
-  const wasm = nodeRound();
-  wasmRates.push(wasm.decisions_per_second);
-  let line = `  round ${round}: WebAssembly ${fmt(wasm.decisions_per_second)} decisions/s`;
-  if (!opts['no-native']) {
-    native = nativeRound();
-    ratios.push(native.decisions_per_second / wasm.decisions_per_second);
-    line += `, native ${fmt(native.decisions_per_second)} decisions/s, native / WebAssembly ${ratios.at(-1).toFixed(2)}x`;
+try {
+  for (let round = 1; round <= rounds; round += 1) {
+    const wasm = nodeRound();
+    wasmRates.push(wasm.decisions_per_second);
+    let line = `  round ${round}: WebAssembly ${fmt(wasm.decisions_per_second)} decisions/s`;
+    const inPage = chromium ? await chromium.round() : null;
+    if (inPage) {
+      chromiumRates.push(inPage.decisions_per_second);
+      sink += inPage.sink;
+      line += `, Chromium ${fmt(inPage.decisions_per_second)} decisions/s`;
+    }
+    if (!opts['no-native']) {
+      native = nativeRound();
+      ratios.push(native.decisions_per_second / wasm.decisions_per_second);
+      line += `, native ${fmt(native.decisions_per_second)} decisions/s, native / WebAssembly ${ratios.at(-1).toFixed(2)}x`;
+      if (inPage) {
+        chromiumRatios.push(native.decisions_per_second / inPage.decisions_per_second);
+        line += ` (Chromium ${chromiumRatios.at(-1).toFixed(2)}x)`;
+      }
+    }
+    console.log(line);
   }
-  console.log(line);
+} finally {
+  if (chromium) await chromium.close();
 }
 console.log(`WebAssembly: median ${fmt(median(wasmRates))} decisions/s; actions ${JSON.stringify(actions)} errors ${errors}`);
+const sorted = (counts) => JSON.stringify(Object.fromEntries(Object.entries(counts).sort()));
+let same = true;
+if (chromium) {
+  console.log(`Chromium: median ${fmt(median(chromiumRates))} decisions/s; actions ${JSON.stringify(chromium.actions)} errors ${chromium.errors}`);
+  same &&= sorted(chromium.actions) === sorted(actions) && chromium.errors === errors;
+}
 if (native) {
   console.log(`native / WebAssembly: median ${median(ratios).toFixed(2)}x over ${rounds} round(s) (goal: within 3x)`);
-  const same = JSON.stringify(native.actions) === JSON.stringify(Object.fromEntries(Object.entries(actions).sort())) && native.errors === errors;
+  if (chromium) console.log(`native / Chromium: median ${median(chromiumRatios).toFixed(2)}x over ${rounds} round(s)`);
+  same &&= JSON.stringify(native.actions) === sorted(actions) && native.errors === errors;
+}
+if (native || chromium) {
   console.log(`same decisions: ${same ? 'yes' : 'NO'}`);
   if (!same) process.exitCode = 1;
 }
