@@ -14,7 +14,9 @@
 //
 // Usage (from the repository root, after scripts/build-wasm.sh):
 //   node wasm/bench/decide.mjs [--seconds 3] [--rounds 5] [--bundle B.esb] [--urls FILE]
-//       [--policy policies/secondary-pupils.toml] [--no-native] [--chromium]
+//       [--policy policies/secondary-pupils.toml] [--no-native] [--chromium] [--fresh]
+// --fresh makes a new request object for every decision in Node (an
+// extension makes one per navigation event) instead of reusing one.
 // Default URL stream: $ESAFETY_DATA/peer-lists/top500-sitelist.txt (20,603
 // real page URLs); default bundle: the built-in sample bundle.
 import { execFileSync } from 'node:child_process';
@@ -34,10 +36,12 @@ const { values: opts } = parseArgs({
     time: { type: 'string', default: '2026-03-02T10:00:00Z' },
     'no-native': { type: 'boolean', default: false },
     chromium: { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(opts.seconds);
 const rounds = Math.max(1, Math.trunc(Number(opts.rounds)) || 1);
+const fresh = opts.fresh;
 const urlsPath = resolve(opts.urls ?? join(dataDir(), 'peer-lists', 'top500-sitelist.txt'));
 if (!existsSync(urlsPath)) {
   console.error(`bench: ${urlsPath} is missing; set ESAFETY_DATA or pass --urls`);
@@ -78,7 +82,10 @@ function nodeRound() {
     for (const url of urls) {
       request.url = url;
       try {
-        sink += engine.decide(request).reasons.length;
+        // --fresh: a new request object per navigation, as an extension
+        // makes one from each navigation event.
+        const r = fresh ? { url, group: 'pupils', age: 14, device: 'managed', time } : request;
+        sink += engine.decide(r).reasons.length;
       } catch {
         sink += 1;
       }
