@@ -12,6 +12,8 @@
 
 pub mod bundle;
 pub mod classify;
+#[doc(hidden)]
+pub mod document;
 pub mod incident;
 pub mod lists;
 pub mod policy;

@@ -75,7 +75,7 @@ fn errors_name_line_column_and_what_is_wrong() {
             "{\n  \"kind\": \"x\"\n}",
             Format::Json,
             true,
-            "2:13: unknown kind `x`: expected one of `child-sexual-abuse-material`",
+            "2:11: unknown kind `x`: expected one of `child-sexual-abuse-material`",
         ),
         (
             "unknown risk factor",

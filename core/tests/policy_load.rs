@@ -38,14 +38,14 @@ fn load_errors_name_file_line_column_and_the_fix() {
             "unknown category lists the valid ids",
             "[[rules]]\nid = \"a\"\naction = \"block\"\ncategories = [\"gamblin\"]\n",
             6,
-            14,
+            15,
             &["unknown category `gamblin`", "gambling", "local-<name>"],
         ),
         (
             "bad local id",
             "[[rules]]\nid = \"a\"\naction = \"block\"\ncategories = [\"local-\"]\n",
             6,
-            14,
+            15,
             &["unknown category `local-`"],
         ),
         (
@@ -77,7 +77,7 @@ fn load_errors_name_file_line_column_and_the_fix() {
             "window crosses midnight",
             "[[rules]]\nid = \"a\"\naction = \"block\"\ntimes = [\"22:00-06:00\"]\n",
             6,
-            9,
+            10,
             &[
                 "bad time window `22:00-06:00`",
                 "`22:00-24:00` and `00:00-06:00`",
@@ -87,7 +87,7 @@ fn load_errors_name_file_line_column_and_the_fix() {
             "window garbage",
             "[[rules]]\nid = \"a\"\naction = \"block\"\ntimes = [\"lunch\"]\n",
             6,
-            9,
+            10,
             &["bad time window `lunch`", "HH:MM-HH:MM"],
         ),
         (
@@ -199,9 +199,13 @@ fn missing_required_fields_are_errors() {
 fn json_errors_are_located_too() {
     let text = "{\n  \"id\": \"x\",\n  \"default\": \"allow\",\n  \"rules\": [\n    {\"id\": \"a\", \"action\": \"allow\", \"categories\": [\"terrorism\"]}\n  ]\n}\n";
     let err = Policy::load("p.json", text).unwrap_err();
-    // serde_json notices the bad rule when the rule object closes.
-    assert_eq!(err.load_error().line(), 6, "{err}");
-    assert!(err.to_string().starts_with("p.json:6:"), "{err}");
+    // The error points at the rule object that tries to lower the baseline.
+    assert_eq!(
+        (err.load_error().line(), err.load_error().column()),
+        (5, 5),
+        "{err}"
+    );
+    assert!(err.to_string().starts_with("p.json:5:5: "), "{err}");
     assert!(err.to_string().contains("statutory baseline"), "{err}");
     let err = Policy::load(
         "p.json",

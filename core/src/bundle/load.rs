@@ -101,9 +101,23 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
     let slice = |k: SectionKind| bytes.get(range(k)).unwrap_or(&[]);
 
     // Metadata.
-    let meta: Meta = serde_json::from_slice(slice(SectionKind::Meta)).map_err(|e| {
-        BundleError::section(SectionKind::Meta, format!("not valid metadata JSON: {e}"))
+    let meta_text = std::str::from_utf8(slice(SectionKind::Meta)).map_err(|e| {
+        BundleError::section(
+            SectionKind::Meta,
+            format!("metadata is not UTF-8 (byte {})", e.valid_up_to()),
+        )
     })?;
+    let meta: Meta =
+        crate::document::read(meta_text, crate::document::Format::Json).map_err(|e| {
+            let (line, column) = e.line_column(meta_text);
+            BundleError::section(
+                SectionKind::Meta,
+                format!(
+                    "not valid metadata JSON: {} at line {line} column {column}",
+                    e.message()
+                ),
+            )
+        })?;
     let meta_err = |reason: String| BundleError::section(SectionKind::Meta, reason);
     if meta.local_categories.len() > MAX_LOCAL_CATEGORIES {
         return Err(meta_err(format!(

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::document::ErrorKind;
+
 use super::ids::{
     IdentifiedBy, Involvement, Kind, PoliceOutcome, RiskFactor, Role, Setting, StaffConcern,
 };
@@ -166,18 +168,43 @@ struct IncidentFile {
 }
 
 /// `occurred_at`: an RFC 3339 string (JSON, TOML) or a TOML offset
-/// date-time written without quotes.
+/// date-time written without quotes (which the document reader hands to a
+/// type that asks for any value as its text).
 fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<jiff::Timestamp>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Text(String),
-        Toml(toml::value::Datetime),
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = String;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a timestamp like `2026-03-02T10:15:00Z`")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_owned())
+        }
     }
-    let text = match Option::<Raw>::deserialize(d)? {
-        None => return Ok(None),
-        Some(Raw::Text(t)) => t,
-        Some(Raw::Toml(t)) => t.to_string(),
+    struct Optional;
+    impl<'de> serde::de::Visitor<'de> for Optional {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a timestamp like `2026-03-02T10:15:00Z`")
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+            d.deserialize_any(Text).map(Some)
+        }
+    }
+    let Some(text) = d.deserialize_option(Optional)? else {
+        return Ok(None);
     };
     text.parse::<jiff::Timestamp>().map(Some).map_err(|_| {
         serde::de::Error::custom(format!(
@@ -375,18 +402,6 @@ impl IncidentError {
     }
 }
 
-/// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count().saturating_add(1);
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |l| l.chars().count())
-        .saturating_add(1);
-    (line, column)
-}
-
 impl Incident {
     /// A new incident of `kind` with no other facts.
     pub fn new(kind: Kind) -> Incident {
@@ -417,28 +432,7 @@ impl Incident {
     /// valid incident record: an unknown field or id, a missing `kind`, an
     /// impossible age.
     pub fn from_toml(text: &str) -> Result<Incident, IncidentError> {
-        toml::from_str::<Incident>(text).map_err(|err| {
-            let (line, column) = err
-                .span()
-                .map_or((0, 0), |span| line_column(text, span.start));
-            let message = err.message().trim_end().to_owned();
-            if toml::from_str::<toml::Table>(text).is_err() {
-                IncidentError::Syntax {
-                    file: None,
-                    format: Format::Toml,
-                    line,
-                    column,
-                    message,
-                }
-            } else {
-                IncidentError::Invalid {
-                    file: None,
-                    line,
-                    column,
-                    message,
-                }
-            }
-        })
+        Incident::read(text, Format::Toml)
     }
 
     /// Read an incident from JSON text.
@@ -456,19 +450,27 @@ impl Incident {
     ///
     /// As [`Incident::from_toml`].
     pub fn from_json(text: &str) -> Result<Incident, IncidentError> {
-        serde_json::from_str::<Incident>(text).map_err(|err| {
-            let (line, column) = (err.line(), err.column());
-            let message = strip_json_position(&err.to_string());
-            match err.classify() {
-                serde_json::error::Category::Data => IncidentError::Invalid {
+        Incident::read(text, Format::Json)
+    }
+
+    fn read(text: &str, format: Format) -> Result<Incident, IncidentError> {
+        let language = match format {
+            Format::Toml => crate::document::Format::Toml,
+            Format::Json => crate::document::Format::Json,
+        };
+        crate::document::read::<Incident>(text, language).map_err(|e| {
+            let (line, column) = e.line_column(text);
+            let message = e.message().to_owned();
+            match e.kind() {
+                ErrorKind::Syntax => IncidentError::Syntax {
                     file: None,
+                    format,
                     line,
                     column,
                     message,
                 },
-                _ => IncidentError::Syntax {
+                ErrorKind::Data => IncidentError::Invalid {
                     file: None,
-                    format: Format::Json,
                     line,
                     column,
                     message,
@@ -539,14 +541,5 @@ impl Incident {
     /// Whether a UKCIS risk factor holds.
     pub fn has_risk(&self, factor: RiskFactor) -> bool {
         self.risk_factors.contains(&factor)
-    }
-}
-
-/// serde_json ends its messages with " at line L column C"; the error here
-/// carries them as fields.
-fn strip_json_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message.get(..i).unwrap_or(message).to_owned(),
-        None => message.to_owned(),
     }
 }

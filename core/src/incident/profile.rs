@@ -349,25 +349,16 @@ fn fallback_contact(_route: RouteId) -> &'static Contact {
 }
 
 fn parse_file(text: &str, prefix: &str) -> Result<ProfileFile, ProfileError> {
-    let file: ProfileFile = toml::from_str(text).map_err(|err| {
-        let (line, column) = err.span().map_or((0, 0), |span| {
-            let before = text.get(..span.start).unwrap_or(text);
-            (
-                before.matches('\n').count().saturating_add(1),
-                before
-                    .rsplit('\n')
-                    .next()
-                    .map_or(0, |l| l.chars().count())
-                    .saturating_add(1),
-            )
-        });
-        ProfileError::Parse {
-            file: prefix.to_owned(),
-            line,
-            column,
-            message: err.message().trim_end().to_owned(),
-        }
-    })?;
+    let file: ProfileFile =
+        crate::document::read(text, crate::document::Format::Toml).map_err(|err| {
+            let (line, column) = err.line_column(text);
+            ProfileError::Parse {
+                file: prefix.to_owned(),
+                line,
+                column,
+                message: err.message().to_owned(),
+            }
+        })?;
     if let Some((route, _)) = file.routes.iter().find(|(_, c)| c.name.trim().is_empty()) {
         return Err(ProfileError::Parse {
             file: prefix.to_owned(),

@@ -38,22 +38,13 @@ pub struct LoadError {
 impl LoadError {
     pub(crate) fn new(source: &str, text: &str, offset: Option<usize>, message: String) -> Self {
         let (line, column) = match offset {
-            Some(o) => line_column(text, o),
+            Some(o) => crate::document::line_column(text, o),
             None => (1, 1),
         };
         LoadError {
             source: source.to_owned(),
             line,
             column,
-            message,
-        }
-    }
-
-    pub(crate) fn at(source: &str, line: usize, column: usize, message: String) -> Self {
-        LoadError {
-            source: source.to_owned(),
-            line: line.max(1),
-            column: column.max(1),
             message,
         }
     }
@@ -89,22 +80,9 @@ impl fmt::Display for LoadError {
     }
 }
 
-/// The 1-based line and column (in characters) of byte `offset` in `text`.
-pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset = offset.saturating_sub(1);
-    }
-    let before = text.get(..offset).unwrap_or_default();
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::document::line_column;
 
     #[test]
     fn line_column_counts_from_one() {

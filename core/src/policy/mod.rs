@@ -242,37 +242,24 @@ fn with_help(message: String) -> String {
     }
 }
 
-/// Deserializes a document, turning format errors into located
-/// [`PolicyError`]s.
+/// Reads a document, turning format errors into located [`PolicyError`]s.
 pub(crate) fn parse_document(
     source: &str,
     text: &str,
     format: Format,
 ) -> Result<PolicyDocument, PolicyError> {
-    match format {
-        Format::Toml => toml::from_str::<PolicyDocument>(text).map_err(|e| {
-            let message = with_help(e.message().trim_end().trim_end_matches('.').to_owned());
-            PolicyError::Invalid(LoadError::new(
-                source,
-                text,
-                e.span().map(|s| s.start),
-                message,
-            ))
-        }),
-        Format::Json => serde_json::from_str::<PolicyDocument>(text).map_err(|e| {
-            let full = e.to_string();
-            let message = match full.rfind(" at line ") {
-                Some(i) => full.get(..i).unwrap_or(&full).to_owned(),
-                None => full.clone(),
-            };
-            PolicyError::Invalid(LoadError::at(
-                source,
-                e.line(),
-                e.column(),
-                with_help(message),
-            ))
-        }),
-    }
+    let format = match format {
+        Format::Toml => crate::document::Format::Toml,
+        Format::Json => crate::document::Format::Json,
+    };
+    crate::document::read::<PolicyDocument>(text, format).map_err(|e| {
+        PolicyError::Invalid(LoadError::new(
+            source,
+            text,
+            Some(e.offset()),
+            with_help(e.message().to_owned()),
+        ))
+    })
 }
 
 #[cfg(test)]
