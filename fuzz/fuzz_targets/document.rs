@@ -1,0 +1,56 @@
+//! Arbitrary text through the document reader that policies, incident
+//! files, escalation profiles and bundle metadata go through.
+//!
+//! JSON: esafety's parser must accept exactly what `serde_json` accepts and
+//! read the same value (floats within the last bits: `serde_json`'s default
+//! float parser is not always correctly rounded), and fail on the same line
+//! or the next.
+//! TOML: Ok or Err, never a panic, and it accepts what the `toml` crate
+//! accepts (the same parser, read into the spanned tree).
+#![no_main]
+
+use esafety::document::{Format, read};
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) if x.is_f64() || y.is_f64() => {
+            match (x.as_f64(), y.as_f64()) {
+                (Some(x), Some(y)) => x == y || ((x - y) / x).abs() < 1e-15,
+                _ => false,
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((k, x), (l, y))| k == l && same(x, y))
+        }
+        _ => a == b,
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let ours = read::<Value>(text, Format::Json);
+    let theirs = serde_json::from_str::<Value>(text);
+    match (&ours, &theirs) {
+        (Ok(a), Ok(b)) => assert!(same(a, b), "{text:?}: {a} against serde_json's {b}"),
+        // serde_json names the line after the character it stopped on,
+        // esafety the line of that character: they may differ by one.
+        (Err(a), Err(b)) => {
+            assert!(a.offset() <= text.len(), "{text:?}: {a}");
+            assert!(a.line_column(text).0.abs_diff(b.line()) <= 1, "{text:?}: {a} / {b}");
+        }
+        _ => panic!("{text:?}: esafety {ours:?}, serde_json {theirs:?}"),
+    }
+    let ours = read::<Value>(text, Format::Toml);
+    let theirs = toml::from_str::<toml::Table>(text);
+    if let (Err(e), Ok(_)) = (&ours, &theirs) {
+        // Only the nesting limit may refuse what the toml crate reads.
+        assert!(e.message().contains("nested more than"), "{text:?}: {e}");
+    }
+});
