@@ -110,21 +110,8 @@ impl<'t> Parser<'t> {
         } else {
             loop {
                 items.push(self.value()?);
-                self.skip_whitespace();
-                match self.peek() {
-                    Some(b',') => {
-                        self.pos += 1;
-                        self.skip_whitespace();
-                        if self.peek() == Some(b']') {
-                            return Err(self.error("trailing comma"));
-                        }
-                    }
-                    Some(b']') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    Some(_) => return Err(self.error("expected `,` or `]`")),
-                    None => return Err(self.error("EOF while parsing a list")),
+                if self.after_item(b']', "expected `,` or `]`", "EOF while parsing a list")? {
+                    break;
                 }
             }
         }
@@ -163,26 +150,35 @@ impl<'t> Parser<'t> {
                 }
                 self.skip_whitespace();
                 entries.push((key, self.value()?));
-                self.skip_whitespace();
-                match self.peek() {
-                    Some(b',') => {
-                        self.pos += 1;
-                        self.skip_whitespace();
-                        if self.peek() == Some(b'}') {
-                            return Err(self.error("trailing comma"));
-                        }
-                    }
-                    Some(b'}') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    Some(_) => return Err(self.error("expected `,` or `}`")),
-                    None => return Err(self.error("EOF while parsing an object")),
+                if self.after_item(b'}', "expected `,` or `}`", "EOF while parsing an object")? {
+                    break;
                 }
             }
         }
         self.depth -= 1;
         Ok(Value::Table(entries))
+    }
+
+    /// After an array item or object entry: `,` and more to come (`false`),
+    /// or the closing bracket (`true`).
+    fn after_item(&mut self, close: u8, expected: &str, eof: &str) -> Result<bool, DocumentError> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_whitespace();
+                if self.peek() == Some(close) {
+                    return Err(self.error("trailing comma"));
+                }
+                Ok(false)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(_) => Err(self.error(expected)),
+            None => Err(self.error(eof)),
+        }
     }
 
     /// A string, at its opening quote; borrowed from the text unless it has

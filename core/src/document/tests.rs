@@ -441,3 +441,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn very_deep_nesting_is_an_error_in_both_formats() {
+    for depth in [1_000, 100_000] {
+        let toml = format!("a = {}{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(
+            read::<serde_json::Value>(&toml, Format::Toml).is_err(),
+            "TOML {depth}"
+        );
+        let toml = format!("a = {}1{}", "{b = ".repeat(depth), "}".repeat(depth));
+        assert!(
+            read::<serde_json::Value>(&toml, Format::Toml).is_err(),
+            "TOML tables {depth}"
+        );
+        let toml = format!("{} = 1", vec!["k"; depth].join("."));
+        assert!(
+            read::<serde_json::Value>(&toml, Format::Toml).is_err(),
+            "TOML dotted {depth}"
+        );
+        let json = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(
+            read::<serde_json::Value>(&json, Format::Json).is_err(),
+            "JSON {depth}"
+        );
+    }
+}

@@ -259,11 +259,15 @@ impl IncidentLog {
             if text.is_empty() {
                 continue;
             }
-            match serde_json::from_str::<LogRecord>(text) {
+            match crate::document::read::<LogRecord>(text, crate::document::Format::Json) {
                 Ok(r) => records.push(r),
                 Err(e) => errors.push(LogLineError {
                     line,
-                    reason: format!("not an incident log record: {e}"),
+                    reason: format!(
+                        "not an incident log record: {} at column {}",
+                        e.message(),
+                        e.line_column(text).1
+                    ),
                 }),
             }
         }
