@@ -274,8 +274,9 @@ impl<B: AsRef<[u8]>> Classifier<B> {
             out.matches.retain(|m| m.category.is_statutory());
         }
         if out.matches.len() > 1 {
-            out.matches
-                .sort_by(|a, b| (a.list, &a.expression).cmp(&(b.list, &b.expression)));
+            crate::sorted::sort_by(&mut out.matches, |a, b| {
+                (a.list, &a.expression).cmp(&(b.list, &b.expression))
+            });
             out.matches.dedup();
         }
         out.categories = out.matches.iter().map(|m| m.category).collect();

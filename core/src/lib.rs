@@ -18,6 +18,7 @@ pub mod incident;
 pub mod lists;
 pub mod policy;
 pub mod sample;
+mod sorted;
 pub mod taxonomy;
 pub mod url;
 

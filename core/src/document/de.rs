@@ -85,32 +85,8 @@ impl<'de> de::Deserializer<'de> for &'de Node<'de> {
             Value::Float(x) => visitor.visit_f64(*x),
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Datetime(s) => visitor.visit_borrowed_str(s),
-            Value::Array(items) => {
-                let mut seq = Seq {
-                    items: items.iter(),
-                };
-                let value = visitor.visit_seq(&mut seq)?;
-                match seq.items.len() {
-                    0 => Ok(value),
-                    _ => Err(de::Error::invalid_length(items.len(), &"fewer elements")),
-                }
-            }
-            Value::Table(entries) => {
-                let mut map = Map {
-                    entries: entries.iter(),
-                    value: None,
-                    pending_key: None,
-                };
-                // An error visit_map makes itself while a key's value is
-                // unread (a duplicate field) is about that key; one made
-                // after the last entry (a missing field) is about the table.
-                visitor
-                    .visit_map(&mut map)
-                    .map_err(|e| match map.pending_key {
-                        Some(offset) => e.at(offset),
-                        None => e,
-                    })
-            }
+            Value::Array(items) => visit_array(items, visitor),
+            Value::Table(entries) => visit_table(entries, visitor),
         }
     }
 
@@ -160,10 +136,173 @@ impl<'de> de::Deserializer<'de> for &'de Node<'de> {
         visitor.visit_unit()
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier
+    // Each `deserialize_*` a type asks for calls only the one visit method
+    // that can accept the value, so the visitors' other (refusing) methods
+    // are never instantiated: a third of the package's serde code. The
+    // refusal is worded as those methods would word it.
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match &self.value {
+            Value::Bool(b) => visitor.visit_bool(*b),
+            _ => Err(self.invalid_type(&visitor)),
+        }
     }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match &self.value {
+            Value::Integer(n) => visitor.visit_i64(*n),
+            Value::Unsigned(n) => visitor.visit_u64(*n),
+            _ => Err(self.invalid_type(&visitor)),
+        }
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match &self.value {
+            Value::Float(x) => visitor.visit_f64(*x),
+            Value::Integer(n) => visitor.visit_i64(*n),
+            Value::Unsigned(n) => visitor.visit_u64(*n),
+            _ => Err(self.invalid_type(&visitor)),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match &self.value {
+            Value::Null => visitor.visit_unit(),
+            _ => Err(self.invalid_type(&visitor)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match &self.value {
+            Value::Array(items) => visit_array(items, visitor),
+            _ => Err(self.invalid_type(&visitor)),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match &self.value {
+            Value::Table(entries) => visit_table(entries, visitor),
+            _ => Err(self.invalid_type(&visitor)),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    serde::forward_to_deserialize_any! { bytes byte_buf }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+}
+
+fn visit_array<'de, V: Visitor<'de>>(
+    items: &'de [Node<'de>],
+    visitor: V,
+) -> Result<V::Value, Error> {
+    let mut seq = Seq {
+        items: items.iter(),
+    };
+    let value = visitor.visit_seq(&mut seq)?;
+    match seq.items.len() {
+        0 => Ok(value),
+        _ => Err(de::Error::invalid_length(items.len(), &"fewer elements")),
+    }
+}
+
+fn visit_table<'de, V: Visitor<'de>>(
+    entries: &'de [(Key<'de>, Node<'de>)],
+    visitor: V,
+) -> Result<V::Value, Error> {
+    let mut map = Map {
+        entries: entries.iter(),
+        value: None,
+        pending_key: None,
+    };
+    // An error visit_map makes itself while a key's value is unread (a
+    // duplicate field) is about that key; one made after the last entry (a
+    // missing field) is about the table.
+    visitor
+        .visit_map(&mut map)
+        .map_err(|e| match map.pending_key {
+            Some(offset) => e.at(offset),
+            None => e,
+        })
 }
 
 struct Seq<'de> {

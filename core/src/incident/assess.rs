@@ -270,7 +270,7 @@ impl<'a> Facts<'a> {
         if self.adult_instigator && !v.contains(&RiskFactor::AdultInvolved) {
             v.push(RiskFactor::AdultInvolved);
         }
-        v.sort();
+        crate::sorted::sort(&mut v);
         v
     }
 
@@ -287,7 +287,7 @@ impl<'a> Facts<'a> {
         if implied && !v.contains(&StaffConcern::OffenceAgainstChild) {
             v.push(StaffConcern::OffenceAgainstChild);
         }
-        v.sort();
+        crate::sorted::sort(&mut v);
         v
     }
 
@@ -1126,7 +1126,9 @@ fn finish(b: Builder, incident: &Incident, profile: &EscalationProfile) -> Asses
             (step, reasons)
         })
         .collect();
-    steps.sort_by_key(|(r, _)| (std::cmp::Reverse(r.obligation), r.urgency, r.route));
+    crate::sorted::sort_by_key(&mut steps, |(r, _)| {
+        (std::cmp::Reverse(r.obligation), r.urgency, r.route)
+    });
     let mut routes = Vec::with_capacity(steps.len());
     for (r, reasons) in steps {
         for (because, rule) in reasons {

@@ -266,7 +266,7 @@ impl TryFrom<IncidentFile> for Incident {
 }
 
 fn dedup<T: Ord>(mut v: Vec<T>) -> Vec<T> {
-    v.sort();
+    crate::sorted::sort(&mut v);
     v.dedup();
     v
 }

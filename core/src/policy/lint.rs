@@ -147,7 +147,9 @@ pub fn lint(source: &str, text: &str, options: LintOptions) -> Vec<Finding> {
     l.age_appropriate();
     l.rule_structure();
     let mut findings = l.findings;
-    findings.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.code.cmp(&b.code)));
+    crate::sorted::sort_by(&mut findings, |a, b| {
+        a.line.cmp(&b.line).then_with(|| a.code.cmp(&b.code))
+    });
     findings
 }
 
@@ -465,7 +467,7 @@ impl Linter<'_> {
             if let Some(times) = &rj.times {
                 let mut sorted: Vec<TimeWindow> =
                     times.iter().copied().filter(|w| !w.is_empty()).collect();
-                sorted.sort();
+                crate::sorted::sort(&mut sorted);
                 for pair in sorted.windows(2) {
                     if let [a, b] = pair
                         && a.overlaps(*b)
@@ -584,7 +586,7 @@ fn merged(ws: &[TimeWindow]) -> Vec<(u16, u16)> {
         .filter(|w| !w.is_empty())
         .map(|w| (w.start_minute(), w.end_minute()))
         .collect();
-    v.sort_unstable();
+    crate::sorted::sort(&mut v);
     let mut out: Vec<(u16, u16)> = Vec::new();
     for (s, e) in v {
         match out.last_mut() {
