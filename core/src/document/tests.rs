@@ -274,6 +274,41 @@ fn data_errors_point_at_the_key_or_value() {
             "1:1",
             "invalid type: integer `5`, expected struct Doc",
         ),
+        (
+            "an array is not a table",
+            Format::Json,
+            "[\"a\"]",
+            "1:1",
+            "invalid type: sequence, expected struct Doc",
+        ),
+        (
+            "a table is not an array",
+            Format::Toml,
+            "name = 'a'\ntags = {red = 1}\n",
+            "2:8",
+            "invalid type: map, expected a sequence",
+        ),
+        (
+            "a string is not an integer",
+            Format::Json,
+            "{\"name\": \"a\", \"age\": \"7\"}",
+            "1:22",
+            "invalid type: string \"7\", expected u8",
+        ),
+        (
+            "a float is not an integer",
+            Format::Toml,
+            "name = 'a'\nage = 7.5\n",
+            "2:7",
+            "invalid type: floating point `7.5`, expected u8",
+        ),
+        (
+            "a bool is not a table",
+            Format::Toml,
+            "name = 'a'\ninner = true\n",
+            "2:9",
+            "invalid type: boolean `true`, expected struct Inner",
+        ),
     ];
     for (name, format, text, at, message) in cases {
         let e = read::<Doc>(text, *format).unwrap_err();
