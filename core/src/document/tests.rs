@@ -25,6 +25,15 @@ fn located(text: &str, format: Format) -> (String, ErrorKind, String) {
 }
 
 #[test]
+fn line_column_counts_from_one() {
+    let text = "a = 1\nbé = 2\n";
+    assert_eq!(line_column(text, 0), (1, 1));
+    assert_eq!(line_column(text, 6), (2, 1));
+    assert_eq!(line_column(text, 9), (2, 3));
+    assert_eq!(line_column(text, 999), (3, 1));
+}
+
+#[test]
 fn json_values_match_serde_json() {
     let cases: &[(&str, &str)] = &[
         ("empty object", "{}"),

@@ -36,11 +36,8 @@ pub struct LoadError {
 }
 
 impl LoadError {
-    pub(crate) fn new(source: &str, text: &str, offset: Option<usize>, message: String) -> Self {
-        let (line, column) = match offset {
-            Some(o) => crate::document::line_column(text, o),
-            None => (1, 1),
-        };
+    pub(crate) fn new(source: &str, text: &str, offset: usize, message: String) -> Self {
+        let (line, column) = crate::document::line_column(text, offset);
         LoadError {
             source: source.to_owned(),
             line,
@@ -77,19 +74,5 @@ impl fmt::Display for LoadError {
             "{}:{}:{}: {}",
             self.source, self.line, self.column, self.message
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::document::line_column;
-
-    #[test]
-    fn line_column_counts_from_one() {
-        let text = "a = 1\nbé = 2\n";
-        assert_eq!(line_column(text, 0), (1, 1));
-        assert_eq!(line_column(text, 6), (2, 1));
-        assert_eq!(line_column(text, 9), (2, 3));
-        assert_eq!(line_column(text, 999), (3, 1));
     }
 }

@@ -256,7 +256,7 @@ pub(crate) fn parse_document(
         PolicyError::Invalid(LoadError::new(
             source,
             text,
-            Some(e.offset()),
+            e.offset(),
             with_help(e.message().to_owned()),
         ))
     })
