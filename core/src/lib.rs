@@ -20,6 +20,7 @@ pub mod policy;
 pub mod sample;
 mod sorted;
 pub mod taxonomy;
+pub mod tzdb;
 pub mod url;
 
 pub use incident::{Assessment, EscalationProfile, Incident, assess};

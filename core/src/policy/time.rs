@@ -191,7 +191,8 @@ impl JsonSchema for TimeWindow {
 }
 
 /// A named IANA time zone (e.g. `Europe/London`), resolved against the tz
-/// database bundled into the library (the host's zoneinfo is not read).
+/// database built into the library ([`crate::tzdb`]; the host's zoneinfo is
+/// not read).
 #[derive(Debug, Clone)]
 pub struct TimeZoneName {
     name: String,
@@ -205,14 +206,12 @@ impl TimeZoneName {
     ///
     /// When the name is not in the bundled tz database.
     pub fn new(name: &str) -> Result<TimeZoneName, String> {
-        match jiff::tz::TimeZone::get(name) {
+        match crate::tzdb::time_zone(name) {
             Ok(tz) => Ok(TimeZoneName {
                 name: name.to_owned(),
                 tz,
             }),
-            Err(_) => Err(format!(
-                "unknown time zone `{name}`; use an IANA time zone name such as `Europe/London`"
-            )),
+            Err(e) => Err(e.to_string()),
         }
     }
 
@@ -229,7 +228,7 @@ impl TimeZoneName {
 
 impl Default for TimeZoneName {
     fn default() -> Self {
-        match jiff::tz::TimeZone::get("Europe/London") {
+        match crate::tzdb::time_zone("Europe/London") {
             Ok(tz) => TimeZoneName {
                 name: "Europe/London".to_owned(),
                 tz,

