@@ -81,7 +81,7 @@ fn data_len(c: [usize; 6], time_size: usize) -> Option<usize> {
 }
 
 /// Splits off the first `n` bytes.
-fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], FormatError> {
+pub(crate) fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], FormatError> {
     if n > bytes.len() {
         return Err("truncated");
     }

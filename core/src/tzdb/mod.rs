@@ -26,6 +26,8 @@ use std::sync::OnceLock;
 use jiff::tz::TimeZone;
 use sha2::{Digest as _, Sha256};
 
+use self::format::take;
+
 /// Written by `core/build.rs`.
 static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tzdb.estz"));
 
@@ -56,16 +58,6 @@ fn database() -> Result<&'static Database, TimeZoneError> {
         .get_or_init(|| read(DATA))
         .as_ref()
         .map_err(|e| TimeZoneError::Damaged((*e).to_owned()))
-}
-
-/// Splits off the first `n` bytes.
-fn take(bytes: &mut &'static [u8], n: usize) -> Result<&'static [u8], &'static str> {
-    if n > bytes.len() {
-        return Err("truncated");
-    }
-    let (head, tail) = bytes.split_at(n);
-    *bytes = tail;
-    Ok(head)
 }
 
 fn u32_le(bytes: &mut &'static [u8]) -> Result<usize, &'static str> {
