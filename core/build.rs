@@ -24,10 +24,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         zones.push((name, tzif));
     }
     // The order the reader binary-searches in.
-    zones.sort_by(|a, b| {
-        let a = a.0.bytes().map(|c| c.to_ascii_lowercase());
-        a.cmp(b.0.bytes().map(|c| c.to_ascii_lowercase()))
-    });
+    zones.sort_by(|a, b| format::compare_names(a.0, b.0));
 
     let mut out = Vec::new();
     out.extend_from_slice(format::MAGIC);

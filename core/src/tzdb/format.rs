@@ -90,6 +90,19 @@ pub(crate) fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], Forma
     Ok(head)
 }
 
+/// Splits off a little-endian `u32`.
+pub(crate) fn u32_le(bytes: &mut &[u8]) -> Result<usize, FormatError> {
+    let b: [u8; 4] = take(bytes, 4)?.try_into().map_err(|_| "truncated")?;
+    usize::try_from(u32::from_le_bytes(b)).map_err(|_| "count too large")
+}
+
+/// The database's order of zone names: ignoring ASCII case, as IANA names
+/// are looked up.
+pub(crate) fn compare_names(a: &str, b: &str) -> std::cmp::Ordering {
+    let a = a.bytes().map(|c| c.to_ascii_lowercase());
+    a.cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
 /// Compacts a TZif file of version 2 or later (see the module docs).
 pub(crate) fn compact(tzif: &[u8]) -> Result<Vec<u8>, FormatError> {
     let mut rest = tzif;
@@ -132,8 +145,7 @@ pub(crate) fn compact(tzif: &[u8]) -> Result<Vec<u8>, FormatError> {
 /// Expands a compact TZif back into the exact TZif file it came from.
 pub(crate) fn expand(compact: &[u8]) -> Result<Vec<u8>, FormatError> {
     let mut rest = compact;
-    let v1_len: [u8; 4] = take(&mut rest, 4)?.try_into().map_err(|_| "truncated")?;
-    let v1_len = usize::try_from(u32::from_le_bytes(v1_len)).map_err(|_| "too large")?;
+    let v1_len = u32_le(&mut rest)?;
     let v1 = take(&mut rest, v1_len)?;
     let header = take(&mut rest, HEADER_LEN)?;
     let [_, _, _, timecnt, _, _] = counts(header)?;

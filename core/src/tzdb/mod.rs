@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 use jiff::tz::TimeZone;
 use sha2::{Digest as _, Sha256};
 
-use self::format::take;
+use self::format::{compare_names as compare, take, u32_le};
 
 /// Written by `core/build.rs`.
 static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tzdb.estz"));
@@ -58,11 +58,6 @@ fn database() -> Result<&'static Database, TimeZoneError> {
         .get_or_init(|| read(DATA))
         .as_ref()
         .map_err(|e| TimeZoneError::Damaged((*e).to_owned()))
-}
-
-fn u32_le(bytes: &mut &'static [u8]) -> Result<usize, &'static str> {
-    let b: [u8; 4] = take(bytes, 4)?.try_into().map_err(|_| "truncated")?;
-    usize::try_from(u32::from_le_bytes(b)).map_err(|_| "count too large")
 }
 
 fn read(data: &'static [u8]) -> Result<Database, &'static str> {
@@ -128,12 +123,6 @@ fn read(data: &'static [u8]) -> Result<Database, &'static str> {
     })
 }
 
-/// Zone names compare ignoring ASCII case, as IANA names are looked up.
-fn compare(a: &str, b: &str) -> Ordering {
-    let a = a.bytes().map(|c| c.to_ascii_lowercase());
-    a.cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-}
-
 /// The time zone called `name` (ignoring ASCII case), e.g. `Europe/London`
 /// or the link `GB`. The zone's IANA name is the database's spelling.
 ///
@@ -154,8 +143,9 @@ pub fn time_zone(name: &str) -> Result<TimeZone, TimeZoneError> {
         .binary_search_by(|(zone, _)| compare(zone, name))
         .map_err(|_| unknown())?;
     let (canonical, blob) = *db.zones.get(at).ok_or_else(unknown)?;
-    let compact = db.blobs.get(blob).ok_or_else(unknown)?;
     let damaged = |e: &str| TimeZoneError::Damaged(format!("zone `{canonical}`: {e}"));
+    // `read` checked every zone's blob index.
+    let compact = db.blobs.get(blob).ok_or_else(|| damaged("missing blob"))?;
     let tzif = format::expand(compact).map_err(damaged)?;
     TimeZone::tzif(canonical, &tzif).map_err(|e| damaged(&e.to_string()))
 }
