@@ -10,10 +10,11 @@
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
+    clippy::panic,
     reason = "test harness: a failed setup step should fail the test loudly"
 )]
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -70,6 +71,8 @@ fn set_mode(path: &Path, mode: u32) {
 struct Squid {
     child: Child,
     port: u16,
+    /// Its cache.log, quoted when a request fails.
+    cache_log: PathBuf,
     /// Its service name (`-n`), which names its shared-memory segments.
     service: String,
 }
@@ -158,6 +161,7 @@ fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
     let squid = Squid {
         child,
         port,
+        cache_log: scratch.0.join("cache.log"),
         service,
     };
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -188,23 +192,56 @@ fn install_helper(scratch: &Scratch) -> (PathBuf, PathBuf) {
     (exe, policy)
 }
 
-/// Sends `GET url` through the proxy; returns the status line and the
-/// whole response.
-fn get_via_proxy(port: u16, url: &str, host: &str) -> (String, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
+impl Squid {
+    /// Sends `GET url` through the proxy; returns the status line and the
+    /// whole response.
+    ///
+    /// A connection Squid resets or refuses before answering a single byte
+    /// is tried again, a few times: on a loaded machine Squid can accept
+    /// connections a moment before it serves them (once in CI: "Connection
+    /// reset by peer" on the first request). Whatever Squid does answer is
+    /// returned as it is, and the last failure names Squid's cache.log.
+    fn get(&self, url: &str, host: &str) -> (String, String) {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match get_via_proxy(self.port, url, host) {
+                Ok(response) if !response.is_empty() => {
+                    let response = String::from_utf8_lossy(&response).into_owned();
+                    let status = response.lines().next().unwrap_or_default().to_owned();
+                    return (status, response);
+                }
+                Err(e)
+                    if attempt < 5
+                        && matches!(
+                            e.kind(),
+                            ErrorKind::ConnectionReset
+                                | ErrorKind::ConnectionAborted
+                                | ErrorKind::ConnectionRefused
+                        ) => {}
+                Ok(_) if attempt < 5 => {}
+                outcome => panic!(
+                    "GET {url} through Squid failed after {attempt} attempts: {:?}; cache.log:\n{}",
+                    outcome.map(|r| format!("{} bytes", r.len())),
+                    std::fs::read_to_string(&self.cache_log).unwrap_or_default()
+                ),
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+}
+
+/// One `GET url` through the proxy: every byte Squid sent back.
+fn get_via_proxy(port: u16, url: &str, host: &str) -> std::io::Result<Vec<u8>> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     write!(
         stream,
         "GET {url} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    )?;
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let response = String::from_utf8_lossy(&response).into_owned();
-    let status = response.lines().next().unwrap_or_default().to_owned();
-    (status, response)
+    stream.read_to_end(&mut response)?;
+    Ok(response)
 }
 
 #[test]
@@ -228,18 +265,14 @@ fn squid_external_acl_blocks_listed_and_passes_unlisted() {
 
     // Listed in the sample bundle's gambling list: Squid denies it before
     // any DNS lookup, because the helper said ERR.
-    let (status, _) = get_via_proxy(squid.port, "http://www.bet365.com/", "www.bet365.com");
+    let (status, _) = squid.get("http://www.bet365.com/", "www.bet365.com");
     assert!(
         status.contains(" 403 "),
         "gambling should be denied, got `{status}`"
     );
 
     // The same host spelled with an upper-case, trailing-dot host.
-    let (status, _) = get_via_proxy(
-        squid.port,
-        "http://WWW.BET365.COM./poker",
-        "WWW.BET365.COM.",
-    );
+    let (status, _) = squid.get("http://WWW.BET365.COM./poker", "WWW.BET365.COM.");
     assert!(
         status.contains(" 403 "),
         "spelling variant should be denied, got `{status}`"
@@ -247,7 +280,7 @@ fn squid_external_acl_blocks_listed_and_passes_unlisted() {
 
     // Unlisted: Squid fetches it from the origin.
     let url = format!("http://127.0.0.1:{origin}/lesson");
-    let (status, body) = get_via_proxy(squid.port, &url, &format!("127.0.0.1:{origin}"));
+    let (status, body) = squid.get(&url, &format!("127.0.0.1:{origin}"));
     assert!(
         status.contains(" 200 "),
         "unlisted URL should load, got `{status}`"
@@ -284,7 +317,7 @@ fn squid_url_rewrite_redirects_blocked_to_block_page() {
         ),
     );
 
-    let (status, response) = get_via_proxy(squid.port, "http://www.bet365.com/", "www.bet365.com");
+    let (status, response) = squid.get("http://www.bet365.com/", "www.bet365.com");
     assert!(
         status.contains(" 302 "),
         "blocked URL should be redirected, got `{status}`"
@@ -300,7 +333,7 @@ fn squid_url_rewrite_redirects_blocked_to_block_page() {
     );
 
     let url = format!("http://127.0.0.1:{origin}/maths");
-    let (status, body) = get_via_proxy(squid.port, &url, &format!("127.0.0.1:{origin}"));
+    let (status, body) = squid.get(&url, &format!("127.0.0.1:{origin}"));
     assert!(
         status.contains(" 200 "),
         "unlisted URL should load unchanged, got `{status}`"
