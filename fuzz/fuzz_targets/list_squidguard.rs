@@ -17,12 +17,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(parsed.is_ok(), "lenient parsing never fails");
             if let Ok(parsed) = parsed {
                 if sensitive {
-                    assert!(
-                        parsed
-                            .entries
-                            .iter()
-                            .all(|e| e.kind.digest().is_some())
-                    );
+                    assert!(parsed.entries.iter().all(|e| e.kind.digest().is_some()));
                 }
             }
         }
