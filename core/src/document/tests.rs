@@ -473,6 +473,19 @@ fn floats_serde_json_misread_by_default_read_back_exactly() {
     }
 }
 
+/// A fuzz crash (the `document` target): in a bad `\u` escape esafety
+/// names the byte that is not a hex digit, on its line; serde_json reads
+/// four bytes on first and names line 3.
+#[test]
+fn a_bad_unicode_escape_is_named_where_it_goes_wrong() {
+    let text = "\"\\u\"\\\n\n;=;=;";
+    let e = json(text).unwrap_err();
+    assert_eq!(e.offset(), 3, "{e}");
+    assert_eq!(e.line_column(text).0, 1, "{e}");
+    let theirs = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+    assert_eq!(theirs.line(), 3, "{theirs}");
+}
+
 proptest! {
     #[test]
     fn serialized_json_reads_back_as_serde_json_reads_it(v in arb_json(), pretty in any::<bool>()) {
