@@ -11,6 +11,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+mod common;
+use common::Scratch;
+
 fn esafety() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_esafety"));
     c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
@@ -174,10 +177,8 @@ fn bad_input_exits_2_with_one_line() {
 
 #[test]
 fn invalid_policy_is_reported_with_its_location() {
-    let dir = std::env::temp_dir().join(format!("esafety-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join("bad.toml");
-    std::fs::write(&p, "id = \"x\"\ndefault = \"allow\"\n[[rules]]\nid = \"a\"\naction = \"allow\"\ncategories = [\"child-abuse\"]\n").unwrap();
+    let scratch = Scratch::new("cli-check");
+    let p = scratch.file("bad.toml", "id = \"x\"\ndefault = \"allow\"\n[[rules]]\nid = \"a\"\naction = \"allow\"\ncategories = [\"child-abuse\"]\n");
     let out = esafety()
         .args(["check", "--policy"])
         .arg(&p)
@@ -191,7 +192,6 @@ fn invalid_policy_is_reported_with_its_location() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// The README's main command: plain lines are `action, canonical, rule,

@@ -7,21 +7,8 @@
     reason = "test helpers outside #[test] functions: a panic is a test failure"
 )]
 
-use std::path::PathBuf;
-
 mod common;
-use common::{esafety_stdin as esafety, stderr, stdout};
-
-fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "esafety-cli-classify-{}-{name}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
+use common::{Scratch, esafety_stdin as esafety, stderr, stdout};
 
 #[test]
 fn plain_output_with_the_sample_bundle() {
@@ -99,7 +86,8 @@ fn compiled_bundle_file_is_used() {
         },
     )
     .unwrap();
-    let path = temp_file("local.esb", &b.build().unwrap());
+    let scratch = Scratch::new("cli-classify");
+    let path = scratch.file("local.esb", b.build().unwrap());
     let out = esafety(
         &[
             "classify",
@@ -119,16 +107,17 @@ fn compiled_bundle_file_is_used() {
 
 #[test]
 fn unreadable_or_corrupt_bundles_exit_2_with_one_line() {
-    let missing = std::env::temp_dir().join("esafety-no-such-bundle.esb");
+    let scratch = Scratch::new("cli-classify");
+    let missing = scratch.path().join("no-such-bundle.esb");
     let mut corrupt = esafety::sample::bundle_bytes();
     let n = corrupt.len();
     corrupt[n - 1] ^= 1;
-    let corrupt = temp_file("corrupt.esb", &corrupt);
+    let corrupt = scratch.file("corrupt.esb", &corrupt);
     let mut newer = esafety::sample::bundle_bytes();
     newer[12] = 99;
     esafety::bundle::reseal_checksum(&mut newer);
-    let newer = temp_file("newer.esb", &newer);
-    let text = temp_file("text.esb", b"bet365.com\n");
+    let newer = scratch.file("newer.esb", &newer);
+    let text = scratch.file("text.esb", b"bet365.com\n");
     for (path, want) in [
         (&missing, "cannot read bundle"),
         (&corrupt, "checksum mismatch"),

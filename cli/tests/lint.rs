@@ -10,6 +10,9 @@
 
 use std::process::Command;
 
+mod common;
+use common::Scratch;
+
 fn esafety() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_esafety"));
     c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
@@ -25,14 +28,6 @@ const SHIPPED: &[&str] = &[
     "policies/childrens-home.toml",
     "policies/youth-club.toml",
 ];
-
-fn scratch(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("esafety-lint-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
 
 #[test]
 fn shipped_policies_are_clean_and_print_one_json_line_each() {
@@ -61,7 +56,8 @@ fn shipped_policies_are_clean_and_print_one_json_line_each() {
 
 #[test]
 fn errors_exit_1_and_name_code_line_and_fix() {
-    let p = scratch(
+    let scratch = Scratch::new("cli-lint");
+    let p = scratch.file(
         "thin.toml",
         "id = \"thin\"\naudience = [\"pupils\", \"staff\"]\ndefault = \"allow\"\n",
     );
@@ -102,9 +98,10 @@ fn warnings_alone_exit_0() {
         "/../policies/secondary-pupils.toml"
     ))
     .unwrap();
-    let p = scratch(
+    let scratch = Scratch::new("cli-lint");
+    let p = scratch.file(
         "warn.toml",
-        &text.replace("safe_search = true", "safe_search = false"),
+        text.replace("safe_search = true", "safe_search = false"),
     );
     let out = esafety()
         .args(["lint", "--today", "2026-11-23"])

@@ -18,8 +18,10 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+mod common;
+use common::Scratch;
 
 fn squid_available() -> bool {
     let found = Command::new("squid")
@@ -40,26 +42,10 @@ fn squid_available() -> bool {
 
 /// A scratch folder every user can read, so Squid's helper (which runs as
 /// Squid's unprivileged user when the test runs as root) can reach it.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "esafety-{name}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        set_mode(&dir, 0o777);
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+fn readable_scratch(name: &str) -> Scratch {
+    let scratch = Scratch::new(name);
+    set_mode(scratch.path(), 0o777);
+    scratch
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -126,7 +112,7 @@ fn origin() -> u16 {
 /// Starts Squid with `helper_lines` (the esafety helper configuration) and
 /// waits until it accepts connections.
 fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
-    let dir = scratch.0.display();
+    let dir = scratch.path().display();
     let port = free_port();
     let conf = format!(
         "http_port 127.0.0.1:{port}\n\
@@ -141,7 +127,7 @@ fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
          {helper_lines}\n\
          http_access allow all\n"
     );
-    let conf_path = scratch.0.join("squid.conf");
+    let conf_path = scratch.path().join("squid.conf");
     std::fs::write(&conf_path, conf).unwrap();
     // A service name of its own: Squid names its shared-memory segments
     // after it, and two Squids with the default name (the tests run in
@@ -161,7 +147,7 @@ fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
     let squid = Squid {
         child,
         port,
-        cache_log: scratch.0.join("cache.log"),
+        cache_log: scratch.path().join("cache.log"),
         service,
     };
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -169,7 +155,7 @@ fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
         assert!(
             Instant::now() < deadline,
             "squid did not start; cache.log:\n{}",
-            std::fs::read_to_string(scratch.0.join("cache.log")).unwrap_or_default()
+            std::fs::read_to_string(scratch.path().join("cache.log")).unwrap_or_default()
         );
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -179,10 +165,10 @@ fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
 /// Copies the esafety binary and a shipped policy into the scratch folder
 /// (Squid's unprivileged user may not reach the build tree).
 fn install_helper(scratch: &Scratch) -> (PathBuf, PathBuf) {
-    let exe = scratch.0.join("esafety");
+    let exe = scratch.path().join("esafety");
     std::fs::copy(env!("CARGO_BIN_EXE_esafety"), &exe).unwrap();
     set_mode(&exe, 0o755);
-    let policy = scratch.0.join("secondary-pupils.toml");
+    let policy = scratch.path().join("secondary-pupils.toml");
     std::fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/secondary-pupils.toml"),
         &policy,
@@ -249,7 +235,7 @@ fn squid_external_acl_blocks_listed_and_passes_unlisted() {
     if !squid_available() {
         return;
     }
-    let scratch = Scratch::new("squid-acl");
+    let scratch = readable_scratch("squid-acl");
     let (exe, policy) = install_helper(&scratch);
     let origin = origin();
     let squid = start_squid(
@@ -291,7 +277,7 @@ fn squid_external_acl_blocks_listed_and_passes_unlisted() {
     );
 
     drop(squid);
-    let log = std::fs::read_to_string(scratch.0.join("access.log")).unwrap_or_default();
+    let log = std::fs::read_to_string(scratch.path().join("access.log")).unwrap_or_default();
     assert!(
         log.contains("TCP_DENIED/403"),
         "access log should record the denial:\n{log}"
@@ -303,7 +289,7 @@ fn squid_url_rewrite_redirects_blocked_to_block_page() {
     if !squid_available() {
         return;
     }
-    let scratch = Scratch::new("squid-rewrite");
+    let scratch = readable_scratch("squid-rewrite");
     let (exe, policy) = install_helper(&scratch);
     let origin = origin();
     let block_page = format!("http://127.0.0.1:{origin}/blocked");

@@ -6,7 +6,48 @@
 )]
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A scratch folder under the system's temporary folder, removed with all it
+/// holds when dropped, so a test leaves nothing behind (a failing one too:
+/// the drop runs while the panic unwinds).
+pub(crate) struct Scratch(PathBuf);
+
+impl Scratch {
+    /// A new, empty folder named after `name`, the process and a counter (so
+    /// tests running in parallel, and runs at once, never share one).
+    pub(crate) fn new(name: &str) -> Scratch {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "esafety-{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// The folder.
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Writes `bytes` to the file `name` in the folder; returns its path.
+    pub(crate) fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
 
 /// Runs `esafety ARGS` with empty standard input. `SOURCE_DATE_EPOCH` is
 /// removed so a caller's environment cannot change `compile`'s output.
