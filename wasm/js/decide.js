@@ -143,18 +143,20 @@ function readRequest(r, memory, numbersAt, bytesAt, bytesLen) {
 }
 
 /**
- * `joined` split on NUL ('' is the empty list). The Rust side keeps the
- * array and passes it to `makeReport` for every decision with that list.
+ * `joined` split on NUL ('' is the empty list), frozen. The Rust side keeps
+ * the array and passes it to `makeReport` for every decision with that
+ * list, so every result with that list shares it: frozen, no caller can
+ * change what a later decision returns (and no copy per decision is made).
  */
 function splitList(joined) {
-  return joined === '' ? [] : joined.split('\0');
+  return Object.freeze(joined === '' ? [] : joined.split('\0'));
 }
 
 /**
  * The decision object, in `esafety check --json` key order. `url` is
  * `undefined` for "the `url` string `readRequest` read"; `canonical` is
- * `undefined` for "the same as `url`"; `categories` and `reasons` are arrays
- * the Rust side may pass again, so the result gets copies.
+ * `undefined` for "the same as `url`"; `categories` and `reasons` are frozen
+ * arrays the Rust side may pass again (shared, never copied).
  */
 function makeReport(url, canonical, action, rule, categories, reasons, log, review, message, safeSearch) {
   const u = url === undefined ? lastUrl : url;
@@ -163,8 +165,8 @@ function makeReport(url, canonical, action, rule, categories, reasons, log, revi
     canonical: canonical === undefined ? u : canonical,
     action,
     rule,
-    categories: categories.slice(),
-    reasons: reasons.slice(),
+    categories,
+    reasons,
     log,
     review,
     message,

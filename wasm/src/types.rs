@@ -86,10 +86,13 @@ export interface DecisionReport {
   action: Action;
   /** The id of the rule that decided, or `baseline` or `default`. */
   rule: string;
-  /** The URL's category ids. */
-  categories: CategoryId[];
-  /** Why: the rule, and each list, category and expression behind it. */
-  reasons: string[];
+  /**
+   * The URL's category ids. Frozen: decisions with the same list share
+   * one array (copy it to change it).
+   */
+  categories: readonly CategoryId[];
+  /** Why: the rule, and each list, category and expression behind it. Frozen, like `categories`. */
+  reasons: readonly string[];
   /** Whether the decision must be logged. */
   log: boolean;
   /** Whether the visit is flagged for review (`monitor`). */

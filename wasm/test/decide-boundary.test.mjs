@@ -127,15 +127,31 @@ describe('the reused group and device bytes follow the request', () => {
   });
 });
 
-describe('results are fresh objects', () => {
+describe('results are fresh objects with frozen, shared lists', () => {
   test('mutating one result does not change the next', () => {
     const request = { group: 'pupils', age: 14, url: 'https://www.bet365.com/', time: T };
     const first = engine.decide(request);
     const expected = structuredClone(first);
-    first.reasons.push('mutated');
-    first.categories.length = 0;
+    assert.throws(() => first.reasons.push('mutated'), TypeError);
+    assert.throws(() => { first.categories.length = 0; }, TypeError);
+    assert.throws(() => { first.categories[0] = 'allowed'; }, TypeError);
     first.action = 'allow';
-    assert.deepEqual(engine.decide(request), expected);
+    const second = engine.decide(request);
+    assert.deepEqual(second, expected);
+    assert.notEqual(second, first, 'each decision is a new object');
+    assert.equal(second.reasons, first.reasons, 'the same list is one shared array');
+  });
+  test('every route freezes its lists', () => {
+    const fast = engine.decide({ url: 'https://www.bet365.com/', time: T });
+    // An ISO time string is read in Rust (the slow route).
+    const slow = engine.decide({ url: 'https://www.bet365.com/', time: '2026-11-23T10:00:00Z' });
+    // A reason holding NUL cannot go through the joined-text cache.
+    const fresh = byUser.decide({ age: 12, url: 'https://www.bet365.com/', time: T });
+    for (const [name, d] of [['fast', fast], ['slow', slow], ['uncached', fresh]]) {
+      assert.ok(Object.isFrozen(d.categories), `${name}: categories`);
+      assert.ok(Object.isFrozen(d.reasons), `${name}: reasons`);
+      assert.ok(!Object.isFrozen(d), `${name}: the result itself is the caller's`);
+    }
   });
   test('a reason with a NUL comes back whole', () => {
     const d = byUser.decide({ age: 12, url: 'https://www.bet365.com/', time: T });
