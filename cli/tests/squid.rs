@@ -155,7 +155,7 @@ fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
         assert!(
             Instant::now() < deadline,
             "squid did not start; cache.log:\n{}",
-            std::fs::read_to_string(scratch.path().join("cache.log")).unwrap_or_default()
+            std::fs::read_to_string(&squid.cache_log).unwrap_or_default()
         );
         std::thread::sleep(Duration::from_millis(100));
     }
