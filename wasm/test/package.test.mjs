@@ -109,24 +109,23 @@ console.log(JSON.stringify([version(), canonicalize('HTTP://Example.COM/a/../b')
 });
 
 test('esafety/web initializes from the shipped .wasm and decides alike', () => {
+  // One decision, printed as JSON; each build's script only differs in how
+  // it gets the package.
+  const decide = `const engine = new Engine(sampleBundle(), Policy.fromToml(readFileSync('policies/secondary-pupils.toml', 'utf8')));
+console.log(JSON.stringify(engine.decide({ url: 'https://www.bet365.com/', group: 'pupils', age: 14, time: '2026-03-02T10:00:00Z' })));`;
   writeFileSync(
     join(dir, 'web.mjs'),
     `import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { initSync, sampleBundle, Policy, Engine } from 'esafety/web';
-const require = createRequire(import.meta.url);
-initSync({ module: readFileSync(require.resolve('esafety/web/esafety_bg.wasm')) });
-const engine = new Engine(sampleBundle(), Policy.fromToml(readFileSync('policies/secondary-pupils.toml', 'utf8')));
-const d = engine.decide({ url: 'https://www.bet365.com/', group: 'pupils', age: 14, time: '2026-03-02T10:00:00Z' });
-console.log(JSON.stringify(d));`,
+initSync({ module: readFileSync(createRequire(import.meta.url).resolve('esafety/web/esafety_bg.wasm')) });
+${decide}`,
   );
   writeFileSync(
     join(dir, 'node.cjs'),
     `const { readFileSync } = require('node:fs');
 const { sampleBundle, Policy, Engine } = require('esafety');
-const engine = new Engine(sampleBundle(), Policy.fromToml(readFileSync('policies/secondary-pupils.toml', 'utf8')));
-const d = engine.decide({ url: 'https://www.bet365.com/', group: 'pupils', age: 14, time: '2026-03-02T10:00:00Z' });
-console.log(JSON.stringify(d));`,
+${decide}`,
   );
   const web = JSON.parse(run('web.mjs'));
   assert.equal(web.action, 'block');
