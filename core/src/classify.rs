@@ -64,6 +64,16 @@ use crate::url::{CanonicalUrl, UrlError};
 /// What a classifier found for one URL: the union of the categories and
 /// every match behind them (DESIGN.md invariant 3: every decision explains
 /// itself).
+///
+/// ```
+/// use esafety::Category;
+/// let classifier = esafety::classify::Classifier::new(esafety::sample::bundle()?);
+/// let c = classifier.classify_str("https://www.youtube.com/watch?v=1")?;
+/// assert_eq!(c.categories.iter().collect::<Vec<_>>(), [Category::Streaming]);
+/// assert_eq!(c.matches.len(), 1);
+/// assert!(classifier.classify_str("https://example.org/")?.matches.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Classification<'b> {
     /// The union of the categories of `matches`.
@@ -73,6 +83,17 @@ pub struct Classification<'b> {
 }
 
 /// One list entry that matched a URL.
+///
+/// ```
+/// use esafety::Category;
+/// let classifier = esafety::classify::Classifier::new(esafety::sample::bundle()?);
+/// let c = classifier.classify_str("https://iwf-test.esafety.invalid/abuse/page-1.html")?;
+/// let m = c.matches.first().ok_or("no match")?;
+/// assert_eq!((m.list, m.category, m.category_id), ("sample-iwf", Category::ChildAbuse, "child-abuse"));
+/// // A sensitive match reports a digest id, never the URL (DESIGN.md invariant 2).
+/// assert!(m.expression.starts_with("sha256:") && m.expression.len() == 23);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match<'b> {
     /// The name of the source list (as given when the bundle was compiled).
@@ -93,6 +114,19 @@ pub struct Match<'b> {
 /// behind an `Arc` across threads; replace the `Arc` to swap bundles. A
 /// classification allocates nothing for a URL that matches nothing, and
 /// only the result (one `String` per match) for one that does.
+///
+/// ```
+/// use std::sync::Arc;
+/// use esafety::classify::Classifier;
+/// let classifier = Arc::new(Classifier::new(esafety::sample::bundle()?));
+/// let worker = {
+///     let classifier = Arc::clone(&classifier);
+///     std::thread::spawn(move || classifier.classify_str("https://www.twitch.tv/").map(|c| c.categories))
+/// };
+/// let here = classifier.classify_str("https://www.twitch.tv/")?.categories;
+/// assert_eq!(worker.join().map_err(|_| "thread panicked")??, here);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Classifier<B = Vec<u8>> {
     bundle: Bundle<B>,
 }
@@ -117,21 +151,54 @@ const MAX_FLAGGED: usize = 8;
 
 impl<B: AsRef<[u8]>> Classifier<B> {
     /// A classifier over `bundle`.
+    ///
+    /// ```
+    /// use esafety::bundle::Bundle;
+    /// use esafety::classify::Classifier;
+    /// let bytes = esafety::sample::bundle_bytes();
+    /// let classifier = Classifier::new(Bundle::from_bytes(&bytes[..])?);
+    /// assert!(!classifier.classify_str("http://bing.com/")?.categories.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(bundle: Bundle<B>) -> Classifier<B> {
         Classifier { bundle }
     }
 
     /// The bundle it matches against.
+    ///
+    /// ```
+    /// let classifier = esafety::classify::Classifier::new(esafety::sample::bundle()?);
+    /// assert_eq!(classifier.bundle().as_bytes(), esafety::sample::bundle_bytes());
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn bundle(&self) -> &Bundle<B> {
         &self.bundle
     }
 
     /// Gives the bundle back.
+    ///
+    /// ```
+    /// let bundle = esafety::sample::bundle()?;
+    /// let lists = bundle.lists().to_vec();
+    /// let classifier = esafety::classify::Classifier::new(bundle);
+    /// assert_eq!(classifier.into_bundle().lists(), lists);
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn into_bundle(self) -> Bundle<B> {
         self.bundle
     }
 
     /// Canonicalizes `input` and classifies it.
+    ///
+    /// ```
+    /// use esafety::{Category, UrlError};
+    /// let classifier = esafety::classify::Classifier::new(esafety::sample::bundle()?);
+    /// // Spelling tricks canonicalize away: case, trailing dots, escapes, dotted paths.
+    /// let c = classifier.classify_str("HTTP://WWW.BET365.COM.../%2e/en/")?;
+    /// assert!(c.categories.contains(Category::Gambling));
+    /// assert!(matches!(classifier.classify_str("mailto:a@b.example"), Err(UrlError::UnsupportedScheme { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -166,6 +233,17 @@ impl<B: AsRef<[u8]>> Classifier<B> {
 
     /// Classifies a canonical URL (see the [module docs](self) for the
     /// matching rules).
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// let classifier = esafety::classify::Classifier::new(esafety::sample::bundle()?);
+    /// // The allow amendment unblocks one subreddit, not the rest of the site.
+    /// let allowed = classifier.classify(&CanonicalUrl::parse("https://www.reddit.com/r/learnprogramming/")?);
+    /// let blocked = classifier.classify(&CanonicalUrl::parse("https://www.reddit.com/r/other/")?);
+    /// assert!(allowed.categories.is_empty());
+    /// assert!(!blocked.categories.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn classify(&self, url: &CanonicalUrl) -> Classification<'_> {
         let mut out = Classification::default();
         let mut allowed = false;
@@ -441,6 +519,16 @@ fn digest_id(d: &[u8; 32]) -> String {
 }
 
 /// The `classify --json` line (DESIGN.md), the same on every face.
+///
+/// ```
+/// let classifier = esafety::classify::Classifier::new(esafety::sample::bundle()?);
+/// let report = classifier.report("https://Duckduckgo.com/?q=esafety")?;
+/// assert_eq!(report.canonical, "https://duckduckgo.com/?q=esafety");
+/// assert_eq!(report.categories, ["search"]);
+/// let line = serde_json::to_string(&report)?;
+/// assert_eq!(serde_json::from_str::<esafety::classify::ClassificationReport>(&line)?, report);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassificationReport {
     /// The input as given.
@@ -454,6 +542,18 @@ pub struct ClassificationReport {
 }
 
 /// One match in a [`ClassificationReport`].
+///
+/// ```
+/// use esafety::classify::MatchReport;
+/// let classifier = esafety::classify::Classifier::new(esafety::sample::bundle()?);
+/// let report = classifier.report("http://netflix.com/browse")?;
+/// assert_eq!(report.matches, [MatchReport {
+///     list: "sample-streaming".into(),
+///     category: "streaming".into(),
+///     expression: "netflix.com/".into(),
+/// }]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchReport {
     /// The source list.
@@ -466,6 +566,18 @@ pub struct MatchReport {
 
 impl ClassificationReport {
     /// The report for `input`, canonicalized as `url`, classified as `c`.
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// use esafety::classify::{ClassificationReport, Classifier};
+    /// let classifier = Classifier::new(esafety::sample::bundle()?);
+    /// let input = "twitch.tv";
+    /// let url = CanonicalUrl::parse(input)?;
+    /// let report = ClassificationReport::new(input, &url, &classifier.classify(&url));
+    /// assert_eq!((report.url.as_str(), report.canonical.as_str()), ("twitch.tv", "http://twitch.tv/"));
+    /// assert_eq!(report, classifier.report(input)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(input: &str, url: &CanonicalUrl, c: &Classification<'_>) -> ClassificationReport {
         let categories = c
             .categories

@@ -178,6 +178,16 @@ fn add(builder: &mut BundleBuilder, list: ListId, text: &str) -> Result<(), Bund
 
 /// Compiles the sample bundle (deterministic bytes).
 ///
+/// ```
+/// use esafety::bundle::{Bundle, format::MAGIC};
+/// let bytes = esafety::sample::try_bundle_bytes()?;
+/// assert!(bytes.starts_with(&MAGIC));
+/// let bundle = Bundle::from_bytes(bytes)?;
+/// assert_eq!(bundle.created().as_second(), esafety::sample::CREATED);
+/// assert_eq!(bundle.lists().len(), esafety::sample::LISTS.len() + 1); // + the allow amendment
+/// # Ok::<(), esafety::bundle::BundleError>(())
+/// ```
+///
 /// # Errors
 ///
 /// Never in practice: the sample lists are fixed and tested; an error would
@@ -197,11 +207,27 @@ pub fn try_bundle_bytes() -> Result<Vec<u8>, BundleError> {
 
 /// The sample bundle's bytes (deterministic); empty if compiling failed
 /// (it does not: see [`try_bundle_bytes`]).
+///
+/// ```
+/// // The same bytes on every call, build and platform.
+/// let bytes = esafety::sample::bundle_bytes();
+/// assert!(!bytes.is_empty());
+/// assert_eq!(bytes, esafety::sample::try_bundle_bytes()?);
+/// # Ok::<(), esafety::bundle::BundleError>(())
+/// ```
 pub fn bundle_bytes() -> Vec<u8> {
     try_bundle_bytes().unwrap_or_default()
 }
 
 /// The sample bundle, loaded.
+///
+/// ```
+/// use esafety::Category;
+/// let bundle = esafety::sample::bundle()?;
+/// let gambling = bundle.lists().iter().find(|l| l.name() == "sample-gambling");
+/// assert_eq!(gambling.and_then(|l| l.category()), Some(Category::Gambling));
+/// # Ok::<(), esafety::bundle::BundleError>(())
+/// ```
 ///
 /// # Errors
 ///

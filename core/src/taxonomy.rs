@@ -14,6 +14,15 @@ pub const MAX_LOCAL_CATEGORIES: usize = 32;
 ///
 /// Its name (`local-…`) lives in the bundle; see
 /// [`crate::bundle::Bundle::local_category_name`].
+///
+/// ```
+/// use esafety::Category;
+/// use esafety::taxonomy::LocalCategory;
+/// let first = Category::Local(LocalCategory::new(0).ok_or("index")?);
+/// assert_eq!(first.bit(), 32); // local categories follow the 32 built-in bits
+/// assert_eq!(first.builtin_id(), None);
+/// # Ok::<(), &str>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocalCategory(u8);
 
@@ -34,6 +43,11 @@ impl LocalCategory {
     }
 
     /// The index into the bundle's local-category table.
+    ///
+    /// ```
+    /// use esafety::taxonomy::LocalCategory;
+    /// assert_eq!(LocalCategory::new(7).map(LocalCategory::index), Some(7));
+    /// ```
     pub fn index(self) -> usize {
         usize::from(self.0)
     }
@@ -63,6 +77,13 @@ macro_rules! categories {
 
             /// The stable id of a built-in category; `None` for a local one
             /// (its name is in the bundle).
+            ///
+            /// ```
+            /// use esafety::Category;
+            /// use esafety::taxonomy::LocalCategory;
+            /// assert_eq!(Category::SelfHarm.builtin_id(), Some("self-harm"));
+            /// assert_eq!(LocalCategory::new(0).map(Category::Local).and_then(Category::builtin_id), None);
+            /// ```
             pub fn builtin_id(self) -> Option<&'static str> {
                 match self {
                     $( Category::$variant => Some($id), )*
@@ -74,6 +95,16 @@ macro_rules! categories {
             ///
             /// Returns `None` for unknown ids and for `local-` ids, which
             /// only a bundle can resolve.
+            ///
+            /// ```
+            /// use esafety::Category;
+            /// assert_eq!(Category::from_id("malware-hacking"), Some(Category::MalwareHacking));
+            /// assert_eq!(Category::from_id("Gambling"), None); // ids are exact
+            /// assert_eq!(Category::from_id("local-exam-mode"), None);
+            /// for c in Category::BUILTIN {
+            ///     assert_eq!(c.builtin_id().and_then(Category::from_id), Some(*c));
+            /// }
+            /// ```
             pub fn from_id(id: &str) -> Option<Category> {
                 match id {
                     $( $id => Some(Category::$variant), )*
@@ -82,6 +113,15 @@ macro_rules! categories {
             }
 
             /// The bit this category takes in a [`CategorySet`].
+            ///
+            /// ```
+            /// use esafety::{Category, CategorySet};
+            /// assert_eq!(Category::ChildAbuse.bit(), 0);
+            /// assert_eq!(Category::Search.bit(), 21);
+            /// let mut set = CategorySet::EMPTY;
+            /// set.insert(Category::Search);
+            /// assert_eq!(set.bits(), 1 << Category::Search.bit());
+            /// ```
             pub fn bit(self) -> u32 {
                 match self {
                     $( Category::$variant => $bit, )*
@@ -159,6 +199,13 @@ impl Category {
     ];
 
     /// Whether this is `child-abuse` or `terrorism`.
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// let statutory: Vec<Category> = Category::BUILTIN.iter().copied().filter(|c| c.is_statutory()).collect();
+    /// assert_eq!(statutory, Category::STATUTORY);
+    /// assert!(!Category::Extremism.is_statutory()); // filtered, but not the police-assessed list
+    /// ```
     pub fn is_statutory(self) -> bool {
         matches!(self, Category::ChildAbuse | Category::Terrorism)
     }
@@ -213,51 +260,129 @@ impl CategorySet {
     pub const EMPTY: CategorySet = CategorySet(0);
 
     /// A set from its raw bits (as stored in a bundle or passed over FFI).
+    ///
+    /// ```
+    /// use esafety::{Category, CategorySet};
+    /// let set = CategorySet::from_bits(0b10_0000 | 0b1);
+    /// assert_eq!(set.iter().collect::<Vec<_>>(), [Category::ChildAbuse, Category::Gambling]);
+    /// ```
     pub fn from_bits(bits: u64) -> CategorySet {
         CategorySet(bits)
     }
 
     /// The raw bits.
+    ///
+    /// ```
+    /// use esafety::{Category, CategorySet};
+    /// let mut set = CategorySet::EMPTY;
+    /// set.insert(Category::Terrorism);
+    /// assert_eq!(set.bits(), 0b10);
+    /// assert_eq!(CategorySet::from_bits(set.bits()), set);
+    /// ```
     pub fn bits(self) -> u64 {
         self.0
     }
 
     /// Adds a category.
+    ///
+    /// ```
+    /// use esafety::{Category, CategorySet};
+    /// let mut set = CategorySet::EMPTY;
+    /// set.insert(Category::Chat);
+    /// set.insert(Category::Chat); // a set: no duplicates
+    /// assert_eq!(set.iter().count(), 1);
+    /// ```
     pub fn insert(&mut self, c: Category) {
         self.0 |= 1u64 << c.bit();
     }
 
     /// Removes a category.
+    ///
+    /// ```
+    /// use esafety::{Category, CategorySet};
+    /// let mut set = CategorySet::from_bits(u64::MAX);
+    /// set.remove(Category::Gaming);
+    /// assert!(!set.contains(Category::Gaming));
+    /// assert!(set.contains(Category::Streaming));
+    /// ```
     pub fn remove(&mut self, c: Category) {
         self.0 &= !(1u64 << c.bit());
     }
 
     /// Whether the set holds `c`.
+    ///
+    /// ```
+    /// use esafety::{Category, CategorySet};
+    /// let classifier = esafety::classify::Classifier::new(esafety::sample::bundle()?);
+    /// let c = classifier.classify_str("https://www.bet365.com/")?;
+    /// assert!(c.categories.contains(Category::Gambling));
+    /// assert!(!c.categories.contains(Category::Pornography));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn contains(self, c: Category) -> bool {
         self.0 & (1u64 << c.bit()) != 0
     }
 
     /// Whether the set is empty.
+    ///
+    /// ```
+    /// use esafety::{Category, CategorySet};
+    /// assert!(CategorySet::EMPTY.is_empty());
+    /// assert!(!CategorySet::from_bits(1 << Category::Dating.bit()).is_empty());
+    /// ```
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
 
     /// The union of two sets.
+    ///
+    /// ```
+    /// use esafety::{Category, CategorySet};
+    /// let a = CategorySet::from_bits(1 << Category::Chat.bit());
+    /// let b = CategorySet::from_bits(1 << Category::Webmail.bit());
+    /// assert_eq!(a.union(b).iter().collect::<Vec<_>>(), [Category::Chat, Category::Webmail]);
+    /// ```
     pub fn union(self, other: CategorySet) -> CategorySet {
         CategorySet(self.0 | other.0)
     }
 
     /// The intersection of two sets.
+    ///
+    /// ```
+    /// use esafety::{Category, CategorySet};
+    /// let found = CategorySet::from_bits((1 << Category::Drugs.bit()) | (1 << Category::Gaming.bit()));
+    /// let uksic = Category::UKSIC.iter().fold(CategorySet::EMPTY, |mut s, c| { s.insert(*c); s });
+    /// assert_eq!(found.intersection(uksic).iter().collect::<Vec<_>>(), [Category::Drugs]);
+    /// ```
     pub fn intersection(self, other: CategorySet) -> CategorySet {
         CategorySet(self.0 & other.0)
     }
 
     /// Whether the set holds a statutory category.
+    ///
+    /// ```
+    /// use esafety::{Category, CategorySet};
+    /// assert!(CategorySet::from_bits(1 << Category::Terrorism.bit()).has_statutory());
+    /// assert!(!CategorySet::from_bits(1 << Category::Extremism.bit()).has_statutory());
+    /// ```
     pub fn has_statutory(self) -> bool {
         self.contains(Category::ChildAbuse) || self.contains(Category::Terrorism)
     }
 
     /// The categories in bit order.
+    ///
+    /// ```
+    /// use esafety::{Category, CategorySet};
+    /// use esafety::taxonomy::LocalCategory;
+    /// let local = Category::Local(LocalCategory::new(2).ok_or("index")?);
+    /// let mut set = CategorySet::EMPTY;
+    /// for c in [local, Category::Search, Category::ChildAbuse] {
+    ///     set.insert(c);
+    /// }
+    /// // Built-in categories first, in bit order, then local ones.
+    /// assert_eq!(set.iter().collect::<Vec<_>>(), [Category::ChildAbuse, Category::Search, local]);
+    /// # Ok::<(), &str>(())
+    /// ```
     pub fn iter(self) -> impl Iterator<Item = Category> {
         // Visits the set bits only (lowest first), not all 64 positions:
         // every decision walks its URL's categories.

@@ -120,6 +120,14 @@ pub use format::{FORMAT_VERSION, reseal_checksum};
 /// An error building or loading a bundle.
 ///
 /// Messages never contain an entry of a sensitive list.
+///
+/// ```
+/// use esafety::bundle::{Bundle, BundleError};
+/// let err = Bundle::from_bytes(b"not a bundle, but long enough to have a header....".to_vec()).unwrap_err();
+/// assert_eq!(err, BundleError::BadMagic);
+/// // Every message says what to do.
+/// assert!(err.to_string().contains("esafety compile"), "{err}");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BundleError {
@@ -255,6 +263,15 @@ impl BundleError {
 
 /// Whether a source list blocks its category or allows (a local `--allow`
 /// amendment).
+///
+/// ```
+/// use esafety::bundle::ListRole;
+/// let bundle = esafety::sample::bundle()?;
+/// let allow: Vec<_> = bundle.lists().iter().filter(|l| l.role() == ListRole::Allow).collect();
+/// assert_eq!(allow.len(), 1);
+/// assert_eq!(allow.first().map(|l| l.name()), Some("sample-allow"));
+/// # Ok::<(), esafety::bundle::BundleError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListRole {
     /// Entries put URLs in the list's category.
@@ -265,6 +282,23 @@ pub enum ListRole {
 }
 
 /// The metadata of one source list in a bundle.
+///
+/// ```
+/// use esafety::bundle::{Bundle, BundleBuilder, ListRole};
+/// use esafety::lists::{Entry, EntryKind};
+///
+/// let mut b = BundleBuilder::new();
+/// let exams = b.add_list("exam-sites", "local-exam-mode")?;
+/// b.set_date(exams, "2026-05-11")?;
+/// b.add_entry(exams, &Entry { kind: EntryKind::Domain("quiz.example".into()), line: 1 })?;
+/// let bundle = Bundle::from_bytes(b.build()?)?;
+/// let list = bundle.lists().first().ok_or("no list")?;
+/// assert_eq!((list.name(), list.category_id()), ("exam-sites", "local-exam-mode"));
+/// assert_eq!((list.role(), list.entries(), list.date()), (ListRole::Block, 1, Some("2026-05-11")));
+/// // `Debug` shows metadata, never an entry.
+/// assert!(!format!("{list:?}").contains("quiz.example"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ListInfo {
     name: String,
@@ -277,31 +311,88 @@ pub struct ListInfo {
 
 impl ListInfo {
     /// The list name given when the bundle was compiled.
+    ///
+    /// ```
+    /// let bundle = esafety::sample::bundle()?;
+    /// let names: Vec<&str> = bundle.lists().iter().map(|l| l.name()).collect();
+    /// assert_eq!(names.first(), Some(&"sample-gambling"));
+    /// assert_eq!(names.last(), Some(&"sample-allow"));
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
     /// The category of a block list (`None` for an allow list).
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// let bundle = esafety::sample::bundle()?;
+    /// let category = |name: &str| bundle.lists().iter().find(|l| l.name() == name).and_then(|l| l.category());
+    /// assert_eq!(category("sample-iwf"), Some(Category::ChildAbuse));
+    /// assert_eq!(category("sample-allow"), None);
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn category(&self) -> Option<Category> {
         self.category
     }
     /// The stable category id (`local-…` resolved; `allow` for an allow list).
+    ///
+    /// ```
+    /// let bundle = esafety::sample::bundle()?;
+    /// let id = |name: &str| bundle.lists().iter().find(|l| l.name() == name).map(|l| l.category_id());
+    /// assert_eq!(id("sample-terrorism"), Some("terrorism"));
+    /// assert_eq!(id("sample-allow"), Some("allow"));
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn category_id(&self) -> &str {
         &self.category_id
     }
     /// Block or allow.
+    ///
+    /// ```
+    /// use esafety::bundle::ListRole;
+    /// let bundle = esafety::sample::bundle()?;
+    /// let gambling = bundle.lists().iter().find(|l| l.name() == "sample-gambling");
+    /// assert_eq!(gambling.map(|l| l.role()), Some(ListRole::Block));
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn role(&self) -> ListRole {
         self.role
     }
     /// Whether the list is sensitive (`child-abuse` or `terrorism`): stored
     /// only as digests.
+    ///
+    /// ```
+    /// let bundle = esafety::sample::bundle()?;
+    /// let sensitive: Vec<&str> = bundle.lists().iter().filter(|l| l.is_sensitive()).map(|l| l.name()).collect();
+    /// assert_eq!(sensitive, ["sample-iwf", "sample-terrorism"]);
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn is_sensitive(&self) -> bool {
         self.category.is_some_and(Category::is_statutory)
     }
     /// How many entries the list contributed.
+    ///
+    /// ```
+    /// let (name, _, text) = esafety::sample::LISTS.first().ok_or("no sample list")?;
+    /// let written = text.lines().filter(|l| !l.trim().is_empty() && !l.trim().starts_with('#')).count();
+    /// let bundle = esafety::sample::bundle()?;
+    /// let list = bundle.lists().iter().find(|l| l.name() == *name).ok_or("missing")?;
+    /// assert_eq!(list.entries(), u64::try_from(written)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn entries(&self) -> u64 {
         self.entries
     }
     /// The list's date (`YYYY-MM-DD`), if one was given.
+    ///
+    /// ```
+    /// let bundle = esafety::sample::bundle()?;
+    /// let date = |name: &str| bundle.lists().iter().find(|l| l.name() == name).and_then(|l| l.date());
+    /// assert_eq!(date("sample-gambling"), Some("2026-01-01"));
+    /// assert_eq!(date("sample-allow"), None); // the allow amendment has none
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn date(&self) -> Option<&str> {
         self.date.as_deref()
     }
@@ -320,6 +411,25 @@ impl fmt::Debug for ListInfo {
 }
 
 /// Entry counts by kind, as stored in a bundle.
+///
+/// ```
+/// use esafety::bundle::{Bundle, BundleBuilder};
+/// use esafety::lists::{Entry, EntryKind};
+///
+/// let mut b = BundleBuilder::new();
+/// let l = b.add_list("bets", "gambling")?;
+/// for (line, kind) in [
+///     EntryKind::Domain("bet.example".into()),
+///     EntryKind::Domain("www.bet.example".into()),
+///     EntryKind::Url("casino.example/play.html".into()),
+///     EntryKind::Regex("poker[0-9]+".into()),
+/// ].into_iter().enumerate() {
+///     b.add_entry(l, &Entry { kind, line: line + 1 })?;
+/// }
+/// let counts = Bundle::from_bytes(b.build()?)?.counts();
+/// assert_eq!((counts.domains, counts.urls, counts.regexes, counts.digests), (2, 1, 1, 0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryCounts {
@@ -338,6 +448,15 @@ pub struct EntryCounts {
 }
 
 /// Sizes in bytes of the parts of a bundle.
+///
+/// ```
+/// let bundle = esafety::sample::bundle()?;
+/// let sizes = bundle.sizes();
+/// assert_eq!(sizes.total, bundle.as_bytes().len());
+/// assert!(sizes.meta + sizes.hosts + sizes.paths + sizes.gate + sizes.digests + sizes.regex < sizes.total);
+/// assert!(sizes.digests > 0, "the sample IWF and terrorism lists are stored as digests");
+/// # Ok::<(), esafety::bundle::BundleError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BundleSizes {
     /// The whole bundle.
@@ -394,6 +513,18 @@ pub(crate) struct RegexMeta {
 ///
 /// Immutable, `Send + Sync` when `B` is; swap in a new one by replacing an
 /// `Arc`. Its `Debug` output shows metadata only, never an entry.
+///
+/// ```
+/// use esafety::bundle::Bundle;
+/// // Over any bytes: a `Vec`, a slice, a memory map.
+/// let bytes = esafety::sample::bundle_bytes();
+/// let borrowed: Bundle<&[u8]> = Bundle::from_bytes(&bytes[..])?;
+/// let owned: Bundle<Vec<u8>> = Bundle::from_bytes(bytes.clone())?;
+/// assert_eq!(borrowed.lists(), owned.lists());
+/// let debug = format!("{owned:?}");
+/// assert!(debug.contains("sample-iwf") && !debug.contains("esafety.invalid"));
+/// # Ok::<(), esafety::bundle::BundleError>(())
+/// ```
 pub struct Bundle<B = Vec<u8>> {
     pub(crate) data: Arc<B>,
     pub(crate) created: i64,
@@ -443,37 +574,104 @@ impl<B: AsRef<[u8]>> Bundle<B> {
     }
 
     /// The bundle bytes.
+    ///
+    /// ```
+    /// let bundle = esafety::sample::bundle()?;
+    /// assert_eq!(bundle.as_bytes(), esafety::sample::bundle_bytes());
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         (*self.data).as_ref()
     }
 
     /// The format version (always [`FORMAT_VERSION`] for a loaded bundle).
+    ///
+    /// ```
+    /// assert_eq!(esafety::sample::bundle()?.version(), esafety::bundle::FORMAT_VERSION);
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn version(&self) -> u32 {
         FORMAT_VERSION
     }
 
     /// When the bundle was compiled (whole seconds).
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// let mut b = BundleBuilder::new();
+    /// b.created("2026-09-01T07:30:00.75Z".parse()?);
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// assert_eq!(bundle.created().to_string(), "2026-09-01T07:30:00Z");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn created(&self) -> jiff::Timestamp {
         jiff::Timestamp::from_second(self.created).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
     }
 
     /// The source lists, in the order they were added.
+    ///
+    /// ```
+    /// let bundle = esafety::sample::bundle()?;
+    /// let names: Vec<&str> = bundle.lists().iter().map(|l| l.name()).collect();
+    /// let mut expected: Vec<&str> = esafety::sample::LISTS.iter().map(|(name, _, _)| *name).collect();
+    /// expected.push(esafety::sample::ALLOW.0);
+    /// assert_eq!(names, expected);
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn lists(&self) -> &[ListInfo] {
         &self.lists
     }
 
     /// The `local-` categories the bundle defines, in bit order.
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// let mut b = BundleBuilder::new();
+    /// b.add_list("exams", "local-exam-mode")?;
+    /// b.add_list("trips", "local-school-trip")?;
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// assert_eq!(bundle.local_categories(), ["local-exam-mode", "local-school-trip"]);
+    /// assert!(esafety::sample::bundle()?.local_categories().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn local_categories(&self) -> &[String] {
         &self.local_categories
     }
 
     /// The name (`local-…`) of a local category, if the bundle defines it.
+    ///
+    /// ```
+    /// use esafety::taxonomy::LocalCategory;
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// let mut b = BundleBuilder::new();
+    /// b.add_list("exams", "local-exam-mode")?;
+    /// b.add_list("trips", "local-school-trip")?;
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// let second = LocalCategory::new(1).ok_or("index")?;
+    /// assert_eq!(bundle.local_category_name(second), Some("local-school-trip"));
+    /// assert_eq!(bundle.local_category_name(LocalCategory::new(2).ok_or("index")?), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn local_category_name(&self, local: LocalCategory) -> Option<&str> {
         self.local_categories.get(local.index()).map(String::as_str)
     }
 
     /// The stable id of a category: built-in ids, and `local-` names from
     /// this bundle.
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// use esafety::taxonomy::LocalCategory;
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// let mut b = BundleBuilder::new();
+    /// b.add_list("exams", "local-exam-mode")?;
+    /// b.add_list("trips", "local-school-trip")?;
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// assert_eq!(bundle.category_id(Category::Gambling), Some("gambling"));
+    /// let exams = Category::Local(LocalCategory::new(0).ok_or("index")?);
+    /// assert_eq!(bundle.category_id(exams), Some("local-exam-mode"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn category_id(&self, category: Category) -> Option<&str> {
         match category {
             Category::Local(l) => self.local_category_name(l),
@@ -483,6 +681,20 @@ impl<B: AsRef<[u8]>> Bundle<B> {
 
     /// The category with this id: built-in, or a `local-` id this bundle
     /// defines.
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// let mut b = BundleBuilder::new();
+    /// b.add_list("exams", "local-exam-mode")?;
+    /// b.add_list("trips", "local-school-trip")?;
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// assert_eq!(bundle.category_from_id("gambling"), Some(Category::Gambling));
+    /// let trips = bundle.category_from_id("local-school-trip").ok_or("not defined")?;
+    /// assert_eq!(bundle.category_id(trips), Some("local-school-trip"));
+    /// assert_eq!(bundle.category_from_id("local-not-defined"), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn category_from_id(&self, id: &str) -> Option<Category> {
         Category::from_id(id).or_else(|| {
             let i = self.local_categories.iter().position(|c| c == id)?;
@@ -491,11 +703,27 @@ impl<B: AsRef<[u8]>> Bundle<B> {
     }
 
     /// Entry counts by kind.
+    ///
+    /// ```
+    /// let bundle = esafety::sample::bundle()?;
+    /// let counts = bundle.counts();
+    /// // The sample IWF and terrorism entries are digests; others are hosts, URLs, prefixes or regexes.
+    /// let total: u64 = bundle.lists().iter().map(|l| l.entries()).sum();
+    /// assert!(counts.digests > 0 && counts.domains > 0);
+    /// assert!(counts.domains + counts.urls + counts.prefixes + counts.regexes + counts.digests <= total);
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn counts(&self) -> EntryCounts {
         self.counts
     }
 
     /// Sizes of the parts of the bundle.
+    ///
+    /// ```
+    /// let bundle = esafety::sample::bundle()?;
+    /// assert_eq!(bundle.sizes().total, bundle.as_bytes().len());
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn sizes(&self) -> BundleSizes {
         self.sizes
     }
@@ -526,6 +754,13 @@ impl<B: AsRef<[u8]>> Bundle<B> {
 
     /// Whether digests without a known host force every URL through
     /// SHA-256 (see the module docs, "The sensitive-list gate").
+    ///
+    /// ```
+    /// // Every sample IWF and terrorism entry names its host, so the gate
+    /// // lets URLs on other hosts skip hashing.
+    /// assert!(!esafety::sample::bundle()?.has_ungated_digests());
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn has_ungated_digests(&self) -> bool {
         self.ungated_digests
     }

@@ -1,16 +1,16 @@
 //! Reading the text documents a user writes — policies, incident files,
 //! escalation profiles, bundle metadata — from TOML or JSON.
 //!
-//! Both formats are first read into one tree ([`Node`]) that keeps the byte
+//! Both formats are first read into one tree (`Node`) that keeps the byte
 //! span of every key and value, and the serde types are then read from that
-//! tree by one deserializer ([`de`]). So each document type has one serde
+//! tree by one deserializer (`de`). So each document type has one serde
 //! instance whatever the format (the WebAssembly package is about a third
 //! smaller than with a serde instance per format and per `toml` access
 //! type), and an error in either format points at the key or value it is
 //! about.
 //!
 //! TOML is parsed by the `toml` crate (its spanned [`::toml::de::DeTable`]);
-//! JSON (RFC 8259) by [`json`], which agrees with `serde_json` on what is
+//! JSON (RFC 8259) by the private `json` parser, which agrees with `serde_json` on what is
 //! JSON (a differential proptest and fuzz target check it).
 
 mod de;
@@ -103,21 +103,52 @@ impl DocumentError {
     }
 
     /// Whether the text is not TOML or JSON at all, or is but is not valid.
+    ///
+    /// ```
+    /// use esafety::document::{ErrorKind, Format, read};
+    /// let syntax = read::<u32>("a = ", Format::Toml).unwrap_err();
+    /// assert_eq!(syntax.kind(), ErrorKind::Syntax);
+    /// let data = read::<u32>("\"seven\"", Format::Json).unwrap_err();
+    /// assert_eq!(data.kind(), ErrorKind::Data);
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
 
     /// The byte offset in the text the error is about.
+    ///
+    /// ```
+    /// use esafety::document::{Format, read};
+    /// let text = "[1, 2, x]";
+    /// let err = read::<Vec<u8>>(text, Format::Json).unwrap_err();
+    /// assert_eq!(text.get(err.offset()..), Some("x]"));
+    /// ```
     pub fn offset(&self) -> usize {
         self.offset
     }
 
     /// The 1-based line and column (in characters) of [`Self::offset`].
+    ///
+    /// ```
+    /// use esafety::document::{Format, read};
+    /// // `tru` breaks off at the end of line 2; columns count characters,
+    /// // not bytes (`é` is one column, two bytes).
+    /// let text = "{\n  \"é\": tru\n}";
+    /// let err = read::<serde_json::Value>(text, Format::Json).unwrap_err();
+    /// assert_eq!(err.line_column(text), (2, 11));
+    /// ```
     pub fn line_column(&self, text: &str) -> (usize, usize) {
         line_column(text, self.offset)
     }
 
     /// What is wrong, in plain words, without the location.
+    ///
+    /// ```
+    /// use esafety::document::{Format, read};
+    /// let err = read::<Vec<u8>>("[1, 300]", Format::Json).unwrap_err();
+    /// assert!(!err.message().contains("byte"), "{}", err.message());
+    /// assert_eq!(err.to_string(), format!("byte {}: {}", err.offset(), err.message()));
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }

@@ -137,6 +137,24 @@ pub use detect::detect;
 use sha2::{Digest as _, Sha256};
 
 /// One parsed list entry, normalised to canonical form.
+///
+/// ```
+/// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
+/// let text = b"Ads.Example\ntracker.example/pixel.gif\nexample.org/dir/\n";
+/// let parsed = parse(Format::Plain, "list.txt", text, &ParseOptions::new())?;
+/// let kinds: Vec<&EntryKind> = parsed.entries.iter().map(|e| &e.kind).collect();
+/// assert_eq!(kinds, [
+///     &EntryKind::Domain("ads.example".into()),
+///     &EntryKind::Url("tracker.example/pixel.gif".into()),
+///     &EntryKind::UrlPrefix("example.org/dir/".into()),
+/// ]);
+/// // A sensitive list keeps digests only, and `Debug` shows the digest, not the URL.
+/// let iwf = parse(Format::Iwf, "iwf.txt", b"abuse.example/a.html\n", &ParseOptions::new().with_sensitive(true))?;
+/// let entry = iwf.entries.first().ok_or("no entry")?;
+/// assert!(matches!(entry.kind, EntryKind::GatedDigest(..)));
+/// assert!(!format!("{:?}", entry.kind).contains("abuse.example"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntryKind {
     /// A canonical host (lowercase, punycode, IPv4 as a dotted quad): matches
@@ -186,6 +204,17 @@ impl EntryKind {
 /// time so that the plaintext host need not be kept. The bundle mixes it
 /// with its own seed into a Bloom filter; the key itself is never stored
 /// in a bundle, and `Debug` does not print it.
+///
+/// ```
+/// use esafety::lists::{parse, EntryKind, Format, HostKey, ParseOptions};
+/// let iwf = parse(Format::Iwf, "iwf.txt", b"Abuse.Example/a.html\n", &ParseOptions::new().with_sensitive(true))?;
+/// let Some(EntryKind::GatedDigest(_, key)) = iwf.entries.first().map(|e| &e.kind) else {
+///     return Err("expected a gated digest".into());
+/// };
+/// assert_eq!(*key, HostKey::of("abuse.example")); // the canonical host's key
+/// assert_eq!(format!("{key:?}"), "HostKey(..)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct HostKey(u64);
 
@@ -203,6 +232,12 @@ impl HostKey {
     }
 
     /// The raw key.
+    ///
+    /// ```
+    /// use esafety::lists::HostKey;
+    /// // XXH3-64 of the host's bytes: the same on every platform.
+    /// assert_eq!(HostKey::of("a.example").get(), xxhash_rust::xxh3::xxh3_64(b"a.example"));
+    /// ```
     pub fn get(self) -> u64 {
         self.0
     }
@@ -228,6 +263,13 @@ impl fmt::Debug for EntryKind {
 }
 
 /// One parsed list entry and the line it came from.
+///
+/// ```
+/// use esafety::lists::{parse, Entry, EntryKind, Format, ParseOptions};
+/// let parsed = parse(Format::Hosts, "hosts", b"# blocked\n\n0.0.0.0 ads.example\n", &ParseOptions::new())?;
+/// assert_eq!(parsed.entries, [Entry { kind: EntryKind::Domain("ads.example".into()), line: 3 }]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
     /// What the entry matches.
@@ -262,6 +304,16 @@ macro_rules! formats {
             pub const ALL: &'static [Format] = &[$(Format::$variant,)*];
 
             /// The stable id of this format.
+            ///
+            /// ```
+            /// use esafety::lists::Format;
+            /// assert_eq!(Format::E2Url.id(), "e2guardian-url");
+            /// // Aliases parse; the id is what `Display` writes back.
+            /// assert_eq!("bannedurllist".parse::<Format>().map(Format::id), Ok("e2guardian-url"));
+            /// for f in Format::ALL {
+            ///     assert_eq!(f.id().parse::<Format>().as_ref(), Ok(f));
+            /// }
+            /// ```
             pub fn id(self) -> &'static str {
                 match self {
                     $( Format::$variant => $id, )*
@@ -331,6 +383,12 @@ impl Format {
 }
 
 /// A format id that [`Format::from_str`] does not know.
+///
+/// ```
+/// use esafety::lists::Format;
+/// let err = "csv".parse::<Format>().unwrap_err();
+/// assert!(err.to_string().starts_with("unknown list format `csv`; use one of: plain, hosts,"), "{err}");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown list format `{0}`; use one of: plain, hosts, adblock, squidguard-domains, squidguard-urls, squidguard-expressions, e2guardian-site, e2guardian-url, e2guardian-regexp, iwf"
@@ -338,6 +396,17 @@ impl Format {
 pub struct UnknownFormat(String);
 
 /// How to parse a list.
+///
+/// ```
+/// use esafety::lists::{parse, Format, ParseOptions};
+/// let long = format!("{}.example\nok.example\n", "a".repeat(100));
+/// let mut options = ParseOptions::new();
+/// options.max_line_len = 64;
+/// let parsed = parse(Format::Plain, "list.txt", long.as_bytes(), &options)?;
+/// assert_eq!(parsed.entries.len(), 1);
+/// assert_eq!(parsed.skipped.first().map(|s| s.line), Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ParseOptions {
@@ -366,17 +435,42 @@ impl Default for ParseOptions {
 
 impl ParseOptions {
     /// The defaults: lenient, not sensitive.
+    ///
+    /// ```
+    /// use esafety::lists::ParseOptions;
+    /// let options = ParseOptions::new();
+    /// assert!(!options.strict && !options.sensitive);
+    /// assert_eq!((options.max_line_len, options.max_include_depth), (8192, 8));
+    /// ```
     pub fn new() -> ParseOptions {
         ParseOptions::default()
     }
 
     /// Sets [`ParseOptions::strict`].
+    ///
+    /// ```
+    /// use esafety::lists::{parse, Format, ParseOptions};
+    /// let text = b"good.example\nbad host\n";
+    /// assert!(parse(Format::Plain, "l.txt", text, &ParseOptions::new()).is_ok());
+    /// let err = parse(Format::Plain, "l.txt", text, &ParseOptions::new().with_strict(true)).unwrap_err();
+    /// assert_eq!((err.file(), err.line()), ("l.txt", 2));
+    /// ```
     pub fn with_strict(mut self, strict: bool) -> ParseOptions {
         self.strict = strict;
         self
     }
 
     /// Sets [`ParseOptions::sensitive`].
+    ///
+    /// ```
+    /// use esafety::lists::{parse, Format, ParseOptions};
+    /// let text = b"abuse.example/a.html\nbad host/x\n";
+    /// let parsed = parse(Format::Plain, "iwf.txt", text, &ParseOptions::new().with_sensitive(true))?;
+    /// assert!(parsed.entries.iter().all(|e| e.kind.digest().is_some()));
+    /// // The reason for a skipped line never repeats its text.
+    /// assert!(parsed.skipped.iter().all(|s| !s.reason.contains("bad host")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_sensitive(mut self, sensitive: bool) -> ParseOptions {
         self.sensitive = sensitive;
         self
@@ -384,6 +478,17 @@ impl ParseOptions {
 }
 
 /// The result of parsing one list (and, for e2guardian, what it includes).
+///
+/// ```
+/// use esafety::lists::{parse, Format, ParseOptions};
+/// let text = b"||ads.example^\n##.banner\n@@||ok.example^\n||bad!.example^\n";
+/// let parsed = parse(Format::Adblock, "easylist.txt", text, &ParseOptions::new())?;
+/// assert_eq!(parsed.format, Format::Adblock);
+/// assert_eq!(parsed.entries.len(), 1);
+/// assert_eq!(parsed.ignored, 2); // a cosmetic rule and an exception
+/// assert_eq!(parsed.skipped.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedList {
     /// The format the list was read as.
@@ -404,6 +509,15 @@ pub struct ParsedList {
 ///
 /// Displays as `source:line: reason`. For a sensitive list the reason never
 /// contains the text of the line.
+///
+/// ```
+/// use esafety::lists::{parse, Format, ParseOptions};
+/// let parsed = parse(Format::Hosts, "hosts", b"0.0.0.0 ok.example\n0.0.0.0 bad_host!\n", &ParseOptions::new())?;
+/// let skipped = parsed.skipped.first().ok_or("nothing skipped")?;
+/// assert_eq!((skipped.source.as_str(), skipped.line), ("hosts", 2));
+/// assert!(skipped.to_string().starts_with("hosts:2: "), "{skipped}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkippedLine {
     /// The name of the file the line is in.
@@ -453,6 +567,19 @@ fn hex(bytes: &[u8]) -> String {
 ///
 /// Every error names the file and line, says what is wrong and what to do.
 /// For a sensitive list no error contains the text of a line.
+///
+/// ```
+/// use esafety::lists::{parse_with_includes, Format, ListError, ParseOptions};
+/// let mut loader = |path: &str| match path {
+///     "/lists/a" => Ok(b".Include</lists/a>\n".to_vec()),
+///     _ => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+/// };
+/// let main = b"one.example\n.Include</lists/a>\n";
+/// let err = parse_with_includes(Format::E2Site, "bannedsitelist", main, &ParseOptions::new(), &mut loader).unwrap_err();
+/// assert!(matches!(err, ListError::IncludeCycle { .. }), "{err}");
+/// assert!(err.to_string().contains("include cycle"), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListError {
@@ -501,6 +628,14 @@ pub enum ListError {
 
 impl ListError {
     /// The name of the file the error is in.
+    ///
+    /// ```
+    /// use esafety::lists::{parse_with_includes, Format, ParseOptions};
+    /// let mut loader = |_: &str| Err(std::io::Error::from(std::io::ErrorKind::NotFound));
+    /// let main = b"one.example\n.Include</lists/missing>\n";
+    /// let err = parse_with_includes(Format::E2Site, "bannedsitelist", main, &ParseOptions::new(), &mut loader).unwrap_err();
+    /// assert_eq!(err.file(), "bannedsitelist"); // the including file
+    /// ```
     pub fn file(&self) -> &str {
         match self {
             ListError::BadLine(s) => &s.source,
@@ -511,6 +646,12 @@ impl ListError {
     }
 
     /// The 1-based line the error is on.
+    ///
+    /// ```
+    /// use esafety::lists::{parse, Format, ParseOptions};
+    /// let err = parse(Format::Plain, "l.txt", b"a.example\n\n# c\nnot a host\n", &ParseOptions::new().with_strict(true)).unwrap_err();
+    /// assert_eq!(err.line(), 4);
+    /// ```
     pub fn line(&self) -> usize {
         match self {
             ListError::BadLine(s) => s.line,

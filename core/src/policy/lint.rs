@@ -60,6 +60,18 @@ use super::{Format, parse_document};
 use crate::taxonomy::{Category, CategorySet};
 
 /// How serious a finding is.
+///
+/// ```
+/// use esafety::policy::{lint, LintOptions, Severity};
+/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let clean = lint("secondary-pupils.toml", text, LintOptions { today: jiff::civil::date(2026, 11, 23) });
+/// assert!(clean.iter().all(|f| f.severity != Severity::Error), "{clean:?}");
+/// // A year and a day after its last review, the shipped policy is overdue: an error.
+/// let late = lint("secondary-pupils.toml", text, LintOptions { today: jiff::civil::date(2027, 9, 2) });
+/// assert!(late.iter().any(|f| f.code == "P403" && f.severity == Severity::Error));
+/// assert_eq!(serde_json::to_string(&Severity::Warning)?, "\"warning\"");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -70,6 +82,16 @@ pub enum Severity {
 }
 
 /// One thing the linter found.
+///
+/// ```
+/// use esafety::policy::{lint, LintOptions, Severity};
+/// let text = "id = \"p\"\ndefault = \"allow\"\n\n[[rules]]\nid = \"empty-window\"\naction = \"block\"\ndays = [\"mon\"]\ntimes = [\"09:00-09:00\"]\n";
+/// let findings = lint("p.toml", text, LintOptions { today: jiff::civil::date(2026, 11, 23) });
+/// let window = findings.iter().find(|f| f.code == "P951").ok_or("no P951")?;
+/// assert_eq!((window.severity, window.line), (Severity::Error, 5)); // the rule's `id` line
+/// assert!(window.message.contains("empty-window"), "{}", window.message);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The stable code (see the table in [`crate::policy::lint`](mod@crate::policy::lint)).
@@ -83,6 +105,16 @@ pub struct Finding {
 }
 
 /// The `esafety lint --json` line for one file: `{"file", "findings"}`.
+///
+/// ```
+/// use esafety::policy::{lint, LintOptions};
+/// use esafety::policy::lint::LintReport;
+/// let file = "broken.toml".to_owned();
+/// let findings = lint(&file, "id = ", LintOptions { today: jiff::civil::date(2026, 11, 23) });
+/// let line = serde_json::to_string(&LintReport { file, findings })?;
+/// assert!(line.starts_with(r#"{"file":"broken.toml","findings":[{"code":"P000","severity":"error","line":1,"#), "{line}");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LintReport {
     /// The file as named on the command line.
@@ -92,6 +124,16 @@ pub struct LintReport {
 }
 
 /// What the linter needs besides the policy.
+///
+/// ```
+/// use esafety::policy::{lint, LintOptions};
+/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// // `today` is an argument: the same text lints the same on any machine, on any day.
+/// let before = lint("s.toml", text, LintOptions { today: jiff::civil::date(2026, 8, 31) });
+/// assert!(before.iter().any(|f| f.code == "P404")); // reviewed "in the future"
+/// let after = lint("s.toml", text, LintOptions { today: jiff::civil::date(2026, 9, 1) });
+/// assert!(after.iter().all(|f| f.code != "P404"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LintOptions {
     /// The date to check review deadlines against (the core never reads the
@@ -109,6 +151,15 @@ const CHILD_AGES: AgeRange = AgeRange::CHILDREN;
 /// `weapons`, `adult` and `dating` are for adults only; `social-networking`
 /// and `chat` follow the UK GDPR age of digital consent and the services'
 /// own terms (13).
+///
+/// ```
+/// use esafety::Category;
+/// use esafety::policy::lint::minimum_age;
+/// assert_eq!(minimum_age(Category::ChildAbuse), Some(u8::MAX)); // never
+/// assert_eq!(minimum_age(Category::Gambling), Some(18));
+/// assert_eq!(minimum_age(Category::Chat), Some(13));
+/// assert_eq!(minimum_age(Category::Search), None);
+/// ```
 pub fn minimum_age(category: Category) -> Option<u8> {
     match category {
         Category::ChildAbuse | Category::Terrorism => Some(u8::MAX),
@@ -124,6 +175,17 @@ pub fn minimum_age(category: Category) -> Option<u8> {
 /// Lints the policy `text` read from `source` (its format chosen as in
 /// [`super::Policy::load`]). A policy that does not load gives one `P000`
 /// finding. Findings are sorted by line, then code.
+///
+/// ```
+/// use esafety::policy::{lint, LintOptions};
+/// let options = LintOptions { today: jiff::civil::date(2026, 11, 23) };
+/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"))
+///     .replace("categories = [\"@uksic\"]", "categories = [\"gambling\"]");
+/// let findings = lint("s.toml", &text, options);
+/// // Blocking only gambling leaves the other UKSIC categories open to children.
+/// assert!(findings.iter().any(|f| f.code == "P901" && f.message.contains("drugs")), "{findings:?}");
+/// assert!(findings.windows(2).all(|w| (w[0].line, &w[0].code) <= (w[1].line, &w[1].code)));
+/// ```
 pub fn lint(source: &str, text: &str, options: LintOptions) -> Vec<Finding> {
     let doc = match parse_document(source, text, Format::detect(source, text)) {
         Ok(doc) => doc,

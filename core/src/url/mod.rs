@@ -114,6 +114,16 @@ pub const MAX_INPUT_LEN: usize = 64 * 1024;
 /// Why an input is not a URL that can be canonicalized.
 ///
 /// Messages quote at most the first 100 bytes of the offending part.
+///
+/// ```
+/// use esafety::url::{CanonicalUrl, UrlError};
+/// let err = CanonicalUrl::parse("http://example.com:99999/").unwrap_err();
+/// assert_eq!(err, UrlError::InvalidPort { port: "99999".into() });
+/// assert_eq!(err.to_string(), "invalid port `99999`; a port is a decimal number from 0 to 65535");
+/// let long_scheme = format!("{}:x", "z".repeat(500));
+/// let err = CanonicalUrl::parse(&long_scheme).unwrap_err();
+/// assert!(err.to_string().len() < 250, "quotes are cut to 100 bytes: {err}");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UrlError {
@@ -181,6 +191,18 @@ fn quote(bytes: &[u8]) -> String {
 /// [module documentation](self) for what canonicalization does.
 ///
 /// Two `CanonicalUrl`s are equal exactly when their canonical strings are.
+///
+/// ```
+/// use esafety::CanonicalUrl;
+/// // The Safe Browsing examples: every spelling of one page is one URL.
+/// let a = CanonicalUrl::parse("http://3279880203/blah")?;
+/// assert_eq!(a.as_str(), "http://195.127.0.11/blah");
+/// let b = CanonicalUrl::parse("http://www.GOOgle.com/blah/..")?;
+/// assert_eq!(b, CanonicalUrl::parse("http://www.google.com/")?);
+/// let c = CanonicalUrl::parse("http://%31%36%38%2e%31%38%38%2e%39%39%2e%32%36/%2E%73%65%63%75%72%65/%77%77%77%2E%65%62%61%79%2E%63%6F%6D/")?;
+/// assert_eq!(c.as_str(), "http://168.188.99.26/.secure/www.ebay.com/");
+/// # Ok::<(), esafety::UrlError>(())
+/// ```
 #[derive(Clone)]
 pub struct CanonicalUrl {
     /// `scheme://host/path?query`, ASCII.
@@ -239,32 +261,80 @@ impl CanonicalUrl {
     }
 
     /// The canonical string, `scheme://host/path?query`.
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// // No fragment, userinfo or default port; `#` and what follows go.
+    /// let url = CanonicalUrl::parse("https://user:pw@Example.COM:443/a/./b?q=1#top")?;
+    /// assert_eq!(url.as_str(), "https://example.com/a/b?q=1");
+    /// # Ok::<(), esafety::UrlError>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.serialization
     }
 
     /// The scheme, lowercase (`http`, `https`, `ftp`, `ws` or `wss`).
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// assert_eq!(CanonicalUrl::parse("WSS://chat.example/")?.scheme(), "wss");
+    /// assert_eq!(CanonicalUrl::parse("example.com")?.scheme(), "http"); // none given
+    /// # Ok::<(), esafety::UrlError>(())
+    /// ```
     pub fn scheme(&self) -> &str {
         self.slice(0, self.host_start.saturating_sub(3))
     }
 
     /// The canonical host: lowercase punycode, a dotted quad for IPv4,
     /// `[…]` for IPv6. No userinfo, no port.
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// assert_eq!(CanonicalUrl::parse("http://Bücher.Example./")?.host(), "xn--bcher-kva.example");
+    /// assert_eq!(CanonicalUrl::parse("http://0x7f.1/")?.host(), "127.0.0.1");
+    /// assert_eq!(CanonicalUrl::parse("http://[2001:DB8:0:0::1]:8080/")?.host(), "[2001:db8::1]");
+    /// // An IPv4-mapped IPv6 address is its IPv4 address, so an IPv4 listing covers it.
+    /// assert_eq!(CanonicalUrl::parse("http://[::FFFF:1.2.3.4]/")?.host(), "1.2.3.4");
+    /// # Ok::<(), esafety::UrlError>(())
+    /// ```
     pub fn host(&self) -> &str {
         self.slice(self.host_start, self.host_end)
     }
 
     /// Whether the host is an IP address (IPv4, or IPv6 in brackets).
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// assert!(CanonicalUrl::parse("http://192.0.2.1/")?.is_ip());
+    /// assert!(CanonicalUrl::parse("http://[2001:db8::1]/")?.is_ip());
+    /// assert!(!CanonicalUrl::parse("http://192.0.2.1.example/")?.is_ip());
+    /// # Ok::<(), esafety::UrlError>(())
+    /// ```
     pub fn is_ip(&self) -> bool {
         self.is_ip
     }
 
     /// The canonical path; it always starts with `/`.
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// assert_eq!(CanonicalUrl::parse("http://example.com")?.path(), "/");
+    /// assert_eq!(CanonicalUrl::parse("http://example.com//a/../b/%7e?x")?.path(), "/b/~");
+    /// # Ok::<(), esafety::UrlError>(())
+    /// ```
     pub fn path(&self) -> &str {
         self.slice(self.host_end, self.path_end)
     }
 
     /// The query, without the `?`; `Some("")` for a URL ending in `?`.
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// assert_eq!(CanonicalUrl::parse("http://example.com/a?b=1&c")?.query(), Some("b=1&c"));
+    /// assert_eq!(CanonicalUrl::parse("http://example.com/a?")?.query(), Some(""));
+    /// assert_eq!(CanonicalUrl::parse("http://example.com/a")?.query(), None);
+    /// # Ok::<(), esafety::UrlError>(())
+    /// ```
     pub fn query(&self) -> Option<&str> {
         if self.has_query {
             Some(self.slice(self.path_end.saturating_add(1), self.serialization.len()))
