@@ -26,9 +26,22 @@ use crate::lists::{Entry, EntryKind};
 
 /// The creation time stored in the sample bundle (fixed, so its bytes are
 /// the same on every build and platform): 2026-01-01T00:00:00Z.
+///
+/// ```
+/// let at = jiff::Timestamp::from_second(esafety::sample::CREATED)?;
+/// assert_eq!(at.to_string(), "2026-01-01T00:00:00Z");
+/// # Ok::<(), jiff::Error>(())
+/// ```
 pub const CREATED: i64 = 1_767_225_600;
 
 /// The sample lists: (list name, category id, contents).
+///
+/// ```
+/// use esafety::Category;
+/// // One list per built-in category.
+/// assert_eq!(esafety::sample::LISTS.len(), Category::BUILTIN.len());
+/// assert!(esafety::sample::LISTS.iter().all(|(_, id, _)| Category::from_id(id).is_some()));
+/// ```
 pub const LISTS: &[(&str, &str, &str)] = &[
     (
         "sample-gambling",
@@ -143,6 +156,12 @@ pub const LISTS: &[(&str, &str, &str)] = &[
 ];
 
 /// The sample allow amendment (list name, contents).
+///
+/// ```
+/// let (name, text) = esafety::sample::ALLOW;
+/// assert_eq!(name, "sample-allow");
+/// assert!(text.lines().any(|l| l == "reddit.com/r/learnprogramming/*"));
+/// ```
 pub const ALLOW: (&str, &str) = (
     "sample-allow",
     include_str!("../../policies/samples/allow.txt"),

@@ -8,6 +8,17 @@
 use std::fmt;
 
 /// How many `local-` categories one bundle may define.
+///
+/// ```
+/// use esafety::bundle::{BundleBuilder, BundleError};
+/// use esafety::taxonomy::MAX_LOCAL_CATEGORIES;
+/// let mut b = BundleBuilder::new();
+/// for i in 0..MAX_LOCAL_CATEGORIES {
+///     b.add_list(&format!("list-{i}"), &format!("local-c{i}"))?;
+/// }
+/// assert_eq!(b.add_list("one-more", "local-too-many"), Err(BundleError::TooManyLocalCategories { max: 32 }));
+/// # Ok::<(), BundleError>(())
+/// ```
 pub const MAX_LOCAL_CATEGORIES: usize = 32;
 
 /// A local category: an index into the local-category table of a bundle.
@@ -73,6 +84,12 @@ macro_rules! categories {
 
         impl Category {
             /// Every built-in category, in bit order.
+            ///
+            /// ```
+            /// use esafety::Category;
+            /// assert_eq!(Category::BUILTIN.len(), 22);
+            /// assert!(Category::BUILTIN.iter().enumerate().all(|(i, c)| c.bit() as usize == i));
+            /// ```
             pub const BUILTIN: &'static [Category] = &[$(Category::$variant,)*];
 
             /// The stable id of a built-in category; `None` for a local one
@@ -182,10 +199,24 @@ categories! {
 impl Category {
     /// The statutory categories that no policy or amendment can lower
     /// (DESIGN.md invariant 1).
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// let ids: Vec<_> = Category::STATUTORY.iter().filter_map(|c| c.builtin_id()).collect();
+    /// assert_eq!(ids, ["child-abuse", "terrorism"]);
+    /// ```
     pub const STATUTORY: [Category; 2] = [Category::ChildAbuse, Category::Terrorism];
 
     /// The UK Safer Internet Centre "inappropriate content" categories
     /// (STANDARD.md, "Filtering").
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// // Not the statutory ones: those are blocked whatever the policy says.
+    /// assert!(Category::UKSIC.iter().all(|c| !c.is_statutory()));
+    /// assert!(Category::UKSIC.contains(&Category::SelfHarm));
+    /// assert!(!Category::UKSIC.contains(&Category::SocialNetworking));
+    /// ```
     pub const UKSIC: [Category; 9] = [
         Category::Discrimination,
         Category::Drugs,
@@ -257,6 +288,12 @@ pub struct CategorySet(u64);
 
 impl CategorySet {
     /// The empty set.
+    ///
+    /// ```
+    /// use esafety::CategorySet;
+    /// assert_eq!(CategorySet::EMPTY, CategorySet::default());
+    /// assert_eq!(CategorySet::EMPTY.iter().count(), 0);
+    /// ```
     pub const EMPTY: CategorySet = CategorySet(0);
 
     /// A set from its raw bits (as stored in a bundle or passed over FFI).

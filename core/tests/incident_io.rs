@@ -376,7 +376,12 @@ fn profile_errors_name_line_and_fix() {
         (
             "empty name",
             "[profile]\nid = \"x\"\nname = \"X\"\n[routes.dsl]\nname = \" \"\n",
-            "[routes.dsl] has an empty `name`; say who to contact",
+            "5:8: the contact's `name` is empty; say who to contact",
+        ),
+        (
+            "http address with nothing after the scheme",
+            "[profile]\nid = \"x\"\nname = \"X\"\n[routes.lado]\nname = \"L\"\nweb = \"http://\"\n",
+            "6:7: web `http://` is not a web address",
         ),
         ("syntax", "[profile\n", "1:"),
     ];

@@ -4,10 +4,10 @@
 //! arguments into a call of the `esafety` core crate and returns the core's
 //! serde report types as plain JavaScript objects, the same shapes the CLI
 //! prints with `--json`. Errors are thrown as JavaScript `Error`s carrying the
-//! core's message plus `code` and `help` fields ([`error`]).
+//! core's message plus `code` and `help` fields (the `error` module).
 //!
-//! The TypeScript types of the results are written by hand in [`types`] and
-//! shipped in the package's `esafety.d.ts`.
+//! The TypeScript types of the results are written by hand in the `types`
+//! module and shipped in the package's `esafety.d.ts`.
 
 mod bundle;
 mod decision;

@@ -1,7 +1,7 @@
 //! `esafety lint [--json] POLICY...`
 //!
 //! Checks each policy against the minimum standards with
-//! [`esafety::policy::lint`]. Exit 1 when any finding is an error, 2 when a
+//! [`esafety::policy::lint()`]. Exit 1 when any finding is an error, 2 when a
 //! file cannot be read.
 
 use std::io::{self, Write};

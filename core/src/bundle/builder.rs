@@ -23,11 +23,35 @@ pub(crate) const MAX_LISTS: usize = u16::MAX as usize;
 pub(crate) const REGEX_SIZE_LIMIT: usize = 16 << 20;
 
 /// A source list in a builder, as returned by [`BundleBuilder::add_list`].
+///
+/// ```
+/// use esafety::bundle::{BundleBuilder, BundleError};
+/// let mut a = BundleBuilder::new();
+/// let mut b = BundleBuilder::new();
+/// let first = a.add_list("one", "gambling")?;
+/// a.add_list("two", "gaming")?;
+/// let second = a.add_list("three", "chat")?;
+/// // An id belongs to the builder that made it.
+/// assert_eq!(b.set_date(second, "2026-01-01"), Err(BundleError::UnknownList { id: 2 }));
+/// assert_ne!(first, second);
+/// # Ok::<(), BundleError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ListId(u16);
 
 impl ListId {
     /// The index of the list in the bundle's list table.
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// let mut b = BundleBuilder::new();
+    /// b.add_list("bets", "gambling")?;
+    /// let games = b.add_list("games", "gaming")?;
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// assert_eq!(games.index(), 1);
+    /// assert_eq!(bundle.lists().get(games.index()).map(|l| l.name()), Some("games"));
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn index(self) -> usize {
         usize::from(self.0)
     }
@@ -119,11 +143,30 @@ impl fmt::Debug for BundleBuilder {
 impl BundleBuilder {
     /// An empty builder; its creation time is the Unix epoch until
     /// [`created`](Self::created) sets it (time comes in as an argument).
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// let bundle = Bundle::from_bytes(BundleBuilder::new().build()?)?;
+    /// assert!(bundle.lists().is_empty());
+    /// assert_eq!(bundle.created(), jiff::Timestamp::UNIX_EPOCH);
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     pub fn new() -> BundleBuilder {
         BundleBuilder::default()
     }
 
     /// Sets the creation time stored in the header (whole seconds).
+    ///
+    /// ```
+    /// use esafety::bundle::BundleBuilder;
+    /// let at: jiff::Timestamp = "2026-09-01T06:00:00Z".parse()?;
+    /// let mut a = BundleBuilder::new();
+    /// let mut b = BundleBuilder::new();
+    /// // The creation time is the only input besides the lists: same time, same bytes.
+    /// assert_eq!(a.created(at).build()?, b.created(at).build()?);
+    /// assert_ne!(a.build()?, BundleBuilder::new().build()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn created(&mut self, at: jiff::Timestamp) -> &mut BundleBuilder {
         self.created = at.as_second();
         self
@@ -131,6 +174,17 @@ impl BundleBuilder {
 
     /// Adds a block list of category `category_id` (a built-in id or a
     /// `local-` id) and returns its id.
+    ///
+    /// ```
+    /// use esafety::bundle::{BundleBuilder, BundleError};
+    /// let mut b = BundleBuilder::new();
+    /// b.add_list("bets", "gambling")?;
+    /// b.add_list("exams", "local-exam-mode")?;
+    /// assert_eq!(b.add_list("bets", "gaming"), Err(BundleError::ListName { name: "bets".into() }));
+    /// let err = b.add_list("odd", "gamblng").unwrap_err();
+    /// assert_eq!(err.to_string(), "unknown category `gamblng`; use a built-in id (e.g. `gambling`) or `local-<name>`");
+    /// # Ok::<(), BundleError>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -164,6 +218,22 @@ impl BundleBuilder {
     /// Adds an allow list (a local `--allow` amendment): its entries unblock
     /// a host or URL for every category except `child-abuse` and
     /// `terrorism`.
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// use esafety::classify::Classifier;
+    /// use esafety::lists::{Entry, EntryKind};
+    /// let entry = |kind| Entry { kind, line: 1 };
+    /// let mut b = BundleBuilder::new();
+    /// let social = b.add_list("social", "social-networking")?;
+    /// b.add_entry(social, &entry(EntryKind::Domain("social.example".into())))?;
+    /// let allow = b.add_allow_list("school-allow")?;
+    /// b.add_entry(allow, &entry(EntryKind::UrlPrefix("social.example/school/".into())))?;
+    /// let classifier = Classifier::new(Bundle::from_bytes(b.build()?)?);
+    /// assert!(classifier.classify_str("https://social.example/school/news")?.categories.is_empty());
+    /// assert!(!classifier.classify_str("https://social.example/feed")?.categories.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -199,6 +269,16 @@ impl BundleBuilder {
 
     /// Records the date of a list (`YYYY-MM-DD`).
     ///
+    /// ```
+    /// use esafety::bundle::{BundleBuilder, BundleError};
+    /// let mut b = BundleBuilder::new();
+    /// let list = b.add_list("bets", "gambling")?;
+    /// b.set_date(list, "2026-11-30")?;
+    /// let err = b.set_date(list, "30/11/2026").unwrap_err();
+    /// assert_eq!(err.to_string(), "list `bets`: date `30/11/2026` is not a date; write it as YYYY-MM-DD");
+    /// # Ok::<(), BundleError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`BundleError::BadDate`] or [`BundleError::UnknownList`].
@@ -222,6 +302,26 @@ impl BundleBuilder {
 
     /// Adds every entry of `entries` to `list`, stopping at the first error.
     ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder, BundleError};
+    /// use esafety::lists::{parse, Format, ParseOptions};
+    /// let parsed = parse(Format::Hosts, "hosts", b"0.0.0.0 ads.example track.example\n", &ParseOptions::new())?;
+    /// let mut b = BundleBuilder::new();
+    /// let ads = b.add_list("ads", "local-ads")?;
+    /// b.add_entries(ads, &parsed.entries)?;
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// assert_eq!(bundle.lists().first().map(|l| l.entries()), Some(2));
+    /// // The first bad entry stops it, naming the list and the entry's line.
+    /// use esafety::lists::{Entry, EntryKind};
+    /// let entries = [
+    ///     Entry { kind: EntryKind::Domain("ok.example".into()), line: 1 },
+    ///     Entry { kind: EntryKind::Regex("(unclosed".into()), line: 2 },
+    /// ];
+    /// let err = b.add_entries(ads, &entries).unwrap_err();
+    /// assert!(matches!(&err, BundleError::Entry { list, line: 2, .. } if list == "ads"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// As [`add_entry`](Self::add_entry).
@@ -240,6 +340,20 @@ impl BundleBuilder {
     /// Domains, URLs and URL prefixes are canonicalized again (so any
     /// spelling works); a sensitive list's entry is reduced to the SHA-256
     /// of its canonical expression at once.
+    ///
+    /// ```
+    /// use esafety::bundle::{BundleBuilder, BundleError};
+    /// use esafety::lists::{Entry, EntryKind};
+    /// let mut b = BundleBuilder::new();
+    /// let iwf = b.add_list("iwf", "child-abuse")?;
+    /// b.add_entry(iwf, &Entry { kind: EntryKind::Url("HTTP://Abuse.esafety.invalid/a.html".into()), line: 1 })?;
+    /// // A regex cannot be reduced to a digest, so a sensitive list refuses it,
+    /// // and the error does not repeat the entry.
+    /// let err = b.add_entry(iwf, &Entry { kind: EntryKind::Regex("secret-pattern".into()), line: 7 }).unwrap_err();
+    /// assert!(matches!(err, BundleError::Entry { line: 7, .. }), "{err}");
+    /// assert!(!err.to_string().contains("secret-pattern"), "{err}");
+    /// # Ok::<(), BundleError>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -353,6 +467,23 @@ impl BundleBuilder {
     ///
     /// The output is deterministic: the same lists, entries and creation
     /// time give the same bytes.
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// use esafety::lists::{Entry, EntryKind};
+    /// let build = |hosts: &[&str]| -> Result<Vec<u8>, esafety::bundle::BundleError> {
+    ///     let mut b = BundleBuilder::new();
+    ///     let list = b.add_list("bets", "gambling")?;
+    ///     for (i, h) in hosts.iter().enumerate() {
+    ///         b.add_entry(list, &Entry { kind: EntryKind::Domain((*h).into()), line: i + 1 })?;
+    ///     }
+    ///     b.build()
+    /// };
+    /// // Entry order does not change the bytes.
+    /// assert_eq!(build(&["a.example", "b.example"])?, build(&["b.example", "a.example"])?);
+    /// assert_eq!(Bundle::from_bytes(build(&["a.example"])?)?.counts().domains, 1);
+    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// ```
     ///
     /// # Errors
     ///

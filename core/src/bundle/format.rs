@@ -30,12 +30,29 @@
 //! | 6 | regex | a regex-automata sparse DFA, little-endian serialization (may be empty) |
 
 /// The first eight bytes of every bundle.
+///
+/// ```
+/// use esafety::bundle::format::MAGIC;
+/// assert_eq!(&MAGIC, b"ESAFETYB");
+/// assert!(esafety::sample::bundle_bytes().starts_with(&MAGIC));
+/// ```
 pub const MAGIC: [u8; 8] = *b"ESAFETYB";
 /// Written little-endian; a reader that sees anything else has the wrong
 /// byte order.
 pub(crate) const ENDIAN_MARK: u32 = 0x0102_0304;
 /// The bundle format version this build of esafety reads and writes.
 /// Readers require an exact match.
+///
+/// ```
+/// use esafety::bundle::{Bundle, BundleError, FORMAT_VERSION};
+/// let mut bytes = esafety::sample::bundle_bytes();
+/// // The version is the u32 after the magic and the byte-order mark.
+/// bytes.splice(12..16, (FORMAT_VERSION + 1).to_le_bytes());
+/// assert_eq!(
+///     Bundle::from_bytes(bytes).unwrap_err(),
+///     BundleError::UnsupportedVersion { found: FORMAT_VERSION + 1, supported: FORMAT_VERSION }
+/// );
+/// ```
 pub const FORMAT_VERSION: u32 = 1;
 /// Length of the fixed header.
 pub(crate) const HEADER_LEN: usize = 48;

@@ -23,6 +23,15 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 
 /// The language a document is written in.
+///
+/// ```
+/// use esafety::document::{Format, read};
+/// // One reader for both: the same value from either language.
+/// let a: std::collections::BTreeMap<String, u8> = read("age = 14", Format::Toml)?;
+/// let b: std::collections::BTreeMap<String, u8> = read(r#"{"age": 14}"#, Format::Json)?;
+/// assert_eq!(a, b);
+/// # Ok::<(), esafety::document::DocumentError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// TOML 1.0.
@@ -76,6 +85,13 @@ pub(crate) enum Value<'t> {
 }
 
 /// Why a document could not be read.
+///
+/// ```
+/// use esafety::document::{ErrorKind, Format, read};
+/// type Doc = std::collections::BTreeMap<String, u8>;
+/// assert_eq!(read::<Doc>("age = = 1", Format::Toml).unwrap_err().kind(), ErrorKind::Syntax);
+/// assert_eq!(read::<Doc>("age = 300", Format::Toml).unwrap_err().kind(), ErrorKind::Data);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The text is not TOML (or not JSON).
@@ -86,6 +102,16 @@ pub enum ErrorKind {
 }
 
 /// A document that could not be read: what is wrong and where.
+///
+/// ```
+/// use esafety::document::{Format, read};
+/// let text = "name = \"x\"\nage = \"fourteen\"\n";
+/// #[derive(serde::Deserialize, Debug)]
+/// struct Person { name: String, age: u8 }
+/// let err = read::<Person>(text, Format::Toml).unwrap_err();
+/// // It points at the value that is wrong, not at the document.
+/// assert_eq!(err.line_column(text), (2, 7));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentError {
     kind: ErrorKind,

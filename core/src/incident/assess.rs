@@ -21,6 +21,23 @@ use super::profile::{Contact, ContactSource, EscalationProfile};
 use super::rules::Rule;
 
 /// What to do about an incident.
+///
+/// ```
+/// use esafety::incident::{assess, EscalationProfile, Incident, LogField, Severity};
+/// let incident = Incident::from_toml(r#"
+/// kind = "cyberbullying"
+/// identified_by = "disclosure"
+/// people = [{ role = "child", involvement = "victim", age = 12 }]
+/// "#)?;
+/// let a = assess(&incident, &EscalationProfile::national()?);
+/// assert_eq!(a.severity, Severity::Medium);
+/// let routes: Vec<&str> = a.routes.iter().map(|r| r.route.id()).collect();
+/// assert_eq!(routes, ["dsl", "parents", "childrens-social-care"]);
+/// use LogField::{ActionsTaken, Conclusion, Description};
+/// assert_eq!(a.log_missing, [Description, ActionsTaken, Conclusion]);
+/// assert_eq!(a.profile, "national");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Assessment {
     /// What happened (from the incident).
@@ -47,6 +64,24 @@ pub struct Assessment {
 }
 
 /// One route to take.
+///
+/// ```
+/// use esafety::incident::{assess, ContactSource, EscalationProfile, Incident, Obligation};
+/// use esafety::incident::{RouteId, Rule, Urgency};
+/// let incident = Incident::from_toml(r#"
+/// kind = "aup-breach"
+/// people = [{ role = "staff", involvement = "instigator" }]
+/// staff_concerns = ["risk-of-harm"]
+/// "#)?;
+/// let a = assess(&incident, &EscalationProfile::shipped("manchester")?);
+/// let lado = a.routes.iter().find(|r| r.route == RouteId::Lado).ok_or("no LADO route")?;
+/// assert_eq!(lado.urgency, Urgency::WithinOneWorkingDay);
+/// assert_eq!(lado.obligation, Obligation::Required);
+/// assert_eq!(lado.contact.phone.as_ref().map(|p| p.as_str()), Some("0161 203 2393"));
+/// assert_eq!(lado.contact_source, ContactSource::Profile);
+/// assert_eq!(lado.rules, [Rule::StaffLado]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RouteStep {
     /// The route.
@@ -66,6 +101,16 @@ pub struct RouteStep {
 }
 
 /// An action to take or to avoid, and the rule behind it.
+///
+/// ```
+/// use esafety::incident::{assess, EscalationProfile, Incident, Kind, Rule};
+/// let a = assess(&Incident::new(Kind::TerroristMaterial), &EscalationProfile::national()?);
+/// assert!(a.actions[0].text.starts_with("Secure and preserve the evidence"));
+/// assert_eq!(a.actions[0].rule, Rule::IllegalHandsOff);
+/// assert!(a.prohibited.iter().any(|i| i.text.starts_with("Do not delete anything")));
+/// assert!(a.prohibited.iter().all(|i| i.rule == Rule::IllegalHandsOff));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Item {
     /// What to do (or not do).
@@ -75,6 +120,15 @@ pub struct Item {
 }
 
 /// A decision the standard leaves to a person.
+///
+/// ```
+/// use esafety::incident::{assess, EscalationProfile, Incident, Kind, RouteId, Rule};
+/// let a = assess(&Incident::new(Kind::NudeImageSharing), &EscalationProfile::national()?);
+/// let j = &a.judgements[0];
+/// assert_eq!((j.who, j.rule), (RouteId::Dsl, Rule::NudeInternal));
+/// assert!(j.question.contains("the setting MAY manage this internally"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Judgement {
     /// Who decides (usually the designated safeguarding lead).
@@ -86,6 +140,16 @@ pub struct Judgement {
 }
 
 /// Which policies an incident sends back for review.
+///
+/// ```
+/// use esafety::incident::{assess, EscalationProfile, Incident, Kind, ReviewScope};
+/// let profile = EscalationProfile::national()?;
+/// let grooming = assess(&Incident::new(Kind::Grooming), &profile);
+/// assert_eq!(grooming.review.scope, ReviewScope::AllEsafetyAndAcceptableUsePolicies);
+/// let breach = assess(&Incident::new(Kind::AupBreach), &profile);
+/// assert_eq!(breach.review.scope, ReviewScope::AcceptableUsePolicy);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReviewScope {
@@ -96,6 +160,17 @@ pub enum ReviewScope {
 }
 
 /// The policy review an incident triggers.
+///
+/// ```
+/// use esafety::incident::{assess, EscalationProfile, Incident};
+/// let incident = Incident::from_json(r#"{"kind": "hacking", "deliberate": true}"#)?;
+/// let review = assess(&incident, &EscalationProfile::national()?).review;
+/// assert!(review.text.contains("sooner than its 12-monthly review"));
+/// let json = serde_json::to_value(&review)?;
+/// assert_eq!(json["scope"], "acceptable-use-policy");
+/// assert_eq!(json["rule"]["id"], "aup-review");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyReview {
     /// Which policies.
@@ -107,6 +182,21 @@ pub struct PolicyReview {
 }
 
 /// One reason in the explanation.
+///
+/// The reasons for the severity come first, then those for each route in
+/// the order to act.
+///
+/// ```
+/// use esafety::incident::{assess, EscalationProfile, Incident, Kind, RouteId, Rule};
+/// let a = assess(&Incident::new(Kind::AupBreach), &EscalationProfile::shipped("manchester")?);
+/// let e = &a.explanation;
+/// assert_eq!(e[0].route, None);
+/// assert_eq!(e[0].because, "low: `aup-breach`: inappropriate but legal, handled under the AUP");
+/// assert_eq!((e[1].route, e[1].rule), (Some(RouteId::Internal), Rule::InappropriateLegal));
+/// assert_eq!(e[2].rule, Rule::LocalProfile);
+/// assert!(e[2].because.contains("profile `manchester` has no contact for `internal`"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Explanation {
     /// The route it explains, or `None` for the severity.
@@ -119,6 +209,21 @@ pub struct Explanation {
 
 impl Explanation {
     /// One line: the route or severity, the reason and the citation.
+    ///
+    /// ```
+    /// use esafety::incident::{Explanation, RouteId, Rule};
+    /// let e = Explanation {
+    ///     route: Some(RouteId::Iwf),
+    ///     because: "child sexual abuse images online are reported to the IWF".into(),
+    ///     rule: Rule::IllegalIwf,
+    /// };
+    /// assert_eq!(e.line(), concat!(
+    ///     "iwf: child sexual abuse images online are reported to the IWF (STANDARD.md, ",
+    ///     r#"Incidents: illegal material: "to the IWF for child sexual abuse images online")"#,
+    /// ));
+    /// let severity = Explanation { route: None, ..e };
+    /// assert!(severity.line().starts_with("severity: "));
+    /// ```
     pub fn line(&self) -> String {
         let head = self
             .route

@@ -11,6 +11,25 @@ use super::facts::{FilterBlock, Incident, Person};
 use super::ids::{IdentifiedBy, Involvement, Kind, Role, Setting};
 
 /// What a filter blocked, for whom and when. Deliberately has no URL field.
+///
+/// ```
+/// use esafety::Category;
+/// use esafety::incident::{BlockFacts, IncidentDraft, Role};
+/// let facts = BlockFacts {
+///     category: Category::Terrorism,
+///     list: "ctiru",
+///     digest_id: Some("sha256:9b1c4e"),
+///     group: Some("pupils"),
+///     age: Some(16),
+///     role: None, // an age under 18 makes the user a child
+///     device: Some("managed"),
+///     setting: None,
+///     at: "2026-03-02T10:15:00Z".parse()?,
+/// };
+/// let incident = IncidentDraft::from_block(&facts)?;
+/// assert_eq!((incident.people[0].role, incident.people[0].age), (Role::Child, Some(16)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockFacts<'a> {
     /// The category that blocked.
@@ -83,6 +102,30 @@ impl<'a> BlockFacts<'a> {
 }
 
 /// Why a filter decision cannot become an incident draft.
+///
+/// ```
+/// use esafety::Category;
+/// use esafety::incident::{BlockFacts, DraftError, IncidentDraft};
+/// let block = BlockFacts {
+///     category: Category::Gambling,
+///     list: "gambling",
+///     digest_id: None,
+///     group: None,
+///     age: None,
+///     role: None,
+///     device: None,
+///     setting: None,
+///     at: "2026-03-02T10:15:00Z".parse()?,
+/// };
+/// let err = IncidentDraft::from_block(&block).unwrap_err();
+/// assert_eq!(err, DraftError::NotAnIncident("gambling".into()));
+/// let url = "https://blocked.example/page";
+/// let terror = BlockFacts { category: Category::Terrorism, digest_id: Some(url), ..block };
+/// let err = IncidentDraft::from_block(&terror).unwrap_err();
+/// assert_eq!(err, DraftError::NotAnId("digest_id"));
+/// assert!(!err.to_string().contains("blocked.example")); // never echoed
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DraftError {
@@ -149,6 +192,31 @@ impl IncidentDraft {
     /// `terrorist-material`, identified by `filter-alert`, deliberate
     /// unknown, the user as a person when their role or age says who they
     /// are.
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// use esafety::incident::{BlockFacts, DraftError, IdentifiedBy, IncidentDraft, Kind};
+    /// let block = BlockFacts {
+    ///     category: Category::ChildAbuse,
+    ///     list: "iwf",
+    ///     digest_id: Some("sha256:3f2a9c"),
+    ///     group: Some("pupils"),
+    ///     age: Some(14),
+    ///     role: None,
+    ///     device: Some("byod"),
+    ///     setting: None,
+    ///     at: "2026-03-02T10:15:00Z".parse()?,
+    /// };
+    /// let incident = IncidentDraft::from_block(&block)?;
+    /// assert_eq!(incident.kind, Kind::ChildSexualAbuseMaterial);
+    /// assert_eq!(incident.identified_by, Some(IdentifiedBy::FilterAlert));
+    /// let description = incident.log.description.as_deref().unwrap_or_default();
+    /// assert!(description.contains("(list `iwf`, digest id `sha256:3f2a9c`) for group `pupils`"));
+    /// assert!(description.ends_with("on a `byod` device at 2026-03-02T10:15:00Z."));
+    /// let err = IncidentDraft::from_block(&BlockFacts { age: Some(140), ..block }).unwrap_err();
+    /// assert_eq!(err, DraftError::Age(140));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -73,6 +73,21 @@ pub struct Incident {
 }
 
 /// One person involved in an incident.
+///
+/// ```
+/// use esafety::incident::{Incident, Involvement, Role};
+/// let incident = Incident::from_toml(r#"
+/// kind = "cyberbullying"
+/// [[people]]
+/// role = "child"
+/// involvement = "victim"
+/// age = 13
+/// "#)?;
+/// let person = &incident.people[0];
+/// assert_eq!((person.role, person.involvement), (Role::Child, Involvement::Victim));
+/// assert_eq!((person.age, person.name.as_deref()), (Some(13), None));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
@@ -91,6 +106,20 @@ pub struct Person {
 /// The incident-log fields that the facts above do not already hold
 /// (STANDARD.md, "Incidents": description, actions taken and by whom,
 /// conclusion).
+///
+/// ```
+/// use esafety::incident::Incident;
+/// let incident = Incident::from_toml(r#"
+/// kind = "aup-breach"
+/// [log]
+/// description = "A pupil used a friend's login in the library."
+/// actions_taken = "Password reset by the e-safety officer."
+/// "#)?;
+/// let log = &incident.log;
+/// assert_eq!(log.actions_taken.as_deref(), Some("Password reset by the e-safety officer."));
+/// assert_eq!(log.conclusion, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogFields {
@@ -107,6 +136,17 @@ pub struct LogFields {
 
 impl LogFields {
     /// Whether no field is set.
+    ///
+    /// ```
+    /// use esafety::incident::{Incident, Kind, LogFields};
+    /// let mut log = LogFields::default();
+    /// assert!(log.is_empty());
+    /// log.conclusion = Some("AUP sanction applied; parents informed.".into());
+    /// assert!(!log.is_empty());
+    /// // An empty log is left out of the incident file.
+    /// assert!(!Incident::new(Kind::Hacking).to_json()?.contains("\"log\""));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.description.is_none() && self.actions_taken.is_none() && self.conclusion.is_none()
     }
@@ -115,6 +155,26 @@ impl LogFields {
 /// What a filter blocked, for an incident raised by a filter decision.
 /// It names the list and the digest id of the entry that matched, never the
 /// URL (DESIGN.md, invariant 2).
+///
+/// ```
+/// use esafety::incident::Incident;
+/// let incident = Incident::from_json(r#"{
+///   "kind": "terrorist-material",
+///   "identified_by": "filter-alert",
+///   "filter_block": {"category": "terrorism", "list": "ctiru",
+///                    "digest_id": "sha256:9f86d081884c7d65", "device": "managed"}
+/// }"#)?;
+/// let block = incident.filter_block.as_ref().ok_or("no filter block")?;
+/// assert_eq!((block.category.as_str(), block.list.as_str()), ("terrorism", "ctiru"));
+/// assert_eq!(block.digest_id.as_deref(), Some("sha256:9f86d081884c7d65"));
+/// assert_eq!(block.group, None);
+/// // There is no field for the URL itself.
+/// let err = Incident::from_json(
+///     r#"{"kind": "other", "filter_block": {"category": "terrorism", "list": "x", "url": ""}}"#,
+/// ).unwrap_err();
+/// assert!(err.to_string().contains("unknown field `url`"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FilterBlock {
@@ -272,6 +332,12 @@ fn dedup<T: Ord>(mut v: Vec<T>) -> Vec<T> {
 }
 
 /// The two formats an incident file can be written in.
+///
+/// ```
+/// use esafety::incident::Format;
+/// assert_eq!(Format::from_name("2026-03-02-cyberbullying.json"), Some(Format::Json));
+/// assert_eq!(Format::sniff(b"kind = \"cyberbullying\"\n"), Format::Toml);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// TOML.
@@ -281,7 +347,16 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file name's extension names (`.toml`, `.json`), if any.
+    /// The format a file name's extension names (`.toml`, `.json`, in any
+    /// letter case), if any.
+    ///
+    /// ```
+    /// use esafety::incident::Format;
+    /// assert_eq!(Format::from_name("incidents/2026-03-02.toml"), Some(Format::Toml));
+    /// assert_eq!(Format::from_name("INCIDENT.JSON"), Some(Format::Json));
+    /// assert_eq!(Format::from_name("incident.txt"), None);
+    /// assert_eq!(Format::from_name("toml"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<Format> {
         let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         match ext.as_deref() {
@@ -292,7 +367,15 @@ impl Format {
     }
 
     /// The format the content looks like: JSON when the first non-blank
-    /// character is `{`, otherwise TOML.
+    /// character (after any UTF-8 byte-order mark) is `{`, otherwise TOML.
+    ///
+    /// ```
+    /// use esafety::incident::Format;
+    /// assert_eq!(Format::sniff(b"\n  {\"kind\": \"self-harm\"}"), Format::Json);
+    /// assert_eq!(Format::sniff(b"\xEF\xBB\xBF{\"kind\": \"self-harm\"}"), Format::Json);
+    /// assert_eq!(Format::sniff(b"kind = \"self-harm\""), Format::Toml);
+    /// assert_eq!(Format::sniff(b""), Format::Toml);
+    /// ```
     pub fn sniff(bytes: &[u8]) -> Format {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         match body.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -314,6 +397,16 @@ impl Format {
 /// [`IncidentError::is_invalid_record`] tells a well-formed document that is
 /// not a valid incident record (CLI exit 1) from one that is not readable
 /// TOML or JSON at all (exit 2).
+///
+/// ```
+/// use esafety::incident::{Incident, IncidentError};
+/// let err = Incident::from_toml("kind = \"grooming\"\nsetting = \"pub\"\n").unwrap_err();
+/// assert!(matches!(err, IncidentError::Invalid { line: 2, column: 11, .. }));
+/// assert!(err.to_string().starts_with("2:11: unknown setting `pub`: expected one of"));
+/// let err = Incident::from_toml("kind = grooming\n").unwrap_err();
+/// assert!(matches!(err, IncidentError::Syntax { line: 1, .. }));
+/// assert!(err.to_string().contains("not valid TOML"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IncidentError {
@@ -376,11 +469,30 @@ impl IncidentError {
     /// Whether the document was read but is not a valid incident record
     /// (for example, `kind` is missing or unknown): the input was understood
     /// and found wanting.
+    ///
+    /// ```
+    /// use esafety::incident::Incident;
+    /// // Readable TOML without a `kind`: understood and found wanting.
+    /// let err = Incident::from_toml("setting = \"library\"\n").unwrap_err();
+    /// assert!(err.is_invalid_record());
+    /// assert!(err.to_string().contains("missing field `kind`"));
+    /// // An unterminated string: not TOML at all.
+    /// assert!(!Incident::from_toml("kind = \"hacking\n").unwrap_err().is_invalid_record());
+    /// ```
     pub fn is_invalid_record(&self) -> bool {
         matches!(self, IncidentError::Invalid { .. })
     }
 
     /// The 1-based line the error is on, when there is one.
+    ///
+    /// ```
+    /// use esafety::incident::Incident;
+    /// let err = Incident::from_toml("kind = \"hacking\"\ndeliberate = \"yes\"\n").unwrap_err();
+    /// assert_eq!(err.line(), Some(2));
+    /// // Bytes that are not UTF-8 have no line.
+    /// let err = Incident::from_bytes_auto(b"kind = \"hacking\xFF\"\n").unwrap_err();
+    /// assert_eq!(err.line(), None);
+    /// ```
     pub fn line(&self) -> Option<usize> {
         match self {
             IncidentError::Syntax { line, .. } | IncidentError::Invalid { line, .. } => {
@@ -391,6 +503,13 @@ impl IncidentError {
     }
 
     /// The error with a file name to show in its message.
+    ///
+    /// ```
+    /// use esafety::incident::Incident;
+    /// let err = Incident::from_toml("kind = \"grooming\"\nsetting = \"pub\"\n").unwrap_err();
+    /// let err = err.with_file("2026-03-02.toml");
+    /// assert!(err.to_string().starts_with("2026-03-02.toml:2:11: unknown setting `pub`"));
+    /// ```
     #[must_use]
     pub fn with_file(mut self, name: &str) -> IncidentError {
         match &mut self {
@@ -404,6 +523,16 @@ impl IncidentError {
 
 impl Incident {
     /// A new incident of `kind` with no other facts.
+    ///
+    /// ```
+    /// use esafety::incident::{Incident, Kind, Setting};
+    /// let mut incident = Incident::new(Kind::SelfHarm);
+    /// assert!(incident.people.is_empty() && incident.setting.is_none());
+    /// incident.setting = Some(Setting::YouthClub);
+    /// let text = "kind = \"self-harm\"\nsetting = \"youth-club\"\n";
+    /// assert_eq!(incident, Incident::from_toml(text)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(kind: Kind) -> Incident {
         Incident {
             kind,
@@ -424,6 +553,26 @@ impl Incident {
     }
 
     /// Read an incident from TOML text.
+    ///
+    /// ```
+    /// use esafety::incident::{Incident, Involvement, Kind, Role};
+    /// let incident = Incident::from_toml(r#"
+    /// kind = "grooming"
+    /// identified_by = "disclosure"
+    /// occurred_at = 2026-03-02T10:15:00Z
+    ///
+    /// [[people]]
+    /// role = "child"
+    /// involvement = "victim"
+    /// age = 12
+    /// "#)?;
+    /// assert_eq!(incident.kind, Kind::Grooming);
+    /// assert!(incident.has(Role::Child, Involvement::Victim));
+    /// assert_eq!(incident.occurred_at, Some("2026-03-02T10:15:00Z".parse()?));
+    /// let err = Incident::from_toml("kind = \"grooming\"\nplace = \"park\"\n").unwrap_err();
+    /// assert!(err.to_string().starts_with("2:1: unknown field `place`"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -482,6 +631,17 @@ impl Incident {
     /// Read an incident from bytes in either format, chosen by the content
     /// ([`Format::sniff`]).
     ///
+    /// ```
+    /// use esafety::incident::{Incident, IncidentError};
+    /// let json = Incident::from_bytes_auto(br#"{"kind": "hacking", "deliberate": true}"#)?;
+    /// let toml = Incident::from_bytes_auto(b"kind = \"hacking\"\ndeliberate = true\n")?;
+    /// assert_eq!(json, toml);
+    /// assert_eq!(json.deliberate, Some(true));
+    /// let err = Incident::from_bytes_auto(b"kind = \"hacking\xFF\"").unwrap_err();
+    /// assert!(matches!(err, IncidentError::NotUtf8 { offset: 15, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`IncidentError::NotUtf8`], or as [`Incident::from_toml`].
@@ -492,6 +652,17 @@ impl Incident {
     /// Read an incident file: the format comes from the name's extension,
     /// else from the content. Errors name the file.
     ///
+    /// ```
+    /// use esafety::incident::{Incident, Kind};
+    /// let incident = Incident::from_named_bytes("report", br#"{"kind": "cyberbullying"}"#)?;
+    /// assert_eq!(incident.kind, Kind::Cyberbullying);
+    /// // The extension wins over the content.
+    /// let err = Incident::from_named_bytes("2026-03-02.json", b"kind = \"cyberbullying\"")
+    ///     .unwrap_err();
+    /// assert!(err.to_string().starts_with("2026-03-02.json:1:1: not valid JSON"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// As [`Incident::from_bytes_auto`].
@@ -500,7 +671,17 @@ impl Incident {
         Incident::from_bytes(bytes, format).map_err(|e| e.with_file(name))
     }
 
-    /// Read an incident from bytes in the given format.
+    /// Read an incident from bytes in the given format. A leading UTF-8
+    /// byte-order mark is skipped.
+    ///
+    /// ```
+    /// use esafety::incident::{Format, Incident, Kind};
+    /// let incident = Incident::from_bytes(b"\xEF\xBB\xBFkind = \"aup-breach\"\n", Format::Toml)?;
+    /// assert_eq!(incident.kind, Kind::AupBreach);
+    /// let err = Incident::from_bytes(b"kind = \"aup-breach\"\n", Format::Json).unwrap_err();
+    /// assert!(err.to_string().contains("not valid JSON"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -519,6 +700,16 @@ impl Incident {
 
     /// Serialize as pretty JSON in the incident-file shape.
     ///
+    /// ```
+    /// use esafety::incident::{Incident, Kind, Setting};
+    /// let mut incident = Incident::new(Kind::Cyberbullying);
+    /// incident.setting = Some(Setting::School);
+    /// let json = incident.to_json()?;
+    /// assert_eq!(json, "{\n  \"kind\": \"cyberbullying\",\n  \"setting\": \"school\"\n}");
+    /// assert_eq!(Incident::from_json(&json)?, incident);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// Only if serialization fails, which the types here do not do.
@@ -527,11 +718,37 @@ impl Incident {
     }
 
     /// The children involved.
+    ///
+    /// ```
+    /// use esafety::incident::Incident;
+    /// let incident = Incident::from_json(r#"{"kind": "cyberbullying", "people": [
+    ///   {"role": "child", "involvement": "victim", "age": 12},
+    ///   {"role": "staff", "involvement": "witness"},
+    ///   {"role": "child", "involvement": "instigator", "age": 13}
+    /// ]}"#)?;
+    /// let ages: Vec<Option<u8>> = incident.children().map(|p| p.age).collect();
+    /// assert_eq!(ages, [Some(12), Some(13)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn children(&self) -> impl Iterator<Item = &Person> {
         self.people.iter().filter(|p| p.role == Role::Child)
     }
 
     /// Whether a person with `role` is involved as `involvement`.
+    ///
+    /// ```
+    /// use esafety::incident::{Incident, Involvement, Role};
+    /// let incident = Incident::from_toml(r#"
+    /// kind = "inappropriate-content"
+    /// [[people]]
+    /// role = "staff"
+    /// involvement = "instigator"
+    /// "#)?;
+    /// assert!(incident.has(Role::Staff, Involvement::Instigator));
+    /// assert!(!incident.has(Role::Staff, Involvement::Victim));
+    /// assert!(!incident.has(Role::Child, Involvement::Instigator));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has(&self, role: Role, involvement: Involvement) -> bool {
         self.people
             .iter()
@@ -539,6 +756,16 @@ impl Incident {
     }
 
     /// Whether a UKCIS risk factor holds.
+    ///
+    /// ```
+    /// use esafety::incident::{Incident, RiskFactor};
+    /// let incident = Incident::from_json(
+    ///     r#"{"kind": "nude-image-sharing", "risk_factors": ["under-13", "coercion"]}"#,
+    /// )?;
+    /// assert!(incident.has_risk(RiskFactor::Under13));
+    /// assert!(!incident.has_risk(RiskFactor::AdultInvolved));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has_risk(&self, factor: RiskFactor) -> bool {
         self.risk_factors.contains(&factor)
     }

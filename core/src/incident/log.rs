@@ -14,6 +14,16 @@ use super::facts::{Incident, Person};
 use super::ids::{IdentifiedBy, Kind, RouteId, Severity};
 
 /// One of the five required fields of an incident-log record.
+///
+/// It displays as its key and the standard's words, and serializes as its key.
+///
+/// ```
+/// use esafety::incident::LogField;
+/// let field = LogField::ActionsTaken;
+/// assert_eq!(field.to_string(), "`actions_taken` (what actions were taken and by whom)");
+/// assert_eq!(serde_json::to_string(&field)?, r#""actions_taken""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LogField {
@@ -31,6 +41,14 @@ pub enum LogField {
 
 impl LogField {
     /// Every field, in the standard's order.
+    ///
+    /// ```
+    /// use esafety::incident::LogField;
+    /// assert_eq!(
+    ///     LogField::ALL.map(LogField::key),
+    ///     ["description", "people", "identified_by", "actions_taken", "conclusion"]
+    /// );
+    /// ```
     pub const ALL: [LogField; 5] = [
         LogField::Description,
         LogField::People,
@@ -40,6 +58,12 @@ impl LogField {
     ];
 
     /// The field's key in the incident file and the log.
+    ///
+    /// ```
+    /// use esafety::incident::LogField;
+    /// assert_eq!(LogField::IdentifiedBy.key(), "identified_by");
+    /// assert_eq!(LogField::Conclusion.key(), "conclusion");
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             LogField::Description => "description",
@@ -51,6 +75,12 @@ impl LogField {
     }
 
     /// The field in the standard's words.
+    ///
+    /// ```
+    /// use esafety::incident::LogField;
+    /// assert_eq!(LogField::IdentifiedBy.label(), "how it was identified");
+    /// assert_eq!(LogField::People.label(), "the people involved");
+    /// ```
     pub fn label(self) -> &'static str {
         match self {
             LogField::Description => "a description of the incident",
@@ -73,11 +103,35 @@ fn blank(s: &Option<String>) -> bool {
 }
 
 /// The log fields an incident file still lacks.
+///
+/// ```
+/// use esafety::incident::{missing_log_fields, Incident, LogField};
+/// let incident = Incident::from_toml(r#"
+/// kind = "hacking"
+/// identified_by = "monitoring-alert"
+/// people = [{ role = "child", involvement = "instigator", age = 15 }]
+/// [log]
+/// description = "A pupil used a proxy site to get round the filter"
+/// actions_taken = "Laptop taken out of use by the e-safety officer"
+/// "#)?;
+/// assert_eq!(missing_log_fields(&incident), [LogField::Conclusion]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn missing_log_fields(incident: &Incident) -> Vec<LogField> {
     LogRecord::from_incident(incident, None).missing()
 }
 
 /// Errors of the incident log.
+///
+/// ```
+/// use esafety::incident::{LogError, LogField, LogRecord};
+/// let conclusion = Some("Sanctioned under the AUP".to_owned());
+/// let err = LogRecord { conclusion, ..LogRecord::default() }.validate().unwrap_err();
+/// use LogField::{ActionsTaken, Description, IdentifiedBy, People};
+/// assert_eq!(err, LogError::Incomplete(vec![Description, People, IdentifiedBy, ActionsTaken]));
+/// assert!(err.to_string().starts_with("incomplete incident log record: missing `description` ("));
+/// assert!(err.to_string().ends_with("; fill them in before the record is closed"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LogError {
@@ -139,6 +193,20 @@ pub struct LogRecord {
 
 impl LogRecord {
     /// A record from an incident file and, when there is one, its assessment.
+    ///
+    /// ```
+    /// use esafety::incident::{assess, EscalationProfile, Incident, Kind, LogRecord, RouteId};
+    /// use esafety::incident::Severity;
+    /// let incident = Incident::from_json(r#"{"kind": "aup-breach", "deliberate": true}"#)?;
+    /// let a = assess(&incident, &EscalationProfile::national()?);
+    /// let record = LogRecord::from_incident(&incident, Some(&a));
+    /// assert_eq!(record.kind, Some(Kind::AupBreach));
+    /// assert_eq!(record.severity, Some(Severity::Low));
+    /// assert_eq!(record.routes, [RouteId::Internal]);
+    /// let unassessed = LogRecord::from_incident(&incident, None);
+    /// assert_eq!((unassessed.severity, unassessed.routes.len()), (None, 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_incident(incident: &Incident, assessment: Option<&Assessment>) -> LogRecord {
         LogRecord {
             recorded_at: None,
@@ -156,6 +224,19 @@ impl LogRecord {
     }
 
     /// The required fields that are missing or empty, in the standard's order.
+    /// A text field that is only whitespace counts as empty.
+    ///
+    /// ```
+    /// use esafety::incident::{IdentifiedBy, LogField, LogRecord};
+    /// let record = LogRecord {
+    ///     description: Some("   ".into()),
+    ///     identified_by: Some(IdentifiedBy::StaffObservation),
+    ///     conclusion: Some("Filter rule added; pupil spoken to".into()),
+    ///     ..LogRecord::default()
+    /// };
+    /// use LogField::{ActionsTaken, Description, People};
+    /// assert_eq!(record.missing(), [Description, People, ActionsTaken]);
+    /// ```
     pub fn missing(&self) -> Vec<LogField> {
         LogField::ALL
             .into_iter()
@@ -171,6 +252,23 @@ impl LogRecord {
 
     /// Check that every required field is present and not empty.
     ///
+    /// ```
+    /// use esafety::incident::{Incident, LogRecord};
+    /// let incident = Incident::from_toml(r#"
+    /// kind = "inappropriate-content"
+    /// identified_by = "filter-alert"
+    /// people = [{ role = "child", involvement = "victim", age = 9 }]
+    /// [log]
+    /// description = "A pupil reached a violent video through a search"
+    /// actions_taken = "Teacher closed the page and told the e-safety officer"
+    /// conclusion = "Accidental; search filtering tightened"
+    /// "#)?;
+    /// LogRecord::from_incident(&incident, None).validate()?;
+    /// let reopened = LogRecord { conclusion: None, ..LogRecord::from_incident(&incident, None) };
+    /// assert!(reopened.validate().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`LogError::Incomplete`] naming every missing or empty field.
@@ -185,6 +283,16 @@ impl LogRecord {
 }
 
 /// A log line that could not be read.
+///
+/// ```
+/// use esafety::incident::IncidentLog;
+/// let (records, errors) = IncidentLog::read_log(&b"{\"people\": 3}\n"[..]);
+/// assert!(records.is_empty());
+/// assert_eq!(errors[0].line, 1);
+/// let message = errors[0].to_string();
+/// assert!(message.starts_with("line 1: not an incident log record: "));
+/// assert!(message.ends_with("; the rest of the log was kept"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {reason}; the rest of the log was kept")]
 pub struct LogLineError {
@@ -215,6 +323,20 @@ pub struct IncidentLog;
 impl IncidentLog {
     /// The line to append for a record: compact JSON and a newline.
     ///
+    /// ```
+    /// use esafety::incident::{IncidentLog, Kind, LogRecord};
+    /// let record = LogRecord { kind: Some(Kind::Hacking), ..LogRecord::default() };
+    /// assert_eq!(
+    ///     IncidentLog::append_line(&record)?,
+    ///     concat!(
+    ///         r#"{"kind":"hacking","description":null,"people":[],"identified_by":null,"#,
+    ///         r#""actions_taken":null,"conclusion":null}"#,
+    ///         "\n"
+    ///     )
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`LogError::Serialize`] if the record cannot be written as JSON
@@ -229,6 +351,19 @@ impl IncidentLog {
     /// Read a log: every record that parses, and one error per line that
     /// does not (blank lines are skipped). A read error stops the reading
     /// and is reported on the line it happened.
+    ///
+    /// ```
+    /// use esafety::incident::{IncidentLog, LogRecord};
+    /// let description = Some("Proxy site found on a pupil laptop".to_owned());
+    /// let record = LogRecord { description, ..LogRecord::default() };
+    /// let mut log = IncidentLog::append_line(&record)?.into_bytes();
+    /// log.extend_from_slice(b"\n\xff\xfe\n");
+    /// let (records, errors) = IncidentLog::read_log(&log[..]);
+    /// assert_eq!(records, [record]);
+    /// assert_eq!(errors.len(), 1); // the blank line 2 is skipped
+    /// assert_eq!((errors[0].line, errors[0].reason.as_str()), (3, "not UTF-8 text"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn read_log<R: BufRead>(mut reader: R) -> (Vec<LogRecord>, Vec<LogLineError>) {
         let mut records = Vec::new();
         let mut errors = Vec::new();

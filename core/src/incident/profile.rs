@@ -26,15 +26,58 @@ use serde::{Deserialize, Serialize};
 use super::ids::RouteId;
 
 /// The national default profile (England), shipped with the library.
+///
+/// ```
+/// use esafety::incident::{EscalationProfile, NATIONAL_TOML};
+/// assert!(NATIONAL_TOML.contains("[routes.police-emergency]"));
+/// assert_eq!(EscalationProfile::from_toml(NATIONAL_TOML)?, EscalationProfile::national()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const NATIONAL_TOML: &str = include_str!("../../../policies/escalation/national.toml");
 /// The Manchester profile, shipped with the library.
+///
+/// ```
+/// use esafety::incident::{ContactSource, EscalationProfile, MANCHESTER_TOML, RouteId};
+/// let manchester = EscalationProfile::from_toml(MANCHESTER_TOML)?;
+/// assert_eq!(manchester, EscalationProfile::shipped("manchester")?);
+/// assert_eq!(manchester.contact(RouteId::ChildrensSocialCare).1, ContactSource::Profile);
+/// assert_eq!(manchester.contact(RouteId::Police).1, ContactSource::NationalDefault);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const MANCHESTER_TOML: &str = include_str!("../../../policies/escalation/manchester.toml");
 
 /// The shipped profiles by name, for `--profile NAME`.
+///
+/// ```
+/// use esafety::incident::{EscalationProfile, SHIPPED};
+/// let names: Vec<&str> = SHIPPED.iter().map(|(name, _)| *name).collect();
+/// assert_eq!(names, ["national", "manchester"]);
+/// for (name, _) in SHIPPED {
+///     assert_eq!(EscalationProfile::shipped(name)?.id(), *name);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const SHIPPED: &[(&str, &str)] =
     &[("national", NATIONAL_TOML), ("manchester", MANCHESTER_TOML)];
 
 /// Why a profile could not be loaded.
+///
+/// ```
+/// use esafety::incident::{EscalationProfile, ProfileError};
+/// let err = EscalationProfile::from_toml_named(r#"[profile]
+/// id = "northshire"
+/// name = "Northshire"
+///
+/// [routes.lado]
+/// name = "Northshire LADO"
+/// phone = "ask reception"
+/// "#, "northshire.toml").unwrap_err();
+/// assert!(matches!(err, ProfileError::Parse { line: 7, column: 9, .. }));
+/// assert!(err.to_string().starts_with(
+///     "northshire.toml:7:9: phone `ask reception` is not a telephone number"));
+/// let err = EscalationProfile::shipped("northshire").unwrap_err();
+/// assert_eq!(err, ProfileError::UnknownShipped("northshire".into()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProfileError {
@@ -69,10 +112,22 @@ fn shipped_names() -> String {
 }
 
 /// How to reach one route.
+///
+/// ```
+/// use esafety::incident::{EscalationProfile, RouteId};
+/// let national = EscalationProfile::national()?;
+/// let (emergency, _) = national.contact(RouteId::PoliceEmergency);
+/// assert_eq!(emergency.phone.as_ref().map(|p| p.as_str()), Some("999"));
+/// assert!(!emergency.local);
+/// let (dsl, _) = national.contact(RouteId::Dsl);
+/// assert!(dsl.local && dsl.phone.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
-    /// Who it is.
+    /// Who it is (never empty).
+    #[serde(deserialize_with = "contact_name")]
     pub name: String,
     /// A telephone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,12 +159,34 @@ fn is_false(b: &bool) -> bool {
 
 /// A telephone number: digits, spaces, `+`, `-`, `(` and `)`, at least
 /// three digits.
+///
+/// ```
+/// use esafety::incident::EscalationProfile;
+/// let with_phone = |phone: &str| EscalationProfile::from_toml(&format!(
+///     "[profile]\nid = \"northshire\"\nname = \"Northshire\"\n\
+///      [routes.lado]\nname = \"Northshire LADO\"\nphone = \"{phone}\"\n"));
+/// assert!(with_phone("01632 960000").is_ok());
+/// assert!(with_phone("+44 (0)1632 960-999").is_ok());
+/// assert!(with_phone("12").is_err());
+/// let err = with_phone("01632 LADO").unwrap_err();
+/// assert!(err.to_string().contains("phone `01632 LADO` is not a telephone number"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Phone(String);
 
 impl Phone {
     /// The number as written.
+    ///
+    /// ```
+    /// use esafety::incident::{EscalationProfile, RouteId};
+    /// let manchester = EscalationProfile::shipped("manchester")?;
+    /// let (social_care, _) = manchester.contact(RouteId::ChildrensSocialCare);
+    /// let phone = social_care.phone.as_ref().ok_or("no phone")?;
+    /// assert_eq!(phone.as_str(), "0161 255 8250");
+    /// assert_eq!(phone.to_string(), phone.as_str());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -139,13 +216,35 @@ impl<'de> Deserialize<'de> for Phone {
     }
 }
 
-/// A web address: `https://` or `http://` and no spaces.
+/// A web address: `https://` or `http://`, then the rest of the address,
+/// with no spaces.
+///
+/// ```
+/// use esafety::incident::EscalationProfile;
+/// let with_web = |web: &str| EscalationProfile::from_toml(&format!(
+///     "[profile]\nid = \"northshire\"\nname = \"Northshire\"\n\
+///      [routes.lado]\nname = \"Northshire LADO\"\nweb = \"{web}\"\n"));
+/// assert!(with_web("https://www.gov.uk/find-local-council").is_ok());
+/// assert!(with_web("https://").is_err());
+/// let err = with_web("www.gov.uk/find-local-council").unwrap_err();
+/// assert!(err.to_string().contains("is not a web address; write it in full"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct WebAddress(String);
 
 impl WebAddress {
     /// The address as written.
+    ///
+    /// ```
+    /// use esafety::incident::{EscalationProfile, RouteId};
+    /// let national = EscalationProfile::national()?;
+    /// let (police, _) = national.contact(RouteId::Police);
+    /// let web = police.web.as_ref().ok_or("no web address")?;
+    /// assert_eq!(web.as_str(), "https://www.police.uk/");
+    /// assert_eq!(web.to_string(), web.as_str());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -160,8 +259,10 @@ impl fmt::Display for WebAddress {
 impl<'de> Deserialize<'de> for WebAddress {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<WebAddress, D::Error> {
         let s = String::deserialize(d)?;
-        let scheme = s.starts_with("https://") || s.starts_with("http://");
-        if scheme && s.len() > 8 && !s.chars().any(char::is_whitespace) {
+        let rest = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"));
+        if rest.is_some_and(|r| !r.is_empty()) && !s.chars().any(char::is_whitespace) {
             Ok(WebAddress(s))
         } else {
             Err(serde::de::Error::custom(format!(
@@ -173,6 +274,16 @@ impl<'de> Deserialize<'de> for WebAddress {
 }
 
 /// Where a route's contact came from.
+///
+/// ```
+/// use esafety::incident::{ContactSource, EscalationProfile, RouteId};
+/// let manchester = EscalationProfile::shipped("manchester")?;
+/// assert_eq!(manchester.contact(RouteId::Lado).1, ContactSource::Profile);
+/// assert_eq!(manchester.contact(RouteId::Dsl).1, ContactSource::NationalDefault);
+/// let json = serde_json::to_string(&ContactSource::NationalDefault)?;
+/// assert_eq!(json, "\"national-default\"");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ContactSource {
@@ -223,6 +334,16 @@ pub struct EscalationProfile {
 impl EscalationProfile {
     /// The shipped national default.
     ///
+    /// ```
+    /// use esafety::incident::{ContactSource, EscalationProfile, RouteId};
+    /// let national = EscalationProfile::national()?;
+    /// assert_eq!(national.id(), "national");
+    /// // It has a contact of its own for every route.
+    /// assert!(RouteId::ALL.iter().all(|r| national.contact(*r).1 == ContactSource::Profile));
+    /// assert!(national.contact(RouteId::Lado).0.local);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// Only if the shipped file is broken, which the tests rule out.
@@ -251,6 +372,15 @@ impl EscalationProfile {
 
     /// A shipped profile by name (`national`, `manchester`).
     ///
+    /// ```
+    /// use esafety::incident::{EscalationProfile, ProfileError};
+    /// assert_eq!(EscalationProfile::shipped("manchester")?.name(), "Manchester");
+    /// let err = EscalationProfile::shipped("Manchester").unwrap_err();
+    /// assert!(matches!(err, ProfileError::UnknownShipped(_)));
+    /// assert!(err.to_string().contains("use one of `national`, `manchester`"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ProfileError::UnknownShipped`] for any other name.
@@ -268,6 +398,23 @@ impl EscalationProfile {
     /// Load a profile from TOML text; routes it leaves out come from the
     /// national default.
     ///
+    /// ```
+    /// use esafety::incident::{ContactSource, EscalationProfile, RouteId};
+    /// let northshire = EscalationProfile::from_toml(r#"
+    /// [profile]
+    /// id = "northshire"
+    /// name = "Northshire"
+    ///
+    /// [routes.lado]
+    /// name = "Northshire LADO"
+    /// phone = "01632 960000"
+    /// "#)?;
+    /// let (lado, source) = northshire.contact(RouteId::Lado);
+    /// assert_eq!((lado.name.as_str(), source), ("Northshire LADO", ContactSource::Profile));
+    /// assert_eq!(northshire.contact(RouteId::Police).1, ContactSource::NationalDefault);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ProfileError::Parse`] with line and column for malformed TOML, an
@@ -277,6 +424,14 @@ impl EscalationProfile {
     }
 
     /// As [`EscalationProfile::from_toml`], naming `file` in errors.
+    ///
+    /// ```
+    /// use esafety::incident::EscalationProfile;
+    /// let text = "[profile]\nid = \"northshire\"\nname = \"Northshire\"\n\n\
+    ///             [routes.ladoo]\nname = \"Northshire LADO\"\n";
+    /// let err = EscalationProfile::from_toml_named(text, "northshire.toml").unwrap_err();
+    /// assert!(err.to_string().starts_with("northshire.toml:5:9: unknown route `ladoo`"));
+    /// ```
     ///
     /// # Errors
     ///
@@ -309,21 +464,57 @@ impl EscalationProfile {
     }
 
     /// The profile's id (`national`, `manchester`).
+    ///
+    /// ```
+    /// use esafety::incident::EscalationProfile;
+    /// assert_eq!(EscalationProfile::shipped("manchester")?.id(), "manchester");
+    /// // The id comes from `[profile]`, not from the file name.
+    /// let text = "[profile]\nid = \"northshire\"\nname = \"Northshire\"\n";
+    /// assert_eq!(EscalationProfile::from_toml_named(text, "copy.toml")?.id(), "northshire");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// The profile's name.
+    ///
+    /// ```
+    /// use esafety::incident::EscalationProfile;
+    /// assert_eq!(EscalationProfile::national()?.name(), "National default (England)");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// The profile's description.
+    /// The profile's description, if it has one.
+    ///
+    /// ```
+    /// use esafety::incident::EscalationProfile;
+    /// let manchester = EscalationProfile::shipped("manchester")?;
+    /// assert!(manchester.description().is_some_and(|d| d.contains("First Response Team")));
+    /// let text = "[profile]\nid = \"northshire\"\nname = \"Northshire\"\n";
+    /// assert_eq!(EscalationProfile::from_toml(text)?.description(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
     /// The contact for a route and where it came from.
+    ///
+    /// ```
+    /// use esafety::incident::{ContactSource, EscalationProfile, RouteId};
+    /// let manchester = EscalationProfile::shipped("manchester")?;
+    /// let (social_care, source) = manchester.contact(RouteId::ChildrensSocialCare);
+    /// assert_eq!(social_care.name, "Manchester First Response Team (children's social care)");
+    /// assert_eq!(source, ContactSource::Profile);
+    /// let (emergency, source) = manchester.contact(RouteId::PoliceEmergency);
+    /// assert_eq!(emergency.phone.as_ref().map(|p| p.as_str()), Some("999"));
+    /// assert_eq!(source, ContactSource::NationalDefault);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn contact(&self, route: RouteId) -> (&Contact, ContactSource) {
         match self.contacts.get(&route) {
             Some((c, s)) => (c, *s),
@@ -359,13 +550,17 @@ fn parse_file(text: &str, prefix: &str) -> Result<ProfileFile, ProfileError> {
                 message: err.message().to_owned(),
             }
         })?;
-    if let Some((route, _)) = file.routes.iter().find(|(_, c)| c.name.trim().is_empty()) {
-        return Err(ProfileError::Parse {
-            file: prefix.to_owned(),
-            line: 0,
-            column: 0,
-            message: format!("[routes.{route}] has an empty `name`; say who to contact"),
-        });
-    }
     Ok(file)
+}
+
+/// A contact's `name`, refused when empty while it is read, so that the
+/// error points at the value.
+fn contact_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let name = String::deserialize(d)?;
+    if name.trim().is_empty() {
+        return Err(serde::de::Error::custom(
+            "the contact's `name` is empty; say who to contact",
+        ));
+    }
+    Ok(name)
 }

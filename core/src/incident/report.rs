@@ -47,6 +47,19 @@ pub struct AssessmentReport {
 
 impl AssessmentReport {
     /// The report of an assessment.
+    ///
+    /// ```
+    /// use esafety::incident::{assess, AssessmentReport, EscalationProfile, Incident, Kind};
+    /// use esafety::incident::{RouteId, Severity};
+    /// let a = assess(&Incident::new(Kind::Hacking), &EscalationProfile::shipped("manchester")?);
+    /// let report = AssessmentReport::new(&a);
+    /// assert_eq!(report.severity, Severity::Medium);
+    /// assert_eq!(report.routes, [RouteId::Internal]);
+    /// let all = ["description", "people", "identified_by", "actions_taken", "conclusion"];
+    /// assert_eq!(report.log_missing, all);
+    /// assert_eq!(report.profile, "manchester");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(a: &Assessment) -> AssessmentReport {
         AssessmentReport {
             severity: a.severity,
@@ -63,6 +76,16 @@ impl AssessmentReport {
     }
 
     /// The report as one line of JSON.
+    ///
+    /// ```
+    /// use esafety::incident::{assess, AssessmentReport, EscalationProfile, Incident};
+    /// let incident = Incident::from_json(r#"{"kind": "aup-breach", "deliberate": true}"#)?;
+    /// let line = AssessmentReport::new(&assess(&incident, &EscalationProfile::national()?))
+    ///     .to_json_line()?;
+    /// assert!(!line.contains('\n'));
+    /// assert!(line.starts_with(r#"{"severity":"low","routes":["internal"],"actions":["#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -7,6 +7,17 @@ use serde::Serialize;
 macro_rules! rules {
     ($( $(#[$doc:meta])* $variant:ident = $id:literal, $section:literal, $quote:literal; )*) => {
         /// A rule of the standard behind a route, an action or a judgement.
+        ///
+        /// ```
+        /// use esafety::incident::Rule;
+        /// let json = serde_json::to_value(Rule::StaffThreshold)?;
+        /// assert_eq!(json, serde_json::json!({
+        ///     "id": "staff-threshold",
+        ///     "section": "Incidents: a member of staff involved",
+        ///     "quote": "The threshold is harm, not significant harm.",
+        /// }));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule {
             $( $(#[$doc])* $variant, )*
@@ -14,19 +25,47 @@ macro_rules! rules {
 
         impl Rule {
             /// Every rule.
+            ///
+            /// ```
+            /// use esafety::incident::Rule;
+            /// use std::collections::BTreeSet;
+            /// assert!(Rule::ALL.contains(&Rule::SeriousReview));
+            /// let ids: BTreeSet<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+            /// assert_eq!(ids.len(), Rule::ALL.len()); // every id is distinct
+            /// ```
             pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
 
             /// A stable id for the rule.
+            ///
+            /// ```
+            /// use esafety::incident::Rule;
+            /// assert_eq!(Rule::IllegalIwf.id(), "illegal-iwf");
+            /// assert_eq!(Rule::PoliceNotIllegal.id(), "police-not-illegal");
+            /// ```
             pub fn id(self) -> &'static str {
                 match self { $( Rule::$variant => $id, )* }
             }
 
             /// Where in the standard the rule is (STANDARD.md section and branch).
+            ///
+            /// ```
+            /// use esafety::incident::Rule;
+            /// assert_eq!(Rule::StaffLado.section(), "Incidents: a member of staff involved");
+            /// assert_eq!(Rule::SeriousReview.section(), "Incidents");
+            /// ```
             pub fn section(self) -> &'static str {
                 match self { $( Rule::$variant => $section, )* }
             }
 
             /// The standard's words.
+            ///
+            /// ```
+            /// use esafety::incident::Rule;
+            /// assert_eq!(
+            ///     Rule::PoliceNotIllegal.quote(),
+            ///     "If the police judge it not illegal, return to internal procedures."
+            /// );
+            /// ```
             pub fn quote(self) -> &'static str {
                 match self { $( Rule::$variant => $quote, )* }
             }
@@ -108,6 +147,14 @@ rules! {
 
 impl Rule {
     /// A one-line citation: `STANDARD.md, <section>: "<quote>"`.
+    ///
+    /// ```
+    /// use esafety::incident::Rule;
+    /// assert_eq!(Rule::StaffThreshold.cite(), concat!(
+    ///     "STANDARD.md, Incidents: a member of staff involved: ",
+    ///     r#""The threshold is harm, not significant harm.""#,
+    /// ));
+    /// ```
     pub fn cite(self) -> String {
         format!("STANDARD.md, {}: \"{}\"", self.section(), self.quote())
     }

@@ -301,6 +301,13 @@ macro_rules! formats {
 
         impl Format {
             /// Every format, in documentation order.
+            ///
+            /// ```
+            /// use esafety::lists::Format;
+            /// assert_eq!(Format::ALL.first(), Some(&Format::Plain));
+            /// assert_eq!(Format::ALL.last(), Some(&Format::Iwf));
+            /// assert_eq!(Format::ALL.len(), 10);
+            /// ```
             pub const ALL: &'static [Format] = &[$(Format::$variant,)*];
 
             /// The stable id of this format.

@@ -17,6 +17,19 @@ use super::time::{Day, TimeWindow, TimeZoneName};
 use crate::taxonomy::Category;
 
 /// What a rule (or the default) does with a request.
+///
+/// ```
+/// use esafety::policy::{Action, Policy};
+///
+/// let policy = Policy::load("staff.toml", r#"
+///     id = "staff"
+///     default = "monitor"
+/// "#)?;
+/// assert_eq!(policy.document().default, Action::Monitor);
+/// assert_eq!(serde_json::from_str::<Action>(r#""warn""#)?, Action::Warn);
+/// assert!(serde_json::from_str::<Action>(r#""deny""#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
@@ -32,6 +45,16 @@ pub enum Action {
 
 impl Action {
     /// The stable id: `block`, `warn`, `allow` or `monitor`.
+    ///
+    /// ```
+    /// use esafety::policy::Action;
+    ///
+    /// assert_eq!(Action::Monitor.as_str(), "monitor");
+    /// // The id is what `Display` prints and what a policy document spells.
+    /// assert_eq!(Action::Block.to_string(), "block");
+    /// assert_eq!(serde_json::to_string(&Action::Allow)?, r#""allow""#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Block => "block",
@@ -43,6 +66,15 @@ impl Action {
 
     /// Whether a decision with this action must be logged: everything but a
     /// plain `allow` (STANDARD.md, "Monitoring": access attempts are logged).
+    ///
+    /// ```
+    /// use esafety::policy::Action;
+    ///
+    /// assert!(Action::Block.must_log());
+    /// assert!(Action::Warn.must_log());
+    /// assert!(Action::Monitor.must_log());
+    /// assert!(!Action::Allow.must_log());
+    /// ```
     pub fn must_log(self) -> bool {
         !matches!(self, Action::Allow)
     }
@@ -56,6 +88,19 @@ impl fmt::Display for Action {
 
 /// Who a policy is written for (STANDARD.md, requirement 1: separate AUPs
 /// for staff and for children).
+///
+/// ```
+/// use esafety::policy::{Audience, Policy};
+///
+/// let policy = Policy::load("youth-club.toml", r#"
+///     id = "youth-club"
+///     audience = ["young-people", "volunteers"]
+///     default = "allow"
+/// "#)?;
+/// assert_eq!(policy.document().audience, [Audience::YoungPeople, Audience::Volunteers]);
+/// assert_eq!(serde_json::to_string(&Audience::ParentsCarers)?, r#""parents-carers""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -83,6 +128,16 @@ pub enum Audience {
 
 impl Audience {
     /// Whether the audience is children or young people (under 18).
+    ///
+    /// ```
+    /// use esafety::policy::Audience;
+    ///
+    /// assert!(Audience::Pupils.is_children());
+    /// assert!(Audience::Students.is_children());
+    /// assert!(Audience::YoungPeople.is_children());
+    /// assert!(!Audience::ParentsCarers.is_children());
+    /// assert!(!Audience::Staff.is_children());
+    /// ```
     pub fn is_children(self) -> bool {
         matches!(
             self,
@@ -91,12 +146,34 @@ impl Audience {
     }
 
     /// Whether the audience is people who work with the children.
+    ///
+    /// ```
+    /// use esafety::policy::Audience;
+    ///
+    /// assert!(Audience::Staff.is_workforce());
+    /// assert!(Audience::Volunteers.is_workforce());
+    /// assert!(!Audience::Visitors.is_workforce());
+    /// assert!(!Audience::Pupils.is_workforce());
+    /// ```
     pub fn is_workforce(self) -> bool {
         matches!(self, Audience::Staff | Audience::Volunteers)
     }
 }
 
 /// Where a policy applies (STANDARD.md, "Settings and audiences").
+///
+/// ```
+/// use esafety::policy::{Policy, Setting};
+///
+/// let policy = Policy::load("pru.toml", r#"
+///     id = "pru"
+///     settings = ["pupil-referral-unit", "hospital-school"]
+///     default = "allow"
+/// "#)?;
+/// assert_eq!(policy.document().settings, [Setting::PupilReferralUnit, Setting::HospitalSchool]);
+/// assert_eq!(serde_json::to_string(&Setting::ChildrensHome)?, r#""childrens-home""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -123,6 +200,16 @@ pub enum Setting {
 }
 
 /// Who must sign the policy (STANDARD.md, requirement 3).
+///
+/// ```
+/// use esafety::policy::{Policy, Signatory};
+///
+/// let text =
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let policy = Policy::load("secondary-pupils.toml", text)?;
+/// assert_eq!(policy.document().signatures, [Signatory::User, Signatory::ParentCarer]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -135,6 +222,15 @@ pub enum Signatory {
 }
 
 /// The kind of device a request comes from.
+///
+/// ```
+/// use esafety::policy::Device;
+///
+/// assert_eq!("byod".parse::<Device>()?, Device::Byod);
+/// let err = "laptop".parse::<Device>().unwrap_err();
+/// assert_eq!(err, "unknown device `laptop`; use `managed` or `byod`");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Device {
@@ -146,6 +242,15 @@ pub enum Device {
 
 impl Device {
     /// The stable id: `managed` or `byod`.
+    ///
+    /// ```
+    /// use esafety::policy::Device;
+    ///
+    /// assert_eq!(Device::Managed.as_str(), "managed");
+    /// assert_eq!(Device::Byod.as_str().parse::<Device>()?, Device::Byod);
+    /// assert_eq!(serde_json::to_string(&Device::Byod)?, r#""byod""#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Device::Managed => "managed",
@@ -167,6 +272,26 @@ impl std::str::FromStr for Device {
 }
 
 /// An inclusive range of ages in years.
+///
+/// ```
+/// use esafety::policy::{AgeRange, Policy};
+///
+/// let policy = Policy::load("secondary.toml", r#"
+///     id = "secondary"
+///     age = { min = 11, max = 16 }
+///     default = "allow"
+/// "#)?;
+/// assert_eq!(policy.document().age, AgeRange::new(11, 16));
+/// assert_eq!(policy.document().age.ok_or("no age")?.to_string(), "11-16");
+///
+/// let err = Policy::load("bad.toml", r#"
+///     id = "bad"
+///     age = { min = 16, max = 11 }
+///     default = "allow"
+/// "#).unwrap_err();
+/// assert!(err.to_string().contains("age range 16-11 is empty"), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "AgeRangeDoc", into = "AgeRangeDoc")]
 pub struct AgeRange {
@@ -175,6 +300,16 @@ pub struct AgeRange {
 }
 
 /// The written form of an [`AgeRange`].
+///
+/// ```
+/// use esafety::policy::{AgeRange, AgeRangeDoc};
+///
+/// let doc = AgeRangeDoc::from(AgeRange::new(13, 16).ok_or("empty")?);
+/// assert_eq!((doc.min, doc.max), (13, 16));
+/// let err = AgeRange::try_from(AgeRangeDoc { min: 16, max: 13 }).unwrap_err();
+/// assert!(err.contains("`min` must not be greater than `max`"), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgeRangeDoc {
@@ -189,31 +324,91 @@ impl AgeRange {
     pub(crate) const CHILDREN: AgeRange = AgeRange { min: 0, max: 17 };
 
     /// `min..=max`, if `min <= max`.
+    ///
+    /// ```
+    /// use esafety::policy::AgeRange;
+    ///
+    /// assert!(AgeRange::new(11, 16).is_some());
+    /// assert!(AgeRange::new(13, 13).is_some()); // a single age
+    /// assert!(AgeRange::new(16, 11).is_none());
+    /// ```
     pub fn new(min: u8, max: u8) -> Option<AgeRange> {
         (min <= max).then_some(AgeRange { min, max })
     }
 
     /// The youngest age.
+    ///
+    /// ```
+    /// use esafety::policy::AgeRange;
+    ///
+    /// assert_eq!(AgeRange::new(11, 16).ok_or("empty")?.min(), 11);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn min(self) -> u8 {
         self.min
     }
 
     /// The oldest age (inclusive).
+    ///
+    /// ```
+    /// use esafety::policy::AgeRange;
+    ///
+    /// let secondary = AgeRange::new(11, 16).ok_or("empty")?;
+    /// assert_eq!(secondary.max(), 16);
+    /// assert!(secondary.contains(secondary.max()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn max(self) -> u8 {
         self.max
     }
 
     /// Whether `age` is in the range.
+    ///
+    /// ```
+    /// use esafety::policy::AgeRange;
+    ///
+    /// let under_13 = AgeRange::new(11, 12).ok_or("empty")?;
+    /// assert!(under_13.contains(11));
+    /// assert!(under_13.contains(12)); // both ends are in
+    /// assert!(!under_13.contains(13));
+    /// assert!(!under_13.contains(10));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn contains(self, age: u8) -> bool {
         self.min <= age && age <= self.max
     }
 
     /// Whether every age of `other` is in this range.
+    ///
+    /// ```
+    /// use esafety::policy::AgeRange;
+    ///
+    /// let secondary = AgeRange::new(11, 16).ok_or("empty")?;
+    /// let under_13 = AgeRange::new(11, 12).ok_or("empty")?;
+    /// let sixth_form = AgeRange::new(16, 18).ok_or("empty")?;
+    /// assert!(secondary.covers(under_13));
+    /// assert!(secondary.covers(secondary));
+    /// assert!(!under_13.covers(secondary));
+    /// assert!(!secondary.covers(sixth_form)); // 17 and 18 are outside
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn covers(self, other: AgeRange) -> bool {
         self.min <= other.min && other.max <= self.max
     }
 
     /// The ages in both ranges.
+    ///
+    /// ```
+    /// use esafety::policy::AgeRange;
+    ///
+    /// let secondary = AgeRange::new(11, 16).ok_or("empty")?;
+    /// let teens = AgeRange::new(13, 19).ok_or("empty")?;
+    /// assert_eq!(secondary.intersect(teens), AgeRange::new(13, 16));
+    /// let primary = AgeRange::new(4, 11).ok_or("empty")?;
+    /// assert_eq!(secondary.intersect(primary), AgeRange::new(11, 11));
+    /// assert_eq!(AgeRange::new(4, 10).ok_or("empty")?.intersect(secondary), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn intersect(self, other: AgeRange) -> Option<AgeRange> {
         AgeRange::new(self.min.max(other.min), self.max.min(other.max))
     }
@@ -251,6 +446,18 @@ impl fmt::Display for AgeRange {
 /// (`local-exam-mode`), or a named group: `@uksic` (the nine UK Safer
 /// Internet Centre categories) or `@statutory` (`child-abuse` and
 /// `terrorism`).
+///
+/// ```
+/// use esafety::Category;
+/// use esafety::policy::CategoryRef;
+///
+/// assert_eq!(CategoryRef::parse("gambling")?, CategoryRef::Builtin(Category::Gambling));
+/// assert_eq!(CategoryRef::parse("@uksic")?, CategoryRef::Uksic);
+/// let local = CategoryRef::parse("local-exam-mode")?;
+/// assert_eq!(local, CategoryRef::Local("local-exam-mode".into()));
+/// assert_eq!(local.to_string(), "local-exam-mode");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CategoryRef {
     /// A built-in category.
@@ -265,6 +472,18 @@ pub enum CategoryRef {
 
 impl CategoryRef {
     /// Parses a category reference.
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// use esafety::policy::CategoryRef;
+    ///
+    /// assert_eq!(CategoryRef::parse("chat")?, CategoryRef::Builtin(Category::Chat));
+    /// assert_eq!(CategoryRef::parse("@statutory")?, CategoryRef::Statutory);
+    /// let err = CategoryRef::parse("social-media").unwrap_err();
+    /// assert!(err.starts_with("unknown category `social-media`; use one of"), "{err}");
+    /// assert!(CategoryRef::parse("local-Exam-Mode").is_err()); // local ids are lowercase
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -294,6 +513,18 @@ impl CategoryRef {
 
     /// The built-in categories this reference stands for (none for a local
     /// category).
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// use esafety::policy::CategoryRef;
+    ///
+    /// assert_eq!(CategoryRef::Statutory.builtins(), [Category::ChildAbuse, Category::Terrorism]);
+    /// let uksic = CategoryRef::Uksic.builtins();
+    /// assert_eq!(uksic.len(), 9);
+    /// assert!(uksic.contains(&Category::Gambling) && !uksic.contains(&Category::Gaming));
+    /// assert!(CategoryRef::parse("local-exam-mode")?.builtins().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn builtins(&self) -> Vec<Category> {
         match self {
             CategoryRef::Builtin(c) => vec![*c],
@@ -352,11 +583,32 @@ impl JsonSchema for CategoryRef {
 
 /// A short lowercase identifier (`[a-z0-9][a-z0-9-_.]*`, at most 64 bytes):
 /// policy ids, rule ids, user groups and list names.
+///
+/// ```
+/// use esafety::policy::Ident;
+///
+/// let group = Ident::new("year-7")?;
+/// assert_eq!(group.as_str(), "year-7");
+/// assert!(Ident::new("Year 7").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Ident(String);
 
 impl Ident {
     /// Validates an identifier.
+    ///
+    /// ```
+    /// use esafety::policy::Ident;
+    ///
+    /// assert!(Ident::new("block-uksic").is_ok());
+    /// assert!(Ident::new("year_7.set-b").is_ok());
+    /// assert!(Ident::new("-year-7").is_err()); // must start with a letter or digit
+    /// assert!(Ident::new("").is_err());
+    /// assert!(Ident::new(&"a".repeat(65)).is_err());
+    /// let err = Ident::new("Staff").unwrap_err();
+    /// assert!(err.starts_with("bad identifier `Staff`; use 1 to 64 lowercase letters"), "{err}");
+    /// ```
     ///
     /// # Errors
     ///
@@ -381,6 +633,15 @@ impl Ident {
     }
 
     /// The identifier.
+    ///
+    /// ```
+    /// use esafety::policy::Ident;
+    ///
+    /// let id = Ident::new("secondary-pupils")?;
+    /// assert_eq!(id.as_str(), "secondary-pupils");
+    /// assert_eq!(id.to_string(), id.as_str());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -419,6 +680,21 @@ impl JsonSchema for Ident {
 }
 
 /// A calendar date, written `YYYY-MM-DD` (a TOML date or a string).
+///
+/// ```
+/// use esafety::policy::{Policy, PolicyDate};
+///
+/// let reviewed = |value: &str| {
+///     Policy::load("p.toml", &format!("id = \"p\"\nreviewed = {value}\ndefault = \"allow\"\n"))
+///         .map(|p| p.document().reviewed)
+/// };
+/// let sept = Some(PolicyDate(jiff::civil::date(2026, 9, 1)));
+/// assert_eq!(reviewed("2026-09-01")?, sept); // a TOML date
+/// assert_eq!(reviewed("\"2026-09-01\"")?, sept); // a string
+/// let err = reviewed("\"01/09/2026\"").unwrap_err();
+/// assert!(err.to_string().contains("bad date `01/09/2026`; write it as `YYYY-MM-DD`"), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PolicyDate(pub jiff::civil::Date);
 
@@ -483,23 +759,86 @@ impl JsonSchema for PolicyDate {
 
 /// One rule: conditions and an action. Every condition that is present
 /// must hold; a list condition holds when any of its items does.
+///
+/// ```
+/// use esafety::policy::Policy;
+///
+/// // A rule with an empty condition list is refused when the policy loads.
+/// let err = Policy::load("p.toml", r#"
+///     id = "p"
+///     default = "allow"
+///     [[rules]]
+///     id = "never"
+///     action = "block"
+///     categories = []
+/// "#).unwrap_err();
+/// let msg = err.to_string();
+/// assert!(msg.contains("rule `never`: `categories` is empty, so the rule could"), "{msg}");
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "RuleDoc", into = "RuleDoc")]
 pub struct Rule(pub(crate) RuleDoc);
 
 impl Rule {
     /// The rule as written.
+    ///
+    /// ```
+    /// use esafety::policy::{Day, Policy};
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let lessons = policy.rules()[3].doc();
+    /// assert_eq!(lessons.id.as_str(), "block-distractions-in-lessons");
+    /// assert_eq!(lessons.days.as_deref().map(<[Day]>::len), Some(5));
+    /// let times: Vec<String> = lessons.times.iter().flatten().map(|w| w.to_string()).collect();
+    /// assert_eq!(times, ["08:40-12:30", "13:20-15:20"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn doc(&self) -> &RuleDoc {
         &self.0
     }
 
     /// The rule id.
+    ///
+    /// ```
+    /// use esafety::policy::{Policy, Rule};
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let ids: Vec<&str> = policy.rules().iter().map(Rule::id).collect();
+    /// assert_eq!(ids[..2], ["block-uksic", "block-adult-services"]);
+    /// assert_eq!(ids.last(), Some(&"monitor-streaming-byod"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn id(&self) -> &str {
         self.0.id.as_str()
     }
 }
 
 /// The written form of a [`Rule`].
+///
+/// ```
+/// use esafety::policy::{Action, CategoryRef, Policy, Rule};
+///
+/// let policy = Policy::load("p.toml", r#"
+///     id = "p"
+///     default = "allow"
+///     [[rules]]
+///     id = "block-gambling"
+///     action = "block"
+///     categories = ["gambling"]
+/// "#)?;
+/// let mut doc = policy.rules()[0].doc().clone();
+/// doc.action = Action::Warn;
+/// assert!(Rule::try_from(doc.clone()).is_ok());
+/// // A `Rule` is a `RuleDoc` that passed the load-time checks.
+/// doc.categories = Some(vec![CategoryRef::Statutory]);
+/// let err = Rule::try_from(doc).unwrap_err();
+/// assert!(err.contains("tries to warn `child-abuse` (via `@statutory`)"), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDoc {
@@ -599,6 +938,24 @@ fn is_default_interval(v: &u8) -> bool {
 ///
 /// Fields are in the order a reader meets them; see `policies/*.toml` for
 /// complete examples and `policies/schema/policy.schema.json` for the schema.
+///
+/// ```
+/// use esafety::policy::{Audience, Policy};
+///
+/// let text =
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let doc = Policy::load("secondary-pupils.toml", text)?.document().clone();
+/// assert_eq!(doc.id.as_str(), "secondary-pupils");
+/// assert_eq!(doc.audience, [Audience::Pupils]);
+/// assert_eq!(doc.time_zone.as_ref().map(|tz| tz.name()), Some("Europe/London"));
+/// assert!(doc.safe_search);
+/// assert_eq!(doc.rules.len(), 9);
+///
+/// let minimal = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"\n")?;
+/// assert_eq!(minimal.document().review_interval_months, 12); // the default
+/// assert!(minimal.document().rules.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "esafety acceptable use policy")]

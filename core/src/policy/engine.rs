@@ -12,6 +12,18 @@ use crate::classify::Classifier;
 use crate::url::{CanonicalUrl, UrlError};
 
 /// Why [`Engine::check`] could not decide.
+///
+/// ```
+/// use esafety::policy::{Context, Engine, EngineError, Policy};
+/// use esafety::UrlError;
+///
+/// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"")?;
+/// let engine = Engine::new(esafety::sample::bundle()?, policy);
+/// let context = Context::at("2026-03-02T10:00:00Z".parse()?);
+/// let err = engine.check("mailto:head@school.example", context).unwrap_err();
+/// assert_eq!(err, EngineError::Url(UrlError::UnsupportedScheme { scheme: "mailto".into() }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
     /// The URL could not be canonicalized.
@@ -20,6 +32,20 @@ pub enum EngineError {
 }
 
 /// The request context besides the URL: who, on what, when.
+///
+/// ```
+/// use esafety::policy::{Context, Device};
+///
+/// let context = Context {
+///     group: Some("year-9"),
+///     age: Some(14),
+///     device: Some(Device::Byod),
+///     ..Context::at("2026-03-02T10:00:00Z".parse()?)
+/// };
+/// assert_eq!(context.time.to_string(), "2026-03-02T10:00:00Z");
+/// assert_eq!(context.device, Some(Device::Byod));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     /// The user's group, if known.
@@ -34,6 +60,16 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// A context at `time` with no group, age or device.
+    ///
+    /// ```
+    /// use esafety::policy::Context;
+    ///
+    /// let time: jiff::Timestamp = "2026-03-02T10:00:00Z".parse()?;
+    /// let context = Context::at(time);
+    /// assert_eq!(context.time, time);
+    /// assert!(context.group.is_none() && context.age.is_none() && context.device.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn at(time: Timestamp) -> Context<'static> {
         Context {
             group: None,
@@ -75,6 +111,21 @@ pub struct Engine<B = Vec<u8>> {
 
 impl<B: AsRef<[u8]>> Engine<B> {
     /// An engine over `bundle` deciding with `policy`.
+    ///
+    /// ```
+    /// use esafety::policy::{Action, Context, Engine, Policy};
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let engine = Engine::new(esafety::sample::bundle()?, policy);
+    /// // Monday 12:45 in London: lunch, so games get a warning, not a block.
+    /// let context = Context::at("2026-03-02T12:45:00Z".parse()?);
+    /// let report = engine.check("https://www.roblox.com/", context)?;
+    /// assert_eq!(report.action, Action::Warn);
+    /// assert_eq!(report.rule, "warn-games-breaks");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(bundle: Bundle<B>, policy: Policy) -> Engine<B> {
         Engine {
             classifier: Classifier::new(bundle),
@@ -83,16 +134,59 @@ impl<B: AsRef<[u8]>> Engine<B> {
     }
 
     /// The classifier.
+    ///
+    /// ```
+    /// use esafety::policy::{Engine, Policy};
+    ///
+    /// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"")?;
+    /// let engine = Engine::new(esafety::sample::bundle()?, policy);
+    /// let c = engine.classifier().classify_str("https://www.youtube.com/watch?v=abc")?;
+    /// assert_eq!(c.matches[0].list, "sample-streaming");
+    /// assert_eq!(c.matches[0].category_id, "streaming");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn classifier(&self) -> &Classifier<B> {
         &self.classifier
     }
 
     /// The policy.
+    ///
+    /// ```
+    /// use esafety::policy::{Engine, Policy};
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let engine = Engine::new(esafety::sample::bundle()?, policy);
+    /// assert_eq!(engine.policy().id(), "secondary-pupils");
+    /// assert_eq!(engine.policy().rules()[0].id(), "block-uksic");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn policy(&self) -> &Policy {
         &self.policy
     }
 
     /// Classifies a canonical URL and evaluates the request.
+    ///
+    /// ```
+    /// use esafety::policy::{Action, Context, DecidedBy, Engine, Policy};
+    /// use esafety::CanonicalUrl;
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let engine = Engine::new(esafety::sample::bundle()?, policy);
+    /// let url = CanonicalUrl::parse("https://www.instagram.com/")?;
+    /// let after_school = Context::at("2026-03-02T16:30:00Z".parse()?);
+    /// let year_7 = engine.decide(&url, Context { age: Some(12), ..after_school });
+    /// assert_eq!((year_7.action, year_7.decided_by), (Action::Block, DecidedBy::Rule(2)));
+    /// assert_eq!(year_7.rule, "block-social-under-13");
+    /// let year_10 = engine.decide(&url, Context { age: Some(14), ..after_school });
+    /// assert_eq!(year_10.rule, "monitor-social-13-plus");
+    /// assert_eq!(year_10.action, Action::Monitor);
+    /// assert!(year_10.review);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn decide(&self, url: &CanonicalUrl, context: Context<'_>) -> Decision {
         let classification = self.classifier.classify(url);
         let request = Request {
@@ -107,6 +201,23 @@ impl<B: AsRef<[u8]>> Engine<B> {
 
     /// Canonicalizes `input`, classifies and decides it, and returns the
     /// `check --json` report every face prints.
+    ///
+    /// ```
+    /// use esafety::policy::{Action, Context, Device, Engine, Policy};
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let engine = Engine::new(esafety::sample::bundle()?, policy);
+    /// let at_ten = Context::at("2026-03-02T10:00:00Z".parse()?);
+    /// let context = Context { device: Some(Device::Byod), ..at_ten };
+    /// let report = engine.check("HTTPS://WWW.YouTube.com/watch?v=abc", context)?;
+    /// assert_eq!(report.canonical, "https://www.youtube.com/watch?v=abc");
+    /// assert_eq!(report.action, Action::Monitor);
+    /// assert_eq!(report.rule, "monitor-streaming-byod");
+    /// assert_eq!(report.safe_search.as_deref(), Some("https://restrict.youtube.com/watch?v=abc"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///

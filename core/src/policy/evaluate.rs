@@ -13,21 +13,108 @@ use crate::taxonomy::{Category, CategorySet};
 use crate::url::CanonicalUrl;
 
 /// The rule name of a decision made by the statutory baseline.
+///
+/// ```
+/// use esafety::classify::Classification;
+/// use esafety::policy::{Action, BASELINE, Policy, Request};
+/// use esafety::{CanonicalUrl, Category};
+///
+/// // A rule without conditions matches every request, but the baseline comes first.
+/// let policy = Policy::load("open.toml", r#"
+///     id = "open"
+///     default = "allow"
+///     [[rules]]
+///     id = "allow-everything"
+///     action = "allow"
+/// "#)?;
+/// let url = CanonicalUrl::parse("https://unlawful.example/")?;
+/// let categories = [Category::Terrorism].into_iter().collect();
+/// let class = Classification { categories, matches: vec![] };
+/// let decision = policy.evaluate(&Request::new(&url, "2026-03-02T10:00:00Z".parse()?), &class);
+/// assert_eq!((decision.action, decision.rule.as_str()), (Action::Block, BASELINE));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const BASELINE: &str = "baseline";
 /// The rule name of a decision made by the policy default.
+///
+/// ```
+/// use esafety::policy::{Action, Context, DEFAULT, Engine, Policy};
+///
+/// let text =
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let policy = Policy::load("secondary-pupils.toml", text)?;
+/// let engine = Engine::new(esafety::sample::bundle()?, policy);
+/// let context = Context::at("2026-03-02T10:00:00Z".parse()?);
+/// let report = engine.check("https://www.bbc.co.uk/bitesize", context)?;
+/// assert_eq!((report.action, report.rule.as_str()), (Action::Allow, DEFAULT));
+/// assert_eq!(report.reasons, ["no rule matched; the policy default `allow` applies"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const DEFAULT: &str = "default";
 
 /// The IWF's recommended block-page wording (STANDARD.md, "IWF URL list facts").
+///
+/// Every `child-abuse` decision carries it as its message, whatever the
+/// policy's own block messages say.
+///
+/// ```
+/// use esafety::classify::Classification;
+/// use esafety::policy::{IWF_BLOCK_MESSAGE, Policy, Request};
+/// use esafety::{CanonicalUrl, Category};
+///
+/// let text = "id = \"p\"\ndefault = \"block\"\ndefault_message = \"Blocked.\"";
+/// let policy = Policy::load("p.toml", text)?;
+/// let url = CanonicalUrl::parse("https://images.example/")?;
+/// let categories = [Category::ChildAbuse].into_iter().collect();
+/// let class = Classification { categories, matches: vec![] };
+/// let decision = policy.evaluate(&Request::new(&url, "2026-03-02T10:00:00Z".parse()?), &class);
+/// assert_eq!(decision.message.as_deref(), Some(IWF_BLOCK_MESSAGE));
+/// assert!(IWF_BLOCK_MESSAGE.contains("Internet Watch Foundation"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const IWF_BLOCK_MESSAGE: &str = "Access has been denied by your internet access provider because this page may \
 contain indecent images of children as identified by the Internet Watch Foundation.";
 
 /// The block-page wording for the police-assessed terrorism list.
+///
+/// ```
+/// use esafety::classify::Classification;
+/// use esafety::policy::{Policy, Request, TERRORISM_BLOCK_MESSAGE};
+/// use esafety::{CanonicalUrl, Category};
+///
+/// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"")?;
+/// let url = CanonicalUrl::parse("https://video.example/")?;
+/// let categories = [Category::Terrorism].into_iter().collect();
+/// let class = Classification { categories, matches: vec![] };
+/// let decision = policy.evaluate(&Request::new(&url, "2026-03-02T10:00:00Z".parse()?), &class);
+/// assert_eq!(decision.message.as_deref(), Some(TERRORISM_BLOCK_MESSAGE));
+/// let reason = "statutory baseline: `terrorism` is always blocked for every audience";
+/// assert_eq!(decision.reasons, [reason]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const TERRORISM_BLOCK_MESSAGE: &str = "Access has been denied because this page is on the police-assessed list \
 of unlawful terrorist content.";
 
 /// Who is asking for what, where, when: everything [`Policy::evaluate`]
 /// needs besides the classification. The time is an argument; the core never
 /// reads the clock (DESIGN.md invariant 5).
+///
+/// ```
+/// use esafety::classify::Classifier;
+/// use esafety::policy::{Action, Device, Policy, Request};
+/// use esafety::CanonicalUrl;
+///
+/// let text =
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let policy = Policy::load("secondary-pupils.toml", text)?;
+/// let classifier = Classifier::new(esafety::sample::bundle()?);
+/// let url = CanonicalUrl::parse("https://www.youtube.com/watch?v=abc")?;
+/// let request = Request::new(&url, "2026-03-02T10:00:00Z".parse()?).age(15).device(Device::Byod);
+/// let decision = policy.evaluate(&request, &classifier.classify(&url));
+/// assert_eq!(decision.action, Action::Monitor);
+/// assert_eq!(decision.rule, "monitor-streaming-byod");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
     /// The canonical URL.
@@ -44,6 +131,17 @@ pub struct Request<'a> {
 
 impl<'a> Request<'a> {
     /// A request for `url` at `time` with no user group, age or device.
+    ///
+    /// ```
+    /// use esafety::policy::Request;
+    /// use esafety::CanonicalUrl;
+    ///
+    /// let url = CanonicalUrl::parse("www.bbc.co.uk/bitesize")?;
+    /// let request = Request::new(&url, "2026-03-02T10:00:00Z".parse()?);
+    /// assert_eq!(request.url.as_str(), "http://www.bbc.co.uk/bitesize");
+    /// assert!(request.group.is_none() && request.age.is_none() && request.device.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(url: &'a CanonicalUrl, time: Timestamp) -> Request<'a> {
         Request {
             url,
@@ -55,18 +153,81 @@ impl<'a> Request<'a> {
     }
 
     /// Sets the user group.
+    ///
+    /// ```
+    /// use esafety::classify::Classifier;
+    /// use esafety::policy::{Action, Policy, Request};
+    /// use esafety::CanonicalUrl;
+    ///
+    /// let policy = Policy::load("p.toml", r#"
+    ///     id = "school"
+    ///     default = "allow"
+    ///     [[rules]]
+    ///     id = "staff-streaming"
+    ///     action = "allow"
+    ///     categories = ["streaming"]
+    ///     groups = ["staff"]
+    ///     [[rules]]
+    ///     id = "block-streaming"
+    ///     action = "block"
+    ///     categories = ["streaming"]
+    /// "#)?;
+    /// let classifier = Classifier::new(esafety::sample::bundle()?);
+    /// let url = CanonicalUrl::parse("https://www.youtube.com/")?;
+    /// let class = classifier.classify(&url);
+    /// let request = Request::new(&url, "2026-03-02T10:00:00Z".parse()?);
+    /// assert_eq!(policy.evaluate(&request.group("staff"), &class).rule, "staff-streaming");
+    /// assert_eq!(policy.evaluate(&request.group("year-8"), &class).action, Action::Block);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn group(mut self, group: &'a str) -> Request<'a> {
         self.group = Some(group);
         self
     }
 
-    /// Sets the user's age.
+    /// Sets the user's age in years.
+    ///
+    /// ```
+    /// use esafety::classify::Classifier;
+    /// use esafety::policy::{Action, Policy, Request};
+    /// use esafety::CanonicalUrl;
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let classifier = Classifier::new(esafety::sample::bundle()?);
+    /// let url = CanonicalUrl::parse("https://www.instagram.com/")?;
+    /// let class = classifier.classify(&url);
+    /// let request = Request::new(&url, "2026-03-02T16:30:00Z".parse()?); // after school
+    /// assert_eq!(policy.evaluate(&request.age(12), &class).rule, "block-social-under-13");
+    /// assert_eq!(policy.evaluate(&request.age(14), &class).action, Action::Monitor);
+    /// // Without an age, no age rule matches.
+    /// assert_eq!(policy.evaluate(&request, &class).rule, "block-social-age-unknown");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn age(mut self, age: u8) -> Request<'a> {
         self.age = Some(age);
         self
     }
 
     /// Sets the device kind.
+    ///
+    /// ```
+    /// use esafety::classify::Classifier;
+    /// use esafety::policy::{Action, Device, Policy, Request};
+    /// use esafety::CanonicalUrl;
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let classifier = Classifier::new(esafety::sample::bundle()?);
+    /// let url = CanonicalUrl::parse("https://www.netflix.com/")?;
+    /// let class = classifier.classify(&url);
+    /// let request = Request::new(&url, "2026-03-02T10:00:00Z".parse()?);
+    /// assert_eq!(policy.evaluate(&request.device(Device::Byod), &class).action, Action::Monitor);
+    /// assert_eq!(policy.evaluate(&request.device(Device::Managed), &class).action, Action::Allow);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn device(mut self, device: Device) -> Request<'a> {
         self.device = Some(device);
         self
@@ -74,6 +235,23 @@ impl<'a> Request<'a> {
 }
 
 /// What decided a request.
+///
+/// ```
+/// use esafety::policy::{Context, DecidedBy, Engine, Policy};
+/// use esafety::CanonicalUrl;
+///
+/// let text =
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let policy = Policy::load("secondary-pupils.toml", text)?;
+/// let engine = Engine::new(esafety::sample::bundle()?, policy);
+/// let context = Context::at("2026-03-02T10:00:00Z".parse()?);
+/// let decision = engine.decide(&CanonicalUrl::parse("https://www.bet365.com/")?, context);
+/// assert_eq!(decision.decided_by, DecidedBy::Rule(0));
+/// assert_eq!(engine.policy().rules()[0].id(), decision.rule);
+/// let decision = engine.decide(&CanonicalUrl::parse("https://www.bbc.co.uk/news")?, context);
+/// assert_eq!(decision.decided_by, DecidedBy::Default);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DecidedBy {
     /// The statutory baseline (`child-abuse`, `terrorism`).
@@ -86,6 +264,25 @@ pub enum DecidedBy {
 
 /// The outcome of [`Policy::evaluate`]; it explains itself (DESIGN.md
 /// invariant 3).
+///
+/// ```
+/// use esafety::policy::{Action, Context, Engine, Policy};
+/// use esafety::CanonicalUrl;
+///
+/// let text =
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let policy = Policy::load("secondary-pupils.toml", text)?;
+/// let engine = Engine::new(esafety::sample::bundle()?, policy);
+/// let url = CanonicalUrl::parse("https://www.bet365.com/")?;
+/// let decision = engine.decide(&url, Context::at("2026-03-02T10:00:00Z".parse()?));
+/// assert_eq!((decision.action, decision.rule.as_str()), (Action::Block, "block-uksic"));
+/// assert_eq!(decision.categories, ["gambling"]);
+/// assert!(decision.log && !decision.review);
+/// let reason = "category `gambling` from list `sample-gambling` matched `bet365.com/`";
+/// assert_eq!(decision.reasons[1], reason);
+/// assert!(decision.message.is_some_and(|m| m.starts_with("This page is blocked")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     /// What to do.

@@ -67,6 +67,16 @@ pub use time::{Day, TimeWindow, TimeWindowError, TimeZoneName};
 use evaluate::CategoryCondition;
 
 /// The format of a policy document.
+///
+/// ```
+/// use esafety::policy::{Format, Policy};
+///
+/// let text = r#"{"id": "staff", "audience": ["staff"], "default": "allow"}"#;
+/// let policy = Policy::load_as("staff-policy", text, Format::Json)?;
+/// assert_eq!(policy.id(), "staff");
+/// assert!(Policy::load_as("staff-policy", text, Format::Toml).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// TOML.
@@ -77,7 +87,18 @@ pub enum Format {
 
 impl Format {
     /// The format of `source` by its extension (`.json` → JSON, `.toml` →
-    /// TOML), else by its content (a leading `{` → JSON).
+    /// TOML), else by its content (a leading `{`, after any byte-order mark
+    /// and white space → JSON). The extension wins, in any letter case.
+    ///
+    /// ```
+    /// use esafety::policy::Format;
+    ///
+    /// assert_eq!(Format::detect("policies/staff.json", ""), Format::Json);
+    /// assert_eq!(Format::detect("POLICIES/STAFF.TOML", "{"), Format::Toml);
+    /// // No extension (e.g. standard input): the content decides.
+    /// assert_eq!(Format::detect("-", "\u{feff}\n  {\"id\": \"staff\"}"), Format::Json);
+    /// assert_eq!(Format::detect("-", "id = \"staff\""), Format::Toml);
+    /// ```
     pub fn detect(source: &str, text: &str) -> Format {
         let lower = source.to_ascii_lowercase();
         if lower.ends_with(".json") {
@@ -98,6 +119,20 @@ impl Format {
 
 /// A loaded, validated policy, ready to evaluate requests. Immutable,
 /// `Send + Sync`; share it behind an `Arc`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use esafety::policy::Policy;
+///
+/// let text =
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let policy = Arc::new(Policy::load("secondary-pupils.toml", text)?);
+/// let for_worker = Arc::clone(&policy);
+/// let worker = std::thread::spawn(move || for_worker.rules().len());
+/// assert_eq!(worker.join().map_err(|_| "the worker thread panicked")?, 9);
+/// assert_eq!(policy.id(), "secondary-pupils");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Policy {
     doc: PolicyDocument,
@@ -158,6 +193,19 @@ impl Policy {
     /// Loads a policy, choosing TOML or JSON with [`Format::detect`].
     /// `source` names the document in errors (usually its path).
     ///
+    /// ```
+    /// use esafety::policy::{Action, Policy};
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("policies/secondary-pupils.toml", text)?;
+    /// assert_eq!(policy.document().default, Action::Allow);
+    ///
+    /// let err = Policy::load("pupils.toml", "id = \"pupils\"\ndefault = \"allwo\"").unwrap_err();
+    /// assert!(err.to_string().starts_with("pupils.toml:2:11: unknown variant `allwo`"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`PolicyError::Invalid`] naming `source`, line and column: the text is
@@ -167,7 +215,20 @@ impl Policy {
         Policy::load_as(source, text, Format::detect(source, text))
     }
 
-    /// Loads a policy in the given format.
+    /// Loads a policy in the given format, whatever `source` is called.
+    ///
+    /// ```
+    /// use esafety::policy::{Format, Policy};
+    ///
+    /// // A policy kept in a database column: the name has no extension.
+    /// let text = "id = \"library\"\ndefault = \"allow\"";
+    /// let policy = Policy::load_as("db:policy/7", text, Format::Toml)?;
+    /// assert_eq!(policy.id(), "library");
+    ///
+    /// let err = Policy::load_as("export.txt", "id = \"library\"", Format::Json).unwrap_err();
+    /// assert_eq!(err.to_string(), "export.txt:1:1: expected value");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -178,6 +239,22 @@ impl Policy {
 
     /// Loads a TOML policy.
     ///
+    /// ```
+    /// use esafety::policy::Policy;
+    ///
+    /// let err = Policy::from_toml_str("youth-club.toml", r#"
+    /// id = "youth-club"
+    /// default = "allow"
+    /// [[rules]]
+    /// id = "chat-monitored"
+    /// action = "monitor"
+    /// categories = ["chat", "@statutory"]
+    /// "#).unwrap_err();
+    /// assert_eq!((err.load_error().line(), err.load_error().column()), (4, 1));
+    /// assert!(err.to_string().contains("tries to monitor `child-abuse` (via `@statutory`)"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// As [`Policy::load`].
@@ -187,6 +264,22 @@ impl Policy {
 
     /// Loads a JSON policy.
     ///
+    /// ```
+    /// use esafety::policy::{Action, Policy};
+    ///
+    /// let policy = Policy::from_json_str("staff.json", r#"{
+    ///     "id": "staff",
+    ///     "default": "allow",
+    ///     "rules": [{"id": "warn-gambling", "action": "warn", "categories": ["gambling"]}]
+    /// }"#)?;
+    /// assert_eq!(policy.rules()[0].doc().action, Action::Warn);
+    ///
+    /// let text = r#"{"id": "staff", "default": "allow", "colour": 1}"#;
+    /// let err = Policy::from_json_str("staff.json", text).unwrap_err();
+    /// assert!(err.to_string().starts_with("staff.json:1:37: unknown field `colour`"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// As [`Policy::load`].
@@ -195,6 +288,21 @@ impl Policy {
     }
 
     /// A policy from a document already deserialized (and so validated).
+    ///
+    /// ```
+    /// use esafety::policy::{Policy, PolicyDocument};
+    ///
+    /// let doc: PolicyDocument = serde_json::from_str(r#"{"id": "staff", "default": "allow"}"#)?;
+    /// let policy = Policy::from_document(doc);
+    /// assert_eq!(policy.id(), "staff");
+    /// assert_eq!(policy.time_zone().name(), "Europe/London"); // the default zone
+    ///
+    /// // Deserializing validates: a rule cannot lower the statutory baseline.
+    /// let bad = r#"{"id": "x", "default": "block",
+    ///     "rules": [{"id": "r", "action": "allow", "categories": ["terrorism"]}]}"#;
+    /// assert!(serde_json::from_str::<PolicyDocument>(bad).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_document(doc: PolicyDocument) -> Policy {
         let tz = doc.time_zone.clone().unwrap_or_default();
         let rules = doc.rules.iter().map(CompiledRule::new).collect();
@@ -211,21 +319,69 @@ impl Policy {
     }
 
     /// The document as written.
+    ///
+    /// ```
+    /// use esafety::policy::{AgeRange, Audience, Policy};
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let doc = Policy::load("secondary-pupils.toml", text)?.document().clone();
+    /// assert_eq!(doc.audience, [Audience::Pupils]);
+    /// assert_eq!(doc.age, AgeRange::new(11, 16));
+    /// assert_eq!(doc.review_interval_months, 12);
+    /// assert!(doc.safe_search);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn document(&self) -> &PolicyDocument {
         &self.doc
     }
 
     /// The policy id.
+    ///
+    /// ```
+    /// use esafety::policy::Policy;
+    ///
+    /// let policy = Policy::load("p.toml", "id = \"sixth-form\"\ndefault = \"allow\"")?;
+    /// assert_eq!(policy.id(), "sixth-form");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn id(&self) -> &str {
         self.doc.id.as_str()
     }
 
     /// The rules, in order.
+    ///
+    /// ```
+    /// use esafety::policy::{Action, Policy};
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let rules = policy.rules();
+    /// assert_eq!(rules.len(), 9);
+    /// assert_eq!(rules[0].id(), "block-uksic");
+    /// assert_eq!(rules[8].id(), "monitor-streaming-byod");
+    /// assert_eq!(rules[8].doc().action, Action::Monitor);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn rules(&self) -> &[Rule] {
         &self.doc.rules
     }
 
-    /// The time zone of the rules' days and times.
+    /// The time zone of the rules' days and times: the document's
+    /// `time_zone`, or `Europe/London` when it gives none.
+    ///
+    /// ```
+    /// use esafety::policy::Policy;
+    ///
+    /// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"")?;
+    /// assert_eq!(policy.time_zone().name(), "Europe/London");
+    ///
+    /// let text = "id = \"p\"\ndefault = \"allow\"\ntime_zone = \"Europe/Dublin\"";
+    /// let policy = Policy::load("p.toml", text)?;
+    /// assert_eq!(policy.time_zone().name(), "Europe/Dublin");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn time_zone(&self) -> &TimeZoneName {
         &self.tz
     }

@@ -55,6 +55,32 @@ pub struct DecisionReport {
 
 impl DecisionReport {
     /// The report of `decision` for `url` (as given) and its canonical form.
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// use esafety::policy::{Action, DEFAULT, DecidedBy, Decision, DecisionReport, safe_search};
+    ///
+    /// let input = "www.google.co.uk/search?q=volcanoes";
+    /// let url = CanonicalUrl::parse(input)?;
+    /// let decision = Decision {
+    ///     action: Action::Allow,
+    ///     rule: DEFAULT.into(),
+    ///     decided_by: DecidedBy::Default,
+    ///     categories: vec!["search".into()],
+    ///     log: false,
+    ///     review: false,
+    ///     reasons: vec!["no rule matched; the policy default `allow` applies".into()],
+    ///     message: None,
+    ///     safe_search: safe_search(url.as_str()),
+    /// };
+    /// let report = DecisionReport::new(input, url.as_str(), decision);
+    /// assert_eq!(report.url, input);
+    /// assert_eq!(report.canonical, "http://www.google.co.uk/search?q=volcanoes");
+    /// // The report keeps the safe-search URL only, not the engine or header.
+    /// let safe = report.safe_search.as_deref();
+    /// assert_eq!(safe, Some("http://www.google.co.uk/search?q=volcanoes&safe=active"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(url: &str, canonical: &str, decision: Decision) -> DecisionReport {
         DecisionReport {
             url: url.to_owned(),

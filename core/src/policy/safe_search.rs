@@ -5,6 +5,16 @@
 use serde::{Deserialize, Serialize};
 
 /// A search engine whose safe-search form esafety knows.
+///
+/// ```
+/// use esafety::policy::{SearchEngine, safe_search};
+///
+/// let bing = safe_search("https://www.bing.com/images/search?q=volcanoes").ok_or("no rewrite")?;
+/// assert_eq!(bing.engine, SearchEngine::Bing);
+/// assert_eq!(bing.url, "https://www.bing.com/images/search?q=volcanoes&adlt=strict");
+/// assert_eq!(serde_json::to_string(&SearchEngine::DuckDuckGo)?, r#""duckduckgo""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SearchEngine {
@@ -21,6 +31,18 @@ pub enum SearchEngine {
 
 impl SearchEngine {
     /// The stable id: `google`, `bing`, `duckduckgo`, `youtube`.
+    ///
+    /// ```
+    /// use esafety::policy::SearchEngine;
+    ///
+    /// assert_eq!(SearchEngine::DuckDuckGo.as_str(), "duckduckgo");
+    /// assert_eq!(SearchEngine::YouTube.as_str(), "youtube");
+    /// // The same id as the JSON of a decision uses.
+    /// for engine in [SearchEngine::Google, SearchEngine::Bing, SearchEngine::YouTube] {
+    ///     assert_eq!(serde_json::to_string(&engine)?, format!("\"{}\"", engine.as_str()));
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             SearchEngine::Google => "google",
@@ -32,6 +54,20 @@ impl SearchEngine {
 }
 
 /// A safe-search rewrite of one URL.
+///
+/// ```
+/// use esafety::policy::{SearchEngine, safe_search};
+///
+/// let yt = safe_search("https://www.youtube.com/watch?v=abc123").ok_or("no rewrite")?;
+/// assert_eq!(yt.engine, SearchEngine::YouTube);
+/// assert_eq!(yt.url, "https://restrict.youtube.com/watch?v=abc123");
+/// let header = yt.header.ok_or("no header")?;
+/// assert_eq!((header.0.as_str(), header.1.as_str()), ("YouTube-Restrict", "Strict"));
+///
+/// let ddg = safe_search("https://duckduckgo.com/?q=volcanoes").ok_or("no rewrite")?;
+/// assert_eq!((ddg.url.as_str(), ddg.header), ("https://duckduckgo.com/?q=volcanoes&kp=1", None));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SafeSearch {
     /// Which engine.

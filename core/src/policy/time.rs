@@ -8,6 +8,24 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A day of the week in a rule's `days` condition: `mon` ... `sun`.
+///
+/// ```
+/// use esafety::policy::{Day, Policy};
+///
+/// let policy = Policy::load("weekend.toml", r#"
+///     id = "weekend"
+///     default = "allow"
+///     [[rules]]
+///     id = "weekend-gaming"
+///     action = "monitor"
+///     categories = ["gaming"]
+///     days = ["sat", "sun"]
+/// "#)?;
+/// assert_eq!(policy.rules()[0].doc().days, Some(vec![Day::Sat, Day::Sun]));
+/// assert!(Day::Mon < Day::Sun); // ordered Monday first
+/// assert!(serde_json::from_str::<Day>(r#""saturday""#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -31,6 +49,15 @@ pub enum Day {
 
 impl Day {
     /// The day of a civil date-time.
+    ///
+    /// ```
+    /// use esafety::policy::Day;
+    ///
+    /// // The first day of the autumn term, 2026.
+    /// let first_day = jiff::civil::date(2026, 9, 7);
+    /// assert_eq!(Day::of(first_day.weekday()), Day::Mon);
+    /// assert_eq!(Day::of(jiff::civil::Weekday::Sunday), Day::Sun);
+    /// ```
     pub fn of(weekday: jiff::civil::Weekday) -> Day {
         use jiff::civil::Weekday as W;
         match weekday {
@@ -70,37 +97,115 @@ pub struct TimeWindow {
 }
 
 /// Why a time window did not parse.
+///
+/// ```
+/// use esafety::policy::TimeWindow;
+///
+/// let err = "22:00-06:00".parse::<TimeWindow>().unwrap_err();
+/// assert!(err.to_string().contains("cannot cross midnight"), "{err}");
+/// assert!(err.to_string().contains("split it into `22:00-24:00` and `00:00-06:00`"), "{err}");
+/// let err = "8:40-12:30".parse::<TimeWindow>().unwrap_err();
+/// assert!(err.to_string().contains("the start is not a time"), "{err}");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct TimeWindowError(String);
 
 impl TimeWindow {
-    /// A window from minutes after midnight (`end` at most 1440).
+    /// A window from minutes after midnight: `start` before 1440 (24:00
+    /// may only end a window, as in the text form), `end` from `start` to
+    /// 1440.
+    ///
+    /// ```
+    /// use esafety::policy::TimeWindow;
+    /// let lunch = TimeWindow::from_minutes(12 * 60 + 30, 13 * 60 + 20).ok_or("not a window")?;
+    /// assert_eq!(lunch, "12:30-13:20".parse()?);
+    /// assert_eq!(TimeWindow::from_minutes(22 * 60, 1440).map(|w| w.to_string()).as_deref(), Some("22:00-24:00"));
+    /// assert_eq!(TimeWindow::from_minutes(600, 540), None); // ends before it starts
+    /// assert_eq!(TimeWindow::from_minutes(1440, 1440), None); // would not read back
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_minutes(start: u16, end: u16) -> Option<TimeWindow> {
-        (start <= end && end <= 1440).then_some(TimeWindow { start, end })
+        (start < 1440 && start <= end && end <= 1440).then_some(TimeWindow { start, end })
     }
 
     /// Minutes after midnight at which the window opens.
+    ///
+    /// ```
+    /// use esafety::policy::TimeWindow;
+    ///
+    /// let morning: TimeWindow = "08:40-12:30".parse()?;
+    /// assert_eq!(morning.start_minute(), 8 * 60 + 40);
+    /// assert!(morning.contains(morning.start_minute())); // the start is inclusive
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn start_minute(self) -> u16 {
         self.start
     }
 
     /// Minutes after midnight at which the window closes (exclusive).
+    ///
+    /// ```
+    /// use esafety::policy::TimeWindow;
+    ///
+    /// let morning: TimeWindow = "08:40-12:30".parse()?;
+    /// assert_eq!(morning.end_minute(), 12 * 60 + 30);
+    /// assert!(!morning.contains(morning.end_minute())); // the end is exclusive
+    /// assert_eq!("22:00-24:00".parse::<TimeWindow>()?.end_minute(), 1440);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn end_minute(self) -> u16 {
         self.end
     }
 
     /// Whether the window is empty (opens and closes at the same minute).
+    ///
+    /// ```
+    /// use esafety::policy::TimeWindow;
+    ///
+    /// // An empty window parses (the linter reports it, P951) but never applies.
+    /// let empty: TimeWindow = "09:00-09:00".parse()?;
+    /// assert!(empty.is_empty());
+    /// assert!(!empty.contains(9 * 60));
+    /// assert!(!"09:00-09:01".parse::<TimeWindow>()?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_empty(self) -> bool {
         self.start == self.end
     }
 
     /// Whether `minute` (after midnight) falls in the window.
+    ///
+    /// ```
+    /// use esafety::policy::TimeWindow;
+    ///
+    /// let afternoon: TimeWindow = "13:20-15:20".parse()?;
+    /// assert!(afternoon.contains(13 * 60 + 20)); // 13:20, the first lesson minute
+    /// assert!(afternoon.contains(15 * 60 + 19)); // 15:19
+    /// assert!(!afternoon.contains(15 * 60 + 20)); // 15:20, the end is exclusive
+    /// assert!(!afternoon.contains(12 * 60 + 45)); // lunch
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn contains(self, minute: u16) -> bool {
         self.start <= minute && minute < self.end
     }
 
-    /// Whether two windows share at least one minute.
+    /// Whether two non-empty windows share at least one minute. An empty
+    /// window counts as overlapping any window it lies strictly inside, so
+    /// leave empty windows out first (as the linter does).
+    ///
+    /// ```
+    /// use esafety::policy::TimeWindow;
+    ///
+    /// let morning: TimeWindow = "08:40-12:30".parse()?;
+    /// let lunch: TimeWindow = "12:30-13:20".parse()?;
+    /// let club: TimeWindow = "12:00-13:00".parse()?;
+    /// assert!(!morning.overlaps(lunch)); // they meet at 12:30 but share no minute
+    /// assert!(morning.overlaps(club) && club.overlaps(lunch));
+    /// let empty: TimeWindow = "10:00-10:00".parse()?;
+    /// assert!(empty.overlaps(morning)); // though it has no minute to share
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn overlaps(self, other: TimeWindow) -> bool {
         self.start < other.end && other.start < self.end
     }
@@ -193,6 +298,22 @@ impl JsonSchema for TimeWindow {
 /// A named IANA time zone (e.g. `Europe/London`), resolved against the tz
 /// database built into the library ([`crate::tzdb`]; the host's zoneinfo is
 /// not read).
+///
+/// ```
+/// use esafety::policy::{Policy, TimeZoneName};
+///
+/// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"\n")?;
+/// assert_eq!(policy.time_zone().name(), "Europe/London"); // the default
+/// assert_eq!(*policy.time_zone(), TimeZoneName::default());
+///
+/// let err = Policy::load("p.toml", r#"
+///     id = "p"
+///     time_zone = "Europe/Lundon"
+///     default = "allow"
+/// "#).unwrap_err();
+/// assert!(err.to_string().contains("unknown time zone `Europe/Lundon`"), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct TimeZoneName {
     name: String,
@@ -201,6 +322,16 @@ pub struct TimeZoneName {
 
 impl TimeZoneName {
     /// Resolves an IANA time zone name.
+    ///
+    /// ```
+    /// use esafety::policy::TimeZoneName;
+    ///
+    /// let belfast = TimeZoneName::new("Europe/Belfast")?;
+    /// assert_eq!(belfast.name(), "Europe/Belfast");
+    /// let err = TimeZoneName::new("London").unwrap_err();
+    /// assert!(err.starts_with("unknown time zone `London`"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -216,11 +347,33 @@ impl TimeZoneName {
     }
 
     /// The name as written.
+    ///
+    /// ```
+    /// use esafety::policy::TimeZoneName;
+    ///
+    /// // Names resolve ignoring ASCII case; `name` keeps the spelling given.
+    /// let tz = TimeZoneName::new("europe/london")?;
+    /// assert_eq!(tz.name(), "europe/london");
+    /// assert_eq!(tz.time_zone().iana_name(), Some("Europe/London"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The resolved time zone.
+    ///
+    /// ```
+    /// use esafety::policy::TimeZoneName;
+    ///
+    /// let london = TimeZoneName::new("Europe/London")?;
+    /// // 07:45 UTC is 08:45 in summer (BST) and 07:45 in winter (GMT).
+    /// let summer: jiff::Timestamp = "2026-07-01T07:45:00Z".parse()?;
+    /// let winter: jiff::Timestamp = "2026-12-01T07:45:00Z".parse()?;
+    /// assert_eq!(london.time_zone().to_datetime(summer).hour(), 8);
+    /// assert_eq!(london.time_zone().to_datetime(winter).hour(), 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn time_zone(&self) -> &jiff::tz::TimeZone {
         &self.tz
     }
@@ -281,6 +434,20 @@ impl JsonSchema for TimeZoneName {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Every window `from_minutes` makes reads back from its text form,
+        /// and every pair of minutes it refuses has no text form either.
+        #[test]
+        fn from_minutes_agrees_with_the_text_form(start in 0u16..1500, end in 0u16..1500) {
+            let text = format!("{:02}:{:02}-{:02}:{:02}", start / 60, start % 60, end / 60, end % 60);
+            let parsed = text.parse::<TimeWindow>().ok();
+            proptest::prop_assert_eq!(TimeWindow::from_minutes(start, end), parsed);
+            if let Some(w) = parsed {
+                proptest::prop_assert_eq!(w.to_string(), text);
+            }
+        }
+    }
 
     type Case = (&'static str, &'static str, Result<(u16, u16), &'static str>);
 

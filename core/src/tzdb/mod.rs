@@ -32,6 +32,13 @@ use self::format::{compare_names as compare, take, u32_le};
 static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tzdb.estz"));
 
 /// Why a time zone could not be had.
+///
+/// ```
+/// use esafety::tzdb::{TimeZoneError, time_zone};
+/// let err = time_zone("Europe/Lundon").unwrap_err();
+/// assert_eq!(err, TimeZoneError::Unknown("Europe/Lundon".into()));
+/// assert_eq!(err.to_string(), "unknown time zone `Europe/Lundon`; use an IANA time zone name such as `Europe/London`");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimeZoneError {
     /// The name is not a zone or link of the built-in database.

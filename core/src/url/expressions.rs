@@ -16,6 +16,14 @@ const MAX_PREFIXES: usize = 4;
 /// (or path prefix, or path with query), both slices of the canonical URL.
 ///
 /// `Display` writes `host` then `path`, e.g. `a.b.c/1/2.html?param=1`.
+///
+/// ```
+/// use esafety::CanonicalUrl;
+/// let url = CanonicalUrl::parse("http://a.b.c/1/2.html?param=1")?;
+/// let first = url.expressions().next().ok_or("no expression")?;
+/// assert_eq!(first.to_string(), "a.b.c/1/2.html?param=1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Expression<'a> {
     host: &'a str,
@@ -24,12 +32,30 @@ pub struct Expression<'a> {
 
 impl<'a> Expression<'a> {
     /// The host part: the canonical host or one of its suffixes.
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// let url = CanonicalUrl::parse("http://a.b.c.d.e.f.g/1.html")?;
+    /// let mut hosts: Vec<&str> = url.expressions().map(|e| e.host()).collect();
+    /// hosts.dedup();
+    /// // The exact host, then the last five labels down to the last two.
+    /// assert_eq!(hosts, ["a.b.c.d.e.f.g", "c.d.e.f.g", "d.e.f.g", "e.f.g", "f.g"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn host(&self) -> &'a str {
         self.host
     }
 
     /// The path part, starting with `/`; includes `?query` for the first
     /// expression of each host when the URL has a query.
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// let url = CanonicalUrl::parse("http://a.b.c/1/2.html?param=1")?;
+    /// let paths: Vec<&str> = url.expressions().filter(|e| e.host() == "a.b.c").map(|e| e.path()).collect();
+    /// assert_eq!(paths, ["/1/2.html?param=1", "/1/2.html", "/", "/1/"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn path(&self) -> &'a str {
         self.path
     }
@@ -64,6 +90,19 @@ impl fmt::Display for Expression<'_> {
 /// The lookup expressions of a [`CanonicalUrl`], from
 /// [`CanonicalUrl::expressions`]: hosts outer, paths inner, in the order of
 /// the Safe Browsing specification.
+///
+/// ```
+/// use esafety::CanonicalUrl;
+/// let url = CanonicalUrl::parse("http://a.b.c/1/2.html?param=1")?;
+/// let expressions = url.expressions();
+/// assert_eq!(expressions.len(), 8); // exact-size: 2 hosts × 4 paths
+/// let all: Vec<String> = expressions.map(|e| e.to_string()).collect();
+/// assert_eq!(all, [
+///     "a.b.c/1/2.html?param=1", "a.b.c/1/2.html", "a.b.c/", "a.b.c/1/",
+///     "b.c/1/2.html?param=1", "b.c/1/2.html", "b.c/", "b.c/1/",
+/// ]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Expressions<'a> {
     /// The host part, `host` of the URL.
@@ -193,6 +232,15 @@ impl std::iter::FusedIterator for Expressions<'_> {}
 
 /// Every label-boundary suffix of a host, longest first, from
 /// [`CanonicalUrl::host_suffixes`].
+///
+/// ```
+/// use esafety::CanonicalUrl;
+/// let url = CanonicalUrl::parse("https://www.bbc.co.uk/news")?;
+/// assert_eq!(url.host_suffixes().collect::<Vec<_>>(), ["www.bbc.co.uk", "bbc.co.uk", "co.uk", "uk"]);
+/// let ip = CanonicalUrl::parse("http://192.0.2.1/")?;
+/// assert_eq!(ip.host_suffixes().collect::<Vec<_>>(), ["192.0.2.1"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct HostSuffixes<'a> {
     /// What is left to yield; `None` when done.

@@ -109,6 +109,14 @@ pub use expressions::{Expression, Expressions, HostSuffixes};
 pub use report::{CanonicalizeFailure, CanonicalizeReport};
 
 /// The longest input [`CanonicalUrl::parse`] accepts, in bytes (64 KiB).
+///
+/// ```
+/// use esafety::url::{CanonicalUrl, MAX_INPUT_LEN, UrlError};
+/// let path = "a".repeat(MAX_INPUT_LEN - "http://example.com/".len());
+/// assert!(CanonicalUrl::parse(&format!("http://example.com/{path}")).is_ok());
+/// let err = CanonicalUrl::parse(&format!("http://example.com/{path}a")).unwrap_err();
+/// assert_eq!(err, UrlError::TooLong { len: MAX_INPUT_LEN + 1, max: MAX_INPUT_LEN });
+/// ```
 pub const MAX_INPUT_LEN: usize = 64 * 1024;
 
 /// Why an input is not a URL that can be canonicalized.

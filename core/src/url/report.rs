@@ -32,6 +32,16 @@ pub struct CanonicalizeReport {
 }
 
 /// An input that could not be canonicalized: `{"input", "error"}`.
+///
+/// ```
+/// use esafety::url::CanonicalizeReport;
+/// let failure = CanonicalizeReport::from_input("http://[::1/").unwrap_err();
+/// assert_eq!(failure.input, "http://[::1/");
+/// let json = serde_json::to_string(&failure)?;
+/// assert!(json.starts_with(r#"{"input":"http://[::1/","error":"invalid host"#), "{json}");
+/// assert_eq!(failure.to_string(), format!("`http://[::1/`: {}", failure.error));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("`{input}`: {error}")]
 pub struct CanonicalizeFailure {
@@ -43,6 +53,16 @@ pub struct CanonicalizeFailure {
 
 impl CanonicalizeReport {
     /// The report for `input`, already canonicalized as `url`.
+    ///
+    /// ```
+    /// use esafety::CanonicalUrl;
+    /// use esafety::url::CanonicalizeReport;
+    /// let input = "HTTP://www.Example.com/a/../b";
+    /// let report = CanonicalizeReport::new(input, &CanonicalUrl::parse(input)?);
+    /// assert_eq!(report.canonical, "http://www.example.com/b");
+    /// assert_eq!(report.expressions, ["www.example.com/b", "www.example.com/", "example.com/b", "example.com/"]);
+    /// # Ok::<(), esafety::UrlError>(())
+    /// ```
     pub fn new(input: &str, url: &CanonicalUrl) -> Self {
         CanonicalizeReport {
             input: input.to_owned(),
@@ -52,6 +72,14 @@ impl CanonicalizeReport {
     }
 
     /// Canonicalizes `input` and reports the result.
+    ///
+    /// ```
+    /// use esafety::url::CanonicalizeReport;
+    /// let report = CanonicalizeReport::from_input("  example.com  ")?;
+    /// assert_eq!((report.input.as_str(), report.canonical.as_str()), ("  example.com  ", "http://example.com/"));
+    /// assert!(CanonicalizeReport::from_input("").is_err());
+    /// # Ok::<(), esafety::url::CanonicalizeFailure>(())
+    /// ```
     ///
     /// # Errors
     ///
