@@ -138,14 +138,21 @@ fn errors_name_line_column_and_what_is_wrong() {
             "{\"kind\": \"other\", \"people\": [{\"role\": \"child\", \"involvement\": \"victim\", \"age\": 25}]}",
             Format::Json,
             true,
-            "person 1: a `child` aged 25 is not a child (under 18)",
+            "1:30: a `child` aged 25 is not a child (under 18)",
         ),
         (
             "age out of range",
             "kind = \"other\"\npeople = [{ role = \"staff\", involvement = \"witness\", age = 130 }]\n",
             Format::Toml,
             true,
-            "person 1: age 130 is out of range",
+            "2:60: age 130 is out of range",
+        ),
+        (
+            "the second person of a TOML file, at its table",
+            "kind = \"other\"\n[[people]]\nrole = \"staff\"\ninvolvement = \"witness\"\n\n[[people]]\nrole = \"child\"\ninvolvement = \"victim\"\nage = 19\n",
+            Format::Toml,
+            true,
+            "6:1: a `child` aged 19 is not a child (under 18)",
         ),
         (
             "local time without an offset",

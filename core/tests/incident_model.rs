@@ -908,6 +908,16 @@ fn filter_block_drafts_refuse_other_categories_and_urls() {
         IncidentDraft::from_block(&b).unwrap_err(),
         DraftError::Age(200)
     );
+    // A child is under 18, as in an incident file: the age is not dropped.
+    let mut b = block(Category::ChildAbuse);
+    b.role = Some(Role::Child);
+    b.age = Some(30);
+    let err = IncidentDraft::from_block(&b).unwrap_err();
+    assert_eq!(err, DraftError::ChildAge(30));
+    assert!(err.to_string().contains("not a child"), "{err}");
+    b.age = Some(17);
+    let draft = IncidentDraft::from_block(&b).unwrap();
+    assert_eq!(draft.people[0].age, Some(17));
 }
 
 #[test]

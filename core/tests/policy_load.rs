@@ -153,7 +153,13 @@ fn load_errors_name_file_line_column_and_the_fix() {
             12,
             &["bad date `01/09/2026`", "YYYY-MM-DD"],
         ),
-        ("toml syntax", "audience = [\"pupils\"\n", 3, 21, &[]),
+        (
+            "toml syntax says so and what to do",
+            "audience = [\"pupils\"\n",
+            3,
+            21,
+            &["not valid TOML: ", "; fix the syntax"],
+        ),
     ];
     let mut wrong = Vec::new();
     for (name, tail, line, column, _) in cases {
@@ -213,6 +219,13 @@ fn json_errors_are_located_too() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+    let err = Policy::load("p.json", "{\"id\": \"x\",}").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("p.json:1:12: not valid JSON: trailing comma"),
+        "{err}"
+    );
+    assert!(err.to_string().ends_with("; fix the syntax"), "{err}");
 }
 
 #[test]

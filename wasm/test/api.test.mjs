@@ -159,7 +159,7 @@ describe('policies', () => {
     assert.equal(Policy.load(policyText, 'x.toml').id, 'secondary-pupils');
   });
   const badPolicies = [
-    ['not TOML', 'id = ', 'bad.toml', /^bad\.toml:1:\d+: /, 1],
+    ['not TOML', 'id = ', 'bad.toml', /^bad\.toml:1:\d+: not valid TOML: .*; fix the syntax$/, 1],
     ['unknown field', 'id = "x"\ndefault = "allow"\ncolour = "red"\n', 'bad.toml', /^bad\.toml:3:\d+: .*colour/, 3],
     [
       'allowing child-abuse lowers the statutory baseline',
@@ -183,7 +183,7 @@ describe('policies', () => {
     });
   }
   test('error: bad JSON policy names policy.json', () => {
-    throwsEsafety(() => Policy.fromJson('{"id": '), 'invalid-policy', /^policy\.json:1:/);
+    throwsEsafety(() => Policy.fromJson('{"id": '), 'invalid-policy', /^policy\.json:1:\d+: not valid JSON: /);
   });
 });
 

@@ -143,6 +143,10 @@ pub enum DraftError {
     /// The age is not a plausible age.
     #[error("age {0} is out of range; give an age from 0 to 120 or none")]
     Age(u8),
+    /// The role is `child` but the age is 18 or more (an incident file with
+    /// that person is refused the same way).
+    #[error("a `child` aged {0} is not a child (under 18); fix the age or give another role")]
+    ChildAge(u8),
 }
 
 /// Incident drafts from filter decisions.
@@ -251,10 +255,10 @@ impl IncidentDraft {
         let role = block
             .role
             .or_else(|| block.age.filter(|a| *a < 18).map(|_| Role::Child));
-        let age = match role {
-            Some(Role::Child) => block.age.filter(|a| *a < 18),
-            _ => block.age,
-        };
+        if let (Some(Role::Child), Some(age)) = (role, block.age.filter(|a| *a >= 18)) {
+            return Err(DraftError::ChildAge(age));
+        }
+        let age = block.age;
         let mut incident = Incident::new(kind);
         incident.identified_by = Some(IdentifiedBy::FilterAlert);
         incident.setting = block.setting;

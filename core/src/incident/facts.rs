@@ -89,18 +89,63 @@ pub struct Incident {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "PersonFile")]
 pub struct Person {
     /// Their role.
     pub role: Role,
     /// How they were involved.
     pub involvement: Involvement,
-    /// Their age in years, when known.
+    /// Their age in years, when known (at most 120; under 18 for a child
+    /// when read from a file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<u8>,
     /// A name or reference for the log (not used by the assessment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+/// A person as written, checked into a [`Person`] while it is read, so that
+/// an error points at the person (or the age) it is about.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonFile {
+    role: Role,
+    involvement: Involvement,
+    #[serde(default, deserialize_with = "person_age")]
+    age: Option<u8>,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+impl TryFrom<PersonFile> for Person {
+    type Error = String;
+
+    fn try_from(p: PersonFile) -> Result<Person, String> {
+        if let Some(age) = p.age.filter(|a| *a >= 18)
+            && p.role == Role::Child
+        {
+            return Err(format!(
+                "a `child` aged {age} is not a child (under 18); fix the age or use another role"
+            ));
+        }
+        Ok(Person {
+            role: p.role,
+            involvement: p.involvement,
+            age: p.age,
+            name: p.name,
+        })
+    }
+}
+
+/// A person's age: a plausible one, or the error points at it.
+fn person_age<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    let age = Option::<u8>::deserialize(d)?;
+    match age {
+        Some(age) if age > MAX_AGE => Err(serde::de::Error::custom(format!(
+            "age {age} is out of range; give an age from 0 to {MAX_AGE} or leave it out"
+        ))),
+        _ => Ok(age),
+    }
 }
 
 /// The incident-log fields that the facts above do not already hold
@@ -291,21 +336,6 @@ impl TryFrom<IncidentFile> for Incident {
                     .join(", ")
             )
         })?;
-        for (i, p) in f.people.iter().enumerate() {
-            let n = i.saturating_add(1);
-            if let Some(age) = p.age {
-                if age > MAX_AGE {
-                    return Err(format!(
-                        "person {n}: age {age} is out of range; give an age from 0 to {MAX_AGE} or leave it out"
-                    ));
-                }
-                if p.role == Role::Child && age >= 18 {
-                    return Err(format!(
-                        "person {n}: a `child` aged {age} is not a child (under 18); fix the age or use another role"
-                    ));
-                }
-            }
-        }
         Ok(Incident {
             kind,
             deliberate: f.deliberate,

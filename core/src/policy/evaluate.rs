@@ -289,7 +289,10 @@ pub struct Decision {
     pub action: Action,
     /// The id of the rule that decided, or `baseline` or `default`.
     pub rule: String,
-    /// What decided, structurally.
+    /// What decided, structurally. Not in the JSON form, where `rule`
+    /// says the same by id (a rule index means nothing without the
+    /// policy): a decision read back from JSON has [`DecidedBy::Default`]
+    /// here, so compare such decisions without this field.
     #[serde(skip, default = "default_decided_by")]
     pub decided_by: DecidedBy,
     /// The ids of the URL's categories, built-in ones first in bit order.

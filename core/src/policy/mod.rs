@@ -226,7 +226,7 @@ impl Policy {
     /// assert_eq!(policy.id(), "library");
     ///
     /// let err = Policy::load_as("export.txt", "id = \"library\"", Format::Json).unwrap_err();
-    /// assert_eq!(err.to_string(), "export.txt:1:1: expected value");
+    /// assert_eq!(err.to_string(), "export.txt:1:1: not valid JSON: expected value; fix the syntax");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -404,17 +404,20 @@ pub(crate) fn parse_document(
     text: &str,
     format: Format,
 ) -> Result<PolicyDocument, PolicyError> {
-    let format = match format {
-        Format::Toml => crate::document::Format::Toml,
-        Format::Json => crate::document::Format::Json,
+    let (format, name) = match format {
+        Format::Toml => (crate::document::Format::Toml, "TOML"),
+        Format::Json => (crate::document::Format::Json, "JSON"),
     };
     crate::document::read::<PolicyDocument>(text, format).map_err(|e| {
-        PolicyError::Invalid(LoadError::new(
-            source,
-            text,
-            e.offset(),
-            with_help(e.message().to_owned()),
-        ))
+        let message = match e.kind() {
+            // The parser's words say what it expected, not that the text is
+            // not a document of the chosen format at all.
+            crate::document::ErrorKind::Syntax => {
+                format!("not valid {name}: {}; fix the syntax", e.message())
+            }
+            crate::document::ErrorKind::Data => with_help(e.message().to_owned()),
+        };
+        PolicyError::Invalid(LoadError::new(source, text, e.offset(), message))
     })
 }
 
