@@ -584,11 +584,10 @@ impl Linter<'_> {
                 if !may_overlap(ri, rj) {
                     continue;
                 }
-                if let Some((a, b)) = ti.iter().find_map(|a| {
-                    tj.iter()
-                        .find(|b| !a.is_empty() && !b.is_empty() && a.overlaps(**b))
-                        .map(|b| (*a, *b))
-                }) {
+                if let Some((a, b)) = ti
+                    .iter()
+                    .find_map(|a| tj.iter().find(|b| a.overlaps(**b)).map(|b| (*a, *b)))
+                {
                     self.push("P953", Severity::Warning, line,
                         format!("rule `{}` ({}, `{b}`) overlaps rule `{}` ({}, `{a}`) for the same requests; in the overlap \
                                  `{}` wins. Make the windows meet without overlapping", rj.id, rj.action, ri.id, ri.action, ri.id));

@@ -190,9 +190,8 @@ impl TimeWindow {
         self.start <= minute && minute < self.end
     }
 
-    /// Whether two non-empty windows share at least one minute. An empty
-    /// window counts as overlapping any window it lies strictly inside, so
-    /// leave empty windows out first (as the linter does).
+    /// Whether two windows share at least one minute (an empty window has
+    /// none to share).
     ///
     /// ```
     /// use esafety::policy::TimeWindow;
@@ -203,11 +202,11 @@ impl TimeWindow {
     /// assert!(!morning.overlaps(lunch)); // they meet at 12:30 but share no minute
     /// assert!(morning.overlaps(club) && club.overlaps(lunch));
     /// let empty: TimeWindow = "10:00-10:00".parse()?;
-    /// assert!(empty.overlaps(morning)); // though it has no minute to share
+    /// assert!(!empty.overlaps(morning) && !morning.overlaps(empty)); // no minute to share
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn overlaps(self, other: TimeWindow) -> bool {
-        self.start < other.end && other.start < self.end
+        !self.is_empty() && !other.is_empty() && self.start < other.end && other.start < self.end
     }
 }
 
@@ -446,6 +445,21 @@ mod tests {
             if let Some(w) = parsed {
                 proptest::prop_assert_eq!(w.to_string(), text);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// `overlaps` is true exactly when some minute is in both windows.
+        #[test]
+        fn overlaps_means_a_shared_minute(a in 0u16..1440, b in 0u16..=1440, c in 0u16..1440, d in 0u16..=1440) {
+            let (Some(x), Some(y)) = (
+                TimeWindow::from_minutes(a.min(b), a.max(b)),
+                TimeWindow::from_minutes(c.min(d), c.max(d)),
+            ) else {
+                return Ok(());
+            };
+            let shared = (0..1440).any(|m| x.contains(m) && y.contains(m));
+            proptest::prop_assert_eq!(x.overlaps(y), shared, "{} and {}", x, y);
         }
     }
 
