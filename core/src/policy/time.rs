@@ -304,6 +304,9 @@ impl JsonSchema for TimeWindow {
 /// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"\n")?;
 /// assert_eq!(policy.time_zone().name(), "Europe/London"); // the default
 /// assert_eq!(*policy.time_zone(), TimeZoneName::default());
+/// // Looked up and compared ignoring case; the name is kept as written.
+/// let lower = TimeZoneName::new("europe/london")?;
+/// assert_eq!((lower.name(), lower == TimeZoneName::default()), ("europe/london", true));
 ///
 /// let err = Policy::load("p.toml", r#"
 ///     id = "p"
@@ -395,9 +398,11 @@ impl Default for TimeZoneName {
     }
 }
 
+/// Names are compared ignoring ASCII case, as the database looks them up:
+/// `europe/london` and `Europe/London` are one zone.
 impl PartialEq for TimeZoneName {
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
+        self.name.eq_ignore_ascii_case(&other.name)
     }
 }
 
