@@ -79,7 +79,7 @@ fn with_rules(extra: &str) -> String {
 fn each_code_fires_with_its_line_severity_and_advice() {
     // (name, policy text, code, severity, line (0 = don't check), advice fragment)
     let cases: Vec<(&str, String, &str, Severity, usize, &str)> = vec![
-        ("does not load", BASE.replace("default = \"allow\"", "default = \"maybe\""), "P000", Severity::Error, 17, "fix this first"),
+        ("does not load", BASE.replace("default = \"allow\"", "default = \"maybe\""), "P000", Severity::Error, 17, "nothing else was checked: unknown variant `maybe`"),
         ("no audience", without("audience"), "P101", Severity::Error, 1, "add `audience`"),
         ("staff and pupils share", BASE.replace("[\"pupils\"]", "[\"pupils\", \"staff\"]"), "P102", Severity::Error, 3, "split it"),
         ("no age", without("age"), "P201", Severity::Error, 1, "add `age"),

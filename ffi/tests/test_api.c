@@ -624,6 +624,7 @@ static void test_lint(void) {
   CHECK_STATUS(esafety_lint_policy(S("not = [valid"), NULL, 0, MONDAY_10AM, &summary, &json, NULL), ESAFETY_STATUS_OK);
   CHECK(summary.errors == 1 && summary.warnings == 0);
   CHECK_CONTAINS(json, "{\"file\":\"<policy>\",\"findings\":[{\"code\":\"P000\",\"severity\":\"error\"");
+  CHECK_CONTAINS(json, "the policy does not load, so nothing else was checked: not valid TOML: ");
   esafety_string_free(json);
   CHECK_STATUS(esafety_lint_policy(S(BAD_BASELINE), NULL, 0, MONDAY_10AM, &summary, &json, NULL), ESAFETY_STATUS_OK);
   CHECK_CONTAINS(json, "statutory baseline");

@@ -332,6 +332,7 @@ describe('lintPolicy', () => {
     assert.equal(r.findings.length, 1);
     assert.equal(r.findings[0].code, 'P000');
     assert.equal(r.findings[0].severity, 'error');
+    assert.match(r.findings[0].message, /^the policy does not load, so nothing else was checked: not valid TOML: .*; fix the syntax$/);
   });
   test('a thin policy falls short of the standards', () => {
     const r = lintPolicy('{"id": "thin", "default": "allow"}', '2026-10-01');

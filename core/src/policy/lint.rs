@@ -195,7 +195,10 @@ pub fn lint(source: &str, text: &str, options: LintOptions) -> Vec<Finding> {
                 code: "P000".to_owned(),
                 severity: Severity::Error,
                 line: e.line(),
-                message: format!("the policy does not load: {}; fix this first", e.message()),
+                message: format!(
+                    "the policy does not load, so nothing else was checked: {}",
+                    e.message()
+                ),
             }];
         }
     };
