@@ -26,7 +26,7 @@ const doc = JSON.parse(readFileSync(path, 'utf8'));
 const index = doc.index;
 const item = (id) => index[String(id)];
 
-// The kinds of item that need an example, and where their members are.
+// The kinds of item that need an example of their own.
 const NEEDS_EXAMPLE = new Set(['function', 'struct', 'enum', 'union', 'trait', 'constant', 'static', 'type_alias', 'assoc_const']);
 
 const checked = new Set();

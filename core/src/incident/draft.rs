@@ -7,7 +7,7 @@
 use crate::classify::Classification;
 use crate::taxonomy::Category;
 
-use super::facts::{FilterBlock, Incident, Person};
+use super::facts::{FilterBlock, Incident, MAX_AGE, Person, adult_child_age};
 use super::ids::{IdentifiedBy, Involvement, Kind, Role, Setting};
 
 /// What a filter blocked, for whom and when. Deliberately has no URL field.
@@ -141,11 +141,11 @@ pub enum DraftError {
     )]
     NotAnId(&'static str),
     /// The age is not a plausible age.
-    #[error("age {0} is out of range; give an age from 0 to 120 or none")]
+    #[error("age {0} is out of range; give an age from 0 to {MAX_AGE} or none")]
     Age(u8),
     /// The role is `child` but the age is 18 or more (an incident file with
     /// that person is refused the same way).
-    #[error("a `child` aged {0} is not a child (under 18); fix the age or give another role")]
+    #[error("a `child` aged {0} is not a child (under 18); fix the age or use another role")]
     ChildAge(u8),
 }
 
@@ -249,13 +249,13 @@ impl IncidentDraft {
         if let Some(d) = block.device {
             plain("device", d, true)?;
         }
-        if let Some(age) = block.age.filter(|a| *a > 120) {
+        if let Some(age) = block.age.filter(|a| *a > MAX_AGE) {
             return Err(DraftError::Age(age));
         }
         let role = block
             .role
             .or_else(|| block.age.filter(|a| *a < 18).map(|_| Role::Child));
-        if let (Some(Role::Child), Some(age)) = (role, block.age.filter(|a| *a >= 18)) {
+        if let Some(age) = role.and_then(|r| adult_child_age(r, block.age)) {
             return Err(DraftError::ChildAge(age));
         }
         let age = block.age;

@@ -121,9 +121,7 @@ impl TryFrom<PersonFile> for Person {
     type Error = String;
 
     fn try_from(p: PersonFile) -> Result<Person, String> {
-        if let Some(age) = p.age.filter(|a| *a >= 18)
-            && p.role == Role::Child
-        {
+        if let Some(age) = adult_child_age(p.role, p.age) {
             return Err(format!(
                 "a `child` aged {age} is not a child (under 18); fix the age or use another role"
             ));
@@ -320,7 +318,13 @@ fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<jiff::Time
 }
 
 /// The oldest age accepted for a person.
-const MAX_AGE: u8 = 120;
+pub(super) const MAX_AGE: u8 = 120;
+
+/// The age of a `child` who is not one (18 or over): the rule an incident
+/// file and an incident draft both enforce.
+pub(super) fn adult_child_age(role: Role, age: Option<u8>) -> Option<u8> {
+    age.filter(|a| role == Role::Child && *a >= 18)
+}
 
 impl TryFrom<IncidentFile> for Incident {
     type Error = String;
