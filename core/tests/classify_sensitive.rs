@@ -180,6 +180,57 @@ fn every_spelling_of_a_listed_page_is_caught() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A long query or fragment is a spelling too: up to the longest URL a
+/// browser opens ([`esafety::url::MAX_INPUT_LEN`], Chromium's limit), the
+/// page is still matched, not refused as an error a caller might let through.
+#[test]
+fn a_long_query_or_fragment_does_not_hide_a_listed_page() {
+    use esafety::url::MAX_INPUT_LEN;
+    let c = classifier();
+    let page = "http://iwf-test.esafety.invalid/abuse/page-1.html";
+    let site = "http://whole-site.iwf-test2.esafety.invalid/";
+    let fill = |used: usize| "a".repeat(MAX_INPUT_LEN - used);
+    let cases = [
+        (
+            "fragment_to_the_limit",
+            format!("{page}#{}", fill(page.len() + 1)),
+        ),
+        (
+            "query_to_the_limit",
+            format!("{page}?{}", fill(page.len() + 1)),
+        ),
+        (
+            "query_and_fragment_1mib",
+            format!("{page}?q={0}#{0}", "b".repeat(512 * 1024)),
+        ),
+        (
+            "domain_entry_long_path",
+            format!("{site}{}", fill(site.len())),
+        ),
+    ];
+    for (name, url) in &cases {
+        assert!(url.len() <= MAX_INPUT_LEN, "{name}: {} bytes", url.len());
+        let got = c
+            .classify_str(url)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            got.categories.contains(Category::ChildAbuse),
+            "{name}: {:?}",
+            got.categories
+        );
+        assert!(
+            got.matches
+                .iter()
+                .all(|m| m.list == "iwf" && m.expression.starts_with("sha256:")),
+            "{name}: {:?}",
+            got.matches
+        );
+    }
+    // One byte more is an error that says so (and a browser would not open it).
+    let over = format!("{page}#{}", fill(page.len()));
+    assert!(c.classify_str(&over).is_err());
+}
+
 #[test]
 fn near_misses_are_not_caught() {
     let c = classifier();

@@ -705,7 +705,7 @@ fn too_long_is_an_error() {
     assert_eq!(
         err.to_string(),
         format!(
-            "url is {} bytes long, over the limit of 65536 bytes; shorten it",
+            "url is {} bytes long, over the limit of 2097152 bytes; shorten it",
             input.len()
         )
     );

@@ -203,9 +203,10 @@
 #define ESAFETY_CATEGORY_LOCAL_MASK 18446744069414584320ull
 
 /**
- * The longest URL accepted, in bytes (64 KiB; browsers send far less).
+ * The longest URL accepted, in bytes (2 MiB): the core's limit, which is
+ * Chromium's, so that every address a browser can open can be checked.
  */
-#define ESAFETY_MAX_URL_LEN 65536
+#define ESAFETY_MAX_URL_LEN 2097152
 
 /**
  * The longest short text argument accepted (a user group, a time, a

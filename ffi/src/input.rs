@@ -6,8 +6,12 @@ use std::path::Path;
 
 use crate::error::{Failure, esafety_status};
 
-/// The longest URL accepted, in bytes (64 KiB; browsers send far less).
-pub const ESAFETY_MAX_URL_LEN: usize = 65_536;
+/// The longest URL accepted, in bytes (2 MiB): the core's limit, which is
+/// Chromium's, so that every address a browser can open can be checked.
+pub const ESAFETY_MAX_URL_LEN: usize = 2_097_152;
+
+// The boundary must not refuse a URL the core would check.
+const _: () = assert!(ESAFETY_MAX_URL_LEN == esafety::url::MAX_INPUT_LEN);
 
 /// The longest short text argument accepted (a user group, a time, a
 /// profile or file name), in bytes.

@@ -8,11 +8,11 @@ const text = (id, value) => {
 if (shown) {
   if (shown.action === 'warn') {
     text('title', 'This page needs care');
-    if (shown.url) {
+    if (shown.proceed) {
       const button = document.getElementById('proceed');
       button.hidden = false;
       button.addEventListener('click', () => {
-        chrome.runtime.sendMessage({ type: 'proceed', url: shown.url });
+        chrome.runtime.sendMessage({ type: 'proceed', url: shown.proceed });
       });
     }
   }

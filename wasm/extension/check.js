@@ -23,9 +23,10 @@ export function checkNavigation(engine, url, now, context = {}) {
   try {
     report = engine.decide({ ...context, url, time: now });
   } catch (err) {
-    // A navigation the engine cannot read as a URL is not a web page the
-    // filter knows; an error of any other kind fails closed.
-    if (err && err.code === 'invalid-url') return { report: null, page: null };
+    // Every failure fails closed, an address the engine cannot read
+    // included: the engine reads every address a browser opens (up to
+    // Chromium's 2 MiB limit), so letting unreadable ones through would
+    // let through whatever made them unreadable.
     report = {
       url,
       action: 'block',
@@ -41,11 +42,30 @@ export function checkNavigation(engine, url, now, context = {}) {
   return { report, page: null };
 }
 
+/** The longest text of a report the block page shows (an address, a reason). */
+export const SHOWN_MAX = 2000;
+
+/**
+ * The longest block-page address `blockPage` makes, well under Chromium's
+ * 2 MiB URL limit: `chrome.tabs.update` refuses a longer one, and the
+ * blocked navigation would then go ahead.
+ */
+export const PAGE_MAX = 1024 * 1024;
+
+/** `s` cut to `SHOWN_MAX` code units and an ellipsis, never inside a surrogate pair. */
+function clip(s) {
+  if (typeof s !== 'string' || s.length <= SHOWN_MAX) return s;
+  const end = /[\uD800-\uDBFF]/.test(s[SHOWN_MAX - 1]) ? SHOWN_MAX - 1 : SHOWN_MAX;
+  return `${s.slice(0, end)}…`;
+}
+
 /**
  * The block (or warning) page for a decision: `block.html#` + the parts of
- * the report the page shows. A page on a sensitive list (child-abuse,
- * terrorism) never carries its address: the engine's reasons name only a
- * digest id, and the address is left out here too.
+ * the report the page shows, each text cut to `SHOWN_MAX`, and for a
+ * warning the whole address to continue to (`proceed`) when the page's
+ * address stays under `PAGE_MAX` with it. A page on a sensitive list
+ * (child-abuse, terrorism) never carries its address: the engine's reasons
+ * name only a digest id, and the address is left out here too.
  */
 export function blockPage(report) {
   const sensitive = report.categories.some((c) => c === 'child-abuse' || c === 'terrorism');
@@ -53,11 +73,14 @@ export function blockPage(report) {
     action: report.action,
     rule: report.rule,
     categories: report.categories,
-    reasons: report.reasons,
-    message: report.message ?? null,
-    url: sensitive ? null : report.url,
+    reasons: report.reasons.map(clip),
+    message: clip(report.message ?? null),
+    url: sensitive ? null : clip(report.url),
+    proceed: report.action === 'warn' && !sensitive && !/[\uD800-\uDFFF]/.test(report.url) ? report.url : null,
   };
-  return `block.html#${encodeURIComponent(JSON.stringify(shown))}`;
+  const page = `block.html#${encodeURIComponent(JSON.stringify(shown))}`;
+  if (page.length <= PAGE_MAX || shown.proceed === null) return page;
+  return `block.html#${encodeURIComponent(JSON.stringify({ ...shown, proceed: null }))}`;
 }
 
 /** Reads the hash that `blockPage` wrote; null when it is not one. */

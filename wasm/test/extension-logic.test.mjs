@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadNodePackage, WASM_DIR } from './helpers.mjs';
-import { checkNavigation, blockPage, readBlockPage } from '../extension/check.js';
+import { checkNavigation, blockPage, readBlockPage, PAGE_MAX, SHOWN_MAX } from '../extension/check.js';
 
 const { Bundle, Policy, Engine } = loadNodePackage();
 const EXT = join(WASM_DIR, 'extension');
@@ -68,16 +68,67 @@ describe('extension check.js', () => {
     }
   });
 
-  test('an engine failure other than a bad URL fails closed', () => {
+  test('an engine failure fails closed', () => {
     const broken = { decide() { const e = new Error('boom'); e.code = 'invalid-request'; throw e; } };
     const { report, page } = checkNavigation(broken, 'https://example.com/', MONDAY_10_GMT, context);
     assert.equal(report.action, 'block');
-    assert.ok(page);
+    assert.deepEqual(readBlockPage(page.slice('block.html'.length)).reasons, ['the filter could not check this page: boom']);
+  });
+
+  test('a web address the engine cannot read fails closed, with the reason', () => {
+    for (const url of ['http://[::1/', 'https://a.example:99999/', `http://a.example/${'a'.repeat(2 * 1024 * 1024)}`]) {
+      const { report, page } = checkNavigation(engine, url, MONDAY_10_GMT, context);
+      assert.equal(report.action, 'block', url.slice(0, 40));
+      assert.equal(report.rule, 'error');
+      assert.ok(page.length <= PAGE_MAX, `${page.length}`);
+      assert.match(readBlockPage(page.slice('block.html'.length)).reasons[0], /^the filter could not check this page: (invalid host|invalid port|url is \d+ bytes long)/);
+    }
+  });
+
+  // Chromium opens addresses up to 2 MiB; a listed page with a long query
+  // or fragment added is still that page.
+  test('a long query or fragment does not get a listed page past the filter', () => {
+    for (const [name, url] of [
+      ['fragment', `https://www.bet365.com/#${'a'.repeat(1_500_000)}`],
+      ['query', `https://www.bet365.com/poker?${'q'.repeat(2_000_000)}`],
+      ['child-abuse', `http://whole-site.iwf-test2.esafety.invalid/x.html?${'a'.repeat(1_000_000)}#${'b'.repeat(1_000_000)}`],
+    ]) {
+      const { report, page } = checkNavigation(engine, url, MONDAY_10_GMT, context);
+      assert.equal(report.action, 'block', name);
+      assert.ok(page.length <= PAGE_MAX, `${name}: the block page's address is ${page.length} long`);
+      const shown = readBlockPage(page.slice('block.html'.length));
+      assert.ok(shown.categories.length === 1 && ['gambling', 'child-abuse'].includes(shown.categories[0]), name);
+      if (name === 'child-abuse') assert.equal(shown.url, null);
+      else assert.equal(shown.url, `${url.slice(0, SHOWN_MAX)}…`, name);
+    }
+  });
+
+  test('a warning offers the whole address to continue to, while the page stays under the limit', () => {
+    const short = `https://wetransfer.com/?${'a'.repeat(100_000)}`;
+    const shown = readBlockPage(checkNavigation(engine, short, MONDAY_10_GMT, context).page.slice('block.html'.length));
+    assert.equal(shown.action, 'warn');
+    assert.equal(shown.proceed, short);
+    assert.equal(shown.url.length, SHOWN_MAX + 1);
+    const long = `https://wetransfer.com/?${'a'.repeat(1_900_000)}`;
+    const { page } = checkNavigation(engine, long, MONDAY_10_GMT, context);
+    assert.ok(page.length <= PAGE_MAX);
+    const clipped = readBlockPage(page.slice('block.html'.length));
+    assert.equal(clipped.action, 'warn');
+    assert.equal(clipped.proceed, null, 'too long to carry: the page offers no way on');
+  });
+
+  test('texts are cut without splitting a surrogate pair', () => {
+    const report = { url: `http://a.example/${'a'.repeat(SHOWN_MAX - 18)}\u{1F600}`, action: 'block', rule: 'r', categories: [], reasons: [], message: null };
+    const shown = readBlockPage(blockPage(report).slice('block.html'.length));
+    assert.equal(shown.url, `${report.url.slice(0, SHOWN_MAX - 1)}…`);
+    assert.ok(shown.url.isWellFormed());
   });
 
   test('blockPage / readBlockPage round-trip and reject junk', () => {
     const report = { url: 'http://a.example/', action: 'block', rule: 'r', categories: [], reasons: ['x'], message: 'm' };
-    assert.deepEqual(readBlockPage(blockPage(report).slice('block.html'.length)), { action: 'block', rule: 'r', categories: [], reasons: ['x'], message: 'm', url: 'http://a.example/' });
+    assert.deepEqual(readBlockPage(blockPage(report).slice('block.html'.length)), { action: 'block', rule: 'r', categories: [], reasons: ['x'], message: 'm', url: 'http://a.example/', proceed: null });
+    const warned = { ...report, action: 'warn' };
+    assert.equal(readBlockPage(blockPage(warned).slice('block.html'.length)).proceed, 'http://a.example/');
     assert.equal(readBlockPage('#%E0%A4%A'), null);
     assert.equal(readBlockPage('#42'), null);
   });

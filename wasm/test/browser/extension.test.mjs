@@ -92,6 +92,22 @@ test('an unlisted site loads', async () => {
   await page.close();
 });
 
+// A listed page with a long fragment added (200 KB: over the 64 KiB the
+// engine once refused, which this extension then let through) is still
+// blocked, and an unlisted one still loads; the block page's own address
+// stays short enough for Chromium to open.
+test('a long fragment does not get a listed site past the extension', async () => {
+  const page = await visit(`http://www.bet365.com:${server.port}/#${'a'.repeat(200_000)}`);
+  assert.equal(new URL(page.url()).pathname, '/block.html', page.url().slice(0, 200));
+  assert.equal(await page.textContent('#categories'), 'gambling');
+  assert.ok((await page.textContent('#url')).endsWith('a…'));
+  await page.close();
+  const unlisted = await visit(`http://unlisted.example:${server.port}/#${'a'.repeat(200_000)}`);
+  assert.equal(new URL(unlisted.url()).protocol, 'http:', unlisted.url().slice(0, 200));
+  assert.equal(await unlisted.textContent('#host'), `unlisted.example:${server.port}`);
+  await unlisted.close();
+});
+
 // mediafire.com, not wetransfer.com or mega.nz: those are on Chromium's HSTS
 // preload list, so the continued navigation would be upgraded to https.
 test('a warned site offers to continue, and continuing loads it', async () => {
