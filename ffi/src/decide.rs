@@ -197,7 +197,9 @@ unsafe fn decide<'r>(
 /// is NULL; `group` or `time_rfc3339` NULL with a non-zero length),
 /// `TOO_LARGE`, `INVALID_UTF8`, `INVALID_URL`, `INVALID_REQUEST` (age over
 /// 255, an unknown device, an unreadable or out-of-range time). On error
-/// `*out` is zeroed (`rule` NULL).
+/// `*out` is zeroed (`rule` NULL). A filter should block on any error
+/// (fail closed): every address a browser opens, up to
+/// `ESAFETY_MAX_URL_LEN`, can be canonicalized.
 ///
 /// Thread-safe: any number of threads may decide with one engine at once.
 ///

@@ -126,7 +126,9 @@ impl Engine {
     /// `Date`; the engine never reads the clock.
     ///
     /// Throws an `Error` with code `invalid-request` for a malformed request
-    /// and `invalid-url` when `url` is not a URL.
+    /// and `invalid-url` when `url` is not a URL. A filter should block on
+    /// either (fail closed): every address a browser opens, up to 2 MiB,
+    /// is a URL here.
     #[wasm_bindgen(unchecked_return_type = "DecisionReport")]
     pub fn decide(
         &self,

@@ -221,7 +221,10 @@ impl<B: AsRef<[u8]>> Engine<B> {
     ///
     /// # Errors
     ///
-    /// [`EngineError::Url`] when `input` cannot be canonicalized.
+    /// [`EngineError::Url`] when `input` cannot be canonicalized. A filter
+    /// should treat that as a block (fail closed): every address a browser
+    /// opens, up to [`crate::url::MAX_INPUT_LEN`], can be canonicalized, so
+    /// the error means input that is not a web address.
     pub fn check(&self, input: &str, context: Context<'_>) -> Result<DecisionReport, EngineError> {
         let url = CanonicalUrl::parse(input)?;
         let decision = self.decide(&url, context);
