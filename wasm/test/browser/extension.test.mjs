@@ -108,6 +108,15 @@ test('a long fragment does not get a listed site past the extension', async () =
   await unlisted.close();
 });
 
+// Chromium reports the page a view-source: navigation fetches, so the
+// extension checks it as that page.
+test('view-source: of a listed site ends on the block page', async () => {
+  const page = await visit(`view-source:http://www.bet365.com:${server.port}/`);
+  assert.equal(new URL(page.url()).pathname, '/block.html', page.url());
+  assert.equal(await page.textContent('#categories'), 'gambling');
+  await page.close();
+});
+
 // mediafire.com, not wetransfer.com or mega.nz: those are on Chromium's HSTS
 // preload list, so the continued navigation would be upgraded to https.
 test('a warned site offers to continue, and continuing loads it', async () => {
