@@ -42,6 +42,20 @@ export function checkNavigation(engine, url, now, context = {}) {
   return { report, page: null };
 }
 
+/**
+ * The engine to use when the real one could not be made (a damaged bundle
+ * or policy in the extension, a failed WebAssembly start): it fails every
+ * decision with `error`, so every checked navigation goes to the block page
+ * with that reason rather than going ahead unchecked.
+ */
+export function unavailable(error) {
+  return {
+    decide() {
+      throw error;
+    },
+  };
+}
+
 /** The longest text of a report the block page shows (an address, a reason). */
 export const SHOWN_MAX = 2000;
 

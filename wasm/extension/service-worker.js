@@ -2,7 +2,7 @@
 // engine with the bundle and the policy shipped inside the extension, checks
 // every top-level navigation, and sends a blocked one to the block page.
 import init, { Bundle, Engine, Policy } from './lib/esafety.js';
-import { checkNavigation } from './check.js';
+import { checkNavigation, unavailable } from './check.js';
 
 const asset = (path) => chrome.runtime.getURL(path);
 
@@ -23,10 +23,16 @@ const ready = (async () => {
   ]);
   const engine = new Engine(Bundle.fromBytes(new Uint8Array(bundleBytes)), Policy.fromToml(policyText, 'policy.toml'));
   return { engine, context };
-})();
+})().catch((error) => {
+  // Fail closed: without an engine every checked navigation is blocked,
+  // with this error as the reason.
+  console.error('esafety: the filter could not start:', error);
+  return { engine: unavailable(error), context: {}, failed: true };
+});
 
-// For the end-to-end test and for debugging from the service worker console.
-globalThis.esafetyReady = ready.then(() => true);
+// For the end-to-end test and for debugging from the service worker console:
+// true once the engine is loaded, false if it could not be.
+globalThis.esafetyReady = ready.then((state) => !state.failed);
 // Warned pages the user chose to continue to (until the worker restarts).
 const proceeded = new Set();
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadNodePackage, WASM_DIR } from './helpers.mjs';
-import { checkNavigation, blockPage, readBlockPage, PAGE_MAX, SHOWN_MAX } from '../extension/check.js';
+import { checkNavigation, blockPage, readBlockPage, unavailable, PAGE_MAX, SHOWN_MAX } from '../extension/check.js';
 
 const { Bundle, Policy, Engine } = loadNodePackage();
 const EXT = join(WASM_DIR, 'extension');
@@ -73,6 +73,23 @@ describe('extension check.js', () => {
     const { report, page } = checkNavigation(broken, 'https://example.com/', MONDAY_10_GMT, context);
     assert.equal(report.action, 'block');
     assert.deepEqual(readBlockPage(page.slice('block.html'.length)).reasons, ['the filter could not check this page: boom']);
+  });
+
+  test('without an engine every web page is blocked, with the reason', () => {
+    let error;
+    try {
+      Bundle.fromBytes(new Uint8Array([1, 2, 3]));
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof Error);
+    const none = unavailable(error);
+    for (const url of ['http://unlisted.example/', 'https://www.bbc.co.uk/']) {
+      const { report, page } = checkNavigation(none, url, MONDAY_10_GMT, context);
+      assert.equal(report.action, 'block', url);
+      assert.deepEqual(readBlockPage(page.slice('block.html'.length)).reasons, [`the filter could not check this page: ${error.message}`]);
+    }
+    assert.equal(checkNavigation(none, 'chrome://settings/', MONDAY_10_GMT, context).page, null);
   });
 
   test('a web address the engine cannot read fails closed, with the reason', () => {

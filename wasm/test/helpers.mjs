@@ -157,3 +157,19 @@ export async function launchChromium({ extraArgs = [], allowExtensions = false }
     },
   };
 }
+
+/**
+ * Navigates a new tab of `browser` (from `launchChromium`) to `url` and
+ * resolves to the page once it settles, on the page an extension may have
+ * redirected it to.
+ */
+export async function settle(browser, url) {
+  const page = await browser.context.newPage();
+  // A redirect by an extension aborts the original navigation.
+  await page.goto(url).catch(() => {});
+  await page.waitForLoadState('load');
+  // Give the service worker the time to redirect a page that loaded first.
+  await page.waitForTimeout(500);
+  await page.waitForLoadState('load');
+  return page;
+}

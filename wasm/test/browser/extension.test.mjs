@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, serve, WASM_DIR } from '../helpers.mjs';
+import { launchChromium, serve, settle, WASM_DIR } from '../helpers.mjs';
 
 const EXT = join(WASM_DIR, 'extension');
 const IWF_WORDING =
@@ -48,16 +48,7 @@ after(async () => {
 });
 
 /** Navigates a new tab to `url`; resolves to the page once it settles. */
-async function visit(url) {
-  const page = await browser.context.newPage();
-  // A redirect by the extension aborts the original navigation.
-  await page.goto(url).catch(() => {});
-  await page.waitForLoadState('load');
-  // Give the service worker the time to redirect a page that loaded first.
-  await page.waitForTimeout(500);
-  await page.waitForLoadState('load');
-  return page;
-}
+const visit = (url) => settle(browser, url);
 
 test('the extension service worker runs the WebAssembly engine', () => {
   assert.match(extensionId, /^[a-p]{32}$/);

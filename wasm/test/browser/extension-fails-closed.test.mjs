@@ -1,0 +1,57 @@
+// End to end: a copy of the example extension whose shipped bundle is
+// damaged, loaded into headless Chromium. Without an engine it must not let
+// pages through unchecked: every web page ends on the block page, with the
+// bundle's error as the reason.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchChromium, serve, settle, WASM_DIR } from '../helpers.mjs';
+
+const EXT = join(WASM_DIR, 'extension');
+
+let server;
+let browser;
+let worker;
+let copy;
+
+before(async () => {
+  assert.ok(existsSync(join(EXT, 'lib', 'esafety_bg.wasm')), 'run scripts/build-wasm.sh first');
+  copy = mkdtempSync(join(tmpdir(), 'esafety-extension-'));
+  cpSync(EXT, copy, { recursive: true });
+  writeFileSync(join(copy, 'lib', 'sample.esb'), 'not a bundle');
+  server = await serve({
+    routes: { '/': (req) => `<!doctype html><title>served</title><p id="host">${req.headers.host}</p>` },
+  });
+  browser = await launchChromium({
+    allowExtensions: true,
+    extraArgs: [
+      `--disable-extensions-except=${copy}`,
+      `--load-extension=${copy}`,
+      '--host-resolver-rules=MAP * 127.0.0.1',
+      '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable',
+    ],
+  });
+  worker = browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
+    ?? await browser.context.waitForEvent('serviceworker', { timeout: 30_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (copy) rmSync(copy, { recursive: true, force: true });
+});
+
+test('the damaged bundle leaves the worker without an engine', async () => {
+  assert.equal(await worker.evaluate(() => globalThis.esafetyReady), false);
+});
+
+test('an unlisted site is blocked, with the bundle error as the reason', async () => {
+  const page = await settle(browser, `http://unlisted.example:${server.port}/`);
+  assert.equal(new URL(page.url()).pathname, '/block.html', page.url());
+  const reason = await page.textContent('#reasons li');
+  assert.match(reason, /^the filter could not check this page: .*bundle/i, reason);
+  assert.equal(await page.textContent('#rule'), 'error');
+  await page.close();
+});
