@@ -173,3 +173,24 @@ export async function settle(browser, url) {
   await page.waitForLoadState('load');
   return page;
 }
+
+/**
+ * Headless Chromium with the unpacked extension in `dir` loaded, every host
+ * name resolving to 127.0.0.1 (nothing leaves the machine) and no upgrade
+ * of http to https; resolves to `{browser, worker}`, the extension's
+ * service worker once it has started.
+ */
+export async function launchWithExtension(dir) {
+  const browser = await launchChromium({
+    allowExtensions: true,
+    extraArgs: [
+      `--disable-extensions-except=${dir}`,
+      `--load-extension=${dir}`,
+      '--host-resolver-rules=MAP * 127.0.0.1',
+      '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable',
+    ],
+  });
+  const worker = browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
+    ?? await browser.context.waitForEvent('serviceworker', { timeout: 30_000 });
+  return { browser, worker };
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, serve, settle, WASM_DIR } from '../helpers.mjs';
+import { launchWithExtension, serve, settle, WASM_DIR } from '../helpers.mjs';
 
 const EXT = join(WASM_DIR, 'extension');
 
@@ -24,17 +24,7 @@ before(async () => {
   server = await serve({
     routes: { '/': (req) => `<!doctype html><title>served</title><p id="host">${req.headers.host}</p>` },
   });
-  browser = await launchChromium({
-    allowExtensions: true,
-    extraArgs: [
-      `--disable-extensions-except=${copy}`,
-      `--load-extension=${copy}`,
-      '--host-resolver-rules=MAP * 127.0.0.1',
-      '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable',
-    ],
-  });
-  worker = browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
-    ?? await browser.context.waitForEvent('serviceworker', { timeout: 30_000 });
+  ({ browser, worker } = await launchWithExtension(copy));
 });
 
 after(async () => {

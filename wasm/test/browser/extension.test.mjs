@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, serve, settle, WASM_DIR } from '../helpers.mjs';
+import { launchWithExtension, serve, settle, WASM_DIR } from '../helpers.mjs';
 
 const EXT = join(WASM_DIR, 'extension');
 const IWF_WORDING =
@@ -26,17 +26,7 @@ before(async () => {
       '/x.html': '<!doctype html><title>served</title><p>page</p>',
     },
   });
-  browser = await launchChromium({
-    allowExtensions: true,
-    extraArgs: [
-      `--disable-extensions-except=${EXT}`,
-      `--load-extension=${EXT}`,
-      '--host-resolver-rules=MAP * 127.0.0.1',
-      '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable',
-    ],
-  });
-  worker = browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
-    ?? await browser.context.waitForEvent('serviceworker', { timeout: 30_000 });
+  ({ browser, worker } = await launchWithExtension(EXT));
   extensionId = new URL(worker.url()).host;
   // The engine loads asynchronously when the worker starts.
   assert.equal(await worker.evaluate(() => globalThis.esafetyReady), true);
