@@ -109,13 +109,22 @@ fn origin() -> u16 {
     port
 }
 
+/// Names Squid resolves to 127.0.0.1 (its `hosts_file`). `host.123` is a
+/// name a resolver accepts but a URL canonicalizer must not (it ends in a
+/// number that is not an IPv4 address), so the engine cannot read it.
+const HOSTS: &str = "127.0.0.1 host.123\n";
+
 /// Starts Squid with `helper_lines` (the esafety helper configuration) and
 /// waits until it accepts connections.
 fn start_squid(scratch: &Scratch, helper_lines: &str) -> Squid {
     let dir = scratch.path().display();
     let port = free_port();
+    // Squid's own resolver reads this file before DNS: a test can name
+    // hosts that resolve to 127.0.0.1 without touching the machine.
+    std::fs::write(scratch.path().join("hosts"), HOSTS).unwrap();
     let conf = format!(
         "http_port 127.0.0.1:{port}\n\
+         hosts_file {dir}/hosts\n\
          pid_filename none\n\
          cache deny all\n\
          cache_mem 8 MB\n\
@@ -264,6 +273,14 @@ fn squid_external_acl_blocks_listed_and_passes_unlisted() {
         "spelling variant should be denied, got `{status}`"
     );
 
+    // An address Squid resolves but the engine cannot read is denied too.
+    let url = format!("http://host.123:{origin}/unchecked");
+    let (status, response) = squid.get(&url, &format!("host.123:{origin}"));
+    assert!(
+        status.contains(" 403 ") && !response.contains("hello /unchecked"),
+        "an unreadable URL should be denied, got `{status}`"
+    );
+
     // Unlisted: Squid fetches it from the origin.
     let url = format!("http://127.0.0.1:{origin}/lesson");
     let (status, body) = squid.get(&url, &format!("127.0.0.1:{origin}"));
@@ -327,5 +344,49 @@ fn squid_url_rewrite_redirects_blocked_to_block_page() {
     assert!(
         body.ends_with("hello /maths"),
         "origin body expected, got `{body}`"
+    );
+}
+
+#[test]
+fn squid_url_rewrite_fails_closed_on_an_address_the_engine_cannot_read() {
+    if !squid_available() {
+        return;
+    }
+    let scratch = readable_scratch("squid-rewrite-error");
+    let (exe, policy) = install_helper(&scratch);
+    let origin = origin();
+    let block_page = format!("http://127.0.0.1:{origin}/blocked");
+    let squid = start_squid(
+        &scratch,
+        &format!(
+            "url_rewrite_program {} squid-helper --policy {} --protocol url-rewrite --group pupils --age 14 --block-url {block_page}\n\
+             url_rewrite_children 1 startup=1 idle=1 concurrency=4",
+            exe.display(),
+            policy.display()
+        ),
+    );
+
+    // Squid resolves `host.123` (its hosts_file) and would fetch it from
+    // the origin; the engine cannot canonicalize it. A rewriter's "broken
+    // helper" answer lets Squid go on with the original URL (fail open),
+    // so the helper must send the request to the block page instead.
+    let url = format!("http://host.123:{origin}/unchecked");
+    let (status, response) = squid.get(&url, &format!("host.123:{origin}"));
+    assert!(
+        status.contains(" 302 "),
+        "an unreadable URL should be redirected to the block page, got `{status}`:\n{response}"
+    );
+    let location = response
+        .lines()
+        .find_map(|l| l.strip_prefix("Location: "))
+        .unwrap_or_default();
+    assert_eq!(
+        location,
+        format!("{block_page}?action=block&rule=error&categories="),
+        "redirect should name the error rule"
+    );
+    assert!(
+        !response.contains("hello /unchecked"),
+        "the origin must not be reached:\n{response}"
     );
 }

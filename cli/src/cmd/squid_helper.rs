@@ -25,10 +25,13 @@
 //!   `OK rewrite-url="…"` when safe search rewrites a search URL, and `ERR`
 //!   (no change) otherwise.
 //!
-//! A line that is not a URL gets `ERR message="…"` (external-acl: the
-//! request is denied — fail closed) or `BH message="…"` (url-rewrite:
-//! Squid's "broken helper" answer for that request), and the helper goes
-//! on with the next line.
+//! A line the engine cannot read (empty, or an address it cannot
+//! canonicalize) fails closed in both protocols, and the helper goes on
+//! with the next line: external-acl answers `ERR message="…"` (denied);
+//! url-rewrite redirects to the block page with `action=block&rule=error`
+//! and the error in `message="…"`. Not `BH`: on a rewriter's "broken
+//! helper" answer Squid goes on with the original URL, which would let
+//! through whatever made the address unreadable.
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
@@ -78,10 +81,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         // Squid asks now; the core never reads the clock, the face does.
         let context = args.user.context(jiff::Timestamp::now());
         let answer = match request.url {
-            None => Answer::broken("empty request line", args.protocol),
+            None => Answer::unreadable("empty request line", args.protocol, block_url),
             Some(url) => match engine.check(url, context) {
                 Ok(report) => Answer::for_report(&report, args.protocol, block_url),
-                Err(e) => Answer::broken(&e.to_string(), args.protocol),
+                Err(e) => Answer::unreadable(&e.to_string(), args.protocol, block_url),
             },
         };
         match request.channel {
@@ -150,12 +153,11 @@ impl Answer {
             }
             Protocol::UrlRewrite => match (report.action, &report.safe_search) {
                 (Action::Block | Action::Warn, _) => {
-                    let sep = if block_url.contains('?') { '&' } else { '?' };
-                    let target = format!(
-                        "{block_url}{sep}action={}&rule={}&categories={}",
+                    let target = block_target(
+                        block_url,
                         report.action,
-                        query_escape(&report.rule),
-                        query_escape(&report.categories.join(","))
+                        &report.rule,
+                        &report.categories.join(","),
                     );
                     Answer(format!("OK status=302 url={} log={log}", quote(&target)))
                 }
@@ -165,13 +167,32 @@ impl Answer {
         }
     }
 
-    fn broken(reason: &str, protocol: Protocol) -> Answer {
+    /// The answer for a request the engine could not check: blocked, in
+    /// either protocol (fail closed), under the rule name `error`.
+    fn unreadable(reason: &str, protocol: Protocol, block_url: &str) -> Answer {
         let message = quote(reason);
+        let log = quote("block error -");
         match protocol {
-            Protocol::ExternalAcl => Answer(format!("ERR message={message}")),
-            Protocol::UrlRewrite => Answer(format!("BH message={message}")),
+            Protocol::ExternalAcl => Answer(format!("ERR message={message} log={log}")),
+            Protocol::UrlRewrite => {
+                let target = block_target(block_url, Action::Block, "error", "");
+                Answer(format!(
+                    "OK status=302 url={} message={message} log={log}",
+                    quote(&target)
+                ))
+            }
         }
     }
+}
+
+/// The block page address with the decision appended as query parameters.
+fn block_target(block_url: &str, action: Action, rule: &str, categories: &str) -> String {
+    let sep = if block_url.contains('?') { '&' } else { '?' };
+    format!(
+        "{block_url}{sep}action={action}&rule={}&categories={}",
+        query_escape(rule),
+        query_escape(categories)
+    )
 }
 
 /// A Squid helper kv-pair value: double-quoted, with `"` and `\` escaped
@@ -255,6 +276,29 @@ mod tests {
             review: false,
             message: None,
             safe_search: safe_search.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn unreadable_requests_are_blocked_in_both_protocols() {
+        let cases = [
+            (
+                "acl denies",
+                Protocol::ExternalAcl,
+                "ERR message=\"empty host\" log=\"block error -\"",
+            ),
+            (
+                "rewrite redirects to the block page, never BH",
+                Protocol::UrlRewrite,
+                "OK status=302 url=\"http://blk/?x=1&action=block&rule=error&categories=\" message=\"empty host\" log=\"block error -\"",
+            ),
+        ];
+        for (name, protocol, want) in cases {
+            assert_eq!(
+                Answer::unreadable("empty host", protocol, "http://blk/?x=1").0,
+                want,
+                "{name}"
+            );
         }
     }
 
