@@ -12,14 +12,37 @@ pub(crate) fn lines_or_stdin(args: Vec<String>) -> anyhow::Result<Vec<String>> {
         return Ok(args);
     }
     let mut out = Vec::new();
-    for (i, line) in io::stdin().lock().lines().enumerate() {
-        let line = line.with_context(|| format!("reading standard input, line {}", i + 1))?;
-        let line = line.trim_end_matches(['\r', '\n']);
+    let mut stdin = io::stdin().lock();
+    let mut buf = Vec::new();
+    for number in 1.. {
+        let line = read_url_line(&mut stdin, &mut buf)
+            .with_context(|| format!("reading standard input, line {number}"))?;
+        let Some(line) = line else { break };
         if !line.trim().is_empty() {
-            out.push(line.to_owned());
+            out.push(line);
         }
     }
     Ok(out)
+}
+
+/// The next line of `reader` (without its `\n` or `\r\n`) as URL text, or
+/// `None` at the end.
+///
+/// A line is bytes, not necessarily UTF-8 (a log file, a request line Squid
+/// copied off the network): bytes that are not UTF-8 are written `%XX`
+/// ([`esafety::url::escape_invalid_utf8`]), which canonicalizes exactly as
+/// the raw bytes would, rather than ending the whole run at that line.
+pub(crate) fn read_url_line(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+) -> io::Result<Option<String>> {
+    buf.clear();
+    if reader.read_until(b'\n', buf)? == 0 {
+        return Ok(None);
+    }
+    let line = buf.strip_suffix(b"\n").unwrap_or(buf);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    Ok(Some(esafety::url::escape_invalid_utf8(line).into_owned()))
 }
 
 /// Whether an error chain ends in a broken pipe (the reader went away:
@@ -84,4 +107,24 @@ impl UserArgs {
 /// Parses `--device managed|byod`.
 pub(crate) fn parse_device(s: &str) -> Result<esafety::policy::Device, String> {
     s.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_lines_are_bytes_with_invalid_utf8_escaped() {
+        let input: &[u8] = b"http://a.test/\xff\r\n\nhttp://b.test/\xc3\xa9\nlast";
+        let mut reader = input;
+        let mut buf = Vec::new();
+        let mut lines = Vec::new();
+        while let Some(line) = read_url_line(&mut reader, &mut buf).unwrap_or_default() {
+            lines.push(line);
+        }
+        assert_eq!(
+            lines,
+            ["http://a.test/%FF", "", "http://b.test/\u{e9}", "last"]
+        );
+    }
 }

@@ -5,7 +5,7 @@
 )]
 
 mod common;
-use common::{esafety_stdin as esafety, stderr, stdout};
+use common::{esafety_stdin as esafety, esafety_stdin_bytes, stderr, stdout};
 
 #[test]
 fn plain_arguments() {
@@ -34,6 +34,18 @@ fn plain_stdin_skips_blank_lines() {
     );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(stdout(&out), "http://example.com/b\nhttp://example.org/\n");
+}
+
+#[test]
+fn stdin_bytes_that_are_not_utf8_are_escaped_not_fatal() {
+    // A log line in Latin-1 is the same URL as its `%XX` spelling; the
+    // lines after it are still read.
+    let out = esafety_stdin_bytes(
+        &["canonicalize"],
+        Some(b"http://a.test/caf\xe9\nhttp://b.test/\xc3\xa9\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "http://a.test/caf%E9\nhttp://b.test/%C3%A9\n");
 }
 
 #[test]

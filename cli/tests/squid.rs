@@ -196,7 +196,8 @@ impl Squid {
     /// connections a moment before it serves them (once in CI: "Connection
     /// reset by peer" on the first request). Whatever Squid does answer is
     /// returned as it is, and the last failure names Squid's cache.log.
-    fn get(&self, url: &str, host: &str) -> (String, String) {
+    fn get(&self, url: impl AsRef<[u8]>, host: &str) -> (String, String) {
+        let url = url.as_ref();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -216,7 +217,8 @@ impl Squid {
                         ) => {}
                 Ok(_) if attempt < 5 => {}
                 outcome => panic!(
-                    "GET {url} through Squid failed after {attempt} attempts: {:?}; cache.log:\n{}",
+                    "GET {} through Squid failed after {attempt} attempts: {:?}; cache.log:\n{}",
+                    String::from_utf8_lossy(url),
                     outcome.map(|r| format!("{} bytes", r.len())),
                     std::fs::read_to_string(&self.cache_log).unwrap_or_default()
                 ),
@@ -227,12 +229,14 @@ impl Squid {
 }
 
 /// One `GET url` through the proxy: every byte Squid sent back.
-fn get_via_proxy(port: u16, url: &str, host: &str) -> std::io::Result<Vec<u8>> {
+fn get_via_proxy(port: u16, url: &[u8], host: &str) -> std::io::Result<Vec<u8>> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.write_all(b"GET ")?;
+    stream.write_all(url)?;
     write!(
         stream,
-        "GET {url} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        " HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response)?;
@@ -273,6 +277,14 @@ fn squid_external_acl_blocks_listed_and_passes_unlisted() {
         "spelling variant should be denied, got `{status}`"
     );
 
+    // A raw byte that is not UTF-8 is the page it spells (`%FF`): denied,
+    // and the helper goes on answering.
+    let (status, _) = squid.get(b"http://www.bet365.com/\xff", "www.bet365.com");
+    assert!(
+        status.contains(" 403 "),
+        "a listed URL with a raw byte should be denied, got `{status}`"
+    );
+
     // An address Squid resolves but the engine cannot read is denied too.
     let url = format!("http://host.123:{origin}/unchecked");
     let (status, response) = squid.get(&url, &format!("host.123:{origin}"));
@@ -294,7 +306,9 @@ fn squid_external_acl_blocks_listed_and_passes_unlisted() {
     );
 
     drop(squid);
-    let log = std::fs::read_to_string(scratch.path().join("access.log")).unwrap_or_default();
+    // Not `read_to_string`: the log holds the raw byte requested above.
+    let log = std::fs::read(scratch.path().join("access.log")).unwrap_or_default();
+    let log = String::from_utf8_lossy(&log);
     assert!(
         log.contains("TCP_DENIED/403"),
         "access log should record the denial:\n{log}"
@@ -334,6 +348,17 @@ fn squid_url_rewrite_redirects_blocked_to_block_page() {
             && location.ends_with("categories=gambling"),
         "redirect should carry the decision, got `{location}`"
     );
+
+    // A raw byte that is not UTF-8, as Squid passes it on: the helper
+    // answers (blocked: it is the same page as `%FF`) and goes on; before,
+    // it exited and Squid stopped ("helpers are crashing too rapidly").
+    for _ in 0..3 {
+        let (status, _) = squid.get(b"http://www.bet365.com/\xff", "www.bet365.com");
+        assert!(
+            status.contains(" 302 "),
+            "a listed URL with a raw byte should be redirected, got `{status}`"
+        );
+    }
 
     let url = format!("http://127.0.0.1:{origin}/maths");
     let (status, body) = squid.get(&url, &format!("127.0.0.1:{origin}"));

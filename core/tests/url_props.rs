@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use esafety::url::CanonicalUrl;
+use esafety::url::{CanonicalUrl, escape_invalid_utf8};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
@@ -146,8 +146,78 @@ fn check_structure(input: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// URL-like bytes with raw bytes of `0x80` and over put in anywhere: some
+/// form valid UTF-8 sequences with their neighbours, most do not.
+fn url_like_bytes() -> impl Strategy<Value = Vec<u8>> {
+    (
+        url_like(),
+        proptest::collection::vec((any::<prop::sample::Index>(), 0x80u8..=0xff), 0..6),
+    )
+        .prop_map(|(url, raw)| {
+            let mut bytes = url.into_bytes();
+            for (at, byte) in raw {
+                let at = at.index(bytes.len() + 1);
+                bytes.insert(at, byte);
+            }
+            bytes
+        })
+}
+
+/// Every byte of `0x80` and over written `%XX`: the ASCII spelling of the
+/// same URL, valid UTF-8 sequences included.
+fn escape_every_high_byte(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| {
+            if b < 0x80 {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Raw bytes and their escapes are the same URL: what
+/// `escape_invalid_utf8` relies on to hand non-UTF-8 input to the parser.
+fn check_raw_bytes_are_their_escapes(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let text = escape_invalid_utf8(bytes);
+    if let Ok(valid) = std::str::from_utf8(bytes) {
+        prop_assert_eq!(&*text, valid, "valid UTF-8 is kept as it is");
+    }
+    let raw = CanonicalUrl::parse(&text);
+    let escaped = CanonicalUrl::parse(&escape_every_high_byte(bytes));
+    match (&raw, &escaped) {
+        (Ok(a), Ok(b)) => prop_assert_eq!(a.as_str(), b.as_str()),
+        (Err(a), Err(b)) => prop_assert_eq!(
+            std::mem::discriminant(a),
+            std::mem::discriminant(b),
+            "{} / {}",
+            a,
+            b
+        ),
+        _ => prop_assert!(false, "raw {:?} but escaped {:?}", raw, escaped),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn raw_high_bytes_canonicalize_as_their_escapes(bytes in url_like_bytes()) {
+        check_raw_bytes_are_their_escapes(&bytes)?;
+    }
+
+    #[test]
+    fn raw_arbitrary_bytes_canonicalize_as_their_escapes(
+        tail in proptest::collection::vec(any::<u8>(), 0..60)
+    ) {
+        let mut bytes = b"http://".to_vec();
+        bytes.extend_from_slice(&tail);
+        check_raw_bytes_are_their_escapes(&bytes)?;
+    }
+
 
     #[test]
     fn idempotent_on_url_like_inputs(input in url_like()) {

@@ -8,9 +8,13 @@
 //! included; the input is also tried behind a canonical prefix
 //! (`http://a.example/`, `http://a.example/?`), so that the fuzzer's bytes
 //! land in the path and query the fast path scans.
+//!
+//! The bytes as `escape_invalid_utf8` makes them text (how the CLI and the
+//! Squid helper read lines) canonicalize as the same bytes with every byte
+//! of 0x80 and over written `%XX`: raw bytes and their escapes are one URL.
 #![no_main]
 
-use esafety::url::CanonicalUrl;
+use esafety::url::{CanonicalUrl, escape_invalid_utf8};
 use libfuzzer_sys::fuzz_target;
 
 fn check(input: &str) {
@@ -56,7 +60,33 @@ fn check_same_as_general(input: &str) {
     }
 }
 
+/// `escape_invalid_utf8` keeps the URL the bytes spell.
+fn check_escaped(data: &[u8]) {
+    let text = escape_invalid_utf8(data);
+    check(&text);
+    let ascii: String = data
+        .iter()
+        .map(|&b| {
+            if b < 0x80 {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    match (CanonicalUrl::parse(&text), CanonicalUrl::parse(&ascii)) {
+        (Ok(a), Ok(b)) => assert_eq!(a.as_str(), b.as_str(), "{data:?}"),
+        (Err(a), Err(b)) => assert_eq!(
+            std::mem::discriminant(&a),
+            std::mem::discriminant(&b),
+            "{data:?}: {a} / {b}"
+        ),
+        (a, b) => panic!("{data:?}: escaped {a:?} but all-escaped {b:?}"),
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
+    check_escaped(data);
     let lossy = String::from_utf8_lossy(data);
     check(&lossy);
     if let Ok(text) = std::str::from_utf8(data) {

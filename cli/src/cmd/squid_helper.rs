@@ -25,6 +25,9 @@
 //!   `OK rewrite-url="…"` when safe search rewrites a search URL, and `ERR`
 //!   (no change) otherwise.
 //!
+//! Bytes that are not UTF-8 (Squid passes them on as they came) are
+//! written `%XX` before the URL is checked, as canonicalization would.
+//!
 //! A line the engine cannot read (empty, or an address it cannot
 //! canonicalize) fails closed in both protocols, and the helper goes on
 //! with the next line: external-acl answers `ERR message="…"` (denied);
@@ -33,7 +36,7 @@
 //! helper" answer Squid goes on with the original URL, which would let
 //! through whatever made the address unreadable.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -72,11 +75,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .as_deref()
         .unwrap_or("http://esafety.invalid/blocked");
 
-    let stdin = io::stdin();
+    let mut stdin = io::stdin().lock();
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    for line in stdin.lock().lines() {
-        let line = line.context("reading a request from Squid")?;
+    let mut buf = Vec::new();
+    // Squid copies request bytes as they came: a line that is not UTF-8 is
+    // still a request to answer. Ending the helper there would take Squid
+    // down ("helpers are crashing too rapidly") for one crafted request.
+    while let Some(line) =
+        crate::input::read_url_line(&mut stdin, &mut buf).context("reading a request from Squid")?
+    {
         let request = HelperLine::parse(&line);
         // Squid asks now; the core never reads the clock, the face does.
         let context = args.user.context(jiff::Timestamp::now());

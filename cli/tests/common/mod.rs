@@ -57,6 +57,12 @@ pub(crate) fn esafety(args: &[&str]) -> Output {
 
 /// Runs `esafety ARGS` with `stdin` (or nothing) on standard input.
 pub(crate) fn esafety_stdin(args: &[&str], stdin: Option<&str>) -> Output {
+    esafety_stdin_bytes(args, stdin.map(str::as_bytes))
+}
+
+/// Runs `esafety ARGS` with `stdin` bytes (not necessarily UTF-8) or
+/// nothing on standard input.
+pub(crate) fn esafety_stdin_bytes(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_esafety"))
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
@@ -67,8 +73,8 @@ pub(crate) fn esafety_stdin(args: &[&str], stdin: Option<&str>) -> Output {
         .unwrap();
     {
         let mut pipe = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes()).unwrap();
+        if let Some(bytes) = stdin {
+            pipe.write_all(bytes).unwrap();
         }
     }
     child.wait_with_output().unwrap()

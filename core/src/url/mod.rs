@@ -127,6 +127,52 @@ pub use report::{CanonicalizeFailure, CanonicalizeReport};
 /// ```
 pub const MAX_INPUT_LEN: usize = 2 * 1024 * 1024;
 
+/// The text of a URL received as bytes that may not be UTF-8 (a request
+/// line off the network, a log file): every byte that is not part of a
+/// valid UTF-8 sequence is written `%XX`; valid UTF-8 is kept as it is
+/// (and borrowed, not copied).
+///
+/// This changes nothing [`CanonicalUrl::parse`] decides: canonicalization
+/// percent-unescapes before it looks at a byte, and an inserted `%XX`
+/// stands for a byte of `0x80` or more, which is neither `%` nor a hex
+/// digit, so it cannot join a neighbour into another escape. The result
+/// canonicalizes exactly as the raw bytes would, where rejecting the line
+/// would leave a proxy without an answer for that request.
+///
+/// ```
+/// use esafety::url::{escape_invalid_utf8, CanonicalUrl};
+///
+/// let text = escape_invalid_utf8(b"http://example.com/caf\xe9/\xc3\xa9");
+/// assert_eq!(text, "http://example.com/caf%E9/\u{e9}");
+/// assert_eq!(
+///     CanonicalUrl::parse(&text)?.as_str(),
+///     "http://example.com/caf%E9/%C3%A9"
+/// );
+/// // Valid UTF-8 is borrowed unchanged.
+/// assert!(matches!(escape_invalid_utf8(b"http://a.test/%ff"), std::borrow::Cow::Borrowed(_)));
+/// # Ok::<(), esafety::UrlError>(())
+/// ```
+pub fn escape_invalid_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write as _;
+    let mut chunks = bytes.utf8_chunks();
+    let Some(first) = chunks.next() else {
+        return std::borrow::Cow::Borrowed("");
+    };
+    if first.invalid().is_empty() {
+        // The first chunk ends only at invalid bytes or the end of input.
+        return std::borrow::Cow::Borrowed(first.valid());
+    }
+    let mut out = String::with_capacity(bytes.len() + 2 * first.invalid().len());
+    for chunk in std::iter::once(first).chain(chunks) {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Why an input is not a URL that can be canonicalized.
 ///
 /// Messages quote at most the first 100 bytes of the offending part.
