@@ -228,6 +228,26 @@ impl Squid {
     }
 }
 
+/// `CONNECT authority` through the proxy (how a browser asks for every
+/// HTTPS page): Squid's status line.
+fn connect_via_proxy(port: u16, authority: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+        head.push(byte[0]);
+    }
+    String::from_utf8_lossy(&head).trim_end().to_owned()
+}
+
 /// One `GET url` through the proxy: every byte Squid sent back.
 fn get_via_proxy(port: u16, url: &[u8], host: &str) -> std::io::Result<Vec<u8>> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
@@ -275,6 +295,19 @@ fn squid_external_acl_blocks_listed_and_passes_unlisted() {
     assert!(
         status.contains(" 403 "),
         "spelling variant should be denied, got `{status}`"
+    );
+
+    // HTTPS: the browser's CONNECT names only host and port, which is
+    // enough for a listed host.
+    let status = connect_via_proxy(squid.port, "www.bet365.com:443");
+    assert!(
+        status.contains(" 403 "),
+        "CONNECT to a listed host should be denied, got `{status}`"
+    );
+    let status = connect_via_proxy(squid.port, &format!("127.0.0.1:{origin}"));
+    assert!(
+        status.contains(" 200 "),
+        "CONNECT to an unlisted host should be established, got `{status}`"
     );
 
     // A raw byte that is not UTF-8 is the page it spells (`%FF`): denied,
@@ -347,6 +380,13 @@ fn squid_url_rewrite_redirects_blocked_to_block_page() {
         location.starts_with(&format!("{block_page}?action=block&rule="))
             && location.ends_with("categories=gambling"),
         "redirect should carry the decision, got `{location}`"
+    );
+
+    // HTTPS: a rewriter's redirect of a CONNECT must not open the tunnel.
+    let status = connect_via_proxy(squid.port, "www.bet365.com:443");
+    assert!(
+        status.contains(" 302 "),
+        "CONNECT to a listed host should be answered with the redirect, not a tunnel, got `{status}`"
     );
 
     // A raw byte that is not UTF-8, as Squid passes it on: the helper
