@@ -349,6 +349,73 @@ fn squid_external_acl_blocks_listed_and_passes_unlisted() {
 }
 
 #[test]
+fn squid_external_acl_sees_ipv6_hosts_through_squids_url_quoting() {
+    if !squid_available() {
+        return;
+    }
+    let scratch = readable_scratch("squid-acl-v6");
+    let (exe, policy) = install_helper(&scratch);
+    // A bundle listing the IPv6 loopback address as gambling.
+    let list = scratch.path().join("v6.txt");
+    std::fs::write(&list, "[::1]\n").unwrap();
+    let bundle = scratch.path().join("v6.esb");
+    let compiled = Command::new(&exe)
+        .arg("compile")
+        .arg("--list")
+        .arg(format!("gambling=plain:{}", list.display()))
+        .arg("-o")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(
+        compiled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    set_mode(&bundle, 0o644);
+    let origin = origin();
+    let squid = start_squid(
+        &scratch,
+        &format!(
+            "external_acl_type esafety ttl=0 negative_ttl=0 children-max=1 children-startup=1 concurrency=4 %URI {} squid-helper --policy {} --bundle {} --protocol external-acl --group pupils --age 14\n\
+             acl esafety_allowed external esafety\n\
+             http_access deny !esafety_allowed",
+            exe.display(),
+            policy.display(),
+            bundle.display()
+        ),
+    );
+
+    // Squid hands the helper `http://%5B::1%5D:PORT/x`; read as written,
+    // that is a host named `[::1]`, not the listed address.
+    for (url, host) in [
+        (
+            format!("http://[::1]:{origin}/x"),
+            format!("[::1]:{origin}"),
+        ),
+        ("http://[0:0::1]/".to_owned(), "[0:0::1]".to_owned()),
+    ] {
+        let (status, _) = squid.get(&url, &host);
+        assert!(
+            status.contains(" 403 "),
+            "{url}: a listed IPv6 address should be denied, got `{status}`"
+        );
+    }
+    let status = connect_via_proxy(squid.port, "[::1]:443");
+    assert!(
+        status.contains(" 403 "),
+        "CONNECT to a listed IPv6 address should be denied, got `{status}`"
+    );
+
+    let url = format!("http://127.0.0.1:{origin}/lesson");
+    let (status, _) = squid.get(&url, &format!("127.0.0.1:{origin}"));
+    assert!(
+        status.contains(" 200 "),
+        "unlisted URL should load, got `{status}`"
+    );
+}
+
+#[test]
 fn squid_url_rewrite_redirects_blocked_to_block_page() {
     if !squid_available() {
         return;

@@ -14,6 +14,8 @@
 //!   (allow, monitor, warn) and `ERR` when it is blocked, with
 //!   `message="…"` (the block message or the reason, for `deny_info` `%o`)
 //!   and `log="action rule categories"` (for `%ea` in the access log).
+//!   Squid URL-quotes `%URI` for this helper; the IPv6 brackets it quotes
+//!   are put back before the check (`Protocol::url_as_sent`).
 //!   Use it as `acl esafety_allowed external esafety` and
 //!   `http_access deny !esafety_allowed`. A proxy has no interstitial, so
 //!   `warn` is allowed and logged here; use `url-rewrite` with a block page
@@ -49,6 +51,64 @@ pub(crate) enum Protocol {
     ExternalAcl,
     /// `url_rewrite_program`: redirect blocked requests, rewrite for safe search.
     UrlRewrite,
+}
+
+impl Protocol {
+    /// The request's URL as the client sent it, from the URL as Squid
+    /// passes it to this protocol's helper.
+    ///
+    /// An external ACL helper's `%URI` is URL-quoted by Squid (its default
+    /// `quote=url`): `[`, `]`, `~`, `"`, `<`, `>`, `{`, `}`, `|`, `^`, `` ` ``,
+    /// `'` and bytes that are not ASCII become `%XX`; `%` itself is left
+    /// alone. Canonicalization unescapes paths and queries anyway, so only
+    /// the IPv6 brackets need undoing: `http://%5B::1%5D:8080/` would
+    /// otherwise be a host named `[::1]` on port 8080's side of the colon
+    /// rather than the address `[::1]` (an IPv6 entry missed, or an
+    /// address without a port refused). A host cannot carry a real `%5B`
+    /// (browsers refuse one), so nothing else changes. A rewriter gets the
+    /// URL unquoted.
+    fn url_as_sent(self, url: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            Protocol::ExternalAcl => unquote_authority_brackets(url),
+            Protocol::UrlRewrite => std::borrow::Cow::Borrowed(url),
+        }
+    }
+}
+
+/// `%5B` and `%5D` (either case) in the authority of `url` (after
+/// `scheme://`, if any, up to the first `/`, `\` or `?`) as `[` and `]`.
+fn unquote_authority_brackets(url: &str) -> std::borrow::Cow<'_, str> {
+    let start = match url.find("://") {
+        Some(i) if !url.get(..i).unwrap_or_default().contains(['/', '?', '\\']) => i + 3,
+        _ => 0,
+    };
+    let rest = url.get(start..).unwrap_or_default();
+    let end = start + rest.find(['/', '?', '\\']).unwrap_or(rest.len());
+    let authority = url.get(start..end).unwrap_or_default();
+    if !authority.contains('%') {
+        return std::borrow::Cow::Borrowed(url);
+    }
+    let mut unquoted = String::with_capacity(authority.len());
+    let mut remaining = authority;
+    while let Some(at) = remaining.find('%') {
+        unquoted.push_str(remaining.get(..at).unwrap_or_default());
+        let escape = remaining.get(at..at + 3).unwrap_or_default();
+        let (text, skip) = if escape.eq_ignore_ascii_case("%5B") {
+            ("[", 3)
+        } else if escape.eq_ignore_ascii_case("%5D") {
+            ("]", 3)
+        } else {
+            ("%", 1)
+        };
+        unquoted.push_str(text);
+        remaining = remaining.get(at + skip..).unwrap_or_default();
+    }
+    unquoted.push_str(remaining);
+    std::borrow::Cow::Owned(format!(
+        "{}{unquoted}{}",
+        url.get(..start).unwrap_or_default(),
+        url.get(end..).unwrap_or_default()
+    ))
 }
 
 /// Arguments of `esafety squid-helper`.
@@ -90,7 +150,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let context = args.user.context(jiff::Timestamp::now());
         let answer = match request.url {
             None => Answer::unreadable("empty request line", args.protocol, block_url),
-            Some(url) => match engine.check(url, context) {
+            Some(url) => match engine.check(&args.protocol.url_as_sent(url), context) {
                 Ok(report) => Answer::for_report(&report, args.protocol, block_url),
                 Err(e) => Answer::unreadable(&e.to_string(), args.protocol, block_url),
             },
@@ -265,6 +325,57 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn external_acl_urls_get_their_ipv6_brackets_back() {
+        let cases = [
+            (
+                "v6 with port",
+                "http://%5B::1%5D:8080/x",
+                "http://[::1]:8080/x",
+            ),
+            (
+                "v6 lower case",
+                "https://%5b2001:db8::1%5d/",
+                "https://[2001:db8::1]/",
+            ),
+            ("connect authority", "%5B::1%5D:443", "[::1]:443"),
+            (
+                "path escapes stay",
+                "http://a.test/%5B%5D%7E",
+                "http://a.test/%5B%5D%7E",
+            ),
+            (
+                "query escapes stay",
+                "http://a.test?%5B",
+                "http://a.test?%5B",
+            ),
+            (
+                "other host escapes stay",
+                "http://a%2eb%5B/",
+                "http://a%2eb[/",
+            ),
+            ("a lone percent", "http://a%/", "http://a%/"),
+            (
+                "scheme-less with a url in the query",
+                "a.test/?u=http://%5B::1%5D/",
+                "a.test/?u=http://%5B::1%5D/",
+            ),
+            (
+                "nothing to do",
+                "http://www.bet365.com/",
+                "http://www.bet365.com/",
+            ),
+        ];
+        for (name, sent, want) in cases {
+            assert_eq!(Protocol::ExternalAcl.url_as_sent(sent), want, "{name}");
+        }
+        assert_eq!(
+            Protocol::UrlRewrite.url_as_sent("http://%5B::1%5D/"),
+            "http://%5B::1%5D/",
+            "a rewriter's URL is not quoted"
+        );
     }
 
     #[test]
