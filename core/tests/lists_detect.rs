@@ -27,6 +27,21 @@ detect_case!(
 );
 detect_case!(adblock_header, "[Adblock Plus 2.0]\na.example\n", Adblock);
 detect_case!(
+    ipv6_first_line_is_not_a_header,
+    "[2001:db8::1]\na.example\n",
+    Plain
+);
+detect_case!(
+    ipv6_hosts_are_not_regex_brackets,
+    "a.example\n[::1]\nhttp://[2001:db8::1]/x\n",
+    Plain
+);
+detect_case!(
+    a_regex_after_an_ipv6_host_is_still_a_regex,
+    "[::1]/(a|b)\n^x.*$\n",
+    SquidGuardExpressions
+);
+detect_case!(
     nano_header,
     "[Nano Adblocker]\n! Title: x\na.example\nb.example\n",
     Adblock

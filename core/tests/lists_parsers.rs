@@ -64,6 +64,15 @@ case!(
     0
 );
 case!(
+    plain_ipv6_literal,
+    Plain,
+    "[2001:DB8:0::1]",
+    [d("[2001:db8::1]")],
+    0,
+    0
+);
+case!(plain_ipv6_without_brackets, Plain, "2001:db8::1", [], 1, 0);
+case!(
     plain_leading_star_dot,
     Plain,
     "*.example.com",
@@ -626,6 +635,27 @@ fn not_utf8_and_overlong_lines_are_skipped_with_reasons() {
         [
             "t:2: the line is not valid UTF-8; save the list as UTF-8 or remove the line",
             "t:3: the line is 9008 bytes long, over the 8192-byte limit; remove or shorten it",
+        ]
+    );
+}
+
+#[test]
+fn a_bad_host_character_is_named_as_the_list_wrote_it() {
+    // The canonical host writes `:` as `%3A`; the reason must not blame a
+    // `%` the line does not have.
+    let parsed = parse(
+        Format::Plain,
+        "t",
+        b"2001:db8::1\nbad_host!.example\n",
+        &ParseOptions::new(),
+    )
+    .unwrap();
+    let reasons: Vec<String> = parsed.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        reasons,
+        [
+            "t:1: `2001:db8::1` is not a valid host name (`:` cannot appear in a host name; an IPv6 address is written in brackets, as in `[2001:db8::1]`); fix or remove the line",
+            "t:2: `bad_host!.example` is not a valid host name (`!` cannot appear in a host name); fix or remove the line",
         ]
     );
 }

@@ -30,13 +30,13 @@ fn check_host<'a>(cu: &CanonicalUrl, text: &'a str) -> Result<(), Problem<'a>> {
                 why: format!("a label is longer than {MAX_LABEL_LEN} characters"),
             });
         }
-        if let Some(c) = label
-            .chars()
-            .find(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'))
+        if let Some((at, c)) = label
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'))
         {
             return Err(Problem::BadHost {
                 text,
-                why: format!("`{c}` cannot appear in a host name"),
+                why: bad_host_char(label, at, c),
             });
         }
     }
@@ -44,6 +44,26 @@ fn check_host<'a>(cu: &CanonicalUrl, text: &'a str) -> Result<(), Problem<'a>> {
         return Err(Problem::SingleLabel { text });
     }
     Ok(())
+}
+
+/// Why `c` (at byte `at` of a canonical host label) cannot be in a host,
+/// naming the character as the list wrote it: the canonical host writes
+/// characters such as `:` and `!` as `%XX` escapes.
+fn bad_host_char(label: &str, at: usize, c: char) -> String {
+    let written = if c == '%' {
+        label
+            .get(at + 1..at + 3)
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            .filter(u8::is_ascii_graphic)
+            .map_or(c, char::from)
+    } else {
+        c
+    };
+    if written == ':' {
+        "`:` cannot appear in a host name; an IPv6 address is written in brackets, as in `[2001:db8::1]`".to_owned()
+    } else {
+        format!("`{written}` cannot appear in a host name")
+    }
 }
 
 /// Canonicalizes a URL (or `host/path`) written in a list.

@@ -2,7 +2,7 @@
 //!
 //! The guess reads the first 1,000 lines that are neither blank nor `#`
 //! comments. Strong markers decide at once: an Adblock header
-//! (`[Adblock Plus 2.0]`, any `[…]` first line) means
+//! (`[Adblock Plus 2.0]`, any `[…]` first line but an IPv6 address) means
 //! [`Format::Adblock`]; an e2guardian `#listcategory:` or `.Include<…>`
 //! means one of the e2guardian formats. Otherwise each line votes:
 //! `||`, `@@`, `!` and cosmetic rules for Adblock; `ADDRESS HOST` for
@@ -33,7 +33,21 @@ enum Vote {
     Plain,
 }
 
+/// `text` without a leading bracketed IPv6 host (`[2001:db8::1]`, after an
+/// optional `scheme://`), whose brackets are not regular-expression syntax;
+/// `None` when it has none.
+fn without_ipv6_host(text: &str) -> Option<&str> {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let inner = rest.strip_prefix('[')?;
+    let (address, after) = inner.split_once(']')?;
+    address.parse::<std::net::Ipv6Addr>().ok()?;
+    Some(after)
+}
+
 fn looks_like_regex(text: &str) -> bool {
+    if let Some(after) = without_ipv6_host(text) {
+        return looks_like_regex(after);
+    }
     text.contains(".*")
         || text.contains("\\.")
         || text.starts_with('^')
@@ -68,13 +82,14 @@ fn vote(text: &str) -> Vote {
 /// Guesses the format of a list from its bytes.
 ///
 /// Reads the first 1,000 lines that are neither blank nor `#` comments. A
-/// first line in brackets (`[Adblock Plus 2.0]`) means [`Format::Adblock`];
-/// an e2guardian `#listcategory:` or `.Include<…>` means one of the
-/// e2guardian formats (by what most lines hold: regexes, URLs or domains).
-/// Otherwise each line votes: `||`, `@@`, `!`, `##` and `^` for Adblock,
-/// `ADDRESS HOST` for hosts, 64 hex digits for IWF, regex syntax for
-/// squidGuard expressions, anything else for plain; the largest vote wins,
-/// ties go to the more specific format.
+/// first line in brackets (`[Adblock Plus 2.0]`, but not an IPv6 address
+/// such as `[2001:db8::1]`) means [`Format::Adblock`]; an e2guardian
+/// `#listcategory:` or `.Include<…>` means one of the e2guardian formats
+/// (by what most lines hold: regexes, URLs or domains). Otherwise each line
+/// votes: `||`, `@@`, `!`, `##` and `^` for Adblock, `ADDRESS HOST` for
+/// hosts, 64 hex digits for IWF, regex syntax (the brackets of an IPv6 host
+/// are not) for squidGuard expressions, anything else for plain; the
+/// largest vote wins, ties go to the more specific format.
 ///
 /// A squidGuard `domains` file reads the same as a plain list, but a
 /// `urls` file does not (a plain `host/page` is one page, a squidGuard one
@@ -89,6 +104,7 @@ fn vote(text: &str) -> Vote {
 /// assert_eq!(detect(b"0.0.0.0 ads.example\n0.0.0.0 track.example\n"), Format::Hosts);
 /// assert_eq!(detect(b"#listcategory: \"Ads\"\nads.example\n"), Format::E2Site);
 /// assert_eq!(detect(b"ads.example\ntrack.example/pixel\n"), Format::Plain);
+/// assert_eq!(detect(b"[2001:db8::1]\nads.example\n"), Format::Plain);
 /// ```
 pub fn detect(bytes: &[u8]) -> Format {
     let text = String::from_utf8_lossy(bytes.get(..1 << 20).unwrap_or(bytes));
@@ -97,10 +113,9 @@ pub fn detect(bytes: &[u8]) -> Format {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .peekable();
-    if lines
-        .peek()
-        .is_some_and(|first| first.starts_with('[') && first.ends_with(']'))
-    {
+    if lines.peek().is_some_and(|first| {
+        first.starts_with('[') && first.ends_with(']') && without_ipv6_host(first).is_none()
+    }) {
         return Format::Adblock;
     }
     let mut e2 = false;
