@@ -359,7 +359,10 @@ fn squid_external_acl_sees_ipv6_hosts_through_squids_url_quoting() {
     let list = scratch.path().join("v6.txt");
     std::fs::write(&list, "[::1]\n").unwrap();
     let bundle = scratch.path().join("v6.esb");
-    let compiled = Command::new(&exe)
+    // The build's binary, not the fresh copy: another test thread forking
+    // while the copy was written can hold it open for writing a moment
+    // longer, and running it then fails with "Text file busy".
+    let compiled = Command::new(env!("CARGO_BIN_EXE_esafety"))
         .arg("compile")
         .arg("--list")
         .arg(format!("gambling=plain:{}", list.display()))
