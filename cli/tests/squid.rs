@@ -418,24 +418,52 @@ fn squid_external_acl_sees_ipv6_hosts_through_squids_url_quoting() {
     );
 }
 
+/// Squid with `esafety squid-helper --protocol url-rewrite` sending blocked
+/// requests to a block page on the origin. Fields drop in order: Squid
+/// stops before its scratch folder goes.
+struct Rewriter {
+    squid: Squid,
+    origin: u16,
+    block_page: String,
+    _scratch: Scratch,
+}
+
+impl Rewriter {
+    fn start(name: &str) -> Rewriter {
+        let scratch = readable_scratch(name);
+        let (exe, policy) = install_helper(&scratch);
+        let origin = origin();
+        let block_page = format!("http://127.0.0.1:{origin}/blocked");
+        let squid = start_squid(
+            &scratch,
+            &format!(
+                "url_rewrite_program {} squid-helper --policy {} --protocol url-rewrite --group pupils --age 14 --block-url {block_page}\n\
+                 url_rewrite_children 1 startup=1 idle=1 concurrency=4",
+                exe.display(),
+                policy.display()
+            ),
+        );
+        Rewriter {
+            squid,
+            origin,
+            block_page,
+            _scratch: scratch,
+        }
+    }
+}
+
 #[test]
 fn squid_url_rewrite_redirects_blocked_to_block_page() {
     if !squid_available() {
         return;
     }
-    let scratch = readable_scratch("squid-rewrite");
-    let (exe, policy) = install_helper(&scratch);
-    let origin = origin();
-    let block_page = format!("http://127.0.0.1:{origin}/blocked");
-    let squid = start_squid(
-        &scratch,
-        &format!(
-            "url_rewrite_program {} squid-helper --policy {} --protocol url-rewrite --group pupils --age 14 --block-url {block_page}\n\
-             url_rewrite_children 1 startup=1 idle=1 concurrency=4",
-            exe.display(),
-            policy.display()
-        ),
-    );
+    // `_scratch` first: locals drop in reverse, so Squid stops first.
+    let Rewriter {
+        _scratch,
+        squid,
+        origin,
+        block_page,
+    } = Rewriter::start("squid-rewrite");
 
     let (status, response) = squid.get("http://www.bet365.com/", "www.bet365.com");
     assert!(
@@ -487,19 +515,13 @@ fn squid_url_rewrite_fails_closed_on_an_address_the_engine_cannot_read() {
     if !squid_available() {
         return;
     }
-    let scratch = readable_scratch("squid-rewrite-error");
-    let (exe, policy) = install_helper(&scratch);
-    let origin = origin();
-    let block_page = format!("http://127.0.0.1:{origin}/blocked");
-    let squid = start_squid(
-        &scratch,
-        &format!(
-            "url_rewrite_program {} squid-helper --policy {} --protocol url-rewrite --group pupils --age 14 --block-url {block_page}\n\
-             url_rewrite_children 1 startup=1 idle=1 concurrency=4",
-            exe.display(),
-            policy.display()
-        ),
-    );
+    // `_scratch` first: locals drop in reverse, so Squid stops first.
+    let Rewriter {
+        _scratch,
+        squid,
+        origin,
+        block_page,
+    } = Rewriter::start("squid-rewrite-error");
 
     // Squid resolves `host.123` (its hosts_file) and would fetch it from
     // the origin; the engine cannot canonicalize it. A rewriter's "broken
