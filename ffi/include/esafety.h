@@ -40,6 +40,8 @@
  *
  * INPUT CONVENTIONS
  *   Text is UTF-8 passed as (pointer, length in bytes), not NUL-terminated.
+ *   A URL is bytes, as a request line carries it: a byte that is not part of
+ *   valid UTF-8 reads as its %XX escape, the same URL to canonicalization.
  *   A required input given as (NULL, 0) is ESAFETY_STATUS_NULL_PARAMETER;
  *   (pointer, 0) is an empty input. Optional inputs say so: (NULL, 0) means
  *   absent there. File paths are NUL-terminated.
@@ -262,8 +264,9 @@ enum esafety_status
    */
   ESAFETY_STATUS_INVALID_PARAMETER = 2,
   /**
-   * A text argument was not valid UTF-8 (for example a buffer cut in
-   * the middle of a character).
+   * A text argument other than a URL was not valid UTF-8 (for example a
+   * buffer cut in the middle of a character). URLs are bytes: what is
+   * not UTF-8 in one reads as its `%XX` escapes.
    */
   ESAFETY_STATUS_INVALID_UTF8 = 3,
   /**
@@ -465,8 +468,10 @@ typedef struct esafety_classification {
  */
 typedef struct esafety_request {
   /**
-   * The URL as the user asked for it (UTF-8, `url_len` bytes, not
-   * NUL-terminated). Required: NULL is `NULL_PARAMETER`.
+   * The URL as the user asked for it (`url_len` bytes, not
+   * NUL-terminated). Bytes that are not part of valid UTF-8, as a raw
+   * request line can carry, read as their `%XX` escapes: the same URL to
+   * canonicalization. Required: NULL is `NULL_PARAMETER`.
    */
   const char *url;
   /**
@@ -656,13 +661,14 @@ esafety_status esafety_bundle_bytes(const struct esafety_bundle *bundle,
 void esafety_bundle_free(struct esafety_bundle *bundle);
 
 /**
- * Canonicalizes `url` (`url_len` bytes of UTF-8) the Safe Browsing way and
+ * Canonicalizes `url` (`url_len` bytes; a byte that is not part of valid
+ * UTF-8 reads as its `%XX` escape, as on the wire) the Safe Browsing way and
  * returns the canonical URL as a new NUL-terminated string in `*out`
  * (its length, without the NUL, in `*out_len` when that is not NULL).
  * Free it with `esafety_string_free`.
  *
  * Errors: `NULL_PARAMETER` (`url` or `out` is NULL), `TOO_LARGE` (over
- * `ESAFETY_MAX_URL_LEN`), `INVALID_UTF8`, `INVALID_URL` (empty, an
+ * `ESAFETY_MAX_URL_LEN`), `INVALID_URL` (empty, an
  * unsupported scheme such as `javascript:`, a bad host or port). On error
  * `*out` is NULL.
  *
@@ -692,11 +698,12 @@ esafety_status esafety_canonicalize_json(const char *url,
                                          size_t *out_len);
 
 /**
- * Canonicalizes `url` (`url_len` bytes of UTF-8) and classifies it against
+ * Canonicalizes `url` (`url_len` bytes; bytes that are not UTF-8 read as
+ * their `%XX` escapes) and classifies it against
  * `bundle`, writing the categories and the number of matches to `*out`.
  *
  * Errors: `NULL_PARAMETER` (`bundle`, `url` or `out` is NULL),
- * `TOO_LARGE`, `INVALID_UTF8`, `INVALID_URL`. On error `*out` is zeroed.
+ * `TOO_LARGE`, `INVALID_URL`. On error `*out` is zeroed.
  *
  * Thread-safe: any number of threads may classify with one bundle at once.
  *
@@ -741,7 +748,8 @@ esafety_status esafety_classify_json(const struct esafety_bundle *bundle,
  *
  * Errors: `NULL_PARAMETER` (`engine`, `request`, `request->url` or `out`
  * is NULL; `group` or `time_rfc3339` NULL with a non-zero length),
- * `TOO_LARGE`, `INVALID_UTF8`, `INVALID_URL`, `INVALID_REQUEST` (age over
+ * `TOO_LARGE`, `INVALID_UTF8` (`group`, `time_rfc3339`), `INVALID_URL`,
+ * `INVALID_REQUEST` (age over
  * 255, an unknown device, an unreadable or out-of-range time). On error
  * `*out` is zeroed (`rule` NULL). A filter should block on any error
  * (fail closed): every address a browser opens, up to

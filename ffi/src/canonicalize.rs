@@ -1,15 +1,17 @@
 //! Safe Browsing URL canonicalization.
 
+use std::borrow::Cow;
 use std::ffi::c_char;
 
 use esafety::url::{CanonicalUrl, CanonicalizeReport};
 
 use crate::error::{Failure, esafety_status};
-use crate::input::{ESAFETY_MAX_URL_LEN, str_in};
+use crate::input::url_text_in;
 use crate::panic::ffi_status;
 use crate::string::OutString;
 
-/// Reads and canonicalizes a required URL argument.
+/// Reads and canonicalizes a required URL argument; the text returned is
+/// the URL with any bytes that are not UTF-8 written `%XX`.
 ///
 /// # Safety
 ///
@@ -17,21 +19,22 @@ use crate::string::OutString;
 pub(crate) unsafe fn url_in<'a>(
     url: *const c_char,
     url_len: usize,
-) -> Result<(&'a str, CanonicalUrl), Failure> {
+) -> Result<(Cow<'a, str>, CanonicalUrl), Failure> {
     // SAFETY: forwarded from this function's contract.
-    let text = unsafe { str_in(url, url_len, "url", ESAFETY_MAX_URL_LEN) }?;
-    let canonical = CanonicalUrl::parse(text)
+    let text = unsafe { url_text_in(url, url_len) }?;
+    let canonical = CanonicalUrl::parse(&text)
         .map_err(|e| Failure::from_error(esafety_status::InvalidUrl, &e))?;
     Ok((text, canonical))
 }
 
-/// Canonicalizes `url` (`url_len` bytes of UTF-8) the Safe Browsing way and
+/// Canonicalizes `url` (`url_len` bytes; a byte that is not part of valid
+/// UTF-8 reads as its `%XX` escape, as on the wire) the Safe Browsing way and
 /// returns the canonical URL as a new NUL-terminated string in `*out`
 /// (its length, without the NUL, in `*out_len` when that is not NULL).
 /// Free it with `esafety_string_free`.
 ///
 /// Errors: `NULL_PARAMETER` (`url` or `out` is NULL), `TOO_LARGE` (over
-/// `ESAFETY_MAX_URL_LEN`), `INVALID_UTF8`, `INVALID_URL` (empty, an
+/// `ESAFETY_MAX_URL_LEN`), `INVALID_URL` (empty, an
 /// unsupported scheme such as `javascript:`, a bad host or port). On error
 /// `*out` is NULL.
 ///
@@ -78,6 +81,6 @@ pub unsafe extern "C" fn esafety_canonicalize_json(
         let out = unsafe { OutString::new(out_json, out_len) }?;
         // SAFETY: `url` is NULL or `url_len` readable bytes (contract).
         let (text, canonical) = unsafe { url_in(url, url_len) }?;
-        out.give_json(&CanonicalizeReport::new(text, &canonical))
+        out.give_json(&CanonicalizeReport::new(&text, &canonical))
     })
 }

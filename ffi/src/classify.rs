@@ -23,11 +23,12 @@ pub struct esafety_classification {
     pub match_count: usize,
 }
 
-/// Canonicalizes `url` (`url_len` bytes of UTF-8) and classifies it against
+/// Canonicalizes `url` (`url_len` bytes; bytes that are not UTF-8 read as
+/// their `%XX` escapes) and classifies it against
 /// `bundle`, writing the categories and the number of matches to `*out`.
 ///
 /// Errors: `NULL_PARAMETER` (`bundle`, `url` or `out` is NULL),
-/// `TOO_LARGE`, `INVALID_UTF8`, `INVALID_URL`. On error `*out` is zeroed.
+/// `TOO_LARGE`, `INVALID_URL`. On error `*out` is zeroed.
 ///
 /// Thread-safe: any number of threads may classify with one bundle at once.
 ///
@@ -90,6 +91,6 @@ pub unsafe extern "C" fn esafety_classify_json(
         // SAFETY: `url` is NULL or `url_len` readable bytes (contract).
         let (text, canonical) = unsafe { url_in(url, url_len) }?;
         let c = bundle.classifier.classify(&canonical);
-        out.give_json(&ClassificationReport::new(text, &canonical, &c))
+        out.give_json(&ClassificationReport::new(&text, &canonical, &c))
     })
 }

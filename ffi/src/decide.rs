@@ -1,5 +1,6 @@
 //! Deciding a request: classify the URL, evaluate the policy.
 
+use std::borrow::Cow;
 use std::ffi::c_char;
 
 use esafety::policy::{Action, Context, Decision, DecisionReport, Device};
@@ -57,8 +58,10 @@ pub enum esafety_device {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct esafety_request {
-    /// The URL as the user asked for it (UTF-8, `url_len` bytes, not
-    /// NUL-terminated). Required: NULL is `NULL_PARAMETER`.
+    /// The URL as the user asked for it (`url_len` bytes, not
+    /// NUL-terminated). Bytes that are not part of valid UTF-8, as a raw
+    /// request line can carry, read as their `%XX` escapes: the same URL to
+    /// canonicalization. Required: NULL is `NULL_PARAMETER`.
     pub url: *const c_char,
     /// The length of `url` in bytes (at most `ESAFETY_MAX_URL_LEN`).
     pub url_len: usize,
@@ -129,7 +132,7 @@ fn invalid(message: String) -> Failure {
 unsafe fn decide<'r>(
     engine: &esafety_engine,
     request: *const esafety_request,
-) -> Result<(&'r str, CanonicalUrl, Decision), Failure> {
+) -> Result<(Cow<'r, str>, CanonicalUrl, Decision), Failure> {
     // SAFETY: `request` is NULL or a readable request (contract).
     let r = unsafe { handle_in(request, "request") }?;
     // SAFETY: the request's buffers are NULL or their lengths in readable
@@ -195,7 +198,8 @@ unsafe fn decide<'r>(
 ///
 /// Errors: `NULL_PARAMETER` (`engine`, `request`, `request->url` or `out`
 /// is NULL; `group` or `time_rfc3339` NULL with a non-zero length),
-/// `TOO_LARGE`, `INVALID_UTF8`, `INVALID_URL`, `INVALID_REQUEST` (age over
+/// `TOO_LARGE`, `INVALID_UTF8` (`group`, `time_rfc3339`), `INVALID_URL`,
+/// `INVALID_REQUEST` (age over
 /// 255, an unknown device, an unreadable or out-of-range time). On error
 /// `*out` is zeroed (`rule` NULL). A filter should block on any error
 /// (fail closed): every address a browser opens, up to
@@ -271,7 +275,7 @@ pub unsafe extern "C" fn esafety_decide_json(
         let engine = unsafe { handle_in(engine, "engine") }?;
         // SAFETY: `request` is NULL or readable (contract).
         let (text, url, decision) = unsafe { decide(engine, request) }?;
-        out.give_json(&DecisionReport::new(text, url.as_str(), decision))
+        out.give_json(&DecisionReport::new(&text, url.as_str(), decision))
     })
 }
 

@@ -21,8 +21,9 @@ pub enum esafety_status {
     /// An argument was out of range: an unknown enum value or a bad
     /// combination of arguments.
     InvalidParameter = 2,
-    /// A text argument was not valid UTF-8 (for example a buffer cut in
-    /// the middle of a character).
+    /// A text argument other than a URL was not valid UTF-8 (for example a
+    /// buffer cut in the middle of a character). URLs are bytes: what is
+    /// not UTF-8 in one reads as its `%XX` escapes.
     InvalidUtf8 = 3,
     /// The URL could not be canonicalized.
     InvalidUrl = 4,

@@ -1,6 +1,7 @@
 //! Checked conversion of C arguments: NULL pointers, sizes over the
 //! documented limits and invalid UTF-8 become a [`Failure`], never a crash.
 
+use std::borrow::Cow;
 use std::ffi::{CStr, c_char};
 use std::path::Path;
 
@@ -105,13 +106,44 @@ pub(crate) unsafe fn opt_str_in<'a>(
     unsafe { str_in(ptr, len, what, max) }.map(Some)
 }
 
-fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, Failure> {
-    // Nearly every URL is ASCII, which `is_ascii` checks a word at a time:
-    // about a tenth of the instructions of a full UTF-8 validation, which
-    // was most of the C face's cost per decision.
+/// A required URL buffer, read as the bytes a request carries: a byte that
+/// is not part of valid UTF-8 is written `%XX`
+/// ([`esafety::url::escape_invalid_utf8`]), which canonicalizes as the raw
+/// byte would. A proxy that copies a request line off the network gets the
+/// decision the CLI and the Squid helper make for the same bytes, instead
+/// of an error every caller would have to handle its own way.
+///
+/// # Safety
+///
+/// As [`bytes_in`].
+pub(crate) unsafe fn url_text_in<'a>(
+    ptr: *const c_char,
+    len: usize,
+) -> Result<Cow<'a, str>, Failure> {
+    // SAFETY: forwarded from this function's contract.
+    let bytes = unsafe { bytes_in(ptr.cast::<u8>(), len, "url", ESAFETY_MAX_URL_LEN) }?;
+    Ok(match ascii(bytes) {
+        Some(text) => Cow::Borrowed(text),
+        None => esafety::url::escape_invalid_utf8(bytes),
+    })
+}
+
+/// `bytes` as text when they are all ASCII. Nearly every URL is, and
+/// `is_ascii` checks a word at a time: about a tenth of the instructions of
+/// a full UTF-8 validation, which was most of the C face's cost per
+/// decision.
+fn ascii(bytes: &[u8]) -> Option<&str> {
     if bytes.is_ascii() {
         // SAFETY: ASCII bytes are valid UTF-8.
-        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+    } else {
+        None
+    }
+}
+
+fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, Failure> {
+    if let Some(text) = ascii(bytes) {
+        return Ok(text);
     }
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
@@ -240,6 +272,41 @@ mod tests {
         assert!(e.message.contains("truncated"), "{e}");
         let e = unsafe { str_in(b"a\xffb".as_ptr().cast(), 3, "url", 10) }.unwrap_err();
         assert!(e.message.contains("invalid byte sequence at byte 1"), "{e}");
+    }
+
+    #[test]
+    fn urls_are_bytes_with_invalid_utf8_escaped() {
+        let cases: [(&str, &[u8], &str); 4] = [
+            (
+                "ascii is borrowed as it is",
+                b"http://a.test/%ff",
+                "http://a.test/%ff",
+            ),
+            (
+                "valid utf-8 is kept",
+                "http://caf\u{e9}.test/".as_bytes(),
+                "http://caf\u{e9}.test/",
+            ),
+            (
+                "an invalid byte is escaped",
+                b"http://a\xff.com/",
+                "http://a%FF.com/",
+            ),
+            ("a cut character is escaped", b"http://b\xc3", "http://b%C3"),
+        ];
+        for (name, bytes, want) in cases {
+            let got = unsafe { url_text_in(bytes.as_ptr().cast(), bytes.len()) }.unwrap();
+            assert_eq!(got, want, "{name}");
+        }
+        assert!(matches!(
+            unsafe { url_text_in(b"http://a.test/".as_ptr().cast(), 14) }.unwrap(),
+            Cow::Borrowed(_)
+        ));
+        let e =
+            unsafe { url_text_in(b"abc".as_ptr().cast(), ESAFETY_MAX_URL_LEN + 1) }.unwrap_err();
+        assert_eq!(e.status, esafety_status::TooLarge);
+        let e = unsafe { url_text_in(std::ptr::null(), 0) }.unwrap_err();
+        assert_eq!(e.status, esafety_status::NullParameter);
     }
 
     #[test]

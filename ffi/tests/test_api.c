@@ -142,11 +142,17 @@ static void test_canonicalize(void) {
   CHECK_ERROR_MENTIONS("javascript");
   CHECK(out == NULL);
   CHECK_STATUS(esafety_canonicalize_json(S("http://a.com:99999/"), &out, NULL), ESAFETY_STATUS_INVALID_URL);
-  /* Invalid and truncated UTF-8. */
-  CHECK_STATUS(esafety_canonicalize(S("http://a\xff.com/"), &out, NULL), ESAFETY_STATUS_INVALID_UTF8);
-  CHECK_ERROR_MENTIONS("invalid byte sequence at byte 8");
-  CHECK_STATUS(esafety_canonicalize("http://b\xc3\xbc", 9, &out, NULL), ESAFETY_STATUS_INVALID_UTF8);
-  CHECK_ERROR_MENTIONS("truncated");
+  /* A URL is bytes: what is not UTF-8 (a Latin-1 path, a stray byte, a cut
+     character) reads as its %XX escape, as a proxy copies it off the wire. */
+  CHECK_STATUS(esafety_canonicalize(S("http://a.com/caf\xe9?\xff"), &out, &len), ESAFETY_STATUS_OK);
+  CHECK(out != NULL && strcmp(out, "http://a.com/caf%E9?%FF") == 0 && len == strlen(out));
+  esafety_string_free(out);
+  CHECK_STATUS(esafety_canonicalize("http://b.com/\xc3\xbc", 14, &out, NULL), ESAFETY_STATUS_OK);
+  CHECK(out != NULL && strcmp(out, "http://b.com/%C3") == 0);
+  esafety_string_free(out);
+  CHECK_STATUS(esafety_canonicalize_json(S("http://a.com/\xff"), &out, NULL), ESAFETY_STATUS_OK);
+  CHECK_CONTAINS(out, "\"input\":\"http://a.com/%FF\"");
+  esafety_string_free(out);
   /* Interior NUL bytes are just bytes: not a crash. */
   {
     esafety_status st = esafety_canonicalize("http://a\0b.com/", 15, &out, NULL);
@@ -302,7 +308,9 @@ static void test_classify(void) {
   CHECK_STATUS(esafety_classify(bundle, S("example.com"), NULL), ESAFETY_STATUS_NULL_PARAMETER);
   CHECK_STATUS(esafety_classify(bundle, "", 0, &c), ESAFETY_STATUS_INVALID_URL);
   CHECK_STATUS(esafety_classify(bundle, S("mailto:a@b.c"), &c), ESAFETY_STATUS_INVALID_URL);
-  CHECK_STATUS(esafety_classify(bundle, S("\xc0\xaf"), &c), ESAFETY_STATUS_INVALID_UTF8);
+  /* Raw bytes that are not UTF-8 do not hide a listed host. */
+  CHECK_STATUS(esafety_classify(bundle, S("http://www.youtube.com/\xc0\xafwatch"), &c), ESAFETY_STATUS_OK);
+  CHECK(c.categories == ESAFETY_CATEGORY_STREAMING && c.match_count == 1);
   CHECK_STATUS(esafety_classify(bundle, S("x"), &c), ESAFETY_STATUS_OK);
   CHECK_STATUS(esafety_classify(bundle, "x", ESAFETY_MAX_URL_LEN + 1, &c), ESAFETY_STATUS_TOO_LARGE);
   CHECK_STATUS(esafety_classify_json(NULL, S("example.com"), &json, NULL), ESAFETY_STATUS_NULL_PARAMETER);
@@ -426,6 +434,11 @@ static void test_decide(void) {
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_OK);
   CHECK(d.action == ESAFETY_ACTION_BLOCK && rule_is(&d, "block-pornography"));
   CHECK(d.categories == ESAFETY_CATEGORY_PORNOGRAPHY && d.log && !d.review);
+  /* A raw byte that is not UTF-8 is decided, not an error a caller might
+     let through. */
+  r = request_for("http://www.pornhub.com/\xff");
+  CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_OK);
+  CHECK(d.action == ESAFETY_ACTION_BLOCK && rule_is(&d, "block-pornography"));
 
   /* Time of day, in the policy's time zone; unix seconds or RFC 3339. */
   r = request_for("https://www.roblox.com/games");
@@ -550,6 +563,7 @@ static void test_decide(void) {
   r.group = "\xe2\x82";
   r.group_len = 2;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_UTF8);
+  CHECK_ERROR_MENTIONS("truncated");
   r.group = "x";
   r.group_len = ESAFETY_MAX_NAME_LEN + 1;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_TOO_LARGE);
