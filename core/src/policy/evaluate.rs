@@ -120,6 +120,10 @@ pub struct Request<'a> {
     /// The canonical URL.
     pub url: &'a CanonicalUrl,
     /// The user's group (e.g. `pupils`, `staff`, `year-7`), if known.
+    /// Matched against a rule's `groups` ignoring ASCII case and
+    /// surrounding whitespace: a directory that spells it `Pupils` is the
+    /// policy's `pupils` (identifiers in a policy are lowercase), not a
+    /// group no rule names.
     pub group: Option<&'a str>,
     /// The user's age in years, if known.
     pub age: Option<u8>,
@@ -330,6 +334,13 @@ pub(crate) fn category_ids(c: &Classification<'_>) -> Vec<String> {
         .collect()
 }
 
+/// Whether a request's group is a rule's `group` (a lowercase identifier):
+/// directories and sign-in systems spell group names their own way, and a
+/// group that matched no rule would silently fall through to the default.
+fn same_group(rule_group: &str, request_group: &str) -> bool {
+    rule_group.eq_ignore_ascii_case(request_group.trim())
+}
+
 fn describe(m: &Match<'_>) -> String {
     format!(
         "category `{}` from list `{}` matched `{}`",
@@ -480,7 +491,7 @@ impl Policy {
         }
         if let Some(groups) = &rule.groups {
             match req.group {
-                Some(g) if groups.iter().any(|x| x == g) => {}
+                Some(g) if groups.iter().any(|x| same_group(x, g)) => {}
                 _ => return false,
             }
         }
