@@ -123,6 +123,44 @@ fn squidguard_folder_is_read_from_its_files() {
 }
 
 #[test]
+fn list_files_named_as_squidguard_or_e2guardian_names_them_read_in_that_format() {
+    // A UT1 `urls` file given on its own, not as its folder: `host/dir` is
+    // a prefix there (a plain list would read one page and miss dir/deep).
+    let bundle = out("urls-file");
+    let list = format!("pornography={}", fixture("ut1/adult/urls"));
+    let o = esafety(&["compile", "--list", &list, "-o", bundle.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines = classify(
+        &bundle,
+        &[
+            "http://site.example/dir/deep/a/b/c",
+            "http://site.example/directory",
+        ],
+    );
+    assert!(lines[0].contains("\tpornography\t"), "{lines:?}");
+    assert!(lines[1].ends_with("\t-"), "{lines:?}");
+
+    // An e2guardian `bannedurllist` of only a category and an include: no
+    // line of its own votes, and its name says it is a URL list.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2-includes-only");
+    std::fs::create_dir_all(dir.join("porn")).unwrap();
+    std::fs::write(
+        dir.join("bannedurllist"),
+        "#listcategory: \"Pornography\"\n.Include<porn/urls>\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("porn/urls"), "badsite.example/videos\n").unwrap();
+    let bundle = out("e2-includes-only");
+    let list = format!("pornography={}", dir.join("bannedurllist").display());
+    let o = esafety(&["compile", "--list", &list, "-o", bundle.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 entries"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("skipped"), "{}", stderr(&o));
+    let lines = classify(&bundle, &["http://badsite.example/videos/1"]);
+    assert!(lines[0].contains("\tpornography\t"), "{lines:?}");
+}
+
+#[test]
 fn format_override_is_honoured() {
     let bundle = out("override");
     let list = format!("local-x=hosts:{}", fixture("hosts.txt"));

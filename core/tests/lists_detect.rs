@@ -101,3 +101,55 @@ detect_case!(
     "a.example\nb.example\nc.example\n0.0.0.0 d.example\n",
     Plain
 );
+
+macro_rules! detect_file_case {
+    ($name:ident, $path:expr, $input:expr, $format:ident) => {
+        #[test]
+        fn $name() {
+            assert_eq!(
+                esafety::lists::detect_file($path, $input.as_bytes()),
+                Format::$format,
+                "{:?} {:?}",
+                $path,
+                $input
+            );
+        }
+    };
+}
+
+detect_file_case!(
+    file_named_urls_is_squidguard_urls,
+    "blacklists/adult/urls",
+    "site.example/dir\n",
+    SquidGuardUrls
+);
+detect_file_case!(
+    file_named_domains_is_squidguard_domains,
+    "domains",
+    "a.example\n",
+    SquidGuardDomains
+);
+detect_file_case!(
+    file_named_expressions_is_squidguard_expressions,
+    "C:\\lists\\adult\\expressions",
+    "porn\n",
+    SquidGuardExpressions
+);
+detect_file_case!(
+    e2guardian_includes_only_is_named_by_the_file,
+    "/etc/e2guardian/lists/bannedregexpurllist",
+    "#listcategory: \"Porn\"\n.Include<blacklists/porn/expressions>\n",
+    E2Regexp
+);
+detect_file_case!(
+    a_name_with_an_extension_is_detected_by_content,
+    "urls.txt",
+    "||ads.example^\n",
+    Adblock
+);
+detect_file_case!(
+    a_folder_called_urls_does_not_name_the_file,
+    "urls/list.txt",
+    "0.0.0.0 a.example\n",
+    Hosts
+);

@@ -1,9 +1,10 @@
 //! `esafety compile [--iwf FILE]... [--terrorism FILE]... [--list CATEGORY=PATH]...
 //! [--allow PATH]... -o BUNDLE`
 //!
-//! Parses every list (format detected from its content, or given as
-//! `FORMAT:PATH`; a squidGuard / UT1 category folder is read from its
-//! `domains`, `urls` and `expressions` files), compiles them into one
+//! Parses every list (format from its file name when that is a
+//! squidGuard, UT1 or e2guardian name, else detected from its content, or
+//! given as `FORMAT:PATH`; a squidGuard / UT1 category folder is read from
+//! its `domains`, `urls` and `expressions` files), compiles them into one
 //! bundle and prints a summary to stderr. IWF and terrorism lists are
 //! parsed as sensitive lists: their entries are digests from the moment
 //! they are read, and no message quotes them.
@@ -33,7 +34,8 @@ const PROGRESS_BYTES: u64 = 1 << 20;
 #[command(after_help = "\
 PATH may be `FORMAT:PATH` to override the detected format; formats: plain, hosts, adblock, \
 squidguard-domains, squidguard-urls, squidguard-expressions, e2guardian-site, e2guardian-url, \
-e2guardian-regexp, iwf. A folder is read as a squidGuard / UT1 category (its `domains`, `urls` \
+e2guardian-regexp, iwf. A file named domains, urls, expressions, bannedsitelist, bannedurllist \
+or bannedregexpurllist is read in that format. A folder is read as a squidGuard / UT1 category (its `domains`, `urls` \
 and `expressions` files).\n\
 Exit status: 0 the bundle was written; 1 with --strict, a list has a bad line; 2 bad usage or \
 an unreadable file.")]
@@ -177,7 +179,9 @@ fn jobs(source: &Source) -> anyhow::Result<Vec<Job>> {
     if !meta.is_dir() {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read list `{}`", source.path))?;
-        let format = source.format.unwrap_or_else(|| lists::detect(&bytes));
+        let format = source
+            .format
+            .unwrap_or_else(|| lists::detect_file(&source.path, &bytes));
         return Ok(vec![Job {
             path: path.to_owned(),
             name: source.path.clone(),
@@ -194,11 +198,9 @@ fn jobs(source: &Source) -> anyhow::Result<Vec<Job>> {
         let name = file_path.display().to_string();
         let bytes =
             std::fs::read(&file_path).with_context(|| format!("cannot read list `{name}`"))?;
-        let format = match (source.format, Format::from_squidguard_file_name(file)) {
-            (Some(f), _) => f,
-            (None, Some(f)) => f,
-            (None, None) => lists::detect(&bytes),
-        };
+        let format = source
+            .format
+            .unwrap_or_else(|| lists::detect_file(file, &bytes));
         out.push(Job {
             path: file_path,
             name,

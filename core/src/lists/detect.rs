@@ -12,8 +12,8 @@
 //!
 //! squidGuard `domains` files read the same as plain lists; `urls` files do
 //! not (a plain `host/page` is one page, a squidGuard one a prefix), so a
-//! caller that knows a file is from a squidGuard folder should say so
-//! ([`Format::from_squidguard_file_name`]).
+//! caller that has the file's name should use [`detect_file`], which
+//! takes the squidGuard, UT1 and e2guardian file names first.
 
 use std::net::IpAddr;
 
@@ -94,7 +94,7 @@ fn vote(text: &str) -> Vote {
 /// A squidGuard `domains` file reads the same as a plain list, but a
 /// `urls` file does not (a plain `host/page` is one page, a squidGuard one
 /// a prefix): a caller that knows a file comes from a squidGuard folder
-/// should use [`Format::from_squidguard_file_name`].
+/// should use [`detect_file`].
 ///
 /// Never fails: an empty or unrecognisable list is [`Format::Plain`].
 ///
@@ -169,6 +169,25 @@ pub fn detect(bytes: &[u8]) -> Format {
         3 => Format::SquidGuardExpressions,
         _ => Format::Plain,
     }
+}
+
+/// The format of a list file: what its name says when it is a squidGuard,
+/// UT1 or e2guardian file name ([`Format::from_file_name`]), else what its
+/// content looks like ([`detect`]).
+///
+/// ```
+/// use esafety::lists::{detect_file, Format};
+/// let urls = b"badsite.example/videos\n";
+/// // In a UT1 `urls` file the line is a prefix: everything under /videos/.
+/// assert_eq!(detect_file("blacklists/adult/urls", urls), Format::SquidGuardUrls);
+/// // Under any other name it reads as a plain list.
+/// assert_eq!(detect_file("my-list.txt", urls), Format::Plain);
+/// // An e2guardian list of only includes has no line to vote on.
+/// let e2 = b"#listcategory: \"Pornography\"\n.Include<blacklists/porn/urls>\n";
+/// assert_eq!(detect_file("lists/bannedurllist", e2), Format::E2Url);
+/// ```
+pub fn detect_file(path: &str, bytes: &[u8]) -> Format {
+    Format::from_file_name(path).unwrap_or_else(|| detect(bytes))
 }
 
 /// The index of the largest count; the first on a tie; `default` when all

@@ -132,7 +132,7 @@ mod squidguard;
 use std::fmt;
 use std::str::FromStr;
 
-pub use detect::detect;
+pub use detect::{detect, detect_file};
 
 use sha2::{Digest as _, Sha256};
 
@@ -386,6 +386,33 @@ impl Format {
             "expressions" => Some(Format::SquidGuardExpressions),
             _ => None,
         }
+    }
+
+    /// The format a list file's name says it is, if it is one of the names
+    /// those tools give their files: a squidGuard / UT1 category file
+    /// (`domains`, `urls`, `expressions`) or an e2guardian list
+    /// (`bannedsitelist`, `bannedurllist`, `bannedregexpurllist`). Only the
+    /// last component of `path` counts (`/` or `\` separated).
+    ///
+    /// The name decides where content cannot: a squidGuard `urls` line
+    /// `host/dir` is a prefix, the same line in a plain list one page; an
+    /// e2guardian list of only `.Include<…>` lines has no line to vote on.
+    ///
+    /// ```
+    /// use esafety::lists::Format;
+    /// assert_eq!(Format::from_file_name("blacklists/adult/urls"), Some(Format::SquidGuardUrls));
+    /// assert_eq!(Format::from_file_name("/etc/e2guardian/lists/bannedurllist"), Some(Format::E2Url));
+    /// assert_eq!(Format::from_file_name("urls.txt"), None);
+    /// assert_eq!(Format::from_file_name("easylist.txt"), None);
+    /// ```
+    pub fn from_file_name(path: &str) -> Option<Format> {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        Format::from_squidguard_file_name(name).or(match name {
+            "bannedsitelist" => Some(Format::E2Site),
+            "bannedurllist" => Some(Format::E2Url),
+            "bannedregexpurllist" => Some(Format::E2Regexp),
+            _ => None,
+        })
     }
 }
 
