@@ -311,6 +311,11 @@ fn missing_include_exits_2_naming_the_including_line() {
         err.contains("missing_include:1: cannot read `.Include<does_not_exist>`"),
         "{err}"
     );
+    assert_eq!(
+        err.matches("No such file or directory").count(),
+        1,
+        "the reason once: {err}"
+    );
 }
 
 #[test]

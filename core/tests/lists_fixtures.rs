@@ -225,6 +225,57 @@ fn e2guardian_site_list_with_include() {
 }
 
 #[test]
+fn e2guardian_relative_includes_are_found_next_to_the_including_file() {
+    let cases: [(&str, &str, &str, &[&str]); 4] = [
+        (
+            "nested relative",
+            "lists/bannedsitelist",
+            ".Include<sub/inc>\n",
+            &["lists/sub/inc", "lists/sub/more"],
+        ),
+        (
+            "absolute as written",
+            "lists/bannedsitelist",
+            ".Include</etc/e2/sub/inc>\n",
+            &["/etc/e2/sub/inc", "/etc/e2/sub/more"],
+        ),
+        (
+            "top file without a folder",
+            "bannedsitelist",
+            ".Include<sub/inc>\n",
+            &["sub/inc", "sub/more"],
+        ),
+        (
+            "windows folders",
+            "C:\\e2\\bannedsitelist",
+            ".Include<sub\\inc>\n",
+            &["C:\\e2\\sub\\inc", "C:\\e2\\sub\\more"],
+        ),
+    ];
+    for (name, source, main, want) in cases {
+        let mut asked = Vec::new();
+        let mut loader = |path: &str| {
+            asked.push(path.to_owned());
+            if path.ends_with("inc") {
+                Ok(b"b.example\n.Include<more>\n".to_vec())
+            } else {
+                Ok(b"c.example\n".to_vec())
+            }
+        };
+        let parsed = parse_with_includes(
+            Format::E2Site,
+            source,
+            main.as_bytes(),
+            &ParseOptions::new(),
+            &mut loader,
+        )
+        .unwrap();
+        assert_eq!(asked, want, "{name}");
+        assert_eq!(parsed.entries.len(), 2, "{name}");
+    }
+}
+
+#[test]
 fn e2guardian_url_and_regexp_lists() {
     let bytes = read("e2guardian/bannedurllist");
     assert_eq!(detect(&bytes), Format::E2Url);
@@ -276,16 +327,18 @@ fn e2guardian_missing_include_is_an_error_naming_file_and_line() {
     let bytes = read("e2guardian/missing_include");
     let err = parse_with_includes(
         Format::E2Site,
-        "missing_include",
+        "lists/missing_include",
         &bytes,
         &ParseOptions::new(),
         &mut e2_loader,
     )
     .unwrap_err();
-    assert_eq!((err.file(), err.line()), ("missing_include", 1));
+    assert_eq!((err.file(), err.line()), ("lists/missing_include", 1));
     let msg = err.to_string();
     assert!(
-        msg.starts_with("missing_include:1: cannot read `.Include<does_not_exist>`: "),
+        msg.starts_with(
+            "lists/missing_include:1: cannot read `.Include<does_not_exist>` (as `lists/does_not_exist`): "
+        ),
         "{msg}"
     );
     assert!(

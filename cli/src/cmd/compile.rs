@@ -217,10 +217,10 @@ fn jobs(source: &Source) -> anyhow::Result<Vec<Job>> {
     Ok(out)
 }
 
-/// Parses a job, following e2guardian includes relative to its folder.
+/// Parses a job, following e2guardian includes (core gives a relative one
+/// already joined to the including file's folder).
 fn parse_job(job: &Job, options: &ParseOptions) -> Result<ParsedList, lists::ListError> {
-    let base = job.path.parent().map(Path::to_owned).unwrap_or_default();
-    let mut loader = |include: &str| std::fs::read(base.join(include));
+    let mut loader = |include: &str| std::fs::read(include);
     lists::parse_with_includes(job.format, &job.name, &job.bytes, options, &mut loader)
 }
 

@@ -5,7 +5,8 @@
 //! - `#listcategory: "Name"` sets [`ParsedList::list_category`](super::ParsedList::list_category)
 //!   (the first one wins; an included file's does not override it);
 //! - `.Include</path/to/file>` reads another list of the same kind through
-//!   the caller's loader (core does no I/O), at most
+//!   the caller's loader (core does no I/O; a relative path is given to it
+//!   in the including file's folder), at most
 //!   [`ParseOptions::max_include_depth`](super::ParseOptions::max_include_depth)
 //!   deep; a file that includes itself, directly or not, is an error naming
 //!   the including file and line;
@@ -43,6 +44,27 @@ fn include_path(text: &str) -> Option<&str> {
     }
     let path = text.get(9..)?.strip_suffix('>')?.trim();
     Some(path)
+}
+
+/// The path an `.Include` in the file named `including` gives the loader:
+/// an absolute path as written, a relative one in the including file's
+/// folder. A list folder names its neighbours (`.Include<porn/urls>`), and
+/// a nested list's neighbours are next to it, not next to the list that
+/// included it.
+fn resolve(including: &str, path: &str) -> String {
+    let bytes = path.as_bytes();
+    let absolute = path.starts_with(['/', '\\'])
+        || (bytes.get(1) == Some(&b':') && bytes.first().is_some_and(u8::is_ascii_alphabetic));
+    if absolute {
+        return path.to_owned();
+    }
+    match including
+        .rfind(['/', '\\'])
+        .and_then(|i| including.get(..=i))
+    {
+        Some(folder) => format!("{folder}{path}"),
+        None => path.to_owned(),
+    }
 }
 
 /// Parses `bytes` into `sink`, following includes. `stack` holds the names
@@ -104,6 +126,8 @@ pub(super) fn parse(
             continue;
         };
         let file = stack.last().cloned().unwrap_or_default();
+        let written = path;
+        let path = resolve(&file, &written);
         if stack.len() > sink.options.max_include_depth {
             return Err(ListError::IncludeTooDeep {
                 file,
@@ -112,12 +136,17 @@ pub(super) fn parse(
             });
         }
         if stack.contains(&path) {
-            return Err(ListError::IncludeCycle { file, line, path });
+            return Err(ListError::IncludeCycle {
+                file,
+                line,
+                path: written,
+            });
         }
         let included = load(&path).map_err(|error| ListError::IncludeRead {
             file: file.clone(),
             line,
-            path: path.clone(),
+            path: written,
+            tried: path.clone(),
             error,
         })?;
         let outer = std::mem::replace(&mut sink.source, path.clone());

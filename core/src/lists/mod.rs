@@ -645,17 +645,21 @@ pub enum ListError {
     },
     /// An e2guardian `.Include` names a file that could not be read.
     #[error(
-        "{file}:{line}: cannot read `.Include<{path}>`: {error}; check that the path exists and is readable"
+        "{file}:{line}: cannot read `.Include<{path}>` (as `{tried}`): {error}; check that the path exists and is readable"
     )]
     IncludeRead {
         /// The including file.
         file: String,
         /// The line of the `.Include`.
         line: usize,
-        /// The included path.
+        /// The included path, as written.
         path: String,
-        /// What went wrong.
-        #[source]
+        /// The path given to the loader: a relative `path` joined to the
+        /// including file's folder.
+        tried: String,
+        /// What went wrong. Part of the message, and so not also its
+        /// `source()`: a caller printing the error chain (the CLI does)
+        /// would say it twice.
         error: std::io::Error,
     },
 }
@@ -745,8 +749,11 @@ pub fn parse(
 ///
 /// Included files are read as the same format as the including one, after
 /// it; their entries carry their own line numbers and their skipped lines
-/// their own name (the path as written). Other formats have no includes and
-/// never call `loader`.
+/// their own name (the path given to `loader`). An absolute include path is
+/// given to `loader` as written; a relative one is joined to the folder of
+/// the including file (`source` for the top one), so `loader` reads paths
+/// as they are, and a nested list finds its neighbours next to itself.
+/// Other formats have no includes and never call `loader`.
 ///
 /// ```
 /// use esafety::lists::{parse_with_includes, Format, ParseOptions};
