@@ -496,6 +496,42 @@ case!(
 );
 case!(sg_urls_bad, SquidGuardUrls, "bad url.example/x", [], 1, 0);
 case!(
+    sg_urls_www_is_chopped,
+    SquidGuardUrls,
+    "www.site.example/dir",
+    [u("site.example/dir"), p("site.example/dir/")],
+    0,
+    0
+);
+case!(
+    sg_urls_www_digits_web_ftp_and_scheme_are_chopped,
+    SquidGuardUrls,
+    "www2.a.example/x/\nhttp://web.b.example/y/\nftp3.c.example/z/",
+    [p("a.example/x/"), p("b.example/y/"), p("c.example/z/")],
+    0,
+    0
+);
+case!(
+    sg_urls_www_kept_when_no_dotted_host_is_left,
+    SquidGuardUrls,
+    "www.example/x/\nwwwx.example.com/y/\nwww.example.com",
+    [
+        p("www.example/x/"),
+        p("wwwx.example.com/y/"),
+        p("example.com/")
+    ],
+    0,
+    0
+);
+case!(
+    e2_urls_keep_www,
+    E2Url,
+    "www.site.example/dir/",
+    [p("www.site.example/dir/")],
+    0,
+    0
+);
+case!(
     sg_expressions,
     SquidGuardExpressions,
     "(^|\\.)porn[0-9]*\\.example/",

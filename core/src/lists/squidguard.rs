@@ -4,7 +4,10 @@
 //!
 //! A `urls` line `host/dir` lists the page `host/dir` (with any query) and
 //! everything below `host/dir/`, as squidGuard does, but not
-//! `host/directory`; `host` alone lists everything on that host.
+//! `host/directory`; `host` alone lists everything on that host. A leading
+//! `www`, `web` or `ftp` label (`www2.` too) is dropped from a `urls`
+//! line, as squidGuard drops it from lines and requests alike, so
+//! `www.host/dir` also lists `host/dir` and `www2.host/dir`.
 
 use super::canon;
 use super::ctx::{Sink, strip_inline_comment};
@@ -25,6 +28,11 @@ pub(super) fn line(
             match canon::url_prefix(text, &mut kinds) {
                 Ok(()) => {
                     for kind in kinds {
+                        let kind = if format == Format::SquidGuardUrls {
+                            without_www(kind)
+                        } else {
+                            kind
+                        };
                         sink.entry(line, kind)?;
                     }
                     Ok(())
@@ -53,4 +61,27 @@ pub(super) fn parse(sink: &mut Sink<'_>, format: Format, bytes: &[u8]) -> Result
         }
         line(sink, format, n, text)
     })
+}
+
+/// A canonical `urls` entry without a leading `www`, `web` or `ftp` label
+/// (with any digits after it). squidGuard's docs: the
+/// `(www|web|ftp)[0-9]*` prefix "is chopped off" the list's lines and the
+/// requested URL before matching, so `www.host/dir` matches
+/// `host/dir/page` and `www2.host/dir/page`; kept as written, the entry
+/// would match neither. The label stays when no dotted host would be left
+/// (`www.example/x` must not become every `example` site's `/x`).
+fn without_www(kind: EntryKind) -> EntryKind {
+    let chop = |text: &str| -> Option<String> {
+        let (label, rest) = text.split_once('.')?;
+        let host = rest.split('/').next().unwrap_or(rest);
+        let digits = ["www", "web", "ftp"]
+            .iter()
+            .find_map(|p| label.strip_prefix(p))?;
+        (digits.bytes().all(|b| b.is_ascii_digit()) && host.contains('.')).then(|| rest.to_owned())
+    };
+    match kind {
+        EntryKind::Url(text) => EntryKind::Url(chop(&text).unwrap_or(text)),
+        EntryKind::UrlPrefix(text) => EntryKind::UrlPrefix(chop(&text).unwrap_or(text)),
+        other => other,
+    }
 }
