@@ -426,6 +426,38 @@ case!(
     0,
     0
 );
+case!(
+    adblock_bare_host_punycode_tld,
+    Adblock,
+    "bad.xn--p1ai",
+    [d("bad.xn--p1ai")],
+    0,
+    0
+);
+case!(
+    adblock_bare_host_idn,
+    Adblock,
+    "плохой.рф",
+    [d("xn--i1adjac2b.xn--p1ai")],
+    0,
+    0
+);
+case!(
+    adblock_bare_ipv4,
+    Adblock,
+    "198.51.100.7",
+    [d("198.51.100.7")],
+    0,
+    0
+);
+case!(
+    adblock_bare_numbers_are_not_a_host,
+    Adblock,
+    "1.2.3\nv1.2",
+    [],
+    0,
+    2
+);
 case!(adblock_comment, Adblock, "! Title: x", [], 0, 0);
 case!(adblock_header, Adblock, "[Adblock Plus 2.0]", [], 0, 0);
 case!(

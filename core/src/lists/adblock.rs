@@ -42,19 +42,28 @@ fn is_cosmetic(text: &str) -> bool {
     .any(|m| text.contains(m))
 }
 
-/// Whether `text` reads as a bare host name: DNS characters, a dot, an
-/// alphabetic last label that is not a file extension.
+/// Whether `text` reads as a bare host name, which uBlock Origin reads as
+/// a host rule (hosts-style lines): an IPv4 address, or DNS or IDN
+/// characters with a dot and a last label that is a top-level domain
+/// (letters in any script, or punycode `xn--…`) and not a file extension.
 fn is_bare_host(text: &str) -> bool {
+    if text.parse::<std::net::Ipv4Addr>().is_ok() {
+        return true;
+    }
     let ok_chars = text
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_');
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == '_');
     let Some((_, last)) = text.rsplit_once('.') else {
         return false;
     };
+    let tld = last.chars().count() >= 2 && last.chars().all(char::is_alphabetic)
+        || last
+            .get(..4)
+            .is_some_and(|head| head.eq_ignore_ascii_case("xn--"))
+            && last.len() > 4;
     ok_chars
         && !text.starts_with(['.', '-', '_'])
-        && last.len() >= 2
-        && last.bytes().all(|b| b.is_ascii_alphabetic())
+        && tld
         && !FILE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(last))
 }
 
