@@ -195,6 +195,14 @@ case!(
 
 // hosts
 case!(
+    hosts_ipv6_zone_is_an_address,
+    Hosts,
+    "fe80::1%lo0 localhost\nfe80::1%en0 ads.example\nfe80::1% bad.example",
+    [d("ads.example")],
+    1,
+    1
+);
+case!(
     hosts_zero,
     Hosts,
     "0.0.0.0 ads.example",
