@@ -39,8 +39,15 @@ categories = ["@uksic"]
 [[rules]]
 id = "block-adult"
 action = "block"
-categories = ["adult", "dating", "weapons", "circumvention"]
+categories = ["adult", "dating", "weapons", "circumvention", "social-networking", "chat"]
 "#;
+
+/// The categories of the `block-adult` rule of [`BASE`].
+const BLOCK_ADULT: &str = "categories = [\"adult\", \"dating\", \"weapons\", \"circumvention\", \"social-networking\", \"chat\"]";
+
+/// The `block-adult` rule of [`BASE`] without social networking and chat,
+/// which then reach the `allow` default for 11- and 12-year-olds.
+const ADULT_ONLY: &str = "categories = [\"adult\", \"dating\", \"weapons\", \"circumvention\"]";
 
 fn run(text: &str) -> Vec<Finding> {
     lint("p.toml", text, LintOptions { today: TODAY })
@@ -103,6 +110,14 @@ fn each_code_fires_with_its_line_severity_and_advice() {
         ("uksic reaches allow default", BASE.replace("categories = [\"@uksic\"]", "categories = [\"gambling\"]"), "P901", Severity::Error, 17, "`drugs`"),
         ("uksic let through by an earlier rule", BASE.replace("[[rules]]\nid = \"block-uksic\"", "[[rules]]\nid = \"allow-curriculum\"\naction = \"allow\"\nlists = [\"curriculum\"]\n\n[[rules]]\nid = \"block-uksic\""), "P901", Severity::Error, 20, "above it"),
         ("uksic blocked only in lessons", BASE.replace("categories = [\"@uksic\"]", "categories = [\"@uksic\"]\ntimes = [\"09:00-15:00\"]"), "P901", Severity::Error, 17, "@uksic"),
+        ("uksic blocked only for the policy's ages", BASE.replace("categories = [\"@uksic\"]", "categories = [\"@uksic\"]\nage = { min = 11, max = 16 }"), "P901", Severity::Error, 17, "for users aged 0-10, 17 and requests that give no age"),
+        ("uksic blocked for every child age but not for a request without one", BASE.replace("categories = [\"@uksic\"]", "categories = [\"@uksic\"]\nage = { min = 0, max = 17 }"), "P901", Severity::Error, 17, "reach the default `allow` for requests that give no age"),
+        ("uksic warned for unknown ages by a rule", BASE.replace("categories = [\"@uksic\"]", "categories = [\"@uksic\"]\nage = { min = 0, max = 17 }") + "\n[[rules]]\nid = \"warn-rest\"\naction = \"warn\"\ncategories = [\"@uksic\"]\n", "P901", Severity::Error, 31, "rule `warn-rest` can warn `discrimination`, `drugs`, `extremism`, `gambling`, `malware-hacking`, `pornography`, `piracy`, `self-harm`, `violence` for requests that give no age"),
+        ("public audience with children's ages", BASE.replace("[\"pupils\"]", "[\"public\"]").replace("categories = [\"@uksic\"]", "categories = [\"gambling\"]"), "P901", Severity::Error, 17, "`drugs`"),
+        ("default lets under-13s chat", BASE.replace(BLOCK_ADULT, ADULT_ONLY), "P902", Severity::Error, 17, "the default `allow` would allow `social-networking` (blocked under 13), `chat` (blocked under 13) for users aged 11-12 and requests that give no age"),
+        ("default lets children reach adult services", BASE.replace("[[rules]]\nid = \"block-adult\"", "[[rules]]\nid = \"block-adult\"\ngroups = [\"year-7\"]"), "P902", Severity::Error, 17, "`circumvention` (blocked under 18), `weapons` (blocked under 18), `adult` (blocked under 18), `dating` (blocked under 18) for users aged 11-16 and requests that give no age; `social-networking` (blocked under 13), `chat` (blocked under 13) for users aged 11-12 and requests that give no age"),
+        ("default open to under-13s without an age only", BASE.replace(BLOCK_ADULT, ADULT_ONLY) + "\n[[rules]]\nid = \"block-social-under-13\"\naction = \"block\"\ncategories = [\"social-networking\", \"chat\"]\nage = { min = 11, max = 12 }\n", "P902", Severity::Error, 17, "add a rule with `action = \"block\"` and `categories = [\"social-networking\", \"chat\"]`"),
+        ("public audience with children's ages and no safe search", BASE.replace("[\"pupils\"]", "[\"public\"]").replace("safe_search = true", "safe_search = false"), "P903", Severity::Warning, 16, "safe_search = true"),
         ("allow gambling for pupils", with_rules("[[rules]]\nid = \"x\"\naction = \"allow\"\ncategories = [\"gambling\", \"social-networking\"]\n"), "P902", Severity::Error, 30, "`gambling` (blocked under 18), `social-networking` (blocked under 13)"),
         ("no safe search", BASE.replace("safe_search = true", "safe_search = false"), "P903", Severity::Warning, 16, "safe_search = true"),
         ("shadowed rule", with_rules("[[rules]]\nid = \"block-betting\"\naction = \"block\"\ncategories = [\"gambling\"]\nage = { min = 12, max = 14 }\n"), "P950", Severity::Error, 30, "remove it"),
@@ -151,6 +166,17 @@ fn codes_do_not_fire_on_near_misses() {
         ("windows that meet", with_rules("[[rules]]\nid = \"x\"\naction = \"block\"\ncategories = [\"gaming\"]\ntimes = [\"09:00-12:00\", \"12:00-13:00\"]\n"), "P952"),
         ("different categories, overlapping windows", with_rules("[[rules]]\nid = \"a\"\naction = \"warn\"\ncategories = [\"gaming\"]\ntimes = [\"12:00-13:30\"]\n\n[[rules]]\nid = \"b\"\naction = \"block\"\ncategories = [\"chat\"]\ntimes = [\"13:00-15:00\"]\n"), "P953"),
         ("different days, overlapping windows", with_rules("[[rules]]\nid = \"a\"\naction = \"warn\"\ncategories = [\"gaming\"]\ndays = [\"sat\"]\ntimes = [\"12:00-13:30\"]\n\n[[rules]]\nid = \"b\"\naction = \"block\"\ncategories = [\"gaming\"]\ndays = [\"mon\"]\ntimes = [\"13:00-15:00\"]\n"), "P953"),
+        // Reviewer's L3b: no child (under 18) and no request without an age
+        // can reach the warning for 18-year-olds.
+        ("gambling warned for 18-year-olds only, after a block for children", BASE.replace("[\"pupils\"]", "[\"young-people\"]").replace("max = 16", "max = 18").replace("categories = [\"@uksic\"]", "categories = [\"@uksic\"]\nage = { min = 11, max = 17 }\n\n[[rules]]\nid = \"adults-gambling-warn\"\naction = \"warn\"\ncategories = [\"gambling\"]\nage = { min = 18, max = 18 }\n\n[[rules]]\nid = \"block-uksic-rest\"\naction = \"block\"\ncategories = [\"@uksic\"]"), "P901"),
+        // Reviewer's L3: the same warning first.
+        ("gambling warned for 18-year-olds only, before the block", BASE.replace("[\"pupils\"]", "[\"young-people\"]").replace("max = 16", "max = 18").replace("[[rules]]\nid = \"block-uksic\"", "[[rules]]\nid = \"adults-gambling-warn\"\naction = \"warn\"\ncategories = [\"gambling\"]\nage = { min = 18, max = 18 }\n\n[[rules]]\nid = \"block-uksic\""), "P901"),
+        ("a warning shadowed for children by a blocking rule with the same group", BASE.replace("[[rules]]\nid = \"block-uksic\"", "[[rules]]\nid = \"block-gambling-staff-room\"\naction = \"block\"\ncategories = [\"gambling\"]\ngroups = [\"staff-room\"]\n\n[[rules]]\nid = \"warn-gambling-staff-room\"\naction = \"warn\"\ncategories = [\"gambling\"]\ngroups = [\"staff-room\"]\n\n[[rules]]\nid = \"block-uksic\""), "P901"),
+        ("uksic blocked every day, all day", BASE.replace("categories = [\"@uksic\"]", "categories = [\"@uksic\"]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\ntimes = [\"00:00-12:00\", \"12:00-24:00\"]"), "P901"),
+        ("public audience for adults needs no UKSIC rules", BASE.replace("[\"pupils\"]", "[\"public\"]").replace("min = 11, max = 16", "min = 18, max = 99").replace("categories = [\"@uksic\"]", "categories = [\"gambling\"]"), "P901"),
+        ("social blocked under 13 and for unknown ages, monitored from 13", BASE.replace(BLOCK_ADULT, ADULT_ONLY) + "\n[[rules]]\nid = \"block-social-under-13\"\naction = \"block\"\ncategories = [\"social-networking\", \"chat\"]\nage = { min = 11, max = 12 }\n\n[[rules]]\nid = \"monitor-social-13-plus\"\naction = \"monitor\"\ncategories = [\"social-networking\", \"chat\"]\nage = { min = 13, max = 16 }\n\n[[rules]]\nid = \"block-social-age-unknown\"\naction = \"block\"\ncategories = [\"social-networking\", \"chat\"]\n", "P902"),
+        ("a blocking default needs no blocking rules", BASE.replace("default = \"allow\"", "default = \"block\"").replace(BLOCK_ADULT, "categories = [\"gaming\"]"), "P902"),
+        ("staff audience over 18 with an allow default", BASE.replace("[\"pupils\"]", "[\"staff\"]").replace("min = 11, max = 16", "min = 18, max = 99").replace(BLOCK_ADULT, "categories = [\"gaming\"]"), "P902"),
         ("reviewed exactly 12 months ago", BASE.replace("2026-09-01", "2025-11-23"), "P403"),
         ("16-year-olds sign for themselves", BASE.replace("min = 11", "min = 16").replace("[\"user\", \"parent-carer\"]", "[\"user\"]"), "P302"),
     ];

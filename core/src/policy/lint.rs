@@ -7,6 +7,11 @@
 //! policy owner what to do. `esafety lint` exits 1 when any finding is an
 //! error.
 //!
+//! A *children's policy* is one whose `audience` names children (pupils,
+//! students, children, young people) or whose `age` range includes anyone
+//! under 18, whatever its audience: the children's checks (P302, P901,
+//! P903) follow the children, not the label.
+//!
 //! | code | severity | finding |
 //! |------|----------|---------|
 //! | `P000` | error | the policy does not load (syntax, unknown field, bad value, lowered baseline) |
@@ -29,8 +34,8 @@
 //! | `P801` | error | no `owner` (the e-safety officer role) |
 //! | `P802` | warning | no `settings` |
 //! | `P803` | warning | no `title` |
-//! | `P901` | error | a children's policy does not block a UKSIC category for everyone |
-//! | `P902` | error | a rule warns on, allows or monitors a category that must be blocked at the users' age |
+//! | `P901` | error | a children's policy lets a request from a child (any age under 18, or no age given) reach a rule or default that does not block a UKSIC category |
+//! | `P902` | error | a rule, or the default for requests no rule blocks, warns on, allows or monitors a category that must be blocked at the users' age |
 //! | `P903` | warning | a children's policy does not enforce safe search |
 //! | `P950` | error | a rule can never match: an earlier rule matches everything it would |
 //! | `P951` | error | an empty time window (start equals end) |
@@ -245,7 +250,17 @@ impl Linter<'_> {
         });
     }
 
+    /// Whether the children's checks apply: the audience is children, or
+    /// the age range includes anyone under 18, whatever the audience says
+    /// (a `public` policy for ages 4-99 covers children, and they are owed
+    /// the same filtering).
     fn is_children(&self) -> bool {
+        self.children_audience() || self.doc.age.is_some_and(|r| r.min() < 18)
+    }
+
+    /// Whether the audience names children (requirement 1 is about who the
+    /// policy says it is for; the age range is P202's concern).
+    fn children_audience(&self) -> bool {
         self.doc.audience.iter().any(|a| a.is_children())
     }
 
@@ -280,7 +295,7 @@ impl Linter<'_> {
             self.push("P101", Severity::Error, 1,
                 "the policy does not say who it is for (requirement 1: separate AUPs for staff and for children); \
                  add `audience`, e.g. `audience = [\"pupils\"]` or `audience = [\"staff\"]`".to_owned());
-        } else if children && !workforce.is_empty() {
+        } else if self.children_audience() && !workforce.is_empty() {
             self.push("P102", Severity::Error, self.key("audience"),
                 "staff and children share this policy (requirement 1: separate AUPs for staff and for children); \
                  split it into a children's policy and a staff policy".to_owned());
@@ -293,7 +308,7 @@ impl Linter<'_> {
                 format!("the age range {r} includes children but the audience is staff or volunteers; \
                          set the minimum age to 18 or write a separate children's policy")),
             Some(r) if children && r.max() > 18 => self.push("P202", Severity::Warning, self.key("age"),
-                format!("the age range {r} goes beyond 18 for a children's audience; \
+                format!("the age range {r} covers children and goes beyond 18; \
                          write a separate policy for adult users")),
             _ => {}
         }
@@ -422,56 +437,55 @@ impl Linter<'_> {
 
     /// P901: every UKSIC category blocked for every child, whatever the
     /// group, device or time (checked for a URL in that one category).
+    ///
+    /// "Every child" is every request a child can make: any age under 18,
+    /// inside the policy's range or not (the engine evaluates whatever age
+    /// a request carries), and a request that gives no age, which an
+    /// age-limited rule does not match (`RuleDoc::age`). Each of those is
+    /// walked through the rules as the engine would (see [`reach`]).
     fn uksic(&mut self) {
         if !self.is_children() {
             return;
         }
-        let ages = self.ages();
-        let mut culprits: BTreeMap<Option<usize>, Vec<Category>> = BTreeMap::new();
+        let rules: Vec<&RuleDoc> = self.doc.rules.iter().map(|r| r.doc()).collect();
+        let requests: Vec<Option<u8>> = std::iter::once(None)
+            .chain((0..CHILD_AGES.max().saturating_add(1)).map(Some))
+            .collect();
+        let mut culprits: BTreeMap<(Culprit, Vec<RequestAge>), Vec<Category>> = BTreeMap::new();
         for c in Category::UKSIC {
-            let mut blocked = false;
-            let mut culprit = None;
-            for (i, rule) in self.doc.rules.iter().enumerate() {
-                let d = rule.doc();
-                if !may_match_category(d, c) || never_matches(d, ages) {
-                    continue;
-                }
-                if d.action != Action::Block {
-                    culprit = Some(Some(i));
-                    break;
-                }
-                let unconditional = d.lists.is_none()
-                    && d.groups.is_none()
-                    && d.device.is_none()
-                    && d.days.is_none()
-                    && d.times.is_none()
-                    && d.age.is_none_or(|r| ages.is_some_and(|a| r.covers(a)));
-                if unconditional {
-                    blocked = true;
-                    break;
-                }
+            let mut by_culprit: BTreeMap<Culprit, Vec<RequestAge>> = BTreeMap::new();
+            for &age in &requests {
+                let culprit = match reach(&rules, c, age) {
+                    Reach::Blocked => continue,
+                    Reach::Rule(i) => Some(i),
+                    Reach::Default if self.doc.default == Action::Block => continue,
+                    Reach::Default => None,
+                };
+                by_culprit.entry(culprit).or_default().push(age);
             }
-            if !blocked && culprit.is_none() && self.doc.default != Action::Block {
-                culprit = Some(None);
-            }
-            if let Some(who) = culprit {
-                culprits.entry(who).or_default().push(c);
+            for (culprit, ages) in by_culprit {
+                culprits.entry((culprit, ages)).or_default().push(c);
             }
         }
-        for (who, cats) in culprits {
+        for ((who, ages), cats) in culprits {
             let list = quoted(&cats);
+            let whom = describe_requests(&ages);
             match who.and_then(|i| self.doc.rules.get(i)) {
                 Some(rule) => {
                     let d = rule.doc();
                     let line = self.rule_line(d);
                     self.push("P901", Severity::Error, line,
-                        format!("rule `{}` can {} {list} for some children, but a children's policy must block every \
-                                 UKSIC category; add a rule blocking them above it (e.g. `categories = [\"@uksic\"]`) \
+                        format!("rule `{}` can {} {list} for {whom}, but a children's policy must block every \
+                                 UKSIC category for every child; add a rule blocking them above it (e.g. \
+                                 `categories = [\"@uksic\"]` with no `age`, `groups`, `device`, `days` or `times`) \
                                  or narrow this rule's categories", d.id, d.action));
                 }
                 None => self.push("P901", Severity::Error, self.key("default"),
-                    format!("{list} reach the default `{}`, but a children's policy must block every UKSIC category; \
-                             add a rule with `action = \"block\"` and `categories = [\"@uksic\"]`", self.doc.default)),
+                    format!("{list} reach the default `{}` for {whom}, but a children's policy must block every \
+                             UKSIC category for every child; add a rule with `action = \"block\"` and \
+                             `categories = [\"@uksic\"]` and no `age`, `groups`, `device`, `days` or `times` \
+                             (an `age` condition leaves out requests that give no age or another age)",
+                            self.doc.default)),
             }
         }
     }
@@ -514,6 +528,70 @@ impl Linter<'_> {
                 format!("rule `{}` would {} {detail} for users aged {applies}; change the action to `block` \
                          or restrict the rule with `age = {{ min = .., max = .. }}` to users old enough", d.id, d.action));
         }
+        self.default_age_appropriate(ages);
+    }
+
+    /// P902 for the default: a request no rule decides gets the default, so
+    /// a default `allow` lets a category through exactly as an `allow` rule
+    /// with no conditions would, and is held to the same table. Checked for
+    /// the users' ages (the policy's range) and for a request that gives no
+    /// age (it may come from the youngest user). UKSIC categories are left
+    /// to P901, which checks them for every child; the statutory ones
+    /// always block (the baseline).
+    fn default_age_appropriate(&mut self, users: AgeRange) {
+        if self.doc.default == Action::Block {
+            return;
+        }
+        let rules: Vec<&RuleDoc> = self.doc.rules.iter().map(|r| r.doc()).collect();
+        let mut open: Vec<(Category, u8, Vec<Option<u8>>)> = Vec::new();
+        for &c in Category::BUILTIN {
+            if c.is_statutory() || Category::UKSIC.contains(&c) {
+                continue;
+            }
+            let Some(min) = minimum_age(c) else { continue };
+            if users.min() >= min {
+                continue;
+            }
+            let young = users.min()..=users.max().min(min.saturating_sub(1));
+            let requests = std::iter::once(None).chain(young.map(Some));
+            let reaching: Vec<Option<u8>> = requests
+                .filter(|&age| reach(&rules, c, age) == Reach::Default)
+                .collect();
+            if !reaching.is_empty() {
+                open.push((c, min, reaching));
+            }
+        }
+        if open.is_empty() {
+            return;
+        }
+        // One clause per set of requests, so the usual case (every category
+        // open to the same requests) reads as one list.
+        let mut clauses: Vec<(&[Option<u8>], String)> = Vec::new();
+        for (c, min, ages) in &open {
+            let item = format!("`{c}` (blocked under {min})");
+            match clauses.iter_mut().find(|(a, _)| *a == ages.as_slice()) {
+                Some((_, items)) => {
+                    let _ = write!(items, ", {item}");
+                }
+                None => clauses.push((ages, item)),
+            }
+        }
+        let detail = clauses
+            .iter()
+            .map(|(ages, items)| format!("{items} for {}", describe_requests(ages)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let cats: Vec<Category> = open.iter().map(|(c, _, _)| *c).collect();
+        let list = cats
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.push("P902", Severity::Error, self.key("default"),
+            format!("the default `{}` would {} {detail}, as no rule blocks them; add a rule with \
+                     `action = \"block\"` and `categories = [{list}]` (with `age = {{ min = .., max = .. }}` \
+                     only if it leaves out no user too young for them, nor requests that give no age), \
+                     or set `default = \"block\"`", self.doc.default, self.doc.default));
     }
 
     fn rule_structure(&mut self) {
@@ -619,13 +697,114 @@ fn may_match_category(d: &RuleDoc, c: Category) -> bool {
         .is_none_or(|refs| builtin_set(refs).contains(c))
 }
 
-fn never_matches(d: &RuleDoc, ages: Option<AgeRange>) -> bool {
-    let empty_times = d
+/// The age a request gives, if any (a rule with an `age` does not match a
+/// request without one).
+type RequestAge = Option<u8>;
+
+/// What lets a category through: a rule (its index) or, for `None`, the
+/// default.
+type Culprit = Option<usize>;
+
+/// Where a request in one category, of one age (or none), can end up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Every such request is blocked by a rule.
+    Blocked,
+    /// Some such request is decided by this rule (its index), which does
+    /// not block.
+    Rule(usize),
+    /// Some such request reaches the default (whatever it is).
+    Default,
+}
+
+/// Walks the rules in order, as the engine does, for a URL in category `c`
+/// alone (on a list no `lists` condition names) and a request of `age`
+/// (`None`: it gives none), with any group, device, day and time.
+///
+/// A rule that may match such a request and does not block is reached
+/// unless one earlier blocking rule matches every request it would (joint
+/// cover by several rules is not modelled, so this errs towards a finding).
+/// A blocking rule with no other condition ends the walk.
+fn reach(rules: &[&RuleDoc], c: Category, age: Option<u8>) -> Reach {
+    let mut blocks: Vec<&RuleDoc> = Vec::new();
+    for (i, d) in rules.iter().enumerate() {
+        if !may_match_category(d, c) || !may_match_age(d, age) || has_only_empty_windows(d) {
+            continue;
+        }
+        if d.action == Action::Block {
+            if always_holds(d) {
+                return Reach::Blocked;
+            }
+            blocks.push(d);
+        } else if !blocks.iter().any(|b| conditions_cover(b, d)) {
+            return Reach::Rule(i);
+        }
+    }
+    Reach::Default
+}
+
+/// Whether a rule's age condition holds for a request of `age`: a request
+/// without an age matches only a rule without one (as in the engine).
+fn may_match_age(d: &RuleDoc, age: Option<u8>) -> bool {
+    match (d.age, age) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(r), Some(a)) => r.contains(a),
+    }
+}
+
+fn has_only_empty_windows(d: &RuleDoc) -> bool {
+    d.times
+        .as_ref()
+        .is_some_and(|ts| ts.iter().all(|w| w.is_empty()))
+}
+
+/// Whether the conditions other than category and age hold for every
+/// request: no list, group or device condition (a request may be on another
+/// list, in no group, from an unknown device), and days and times that
+/// cover the whole week.
+fn always_holds(d: &RuleDoc) -> bool {
+    let all_week = d
+        .days
+        .as_ref()
+        .is_none_or(|days| days.iter().fold(0u8, |m, day| m | day.bit()) == 0x7f);
+    let all_day = d
         .times
         .as_ref()
-        .is_some_and(|ts| ts.iter().all(|w| w.is_empty()));
-    let no_age = matches!((d.age, ages), (Some(r), Some(a)) if r.intersect(a).is_none());
-    empty_times || no_age
+        .is_none_or(|ts| merged(ts).iter().any(|&(s, e)| s == 0 && e >= 24 * 60));
+    d.lists.is_none() && d.groups.is_none() && d.device.is_none() && all_week && all_day
+}
+
+/// `ages` as the requests a finding is about: "children aged 4-11, 13 and
+/// requests that give no age".
+fn describe_requests(ages: &[Option<u8>]) -> String {
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for a in ages.iter().flatten().copied() {
+        match runs.last_mut() {
+            Some(last) if last.1.checked_add(1) == Some(a) => last.1 = a,
+            _ => runs.push((a, a)),
+        }
+    }
+    let spans: Vec<String> = runs
+        .iter()
+        .map(|&(lo, hi)| {
+            if lo == hi {
+                lo.to_string()
+            } else {
+                format!("{lo}-{hi}")
+            }
+        })
+        .collect();
+    let aged = (!spans.is_empty()).then(|| format!("users aged {}", spans.join(", ")));
+    let unknown = ages
+        .contains(&None)
+        .then(|| "requests that give no age".to_owned());
+    match (aged, unknown) {
+        (Some(a), Some(u)) => format!("{a} and {u}"),
+        (Some(a), None) => a,
+        (None, Some(u)) => u,
+        (None, None) => "no request".to_owned(),
+    }
 }
 
 fn subset<T: PartialEq>(inner: &Option<Vec<T>>, outer: &Option<Vec<T>>) -> bool {
@@ -677,6 +856,12 @@ fn covers(i: &RuleDoc, j: &RuleDoc) -> bool {
         (Some(_), None) => false,
         (Some(a), Some(b)) => a.covers(b),
     };
+    cats && age && conditions_cover(i, j)
+}
+
+/// Whether rule `i`'s list, group, device, day and time conditions hold for
+/// every request rule `j`'s do (categories and ages aside).
+fn conditions_cover(i: &RuleDoc, j: &RuleDoc) -> bool {
     let device = i.device.is_none() || i.device == j.device;
     let times = match (&i.times, &j.times) {
         (None, _) => true,
@@ -688,9 +873,8 @@ fn covers(i: &RuleDoc, j: &RuleDoc) -> bool {
                 .all(|(s, e)| cover.iter().any(|(cs, ce)| cs <= s && e <= ce))
         }
     };
-    cats && subset(&j.lists, &i.lists)
+    subset(&j.lists, &i.lists)
         && subset(&j.groups, &i.groups)
-        && age
         && device
         && subset(&j.days, &i.days)
         && times
