@@ -133,11 +133,27 @@ fn load_errors_name_file_line_column_and_the_fix() {
             &["`groups` is empty", "could never match"],
         ),
         (
+            // Located at the duplicate (the second `[[rules]]`), not at the
+            // first rule, and naming the rule it repeats.
             "duplicate rule ids",
             "[[rules]]\nid = \"a\"\naction = \"block\"\n[[rules]]\nid = \"a\"\naction = \"allow\"\n",
-            3,
+            6,
             1,
-            &["two rules have the id `a`"],
+            &[
+                "two rules have the id `a`",
+                "this rule (rule 2) and rule 1 above it",
+                "give each rule a unique id",
+            ],
+        ),
+        (
+            "duplicate rule ids further down",
+            "[[rules]]\nid = \"a\"\naction = \"block\"\n[[rules]]\nid = \"b\"\naction = \"block\"\n[[rules]]\nid = \"b\"\naction = \"allow\"\n",
+            9,
+            1,
+            &[
+                "two rules have the id `b`",
+                "this rule (rule 3) and rule 2 above it",
+            ],
         ),
         (
             "bad rule id",
@@ -219,6 +235,14 @@ fn json_errors_are_located_too() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+    // A duplicate rule id points at the second rule object.
+    let text = "{\"id\": \"x\", \"default\": \"allow\", \"rules\": [\n  {\"id\": \"a\", \"action\": \"block\"},\n  {\"id\": \"a\", \"action\": \"warn\"}\n]}\n";
+    let err = Policy::load("p.json", text).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("p.json:3:3: two rules have the id `a`"),
+        "{err}"
+    );
     let err = Policy::load("p.json", "{\"id\": \"x\",}").unwrap_err();
     assert!(
         err.to_string()

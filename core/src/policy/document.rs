@@ -7,7 +7,7 @@
 //! policy loads.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -127,7 +127,9 @@ pub enum Audience {
 }
 
 impl Audience {
-    /// Whether the audience is children or young people (under 18).
+    /// Whether the audience is children or young people (under 18). The
+    /// linter also treats a policy whose `age` range includes anyone under
+    /// 18 as a children's policy, whatever its audience.
     ///
     /// ```
     /// use esafety::policy::Audience;
@@ -1026,16 +1028,65 @@ pub struct PolicyDocument {
     pub rules: Vec<Rule>,
 }
 
+/// Reads the rules, refusing a second rule with an id already used. The
+/// check runs as each rule is read (not on the finished list) so that the
+/// error is located at the duplicate, not at the first `[[rules]]`.
 fn unique_rules<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Rule>, D::Error> {
-    let rules = Vec::<Rule>::deserialize(d)?;
-    let mut seen = BTreeSet::new();
-    for r in &rules {
-        if !seen.insert(r.id()) {
-            return Err(serde::de::Error::custom(format!(
-                "two rules have the id `{}`; give each rule a unique id",
-                r.id()
-            )));
+    struct Rules;
+
+    impl<'de> serde::de::Visitor<'de> for Rules {
+        type Value = Vec<Rule>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of rules")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<Rule>, A::Error> {
+            let mut rules: Vec<Rule> = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            // id → its 0-based place, so a long list is checked in n log n.
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            while let Some(rule) = seq.next_element_seed(UniqueRule {
+                seen: &seen,
+                place: rules.len(),
+            })? {
+                seen.insert(rule.id().to_owned(), rules.len());
+                rules.push(rule);
+            }
+            Ok(rules)
         }
     }
-    Ok(rules)
+
+    d.deserialize_seq(Rules)
+}
+
+/// One rule, checked against the rules before it.
+struct UniqueRule<'a> {
+    /// The ids of the rules before it, with their 0-based places.
+    seen: &'a BTreeMap<String, usize>,
+    /// This rule's 0-based place.
+    place: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueRule<'_> {
+    type Value = Rule;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Rule, D::Error> {
+        let rule = Rule::deserialize(d)?;
+        // Raised inside the element, so the reader puts this rule's
+        // position on it; the first is named by its place in the list (the
+        // reader has no text to give its line).
+        match self.seen.get(rule.id()) {
+            Some(first) => Err(serde::de::Error::custom(format!(
+                "two rules have the id `{id}`: this rule (rule {n}) and rule {m} above it; \
+                 give each rule a unique id",
+                id = rule.id(),
+                n = self.place + 1,
+                m = first + 1,
+            ))),
+            None => Ok(rule),
+        }
+    }
 }
