@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 mod common;
-use common::{esafety, stderr, stdout};
+use common::{Scratch, esafety, stderr, stdout};
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -215,7 +215,18 @@ fn exit_codes_and_one_line_errors() {
     let broken_json = fixture("broken-syntax.json");
     let broken_toml = fixture("broken-syntax.toml");
     let nude = fixture("nude-sharing-no-factors.toml");
+    let scratch = Scratch::new("cli-incident");
+    let latin1 = scratch.file(
+        "latin1.toml",
+        b"kind = \"hacking\"\nsetting = \"sc\xffhool\"\n",
+    );
+    let latin1 = latin1.display().to_string();
     let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &["incident", &latin1],
+            2,
+            "latin1.toml:2:14: not UTF-8 text (invalid byte at offset 30); save the incident file as UTF-8",
+        ),
         (&["incident", &missing_kind], 1, "missing field `kind`"),
         (
             &["incident", "--json", &unknown_kind],

@@ -201,6 +201,58 @@ fn errors_name_line_column_and_what_is_wrong() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// An incident file that is not UTF-8 names the line and column of the
+/// first bad byte, as every other error does (before, only the byte offset:
+/// "not UTF-8 text (invalid byte at offset 22)", with no line).
+#[test]
+fn not_utf8_names_line_and_column() {
+    // (name, bytes, line, column, offset)
+    let cases: &[(&str, &[u8], usize, usize, usize)] = &[
+        ("first line", b"kind = \"\xff\"", 1, 9, 8),
+        (
+            "second line",
+            b"kind = \"hacking\"\nsetting = \"sc\xffhool\"\n",
+            2,
+            14,
+            30,
+        ),
+        (
+            "columns count characters, not bytes",
+            b"kind = \"other\"\n[log]\ndescription = \"caf\xc3\xa9 \xff\"",
+            3,
+            21,
+            42,
+        ),
+        (
+            "a byte-order mark is not a column",
+            b"\xEF\xBB\xBFkind = \"\xff\"",
+            1,
+            9,
+            11,
+        ),
+        (
+            "truncated character at the end",
+            b"{\"kind\": \"other\",\n \"log\": {\"description\": \"\xc3",
+            2,
+            26,
+            43,
+        ),
+        ("CRLF line endings", b"kind = \"other\"\r\n\xfe", 2, 1, 16),
+    ];
+    for (name, bytes, line, column, offset) in cases {
+        let err = Incident::from_named_bytes("incident.toml", bytes).unwrap_err();
+        let want = format!(
+            "incident.toml:{line}:{column}: not UTF-8 text (invalid byte at offset {offset}); save the incident file as UTF-8"
+        );
+        assert_eq!(err.to_string(), want, "{name}");
+        assert_eq!(err.line(), Some(*line), "{name}");
+        assert!(
+            matches!(err, IncidentError::NotUtf8 { offset: o, .. } if o == *offset),
+            "{name}: {err:?}"
+        );
+    }
+}
+
 #[test]
 fn format_is_chosen_by_extension_then_content() {
     let json = br#"  {"kind": "hacking"}"#;
@@ -237,7 +289,7 @@ fn format_is_chosen_by_extension_then_content() {
     let err = Incident::from_bytes_auto(b"kind = \"\xff\"").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "not UTF-8 text (invalid byte at offset 8); save the incident file as UTF-8"
+        "1:9: not UTF-8 text (invalid byte at offset 8); save the incident file as UTF-8"
     );
     assert!(!err.is_invalid_record());
     // Empty documents are well-formed but lack `kind`.

@@ -445,11 +445,16 @@ impl Format {
 #[non_exhaustive]
 pub enum IncidentError {
     /// The bytes are not UTF-8 text.
-    #[error("{}not UTF-8 text (invalid byte at offset {offset}); save the incident file as UTF-8", loc(.file, 0, 0))]
+    #[error("{}not UTF-8 text (invalid byte at offset {offset}); save the incident file as UTF-8", loc(.file, *.line, *.column))]
     NotUtf8 {
         /// The file name, if the caller gave one.
         file: Option<String>,
-        /// The offset of the first invalid byte.
+        /// The 1-based line of the first invalid byte.
+        line: usize,
+        /// The 1-based column (in characters, after any byte-order mark,
+        /// as in the other errors) of the first invalid byte.
+        column: usize,
+        /// The byte offset of the first invalid byte in the bytes given.
         offset: usize,
     },
     /// The document is not well-formed TOML or JSON.
@@ -523,16 +528,15 @@ impl IncidentError {
     /// use esafety::incident::Incident;
     /// let err = Incident::from_toml("kind = \"hacking\"\ndeliberate = \"yes\"\n").unwrap_err();
     /// assert_eq!(err.line(), Some(2));
-    /// // Bytes that are not UTF-8 have no line.
-    /// let err = Incident::from_bytes_auto(b"kind = \"hacking\xFF\"\n").unwrap_err();
-    /// assert_eq!(err.line(), None);
+    /// // Bytes that are not UTF-8: the line of the first invalid byte.
+    /// let err = Incident::from_bytes_auto(b"kind = \"hacking\"\nsetting = \"\xFF\"\n").unwrap_err();
+    /// assert_eq!(err.line(), Some(2));
     /// ```
     pub fn line(&self) -> Option<usize> {
         match self {
-            IncidentError::Syntax { line, .. } | IncidentError::Invalid { line, .. } => {
-                (*line > 0).then_some(*line)
-            }
-            IncidentError::NotUtf8 { .. } => None,
+            IncidentError::Syntax { line, .. }
+            | IncidentError::Invalid { line, .. }
+            | IncidentError::NotUtf8 { line, .. } => (*line > 0).then_some(*line),
         }
     }
 
@@ -672,7 +676,8 @@ impl Incident {
     /// assert_eq!(json, toml);
     /// assert_eq!(json.deliberate, Some(true));
     /// let err = Incident::from_bytes_auto(b"kind = \"hacking\xFF\"").unwrap_err();
-    /// assert!(matches!(err, IncidentError::NotUtf8 { offset: 15, .. }));
+    /// assert!(matches!(err, IncidentError::NotUtf8 { line: 1, column: 16, offset: 15, .. }));
+    /// assert!(err.to_string().starts_with("1:16: not UTF-8 text"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -721,9 +726,23 @@ impl Incident {
     ///
     /// As [`Incident::from_bytes_auto`].
     pub fn from_bytes(bytes: &[u8], format: Format) -> Result<Incident, IncidentError> {
-        let text = std::str::from_utf8(bytes).map_err(|e| IncidentError::NotUtf8 {
-            file: None,
-            offset: e.valid_up_to(),
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let offset = e.valid_up_to();
+            // The bytes before the first invalid one are valid UTF-8, so
+            // they give the line and column as every other error counts
+            // them (in characters, after the byte-order mark).
+            let valid = bytes
+                .get(..offset)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default();
+            let valid = valid.strip_prefix('\u{FEFF}').unwrap_or(valid);
+            let (line, column) = crate::document::line_column(valid, valid.len());
+            IncidentError::NotUtf8 {
+                file: None,
+                line,
+                column,
+                offset,
+            }
         })?;
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         match format {
