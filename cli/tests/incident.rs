@@ -64,7 +64,7 @@ fn json_follows_the_contract_for_each_fixture() {
         (
             "staff-unsuitable.toml",
             "high",
-            &["lado", "hr"],
+            &["lado", "hr", "internal"],
             &["police"],
         ),
         (
@@ -294,4 +294,55 @@ fn reads_standard_input() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["severity"], "critical");
     assert!(routes(&v).contains(&"counter-terrorism".to_owned()));
+}
+
+/// The reviewer's reproductions: a crime (criminal hacking) and a LADO
+/// referral (the shipped staff fixture) printed "Sanction under the AUP" and
+/// "Debrief the people involved" beside "Do not investigate further" and
+/// "Do not investigate the allegation yourself"; a `child-abuse` filter block
+/// recorded as inappropriate content was `low` with no police route.
+#[test]
+fn illegal_and_lado_incidents_are_not_handled_as_aup_breaches() {
+    let scratch = Scratch::new("cli-incident");
+    let hacking = scratch.file(
+        "i1.toml",
+        "kind = \"hacking\"\ndeliberate = true\ncriminal_conduct = true\n\
+         [[people]]\nrole = \"child\"\ninvolvement = \"instigator\"\nage = 15\n",
+    );
+    let blocked = scratch.file(
+        "i2.json",
+        r#"{"kind": "inappropriate-content", "identified_by": "filter-alert", "deliberate": false,
+            "people": [{"role": "child", "involvement": "instigator", "age": 12}],
+            "filter_block": {"category": "child-abuse", "list": "iwf"}}"#,
+    );
+    // (file, severity, routes that must be present)
+    let cases: &[(String, &str, &[&str])] = &[
+        (hacking.display().to_string(), "high", &["police"]),
+        (fixture("staff-unsuitable.toml"), "high", &["lado", "hr"]),
+        (
+            blocked.display().to_string(),
+            "critical",
+            &["police", "iwf"],
+        ),
+    ];
+    for (file, severity, present) in cases {
+        let v = json(&["incident", "--json", file]);
+        assert_eq!(v["severity"], *severity, "{file}");
+        let r = routes(&v);
+        for p in *present {
+            assert!(r.iter().any(|x| x == p), "{file}: `{p}` missing from {r:?}");
+        }
+        let actions: Vec<&str> = v["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        for step in ["Sanction under the AUP", "Debrief the people involved"] {
+            assert!(
+                !actions.iter().any(|a| a.starts_with(step)),
+                "{file}: {step:?} in {actions:?}"
+            );
+        }
+    }
 }

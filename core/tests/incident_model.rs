@@ -235,6 +235,50 @@ fn illegal_material_branch() {
             judgements: &[],
         },
         Case {
+            name: "pupil breaks into the school MIS with a stolen password (criminal hacking)",
+            toml: HACKING_CRIMINAL,
+            severity: Severity::High,
+            required: &["police", "senior-leadership", "parents", "internal"],
+            consider: NONE,
+            absent: &["iwf", "ceop", "counter-terrorism"],
+            actions: &["Await the police response"],
+            prohibited: &["Do not investigate further"],
+            judgements: &["If they judge it not illegal"],
+        },
+        Case {
+            name: "the police treat an AUP breach as illegal",
+            toml: AUP_BREACH_POLICE_ILLEGAL,
+            severity: Severity::High,
+            required: &["police", "senior-leadership", "internal"],
+            consider: NONE,
+            absent: &["iwf", "ceop", "counter-terrorism"],
+            actions: &["Await the police response"],
+            prohibited: &["Do not investigate further"],
+            judgements: &[],
+        },
+        Case {
+            name: "filter blocks a child-abuse page, recorded as inappropriate content",
+            toml: CHILD_ABUSE_BLOCK,
+            severity: Severity::Critical,
+            required: &["police", "iwf", "dsl", "senior-leadership"],
+            consider: &["ceop"],
+            absent: &["counter-terrorism"],
+            actions: &["Await the police response"],
+            prohibited: &["view, copy, forward or print"],
+            judgements: &[],
+        },
+        Case {
+            name: "filter blocks a terrorism page, recorded as an AUP breach",
+            toml: TERRORISM_BLOCK,
+            severity: Severity::Critical,
+            required: &["police", "counter-terrorism", "senior-leadership"],
+            consider: NONE,
+            absent: &["iwf", "ceop"],
+            actions: &["Await the police response"],
+            prohibited: &["view, copy, forward or print"],
+            judgements: &[],
+        },
+        Case {
             name: "police judge the reported material not illegal: return to internal procedures",
             toml: r#"
                 kind = "obscene-material"
@@ -268,6 +312,137 @@ fn illegal_material_branch() {
     ]);
 }
 
+const HACKING_CRIMINAL: &str = r#"
+    kind = "hacking"
+    deliberate = true
+    setting = "school"
+    identified_by = "staff-observation"
+    criminal_conduct = true
+    people = [{ role = "child", involvement = "instigator", age = 15 }]
+"#;
+
+const AUP_BREACH_POLICE_ILLEGAL: &str = r#"
+    kind = "aup-breach"
+    deliberate = true
+    police_outcome = "illegal"
+    people = [{ role = "child", involvement = "instigator", age = 16 }]
+"#;
+
+const CHILD_ABUSE_BLOCK: &str = r#"
+    kind = "inappropriate-content"
+    identified_by = "filter-alert"
+    deliberate = false
+    people = [{ role = "child", involvement = "instigator", age = 12 }]
+    filter_block = { category = "child-abuse", list = "iwf", digest_id = "sha256:9f86d081884c7d65", device = "managed" }
+"#;
+
+const TERRORISM_BLOCK: &str = r#"
+    kind = "aup-breach"
+    identified_by = "filter-alert"
+    deliberate = true
+    people = [{ role = "child", involvement = "instigator", age = 16 }]
+    filter_block = { category = "terrorism", list = "ctiru" }
+"#;
+
+const STAFF_UNSUITABLE: &str = r#"
+    kind = "other"
+    identified_by = "parent-report"
+    staff_concerns = ["unsuitable-to-work-with-children"]
+    people = [
+      { role = "staff", involvement = "instigator" },
+      { role = "child", involvement = "victim", age = 15 },
+    ]
+"#;
+
+const STAFF_CLEARED_BY_POLICE_LADO: &str = r#"
+    kind = "obscene-material"
+    police_outcome = "not-illegal"
+    deliberate = true
+    staff_concerns = ["risk-of-harm"]
+    people = [{ role = "staff", involvement = "instigator" }]
+"#;
+
+/// The "inappropriate but legal" branch is for legal incidents with no LADO
+/// referral (STANDARD.md, "Incidents"): illegal material waits for the
+/// police ("do not investigate further ... await the police response") and
+/// a member of staff meeting a LADO test goes to the LADO ("Otherwise,
+/// disciplinary / HR procedures"). Before the fix, each of these also got
+/// "Sanction under the AUP", "Debrief the people involved", the
+/// "Was it deliberate?" question and an `internal` route "inappropriate but
+/// legal: report to the e-safety officer", beside the prohibitions.
+#[test]
+fn illegal_or_lado_incidents_skip_the_inappropriate_but_legal_steps() {
+    use esafety::incident::Rule;
+    let cases: &[(&str, &str)] = &[
+        ("criminal hacking by a pupil", HACKING_CRIMINAL),
+        (
+            "other criminal conduct",
+            "kind = \"other\"\ncriminal_conduct = true",
+        ),
+        (
+            "AUP breach the police treat as illegal",
+            AUP_BREACH_POLICE_ILLEGAL,
+        ),
+        (
+            "child-abuse block recorded as inappropriate content",
+            CHILD_ABUSE_BLOCK,
+        ),
+        ("terrorism block recorded as an AUP breach", TERRORISM_BLOCK),
+        ("staff messaging a pupil: LADO test (d)", STAFF_UNSUITABLE),
+        (
+            "police cleared it, but a LADO test holds",
+            STAFF_CLEARED_BY_POLICE_LADO,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, toml) in cases {
+        let a = assess(&Incident::from_toml(toml).unwrap(), &national());
+        let legal_steps: Vec<&str> = a
+            .actions
+            .iter()
+            .filter(|i| i.rule == Rule::InappropriateLegal)
+            .map(|i| i.text.as_str())
+            .chain(
+                a.judgements
+                    .iter()
+                    .filter(|j| j.rule == Rule::InappropriateLegal)
+                    .map(|j| j.question.as_str()),
+            )
+            .chain(
+                a.routes
+                    .iter()
+                    .filter(|r| r.rules.contains(&Rule::InappropriateLegal))
+                    .map(|r| r.route.id()),
+            )
+            .collect();
+        if !legal_steps.is_empty() {
+            failures.push(format!(
+                "{name}: inappropriate-but-legal steps {legal_steps:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The LADO holds the AUP procedure back; it does not cancel it.
+    let a = assess(&Incident::from_toml(STAFF_UNSUITABLE).unwrap(), &national());
+    assert_eq!(
+        route(&a, "internal"),
+        Some((Urgency::AtReview, Obligation::Required))
+    );
+    // Where the branch does apply it is unchanged: the police cleared the
+    // material, or a member of staff is involved below the LADO threshold.
+    for toml in [
+        "kind = \"obscene-material\"\npolice_outcome = \"not-illegal\"\ndeliberate = true",
+        "kind = \"aup-breach\"\ndeliberate = true\npeople = [{ role = \"staff\", involvement = \"instigator\" }]",
+    ] {
+        let a = assess(&Incident::from_toml(toml).unwrap(), &national());
+        assert!(
+            a.actions.iter().any(|i| i.text == "Sanction under the AUP"),
+            "{toml}: {:?}",
+            a.actions
+        );
+    }
+}
+
 #[test]
 fn staff_branch() {
     run(&[
@@ -289,21 +464,21 @@ fn staff_branch() {
         },
         Case {
             name: "member of staff messaging a pupil privately: may not be suitable",
-            toml: r#"
-                kind = "other"
-                staff_concerns = ["unsuitable-to-work-with-children"]
-                people = [
-                  { role = "staff", involvement = "instigator" },
-                  { role = "child", involvement = "victim", age = 15 },
-                ]
-            "#,
+            toml: STAFF_UNSUITABLE,
             severity: Severity::High,
-            required: &["lado", "senior-leadership", "hr", "dsl", "parents"],
+            required: &[
+                "lado",
+                "senior-leadership",
+                "hr",
+                "dsl",
+                "parents",
+                "internal",
+            ],
             consider: NONE,
             absent: &["police"],
             actions: &[],
             prohibited: &["before the LADO advises"],
-            judgements: &[],
+            judgements: &["Could this be criminal conduct?"],
         },
         Case {
             name: "member of staff found with abuse images on a school laptop",
@@ -503,6 +678,22 @@ fn inappropriate_but_legal_branch() {
             ],
             prohibited: &[],
             judgements: &["filter should have blocked it"],
+        },
+        Case {
+            name: "filter blocks a gambling page: a block outside the statutory lists stays legal",
+            toml: r#"
+                kind = "inappropriate-content"
+                identified_by = "filter-alert"
+                deliberate = true
+                filter_block = { category = "gambling", list = "bets" }
+            "#,
+            severity: Severity::Low,
+            required: &["internal"],
+            consider: NONE,
+            absent: &["police", "iwf", "counter-terrorism"],
+            actions: &["Sanction under the AUP", "Debrief"],
+            prohibited: &[],
+            judgements: &[],
         },
         Case {
             name: "deliberate AUP breach: pupil on a gaming site in class",

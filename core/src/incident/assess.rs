@@ -335,6 +335,9 @@ fn push_unique(items: &mut Vec<Item>, item: Item) {
 struct Facts<'a> {
     incident: &'a Incident,
     kind: Kind,
+    /// The illegal material the incident concerns, if any: `kind` itself, or
+    /// what a statutory filter block names (see [`blocked_material`]).
+    material: Option<Kind>,
     cleared: bool,
     illegal: bool,
     child_victim: bool,
@@ -348,12 +351,24 @@ impl<'a> Facts<'a> {
         let cleared = incident.police_outcome == Some(PoliceOutcome::NotIllegal);
         let staff_instigator = incident.has(Role::Staff, Involvement::Instigator)
             || incident.has(Role::Volunteer, Involvement::Instigator);
+        let material = if incident.kind.is_illegal_material() {
+            Some(incident.kind)
+        } else {
+            blocked_material(incident)
+        };
+        // The police are the ones who judge illegality (STANDARD.md,
+        // "Incidents": "await the police response. If the police judge it
+        // not illegal, return to internal procedures"), so their `illegal`
+        // makes any kind illegal, as their `not-illegal` clears any kind.
+        let police_illegal = incident.police_outcome == Some(PoliceOutcome::Illegal);
         Facts {
             incident,
             kind: incident.kind,
+            material,
             cleared,
-            illegal: (incident.kind.is_illegal_material()
-                || incident.criminal_conduct == Some(true))
+            illegal: (material.is_some()
+                || incident.criminal_conduct == Some(true)
+                || police_illegal)
                 && !cleared,
             child_victim: incident.has(Role::Child, Involvement::Victim),
             child_instigator: incident.has(Role::Child, Involvement::Instigator),
@@ -399,6 +414,33 @@ impl<'a> Facts<'a> {
     fn staff_involved(&self) -> bool {
         self.staff_instigator || !self.incident.staff_concerns.is_empty()
     }
+
+    /// Whether the "inappropriate but legal" branch applies. The standard
+    /// gives it for legal material only: illegal material is "do not
+    /// investigate further ... await the police response", and only "if the
+    /// police judge it not illegal, return to internal procedures". For
+    /// staff, the LADO is referred to when a test holds and "otherwise,
+    /// disciplinary / HR procedures" follow, so its steps (sanction,
+    /// debrief, ask whether it was deliberate) would be the internal
+    /// investigation the referral puts on hold. Staff below the LADO
+    /// threshold still get it, beside HR.
+    fn inappropriate_but_legal(&self) -> bool {
+        !self.illegal && self.staff_concerns().is_empty()
+    }
+}
+
+/// The illegal material a filter block names: the IWF list is "child sexual
+/// abuse content" and the police-assessed list "unlawful terrorist content"
+/// (STANDARD.md, "Filtering": "Illegal content, non-negotiable"), so a block
+/// on `child-abuse` or `terrorism` is illegal material whatever `kind` the
+/// record gives, as [`crate::incident::IncidentDraft::from_block`] drafts it.
+fn blocked_material(incident: &Incident) -> Option<Kind> {
+    let block = incident.filter_block.as_ref()?;
+    match crate::taxonomy::Category::from_id(&block.category)? {
+        crate::taxonomy::Category::ChildAbuse => Some(Kind::ChildSexualAbuseMaterial),
+        crate::taxonomy::Category::Terrorism => Some(Kind::TerroristMaterial),
+        _ => None,
+    }
 }
 
 /// Assess an incident: severity, routes in the order to act with the
@@ -407,8 +449,14 @@ impl<'a> Facts<'a> {
 ///
 /// Total: every combination of facts gives an assessment.
 ///
+/// The "inappropriate but legal" steps (sanction under the AUP, debrief)
+/// are for legal incidents with no LADO referral only. Illegal material
+/// (an illegal `kind`, `criminal_conduct`, a `child-abuse` or `terrorism`
+/// filter block, or `police_outcome = "illegal"`) waits for the police, and
+/// a LADO referral for the LADO, before any internal procedure.
+///
 /// ```
-/// use esafety::incident::{assess, EscalationProfile, Incident, RouteId, Severity};
+/// use esafety::incident::{assess, EscalationProfile, Incident, RouteId, Rule, Severity};
 /// let incident = Incident::from_toml(r#"
 /// kind = "child-sexual-abuse-material"
 /// deliberate = true
@@ -421,6 +469,11 @@ impl<'a> Facts<'a> {
 /// let routes: Vec<RouteId> = a.routes.iter().map(|r| r.route).collect();
 /// assert!(routes.contains(&RouteId::Police) && routes.contains(&RouteId::Iwf));
 /// assert!(a.prohibited.iter().any(|p| p.text.contains("view, copy, forward or print")));
+/// // Hacking that is a crime is not handled under the AUP first.
+/// let hacking = Incident::from_toml("kind = \"hacking\"\ncriminal_conduct = true\n")?;
+/// let a = assess(&hacking, &EscalationProfile::national()?);
+/// assert_eq!(a.routes[0].route, RouteId::Police);
+/// assert!(a.actions.iter().all(|i| i.rule != Rule::InappropriateLegal));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn assess(incident: &Incident, profile: &EscalationProfile) -> Assessment {
@@ -445,9 +498,29 @@ pub fn assess(incident: &Incident, profile: &EscalationProfile) -> Assessment {
         Kind::Cyberbullying => cyberbullying(&mut b),
         Kind::SelfHarm => self_harm(&mut b),
         Kind::InappropriateContent | Kind::AupBreach | Kind::Hacking | Kind::Other => {
-            inappropriate_legal(&f, &mut b);
+            if f.inappropriate_but_legal() {
+                inappropriate_legal(&f, &mut b);
+            } else if !f.illegal {
+                // A LADO referral puts the AUP procedure on hold rather than
+                // cancelling it, and keeps the `internal` route the incident
+                // had without the LADO test (a LADO test adds, never
+                // removes, a route).
+                b.must(
+                    RouteId::Internal,
+                    Urgency::AtReview,
+                    "the e-safety officer's review and any sanction under the AUP follow only on the LADO's advice",
+                    Rule::StaffLado,
+                );
+            }
         }
         _ => {}
+    }
+    if f.kind == Kind::Other && f.incident.criminal_conduct.is_none() && !f.illegal {
+        b.judge(
+            RouteId::Dsl,
+            "Could this be criminal conduct? If so, record `criminal_conduct = true`: it is then treated as illegal (police)",
+            Rule::IllegalPolice,
+        );
     }
     wider_harm(&f, &mut b);
     if f.staff_involved() {
@@ -471,13 +544,21 @@ pub fn assess(incident: &Incident, profile: &EscalationProfile) -> Assessment {
 
 fn illegal_material(f: &Facts<'_>, b: &mut Builder) {
     use Urgency::{Immediately, SameDay};
-    let what = if f.kind.is_illegal_material() {
-        format!("`{}` is illegal material", f.kind)
-    } else {
-        "criminal conduct is suspected".to_owned()
+    let what = match (f.material, &f.incident.filter_block) {
+        (Some(_), _) if f.kind.is_illegal_material() => {
+            format!("`{}` is illegal material", f.kind)
+        }
+        (Some(m), Some(block)) => format!(
+            "the filter blocked `{}` content (list `{}`): `{m}` is illegal material",
+            block.category, block.list
+        ),
+        _ if f.incident.police_outcome == Some(PoliceOutcome::Illegal) => {
+            "the police treat it as illegal".to_owned()
+        }
+        _ => "criminal conduct is suspected".to_owned(),
     };
-    let severity = match f.kind {
-        Kind::ChildSexualAbuseMaterial | Kind::TerroristMaterial | Kind::Grooming => {
+    let severity = match f.material {
+        Some(Kind::ChildSexualAbuseMaterial | Kind::TerroristMaterial | Kind::Grooming) => {
             Severity::Critical
         }
         _ => Severity::High,
@@ -501,8 +582,8 @@ fn illegal_material(f: &Facts<'_>, b: &mut Builder) {
         "illegal material: inform senior leadership",
         Rule::IllegalSeniorLeadership,
     );
-    match f.kind {
-        Kind::ChildSexualAbuseMaterial => {
+    match f.material {
+        Some(Kind::ChildSexualAbuseMaterial) => {
             b.must(
                 RouteId::Iwf,
                 SameDay,
@@ -534,13 +615,13 @@ fn illegal_material(f: &Facts<'_>, b: &mut Builder) {
                 );
             }
         }
-        Kind::Grooming => b.must(
+        Some(Kind::Grooming) => b.must(
             RouteId::Ceop,
             Immediately,
             "grooming is reported to CEOP",
             Rule::IllegalCeop,
         ),
-        Kind::TerroristMaterial => b.must(
+        Some(Kind::TerroristMaterial) => b.must(
             RouteId::CounterTerrorism,
             Immediately,
             "terrorist content is reported to counter-terrorism policing",
@@ -597,7 +678,9 @@ fn police_cleared(f: &Facts<'_>, b: &mut Builder) {
         "the designated safeguarding lead records the police response and leads the internal procedure",
         Rule::EsafetyOfficer,
     );
-    inappropriate_legal(f, b);
+    if f.inappropriate_but_legal() {
+        inappropriate_legal(f, b);
+    }
 }
 
 fn factor_words(f: RiskFactor) -> &'static str {
@@ -896,13 +979,6 @@ fn inappropriate_legal(f: &Facts<'_>, b: &mut Builder) {
     }
     b.action("Debrief the people involved", Rule::InappropriateLegal);
     b.action("Monitor use afterwards", Rule::InappropriateLegal);
-    if f.kind == Kind::Other && f.incident.criminal_conduct.is_none() {
-        b.judge(
-            RouteId::Dsl,
-            "Could this be criminal conduct? If so, record `criminal_conduct = true`: it is then treated as illegal (police)",
-            Rule::IllegalPolice,
-        );
-    }
 }
 
 fn wider_harm(f: &Facts<'_>, b: &mut Builder) {

@@ -58,13 +58,18 @@ pub struct Incident {
     /// Whether a child's conduct has been persistent (repeated breaches).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub persistent: Option<bool>,
-    /// What the police said, once the material was reported to them.
+    /// What the police said, once the material was reported to them. The
+    /// police judge illegality: `illegal` makes the incident illegal
+    /// whatever its `kind` (await the police, no internal procedure yet),
+    /// and `not-illegal` returns it to internal procedures.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub police_outcome: Option<PoliceOutcome>,
     /// When it happened.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<jiff::Timestamp>,
     /// The filter decision that raised the incident, if any (never the URL).
+    /// A block on `child-abuse` or `terrorism` is illegal material whatever
+    /// `kind` says: those lists hold only illegal content.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_block: Option<FilterBlock>,
     /// The incident-log fields not already above.
@@ -200,7 +205,7 @@ impl LogFields {
 /// URL (DESIGN.md, invariant 2).
 ///
 /// ```
-/// use esafety::incident::Incident;
+/// use esafety::incident::{assess, EscalationProfile, Incident, RouteId, Severity};
 /// let incident = Incident::from_json(r#"{
 ///   "kind": "terrorist-material",
 ///   "identified_by": "filter-alert",
@@ -211,6 +216,14 @@ impl LogFields {
 /// assert_eq!((block.category.as_str(), block.list.as_str()), ("terrorism", "ctiru"));
 /// assert_eq!(block.digest_id.as_deref(), Some("sha256:9f86d081884c7d65"));
 /// assert_eq!(block.group, None);
+/// // A `child-abuse` block is illegal material, whatever the `kind` says.
+/// let mislabelled = Incident::from_json(r#"{
+///   "kind": "inappropriate-content",
+///   "filter_block": {"category": "child-abuse", "list": "iwf"}
+/// }"#)?;
+/// let a = assess(&mislabelled, &EscalationProfile::national()?);
+/// assert_eq!(a.severity, Severity::Critical);
+/// assert!(a.routes.iter().any(|r| r.route == RouteId::Iwf));
 /// // There is no field for the URL itself.
 /// let err = Incident::from_json(
 ///     r#"{"kind": "other", "filter_block": {"category": "terrorism", "list": "x", "url": ""}}"#,

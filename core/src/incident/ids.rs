@@ -377,6 +377,9 @@ id_enum! {
     /// let not_illegal = assess(&reported("not-illegal")?, &profile);
     /// assert!(pending.routes.iter().any(|r| r.route == RouteId::Police));
     /// assert!(not_illegal.routes.iter().all(|r| r.route != RouteId::Police));
+    /// // The police judge illegality: their `illegal` makes any kind illegal.
+    /// let breach = Incident::from_json(r#"{"kind": "aup-breach", "police_outcome": "illegal"}"#)?;
+    /// assert!(assess(&breach, &profile).routes.iter().any(|r| r.route == RouteId::Police));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     PoliceOutcome, "police outcome" {
