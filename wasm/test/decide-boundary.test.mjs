@@ -101,7 +101,8 @@ describe('the reused group and device bytes follow the request', () => {
   const url = 'https://www.bet365.com/';
   const cases = [
     ['staff', { group: 'staff' }, 'staff-allow-gambling'],
-    ['same length group', { group: 'stafF' }, 'block-gambling'],
+    ['same length group', { group: 'stuff' }, 'block-gambling'],
+    ['same group in capitals', { group: 'STAFF' }, 'staff-allow-gambling'],
     ['no group', {}, 'block-gambling'],
     ['byod', { device: 'byod' }, 'byod-warn-gambling'],
     ['managed', { device: 'managed' }, 'block-gambling'],
