@@ -300,8 +300,12 @@ impl<B: AsRef<[u8]>> Classifier<B> {
 
         // 2. URL and URL-prefix entries, only under hosts that have them.
         if self.bundle.has_paths && (n_flagged > 0 || flag_overflow) {
+            // Case-ignoring entries are keyed folded: a second, folded
+            // lookup only for a request with ASCII capitals (the host is
+            // lowercase already), and only in a bundle that has them.
+            let fold = self.bundle.has_folded && hpq.bytes().any(|b| b.is_ascii_uppercase());
             for &start in flagged.get(..n_flagged).unwrap_or_default() {
-                self.match_paths(url, hpq, start, &mut out.matches, &mut allowed);
+                self.match_paths(url, hpq, start, fold, &mut out.matches, &mut allowed);
             }
             if flag_overflow {
                 // More flagged suffixes than slots: check every suffix the
@@ -311,7 +315,7 @@ impl<B: AsRef<[u8]>> Classifier<B> {
                     .chain(url.host().match_indices('.').map(|(i, _)| (i + 1, 0)))
                 {
                     if !covered.contains(&start) {
-                        self.match_paths(url, hpq, start, &mut out.matches, &mut allowed);
+                        self.match_paths(url, hpq, start, fold, &mut out.matches, &mut allowed);
                     }
                 }
             }
@@ -362,21 +366,67 @@ impl<B: AsRef<[u8]>> Classifier<B> {
     }
 
     /// URL-prefix entries along `host/path?query` from host offset `start`,
-    /// and exact URL entries through the lookup expressions on that host.
+    /// and exact URL entries through the lookup expressions on that host;
+    /// with `fold`, also the case-ignoring entries at the folded keys.
     fn match_paths<'s>(
         &'s self,
         url: &CanonicalUrl,
         hpq: &str,
         start: usize,
+        fold: bool,
+        matches: &mut Vec<Match<'s>>,
+        allowed: &mut bool,
+    ) {
+        let Some(key) = hpq.get(start..) else { return };
+        self.match_prefixes(key, false, matches, allowed);
+        if fold {
+            self.match_prefixes(key, true, matches, allowed);
+        }
+        let Some(host) = url.host().get(start..) else {
+            return;
+        };
+        let fst = self.bundle.paths_fst();
+        for e in url.expressions().filter(|e| e.host() == host) {
+            if let Some(v) = fst.get_parts(e.host().as_bytes(), e.path().as_bytes()) {
+                let set = usize::try_from(v & 0xffff_ffff).unwrap_or(0);
+                if set != 0 {
+                    self.push_set(matches, allowed, set, || e.to_string());
+                }
+            }
+            if fold
+                && e.path().bytes().any(|b| b.is_ascii_uppercase())
+                && let Some(v) = fst.get_parts_folded(e.host().as_bytes(), e.path().as_bytes())
+            {
+                let set = usize::try_from(v & 0xffff_ffff).unwrap_or(0);
+                if set != 0 {
+                    self.push_folded_set(matches, allowed, set, || {
+                        e.to_string().to_ascii_lowercase()
+                    });
+                }
+            }
+        }
+    }
+
+    /// URL-prefix entries along `key` (`host/path?query` from a host
+    /// suffix): every entry, or with `folded` the case-ignoring entries at
+    /// the ASCII-lowercased key.
+    fn match_prefixes<'s>(
+        &'s self,
+        key: &str,
+        folded: bool,
         matches: &mut Vec<Match<'s>>,
         allowed: &mut bool,
     ) {
         let fst = self.bundle.paths_fst();
-        let Some(key) = hpq.get(start..) else { return };
         let bytes = key.as_bytes();
         let mut node = fst.root();
         let mut acc = 0u64;
         for (k, &byte) in bytes.iter().enumerate() {
+            let byte = if folded {
+                byte.to_ascii_lowercase()
+            } else {
+                byte
+            };
             let Some((output, next)) = fst.step(node, byte) else {
                 break;
             };
@@ -390,22 +440,15 @@ impl<B: AsRef<[u8]>> Classifier<B> {
                 let end = k + 1;
                 let boundary = byte == b'/' || matches!(bytes.get(end), None | Some(b'/' | b'?'));
                 if set != 0 && boundary {
-                    self.push_set(matches, allowed, set, || {
-                        key.get(..end).unwrap_or_default().to_owned()
-                    });
+                    let expression = || key.get(..end).unwrap_or_default().to_owned();
+                    if folded {
+                        self.push_folded_set(matches, allowed, set, || {
+                            expression().to_ascii_lowercase()
+                        });
+                    } else {
+                        self.push_set(matches, allowed, set, expression);
+                    }
                 }
-            }
-        }
-        let Some(host) = url.host().get(start..) else {
-            return;
-        };
-        for e in url.expressions().filter(|e| e.host() == host) {
-            let Some(v) = fst.get_parts(e.host().as_bytes(), e.path().as_bytes()) else {
-                continue;
-            };
-            let set = usize::try_from(v & 0xffff_ffff).unwrap_or(0);
-            if set != 0 {
-                self.push_set(matches, allowed, set, || e.to_string());
             }
         }
     }
@@ -444,6 +487,23 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         expression: impl Fn() -> String,
     ) {
         let Some(lists) = self.bundle.list_sets.get(set) else {
+            return;
+        };
+        for &l in lists {
+            self.push_list(matches, allowed, usize::from(l), &expression);
+        }
+    }
+
+    /// Pushes one match per list of list set `set` that holds its key as a
+    /// case-ignoring entry (a folded lookup must not match the others).
+    fn push_folded_set<'s>(
+        &'s self,
+        matches: &mut Vec<Match<'s>>,
+        allowed: &mut bool,
+        set: usize,
+        expression: impl Fn() -> String,
+    ) {
+        let Some(lists) = self.bundle.folded_sets.get(set) else {
             return;
         };
         for &l in lists {

@@ -48,8 +48,15 @@ fn u(s: &str) -> EntryKind {
 fn p(s: &str) -> EntryKind {
     EntryKind::UrlPrefix(s.to_owned())
 }
-fn r(s: &str) -> EntryKind {
-    EntryKind::Regex(s.to_owned())
+/// The case-ignoring kinds of squidGuard, e2guardian and Adblock entries.
+fn ui(s: &str) -> EntryKind {
+    EntryKind::UrlNoCase(s.to_owned())
+}
+fn pi(s: &str) -> EntryKind {
+    EntryKind::UrlPrefixNoCase(s.to_owned())
+}
+fn ri(s: &str) -> EntryKind {
+    EntryKind::RegexNoCase(s.to_owned())
 }
 
 fn e2_loader(path: &str) -> Result<Vec<u8>, std::io::Error> {
@@ -125,9 +132,9 @@ fn adblock_fixture() {
         [
             (3, d("ads.example")),
             (4, d("tracker.example")),
-            (7, p("cdn.example/ads/")),
-            (8, u("cdn.example/banner.js")),
-            (8, p("cdn.example/banner.js/")),
+            (7, pi("cdn.example/ads/")),
+            (8, ui("cdn.example/banner.js")),
+            (8, pi("cdn.example/banner.js/")),
             (16, d("bare-host.example")),
         ]
     );
@@ -164,11 +171,11 @@ fn ut1_folder_fixture() {
     assert_eq!(
         entries(&urls),
         [
-            (1, u("site.example/dir")),
-            (1, p("site.example/dir/")),
-            (2, p("site.example/dir2/")),
-            (3, u("site.example/page?id=3")),
-            (4, p("host-only.example/")),
+            (1, ui("site.example/dir")),
+            (1, pi("site.example/dir/")),
+            (2, pi("site.example/dir2/")),
+            (3, ui("site.example/page?id=3")),
+            (4, pi("host-only.example/")),
         ]
     );
     assert_eq!(skipped(&urls).len(), 1);
@@ -178,8 +185,8 @@ fn ut1_folder_fixture() {
     assert_eq!(
         entries(&expressions),
         [
-            (1, r("(^|\\.)porn[0-9]*\\.example/")),
-            (2, r("^[a-z]+\\.xxx/")),
+            (1, ri("(^|\\.)porn[0-9]*\\.example/")),
+            (2, ri("^[a-z]+\\.xxx/")),
         ]
     );
     assert_eq!(skipped(&expressions).len(), 1);
@@ -284,9 +291,9 @@ fn e2guardian_url_and_regexp_lists() {
     assert_eq!(
         entries(&parsed),
         [
-            (2, u("banned.example/dir")),
-            (2, p("banned.example/dir/")),
-            (3, u("banned.example/page.html?x=1")),
+            (2, ui("banned.example/dir")),
+            (2, pi("banned.example/dir/")),
+            (3, ui("banned.example/page.html?x=1")),
         ]
     );
 
@@ -299,7 +306,7 @@ fn e2guardian_url_and_regexp_lists() {
         &ParseOptions::new(),
     )
     .unwrap();
-    assert_eq!(entries(&parsed), [(2, r("(^|\\.)bad[0-9]+\\.example"))]);
+    assert_eq!(entries(&parsed), [(2, ri("(^|\\.)bad[0-9]+\\.example"))]);
     assert_eq!(parsed.skipped.len(), 1);
     assert_eq!(parsed.skipped[0].line, 3);
 }

@@ -18,8 +18,15 @@ fn u(s: &str) -> EntryKind {
 fn p(s: &str) -> EntryKind {
     EntryKind::UrlPrefix(s.to_owned())
 }
-fn r(s: &str) -> EntryKind {
-    EntryKind::Regex(s.to_owned())
+/// The case-ignoring kinds of squidGuard, e2guardian and Adblock entries.
+fn ui(s: &str) -> EntryKind {
+    EntryKind::UrlNoCase(s.to_owned())
+}
+fn pi(s: &str) -> EntryKind {
+    EntryKind::UrlPrefixNoCase(s.to_owned())
+}
+fn ri(s: &str) -> EntryKind {
+    EntryKind::RegexNoCase(s.to_owned())
 }
 
 /// `case!(name, format, input, [entries], skipped, ignored)`
@@ -39,6 +46,15 @@ macro_rules! case {
 
 // plain
 case!(plain_host, Plain, "example.com", [d("example.com")], 0, 0);
+// Plain lists keep the path's case (Safe Browsing expressions do).
+case!(
+    plain_path_case_kept,
+    Plain,
+    "Example.com/Dir/Page.html",
+    [u("example.com/Dir/Page.html")],
+    0,
+    0
+);
 case!(
     plain_host_uppercase_trailing_dot,
     Plain,
@@ -331,7 +347,7 @@ case!(
     adblock_prefix,
     Adblock,
     "||cdn.example/ads/",
-    [p("cdn.example/ads/")],
+    [pi("cdn.example/ads/")],
     0,
     0
 );
@@ -339,7 +355,7 @@ case!(
     adblock_page,
     Adblock,
     "||cdn.example/ads.js^",
-    [u("cdn.example/ads.js"), p("cdn.example/ads.js/")],
+    [ui("cdn.example/ads.js"), pi("cdn.example/ads.js/")],
     0,
     0
 );
@@ -506,7 +522,7 @@ case!(
     sg_urls_page,
     SquidGuardUrls,
     "site.example/dir",
-    [u("site.example/dir"), p("site.example/dir/")],
+    [ui("site.example/dir"), pi("site.example/dir/")],
     0,
     0
 );
@@ -514,7 +530,7 @@ case!(
     sg_urls_dir,
     SquidGuardUrls,
     "site.example/dir/",
-    [p("site.example/dir/")],
+    [pi("site.example/dir/")],
     0,
     0
 );
@@ -522,7 +538,7 @@ case!(
     sg_urls_host_only,
     SquidGuardUrls,
     "site.example",
-    [p("site.example/")],
+    [pi("site.example/")],
     0,
     0
 );
@@ -530,11 +546,61 @@ case!(
     sg_urls_query,
     SquidGuardUrls,
     "site.example/p?id=3",
-    [u("site.example/p?id=3")],
+    [ui("site.example/p?id=3")],
     0,
     0
 );
 case!(sg_urls_bad, SquidGuardUrls, "bad url.example/x", [], 1, 0);
+// squidGuard lowercases list keys: a listed path is stored folded.
+case!(
+    sg_urls_mixed_case_folded,
+    SquidGuardUrls,
+    "Site.Example/Adult/Page?ID=3",
+    [ui("site.example/adult/page?id=3")],
+    0,
+    0
+);
+case!(
+    e2_url_mixed_case_folded,
+    E2Url,
+    "banned.example/Dir/",
+    [pi("banned.example/dir/")],
+    0,
+    0
+);
+// Adblock filters ignore case; `$match-case` keeps the rule exact.
+case!(
+    adblock_mixed_case_folded,
+    Adblock,
+    "||cdn.example/Ads/",
+    [pi("cdn.example/ads/")],
+    0,
+    0
+);
+case!(
+    adblock_match_case_exact,
+    Adblock,
+    "||cdn.example/Ads/$match-case",
+    [p("cdn.example/Ads/")],
+    0,
+    0
+);
+case!(
+    adblock_match_case_page_exact,
+    Adblock,
+    "||cdn.example/Ads.js^$important,match-case",
+    [u("cdn.example/Ads.js"), p("cdn.example/Ads.js/")],
+    0,
+    0
+);
+case!(
+    adblock_match_case_narrowed_ignored,
+    Adblock,
+    "||cdn.example/Ads/$script,match-case",
+    [],
+    0,
+    1
+);
 case!(
     sg_urls_www_is_chopped,
     SquidGuardUrls,
@@ -575,7 +641,7 @@ case!(
     sg_expressions,
     SquidGuardExpressions,
     "(^|\\.)porn[0-9]*\\.example/",
-    [r("(^|\\.)porn[0-9]*\\.example/")],
+    [ri("(^|\\.)porn[0-9]*\\.example/")],
     0,
     0
 );
@@ -634,7 +700,7 @@ case!(
     e2_url,
     E2Url,
     "banned.example/dir",
-    [u("banned.example/dir"), p("banned.example/dir/")],
+    [ui("banned.example/dir"), pi("banned.example/dir/")],
     0,
     0
 );
@@ -642,7 +708,7 @@ case!(
     e2_regexp,
     E2Regexp,
     "bad[0-9]+\\.example",
-    [r("bad[0-9]+\\.example")],
+    [ri("bad[0-9]+\\.example")],
     0,
     0
 );

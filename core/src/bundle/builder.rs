@@ -115,15 +115,17 @@ pub struct BundleBuilder {
     /// Canonical `host/path[?query]` keys of URL and URL-prefix entries,
     /// back to back.
     path_bytes: Vec<u8>,
-    /// One per key in `path_bytes`: its span, list and how it matches.
-    paths: Vec<Keyed<(u16, PathKind)>>,
+    /// One per key in `path_bytes`: its span, list, how it matches and
+    /// whether it ignores case (its key is folded then).
+    paths: Vec<Keyed<(u16, PathKind, bool)>>,
     digests: Vec<([u8; 32], u16)>,
     /// Hosts of sensitive entries, kept in memory only until `build` hashes
     /// them with the bundle seed (known once every digest is in).
     /// [`HostKey`]s of the hosts sensitive entries live on.
     gate_keys: Vec<u64>,
     ungated_digests: bool,
-    regexes: Vec<(u16, String)>,
+    /// List, pattern, and whether it ignores ASCII case.
+    regexes: Vec<(u16, String, bool)>,
     urls: u64,
     prefixes: u64,
 }
@@ -394,11 +396,15 @@ impl BundleBuilder {
                     self.hosts.push(rec);
                 }
             }
-            EntryKind::Url(u) | EntryKind::UrlPrefix(u) => {
-                let kind = if matches!(entry.kind, EntryKind::Url(_)) {
-                    PathKind::Exact
-                } else {
-                    PathKind::Prefix
+            EntryKind::Url(u)
+            | EntryKind::UrlPrefix(u)
+            | EntryKind::UrlNoCase(u)
+            | EntryKind::UrlPrefixNoCase(u) => {
+                let (kind, no_case) = match entry.kind {
+                    EntryKind::Url(_) => (PathKind::Exact, false),
+                    EntryKind::UrlNoCase(_) => (PathKind::Exact, true),
+                    EntryKind::UrlPrefixNoCase(_) => (PathKind::Prefix, true),
+                    _ => (PathKind::Prefix, false),
                 };
                 let url = CanonicalUrl::parse(u).map_err(|e| {
                     err(if sensitive {
@@ -408,15 +414,25 @@ impl BundleBuilder {
                     })
                 })?;
                 if sensitive {
+                    // Sensitive entries are exact (their digests cannot be
+                    // looked up folded), whatever the entry says.
                     self.add_digest(id, url.host_and_path_query(), Some(url.host()));
                 } else {
                     let host = push_key(&mut self.host_bytes, url.host().bytes().rev(), None)
                         .ok_or_else(|| err(KEY_TOO_LONG.to_owned()))?;
-                    let path = push_key(
-                        &mut self.path_bytes,
-                        url.host_and_path_query().bytes(),
-                        (id, kind),
-                    )
+                    // A case-ignoring key is stored folded; the canonical
+                    // form re-escapes only into ASCII, so folding keeps the
+                    // length.
+                    let hpq = url.host_and_path_query().bytes();
+                    let path = if no_case {
+                        push_key(
+                            &mut self.path_bytes,
+                            hpq.map(|b| b.to_ascii_lowercase()),
+                            (id, kind, true),
+                        )
+                    } else {
+                        push_key(&mut self.path_bytes, hpq, (id, kind, false))
+                    }
                     .ok_or_else(|| err(KEY_TOO_LONG.to_owned()))?;
                     self.hosts.push(host);
                     self.paths.push(path);
@@ -426,18 +442,19 @@ impl BundleBuilder {
                     }
                 }
             }
-            EntryKind::Regex(r) => {
+            EntryKind::Regex(r) | EntryKind::RegexNoCase(r) => {
+                let no_case = matches!(entry.kind, EntryKind::RegexNoCase(_));
                 if sensitive {
                     return Err(err(
                         "a sensitive list cannot hold regex entries (they cannot be stored as digests); give the URLs instead".to_owned(),
                     ));
                 }
-                build_dfa(std::slice::from_ref(r)).map_err(|e| {
+                build_dfa(&[dfa_pattern(r, no_case)]).map_err(|e| {
                     err(format!(
                         "regex `{r}` does not compile: {e}; fix or remove the line"
                     ))
                 })?;
-                self.regexes.push((id, r.clone()));
+                self.regexes.push((id, r.clone(), no_case));
             }
             EntryKind::Digest(d) => {
                 self.digests.push((*d, id));
@@ -536,6 +553,13 @@ impl BundleBuilder {
                 })
                 .collect(),
             local_categories: self.local_categories.clone(),
+            folded_sets: sets
+                .folded
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| !f.is_empty())
+                .map(|(i, f)| (u32::try_from(i).unwrap_or(u32::MAX), f.clone()))
+                .collect(),
             list_sets: sets.sets,
             gate_seed,
             gate_hashes: gate::HASHES,
@@ -543,9 +567,10 @@ impl BundleBuilder {
             regexes: self
                 .regexes
                 .iter()
-                .map(|(l, p)| RegexMeta {
+                .map(|(l, p, no_case)| RegexMeta {
                     list: *l,
                     pattern: p.clone(),
+                    ignore_case: *no_case,
                 })
                 .collect(),
             counts: EntryCounts {
@@ -617,7 +642,11 @@ impl BundleBuilder {
 
     /// Regexes: one sparse DFA over every pattern, pattern id = index.
     fn regex_section(&self) -> Result<Vec<u8>, BundleError> {
-        let patterns: Vec<&str> = self.regexes.iter().map(|(_, p)| p.as_str()).collect();
+        let patterns: Vec<Cow<'_, str>> = self
+            .regexes
+            .iter()
+            .map(|(_, p, no_case)| dfa_pattern(p, *no_case))
+            .collect();
         if patterns.is_empty() {
             return Ok(Vec::new());
         }
@@ -642,13 +671,29 @@ impl BundleBuilder {
 }
 
 /// Interned list sets; index 0 is the empty set.
+///
+/// A path key's set also says which of its lists hold the key as a
+/// case-ignoring entry (`folded[set]`, a subset of `sets[set]`): the
+/// classifier's case-folded lookup matches only those. Host and digest
+/// sets have none.
 struct ListSets {
     sets: Vec<Vec<u16>>,
+    /// Parallel to `sets`.
+    folded: Vec<Vec<u16>>,
+    /// Keyed by the lists, then (if any list ignores case) [`FOLDED_MARK`]
+    /// and the folded lists.
     index: HashMap<Vec<u16>, u32>,
-    /// The id of each single-list set interned so far, by list: most keys
-    /// are on one list, and this skips hashing them.
-    singles: HashMap<u16, u32>,
+    /// The id of each single-list set interned so far, by list and whether
+    /// it ignores case: most keys are on one list, and this skips hashing
+    /// them.
+    singles: HashMap<(u16, bool), u32>,
+    /// Scratch space for a key.
+    key: Vec<u16>,
 }
+
+/// Separates a set's lists from its folded lists in an interning key
+/// (never a list id: ids are below [`MAX_LISTS`]).
+const FOLDED_MARK: u16 = u16::MAX;
 
 impl Default for ListSets {
     fn default() -> Self {
@@ -656,8 +701,10 @@ impl Default for ListSets {
         index.insert(Vec::new(), 0);
         ListSets {
             sets: vec![Vec::new()],
+            folded: vec![Vec::new()],
             index,
             singles: HashMap::new(),
+            key: Vec::new(),
         }
     }
 }
@@ -666,18 +713,39 @@ impl ListSets {
     /// The id of the set of `lists` (sorted and deduplicated in place),
     /// numbered in order of first appearance.
     fn intern(&mut self, lists: &mut Vec<u16>) -> Result<u32, BundleError> {
+        self.intern_folded(lists, &mut Vec::new())
+    }
+
+    /// The id of the set of `lists` of which `folded` hold the key as a
+    /// case-ignoring entry (both sorted and deduplicated in place; `folded`
+    /// is added to `lists`).
+    fn intern_folded(
+        &mut self,
+        lists: &mut Vec<u16>,
+        folded: &mut Vec<u16>,
+    ) -> Result<u32, BundleError> {
+        lists.extend_from_slice(folded);
         lists.sort_unstable();
         lists.dedup();
-        let single = match lists.as_slice() {
-            [l] => {
-                if let Some(&i) = self.singles.get(l) {
-                    return Ok(i);
-                }
-                Some(*l)
-            }
+        folded.sort_unstable();
+        folded.dedup();
+        let single = match (lists.as_slice(), folded.as_slice()) {
+            ([l], []) => Some((*l, false)),
+            ([l], [_]) => Some((*l, true)),
             _ => None,
         };
-        if let Some(&i) = self.index.get(lists.as_slice()) {
+        if let Some(s) = single
+            && let Some(&i) = self.singles.get(&s)
+        {
+            return Ok(i);
+        }
+        self.key.clear();
+        self.key.extend_from_slice(lists);
+        if !folded.is_empty() {
+            self.key.push(FOLDED_MARK);
+            self.key.extend_from_slice(folded);
+        }
+        if let Some(&i) = self.index.get(self.key.as_slice()) {
             return Ok(i);
         }
         let i = u32::try_from(self.sets.len())
@@ -687,9 +755,10 @@ impl ListSets {
                 what: "more than 2^31 distinct list sets",
             })?;
         self.sets.push(lists.clone());
-        self.index.insert(lists.clone(), i);
-        if let Some(l) = single {
-            self.singles.insert(l, i);
+        self.folded.push(folded.clone());
+        self.index.insert(self.key.clone(), i);
+        if let Some(s) = single {
+            self.singles.insert(s, i);
         }
         Ok(i)
     }
@@ -847,27 +916,31 @@ fn group_hosts(
 /// Merges equal path keys into their paths-fst value,
 /// `exact_list_set | prefix_list_set << 32`.
 fn group_paths(
-    keys: Vec<SortKey<(u16, PathKind)>>,
+    keys: Vec<SortKey<(u16, PathKind, bool)>>,
     arena: &[u8],
     sets: &mut ListSets,
 ) -> Result<Vec<SortKey<u64>>, BundleError> {
     let mut out = Vec::with_capacity(keys.len());
-    let mut exact = Vec::new();
-    let mut prefix = Vec::new();
+    let (mut exact, mut exact_folded) = (Vec::new(), Vec::new());
+    let (mut prefix, mut prefix_folded) = (Vec::new(), Vec::new());
     for group in keys.chunk_by(|a, b| a.same_key(b, arena)) {
         let Some(first) = group.first() else {
             continue;
         };
         exact.clear();
+        exact_folded.clear();
         prefix.clear();
+        prefix_folded.clear();
         for k in group {
             match k.value {
-                (l, PathKind::Exact) => exact.push(l),
-                (l, PathKind::Prefix) => prefix.push(l),
+                (l, PathKind::Exact, false) => exact.push(l),
+                (l, PathKind::Exact, true) => exact_folded.push(l),
+                (l, PathKind::Prefix, false) => prefix.push(l),
+                (l, PathKind::Prefix, true) => prefix_folded.push(l),
             }
         }
-        let e = sets.intern(&mut exact)?;
-        let p = sets.intern(&mut prefix)?;
+        let e = sets.intern_folded(&mut exact, &mut exact_folded)?;
+        let p = sets.intern_folded(&mut prefix, &mut prefix_folded)?;
         out.push(first.with_value(u64::from(e) | (u64::from(p) << 32)));
     }
     Ok(out)
@@ -1020,6 +1093,19 @@ pub(crate) fn build_dfa<P: AsRef<str>>(patterns: &[P]) -> Result<sparse::DFA<Vec
     dfa.to_sparse().map_err(|e| e.to_string())
 }
 
+/// A pattern as the DFA compiles it: a case-ignoring one behind `(?i)`,
+/// which (with Unicode off, as [`build_dfa`] sets it) folds ASCII letters
+/// only, as squidGuard and e2guardian do. The flag is a prefix, not a
+/// group, so a pattern's own `(?x)` comments cannot swallow a closing
+/// parenthesis.
+pub(crate) fn dfa_pattern(pattern: &str, no_case: bool) -> Cow<'_, str> {
+    if no_case {
+        Cow::Owned(format!("(?i){pattern}"))
+    } else {
+        Cow::Borrowed(pattern)
+    }
+}
+
 /// Writes header, section table and sections, then the checksum.
 fn assemble(created: i64, sections: &[(SectionKind, &[u8])]) -> Result<Vec<u8>, BundleError> {
     let too_large = || BundleError::TooLarge {
@@ -1119,6 +1205,7 @@ mod tests {
             (l, EntryKind::Domain("answers.example".into())),
             (g, EntryKind::Regex("roulette".into())),
             (a, EntryKind::Regex(r"^[a-z]+\.example/x{2,}".into())),
+            (l, EntryKind::RegexNoCase("(^|[-/_.])porn([-/_.]|$)".into())),
             (
                 iwf,
                 EntryKind::Url("iwf-test.esafety.invalid/secret/page-7.html".into()),
@@ -1182,6 +1269,14 @@ mod tests {
                     b.add_entry(*list, &e(EntryKind::UrlPrefix(p), i)).unwrap();
                     let u = format!("u{}.example/{}.html", i % 500, i % 13);
                     b.add_entry(*list, &e(EntryKind::Url(u), i)).unwrap();
+                    if i % 5 == j {
+                        // Case-ignoring keys, some shared with exact ones.
+                        let p = format!("p{}.example/{}/", i % 900, i % 11);
+                        b.add_entry(*list, &e(EntryKind::UrlPrefixNoCase(p), i))
+                            .unwrap();
+                        let u = format!("u{}.example/X{}.html", i % 500, i % 13);
+                        b.add_entry(*list, &e(EntryKind::UrlNoCase(u), i)).unwrap();
+                    }
                 }
             }
             if i % 10 == 0 {
@@ -1202,7 +1297,7 @@ mod tests {
         assert_eq!(bytes, mixed_bundle(), "two builds differ");
         assert_eq!(
             sha256_hex(&bytes),
-            "c50d6a14d3d42b760e7f7d864488437869aa3fda8bf5e712df7766f6c6d0d223"
+            "2c36dee89cb72175e3d0d4ad7f947c0c0d5e81c95e8fcf173f44eab129a535b3"
         );
     }
 
@@ -1309,7 +1404,7 @@ mod tests {
         #[test]
         fn entry_order_does_not_change_the_bytes(
             entries in proptest::collection::vec(
-                (0usize..4, 0u8..3, "[a-c]{1,3}", "[a-c]{0,2}"),
+                (0usize..4, 0u8..5, "[a-c]{1,3}", "[a-cA-C]{0,2}"),
                 0..60,
             )
         ) {
@@ -1326,7 +1421,9 @@ mod tests {
                     let kind = match kind {
                         0 => EntryKind::Domain(host),
                         1 => EntryKind::Url(format!("{host}/{path}")),
-                        _ => EntryKind::UrlPrefix(format!("{host}/{path}/")),
+                        2 => EntryKind::UrlPrefix(format!("{host}/{path}/")),
+                        3 => EntryKind::UrlNoCase(format!("{host}/{path}")),
+                        _ => EntryKind::UrlPrefixNoCase(format!("{host}/{path}/")),
                     };
                     b.add_entry(lists[*list], &e(kind, line + 1)).unwrap();
                 }

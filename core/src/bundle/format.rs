@@ -22,12 +22,30 @@
 //!
 //! | kind | section | contents |
 //! |---|---|---|
-//! | 1 | meta | JSON: source lists, local categories, list sets, gate parameters, regex pattern table |
+//! | 1 | meta | JSON: source lists, local categories, list sets and their case-folded subsets, gate parameters, regex pattern table (with each pattern's `ignore_case`) |
 //! | 2 | hosts | `fst` map: reversed canonical host → `list_set << 1 \| has_path_entries` |
 //! | 3 | paths | `fst` map: `host/path[?query]` → `exact_list_set \| prefix_list_set << 32` |
 //! | 4 | gate | Bloom filter bits (u64 words) over keyed hashes of sensitive hosts |
 //! | 5 | digests | sorted records { SHA-256 of an expression (32 bytes), list set u32 } |
 //! | 6 | regex | a regex-automata sparse DFA, little-endian serialization (may be empty) |
+
+//!
+//! # Case-ignoring entries (since version 2)
+//!
+//! Entries from formats that match paths regardless of case (squidGuard,
+//! e2guardian, Adblock without `$match-case`) are keyed in the paths map
+//! with their path and query ASCII-lowercased
+//! ([`fold_case`](crate::lists::fold_case)). The metadata's `folded_sets`
+//! lists, for each list set that has any, the lists of the set whose entry
+//! at that key ignores case. A lookup expression is looked up as it is
+//! (every entry at that key matches); only if its path or query has an
+//! ASCII capital is it looked up again folded, and then only the folded
+//! lists of the set found match, so a case-sensitive entry (IWF style,
+//! plain lists, `$match-case`) never matches a request in another case.
+//! Regex patterns with `ignore_case` are compiled behind `(?i)` (ASCII
+//! only). Version 1 bundles stored such entries as written and are refused
+//! with [`BundleError::UnsupportedVersion`](super::BundleError::UnsupportedVersion),
+//! whose message says to recompile.
 
 /// The first eight bytes of every bundle.
 ///
@@ -53,7 +71,7 @@ pub(crate) const ENDIAN_MARK: u32 = 0x0102_0304;
 ///     BundleError::UnsupportedVersion { found: FORMAT_VERSION + 1, supported: FORMAT_VERSION }
 /// );
 /// ```
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Length of the fixed header.
 pub(crate) const HEADER_LEN: usize = 48;
 /// The checksum covers every byte from here to the end.

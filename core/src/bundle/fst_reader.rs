@@ -203,6 +203,23 @@ impl<'a> Fst<'a> {
         Some(acc.wrapping_add(self.final_output(node)?))
     }
 
+    /// [`Fst::get_parts`] with `b` ASCII-lowercased on the fly (the
+    /// case-folded lookup of a path).
+    pub(crate) fn get_parts_folded(&self, a: &[u8], b: &[u8]) -> Option<u64> {
+        let mut node = self.root;
+        let mut acc = 0u64;
+        for byte in a
+            .iter()
+            .copied()
+            .chain(b.iter().map(u8::to_ascii_lowercase))
+        {
+            let (out, next) = self.step(node, byte)?;
+            acc = acc.wrapping_add(out);
+            node = next;
+        }
+        Some(acc.wrapping_add(self.final_output(node)?))
+    }
+
     /// Follows the transition of `node` on `byte`: its output and the node
     /// it leads to. `None` if there is none, or if the node is malformed.
     #[inline(always)]

@@ -187,6 +187,31 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             ));
         }
     }
+    // Folded subsets: increasing set ids of existing non-empty sets, each a
+    // sorted, non-empty subset of its set.
+    let mut folded_sets: Vec<Vec<u16>> = Vec::new();
+    let mut prev_set: Option<u32> = None;
+    for (set, folded) in &meta.folded_sets {
+        let lists_of = meta.list_sets.get(*set as usize);
+        let ok = *set != 0
+            && prev_set.is_none_or(|p| p < *set)
+            && !folded.is_empty()
+            && folded.windows(2).all(|w| matches!(w, [a, b] if a < b))
+            && lists_of.is_some_and(|all| folded.iter().all(|l| all.binary_search(l).is_ok()));
+        if !ok {
+            return Err(meta_err(
+                "a case-folded list set names an unknown set or lists outside its set, or is not sorted"
+                    .into(),
+            ));
+        }
+        prev_set = Some(*set);
+        if folded_sets.is_empty() {
+            folded_sets = vec![Vec::new(); meta.list_sets.len()];
+        }
+        if let Some(slot) = folded_sets.get_mut(*set as usize) {
+            slot.clone_from(folded);
+        }
+    }
     for r in &meta.regexes {
         let list = lists.get(usize::from(r.list));
         if list.is_none_or(ListInfo::is_sensitive) {
@@ -282,6 +307,7 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             .iter()
             .map(|s| s.len() * 2 + 24)
             .sum::<usize>()
+        + folded_sets.iter().map(|s| s.len() * 2 + 24).sum::<usize>()
         + meta
             .regexes
             .iter()
@@ -324,6 +350,8 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         lists,
         local_categories: meta.local_categories,
         list_sets: meta.list_sets,
+        has_folded: !folded_sets.is_empty(),
+        folded_sets,
         hosts,
         paths,
         gate_range,

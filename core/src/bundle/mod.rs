@@ -485,6 +485,10 @@ pub(crate) struct Meta {
     pub(crate) lists: Vec<ListMeta>,
     pub(crate) local_categories: Vec<String>,
     pub(crate) list_sets: Vec<Vec<u16>>,
+    /// The path-key list sets some of whose lists hold the key as a
+    /// case-ignoring entry: `(set, those lists)`, by increasing set id,
+    /// each a non-empty subset of its set.
+    pub(crate) folded_sets: Vec<(u32, Vec<u16>)>,
     pub(crate) gate_seed: u64,
     pub(crate) gate_hashes: u32,
     pub(crate) ungated_digests: bool,
@@ -507,6 +511,17 @@ pub(crate) struct ListMeta {
 pub(crate) struct RegexMeta {
     pub(crate) list: u16,
     pub(crate) pattern: String,
+    /// Compiled ASCII case-insensitively (squidGuard, e2guardian).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub(crate) ignore_case: bool,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if takes a reference"
+)]
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A loaded, validated bundle over bytes `B`.
@@ -531,6 +546,12 @@ pub struct Bundle<B = Vec<u8>> {
     pub(crate) lists: Vec<ListInfo>,
     pub(crate) local_categories: Vec<String>,
     pub(crate) list_sets: Vec<Vec<u16>>,
+    /// Parallel to `list_sets`: the lists of each set that hold a path key
+    /// as a case-ignoring entry (empty for most sets).
+    pub(crate) folded_sets: Vec<Vec<u16>>,
+    /// Whether any set has case-ignoring lists (the classifier's folded
+    /// lookups are skipped otherwise).
+    pub(crate) has_folded: bool,
     pub(crate) hosts: fst_reader::FstSection,
     pub(crate) paths: fst_reader::FstSection,
     pub(crate) gate_range: Range<usize>,

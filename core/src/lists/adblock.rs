@@ -7,6 +7,7 @@
 //! | `\|\|example.com^$important`, `$all`, `$document`, `$doc` | domain (these options do not narrow the match) |
 //! | `\|\|example.com/dir/` | URL prefix `example.com/dir/` |
 //! | `\|\|example.com/page`, `\|\|example.com/page^` | page `example.com/page` and prefix `example.com/page/` |
+//! | `\|\|example.com/Page$match-case` | the same, matching the path's case exactly |
 //! | `example.com` (a bare host name on its own line) | domain, as uBlock Origin reads it |
 //!
 //! Everything else is counted in [`ParsedList::ignored`](super::ParsedList::ignored) and never misread:
@@ -18,6 +19,12 @@
 //! substring patterns. `!` lines and the `[Adblock Plus 2.0]` header are
 //! comments. A `||` rule whose host is not a valid host name is a skipped
 //! line with the reason.
+//!
+//! Adblock filters ignore case (Adblock Plus, uBlock Origin, adblock-rust):
+//! a path rule is an [`EntryKind::UrlNoCase`] / [`EntryKind::UrlPrefixNoCase`]
+//! (stored lowercased; `||example.com/Ads/` matches `/ads/` and `/ADS/`),
+//! unless it carries `$match-case` (alone or with the broad options above),
+//! which keeps it an exact [`EntryKind::Url`] / [`EntryKind::UrlPrefix`].
 
 use super::canon;
 use super::ctx::Sink;
@@ -25,6 +32,10 @@ use super::{EntryKind, ListError};
 
 /// Options that do not narrow what a host rule matches.
 const BROAD_OPTIONS: &[&str] = &["important", "all", "document", "doc"];
+
+/// The option that makes a rule's path match case-sensitively (Adblock
+/// Plus, uBlock Origin, AdGuard: filters ignore case without it).
+const MATCH_CASE: &str = "match-case";
 
 /// File extensions that a bare "host name" line is more likely to be a
 /// pattern for than a top-level domain.
@@ -102,10 +113,17 @@ fn host_rule(sink: &mut Sink<'_>, line: usize, rule: &str) -> Result<(), ListErr
         Some((p, o)) => (p, Some(o)),
         None => (rule, None),
     };
+    let mut match_case = false;
     if let Some(options) = options {
-        let broad = options
-            .split(',')
-            .all(|o| BROAD_OPTIONS.contains(&o.trim().to_ascii_lowercase().as_str()));
+        let mut broad = true;
+        for o in options.split(',') {
+            let o = o.trim().to_ascii_lowercase();
+            if o == MATCH_CASE {
+                match_case = true;
+            } else if !BROAD_OPTIONS.contains(&o.as_str()) {
+                broad = false;
+            }
+        }
         if !broad {
             sink.ignore();
             return Ok(());
@@ -135,7 +153,8 @@ fn host_rule(sink: &mut Sink<'_>, line: usize, rule: &str) -> Result<(), ListErr
             url.push_str(host);
             url.push_str(path);
             let mut kinds = Vec::with_capacity(2);
-            match canon::url_prefix(&url, &mut kinds) {
+            // Adblock filters ignore case unless `$match-case` says not to.
+            match canon::url_prefix(&url, !match_case, &mut kinds) {
                 Ok(()) => {
                     for kind in kinds {
                         sink.entry(line, kind)?;

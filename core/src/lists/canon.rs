@@ -179,28 +179,53 @@ pub(crate) fn plain(text: &str) -> Result<EntryKind, Problem<'_>> {
 /// everything below it. `host` alone is the prefix `host/`; `host/dir/` is
 /// that prefix; `host/page` is the page (with any query) and the prefix
 /// `host/page/`; `host/page?q` is only that page with that query.
-pub(crate) fn url_prefix<'a>(text: &'a str, out: &mut Vec<EntryKind>) -> Result<(), Problem<'a>> {
+///
+/// With `no_case` (squidGuard, e2guardian, Adblock without `$match-case`)
+/// the entries are [`EntryKind::UrlNoCase`] / [`EntryKind::UrlPrefixNoCase`],
+/// still in the case the list wrote them: the [`Sink`](super::ctx::Sink)
+/// folds them (or, for a sensitive list, keeps them exact).
+pub(crate) fn url_prefix<'a>(
+    text: &'a str,
+    no_case: bool,
+    out: &mut Vec<EntryKind>,
+) -> Result<(), Problem<'a>> {
     if authority(text).contains('*') {
         return Err(Problem::Wildcard { text });
     }
     let cu = url(text)?;
     let hpq = cu.host_and_path_query();
+    let page = |s: String| {
+        if no_case {
+            EntryKind::UrlNoCase(s)
+        } else {
+            EntryKind::Url(s)
+        }
+    };
+    let prefix = |s: String| {
+        if no_case {
+            EntryKind::UrlPrefixNoCase(s)
+        } else {
+            EntryKind::UrlPrefix(s)
+        }
+    };
     if cu.query().is_some() {
-        out.push(EntryKind::Url(hpq.to_owned()));
+        out.push(page(hpq.to_owned()));
     } else if cu.path().ends_with('/') {
-        out.push(EntryKind::UrlPrefix(hpq.to_owned()));
+        out.push(prefix(hpq.to_owned()));
     } else {
-        out.push(EntryKind::Url(hpq.to_owned()));
-        let mut prefix = hpq.to_owned();
-        prefix.push('/');
-        out.push(EntryKind::UrlPrefix(prefix));
+        out.push(page(hpq.to_owned()));
+        let mut dir = hpq.to_owned();
+        dir.push('/');
+        out.push(prefix(dir));
     }
     Ok(())
 }
 
-/// Checks a regular expression and returns it as an entry.
-pub(crate) fn regex(text: &str) -> Result<EntryKind, Problem<'_>> {
+/// Checks a regular expression and returns it as an entry
+/// ([`EntryKind::RegexNoCase`] with `no_case`).
+pub(crate) fn regex(text: &str, no_case: bool) -> Result<EntryKind, Problem<'_>> {
     match regex_automata::util::syntax::parse(text) {
+        Ok(_) if no_case => Ok(EntryKind::RegexNoCase(text.to_owned())),
         Ok(_) => Ok(EntryKind::Regex(text.to_owned())),
         Err(e) => Err(Problem::BadRegex {
             text,

@@ -129,16 +129,28 @@ impl<'o> Sink<'o> {
                     expr.push('/');
                     EntryKind::GatedDigest(expression_digest(&expr), key)
                 }
-                EntryKind::Url(expr) | EntryKind::UrlPrefix(expr) => {
+                // A sensitive list is matched exactly, whatever its format:
+                // a digest cannot be looked up case-folded, so a case-folding
+                // entry keeps the case the list wrote it in.
+                EntryKind::Url(expr)
+                | EntryKind::UrlPrefix(expr)
+                | EntryKind::UrlNoCase(expr)
+                | EntryKind::UrlPrefixNoCase(expr) => {
                     // An expression is `host/path`: the host ends at the first `/`.
                     let host = expr.split('/').next().unwrap_or_default();
                     EntryKind::GatedDigest(expression_digest(&expr), HostKey::of(host))
                 }
-                EntryKind::Regex(_) => return self.skip(line, &Problem::RegexInSensitive),
+                EntryKind::Regex(_) | EntryKind::RegexNoCase(_) => {
+                    return self.skip(line, &Problem::RegexInSensitive);
+                }
                 kind @ (EntryKind::Digest(_) | EntryKind::GatedDigest(..)) => kind,
             }
         } else {
-            kind
+            match kind {
+                EntryKind::UrlNoCase(expr) => EntryKind::UrlNoCase(fold_owned(expr)),
+                EntryKind::UrlPrefixNoCase(expr) => EntryKind::UrlPrefixNoCase(fold_owned(expr)),
+                kind => kind,
+            }
         };
         self.out.entries.push(Entry { kind, line });
         Ok(())
@@ -200,6 +212,12 @@ impl<'o> Sink<'o> {
     pub(crate) fn finish(self) -> ParsedList {
         self.out
     }
+}
+
+/// `expr` case-folded ([`super::fold_case`]), in place.
+fn fold_owned(mut expr: String) -> String {
+    expr.make_ascii_lowercase();
+    expr
 }
 
 /// `text` without a trailing comment that starts with whitespace and `#`.

@@ -43,7 +43,8 @@
 //!   narrow the match; `||host/dir/` is a URL prefix; `||host/page` and
 //!   `||host/page^` are the page (any query) plus the prefix `host/page/`;
 //!   a line that is only a host name is a domain (as uBlock Origin reads
-//!   hosts-style lines). Everything else is counted in
+//!   hosts-style lines). Path rules ignore case; `$match-case` (alone or
+//!   with the options above) keeps one exact. Everything else is counted in
 //!   [`ParsedList::ignored`], never misread: cosmetic rules (`##`, `#@#`,
 //!   `#?#`, `#$#`, `#%#`, `$$`), exceptions (`@@`), rules with any other
 //!   option (`$third-party`, `$script`, `$domain=…` narrow a rule to some
@@ -58,7 +59,8 @@
 //!   prefix `host/`, and `host/page?q` only that page with that query;
 //!   `expressions` holds regular expressions, checked with regex-automata's
 //!   syntax (POSIX features it lacks, such as backreferences, are skipped
-//!   lines).
+//!   lines). Both ignore the case of the path, as squidGuard does (see
+//!   "Path case" below).
 //! - **e2guardian**: `bannedsitelist` lines read like `domains`,
 //!   `bannedurllist` like `urls`, `bannedregexpurllist` like `expressions`.
 //!   `#listcategory: "Name"` sets [`ParsedList::list_category`];
@@ -95,6 +97,27 @@
 //!   four path components that lookup expressions cover). The parsers
 //!   always produce prefixes that end in `/`.
 //! - [`EntryKind::Regex`] matches [`CanonicalUrl::host_and_path_query`](crate::url::CanonicalUrl::host_and_path_query).
+//! - [`EntryKind::UrlNoCase`], [`EntryKind::UrlPrefixNoCase`] and
+//!   [`EntryKind::RegexNoCase`] match like the three above, ignoring the
+//!   ASCII case of the path and query (the host is lowercase anyway).
+//!
+//! # Path case
+//!
+//! Canonicalization keeps the case of a path (Safe Browsing does), so
+//! what a list's path matches depends on its format:
+//!
+//! | formats | path case |
+//! |---|---|
+//! | squidGuard / UT1 `urls`, `expressions`; e2guardian URL and regexp lists | ignored: both lowercase the URL and their list keys before matching |
+//! | Adblock path rules | ignored, as in Adblock Plus, uBlock Origin and adblock-rust, unless the rule has `$match-case` |
+//! | plain | exact: the format is the project's own spelling of canonical lookup expressions and URL prefixes, as Safe Browsing and the IWF give them; list a case-ignoring path in a `urls` file instead |
+//! | iwf, and every sensitive list whatever its format | exact: entries are digests of the expression as listed, which cannot be re-cased |
+//!
+//! Case-ignoring entries come out of the parsers with their path and query
+//! lowercased ([`fold_case`]); the bundle stores them so and looks up a
+//! request whose path has capitals a second time, folded, matching only
+//! the case-ignoring entries there. Servers are often case-insensitive
+//! (IIS), so `/VIDEOS/` reaches the page a list wrote as `/videos/`.
 //! - [`EntryKind::Digest`] is the SHA-256 of a canonical lookup expression
 //!   ([`expression_digest`]); it matches a URL one of whose lookup
 //!   expressions has that digest.
@@ -170,6 +193,48 @@ pub enum EntryKind {
     /// A regular expression (regex-automata syntax), matched against
     /// [`CanonicalUrl::host_and_path_query`](crate::url::CanonicalUrl::host_and_path_query).
     Regex(String),
+    /// [`EntryKind::Url`] from a list format whose path matching ignores
+    /// case (squidGuard, e2guardian, Adblock without `$match-case`): it
+    /// matches a request whose path and query equal it after ASCII
+    /// lowercasing. The parsers give it with its path and query already
+    /// lowercased; the bundle stores it so (see [`fold_case`]).
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// use esafety::classify::Classifier;
+    /// use esafety::lists::{Entry, EntryKind};
+    /// let mut b = BundleBuilder::new();
+    /// let adult = b.add_list("adult", "adult")?;
+    /// b.add_entry(adult, &Entry { kind: EntryKind::UrlNoCase("example.com/Page.html".into()), line: 1 })?;
+    /// let classifier = Classifier::new(Bundle::from_bytes(b.build()?)?);
+    /// for url in ["http://example.com/page.html", "http://example.com/PAGE.HTML?x"] {
+    ///     let c = classifier.classify_str(url)?;
+    ///     assert_eq!(c.matches.first().map(|m| m.expression.as_str()), Some("example.com/page.html"), "{url}");
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    UrlNoCase(String),
+    /// [`EntryKind::UrlPrefix`] that ignores the ASCII case of the path, as
+    /// [`EntryKind::UrlNoCase`] does.
+    ///
+    /// ```
+    /// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
+    /// let parsed = parse(Format::SquidGuardUrls, "urls", b"example.com/Adult/\n", &ParseOptions::new())?;
+    /// assert_eq!(parsed.entries.first().map(|e| &e.kind), Some(&EntryKind::UrlPrefixNoCase("example.com/adult/".into())));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    UrlPrefixNoCase(String),
+    /// [`EntryKind::Regex`] compiled ASCII case-insensitively (squidGuard
+    /// `expressions`, e2guardian `bannedregexpurllist`, which match against
+    /// the lowercased URL): `porn` matches `/PORN/` and `/Porn.html`.
+    ///
+    /// ```
+    /// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
+    /// let parsed = parse(Format::SquidGuardExpressions, "expressions", b"(^|[-/_.])porn([-/_.]|$)\n", &ParseOptions::new())?;
+    /// assert!(matches!(parsed.entries.first().map(|e| &e.kind), Some(EntryKind::RegexNoCase(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    RegexNoCase(String),
     /// The SHA-256 of a canonical lookup expression (sensitive lists: IWF,
     /// terrorism); see [`expression_digest`]. A list that gives only
     /// digests (no URLs) yields these: the bundle cannot gate them by host,
@@ -256,6 +321,9 @@ impl fmt::Debug for EntryKind {
             EntryKind::Url(s) => f.debug_tuple("Url").field(s).finish(),
             EntryKind::UrlPrefix(s) => f.debug_tuple("UrlPrefix").field(s).finish(),
             EntryKind::Regex(s) => f.debug_tuple("Regex").field(s).finish(),
+            EntryKind::UrlNoCase(s) => f.debug_tuple("UrlNoCase").field(s).finish(),
+            EntryKind::UrlPrefixNoCase(s) => f.debug_tuple("UrlPrefixNoCase").field(s).finish(),
+            EntryKind::RegexNoCase(s) => f.debug_tuple("RegexNoCase").field(s).finish(),
             EntryKind::Digest(d) => write!(f, "Digest(sha256:{})", hex(d)),
             EntryKind::GatedDigest(d, _) => write!(f, "GatedDigest(sha256:{})", hex(d)),
         }
@@ -585,6 +653,28 @@ impl fmt::Display for SkippedLine {
 /// ```
 pub fn expression_digest(expr: &str) -> [u8; 32] {
     Sha256::digest(expr.as_bytes()).into()
+}
+
+/// The case-folded form of a canonical lookup expression or URL prefix
+/// (`host/path[?query]`): ASCII letters lowercased, every other byte as it
+/// is. This is how [`EntryKind::UrlNoCase`] and
+/// [`EntryKind::UrlPrefixNoCase`] entries are stored, and how the
+/// classifier folds a request path that has upper case. Percent escapes
+/// are unaffected in meaning: canonical form writes them in upper-case hex
+/// on both sides, so folding them to lower case keeps them equal.
+///
+/// ```
+/// use esafety::lists::fold_case;
+/// assert_eq!(fold_case("example.com/Adult/Index.HTML?Q=1"), "example.com/adult/index.html?q=1");
+/// // Already folded: borrowed, no allocation.
+/// assert!(matches!(fold_case("example.com/adult/"), std::borrow::Cow::Borrowed(_)));
+/// ```
+pub fn fold_case(expr: &str) -> std::borrow::Cow<'_, str> {
+    if expr.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(expr.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(expr)
+    }
 }
 
 /// Lowercase hex of bytes.

@@ -8,6 +8,12 @@
 //! `www`, `web` or `ftp` label (`www2.` too) is dropped from a `urls`
 //! line, as squidGuard drops it from lines and requests alike, so
 //! `www.host/dir` also lists `host/dir` and `www2.host/dir`.
+//!
+//! squidGuard matches in lower case ("All URLs are converted to lowercase
+//! before match search"), and so does e2guardian: `urls` lines become
+//! [`EntryKind::UrlNoCase`] / [`EntryKind::UrlPrefixNoCase`] and
+//! `expressions` lines [`EntryKind::RegexNoCase`], which match a request
+//! whatever the ASCII case of its path and query.
 
 use super::canon;
 use super::ctx::{Sink, strip_inline_comment};
@@ -25,7 +31,9 @@ pub(super) fn line(
         Format::SquidGuardUrls | Format::E2Url => {
             let text = strip_inline_comment(text);
             let mut kinds = Vec::with_capacity(2);
-            match canon::url_prefix(text, &mut kinds) {
+            // squidGuard and e2guardian lowercase the request URL and
+            // their list keys before matching.
+            match canon::url_prefix(text, true, &mut kinds) {
                 Ok(()) => {
                     for kind in kinds {
                         let kind = if format == Format::SquidGuardUrls {
@@ -40,7 +48,7 @@ pub(super) fn line(
                 Err(problem) => sink.skip(line, &problem),
             }
         }
-        Format::SquidGuardExpressions | Format::E2Regexp => match canon::regex(text) {
+        Format::SquidGuardExpressions | Format::E2Regexp => match canon::regex(text, true) {
             Ok(kind) => sink.entry(line, kind),
             Err(problem) => sink.skip(line, &problem),
         },
@@ -82,6 +90,10 @@ fn without_www(kind: EntryKind) -> EntryKind {
     match kind {
         EntryKind::Url(text) => EntryKind::Url(chop(&text).unwrap_or(text)),
         EntryKind::UrlPrefix(text) => EntryKind::UrlPrefix(chop(&text).unwrap_or(text)),
+        EntryKind::UrlNoCase(text) => EntryKind::UrlNoCase(chop(&text).unwrap_or(text)),
+        EntryKind::UrlPrefixNoCase(text) => {
+            EntryKind::UrlPrefixNoCase(chop(&text).unwrap_or(text))
+        }
         other => other,
     }
 }
