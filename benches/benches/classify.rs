@@ -92,7 +92,10 @@ fn bench(c: &mut Criterion) {
         .collect();
 
     // bare fst floor
-    let set = fst::Set::from_iter(data.hosts.iter()).unwrap();
+    // The generated hosts are unique but not in byte order; fst needs them sorted.
+    let mut sorted_hosts = data.hosts.clone();
+    sorted_hosts.sort_unstable();
+    let set = fst::Set::from_iter(sorted_hosts.iter()).unwrap();
     println!("fst floor set: {} bytes", set.as_fst().as_bytes().len());
     let mut buf = String::new();
     let fst_blocked: Vec<bool> = data
