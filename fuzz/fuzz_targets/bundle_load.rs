@@ -11,6 +11,11 @@
 //!   and both checksums are recomputed (each `fst`'s own CRC-32C footer,
 //!   then the bundle's XXH3-64): hostile `fst` nodes reach the classifier's
 //!   `fst` reader, which must answer "no match", never panic.
+//! - 4, 5: like 2 and 3, on a bundle of case-ignoring entries (squidGuard
+//!   `urls` and `expressions`, Adblock path rules, one `$match-case` rule)
+//!   beside exact ones, so that patches reach the `folded_sets` metadata,
+//!   the folded keys and the `ignore_case` regexes, and the URLs with
+//!   capitals take the classifier's folded lookups.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -28,6 +33,11 @@ const URLS: &[&str] = &[
     "http://testsafebrowsing.appspot.com/s/malware.html",
     "http://m.youtube.com/watch?v=1",
     "http://reddit.com/r/learnprogramming",
+    "http://example.com/ADULT/Page.html?Q=1",
+    "http://www.example.com/Adult/x/y/z/w",
+    "http://ads.example/Banners/1.gif",
+    "http://ads.example/BANNERS/1.gif",
+    "http://example.org/PORN/x",
 ];
 
 /// CRC-32C (Castagnoli), bit by bit.
@@ -46,12 +56,10 @@ fn crc32c(bytes: &[u8]) -> u32 {
     !crc
 }
 
-/// The byte ranges of the sample bundle's hosts and paths `fst` sections
-/// (kinds 2 and 3 of the section table).
-fn fst_ranges() -> &'static [std::ops::Range<usize>] {
-    static RANGES: OnceLock<Vec<std::ops::Range<usize>>> = OnceLock::new();
-    RANGES.get_or_init(|| {
-        let b = sample();
+/// The byte ranges of a bundle's hosts and paths `fst` sections (kinds 2
+/// and 3 of the section table).
+fn fst_ranges(b: &[u8]) -> Vec<std::ops::Range<usize>> {
+    {
         let u32_at = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
         let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize;
         (0..u32_at(40) as usize)
@@ -59,12 +67,62 @@ fn fst_ranges() -> &'static [std::ops::Range<usize>] {
             .filter(|&at| matches!(u32_at(at), 2 | 3))
             .map(|at| u64_at(at + 8)..u64_at(at + 8) + u64_at(at + 16))
             .collect()
-    })
+    }
 }
 
-fn sample() -> &'static [u8] {
-    static SAMPLE: OnceLock<Vec<u8>> = OnceLock::new();
-    SAMPLE.get_or_init(esafety::sample::bundle_bytes)
+/// A bundle and its `fst` ranges.
+struct Base {
+    bytes: Vec<u8>,
+    fsts: Vec<std::ops::Range<usize>>,
+}
+
+impl Base {
+    fn new(bytes: Vec<u8>) -> Base {
+        let fsts = fst_ranges(&bytes);
+        Base { bytes, fsts }
+    }
+}
+
+fn sample() -> &'static Base {
+    static SAMPLE: OnceLock<Base> = OnceLock::new();
+    SAMPLE.get_or_init(|| Base::new(esafety::sample::bundle_bytes()))
+}
+
+/// Case-ignoring entries beside exact ones at the same keys.
+fn folded_sample() -> &'static Base {
+    static SAMPLE: OnceLock<Base> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        use esafety::bundle::BundleBuilder;
+        use esafety::lists::{Format, ParseOptions, parse};
+        let lists: [(&str, &str, Format, &[u8]); 4] = [
+            (
+                "urls",
+                "adult",
+                Format::SquidGuardUrls,
+                b"example.com/Adult/\nexample.com/adult/page.html\n",
+            ),
+            (
+                "expr",
+                "pornography",
+                Format::SquidGuardExpressions,
+                b"(^|[-/_.])porn([-/_.]|$)\n",
+            ),
+            (
+                "ads",
+                "local-ads",
+                Format::Adblock,
+                b"||ads.example/banners/\n||ads.example/Banners/$match-case\n",
+            ),
+            ("plain", "adult", Format::Plain, b"example.com/adult/\n"),
+        ];
+        let mut b = BundleBuilder::new();
+        for (name, category, format, text) in lists {
+            let parsed = parse(format, name, text, &ParseOptions::new()).unwrap();
+            let id = b.add_list(name, category).unwrap();
+            b.add_entries(id, &parsed.entries).unwrap();
+        }
+        Base::new(b.build().unwrap())
+    })
 }
 
 fn exercise(bytes: Vec<u8>) {
@@ -81,7 +139,12 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    match mode % 4 {
+    let base = if mode % 6 >= 4 {
+        folded_sample()
+    } else {
+        sample()
+    };
+    match mode % 6 {
         0 => exercise(rest.to_vec()),
         1 => {
             let mut bytes = rest.to_vec();
@@ -92,8 +155,8 @@ fuzz_target!(|data: &[u8]| {
             reseal_checksum(&mut bytes);
             exercise(bytes);
         }
-        2 => {
-            let mut bytes = sample().to_vec();
+        2 | 4 => {
+            let mut bytes = base.bytes.clone();
             for patch in rest.chunks_exact(3) {
                 let at = usize::from(u16::from_le_bytes([patch[0], patch[1]])) % bytes.len();
                 bytes[at] ^= patch[2];
@@ -102,8 +165,8 @@ fuzz_target!(|data: &[u8]| {
             exercise(bytes);
         }
         _ => {
-            let mut bytes = sample().to_vec();
-            let ranges = fst_ranges();
+            let mut bytes = base.bytes.clone();
+            let ranges = &base.fsts;
             let total: usize = ranges.iter().map(|r| r.len()).sum();
             for patch in rest.chunks_exact(4) {
                 // An offset into the two fsts taken as one run of bytes.
