@@ -605,7 +605,7 @@ case!(
     sg_urls_www_is_chopped,
     SquidGuardUrls,
     "www.site.example/dir",
-    [u("site.example/dir"), p("site.example/dir/")],
+    [ui("site.example/dir"), pi("site.example/dir/")],
     0,
     0
 );
@@ -613,7 +613,7 @@ case!(
     sg_urls_www_digits_web_ftp_and_scheme_are_chopped,
     SquidGuardUrls,
     "www2.a.example/x/\nhttp://web.b.example/y/\nftp3.c.example/z/",
-    [p("a.example/x/"), p("b.example/y/"), p("c.example/z/")],
+    [pi("a.example/x/"), pi("b.example/y/"), pi("c.example/z/")],
     0,
     0
 );
@@ -622,9 +622,9 @@ case!(
     SquidGuardUrls,
     "www.example/x/\nwwwx.example.com/y/\nwww.example.com",
     [
-        p("www.example/x/"),
-        p("wwwx.example.com/y/"),
-        p("example.com/")
+        pi("www.example/x/"),
+        pi("wwwx.example.com/y/"),
+        pi("example.com/")
     ],
     0,
     0
@@ -633,7 +633,7 @@ case!(
     e2_urls_keep_www,
     E2Url,
     "www.site.example/dir/",
-    [p("www.site.example/dir/")],
+    [pi("www.site.example/dir/")],
     0,
     0
 );

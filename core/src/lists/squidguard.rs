@@ -91,9 +91,7 @@ fn without_www(kind: EntryKind) -> EntryKind {
         EntryKind::Url(text) => EntryKind::Url(chop(&text).unwrap_or(text)),
         EntryKind::UrlPrefix(text) => EntryKind::UrlPrefix(chop(&text).unwrap_or(text)),
         EntryKind::UrlNoCase(text) => EntryKind::UrlNoCase(chop(&text).unwrap_or(text)),
-        EntryKind::UrlPrefixNoCase(text) => {
-            EntryKind::UrlPrefixNoCase(chop(&text).unwrap_or(text))
-        }
+        EntryKind::UrlPrefixNoCase(text) => EntryKind::UrlPrefixNoCase(chop(&text).unwrap_or(text)),
         other => other,
     }
 }
