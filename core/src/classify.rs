@@ -22,6 +22,16 @@
 //!   end in `/` matches only on a path boundary (`/dir` matches `/dir`,
 //!   `/dir/x` and `/dir?q`, not `/directory`). The expression reported is
 //!   the listed prefix.
+//! - **String-prefix** entries (Adblock `||host/path`,
+//!   [`EntryKind::UrlStringPrefix`](crate::lists::EntryKind::UrlStringPrefix))
+//!   match like URL-prefix entries but need no path boundary: every URL on
+//!   the listed host or a subdomain whose `host/path?query` starts with
+//!   the entry (`qq.com/stats?` matches `tajs.qq.com/stats?sId=1`,
+//!   `multporn.net/frunti_` matches `/frunti_punti.js`). Where one key is
+//!   a boundary prefix in one list and a string prefix in another, a URL
+//!   that continues the key on a boundary (`/key/x`) matches both, one
+//!   that continues it otherwise (`/keyXYZ`) only the string-prefix list.
+//!   The expression reported is the listed prefix.
 //! - **Regex** entries match anywhere in
 //!   [`CanonicalUrl::host_and_path_query`] (`host/path?query`, ASCII,
 //!   byte-oriented); the expression reported is `regex:` followed by the
@@ -409,7 +419,8 @@ impl<B: AsRef<[u8]>> Classifier<B> {
 
     /// URL-prefix entries along `key` (`host/path?query` from a host
     /// suffix): every entry, or with `folded` the case-ignoring entries at
-    /// the ASCII-lowercased key.
+    /// the ASCII-lowercased key. Where a listed prefix ends off a path
+    /// boundary, only its string-prefix lists match.
     fn match_prefixes<'s>(
         &'s self,
         key: &str,
@@ -437,10 +448,13 @@ impl<B: AsRef<[u8]>> Classifier<B> {
             {
                 let v = acc.wrapping_add(fin);
                 let set = usize::try_from(v >> 32).unwrap_or(0);
+                if set == 0 {
+                    continue;
+                }
                 let end = k + 1;
+                let expression = || key.get(..end).unwrap_or_default().to_owned();
                 let boundary = byte == b'/' || matches!(bytes.get(end), None | Some(b'/' | b'?'));
-                if set != 0 && boundary {
-                    let expression = || key.get(..end).unwrap_or_default().to_owned();
+                if boundary {
                     if folded {
                         self.push_folded_set(matches, allowed, set, || {
                             expression().to_ascii_lowercase()
@@ -448,6 +462,12 @@ impl<B: AsRef<[u8]>> Classifier<B> {
                     } else {
                         self.push_set(matches, allowed, set, expression);
                     }
+                } else if self.bundle.has_string_prefixes {
+                    // Off a path boundary only string prefixes match.
+                    self.push_string_set(matches, allowed, set, folded, || {
+                        let e = expression();
+                        if folded { e.to_ascii_lowercase() } else { e }
+                    });
                 }
             }
         }
@@ -508,6 +528,32 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         };
         for &l in lists {
             self.push_list(matches, allowed, usize::from(l), &expression);
+        }
+    }
+
+    /// Pushes one match per list of prefix set `set` that holds its key as
+    /// a string prefix (with `folded`, as a case-ignoring one): the lists
+    /// that match where the key does not end on a path boundary.
+    fn push_string_set<'s>(
+        &'s self,
+        matches: &mut Vec<Match<'s>>,
+        allowed: &mut bool,
+        set: usize,
+        folded: bool,
+        expression: impl Fn() -> String,
+    ) {
+        let Some(lists) = self.bundle.string_sets.get(set) else {
+            return;
+        };
+        let case_ignoring = self
+            .bundle
+            .folded_sets
+            .get(set)
+            .map_or(&[][..], Vec::as_slice);
+        for &l in lists {
+            if !folded || case_ignoring.binary_search(&l).is_ok() {
+                self.push_list(matches, allowed, usize::from(l), &expression);
+            }
         }
     }
 

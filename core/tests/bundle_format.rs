@@ -527,3 +527,66 @@ proptest! {
         }
     }
 }
+
+/// A bundle of two lists at one path key: a string prefix in one, a
+/// boundary prefix in the other.
+fn string_prefix_bundle() -> Vec<u8> {
+    let mut b = BundleBuilder::new();
+    let ads = b.add_list("ads", "local-ads").unwrap();
+    b.add_entry(
+        ads,
+        &entry(EntryKind::UrlStringPrefixNoCase("a.example/key".into()), 1),
+    )
+    .unwrap();
+    let dir = b.add_list("dir", "adult").unwrap();
+    b.add_entry(dir, &entry(EntryKind::UrlPrefix("a.example/key".into()), 1))
+        .unwrap();
+    b.build().unwrap()
+}
+
+/// The metadata records the string-prefix subset only when there is one
+/// (a bundle without string prefixes has the bytes it had before), and the
+/// loader checks it as it checks `folded_sets`: a subset naming a set or a
+/// list that does not exist, or out of order, is an error.
+#[test]
+fn string_prefix_sets_are_recorded_and_checked() {
+    assert!(
+        !small()
+            .windows(b"string_prefix_sets".len())
+            .any(|w| w == b"string_prefix_sets")
+    );
+    let bytes = string_prefix_bundle();
+    let field = br#""string_prefix_sets":[[1,[0]]]"#;
+    let at = bytes
+        .windows(field.len())
+        .position(|w| w == field)
+        .expect("the subset of list set 1 is list 0");
+    let c = Classifier::new(Bundle::from_bytes(bytes.clone()).unwrap());
+    let lists = |url: &str| -> Vec<&str> {
+        c.classify_str(url)
+            .unwrap()
+            .matches
+            .iter()
+            .map(|m| m.list)
+            .collect()
+    };
+    assert_eq!(lists("http://a.example/keyXYZ"), ["ads"]);
+    assert_eq!(lists("http://a.example/key/x"), ["ads", "dir"]);
+    // Same-length edits: an unknown set, the empty set 0, a list outside
+    // the set.
+    for bad in [
+        &br#""string_prefix_sets":[[7,[0]]]"#[..],
+        br#""string_prefix_sets":[[0,[0]]]"#,
+        br#""string_prefix_sets":[[1,[5]]]"#,
+    ] {
+        let mut edited = bytes.clone();
+        edited[at..at + field.len()].copy_from_slice(bad);
+        assert!(reseal_checksum(&mut edited));
+        let err = Bundle::from_bytes(edited).unwrap_err();
+        assert!(
+            err.to_string().contains("string-prefix list set"),
+            "{}: {err}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+}

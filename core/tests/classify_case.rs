@@ -72,8 +72,9 @@ const CASES: &[Case] = cases! {
     // Adblock: filters ignore case unless `$match-case` is given.
     adblock_lower_rule_mixed_request: Adblock "local-ads" b"[Adblock Plus 2.0]\n||img.godaddy.com/pageevents.aspx\n",
         "https://img.godaddy.com/pageEvents.aspx" => ["img.godaddy.com/pageevents.aspx"];
+    // A `||host/path` rule is a string prefix: the expression is the rule.
     adblock_lower_rule_upper_request_prefix: Adblock "local-ads" b"||img.godaddy.com/pageevents.aspx\n",
-        "https://img.godaddy.com/PAGEEVENTS.ASPX/x" => ["img.godaddy.com/pageevents.aspx/"];
+        "https://img.godaddy.com/PAGEEVENTS.ASPX/x" => ["img.godaddy.com/pageevents.aspx"];
     adblock_mixed_rule_lower_request: Adblock "local-ads" b"||cineplex.com/Skins/\n",
         "https://www.cineplex.com/skins/a.css" => ["cineplex.com/skins/"];
     adblock_mixed_rule_upper_request: Adblock "local-ads" b"||cineplex.com/Skins/\n",

@@ -25,6 +25,13 @@ fn ui(s: &str) -> EntryKind {
 fn pi(s: &str) -> EntryKind {
     EntryKind::UrlPrefixNoCase(s.to_owned())
 }
+/// Adblock `||host/path` string prefixes, exact and case-ignoring.
+fn sp(s: &str) -> EntryKind {
+    EntryKind::UrlStringPrefix(s.to_owned())
+}
+fn spi(s: &str) -> EntryKind {
+    EntryKind::UrlStringPrefixNoCase(s.to_owned())
+}
 fn ri(s: &str) -> EntryKind {
     EntryKind::RegexNoCase(s.to_owned())
 }
@@ -356,6 +363,56 @@ case!(
     Adblock,
     "||cdn.example/ads.js^",
     [ui("cdn.example/ads.js"), pi("cdn.example/ads.js/")],
+    0,
+    0
+);
+// `||host/path` with no trailing `/` or `^`, or with a query: a string
+// prefix (Adblock matches every URL that starts with it).
+case!(
+    adblock_string_prefix,
+    Adblock,
+    "||multporn.net/Frunti_",
+    [spi("multporn.net/frunti_")],
+    0,
+    0
+);
+case!(
+    adblock_string_prefix_empty_query,
+    Adblock,
+    "||qq.com/stats?",
+    [spi("qq.com/stats?")],
+    0,
+    0
+);
+case!(
+    adblock_string_prefix_query,
+    Adblock,
+    "||xnxx.com/in.php?referer",
+    [spi("xnxx.com/in.php?referer")],
+    0,
+    0
+);
+case!(
+    adblock_string_prefix_query_ending_in_slash,
+    Adblock,
+    "||a.example/r?u=http://b.example/",
+    [spi("a.example/r?u=http://b.example/")],
+    0,
+    0
+);
+case!(
+    adblock_string_prefix_match_case,
+    Adblock,
+    "||cdn.example/Ads.js$match-case",
+    [sp("cdn.example/Ads.js")],
+    0,
+    0
+);
+case!(
+    adblock_query_with_separator_exact,
+    Adblock,
+    "||a.example/p?id=1^",
+    [ui("a.example/p?id=1")],
     0,
     0
 );

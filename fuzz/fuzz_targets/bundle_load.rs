@@ -13,9 +13,13 @@
 //!   `fst` reader, which must answer "no match", never panic.
 //! - 4, 5: like 2 and 3, on a bundle of case-ignoring entries (squidGuard
 //!   `urls` and `expressions`, Adblock path rules, one `$match-case` rule)
-//!   beside exact ones, so that patches reach the `folded_sets` metadata,
-//!   the folded keys and the `ignore_case` regexes, and the URLs with
-//!   capitals take the classifier's folded lookups.
+//!   beside exact ones, and Adblock string prefixes (`||host/path`, one
+//!   with `$match-case`) at keys that other lists hold as boundary
+//!   prefixes, so that patches reach the `folded_sets` and
+//!   `string_prefix_sets` metadata, the folded keys and the `ignore_case`
+//!   regexes, and the URLs with capitals take the classifier's folded
+//!   lookups, and URLs that go on past a key off a path boundary its
+//!   string-prefix lookups.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -38,6 +42,12 @@ const URLS: &[&str] = &[
     "http://ads.example/Banners/1.gif",
     "http://ads.example/BANNERS/1.gif",
     "http://example.org/PORN/x",
+    "http://ads.example/track_pixel.gif",
+    "http://www.ads.example/TRACK_Pixel.gif?id=1",
+    "http://ads.example/Track_x",
+    "http://example.com/adultXYZ",
+    "http://example.com/Adult/page.htmlX",
+    "https://tajs.qq.com/stats?sId=36778060",
 ];
 
 /// CRC-32C (Castagnoli), bit by bit.
@@ -94,7 +104,7 @@ fn folded_sample() -> &'static Base {
     SAMPLE.get_or_init(|| {
         use esafety::bundle::BundleBuilder;
         use esafety::lists::{Format, ParseOptions, parse};
-        let lists: [(&str, &str, Format, &[u8]); 4] = [
+        let lists: [(&str, &str, Format, &[u8]); 5] = [
             (
                 "urls",
                 "adult",
@@ -114,6 +124,13 @@ fn folded_sample() -> &'static Base {
                 b"||ads.example/banners/\n||ads.example/Banners/$match-case\n",
             ),
             ("plain", "adult", Format::Plain, b"example.com/adult/\n"),
+            (
+                "strings",
+                "local-ads",
+                Format::Adblock,
+                b"||ads.example/track_\n||ads.example/Track_$match-case\n||example.com/adult\n\
+                  ||example.com/adult/page.html\n||qq.com/stats?\n",
+            ),
         ];
         let mut b = BundleBuilder::new();
         for (name, category, format, text) in lists {

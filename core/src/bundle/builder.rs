@@ -70,7 +70,10 @@ struct ListBuild {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum PathKind {
     Exact,
+    /// On a path boundary (`/`, `?` or the end after the key).
     Prefix,
+    /// Anywhere the key ends: a string prefix (Adblock `||host/path`).
+    StringPrefix,
 }
 
 /// Compiles list entries into bundle bytes.
@@ -399,11 +402,15 @@ impl BundleBuilder {
             EntryKind::Url(u)
             | EntryKind::UrlPrefix(u)
             | EntryKind::UrlNoCase(u)
-            | EntryKind::UrlPrefixNoCase(u) => {
+            | EntryKind::UrlPrefixNoCase(u)
+            | EntryKind::UrlStringPrefix(u)
+            | EntryKind::UrlStringPrefixNoCase(u) => {
                 let (kind, no_case) = match entry.kind {
                     EntryKind::Url(_) => (PathKind::Exact, false),
                     EntryKind::UrlNoCase(_) => (PathKind::Exact, true),
                     EntryKind::UrlPrefixNoCase(_) => (PathKind::Prefix, true),
+                    EntryKind::UrlStringPrefix(_) => (PathKind::StringPrefix, false),
+                    EntryKind::UrlStringPrefixNoCase(_) => (PathKind::StringPrefix, true),
                     _ => (PathKind::Prefix, false),
                 };
                 let url = CanonicalUrl::parse(u).map_err(|e| {
@@ -415,7 +422,9 @@ impl BundleBuilder {
                 })?;
                 if sensitive {
                     // Sensitive entries are exact (their digests cannot be
-                    // looked up folded), whatever the entry says.
+                    // looked up folded), whatever the entry says; a string
+                    // prefix is the digest of its expression, as a URL
+                    // prefix is.
                     self.add_digest(id, url.host_and_path_query(), Some(url.host()));
                 } else {
                     let host = push_key(&mut self.host_bytes, url.host().bytes().rev(), None)
@@ -438,7 +447,7 @@ impl BundleBuilder {
                     self.paths.push(path);
                     match kind {
                         PathKind::Exact => self.urls += 1,
-                        PathKind::Prefix => self.prefixes += 1,
+                        PathKind::Prefix | PathKind::StringPrefix => self.prefixes += 1,
                     }
                 }
             }
@@ -560,6 +569,13 @@ impl BundleBuilder {
                 .filter(|(_, f)| !f.is_empty())
                 .map(|(i, f)| (u32::try_from(i).unwrap_or(u32::MAX), f.clone()))
                 .collect(),
+            string_prefix_sets: sets
+                .strings
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.is_empty())
+                .map(|(i, s)| (u32::try_from(i).unwrap_or(u32::MAX), s.clone()))
+                .collect(),
             list_sets: sets.sets,
             gate_seed,
             gate_hashes: gate::HASHES,
@@ -674,19 +690,25 @@ impl BundleBuilder {
 ///
 /// A path key's set also says which of its lists hold the key as a
 /// case-ignoring entry (`folded[set]`, a subset of `sets[set]`): the
-/// classifier's case-folded lookup matches only those. Host and digest
-/// sets have none.
+/// classifier's case-folded lookup matches only those. A prefix key's set
+/// says which of its lists hold the key as a string prefix
+/// (`strings[set]`, a subset of `sets[set]`): only those match where the
+/// key does not end on a path boundary. Host and digest sets have
+/// neither.
 struct ListSets {
     sets: Vec<Vec<u16>>,
     /// Parallel to `sets`.
     folded: Vec<Vec<u16>>,
+    /// Parallel to `sets`.
+    strings: Vec<Vec<u16>>,
     /// Keyed by the lists, then (if any list ignores case) [`FOLDED_MARK`]
-    /// and the folded lists.
+    /// and the folded lists, then (if any list holds a string prefix)
+    /// [`FOLDED_MARK`] again and those lists.
     index: HashMap<Vec<u16>, u32>,
-    /// The id of each single-list set interned so far, by list and whether
-    /// it ignores case: most keys are on one list, and this skips hashing
-    /// them.
-    singles: HashMap<(u16, bool), u32>,
+    /// The id of each single-list set interned so far, by list, whether it
+    /// ignores case and whether it is a string prefix: most keys are on
+    /// one list, and this skips hashing them.
+    singles: HashMap<(u16, bool, bool), u32>,
     /// Scratch space for a key.
     key: Vec<u16>,
 }
@@ -702,6 +724,7 @@ impl Default for ListSets {
         ListSets {
             sets: vec![Vec::new()],
             folded: vec![Vec::new()],
+            strings: vec![Vec::new()],
             index,
             singles: HashMap::new(),
             key: Vec::new(),
@@ -713,25 +736,29 @@ impl ListSets {
     /// The id of the set of `lists` (sorted and deduplicated in place),
     /// numbered in order of first appearance.
     fn intern(&mut self, lists: &mut Vec<u16>) -> Result<u32, BundleError> {
-        self.intern_folded(lists, &mut Vec::new())
+        self.intern_folded(lists, &mut Vec::new(), &mut Vec::new())
     }
 
     /// The id of the set of `lists` of which `folded` hold the key as a
-    /// case-ignoring entry (both sorted and deduplicated in place; `folded`
-    /// is added to `lists`).
+    /// case-ignoring entry and `strings` as a string prefix (all sorted
+    /// and deduplicated in place; `folded` and `strings` are added to
+    /// `lists`).
     fn intern_folded(
         &mut self,
         lists: &mut Vec<u16>,
         folded: &mut Vec<u16>,
+        strings: &mut Vec<u16>,
     ) -> Result<u32, BundleError> {
         lists.extend_from_slice(folded);
+        lists.extend_from_slice(strings);
         lists.sort_unstable();
         lists.dedup();
         folded.sort_unstable();
         folded.dedup();
-        let single = match (lists.as_slice(), folded.as_slice()) {
-            ([l], []) => Some((*l, false)),
-            ([l], [_]) => Some((*l, true)),
+        strings.sort_unstable();
+        strings.dedup();
+        let single = match (lists.as_slice(), folded.as_slice(), strings.as_slice()) {
+            ([l], f, s) if f.len() <= 1 && s.len() <= 1 => Some((*l, !f.is_empty(), !s.is_empty())),
             _ => None,
         };
         if let Some(s) = single
@@ -741,9 +768,13 @@ impl ListSets {
         }
         self.key.clear();
         self.key.extend_from_slice(lists);
-        if !folded.is_empty() {
+        if !folded.is_empty() || !strings.is_empty() {
             self.key.push(FOLDED_MARK);
             self.key.extend_from_slice(folded);
+        }
+        if !strings.is_empty() {
+            self.key.push(FOLDED_MARK);
+            self.key.extend_from_slice(strings);
         }
         if let Some(&i) = self.index.get(self.key.as_slice()) {
             return Ok(i);
@@ -756,6 +787,7 @@ impl ListSets {
             })?;
         self.sets.push(lists.clone());
         self.folded.push(folded.clone());
+        self.strings.push(strings.clone());
         self.index.insert(self.key.clone(), i);
         if let Some(s) = single {
             self.singles.insert(s, i);
@@ -914,7 +946,8 @@ fn group_hosts(
 }
 
 /// Merges equal path keys into their paths-fst value,
-/// `exact_list_set | prefix_list_set << 32`.
+/// `exact_list_set | prefix_list_set << 32`. String prefixes are prefix
+/// keys whose lists the set also records as string-prefix lists.
 fn group_paths(
     keys: Vec<SortKey<(u16, PathKind, bool)>>,
     arena: &[u8],
@@ -923,6 +956,7 @@ fn group_paths(
     let mut out = Vec::with_capacity(keys.len());
     let (mut exact, mut exact_folded) = (Vec::new(), Vec::new());
     let (mut prefix, mut prefix_folded) = (Vec::new(), Vec::new());
+    let mut strings = Vec::new();
     for group in keys.chunk_by(|a, b| a.same_key(b, arena)) {
         let Some(first) = group.first() else {
             continue;
@@ -931,16 +965,31 @@ fn group_paths(
         exact_folded.clear();
         prefix.clear();
         prefix_folded.clear();
+        strings.clear();
         for k in group {
             match k.value {
                 (l, PathKind::Exact, false) => exact.push(l),
                 (l, PathKind::Exact, true) => exact_folded.push(l),
                 (l, PathKind::Prefix, false) => prefix.push(l),
                 (l, PathKind::Prefix, true) => prefix_folded.push(l),
+                (l, PathKind::StringPrefix, false) => {
+                    prefix.push(l);
+                    strings.push(l);
+                }
+                (l, PathKind::StringPrefix, true) => {
+                    prefix_folded.push(l);
+                    strings.push(l);
+                }
             }
         }
-        let e = sets.intern_folded(&mut exact, &mut exact_folded)?;
-        let p = sets.intern_folded(&mut prefix, &mut prefix_folded)?;
+        // Where the key does not end on a boundary, the folded walk matches
+        // the lists that are both folded and string-prefix lists. That is
+        // exact unless one list holds the same key as a case-sensitive string prefix and as a
+        // case-ignoring boundary prefix that does not end in `/`, which no
+        // parser writes (their boundary prefixes all end in `/`, where the
+        // boundary always holds).
+        let e = sets.intern_folded(&mut exact, &mut exact_folded, &mut Vec::new())?;
+        let p = sets.intern_folded(&mut prefix, &mut prefix_folded, &mut strings)?;
         out.push(first.with_value(u64::from(e) | (u64::from(p) << 32)));
     }
     Ok(out)
@@ -1404,7 +1453,7 @@ mod tests {
         #[test]
         fn entry_order_does_not_change_the_bytes(
             entries in proptest::collection::vec(
-                (0usize..4, 0u8..5, "[a-c]{1,3}", "[a-cA-C]{0,2}"),
+                (0usize..4, 0u8..7, "[a-c]{1,3}", "[a-cA-C]{0,2}"),
                 0..60,
             )
         ) {
@@ -1423,7 +1472,9 @@ mod tests {
                         1 => EntryKind::Url(format!("{host}/{path}")),
                         2 => EntryKind::UrlPrefix(format!("{host}/{path}/")),
                         3 => EntryKind::UrlNoCase(format!("{host}/{path}")),
-                        _ => EntryKind::UrlPrefixNoCase(format!("{host}/{path}/")),
+                        4 => EntryKind::UrlPrefixNoCase(format!("{host}/{path}/")),
+                        5 => EntryKind::UrlStringPrefix(format!("{host}/{path}")),
+                        _ => EntryKind::UrlStringPrefixNoCase(format!("{host}/{path}")),
                     };
                     b.add_entry(lists[*list], &e(kind, line + 1)).unwrap();
                 }

@@ -22,7 +22,7 @@
 //!
 //! | kind | section | contents |
 //! |---|---|---|
-//! | 1 | meta | JSON: source lists, local categories, list sets and their case-folded subsets, gate parameters, regex pattern table (with each pattern's `ignore_case`) |
+//! | 1 | meta | JSON: source lists, local categories, list sets and their case-folded and string-prefix subsets, gate parameters, regex pattern table (with each pattern's `ignore_case`) |
 //! | 2 | hosts | `fst` map: reversed canonical host → `list_set << 1 \| has_path_entries` |
 //! | 3 | paths | `fst` map: `host/path[?query]` → `exact_list_set \| prefix_list_set << 32` |
 //! | 4 | gate | Bloom filter bits (u64 words) over keyed hashes of sensitive hosts |
@@ -46,6 +46,25 @@
 //! only). Version 1 bundles stored such entries as written and are refused
 //! with [`BundleError::UnsupportedVersion`](super::BundleError::UnsupportedVersion),
 //! whose message says to recompile.
+//!
+//! # String-prefix entries (version 2)
+//!
+//! An Adblock `||host/path` rule matches every URL that starts with it
+//! ([`EntryKind::UrlStringPrefix`](crate::lists::EntryKind::UrlStringPrefix)),
+//! with no path boundary after it. Such an entry is a prefix key (the
+//! prefix half of the paths map value), and the metadata's optional
+//! `string_prefix_sets` lists, for each prefix list set that has any, the
+//! lists of the set that hold the key as a string prefix; it has the
+//! shape and the checks of `folded_sets` (increasing set ids of existing
+//! sets, each a sorted, non-empty subset of its set). Where a prefix key
+//! ends on a path boundary (it ends in `/`, or the URL goes on with `/`
+//! or `?` or ends there) every list of its set matches, as before; where
+//! it does not, only the string-prefix lists do, and in the folded lookup
+//! only the lists in both subsets. The field is written only when some
+//! set has string-prefix lists, so a bundle without them has the same
+//! bytes as before the field existed, and a version 2 bundle written
+//! without it still loads and means what it meant; the format version
+//! stays 2 (it had not been released).
 
 /// The first eight bytes of every bundle.
 ///

@@ -187,31 +187,18 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             ));
         }
     }
-    // Folded subsets: increasing set ids of existing non-empty sets, each a
-    // sorted, non-empty subset of its set.
-    let mut folded_sets: Vec<Vec<u16>> = Vec::new();
-    let mut prev_set: Option<u32> = None;
-    for (set, folded) in &meta.folded_sets {
-        let lists_of = meta.list_sets.get(*set as usize);
-        let ok = *set != 0
-            && prev_set.is_none_or(|p| p < *set)
-            && !folded.is_empty()
-            && folded.windows(2).all(|w| matches!(w, [a, b] if a < b))
-            && lists_of.is_some_and(|all| folded.iter().all(|l| all.binary_search(l).is_ok()));
-        if !ok {
-            return Err(meta_err(
-                "a case-folded list set names an unknown set or lists outside its set, or is not sorted"
-                    .into(),
-            ));
-        }
-        prev_set = Some(*set);
-        if folded_sets.is_empty() {
-            folded_sets = vec![Vec::new(); meta.list_sets.len()];
-        }
-        if let Some(slot) = folded_sets.get_mut(*set as usize) {
-            slot.clone_from(folded);
-        }
-    }
+    let folded_sets = subsets(&meta.list_sets, &meta.folded_sets).map_err(|()| {
+        meta_err(
+            "a case-folded list set names an unknown set or lists outside its set, or is not sorted"
+                .into(),
+        )
+    })?;
+    let string_sets = subsets(&meta.list_sets, &meta.string_prefix_sets).map_err(|()| {
+        meta_err(
+            "a string-prefix list set names an unknown set or lists outside its set, or is not sorted"
+                .into(),
+        )
+    })?;
     for r in &meta.regexes {
         let list = lists.get(usize::from(r.list));
         if list.is_none_or(ListInfo::is_sensitive) {
@@ -308,6 +295,7 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             .map(|s| s.len() * 2 + 24)
             .sum::<usize>()
         + folded_sets.iter().map(|s| s.len() * 2 + 24).sum::<usize>()
+        + string_sets.iter().map(|s| s.len() * 2 + 24).sum::<usize>()
         + meta
             .regexes
             .iter()
@@ -352,6 +340,8 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         list_sets: meta.list_sets,
         has_folded: !folded_sets.is_empty(),
         folded_sets,
+        has_string_prefixes: !string_sets.is_empty(),
+        string_sets,
         hosts,
         paths,
         gate_range,
@@ -364,4 +354,32 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         counts: meta.counts,
         sizes,
     })
+}
+
+/// A subset table of the metadata (`folded_sets`, `string_prefix_sets`)
+/// as a table parallel to `list_sets` (empty if it has no entry): set ids
+/// must increase and name existing non-empty sets, and each subset must be
+/// a sorted, non-empty subset of its set.
+fn subsets(list_sets: &[Vec<u16>], pairs: &[(u32, Vec<u16>)]) -> Result<Vec<Vec<u16>>, ()> {
+    let mut out: Vec<Vec<u16>> = Vec::new();
+    let mut prev_set: Option<u32> = None;
+    for (set, sub) in pairs {
+        let lists_of = list_sets.get(*set as usize);
+        let ok = *set != 0
+            && prev_set.is_none_or(|p| p < *set)
+            && !sub.is_empty()
+            && sub.windows(2).all(|w| matches!(w, [a, b] if a < b))
+            && lists_of.is_some_and(|all| sub.iter().all(|l| all.binary_search(l).is_ok()));
+        if !ok {
+            return Err(());
+        }
+        prev_set = Some(*set);
+        if out.is_empty() {
+            out = vec![Vec::new(); list_sets.len()];
+        }
+        if let Some(slot) = out.get_mut(*set as usize) {
+            slot.clone_from(sub);
+        }
+    }
+    Ok(out)
 }

@@ -437,7 +437,8 @@ pub struct EntryCounts {
     pub domains: u64,
     /// Exact URL entries (non-sensitive).
     pub urls: u64,
-    /// URL-prefix entries (non-sensitive).
+    /// URL-prefix entries (non-sensitive), on a path boundary or string
+    /// prefixes.
     pub prefixes: u64,
     /// Distinct digests of sensitive expressions.
     pub digests: u64,
@@ -489,6 +490,13 @@ pub(crate) struct Meta {
     /// case-ignoring entry: `(set, those lists)`, by increasing set id,
     /// each a non-empty subset of its set.
     pub(crate) folded_sets: Vec<(u32, Vec<u16>)>,
+    /// The prefix-key list sets some of whose lists hold the key as a
+    /// string prefix (Adblock `||host/path`): `(set, those lists)`, by
+    /// increasing set id, each a non-empty subset of its set. Absent when
+    /// empty, so a bundle without string prefixes has the bytes it had
+    /// before they existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) string_prefix_sets: Vec<(u32, Vec<u16>)>,
     pub(crate) gate_seed: u64,
     pub(crate) gate_hashes: u32,
     pub(crate) ungated_digests: bool,
@@ -552,6 +560,13 @@ pub struct Bundle<B = Vec<u8>> {
     /// Whether any set has case-ignoring lists (the classifier's folded
     /// lookups are skipped otherwise).
     pub(crate) has_folded: bool,
+    /// Parallel to `list_sets`: the lists of each prefix set that hold the
+    /// key as a string prefix, matching where the key does not end on a
+    /// path boundary (empty for most sets).
+    pub(crate) string_sets: Vec<Vec<u16>>,
+    /// Whether any set has string-prefix lists (the classifier does no
+    /// extra work off a path boundary otherwise).
+    pub(crate) has_string_prefixes: bool,
     pub(crate) hosts: fst_reader::FstSection,
     pub(crate) paths: fst_reader::FstSection,
     pub(crate) gate_range: Range<usize>,

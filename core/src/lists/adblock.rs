@@ -6,8 +6,9 @@
 //! | `\|\|example.com^`, `\|\|example.com` | domain `example.com` |
 //! | `\|\|example.com^$important`, `$all`, `$document`, `$doc` | domain (these options do not narrow the match) |
 //! | `\|\|example.com/dir/` | URL prefix `example.com/dir/` |
-//! | `\|\|example.com/page`, `\|\|example.com/page^` | page `example.com/page` and prefix `example.com/page/` |
-//! | `\|\|example.com/Page$match-case` | the same, matching the path's case exactly |
+//! | `\|\|example.com/page^` | page `example.com/page` and prefix `example.com/page/` (`^` is a path boundary) |
+//! | `\|\|example.com/frunti_`, `\|\|example.com/stats?`, `\|\|example.com/in.php?ref` | string prefix: every URL whose `host/path?query` starts with it (`/frunti_punti.js`, `/stats?id=1`, `/in.php?ref=x`) |
+//! | `\|\|example.com/Page$match-case` | the same as without, matching the path's case exactly |
 //! | `example.com` (a bare host name on its own line) | domain, as uBlock Origin reads it |
 //!
 //! Everything else is counted in [`ParsedList::ignored`](super::ParsedList::ignored) and never misread:
@@ -20,11 +21,24 @@
 //! comments. A `||` rule whose host is not a valid host name is a skipped
 //! line with the reason.
 //!
+//! A `||host/path` pattern matches, in Adblock Plus, uBlock Origin and
+//! adblock-rust, every URL that *starts with* that text after the host
+//! anchor: `||qq.com/stats?` matches `https://tajs.qq.com/stats?sId=1`. So
+//! a path rule that ends neither in `/` nor in `^`, or that has a query,
+//! is an [`EntryKind::UrlStringPrefixNoCase`], which needs no path
+//! boundary. A rule ending in `/` needs none either and stays a URL
+//! prefix; a rule ending in `^` (a separator: `/`, `?` or the end of the
+//! URL, for a path) is the page and the prefix below it. In a sensitive
+//! list (whose entries are digests of lookup expressions, which end on
+//! path boundaries) every path rule is read as if it ended in `^`.
+//!
 //! Adblock filters ignore case (Adblock Plus, uBlock Origin, adblock-rust):
 //! a path rule is an [`EntryKind::UrlNoCase`] / [`EntryKind::UrlPrefixNoCase`]
-//! (stored lowercased; `||example.com/Ads/` matches `/ads/` and `/ADS/`),
-//! unless it carries `$match-case` (alone or with the broad options above),
-//! which keeps it an exact [`EntryKind::Url`] / [`EntryKind::UrlPrefix`].
+//! / [`EntryKind::UrlStringPrefixNoCase`] (stored lowercased;
+//! `||example.com/Ads/` matches `/ads/` and `/ADS/`), unless it carries
+//! `$match-case` (alone or with the broad options above), which keeps it
+//! an exact [`EntryKind::Url`] / [`EntryKind::UrlPrefix`] /
+//! [`EntryKind::UrlStringPrefix`].
 
 use super::canon;
 use super::ctx::Sink;
@@ -144,7 +158,10 @@ fn host_rule(sink: &mut Sink<'_>, line: usize, rule: &str) -> Result<(), ListErr
             Err(problem) => sink.skip(line, &problem),
         },
         _ if tail.starts_with('/') => {
-            let path = tail.strip_suffix('^').unwrap_or(tail);
+            let (path, separator) = match tail.strip_suffix('^') {
+                Some(path) => (path, true),
+                None => (tail, false),
+            };
             if path.contains(['*', '^', '|']) {
                 sink.ignore();
                 return Ok(());
@@ -152,8 +169,19 @@ fn host_rule(sink: &mut Sink<'_>, line: usize, rule: &str) -> Result<(), ListErr
             let mut url = String::with_capacity(pattern.len());
             url.push_str(host);
             url.push_str(path);
-            let mut kinds = Vec::with_capacity(2);
             // Adblock filters ignore case unless `$match-case` says not to.
+            if !separator && !sink.options.sensitive {
+                // `||host/path` matches every URL that starts with it.
+                return match canon::url_string_prefix(&url, !match_case) {
+                    Ok(kind) => sink.entry(line, kind),
+                    Err(problem) => sink.skip(line, &problem),
+                };
+            }
+            // `||host/page^` (the separator is a path boundary), and every
+            // path rule of a sensitive list (its digests match lookup
+            // expressions, which end on path boundaries): the page and
+            // the pages below it.
+            let mut kinds = Vec::with_capacity(2);
             match canon::url_prefix(&url, !match_case, &mut kinds) {
                 Ok(()) => {
                     for kind in kinds {

@@ -221,6 +221,27 @@ pub(crate) fn url_prefix<'a>(
     Ok(())
 }
 
+/// An Adblock `||host/path` pattern with no trailing `^`: everything whose
+/// `host/path?query` starts with it. A path ending in `/` with no query is
+/// the URL prefix it already is (a `/` is a path boundary); anything else
+/// is a [`EntryKind::UrlStringPrefix`] (or
+/// [`EntryKind::UrlStringPrefixNoCase`] with `no_case`), in the case the
+/// list wrote it (the [`Sink`](super::ctx::Sink) folds it).
+pub(crate) fn url_string_prefix(text: &str, no_case: bool) -> Result<EntryKind, Problem<'_>> {
+    if authority(text).contains('*') {
+        return Err(Problem::Wildcard { text });
+    }
+    let cu = url(text)?;
+    let hpq = cu.host_and_path_query().to_owned();
+    let dir = cu.query().is_none() && cu.path().ends_with('/');
+    Ok(match (dir, no_case) {
+        (true, true) => EntryKind::UrlPrefixNoCase(hpq),
+        (true, false) => EntryKind::UrlPrefix(hpq),
+        (false, true) => EntryKind::UrlStringPrefixNoCase(hpq),
+        (false, false) => EntryKind::UrlStringPrefix(hpq),
+    })
+}
+
 /// Checks a regular expression and returns it as an entry
 /// ([`EntryKind::RegexNoCase`] with `no_case`).
 pub(crate) fn regex(text: &str, no_case: bool) -> Result<EntryKind, Problem<'_>> {

@@ -135,7 +135,9 @@ impl<'o> Sink<'o> {
                 EntryKind::Url(expr)
                 | EntryKind::UrlPrefix(expr)
                 | EntryKind::UrlNoCase(expr)
-                | EntryKind::UrlPrefixNoCase(expr) => {
+                | EntryKind::UrlPrefixNoCase(expr)
+                | EntryKind::UrlStringPrefix(expr)
+                | EntryKind::UrlStringPrefixNoCase(expr) => {
                     // An expression is `host/path`: the host ends at the first `/`.
                     let host = expr.split('/').next().unwrap_or_default();
                     EntryKind::GatedDigest(expression_digest(&expr), HostKey::of(host))
@@ -149,6 +151,9 @@ impl<'o> Sink<'o> {
             match kind {
                 EntryKind::UrlNoCase(expr) => EntryKind::UrlNoCase(fold_owned(expr)),
                 EntryKind::UrlPrefixNoCase(expr) => EntryKind::UrlPrefixNoCase(fold_owned(expr)),
+                EntryKind::UrlStringPrefixNoCase(expr) => {
+                    EntryKind::UrlStringPrefixNoCase(fold_owned(expr))
+                }
                 kind => kind,
             }
         };

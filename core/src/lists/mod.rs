@@ -40,8 +40,12 @@
 //!   [`ParsedList::ignored`]. `#` starts a comment anywhere.
 //! - **adblock**: `||host^` and `||host` are domains, also with only the
 //!   options `$important`, `$all`, `$document` or `$doc`, which do not
-//!   narrow the match; `||host/dir/` is a URL prefix; `||host/page` and
-//!   `||host/page^` are the page (any query) plus the prefix `host/page/`;
+//!   narrow the match; `||host/dir/` is a URL prefix; `||host/page^` is
+//!   the page (any query) plus the prefix `host/page/` (`^` is a path
+//!   boundary); any other `||host/path` (not ending in `/` or `^`, or with
+//!   a query) is a string prefix, matching every URL that starts with it
+//!   as Adblock's `||` does (`||qq.com/stats?` matches
+//!   `tajs.qq.com/stats?sId=1`; a sensitive list reads it as `^`-ended);
 //!   a line that is only a host name is a domain (as uBlock Origin reads
 //!   hosts-style lines). Path rules ignore case; `$match-case` (alone or
 //!   with the options above) keeps one exact. Everything else is counted in
@@ -96,10 +100,15 @@
 //!   it on that host and its subdomains, at any depth (not only the first
 //!   four path components that lookup expressions cover). The parsers
 //!   always produce prefixes that end in `/`.
+//! - [`EntryKind::UrlStringPrefix`] `example.com/track_` matches every URL
+//!   on that host and its subdomains whose `host/path?query` starts with
+//!   it as text, with no path boundary (`/track_pixel.gif`), as an Adblock
+//!   `||host/path` pattern does.
 //! - [`EntryKind::Regex`] matches [`CanonicalUrl::host_and_path_query`](crate::url::CanonicalUrl::host_and_path_query).
-//! - [`EntryKind::UrlNoCase`], [`EntryKind::UrlPrefixNoCase`] and
-//!   [`EntryKind::RegexNoCase`] match like the three above, ignoring the
-//!   ASCII case of the path and query (the host is lowercase anyway).
+//! - [`EntryKind::UrlNoCase`], [`EntryKind::UrlPrefixNoCase`],
+//!   [`EntryKind::UrlStringPrefixNoCase`] and [`EntryKind::RegexNoCase`]
+//!   match like the four above, ignoring the ASCII case of the path and
+//!   query (the host is lowercase anyway).
 //!
 //! # Path case
 //!
@@ -235,6 +244,47 @@ pub enum EntryKind {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     RegexNoCase(String),
+    /// A canonical `host/path[?query]` that matches every URL whose
+    /// [`CanonicalUrl::host_and_path_query`](crate::url::CanonicalUrl::host_and_path_query)
+    /// *starts with* it as text, on that host and its subdomains, as an
+    /// Adblock `||host/path` pattern does: `multporn.net/frunti_` matches
+    /// `/frunti_punti_lad.js`, `qq.com/stats?` matches `/stats?sId=1`. No
+    /// path boundary is needed (unlike [`EntryKind::UrlPrefix`]). The
+    /// Adblock parser gives it for a `||host/path` rule that ends neither
+    /// in `/` nor in `^`, or that has a query, with `$match-case`;
+    /// without, it gives [`EntryKind::UrlStringPrefixNoCase`]. A sensitive
+    /// list stores it as the digest of the expression, like a URL prefix.
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// use esafety::classify::Classifier;
+    /// use esafety::lists::{Entry, EntryKind};
+    /// let mut b = BundleBuilder::new();
+    /// let ads = b.add_list("ads", "local-ads")?;
+    /// b.add_entry(ads, &Entry { kind: EntryKind::UrlStringPrefix("ads.example/track_".into()), line: 1 })?;
+    /// let classifier = Classifier::new(Bundle::from_bytes(b.build()?)?);
+    /// let c = classifier.classify_str("https://www.ads.example/track_pixel.gif?id=7")?;
+    /// assert_eq!(c.matches.first().map(|m| m.expression.as_str()), Some("ads.example/track_"));
+    /// assert!(classifier.classify_str("https://ads.example/track")?.matches.is_empty());
+    /// // Case-sensitive: the case-ignoring kind is `UrlStringPrefixNoCase`.
+    /// assert!(classifier.classify_str("https://ads.example/TRACK_pixel.gif")?.matches.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    UrlStringPrefix(String),
+    /// [`EntryKind::UrlStringPrefix`] that ignores the ASCII case of the
+    /// path and query, as [`EntryKind::UrlNoCase`] does: an Adblock
+    /// `||host/path` rule without `$match-case`.
+    ///
+    /// ```
+    /// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
+    /// let parsed = parse(Format::Adblock, "easylist.txt", b"||multporn.net/Frunti_\n", &ParseOptions::new())?;
+    /// assert_eq!(
+    ///     parsed.entries.first().map(|e| &e.kind),
+    ///     Some(&EntryKind::UrlStringPrefixNoCase("multporn.net/frunti_".into()))
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    UrlStringPrefixNoCase(String),
     /// The SHA-256 of a canonical lookup expression (sensitive lists: IWF,
     /// terrorism); see [`expression_digest`]. A list that gives only
     /// digests (no URLs) yields these: the bundle cannot gate them by host,
@@ -324,6 +374,10 @@ impl fmt::Debug for EntryKind {
             EntryKind::UrlNoCase(s) => f.debug_tuple("UrlNoCase").field(s).finish(),
             EntryKind::UrlPrefixNoCase(s) => f.debug_tuple("UrlPrefixNoCase").field(s).finish(),
             EntryKind::RegexNoCase(s) => f.debug_tuple("RegexNoCase").field(s).finish(),
+            EntryKind::UrlStringPrefix(s) => f.debug_tuple("UrlStringPrefix").field(s).finish(),
+            EntryKind::UrlStringPrefixNoCase(s) => {
+                f.debug_tuple("UrlStringPrefixNoCase").field(s).finish()
+            }
             EntryKind::Digest(d) => write!(f, "Digest(sha256:{})", hex(d)),
             EntryKind::GatedDigest(d, _) => write!(f, "GatedDigest(sha256:{})", hex(d)),
         }
