@@ -11,37 +11,12 @@
     reason = "test helpers outside #[test] functions: a panic is a test failure"
 )]
 
-use esafety::bundle::{Bundle, BundleBuilder, BundleError, FORMAT_VERSION};
-use esafety::classify::Classifier;
-use esafety::lists::{Format, ParseOptions, parse};
+use esafety::bundle::{Bundle, BundleError, FORMAT_VERSION};
+use esafety::lists::Format;
 use proptest::prelude::*;
 
-/// A bundle of one list per (name, category, format, text); lists of the
-/// statutory categories are parsed as sensitive, as the CLI does.
-fn compile(lists: &[(&str, &str, Format, &[u8])]) -> Classifier {
-    let mut b = BundleBuilder::new();
-    for (name, category, format, text) in lists {
-        let sensitive = matches!(*category, "child-abuse" | "terrorism");
-        let options = ParseOptions::new()
-            .with_strict(true)
-            .with_sensitive(sensitive);
-        let parsed = parse(*format, name, text, &options).unwrap();
-        assert!(!parsed.entries.is_empty(), "{name}: no entries");
-        let id = b.add_list(name, category).unwrap();
-        b.add_entries(id, &parsed.entries).unwrap();
-    }
-    Classifier::new(Bundle::from_bytes(b.build().unwrap()).unwrap())
-}
-
-/// (list, expression) pairs of the matches for `url`.
-fn hits(c: &Classifier, url: &str) -> Vec<(String, String)> {
-    c.classify_str(url)
-        .unwrap()
-        .matches
-        .iter()
-        .map(|m| (m.list.to_owned(), m.expression.clone()))
-        .collect()
-}
+mod support;
+use support::{compile, hits};
 
 /// One named case: a list in a format, a URL, and the expressions that
 /// must match (empty: nothing matches). `sha256:` alone stands for any
