@@ -313,7 +313,8 @@ impl<B: AsRef<[u8]>> Classifier<B> {
             // Case-ignoring entries are keyed folded: a second, folded
             // lookup only for a request with ASCII capitals (the host is
             // lowercase already), and only in a bundle that has them.
-            let fold = self.bundle.has_folded && hpq.bytes().any(|b| b.is_ascii_uppercase());
+            let fold =
+                !self.bundle.folded_sets.is_empty() && hpq.bytes().any(|b| b.is_ascii_uppercase());
             for &start in flagged.get(..n_flagged).unwrap_or_default() {
                 self.match_paths(url, hpq, start, fold, &mut out.matches, &mut allowed);
             }
@@ -462,7 +463,7 @@ impl<B: AsRef<[u8]>> Classifier<B> {
                     } else {
                         self.push_set(matches, allowed, set, expression);
                     }
-                } else if self.bundle.has_string_prefixes {
+                } else if !self.bundle.string_sets.is_empty() {
                     // Off a path boundary only string prefixes match.
                     self.push_string_set(matches, allowed, set, folded, || {
                         let e = expression();
@@ -506,12 +507,7 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         set: usize,
         expression: impl Fn() -> String,
     ) {
-        let Some(lists) = self.bundle.list_sets.get(set) else {
-            return;
-        };
-        for &l in lists {
-            self.push_list(matches, allowed, usize::from(l), &expression);
-        }
+        self.push_lists(matches, allowed, self.bundle.list_sets.get(set), expression);
     }
 
     /// Pushes one match per list of list set `set` that holds its key as a
@@ -523,10 +519,24 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         set: usize,
         expression: impl Fn() -> String,
     ) {
-        let Some(lists) = self.bundle.folded_sets.get(set) else {
-            return;
-        };
-        for &l in lists {
+        self.push_lists(
+            matches,
+            allowed,
+            self.bundle.folded_sets.get(set),
+            expression,
+        );
+    }
+
+    /// Pushes one match per list in `lists` (nothing when the set id is
+    /// out of range), the common tail of `push_set` and `push_folded_set`.
+    fn push_lists<'s>(
+        &'s self,
+        matches: &mut Vec<Match<'s>>,
+        allowed: &mut bool,
+        lists: Option<&Vec<u16>>,
+        expression: impl Fn() -> String,
+    ) {
+        for &l in lists.into_iter().flatten() {
             self.push_list(matches, allowed, usize::from(l), &expression);
         }
     }

@@ -736,14 +736,14 @@ impl ListSets {
     /// The id of the set of `lists` (sorted and deduplicated in place),
     /// numbered in order of first appearance.
     fn intern(&mut self, lists: &mut Vec<u16>) -> Result<u32, BundleError> {
-        self.intern_folded(lists, &mut Vec::new(), &mut Vec::new())
+        self.intern_marked(lists, &mut Vec::new(), &mut Vec::new())
     }
 
     /// The id of the set of `lists` of which `folded` hold the key as a
     /// case-ignoring entry and `strings` as a string prefix (all sorted
     /// and deduplicated in place; `folded` and `strings` are added to
     /// `lists`).
-    fn intern_folded(
+    fn intern_marked(
         &mut self,
         lists: &mut Vec<u16>,
         folded: &mut Vec<u16>,
@@ -988,8 +988,8 @@ fn group_paths(
         // case-ignoring boundary prefix that does not end in `/`, which no
         // parser writes (their boundary prefixes all end in `/`, where the
         // boundary always holds).
-        let e = sets.intern_folded(&mut exact, &mut exact_folded, &mut Vec::new())?;
-        let p = sets.intern_folded(&mut prefix, &mut prefix_folded, &mut strings)?;
+        let e = sets.intern_marked(&mut exact, &mut exact_folded, &mut Vec::new())?;
+        let p = sets.intern_marked(&mut prefix, &mut prefix_folded, &mut strings)?;
         out.push(first.with_value(u64::from(e) | (u64::from(p) << 32)));
     }
     Ok(out)

@@ -555,18 +555,15 @@ pub struct Bundle<B = Vec<u8>> {
     pub(crate) local_categories: Vec<String>,
     pub(crate) list_sets: Vec<Vec<u16>>,
     /// Parallel to `list_sets`: the lists of each set that hold a path key
-    /// as a case-ignoring entry (empty for most sets).
+    /// as a case-ignoring entry (empty for most sets). Empty as a whole in
+    /// a bundle without such entries, and the classifier's folded lookups
+    /// are skipped then.
     pub(crate) folded_sets: Vec<Vec<u16>>,
-    /// Whether any set has case-ignoring lists (the classifier's folded
-    /// lookups are skipped otherwise).
-    pub(crate) has_folded: bool,
     /// Parallel to `list_sets`: the lists of each prefix set that hold the
     /// key as a string prefix, matching where the key does not end on a
-    /// path boundary (empty for most sets).
+    /// path boundary (empty for most sets). Empty as a whole in a bundle
+    /// without string prefixes: no extra work off a path boundary then.
     pub(crate) string_sets: Vec<Vec<u16>>,
-    /// Whether any set has string-prefix lists (the classifier does no
-    /// extra work off a path boundary otherwise).
-    pub(crate) has_string_prefixes: bool,
     pub(crate) hosts: fst_reader::FstSection,
     pub(crate) paths: fst_reader::FstSection,
     pub(crate) gate_range: Range<usize>,
