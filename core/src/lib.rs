@@ -12,6 +12,7 @@
 
 pub mod bundle;
 pub mod classify;
+pub mod datetime;
 #[doc(hidden)]
 pub mod document;
 pub mod incident;

@@ -159,14 +159,14 @@ fn errors_name_line_column_and_what_is_wrong() {
             "kind = \"other\"\noccurred_at = 2026-01-05T09:30:00\n",
             Format::Toml,
             true,
-            "2:15: `occurred_at` `2026-01-05T09:30:00` is not a timestamp with an offset; write it like `2026-03-02T10:15:00Z`",
+            "2:15: `occurred_at` `2026-01-05T09:30:00` is not an RFC 3339 timestamp (it has no UTC offset such as `Z` or `+01:00`); write it like `2026-03-02T10:15:00Z`",
         ),
         (
             "not a time",
             "{\"kind\": \"other\", \"occurred_at\": \"yesterday\"}",
             Format::Json,
             true,
-            "`occurred_at` `yesterday` is not a timestamp with an offset",
+            "`occurred_at` `yesterday` is not an RFC 3339 timestamp (expected a four-digit year (`YYYY-MM-DD`) at character 1, found `y`)",
         ),
         (
             "toml syntax",

@@ -168,7 +168,7 @@ unsafe fn decide<'r>(
         }
     };
     let time = match rfc3339 {
-        Some(t) => t.parse::<jiff::Timestamp>().map_err(|e| {
+        Some(t) => esafety::datetime::parse_timestamp(t).map_err(|e| {
             invalid(format!(
                 "`time_rfc3339` `{}` is not an RFC 3339 time: {e}; write it like `2026-03-02T10:00:00Z`",
                 t.chars().take(64).collect::<String>()

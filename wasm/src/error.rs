@@ -59,7 +59,7 @@ impl Code {
                 "fix the policy at the line and column given, then check it with `lintPolicy` or `esafety lint`"
             }
             Code::InvalidRequest => {
-                "pass {url, time} and optionally group, age (0-255) and device (`managed` or `byod`); time is an ISO 8601 string with an offset or epoch milliseconds"
+                "pass {url, time} and optionally group, age (0-255) and device (`managed` or `byod`); time is an RFC 3339 string with an offset or epoch milliseconds"
             }
             Code::InvalidIncident => {
                 "pass an incident record as an object or as JSON or TOML text with the fields listed in the README"

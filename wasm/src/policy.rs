@@ -122,7 +122,7 @@ impl Engine {
     /// `esafety check --json` line `{url, canonical, action, rule,
     /// categories, reasons, log, review, message, safe_search}`.
     ///
-    /// `time` is an ISO 8601 string with an offset, epoch milliseconds or a
+    /// `time` is an RFC 3339 string with an offset, epoch milliseconds or a
     /// `Date`; the engine never reads the clock.
     ///
     /// Throws an `Error` with code `invalid-request` for a malformed request

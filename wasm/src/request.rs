@@ -1,6 +1,6 @@
 //! Reading a decision request from a JavaScript object: `{url, time, group?,
 //! age?, device?}`. The time is always an argument (DESIGN.md invariant 5):
-//! an ISO 8601 / RFC 3339 string with an offset, epoch milliseconds, or a
+//! an RFC 3339 string with an offset, epoch milliseconds, or a
 //! `Date`.
 
 use std::borrow::Cow;
@@ -300,18 +300,29 @@ impl<'a> JsRequest<'a> {
     }
 }
 
+/// A number as JavaScript writes it (`String(n)`: `NaN`, `1.5`, `1e+21`):
+/// it came from JavaScript, and Rust's float formatting is about 8 KB of
+/// the gzipped `.wasm`.
+fn js_number(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
 /// An age in whole years, 0 to 255.
 fn age(n: f64) -> Result<u8, Failure> {
     if n.fract() != 0.0 || !(0.0..=255.0).contains(&n) {
         return Err(bad(format!(
-            "request field `age` is {n}; give a whole number of years from 0 to 255"
+            "request field `age` is {}; give a whole number of years from 0 to 255",
+            js_number(n)
         )));
     }
     // In range and whole, checked above.
     Ok(n as u8)
 }
 
-/// A time given as an ISO 8601 / RFC 3339 string with an offset (`Z` or
+/// A time given as an RFC 3339 string with an offset (`Z` or
 /// `+01:00`), as epoch milliseconds, or as a `Date`.
 pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
     // A number first: `Date.now()` is the common case, and each check is a
@@ -320,9 +331,9 @@ pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
     if number.is_none()
         && let Some(s) = value.as_string()
     {
-        return s.parse::<Timestamp>().map_err(|e| {
+        return esafety::datetime::parse_timestamp(&s).map_err(|e| {
             bad(format!(
-                "time `{}` is not an ISO 8601 time with an offset ({e}); write it as `2026-03-02T10:00:00Z` or pass epoch milliseconds",
+                "time `{}` is not an RFC 3339 time ({e}); write it as `2026-03-02T10:00:00Z` or pass epoch milliseconds",
                 s.chars().take(64).collect::<String>()
             ))
         });
@@ -333,7 +344,7 @@ pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
         date.get_time()
     } else {
         return Err(bad(
-            "time must be an ISO 8601 string, epoch milliseconds or a Date".to_owned(),
+            "time must be an RFC 3339 string, epoch milliseconds or a Date".to_owned(),
         ));
     };
     from_millis(millis)
@@ -343,14 +354,16 @@ pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
 fn from_millis(millis: f64) -> Result<Timestamp, Failure> {
     if !millis.is_finite() || millis.fract() != 0.0 {
         return Err(bad(format!(
-            "time {millis} is not a whole number of epoch milliseconds"
+            "time {} is not a whole number of epoch milliseconds",
+            js_number(millis)
         )));
     }
     // Whole and finite; out-of-range values are rejected by jiff below
     // (the `as` conversion saturates, it never wraps).
-    Timestamp::from_millisecond(millis as i64).map_err(|e| {
+    Timestamp::from_millisecond(millis as i64).map_err(|_| {
         bad(format!(
-            "time {millis} ms is out of range ({e}); pass a time between the years -9999 and 9999"
+            "time {} ms is out of range; pass a time between the years -9999 and 9999",
+            js_number(millis)
         ))
     })
 }
@@ -359,7 +372,7 @@ fn from_millis(millis: f64) -> Result<Timestamp, Failure> {
 /// epoch milliseconds taken as a UTC date.
 pub(crate) fn date(value: &JsValue) -> Result<jiff::civil::Date, Failure> {
     if let Some(s) = value.as_string() {
-        return s.parse::<jiff::civil::Date>().map_err(|e| {
+        return esafety::datetime::parse_date(&s).map_err(|e| {
             Failure::new(
                 Code::InvalidArgument,
                 format!(

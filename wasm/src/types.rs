@@ -63,7 +63,7 @@ export interface DecideRequest {
   /** The URL requested. */
   url: string;
   /**
-   * When: an ISO 8601 / RFC 3339 string with an offset
+   * When: an RFC 3339 string with an offset
    * (`"2026-03-02T10:00:00Z"`), epoch milliseconds (`Date.now()`), or a
    * `Date`. Required: the engine never reads the clock.
    */

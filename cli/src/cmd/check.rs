@@ -26,7 +26,7 @@ pub(crate) struct Args {
 }
 
 fn parse_time(s: &str) -> Result<jiff::Timestamp, String> {
-    s.parse::<jiff::Timestamp>()
+    esafety::datetime::parse_timestamp(s)
         .map_err(|e| format!("`{s}` is not an RFC 3339 time such as `2026-03-02T10:00:00Z`: {e}"))
 }
 

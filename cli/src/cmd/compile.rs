@@ -227,7 +227,7 @@ fn parse_job(job: &Job, options: &ParseOptions) -> Result<ParsedList, lists::Lis
 /// The creation time: `--created`, else `SOURCE_DATE_EPOCH`, else now.
 fn created(args: &Args) -> anyhow::Result<jiff::Timestamp> {
     if let Some(text) = &args.created {
-        return text.parse::<jiff::Timestamp>().with_context(|| {
+        return esafety::datetime::parse_timestamp(text).with_context(|| {
             format!(
                 "`--created {text}` is not an RFC 3339 time; write it like `2026-01-31T12:00:00Z`"
             )

@@ -289,7 +289,7 @@ impl BundleBuilder {
     /// [`BundleError::BadDate`] or [`BundleError::UnknownList`].
     pub fn set_date(&mut self, list: ListId, date: &str) -> Result<(), BundleError> {
         let l = self.list_mut(list)?;
-        if date.parse::<jiff::civil::Date>().is_err() || date.len() != 10 {
+        if crate::datetime::parse_date(date).is_err() {
             return Err(BundleError::BadDate {
                 list: l.name.clone(),
                 date: date.to_owned(),

@@ -211,7 +211,16 @@ pub fn read<T: DeserializeOwned>(text: &str, format: Format) -> Result<T, Docume
         Format::Toml => toml::parse(text)?,
         Format::Json => json::parse(text)?,
     };
-    de::from_node(&root)
+    de::from_node(&root).map_err(|mut e| {
+        if e.message.contains(de::FLOAT_SLOT) {
+            let number = match de::number_at(text, e.offset) {
+                "" => "number",
+                number => number,
+            };
+            e.message = e.message.replace(de::FLOAT_SLOT, number);
+        }
+        e
+    })
 }
 
 /// The 1-based line and column (in characters) of byte `offset` in `text`.

@@ -322,12 +322,14 @@ fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<jiff::Time
     let Some(text) = d.deserialize_option(Optional)? else {
         return Ok(None);
     };
-    text.parse::<jiff::Timestamp>().map(Some).map_err(|_| {
-        serde::de::Error::custom(format!(
-            "`occurred_at` `{}` is not a timestamp with an offset; write it like `2026-03-02T10:15:00Z`",
-            text.chars().take(40).collect::<String>()
-        ))
-    })
+    crate::datetime::parse_timestamp(&text)
+        .map(Some)
+        .map_err(|e| {
+            serde::de::Error::custom(format!(
+                "`occurred_at` `{}` is not an RFC 3339 timestamp ({e}); write it like `2026-03-02T10:15:00Z`",
+                text.chars().take(40).collect::<String>()
+            ))
+        })
 }
 
 /// The oldest age accepted for a person.

@@ -694,7 +694,10 @@ impl JsonSchema for Ident {
 /// assert_eq!(reviewed("2026-09-01")?, sept); // a TOML date
 /// assert_eq!(reviewed("\"2026-09-01\"")?, sept); // a string
 /// let err = reviewed("\"01/09/2026\"").unwrap_err();
-/// assert!(err.to_string().contains("bad date `01/09/2026`; write it as `YYYY-MM-DD`"), "{err}");
+/// assert!(err.to_string().contains(
+///     "bad date `01/09/2026` (expected a four-digit year (`YYYY-MM-DD`) at character 3, found `/`); \
+///      write it as `YYYY-MM-DD`"
+/// ), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -707,17 +710,11 @@ impl Serialize for PolicyDate {
 }
 
 fn parse_date<E: serde::de::Error>(s: &str) -> Result<PolicyDate, E> {
-    let bad = || {
+    crate::datetime::parse_date(s).map(PolicyDate).map_err(|e| {
         E::custom(format!(
-            "bad date `{s}`; write it as `YYYY-MM-DD`, e.g. `2026-09-01`"
+            "bad date `{s}` ({e}); write it as `YYYY-MM-DD`, e.g. `2026-09-01`"
         ))
-    };
-    if s.len() != 10 {
-        return Err(bad());
-    }
-    s.parse::<jiff::civil::Date>()
-        .map(PolicyDate)
-        .map_err(|_| bad())
+    })
 }
 
 impl<'de> Deserialize<'de> for PolicyDate {
