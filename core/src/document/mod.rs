@@ -227,6 +227,66 @@ pub fn read<T: DeserializeOwned>(text: &str, format: Format) -> Result<T, Docume
     })
 }
 
+/// The tree esafety reads from a TOML text, as an outline with the byte span
+/// of every key and value (floats by their bits). Not part of the stable
+/// API: the `document` fuzz target compares it with the `toml` crate's
+/// reading of the same text.
+///
+/// ```
+/// let outline = esafety::document::toml_outline("a = [1, 'x']").unwrap();
+/// assert_eq!(
+///     outline,
+///     "table 0..0\n  key \"a\" 0..1\n  array 4..12\n    integer 1 5..6\n    string \"x\" 8..11\n"
+/// );
+/// assert!(esafety::document::toml_outline("a = ").is_err());
+/// ```
+///
+/// # Errors
+///
+/// The [`DocumentError`] of a text that is not TOML.
+#[doc(hidden)]
+pub fn toml_outline(text: &str) -> Result<String, DocumentError> {
+    let root = toml::parse(text)?;
+    let mut out = String::new();
+    write_outline(&root, 0, &mut out);
+    Ok(out)
+}
+
+fn write_outline(node: &Node<'_>, indent: usize, out: &mut String) {
+    use std::fmt::Write as _;
+    let pad = "  ".repeat(indent);
+    let Span { start, end } = node.span;
+    // Writing to a `String` cannot fail.
+    let _ = match &node.value {
+        Value::Table(entries) => {
+            let _ = writeln!(out, "{pad}table {start}..{end}");
+            for (key, value) in entries {
+                let _ = writeln!(
+                    out,
+                    "{pad}  key {:?} {}..{}",
+                    key.name, key.span.start, key.span.end
+                );
+                write_outline(value, indent + 1, out);
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            let _ = writeln!(out, "{pad}array {start}..{end}");
+            for item in items {
+                write_outline(item, indent + 1, out);
+            }
+            Ok(())
+        }
+        Value::Null => writeln!(out, "{pad}null {start}..{end}"),
+        Value::Bool(b) => writeln!(out, "{pad}boolean {b} {start}..{end}"),
+        Value::Integer(n) => writeln!(out, "{pad}integer {n} {start}..{end}"),
+        Value::Unsigned(n) => writeln!(out, "{pad}integer {n} {start}..{end}"),
+        Value::Float(x) => writeln!(out, "{pad}float {:#x} {start}..{end}", x.to_bits()),
+        Value::String(s) => writeln!(out, "{pad}string {s:?} {start}..{end}"),
+        Value::Datetime(d) => writeln!(out, "{pad}datetime {d} {start}..{end}"),
+    };
+}
+
 /// The 1-based line and column (in characters) of byte `offset` in `text`.
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());

@@ -24,7 +24,6 @@
 //! written `inf` (`nan` is refused).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use super::{DocumentError, ErrorKind, Key, Node, Span, Value};
 
@@ -32,6 +31,8 @@ use super::{DocumentError, ErrorKind, Key, Node, Span, Value};
 /// deep recursion (no policy or incident file needs more than 4).
 const MAX_DEPTH: usize = 128;
 const TOO_DEEP: &str = "tables and arrays nested more than 128 deep";
+const CR: &str = "a carriage return must be followed by a line feed";
+const CONTROL_IN_LITERAL: &str = "control characters are not allowed in a literal string";
 
 /// The `toml` crate's limits: arrays and inline tables nested in a value,
 /// and the parts of a dotted key.
@@ -42,39 +43,25 @@ const MAX_KEY_PARTS: usize = 80;
 pub(crate) fn parse(text: &str) -> Result<Node<'_>, DocumentError> {
     let mut cur = Cursor::new(text);
     let mut doc = Document {
-        root: Table::new(0, Span { start: 0, end: 0 }),
-        current: Table::new(0, Span { start: 0, end: 0 }),
+        root: Table::new(0, Span::default()),
+        current: Table::new(0, Span::default()),
         header: None,
     };
-    loop {
-        let t = cur.bump();
-        match t.kind {
-            Kind::Eof => break,
-            Kind::Whitespace => {}
-            Kind::Newline => cur.newline(t)?,
-            Kind::Comment => cur.comment(t)?,
-            Kind::OpenBracket => {
-                doc.finish_table()?;
-                let header = cur.header(t)?;
-                doc.start_table(header)?;
-            }
-            Kind::Basic | Kind::Literal | Kind::MlBasic | Kind::MlLiteral | Kind::Bare => {
-                doc.key_value(&mut cur, t)?;
-            }
-            _ => {
-                return Err(error(
-                    t.start,
-                    "expected a key, a `[table]` header or a `#` comment",
-                ));
-            }
-        }
-    }
-    doc.finish_table()?;
+    // The keys of the line being read (a buffer, to save allocations).
+    let mut keys = Vec::new();
+    doc.read(&mut cur, &mut keys)?;
     Ok(table_node(doc.root))
 }
 
-fn error(offset: usize, message: impl Into<String>) -> DocumentError {
+#[inline(never)]
+fn error(offset: usize, message: &'static str) -> DocumentError {
     DocumentError::new(ErrorKind::Syntax, offset, message)
+}
+
+/// An error whose message quotes a key: its parts, joined.
+#[inline(never)]
+fn error_about(offset: usize, parts: &[&str]) -> DocumentError {
+    DocumentError::new(ErrorKind::Syntax, offset, parts.concat())
 }
 
 /// A container at `level` (0 for the root's entries) is too deep.
@@ -122,11 +109,16 @@ struct Token {
     end: usize,
 }
 
-/// The first position at or after `from` whose byte is in `set`, else the end.
-fn find(b: &[u8], from: usize, set: &[u8]) -> usize {
-    b.get(from..)
-        .and_then(|s| s.iter().position(|c| set.contains(c)))
-        .map_or(b.len(), |i| from + i)
+/// The first position at or after `from` whose byte is `stop`, else the end.
+fn find(b: &[u8], from: usize, stop: fn(u8) -> bool) -> usize {
+    let mut i = from;
+    while let Some(&c) = b.get(i) {
+        if stop(c) {
+            return i;
+        }
+        i += 1;
+    }
+    b.len().max(from)
 }
 
 fn starts_with(b: &[u8], at: usize, prefix: &[u8]) -> bool {
@@ -153,7 +145,7 @@ fn lex(b: &[u8], pos: usize) -> Token {
                 .map_or(b.len(), |i| pos + i);
             (Kind::Whitespace, end)
         }
-        Some(b'#') => (Kind::Comment, find(b, pos, b"\r\n")),
+        Some(b'#') => (Kind::Comment, find(b, pos, |c| c == b'\r' || c == b'\n')),
         Some(b'\r') if at(pos + 1) == Some(b'\n') => (Kind::Newline, pos + 2),
         Some(b'\r' | b'\n') => (Kind::Newline, pos + 1),
         Some(b'\'') if starts_with(b, pos, b"'''") => {
@@ -164,7 +156,7 @@ fn lex(b: &[u8], pos: usize) -> Token {
             (Kind::MlLiteral, extra_quotes(b, end, b'\''))
         }
         Some(b'\'') => {
-            let end = find(b, pos + 1, b"'\n");
+            let end = find(b, pos + 1, |c| c == b'\'' || c == b'\n');
             (
                 Kind::Literal,
                 if at(end) == Some(b'\'') { end + 1 } else { end },
@@ -204,7 +196,25 @@ fn lex(b: &[u8], pos: usize) -> Token {
             };
             (Kind::Basic, end)
         }
-        Some(_) => (Kind::Bare, find(b, pos, b".=,[]{} \t#\r\n")),
+        Some(_) => (
+            Kind::Bare,
+            find(b, pos, |c| {
+                matches!(
+                    c,
+                    b'.' | b'='
+                        | b','
+                        | b'['
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | b' '
+                        | b'\t'
+                        | b'#'
+                        | b'\r'
+                        | b'\n'
+                )
+            }),
+        ),
     };
     Token {
         kind,
@@ -260,6 +270,7 @@ impl<'t> Cursor<'t> {
         }
     }
 
+    #[inline(never)]
     fn bump(&mut self) -> Token {
         let t = self.ahead;
         self.ahead = lex(self.bytes, t.end);
@@ -297,21 +308,40 @@ impl<'t> Cursor<'t> {
 
     fn newline(&self, t: Token) -> Result<(), DocumentError> {
         if t.end - t.start == 1 && self.at(t.start) == Some(b'\r') {
-            return Err(error(
-                t.end,
-                "a carriage return must be followed by a line feed",
-            ));
+            return Err(error(t.end, CR));
         }
         Ok(())
     }
 
     /// A comment may hold tabs and any character but control characters.
     fn comment(&self, t: Token) -> Result<(), DocumentError> {
-        for i in t.start..t.end {
-            if let Some(c) = self.at(i)
-                && !(c == b'\t' || (b' '..=b'~').contains(&c) || c >= 0x80)
-            {
-                return Err(error(i, "control characters are not allowed in comments"));
+        self.plain(
+            t.start,
+            t.end,
+            false,
+            "control characters are not allowed in comments",
+        )
+    }
+
+    /// Text that is taken as written (comments, literal strings): tabs and
+    /// any character but control characters, and line breaks if `lines`.
+    fn plain(
+        &self,
+        start: usize,
+        end: usize,
+        lines: bool,
+        message: &'static str,
+    ) -> Result<(), DocumentError> {
+        for i in start..end {
+            match self.at(i) {
+                Some(b'\r') if lines && !(i + 1 < end && self.at(i + 1) == Some(b'\n')) => {
+                    return Err(error(i + 1, CR));
+                }
+                Some(b'\n' | b'\r') if lines => {}
+                Some(c) if !(c == b'\t' || (b' '..=b'~').contains(&c) || c >= 0x80) => {
+                    return Err(error(i, message));
+                }
+                _ => {}
             }
         }
         Ok(())
@@ -334,8 +364,13 @@ impl<'t> Cursor<'t> {
         }
     }
 
-    /// `[a.b]` or `[[a.b]]`, after its first `[`.
-    fn header(&mut self, open: Token) -> Result<Header<'t>, DocumentError> {
+    /// `[a.b]` or `[[a.b]]`, after its first `[`: its keys into `keys`,
+    /// its span, and whether it is an array of tables.
+    fn header(
+        &mut self,
+        open: Token,
+        keys: &mut Vec<Key<'t>>,
+    ) -> Result<(Span, bool), DocumentError> {
         let array = self.ahead.kind == Kind::OpenBracket;
         if array {
             self.bump();
@@ -345,7 +380,7 @@ impl<'t> Cursor<'t> {
         if !is_key(first.kind) {
             return Err(error(first.start, "expected a table name after `[`"));
         }
-        let (path, key) = self.dotted_key(first)?;
+        self.dotted_key(first, keys)?;
         let (close, missing) = if array {
             ("]]", "expected `]]` to close the array of tables header")
         } else {
@@ -360,26 +395,24 @@ impl<'t> Cursor<'t> {
             end = t.end;
         }
         self.line_end()?;
-        Ok(Header {
-            path,
-            key,
-            span: Span {
+        Ok((
+            Span {
                 start: open.start,
                 end,
             },
             array,
-        })
+        ))
     }
 
     /// A key, dotted or not, from its first part (and the whitespace after
-    /// it): the tables it goes through, and its last part.
-    fn dotted_key(&mut self, first: Token) -> Result<(Vec<Key<'t>>, Key<'t>), DocumentError> {
-        let mut path = Vec::new();
-        let mut key = self.key_part(first)?;
+    /// it): its parts, in `keys` (emptied first).
+    fn dotted_key(&mut self, first: Token, keys: &mut Vec<Key<'t>>) -> Result<(), DocumentError> {
+        keys.clear();
+        keys.push(self.key_part(first)?);
         loop {
             self.skip_whitespace();
             if self.ahead.kind != Kind::Dot {
-                break;
+                return Ok(());
             }
             self.bump();
             self.skip_whitespace();
@@ -387,13 +420,11 @@ impl<'t> Cursor<'t> {
             if !is_key(t.kind) {
                 return Err(error(t.start, "expected a key after `.`"));
             }
-            if path.len() + 1 >= MAX_KEY_PARTS {
+            if keys.len() >= MAX_KEY_PARTS {
                 return Err(error(t.start, "a dotted key with more than 80 parts"));
             }
-            path.push(key);
-            key = self.key_part(t)?;
+            keys.push(self.key_part(t)?);
         }
-        Ok((path, key))
     }
 
     /// One part of a key: a bare key, or a one-line string.
@@ -480,13 +511,31 @@ impl<'t> Cursor<'t> {
     fn array(&mut self, open: Token, level: usize) -> Result<Node<'t>, DocumentError> {
         self.enter(open, level)?;
         let mut items = Vec::new();
+        let close = self.items(open, level, &mut items)?;
+        self.value_depth -= 1;
+        Ok(Node {
+            span: Span {
+                start: open.start,
+                end: close.end,
+            },
+            value: Value::Array(items),
+        })
+    }
+
+    /// An array's items, after its `[`: the closing `]`.
+    fn items(
+        &mut self,
+        open: Token,
+        level: usize,
+        items: &mut Vec<Node<'t>>,
+    ) -> Result<Token, DocumentError> {
         // Where an unclosed array is reported: after its last item or comma.
         let mut last = open.end;
-        let close = loop {
+        loop {
             self.skip_blank()?;
             let t = self.bump();
             match t.kind {
-                Kind::CloseBracket => break t,
+                Kind::CloseBracket => return Ok(t),
                 Kind::Eof => return Err(error(last, "unclosed array: expected `]`")),
                 Kind::Comma => return Err(error(t.start, "expected a value before `,`")),
                 _ => {}
@@ -498,19 +547,11 @@ impl<'t> Cursor<'t> {
             let t = self.bump();
             match t.kind {
                 Kind::Comma => last = t.end,
-                Kind::CloseBracket => break t,
+                Kind::CloseBracket => return Ok(t),
                 Kind::Eof => return Err(error(last, "unclosed array: expected `,` or `]`")),
                 _ => return Err(error(t.start, "expected `,` or `]` after an array item")),
             }
-        };
-        self.value_depth -= 1;
-        Ok(Node {
-            span: Span {
-                start: open.start,
-                end: close.end,
-            },
-            value: Value::Array(items),
-        })
+        }
     }
 
     /// `{ a = 1, b.c = 2 }`: line breaks and comments may come between
@@ -518,39 +559,52 @@ impl<'t> Cursor<'t> {
     fn inline_table(&mut self, open: Token, level: usize) -> Result<Node<'t>, DocumentError> {
         self.enter(open, level)?;
         let mut table = Table::new(level + 1, Span::default());
-        let mut last = open.end;
-        let close = loop {
-            self.skip_blank()?;
-            let t = self.bump();
-            match t.kind {
-                Kind::CloseBrace => break t,
-                Kind::Eof => return Err(error(last, "unclosed inline table: expected `}`")),
-                kind if is_key(kind) => {}
-                _ => return Err(error(t.start, "expected a key or `}`")),
-            }
-            let (path, key) = self.dotted_key(t)?;
-            self.skip_blank()?;
-            self.expect_equals()?;
-            self.skip_blank()?;
-            let parent = parent_for(&mut table, &path, &key)?;
-            let value = self.value(parent.level)?;
-            last = value.span.end;
-            parent.insert(key, Item::Value(value));
-            self.skip_blank()?;
-            let t = self.bump();
-            match t.kind {
-                Kind::Comma => last = t.end,
-                Kind::CloseBrace => break t,
-                Kind::Eof => return Err(error(last, "unclosed inline table: expected `}`")),
-                _ => return Err(error(t.start, "expected `,` or `}` after a value")),
-            }
-        };
+        let mut keys = Vec::new();
+        let close = self.pairs(open, &mut table, &mut keys);
+        drop(keys);
+        let close = close?;
         self.value_depth -= 1;
         table.span = Span {
             start: open.start,
             end: close.end,
         };
         Ok(table_node(table))
+    }
+
+    /// An inline table's pairs, after its `{`: the closing `}`.
+    fn pairs(
+        &mut self,
+        open: Token,
+        table: &mut Table<'t>,
+        keys: &mut Vec<Key<'t>>,
+    ) -> Result<Token, DocumentError> {
+        let mut last = open.end;
+        loop {
+            self.skip_blank()?;
+            let t = self.bump();
+            match t.kind {
+                Kind::CloseBrace => return Ok(t),
+                Kind::Eof => return Err(error(last, "unclosed inline table: expected `}`")),
+                kind if is_key(kind) => {}
+                _ => return Err(error(t.start, "expected a key or `}`")),
+            }
+            self.dotted_key(t, keys)?;
+            self.skip_blank()?;
+            self.expect_equals()?;
+            self.skip_blank()?;
+            let (parent, key) = parent_for(table, keys)?;
+            let value = self.value(parent.level)?;
+            last = value.span.end;
+            parent.push(key.clone(), Item::Value(value));
+            self.skip_blank()?;
+            let t = self.bump();
+            match t.kind {
+                Kind::Comma => last = t.end,
+                Kind::CloseBrace => return Ok(t),
+                Kind::Eof => return Err(error(last, "unclosed inline table: expected `}`")),
+                _ => return Err(error(t.start, "expected `,` or `}` after a value")),
+            }
+        }
     }
 
     // -- strings ------------------------------------------------------------
@@ -574,16 +628,7 @@ impl<'t> Cursor<'t> {
                 "unclosed string: expected `'` before the end of the line",
             ));
         }
-        for i in t.start + 1..t.end - 1 {
-            if let Some(c) = self.at(i)
-                && !(c == b'\t' || (b' '..=b'~').contains(&c) || c >= 0x80)
-            {
-                return Err(error(
-                    i,
-                    "control characters are not allowed in a literal string",
-                ));
-            }
-        }
+        self.plain(t.start + 1, t.end - 1, false, CONTROL_IN_LITERAL)?;
         Ok(Cow::Borrowed(self.slice(t.start + 1, t.end - 1)))
     }
 
@@ -617,29 +662,7 @@ impl<'t> Cursor<'t> {
     /// `'''…'''`: as written.
     fn ml_literal(&self, t: Token) -> Result<Cow<'t, str>, DocumentError> {
         let (start, end) = self.ml_body(t, b"'''")?;
-        for i in start..end {
-            match self.at(i) {
-                Some(b'\r') if !(i + 1 < end && self.at(i + 1) == Some(b'\n')) => {
-                    return Err(error(
-                        i + 1,
-                        "a carriage return must be followed by a line feed",
-                    ));
-                }
-                Some(c)
-                    if !(c == b'\t'
-                        || c == b'\n'
-                        || c == b'\r'
-                        || (b' '..=b'~').contains(&c)
-                        || c >= 0x80) =>
-                {
-                    return Err(error(
-                        i,
-                        "control characters are not allowed in a literal string",
-                    ));
-                }
-                _ => {}
-            }
-        }
+        self.plain(start, end, true, CONTROL_IN_LITERAL)?;
         Ok(Cow::Borrowed(self.slice(start, end)))
     }
 
@@ -670,10 +693,7 @@ impl<'t> Cursor<'t> {
                 }
                 b'\r' if multiline => {
                     if at(i + 1) != Some(b'\n') {
-                        return Err(error(
-                            i + 1,
-                            "a carriage return must be followed by a line feed",
-                        ));
+                        return Err(error(i + 1, CR));
                     }
                     i += 2;
                 }
@@ -739,22 +759,20 @@ impl<'t> Cursor<'t> {
         digits: usize,
         out: &mut String,
     ) -> Result<usize, DocumentError> {
-        let mut code: u32 = 0;
-        for j in i..i + digits {
-            let digit = if j < end { self.at(j) } else { None }
-                .and_then(|c| char::from(c).to_digit(16))
-                .ok_or_else(|| {
-                    error(
-                        j,
-                        match digits {
-                            2 => "expected 2 hexadecimal digits after `\\x`",
-                            4 => "expected 4 hexadecimal digits after `\\u`",
-                            _ => "expected 8 hexadecimal digits after `\\U`",
-                        },
-                    )
-                })?;
-            code = code << 4 | digit;
-        }
+        let hex = self
+            .slice(i, (i + digits).min(end))
+            .get(..digits)
+            .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()));
+        let Some(code) = hex.and_then(|h| u32::try_from(i64::from_str_radix(h, 16).ok()?).ok())
+        else {
+            let bad = (i..end)
+                .find(|&j| !self.at(j).is_some_and(|c| c.is_ascii_hexdigit()))
+                .unwrap_or(end);
+            return Err(error(
+                bad,
+                "too few hexadecimal digits: \\xHH, \\uHHHH and \\UHHHHHHHH take 2, 4 and 8",
+            ));
+        };
         let c = char::from_u32(code).ok_or_else(|| {
             error(
                 i,
@@ -776,10 +794,7 @@ impl<'t> Cursor<'t> {
             Some(b'\n') => i += 1,
             Some(b'\r') if at(i + 1) == Some(b'\n') => i += 2,
             Some(b'\r') => {
-                return Err(error(
-                    i + 1,
-                    "a carriage return must be followed by a line feed",
-                ));
+                return Err(error(i + 1, CR));
             }
             _ => {
                 return Err(error(
@@ -793,10 +808,7 @@ impl<'t> Cursor<'t> {
                 Some(b' ' | b'\t' | b'\n') => i += 1,
                 Some(b'\r') if at(i + 1) == Some(b'\n') => i += 2,
                 Some(b'\r') => {
-                    return Err(error(
-                        i + 1,
-                        "a carriage return must be followed by a line feed",
-                    ));
+                    return Err(error(i + 1, CR));
                 }
                 _ => return Ok(i),
             }
@@ -840,8 +852,9 @@ impl<'t> Cursor<'t> {
 /// A bare value's error: where in it, and what.
 type Bad = (usize, &'static str);
 
-const NOT_A_VALUE: &str = "expected a value: a number, `true`, `false` or a date; \
-                           a string must be in quotes";
+const NOT_A_VALUE: &str = "expected a value (a number, `true`, `false`, `inf` or a date, \
+                           in lowercase); a string must be in quotes";
+const OVERFLOW: &str = "integer number overflowed";
 const UNDERSCORE: &str = "`_` may only go between two digits";
 const LEADING_ZERO: &str = "a number cannot start with `0` (leading zeros are not allowed)";
 
@@ -860,42 +873,28 @@ fn scalar(raw: &str) -> Result<Value<'static>, Bad> {
             Some(b'+' | b'-') => Err((1, "a number can have only one sign")),
             Some(b'_') => Err((1, UNDERSCORE)),
             Some(b'.') => Err((1, "expected a digit before `.`")),
-            Some(b'i' | b'I') => special(raw, 1),
-            Some(b'n' | b'N') => special(raw, 1),
+            Some(b'i' | b'I' | b'n' | b'N') => word(raw, 1),
             _ => Err((0, NOT_A_VALUE)),
         },
-        b't' | b'T' => word(raw, "true", Value::Bool(true)),
-        b'f' | b'F' => word(raw, "false", Value::Bool(false)),
-        b'i' | b'I' | b'n' | b'N' => special(raw, 0),
+        b't' | b'T' | b'f' | b'F' | b'i' | b'I' | b'n' | b'N' => word(raw, 0),
         b'_' => Err((0, UNDERSCORE)),
         b'.' => Err((0, "expected a digit before `.`")),
         _ => Err((0, NOT_A_VALUE)),
     }
 }
 
-fn word(raw: &str, expected: &'static str, value: Value<'static>) -> Result<Value<'static>, Bad> {
-    if raw == expected {
-        Ok(value)
-    } else if !raw.eq_ignore_ascii_case(expected) {
-        Err((0, NOT_A_VALUE))
-    } else if expected == "true" {
-        Err((0, "write `true` in lowercase"))
-    } else {
-        Err((0, "write `false` in lowercase"))
-    }
-}
-
-/// `inf` or `nan` after `sign` bytes.
-fn special(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
+/// `true`, `false`, `inf` or `nan`, after `sign` bytes (`nan` is refused,
+/// as it was before esafety had its own parser).
+fn word(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
     let word = raw.get(sign..).unwrap_or_default();
-    match word {
-        "inf" if sign > 0 && raw.starts_with('-') => Ok(Value::Float(f64::NEG_INFINITY)),
-        "inf" => Ok(Value::Float(f64::INFINITY)),
-        "nan" => Err((0, "`nan` (not a number) is not supported")),
-        _ if word.eq_ignore_ascii_case("inf") => Err((sign, "write `inf` in lowercase")),
-        _ if word.eq_ignore_ascii_case("nan") => Err((sign, "write `nan` in lowercase")),
-        _ => Err((0, NOT_A_VALUE)),
-    }
+    Ok(match word {
+        "true" if sign == 0 => Value::Bool(true),
+        "false" if sign == 0 => Value::Bool(false),
+        "inf" if raw.starts_with('-') => Value::Float(f64::NEG_INFINITY),
+        "inf" => Value::Float(f64::INFINITY),
+        "nan" => return Err((0, "`nan` (not a number) is not supported")),
+        _ => return Err((0, NOT_A_VALUE)),
+    })
 }
 
 /// A number or date-time: `raw` starts with a digit after `sign` bytes.
@@ -944,12 +943,8 @@ fn check_underscores(b: &[u8], hex: bool) -> Result<(), usize> {
     Ok(())
 }
 
-fn without_underscores(s: &str) -> Cow<'_, str> {
-    if s.contains('_') {
-        Cow::Owned(s.replace('_', ""))
-    } else {
-        Cow::Borrowed(s)
-    }
+fn without_underscores(s: &str) -> String {
+    s.chars().filter(|&c| c != '_').collect()
 }
 
 /// A decimal integer: a sign, then digits with single `_` between them.
@@ -966,7 +961,7 @@ fn integer(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
     without_underscores(raw)
         .parse::<i64>()
         .map(Value::Integer)
-        .map_err(|_| (0, "integer number overflowed"))
+        .map_err(|_| (0, OVERFLOW))
 }
 
 /// `0x…`, `0o…` or `0b…` (lowercase, unsigned).
@@ -1001,7 +996,7 @@ fn radix(raw: &str, sign: usize, prefix: u8) -> Result<Value<'static>, Bad> {
     check_underscores(b, true).map_err(|i| (2 + i, UNDERSCORE))?;
     i64::from_str_radix(&without_underscores(digits), base)
         .map(Value::Integer)
-        .map_err(|_| (0, "integer number overflowed"))
+        .map_err(|_| (0, OVERFLOW))
 }
 
 /// A float: digits (no leading zero), then a fraction, an exponent or both.
@@ -1055,17 +1050,25 @@ fn float(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
 /// fraction cut to nanoseconds without trailing zeros, `-00:00` as
 /// `+00:00`.
 fn datetime(raw: &str) -> Result<String, Bad> {
+    const DATE: &str = "invalid date: expected YYYY-MM-DD";
+    const TIME: &str = "invalid time: expected HH:MM, HH:MM:SS or HH:MM:SS.fraction";
+    const OFFSET: &str = "invalid offset: expected `Z`, `+HH:MM` or `-HH:MM` \
+                          (hours 00 to 23, minutes 00 to 59)";
     let b = raw.as_bytes();
     let at = |i: usize| b.get(i).copied();
-    // A run of digits from `*i`: its value and length.
-    let digits = |i: &mut usize| {
+    // A run of digits from `*i` that must be `len` long: its value.
+    let digits = |i: &mut usize, len: usize, message: &'static str| {
         let start = *i;
         let mut n: u32 = 0;
         while let Some(c @ b'0'..=b'9') = at(*i) {
             n = n.saturating_mul(10).saturating_add(u32::from(c - b'0'));
             *i += 1;
         }
-        (n, *i - start)
+        if *i - start == len {
+            Ok(n)
+        } else {
+            Err((start, message))
+        }
     };
     let expect = |i: &mut usize, c: u8, message: &'static str| {
         if at(*i) == Some(c) {
@@ -1076,34 +1079,24 @@ fn datetime(raw: &str) -> Result<String, Bad> {
         }
     };
     let mut out = String::with_capacity(raw.len());
-    let mut i = 0;
-    let (year, year_len) = digits(&mut i);
+    let mut i = b
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(b.len());
     let date = match at(i) {
         Some(b'-') => true,
         Some(b':') => false,
-        _ => {
-            return Err((
-                i,
-                "expected `-` (YYYY-MM-DD) or `:` (HH:MM) in the date-time",
-            ));
-        }
+        _ => return Err((i, "expected a date (YYYY-MM-DD) or a time (HH:MM:SS)")),
     };
+    i = 0;
     if date {
-        if year_len != 4 {
-            return Err((0, "invalid date: expected a four-digit year (YYYY)"));
-        }
-        i += 1;
+        let year = digits(&mut i, 4, DATE)?;
+        expect(&mut i, b'-', DATE)?;
         let month_at = i;
-        let (month, len) = digits(&mut i);
-        if len != 2 {
-            return Err((month_at, "invalid date: expected a two-digit month (MM)"));
-        }
-        expect(&mut i, b'-', "invalid date: expected `-` (MM-DD)")?;
+        let month = digits(&mut i, 2, DATE)?;
+        expect(&mut i, b'-', DATE)?;
         let day_at = i;
-        let (day, len) = digits(&mut i);
-        if len != 2 {
-            return Err((day_at, "invalid date: expected a two-digit day (DD)"));
-        }
+        let day = digits(&mut i, 2, DATE)?;
         if !(1..=12).contains(&month) {
             return Err((month_at, "invalid date: the month must be 01 to 12"));
         }
@@ -1126,30 +1119,18 @@ fn datetime(raw: &str) -> Result<String, Bad> {
             }
             Some(_) => return Err((i, "invalid date-time: expected `T` between date and time")),
         }
-    } else {
-        i = 0;
     }
     let time_at = i;
-    let (hour, len) = digits(&mut i);
-    if len != 2 {
-        return Err((time_at, "invalid time: expected a two-digit hour (HH)"));
-    }
-    expect(&mut i, b':', "invalid time: expected `:` (HH:MM)")?;
+    let hour = digits(&mut i, 2, TIME)?;
+    expect(&mut i, b':', TIME)?;
     let minute_at = i;
-    let (minute, len) = digits(&mut i);
-    if len != 2 {
-        return Err((minute_at, "invalid time: expected a two-digit minute (MM)"));
-    }
-    let mut second = None;
-    if at(i) == Some(b':') {
+    let minute = digits(&mut i, 2, TIME)?;
+    let second = if at(i) == Some(b':') {
         i += 1;
-        let second_at = i;
-        let (s, len) = digits(&mut i);
-        if len != 2 {
-            return Err((second_at, "invalid time: expected a two-digit second (SS)"));
-        }
-        second = Some((s, second_at));
-    }
+        Some((i, digits(&mut i, 2, TIME)?))
+    } else {
+        None
+    };
     if hour > 23 {
         return Err((time_at, "invalid time: the hour must be 00 to 23"));
     }
@@ -1157,24 +1138,27 @@ fn datetime(raw: &str) -> Result<String, Bad> {
         return Err((minute_at, "invalid time: the minute must be 00 to 59"));
     }
     out.push_str(raw.get(time_at..minute_at + 2).unwrap_or_default());
-    if let Some((s, second_at)) = second {
+    if let Some((second_at, s)) = second {
         if s > 60 {
             return Err((second_at, "invalid time: the second must be 00 to 60"));
         }
         out.push_str(raw.get(second_at - 1..second_at + 2).unwrap_or_default());
         if at(i) == Some(b'.') {
             i += 1;
+            // Nanoseconds: nine digits at most, without trailing zeros.
             let fraction_at = i;
-            let (_, len) = digits(&mut i);
-            if len == 0 {
-                return Err((i, "invalid time: expected digits after `.`"));
+            while let Some(b'0'..=b'9') = at(i) {
+                i += 1;
             }
-            let nanos = raw
-                .get(fraction_at..fraction_at + len.min(9))
-                .unwrap_or_default()
-                .trim_end_matches('0');
+            if i == fraction_at {
+                return Err((i, TIME));
+            }
+            let mut end = i.min(fraction_at + 9);
+            while end > fraction_at + 1 && at(end - 1) == Some(b'0') {
+                end -= 1;
+            }
             out.push('.');
-            out.push_str(if nanos.is_empty() { "0" } else { nanos });
+            out.push_str(raw.get(fraction_at..end).unwrap_or_default());
         }
     }
     if date {
@@ -1186,25 +1170,12 @@ fn datetime(raw: &str) -> Result<String, Bad> {
             }
             Some(sign @ (b'+' | b'-')) => {
                 i += 1;
-                let hour_at = i;
-                let (hours, len) = digits(&mut i);
-                if len != 2 {
-                    return Err((hour_at, "invalid offset: expected a two-digit hour (HH)"));
-                }
-                expect(&mut i, b':', "invalid offset: expected `:` (HH:MM)")?;
-                let minute_at = i;
-                let (minutes, len) = digits(&mut i);
-                if len != 2 {
-                    return Err((
-                        minute_at,
-                        "invalid offset: expected a two-digit minute (MM)",
-                    ));
-                }
-                if hours > 23 {
-                    return Err((hour_at, "invalid offset: the hours must be 00 to 23"));
-                }
-                if minutes > 59 {
-                    return Err((minute_at, "invalid offset: the minutes must be 00 to 59"));
+                let offset_at = i;
+                let hours = digits(&mut i, 2, OFFSET)?;
+                expect(&mut i, b':', OFFSET)?;
+                let minutes = digits(&mut i, 2, OFFSET)?;
+                if hours > 23 || minutes > 59 {
+                    return Err((offset_at, OFFSET));
                 }
                 // `-00:00` is written `+00:00`.
                 out.push(if sign == b'-' && hours + minutes > 0 {
@@ -1212,11 +1183,9 @@ fn datetime(raw: &str) -> Result<String, Bad> {
                 } else {
                     '+'
                 });
-                out.push_str(raw.get(hour_at..i).unwrap_or_default());
+                out.push_str(raw.get(offset_at..i).unwrap_or_default());
             }
-            Some(_) => {
-                return Err((i, "invalid offset: expected `Z`, `+HH:MM` or `-HH:MM`"));
-            }
+            Some(_) => return Err((i, OFFSET)),
         }
     }
     if i < b.len() {
@@ -1230,7 +1199,11 @@ fn datetime(raw: &str) -> Result<String, Bad> {
 
 /// A table being built.
 struct Table<'t> {
-    entries: BTreeMap<Cow<'t, str>, Entry<'t>>,
+    /// In the order they were added (sorted by key when it is finished).
+    entries: Vec<Entry<'t>>,
+    /// Once there are `INDEXED` entries: an open-addressing hash index of
+    /// them (position + 1, 0 for a free slot), at most half full.
+    index: Vec<u32>,
     span: Span,
     /// The level of its entries (0 for the root's).
     level: usize,
@@ -1240,7 +1213,11 @@ struct Table<'t> {
     dotted: bool,
 }
 
+/// Tables with fewer entries are searched one entry after another.
+const INDEXED: usize = 16;
+
 struct Entry<'t> {
+    name: Cow<'t, str>,
     key: Span,
     item: Item<'t>,
 }
@@ -1254,10 +1231,21 @@ enum Item<'t> {
     Tables(Span, Vec<Table<'t>>),
 }
 
+/// FNV-1a.
+fn hash(name: &str) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h as usize
+}
+
 impl<'t> Table<'t> {
+    #[inline(never)]
     fn new(level: usize, span: Span) -> Self {
         Table {
-            entries: BTreeMap::new(),
+            entries: Vec::new(),
+            index: Vec::new(),
             span,
             level,
             implicit: false,
@@ -1265,14 +1253,62 @@ impl<'t> Table<'t> {
         }
     }
 
-    fn insert(&mut self, key: Key<'t>, item: Item<'t>) {
-        self.entries.insert(
-            key.name,
-            Entry {
-                key: key.span,
-                item,
-            },
-        );
+    /// The position of the entry named `name`.
+    fn find(&self, name: &str) -> Option<usize> {
+        if self.index.is_empty() {
+            return self.entries.iter().position(|e| e.name == name);
+        }
+        let mask = self.index.len() - 1;
+        let mut i = hash(name) & mask;
+        loop {
+            let position = usize::try_from(self.index.get(i)?.checked_sub(1)?).ok()?;
+            if self.entries.get(position)?.name == name {
+                return Some(position);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Entry<'t>> {
+        let position = self.find(name)?;
+        self.entries.get_mut(position)
+    }
+
+    /// Adds an entry whose name is not in the table yet.
+    fn push(&mut self, key: Key<'t>, item: Item<'t>) {
+        self.entries.push(Entry {
+            name: key.name,
+            key: key.span,
+            item,
+        });
+        let n = self.entries.len();
+        if n < INDEXED {
+            return;
+        }
+        if n * 2 > self.index.len() {
+            self.index = vec![0; (n * 4).next_power_of_two()];
+            for position in 0..n {
+                self.place(position);
+            }
+        } else {
+            self.place(n - 1);
+        }
+    }
+
+    fn place(&mut self, position: usize) {
+        let (Some(entry), Ok(slot)) = (self.entries.get(position), u32::try_from(position + 1))
+        else {
+            return;
+        };
+        let mask = self.index.len().wrapping_sub(1);
+        let mut i = hash(&entry.name) & mask;
+        while let Some(free) = self.index.get_mut(i) {
+            if *free == 0 {
+                *free = slot;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
     }
 }
 
@@ -1300,30 +1336,26 @@ fn descend<'a, 't>(
     for part in path {
         let name = part.name.as_ref();
         let at = part.span.start;
-        if !table.entries.contains_key(name) {
+        if table.find(name).is_none() {
             check_depth(table.level, at)?;
             let mut new = Table::new(table.level + 1, part.span);
             new.implicit = true;
             new.dotted = dotted;
-            table.insert(part.clone(), Item::Table(new));
+            table.push(part.clone(), Item::Table(new));
         }
-        let entry = table
-            .entries
-            .get_mut(name)
-            .ok_or_else(|| error(at, "internal error: a table was lost"))?;
+        let entry = table.get_mut(name).ok_or_else(|| error(at, LOST))?;
         table = match &mut entry.item {
-            Item::Tables(_, tables) => tables
-                .last_mut()
-                .ok_or_else(|| error(at, "internal error: an empty array of tables"))?,
+            Item::Tables(_, tables) => tables.last_mut().ok_or_else(|| error(at, LOST))?,
             Item::Table(t) => {
                 if dotted {
                     if !t.implicit {
-                        return Err(error(
+                        return Err(error_about(
                             at,
-                            format!(
-                                "table `{name}` is defined by a `[{name}]` header: \
-                                 a dotted key cannot add to it"
-                            ),
+                            &[
+                                "table `",
+                                name,
+                                "` is defined by a header: a dotted key cannot add to it",
+                            ],
                         ));
                     }
                     t.dotted = true;
@@ -1331,12 +1363,15 @@ fn descend<'a, 't>(
                 t
             }
             Item::Value(node) => {
-                return Err(error(
+                return Err(error_about(
                     at,
-                    format!(
-                        "cannot add to `{name}`: it is {}, not a table",
-                        describe(&node.value)
-                    ),
+                    &[
+                        "cannot add to `",
+                        name,
+                        "`: it is ",
+                        describe(&node.value),
+                        ", not a table",
+                    ],
                 ));
             }
         };
@@ -1344,42 +1379,46 @@ fn descend<'a, 't>(
     Ok(table)
 }
 
-/// The table that a key-value pair's key goes into, checked for the key.
-fn parent_for<'a, 't>(
+/// The table that a key-value pair's key (the last of `keys`) goes into,
+/// checked for the key, and the key.
+fn parent_for<'a, 'k, 't>(
     table: &'a mut Table<'t>,
-    path: &[Key<'t>],
-    key: &Key<'t>,
-) -> Result<&'a mut Table<'t>, DocumentError> {
+    keys: &'k [Key<'t>],
+) -> Result<(&'a mut Table<'t>, &'k Key<'t>), DocumentError> {
+    let Some((key, path)) = keys.split_last() else {
+        return Err(error(0, LOST));
+    };
     let dotted = !path.is_empty();
     let parent = descend(table, path, dotted)?;
     if let Some(last) = path.last()
         && !parent.implicit
     {
         // Through an array of tables, into its last table.
-        return Err(error(
+        return Err(error_about(
             last.span.start,
-            format!(
-                "`{}` is an array of tables: a dotted key cannot add to it",
-                last.name
-            ),
+            &[
+                "`",
+                &last.name,
+                "` is an array of tables: a dotted key cannot add to it",
+            ],
         ));
     }
-    if parent.entries.contains_key(key.name.as_ref()) {
-        return Err(error(
+    if parent.find(&key.name).is_some() {
+        return Err(error_about(
             key.span.start,
-            format!(
-                "duplicate key `{}`: a key can be defined only once",
-                key.name
-            ),
+            &[
+                "duplicate key `",
+                &key.name,
+                "`: a key can be defined only once",
+            ],
         ));
     }
-    Ok(parent)
+    Ok((parent, key))
 }
 
 /// A `[table]` or `[[array]]` header.
 struct Header<'t> {
-    path: Vec<Key<'t>>,
-    key: Key<'t>,
+    keys: Vec<Key<'t>>,
     span: Span,
     array: bool,
 }
@@ -1393,115 +1432,182 @@ struct Document<'t> {
 }
 
 impl<'t> Document<'t> {
-    fn key_value(&mut self, cur: &mut Cursor<'t>, first: Token) -> Result<(), DocumentError> {
-        let (path, key) = cur.dotted_key(first)?;
-        cur.expect_equals()?;
-        cur.skip_whitespace();
-        let parent = parent_for(&mut self.current, &path, &key)?;
-        let value = cur.value(parent.level)?;
-        parent.insert(key, Item::Value(value));
-        cur.line_end()
-    }
-
-    fn start_table(&mut self, header: Header<'t>) -> Result<(), DocumentError> {
-        let parent = descend(&mut self.root, &header.path, false)?;
-        let level = parent.level;
-        let name = header.key.name.as_ref();
-        let at = header.key.span.start;
-        let mut table = if header.array {
-            match parent.entries.get(name).map(|e| &e.item) {
-                None => check_depth(level, header.span.start)?,
-                Some(Item::Tables(..)) => {}
-                Some(Item::Table(_)) => {
-                    return Err(error(
-                        at,
-                        format!("`{name}` is a table: it cannot also be an array of tables"),
-                    ));
+    /// The lines of the document.
+    fn read(&mut self, cur: &mut Cursor<'t>, keys: &mut Vec<Key<'t>>) -> Result<(), DocumentError> {
+        loop {
+            let t = cur.bump();
+            match t.kind {
+                Kind::Eof => return self.finish_table(),
+                Kind::Whitespace => {}
+                Kind::Newline => cur.newline(t)?,
+                Kind::Comment => cur.comment(t)?,
+                Kind::OpenBracket => {
+                    self.finish_table()?;
+                    let (span, array) = cur.header(t, keys)?;
+                    self.header = Some(Header {
+                        keys: std::mem::take(keys),
+                        span,
+                        array,
+                    });
+                    self.start_table()?;
                 }
-                Some(Item::Value(node)) => {
+                Kind::Basic | Kind::Literal | Kind::MlBasic | Kind::MlLiteral | Kind::Bare => {
+                    cur.dotted_key(t, keys)?;
+                    cur.expect_equals()?;
+                    cur.skip_whitespace();
+                    let (parent, key) = parent_for(&mut self.current, keys)?;
+                    let value = cur.value(parent.level)?;
+                    parent.push(key.clone(), Item::Value(value));
+                    cur.line_end()?;
+                }
+                _ => {
                     return Err(error(
-                        at,
-                        format!(
-                            "`{name}` is {}: `[[{name}]]` cannot add to it",
-                            describe(&node.value)
-                        ),
+                        t.start,
+                        "expected a key, a `[table]` header or a `#` comment",
                     ));
                 }
             }
-            check_depth(level + 1, header.span.start)?;
-            Table::new(level + 2, header.span)
+        }
+    }
+
+    /// After a header: the table it names, made current.
+    fn start_table(&mut self) -> Result<(), DocumentError> {
+        let Document {
+            root,
+            current,
+            header,
+        } = self;
+        let Some(Header { keys, span, array }) = header else {
+            return Err(error(0, LOST));
+        };
+        let (span, array) = (*span, *array);
+        let Some((key, path)) = keys.split_last() else {
+            return Err(error(span.start, LOST));
+        };
+        let parent = descend(root, path, false)?;
+        let level = parent.level;
+        let name = key.name.as_ref();
+        let at = key.span.start;
+        let existing = parent.get_mut(name);
+        let mut table = if array {
+            match existing.map(|e| &e.item) {
+                None => check_depth(level, span.start)?,
+                Some(Item::Tables(..)) => {}
+                Some(Item::Table(_)) => {
+                    return Err(error_about(
+                        at,
+                        &[
+                            "`",
+                            name,
+                            "` is a table: it cannot also be an array of tables",
+                        ],
+                    ));
+                }
+                Some(Item::Value(node)) => {
+                    return Err(error_about(
+                        at,
+                        &[
+                            "`",
+                            name,
+                            "` is ",
+                            describe(&node.value),
+                            ": `[[…]]` cannot add to it",
+                        ],
+                    ));
+                }
+            }
+            check_depth(level + 1, span.start)?;
+            Table::new(level + 2, span)
         } else {
-            match parent.entries.remove(name) {
+            match existing {
                 None => {
-                    check_depth(level, header.span.start)?;
-                    Table::new(level + 1, header.span)
+                    check_depth(level, span.start)?;
+                    // Its place, filled when the next header comes.
+                    parent.push(key.clone(), Item::Table(Table::new(level + 1, span)));
+                    Table::new(level + 1, span)
                 }
-                Some(Entry {
-                    item: Item::Table(t),
-                    ..
-                }) if t.implicit && !t.dotted => t,
-                Some(entry) => {
-                    let message = match &entry.item {
-                        Item::Table(t) if t.implicit => {
-                            format!("table `{name}` is already defined by dotted keys")
-                        }
-                        Item::Table(_) => format!("table `{name}` is defined twice"),
-                        Item::Tables(..) => format!(
-                            "`{name}` is an array of tables: write `[[{name}]]` to add a table to it"
-                        ),
-                        Item::Value(node) => {
-                            format!("`{name}` is already {}", describe(&node.value))
-                        }
-                    };
-                    return Err(error(at, message));
-                }
+                Some(entry) => match &mut entry.item {
+                    // Made by a longer header: defined now, with this key.
+                    Item::Table(t) if t.implicit && !t.dotted => {
+                        entry.key = key.span;
+                        std::mem::replace(t, Table::new(level + 1, span))
+                    }
+                    Item::Table(t) if t.implicit => {
+                        return Err(error_about(
+                            at,
+                            &["table `", name, "` is already defined by dotted keys"],
+                        ));
+                    }
+                    Item::Table(_) => {
+                        return Err(error_about(at, &["table `", name, "` is defined twice"]));
+                    }
+                    Item::Tables(..) => {
+                        return Err(error_about(
+                            at,
+                            &["`", name, "` is an array of tables: add to it with `[[…]]`"],
+                        ));
+                    }
+                    Item::Value(node) => {
+                        return Err(error_about(
+                            at,
+                            &["`", name, "` is already ", describe(&node.value)],
+                        ));
+                    }
+                },
             }
         };
         table.implicit = false;
         table.dotted = false;
-        table.span = header.span;
-        self.current = table;
-        self.header = Some(header);
+        table.span = span;
+        *current = table;
         Ok(())
     }
 
+    /// Before a header and at the end: the current table put in its place.
     fn finish_table(&mut self) -> Result<(), DocumentError> {
-        let table = std::mem::replace(&mut self.current, Table::new(0, Span::default()));
-        let Some(header) = self.header.take() else {
+        let Document {
+            root,
+            current,
+            header,
+        } = self;
+        let Some(Header { keys, span, array }) = header else {
             // The lines before the first header are the root.
-            self.root = table;
+            *root = std::mem::replace(current, Table::new(0, Span::default()));
             return Ok(());
         };
-        let parent = descend(&mut self.root, &header.path, false)?;
-        if !header.array {
-            parent.insert(header.key, Item::Table(table));
-            return Ok(());
+        let Some((key, path)) = keys.split_last() else {
+            return Err(error(span.start, LOST));
+        };
+        let parent = descend(root, path, false)?;
+        let table = std::mem::replace(current, Table::new(0, Span::default()));
+        match (parent.get_mut(&key.name), *array) {
+            (Some(entry), false) => entry.item = Item::Table(table),
+            (
+                Some(Entry {
+                    item: Item::Tables(_, tables),
+                    ..
+                }),
+                true,
+            ) => tables.push(table),
+            (None, true) => parent.push(key.clone(), Item::Tables(*span, vec![table])),
+            _ => return Err(error(key.span.start, LOST)),
         }
-        match parent.entries.get_mut(header.key.name.as_ref()) {
-            Some(Entry {
-                item: Item::Tables(_, tables),
-                ..
-            }) => tables.push(table),
-            Some(_) => {
-                return Err(error(
-                    header.key.span.start,
-                    "internal error: an array of tables was replaced",
-                ));
-            }
-            None => parent.insert(header.key, Item::Tables(header.span, vec![table])),
-        }
+        *header = None;
         Ok(())
     }
 }
 
+const LOST: &str = "internal error: a table was lost";
+
 /// The finished table as a node, its entries in key order.
 fn table_node(table: Table<'_>) -> Node<'_> {
-    let entries = table
-        .entries
+    let mut entries = table.entries;
+    crate::sorted::sort_by(&mut entries, |a, b| a.name.cmp(&b.name));
+    let entries = entries
         .into_iter()
-        .map(|(name, entry)| {
+        .map(|entry| {
             let key = Key {
-                name,
+                name: entry.name,
                 span: entry.key,
             };
             let node = match entry.item {

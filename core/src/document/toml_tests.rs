@@ -11,7 +11,6 @@
 )]
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use ::toml::Spanned;
 use ::toml::de::{DeTable, DeValue};
@@ -100,33 +99,6 @@ fn outline(node: &Node<'_>) -> String {
     out
 }
 
-fn write_outline(node: &Node<'_>, indent: usize, out: &mut String) {
-    let pad = "  ".repeat(indent);
-    let span = format!("{}..{}", node.span.start, node.span.end);
-    match &node.value {
-        Value::Table(entries) => {
-            writeln!(out, "{pad}table {span}").unwrap();
-            for (key, value) in entries {
-                writeln!(
-                    out,
-                    "{pad}  key {:?} {}..{}",
-                    key.name, key.span.start, key.span.end
-                )
-                .unwrap();
-                write_outline(value, indent + 2, out);
-            }
-        }
-        Value::Array(items) => {
-            writeln!(out, "{pad}array {span}").unwrap();
-            for item in items {
-                write_outline(item, indent + 1, out);
-            }
-        }
-        Value::Float(x) => writeln!(out, "{pad}float {x:?} ({:#x}) {span}", x.to_bits()).unwrap(),
-        other => writeln!(out, "{pad}{other:?} {span}").unwrap(),
-    }
-}
-
 /// Both accept the same tree, or both refuse.
 fn agree(text: &str) -> Result<(), String> {
     match (parse(text), crate_parse(text)) {
@@ -197,6 +169,24 @@ fn deep_arrays(n: usize) -> String {
     (1..=n)
         .map(|i| format!("[[{}]]\n", vec!["k"; i].join(".")))
         .collect()
+}
+
+/// `n` keys in descending order, in the root, in a dotted table and in
+/// `[t]` (tables of more than 16 entries are hashed), and `k7` once more
+/// if `twice`.
+fn many_keys(n: usize, twice: bool) -> String {
+    let mut text = String::new();
+    for i in (0..n).rev() {
+        text += &format!("k{i} = {i}\nd.k{i} = 'x'\n");
+    }
+    text += "[t]\n";
+    for i in (0..n).rev() {
+        text += &format!("\"k{i}\" = {i}\n");
+    }
+    if twice {
+        text += "k7 = 0\n";
+    }
+    text
 }
 
 fn value_of(text: &str) -> Value<'_> {
@@ -732,7 +722,7 @@ fn toml_syntax_errors_point_at_the_offending_character() {
             "must be in quotes",
         ),
         ("bad escape", "a = \"x\\qy\"", "1:8", "unknown escape"),
-        ("short \\u", "a = \"\\u12\"", "1:10", "4 hexadecimal digits"),
+        ("short \\u", "a = \"\\u12\"", "1:10", "hexadecimal digits"),
         ("bad date", "a = 2023-02-29", "1:13", "no such day"),
         (
             "overflow",
