@@ -7,6 +7,7 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
+    clippy::string_slice,
     reason = "tests: a failure should panic with its message"
 )]
 
@@ -405,6 +406,8 @@ fn toml_keys_agree_with_the_crate() {
         ("duplicate", "a = 1\na = 2", false),
         ("duplicate quoted", "a = 1\n\"a\" = 2", false),
         ("escaped duplicate", "a = 1\n\"\\u0061\" = 2", false),
+        ("many keys", &many_keys(300, false), true),
+        ("many keys, one twice", &many_keys(300, true), false),
         (
             "80 parts",
             &format!("{} = 1", vec!["k"; 80].join(".")),
@@ -936,15 +939,9 @@ fn arb_string() -> impl Strategy<Value = String> {
     }
     let end = |c: bool, quote: &str| if c { quote.to_owned() } else { String::new() };
     prop_oneof![
-        (body(basic.boxed()), closed.clone())
-            .prop_map(move |(b, c)| format!("\"{b}{}", end(c, "\""))),
-        (body(literal.boxed()), closed.clone())
-            .prop_map(move |(b, c)| format!("'{b}{}", end(c, "'"))),
-        (
-            pick(&["", "\n", "\r\n"]),
-            body(ml_basic.boxed()),
-            closed.clone()
-        )
+        (body(basic.boxed()), closed).prop_map(move |(b, c)| format!("\"{b}{}", end(c, "\""))),
+        (body(literal.boxed()), closed).prop_map(move |(b, c)| format!("'{b}{}", end(c, "'"))),
+        (pick(&["", "\n", "\r\n"]), body(ml_basic.boxed()), closed)
             .prop_map(move |(n, b, c)| format!("\"\"\"{n}{b}{}", end(c, "\"\"\""))),
         (pick(&["", "\n", "\r\n"]), body(ml_literal.boxed()), closed)
             .prop_map(move |(n, b, c)| format!("'''{n}{b}{}", end(c, "'''"))),
