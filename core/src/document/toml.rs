@@ -49,23 +49,31 @@ pub(crate) fn parse(text: &str) -> Result<Node<'_>, DocumentError> {
     };
     // The keys of the line being read (a buffer, to save allocations).
     let mut keys = Vec::new();
-    doc.read(&mut cur, &mut keys)?;
+    doc.read(&mut cur, &mut keys).map_err(|e| *e)?;
     Ok(table_node(doc.root))
 }
 
+/// An error, boxed: it is passed up through many `?`, and a pointer is
+/// cheaper to pass (in code) than the error.
+type Error = Box<DocumentError>;
+
 #[inline(never)]
-fn error(offset: usize, message: &'static str) -> DocumentError {
-    DocumentError::new(ErrorKind::Syntax, offset, message)
+fn error(offset: usize, message: &'static str) -> Error {
+    Box::new(DocumentError::new(ErrorKind::Syntax, offset, message))
 }
 
 /// An error whose message quotes a key: its parts, joined.
 #[inline(never)]
-fn error_about(offset: usize, parts: &[&str]) -> DocumentError {
-    DocumentError::new(ErrorKind::Syntax, offset, parts.concat())
+fn error_about(offset: usize, parts: &[&str]) -> Error {
+    Box::new(DocumentError::new(
+        ErrorKind::Syntax,
+        offset,
+        parts.concat(),
+    ))
 }
 
 /// A container at `level` (0 for the root's entries) is too deep.
-fn check_depth(level: usize, offset: usize) -> Result<(), DocumentError> {
+fn check_depth(level: usize, offset: usize) -> Result<(), Error> {
     if level >= MAX_DEPTH {
         return Err(error(offset, TOO_DEEP));
     }
@@ -294,7 +302,7 @@ impl<'t> Cursor<'t> {
 
     /// Whitespace, line breaks and comments (inside arrays and inline
     /// tables).
-    fn skip_blank(&mut self) -> Result<(), DocumentError> {
+    fn skip_blank(&mut self) -> Result<(), Error> {
         loop {
             match self.ahead.kind {
                 Kind::Whitespace => {}
@@ -306,7 +314,7 @@ impl<'t> Cursor<'t> {
         }
     }
 
-    fn newline(&self, t: Token) -> Result<(), DocumentError> {
+    fn newline(&self, t: Token) -> Result<(), Error> {
         if t.end - t.start == 1 && self.at(t.start) == Some(b'\r') {
             return Err(error(t.end, CR));
         }
@@ -314,7 +322,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// A comment may hold tabs and any character but control characters.
-    fn comment(&self, t: Token) -> Result<(), DocumentError> {
+    fn comment(&self, t: Token) -> Result<(), Error> {
         self.plain(
             t.start,
             t.end,
@@ -331,7 +339,7 @@ impl<'t> Cursor<'t> {
         end: usize,
         lines: bool,
         message: &'static str,
-    ) -> Result<(), DocumentError> {
+    ) -> Result<(), Error> {
         for i in start..end {
             match self.at(i) {
                 Some(b'\r') if lines && !(i + 1 < end && self.at(i + 1) == Some(b'\n')) => {
@@ -349,7 +357,7 @@ impl<'t> Cursor<'t> {
 
     /// After a key-value pair or a header: whitespace, then a comment, a
     /// line break or the end.
-    fn line_end(&mut self) -> Result<(), DocumentError> {
+    fn line_end(&mut self) -> Result<(), Error> {
         self.skip_whitespace();
         match self.ahead.kind {
             Kind::Newline | Kind::Eof => Ok(()),
@@ -366,11 +374,7 @@ impl<'t> Cursor<'t> {
 
     /// `[a.b]` or `[[a.b]]`, after its first `[`: its keys into `keys`,
     /// its span, and whether it is an array of tables.
-    fn header(
-        &mut self,
-        open: Token,
-        keys: &mut Vec<Key<'t>>,
-    ) -> Result<(Span, bool), DocumentError> {
+    fn header(&mut self, open: Token, keys: &mut Vec<Key<'t>>) -> Result<(Span, bool), Error> {
         let array = self.ahead.kind == Kind::OpenBracket;
         if array {
             self.bump();
@@ -406,7 +410,7 @@ impl<'t> Cursor<'t> {
 
     /// A key, dotted or not, from its first part (and the whitespace after
     /// it): its parts, in `keys` (emptied first).
-    fn dotted_key(&mut self, first: Token, keys: &mut Vec<Key<'t>>) -> Result<(), DocumentError> {
+    fn dotted_key(&mut self, first: Token, keys: &mut Vec<Key<'t>>) -> Result<(), Error> {
         keys.clear();
         keys.push(self.key_part(first)?);
         loop {
@@ -428,7 +432,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// One part of a key: a bare key, or a one-line string.
-    fn key_part(&self, t: Token) -> Result<Key<'t>, DocumentError> {
+    fn key_part(&self, t: Token) -> Result<Key<'t>, Error> {
         let name = match t.kind {
             Kind::Basic => self.basic(t)?,
             Kind::Literal => self.literal(t)?,
@@ -460,7 +464,7 @@ impl<'t> Cursor<'t> {
         })
     }
 
-    fn expect_equals(&mut self) -> Result<(), DocumentError> {
+    fn expect_equals(&mut self) -> Result<(), Error> {
         let t = self.bump();
         if t.kind != Kind::Equals {
             return Err(error(t.start, "expected `=` after the key"));
@@ -469,12 +473,12 @@ impl<'t> Cursor<'t> {
     }
 
     /// A value whose container is at `level`.
-    fn value(&mut self, level: usize) -> Result<Node<'t>, DocumentError> {
+    fn value(&mut self, level: usize) -> Result<Node<'t>, Error> {
         let t = self.bump();
         self.value_from(t, level)
     }
 
-    fn value_from(&mut self, t: Token, level: usize) -> Result<Node<'t>, DocumentError> {
+    fn value_from(&mut self, t: Token, level: usize) -> Result<Node<'t>, Error> {
         let value = match t.kind {
             Kind::Basic => Value::String(self.basic(t)?),
             Kind::Literal => Value::String(self.literal(t)?),
@@ -496,7 +500,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// Entering an array or inline table at `level`.
-    fn enter(&mut self, open: Token, level: usize) -> Result<(), DocumentError> {
+    fn enter(&mut self, open: Token, level: usize) -> Result<(), Error> {
         check_depth(level, open.start)?;
         self.value_depth += 1;
         if self.value_depth > MAX_VALUE_DEPTH {
@@ -508,7 +512,7 @@ impl<'t> Cursor<'t> {
         Ok(())
     }
 
-    fn array(&mut self, open: Token, level: usize) -> Result<Node<'t>, DocumentError> {
+    fn array(&mut self, open: Token, level: usize) -> Result<Node<'t>, Error> {
         self.enter(open, level)?;
         let mut items = Vec::new();
         let close = self.items(open, level, &mut items)?;
@@ -528,7 +532,7 @@ impl<'t> Cursor<'t> {
         open: Token,
         level: usize,
         items: &mut Vec<Node<'t>>,
-    ) -> Result<Token, DocumentError> {
+    ) -> Result<Token, Error> {
         // Where an unclosed array is reported: after its last item or comma.
         let mut last = open.end;
         loop {
@@ -556,7 +560,7 @@ impl<'t> Cursor<'t> {
 
     /// `{ a = 1, b.c = 2 }`: line breaks and comments may come between
     /// its tokens, and a comma after the last pair (TOML 1.1).
-    fn inline_table(&mut self, open: Token, level: usize) -> Result<Node<'t>, DocumentError> {
+    fn inline_table(&mut self, open: Token, level: usize) -> Result<Node<'t>, Error> {
         self.enter(open, level)?;
         let mut table = Table::new(level + 1, Span::default());
         let mut keys = Vec::new();
@@ -577,7 +581,7 @@ impl<'t> Cursor<'t> {
         open: Token,
         table: &mut Table<'t>,
         keys: &mut Vec<Key<'t>>,
-    ) -> Result<Token, DocumentError> {
+    ) -> Result<Token, Error> {
         let mut last = open.end;
         loop {
             self.skip_blank()?;
@@ -610,7 +614,7 @@ impl<'t> Cursor<'t> {
     // -- strings ------------------------------------------------------------
 
     /// `"…"`: its escapes decoded.
-    fn basic(&self, t: Token) -> Result<Cow<'t, str>, DocumentError> {
+    fn basic(&self, t: Token) -> Result<Cow<'t, str>, Error> {
         if t.end < t.start + 2 || self.at(t.end - 1) != Some(b'"') {
             return Err(error(
                 t.end,
@@ -621,7 +625,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// `'…'`: as written.
-    fn literal(&self, t: Token) -> Result<Cow<'t, str>, DocumentError> {
+    fn literal(&self, t: Token) -> Result<Cow<'t, str>, Error> {
         if t.end < t.start + 2 || self.at(t.end - 1) != Some(b'\'') {
             return Err(error(
                 t.end,
@@ -634,7 +638,7 @@ impl<'t> Cursor<'t> {
 
     /// Where a multi-line string's text starts and ends: after its opening
     /// delimiter and a line break right after it, before its closing one.
-    fn ml_body(&self, t: Token, quote: &[u8]) -> Result<(usize, usize), DocumentError> {
+    fn ml_body(&self, t: Token, quote: &[u8]) -> Result<(usize, usize), Error> {
         let mut start = t.start + 3;
         if self.at(start) == Some(b'\n') {
             start += 1;
@@ -654,13 +658,13 @@ impl<'t> Cursor<'t> {
 
     /// `"""…"""`: escapes decoded, a line-ending backslash trims the line
     /// break and whitespace after it, `\r\n` kept as written.
-    fn ml_basic(&self, t: Token) -> Result<Cow<'t, str>, DocumentError> {
+    fn ml_basic(&self, t: Token) -> Result<Cow<'t, str>, Error> {
         let (start, end) = self.ml_body(t, b"\"\"\"")?;
         self.unescape(start, end, true)
     }
 
     /// `'''…'''`: as written.
-    fn ml_literal(&self, t: Token) -> Result<Cow<'t, str>, DocumentError> {
+    fn ml_literal(&self, t: Token) -> Result<Cow<'t, str>, Error> {
         let (start, end) = self.ml_body(t, b"'''")?;
         self.plain(start, end, true, CONTROL_IN_LITERAL)?;
         Ok(Cow::Borrowed(self.slice(start, end)))
@@ -668,12 +672,7 @@ impl<'t> Cursor<'t> {
 
     /// The text of a basic string between `start` and `end`, its escapes
     /// decoded; borrowed if it has none.
-    fn unescape(
-        &self,
-        start: usize,
-        end: usize,
-        multiline: bool,
-    ) -> Result<Cow<'t, str>, DocumentError> {
+    fn unescape(&self, start: usize, end: usize, multiline: bool) -> Result<Cow<'t, str>, Error> {
         let at = |i: usize| if i < end { self.at(i) } else { None };
         let mut out: Option<String> = None;
         let mut run = start;
@@ -719,7 +718,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// One escape, after its backslash at `i - 1`; where it ends.
-    fn escape(&self, i: usize, end: usize, out: &mut String) -> Result<usize, DocumentError> {
+    fn escape(&self, i: usize, end: usize, out: &mut String) -> Result<usize, Error> {
         let c = match if i < end { self.at(i) } else { None } {
             None => {
                 return Err(error(
@@ -758,7 +757,7 @@ impl<'t> Cursor<'t> {
         end: usize,
         digits: usize,
         out: &mut String,
-    ) -> Result<usize, DocumentError> {
+    ) -> Result<usize, Error> {
         let hex = self
             .slice(i, (i + digits).min(end))
             .get(..digits)
@@ -785,7 +784,7 @@ impl<'t> Cursor<'t> {
 
     /// A backslash at the end of a line (whitespace may follow it): the line
     /// break and all whitespace and line breaks after it are left out.
-    fn line_ending_backslash(&self, mut i: usize, end: usize) -> Result<usize, DocumentError> {
+    fn line_ending_backslash(&self, mut i: usize, end: usize) -> Result<usize, Error> {
         let at = |i: usize| if i < end { self.at(i) } else { None };
         while let Some(b' ' | b'\t') = at(i) {
             i += 1;
@@ -821,7 +820,7 @@ impl<'t> Cursor<'t> {
     /// and the dots and bare words right after it, and one space or tab and
     /// a bare word after that (`1979-05-27 07:32:00`, and `1 2`, which is
     /// then not a value).
-    fn bare_value(&mut self, first: Token) -> Result<Node<'t>, DocumentError> {
+    fn bare_value(&mut self, first: Token) -> Result<Node<'t>, Error> {
         let mut end = first.end;
         loop {
             match self.ahead.kind {
@@ -907,12 +906,14 @@ fn number(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
     {
         return radix(raw, sign, prefix);
     }
-    let Some(digits) = value.iter().position(|c| !c.is_ascii_digit()) else {
+    let mut digits = 0;
+    digit_run(value, &mut digits, false);
+    if digits == value.len() {
         if value.len() > 1 && value.first() == Some(&b'0') {
             return Err((sign, LEADING_ZERO));
         }
         return integer(raw, sign);
-    };
+    }
     let rest = value.get(digits..).unwrap_or_default();
     match rest.first() {
         Some(b'-' | b':') => datetime(raw).map(|text| Value::Datetime(text.into_boxed_str())),
@@ -944,7 +945,8 @@ fn check_underscores(b: &[u8], hex: bool) -> Result<(), usize> {
 }
 
 fn without_underscores(s: &str) -> String {
-    s.chars().filter(|&c| c != '_').collect()
+    let bytes: Vec<u8> = s.bytes().filter(|&c| c != b'_').collect();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// A decimal integer: a sign, then digits with single `_` between them.
@@ -1005,11 +1007,7 @@ fn float(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
     let at = |i: usize| b.get(i).copied();
     // Digits and underscores from `i`: how many digits, and where they end.
     let digits = |mut i: usize| {
-        let mut n = 0;
-        while let Some(c @ (b'0'..=b'9' | b'_')) = at(i) {
-            n += usize::from(c != b'_');
-            i += 1;
-        }
+        let (_, n) = digit_run(b, &mut i, true);
         (n, i)
     };
     let (n, mut i) = digits(sign);
@@ -1044,6 +1042,33 @@ fn float(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
     }
 }
 
+/// A run of digits (and underscores, if `underscores`) at `*i`, which it
+/// moves past them: their value (saturating) and how many digits.
+#[inline(never)]
+fn digit_run(b: &[u8], i: &mut usize, underscores: bool) -> (u32, usize) {
+    let (mut n, mut count) = (0u32, 0);
+    while let Some(&c) = b.get(*i) {
+        if c.is_ascii_digit() {
+            n = n.saturating_mul(10).saturating_add(u32::from(c - b'0'));
+            count += 1;
+        } else if !(underscores && c == b'_') {
+            break;
+        }
+        *i += 1;
+    }
+    (n, count)
+}
+
+/// A date-time field of `len` digits at `*i`: its value.
+#[inline(never)]
+fn field(b: &[u8], i: &mut usize, len: usize, message: &'static str) -> Result<u32, Bad> {
+    let start = *i;
+    match digit_run(b, i, false) {
+        (n, count) if count == len => Ok(n),
+        _ => Err((start, message)),
+    }
+}
+
 /// A date-time as `toml_datetime` reads it (`1979-05-27T07:32:00Z`,
 /// `1979-05-27 07:32`, `1979-05-27`, `07:32:00.5`), written as its
 /// `Display` writes it: `T` between date and time, `Z` in capitals, the
@@ -1056,20 +1081,7 @@ fn datetime(raw: &str) -> Result<String, Bad> {
                           (hours 00 to 23, minutes 00 to 59)";
     let b = raw.as_bytes();
     let at = |i: usize| b.get(i).copied();
-    // A run of digits from `*i` that must be `len` long: its value.
-    let digits = |i: &mut usize, len: usize, message: &'static str| {
-        let start = *i;
-        let mut n: u32 = 0;
-        while let Some(c @ b'0'..=b'9') = at(*i) {
-            n = n.saturating_mul(10).saturating_add(u32::from(c - b'0'));
-            *i += 1;
-        }
-        if *i - start == len {
-            Ok(n)
-        } else {
-            Err((start, message))
-        }
-    };
+    let digits = |i: &mut usize, len: usize, message: &'static str| field(b, i, len, message);
     let expect = |i: &mut usize, c: u8, message: &'static str| {
         if at(*i) == Some(c) {
             *i += 1;
@@ -1078,11 +1090,17 @@ fn datetime(raw: &str) -> Result<String, Bad> {
             Err((*i, message))
         }
     };
-    let mut out = String::with_capacity(raw.len());
-    let mut i = b
-        .iter()
-        .position(|c| !c.is_ascii_digit())
-        .unwrap_or(b.len());
+    // The text is written as `Display` writes it: these bytes become `T`,
+    // `Z` and `+`, and this range of the fraction is left out.
+    let mut out = b.to_vec();
+    let mut set = |i: usize, c: u8| {
+        if let Some(b) = out.get_mut(i) {
+            *b = c;
+        }
+    };
+    let mut cut = 0..0;
+    let mut i = 0;
+    digit_run(b, &mut i, false);
     let date = match at(i) {
         Some(b'-') => true,
         Some(b':') => false,
@@ -1110,65 +1128,53 @@ fn datetime(raw: &str) -> Result<String, Bad> {
         if !(1..=days).contains(&day) {
             return Err((day_at, "invalid date: no such day in that month"));
         }
-        out.push_str(raw.get(..i).unwrap_or_default());
         match at(i) {
-            None => return Ok(out),
-            Some(b'T' | b't' | b' ') => {
-                i += 1;
-                out.push('T');
-            }
+            None => return Ok(raw.to_owned()),
+            Some(b'T' | b't' | b' ') => set(i, b'T'),
             Some(_) => return Err((i, "invalid date-time: expected `T` between date and time")),
         }
+        i += 1;
     }
     let time_at = i;
     let hour = digits(&mut i, 2, TIME)?;
     expect(&mut i, b':', TIME)?;
     let minute_at = i;
     let minute = digits(&mut i, 2, TIME)?;
-    let second = if at(i) == Some(b':') {
-        i += 1;
-        Some((i, digits(&mut i, 2, TIME)?))
-    } else {
-        None
-    };
     if hour > 23 {
         return Err((time_at, "invalid time: the hour must be 00 to 23"));
     }
     if minute > 59 {
         return Err((minute_at, "invalid time: the minute must be 00 to 59"));
     }
-    out.push_str(raw.get(time_at..minute_at + 2).unwrap_or_default());
-    if let Some((second_at, s)) = second {
-        if s > 60 {
+    if at(i) == Some(b':') {
+        i += 1;
+        let second_at = i;
+        if digits(&mut i, 2, TIME)? > 60 {
             return Err((second_at, "invalid time: the second must be 00 to 60"));
         }
-        out.push_str(raw.get(second_at - 1..second_at + 2).unwrap_or_default());
         if at(i) == Some(b'.') {
             i += 1;
             // Nanoseconds: nine digits at most, without trailing zeros.
             let fraction_at = i;
-            while let Some(b'0'..=b'9') = at(i) {
-                i += 1;
-            }
-            if i == fraction_at {
+            if digit_run(b, &mut i, false).1 == 0 {
                 return Err((i, TIME));
             }
             let mut end = i.min(fraction_at + 9);
             while end > fraction_at + 1 && at(end - 1) == Some(b'0') {
                 end -= 1;
             }
-            out.push('.');
-            out.push_str(raw.get(fraction_at..end).unwrap_or_default());
+            cut = end..i;
         }
     }
     if date {
         match at(i) {
             None => {}
             Some(b'Z' | b'z') => {
+                set(i, b'Z');
                 i += 1;
-                out.push('Z');
             }
-            Some(sign @ (b'+' | b'-')) => {
+            Some(b'+' | b'-') => {
+                let sign_at = i;
                 i += 1;
                 let offset_at = i;
                 let hours = digits(&mut i, 2, OFFSET)?;
@@ -1178,12 +1184,9 @@ fn datetime(raw: &str) -> Result<String, Bad> {
                     return Err((offset_at, OFFSET));
                 }
                 // `-00:00` is written `+00:00`.
-                out.push(if sign == b'-' && hours + minutes > 0 {
-                    '-'
-                } else {
-                    '+'
-                });
-                out.push_str(raw.get(offset_at..i).unwrap_or_default());
+                if hours + minutes == 0 {
+                    set(sign_at, b'+');
+                }
             }
             Some(_) => return Err((i, OFFSET)),
         }
@@ -1191,7 +1194,8 @@ fn datetime(raw: &str) -> Result<String, Bad> {
     if i < b.len() {
         return Err((i, "unexpected characters after the date-time"));
     }
-    Ok(out)
+    out.drain(cut);
+    Ok(String::from_utf8(out).unwrap_or_default())
 }
 
 // ---------------------------------------------------------------------------
@@ -1332,7 +1336,7 @@ fn descend<'a, 't>(
     mut table: &'a mut Table<'t>,
     path: &[Key<'t>],
     dotted: bool,
-) -> Result<&'a mut Table<'t>, DocumentError> {
+) -> Result<&'a mut Table<'t>, Error> {
     for part in path {
         let name = part.name.as_ref();
         let at = part.span.start;
@@ -1384,7 +1388,7 @@ fn descend<'a, 't>(
 fn parent_for<'a, 'k, 't>(
     table: &'a mut Table<'t>,
     keys: &'k [Key<'t>],
-) -> Result<(&'a mut Table<'t>, &'k Key<'t>), DocumentError> {
+) -> Result<(&'a mut Table<'t>, &'k Key<'t>), Error> {
     let Some((key, path)) = keys.split_last() else {
         return Err(error(0, LOST));
     };
@@ -1433,7 +1437,7 @@ struct Document<'t> {
 
 impl<'t> Document<'t> {
     /// The lines of the document.
-    fn read(&mut self, cur: &mut Cursor<'t>, keys: &mut Vec<Key<'t>>) -> Result<(), DocumentError> {
+    fn read(&mut self, cur: &mut Cursor<'t>, keys: &mut Vec<Key<'t>>) -> Result<(), Error> {
         loop {
             let t = cur.bump();
             match t.kind {
@@ -1471,7 +1475,7 @@ impl<'t> Document<'t> {
     }
 
     /// After a header: the table it names, made current.
-    fn start_table(&mut self) -> Result<(), DocumentError> {
+    fn start_table(&mut self) -> Result<(), Error> {
         let Document {
             root,
             current,
@@ -1564,7 +1568,7 @@ impl<'t> Document<'t> {
     }
 
     /// Before a header and at the end: the current table put in its place.
-    fn finish_table(&mut self) -> Result<(), DocumentError> {
+    fn finish_table(&mut self) -> Result<(), Error> {
         let Document {
             root,
             current,
