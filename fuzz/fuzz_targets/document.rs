@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use esafety::document::{Format, read, toml_outline};
+use esafety::document::{Format, json_value, read, toml_outline};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use toml::Spanned;
@@ -43,16 +43,22 @@ fn crate_outline(text: &str) -> Result<String, String> {
     let mut out = String::new();
     let span = root.span();
     writeln!(out, "table {}..{}", span.start, span.end).unwrap();
-    table(root.into_inner(), 0, 0, &mut out)?;
+    table(root.into_inner(), 0, 0, text, &mut out)?;
     Ok(out)
 }
 
-fn table(t: DeTable<'_>, depth: usize, indent: usize, out: &mut String) -> Result<(), String> {
+fn table(
+    t: DeTable<'_>,
+    depth: usize,
+    indent: usize,
+    text: &str,
+    out: &mut String,
+) -> Result<(), String> {
     let pad = "  ".repeat(indent);
     for (key, value) in t {
         let span = key.span();
         writeln!(out, "{pad}  key {:?} {}..{}", key.get_ref(), span.start, span.end).unwrap();
-        node(value, depth, indent + 1, out)?;
+        node(value, depth, indent + 1, text, out)?;
     }
     Ok(())
 }
@@ -61,6 +67,7 @@ fn node(
     value: Spanned<DeValue<'_>>,
     depth: usize,
     indent: usize,
+    text: &str,
     out: &mut String,
 ) -> Result<(), String> {
     let pad = "  ".repeat(indent);
@@ -80,9 +87,10 @@ fn node(
                 .map_err(|_| "integer number overflowed".to_owned())?;
             writeln!(out, "{pad}integer {n} {start}..{end}").unwrap();
         }
-        DeValue::Float(f) => match f.as_str().parse::<f64>() {
+        DeValue::Float(f) => match f.as_str().replace('_', "").parse::<f64>() {
             Ok(x) if x.is_finite() || f.as_str().contains("inf") => {
-                writeln!(out, "{pad}float {:#x} {start}..{end}", x.to_bits()).unwrap();
+                // As written: esafety keeps a float's text, underscores and all.
+                writeln!(out, "{pad}float {} {start}..{end}", &text[start..end]).unwrap();
             }
             _ => return Err("floating-point number overflowed".to_owned()),
         },
@@ -92,13 +100,13 @@ fn node(
             let depth = nested()?;
             writeln!(out, "{pad}array {start}..{end}").unwrap();
             for item in items {
-                node(item, depth, indent + 1, out)?;
+                node(item, depth, indent + 1, text, out)?;
             }
         }
         DeValue::Table(t) => {
             let depth = nested()?;
             writeln!(out, "{pad}table {start}..{end}").unwrap();
-            table(t, depth, indent, out)?;
+            table(t, depth, indent, text, out)?;
         }
     }
     Ok(())
@@ -108,7 +116,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let ours = read::<Value>(text, Format::Json);
+    let ours = json_value(text);
     let theirs = serde_json::from_str::<Value>(text);
     match (&ours, &theirs) {
         (Ok(a), Ok(b)) => assert!(same(a, b), "{text:?}: {a} against serde_json's {b}"),

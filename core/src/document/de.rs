@@ -67,29 +67,16 @@ impl de::Error for Error {
     }
 }
 
-/// Where a message quotes a float: [`super::read`] puts the number there
-/// as the document writes it, once the error's offset is known.
-pub(super) const FLOAT_SLOT: char = '\u{1}';
-
-/// The document text of the number at `offset` (`1.5`, `-2e3`, `+inf`).
-pub(super) fn number_at(text: &str, offset: usize) -> &str {
-    let rest = text.get(offset..).unwrap_or_default();
-    let end = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_')))
-        .unwrap_or(rest.len());
-    rest.get(..end).unwrap_or_default()
-}
-
-/// serde's wording of an [`Unexpected`] value, except that a float is
-/// quoted as the document writes it (`floating point `7.5``) rather than
-/// formatted: the text the user wrote is the better quote, and Rust's float
+/// serde's wording of an [`Unexpected`] value, except for a float, which
+/// no visitor is given (a document's float is refused by [`Node::invalid_type`],
+/// quoted as written): serde's own wording formats it, and Rust's float
 /// formatting is about 8 KB of the gzipped WebAssembly package.
 struct Found<'a>(Unexpected<'a>);
 
 impl fmt::Display for Found<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Unexpected::Float(_) => write!(f, "floating point `{FLOAT_SLOT}`"),
+            Unexpected::Float(_) => f.write_str("floating point number"),
             Unexpected::Bool(b) => write!(f, "boolean `{b}`"),
             Unexpected::Unsigned(n) => write!(f, "integer `{n}`"),
             Unexpected::Signed(n) => write!(f, "integer `{n}`"),
@@ -118,7 +105,7 @@ impl Node<'_> {
             Value::Bool(b) => Unexpected::Bool(*b),
             Value::Integer(n) => Unexpected::Signed(*n),
             Value::Unsigned(n) => Unexpected::Unsigned(*n),
-            Value::Float(x) => Unexpected::Float(*x),
+            Value::Float(_) => Unexpected::Other("floating point number"),
             Value::String(s) => Unexpected::Str(s),
             Value::Datetime(_) => Unexpected::Other("datetime"),
             Value::Array(_) => Unexpected::Seq,
@@ -127,7 +114,13 @@ impl Node<'_> {
     }
 
     fn invalid_type(&self, expected: &dyn de::Expected) -> Error {
-        de::Error::invalid_type(self.unexpected(), expected)
+        match &self.value {
+            // Quoted as the document writes it.
+            Value::Float(text) => de::Error::custom(format_args!(
+                "invalid type: floating point `{text}`, expected {expected}"
+            )),
+            _ => de::Error::invalid_type(self.unexpected(), expected),
+        }
     }
 }
 
@@ -152,7 +145,9 @@ impl<'de> de::Deserializer<'de> for &'de Node<'de> {
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Integer(n) => visitor.visit_i64(*n),
             Value::Unsigned(n) => visitor.visit_u64(*n),
-            Value::Float(x) => visitor.visit_f64(*x),
+            // No document field takes a fraction, so no visitor is given
+            // one: every type refuses it in the words it would use.
+            Value::Float(_) => Err(self.invalid_type(&visitor)),
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Datetime(s) => visitor.visit_borrowed_str(s),
             Value::Array(items) => visit_array(items, visitor),
@@ -228,7 +223,6 @@ impl<'de> de::Deserializer<'de> for &'de Node<'de> {
 
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match &self.value {
-            Value::Float(x) => visitor.visit_f64(*x),
             Value::Integer(n) => visitor.visit_i64(*n),
             Value::Unsigned(n) => visitor.visit_u64(*n),
             _ => Err(self.invalid_type(&visitor)),

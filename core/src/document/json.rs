@@ -290,8 +290,8 @@ impl<'t> Parser<'t> {
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`: an `i64`,
-    /// else a `u64`, else an `f64` (as `serde_json` reads integers too large
-    /// for 64 bits).
+    /// else a `u64`, else a float (as `serde_json` reads integers too large
+    /// for 64 bits), kept as its text.
     fn number(&mut self) -> Result<Value<'t>, DocumentError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
@@ -340,13 +340,13 @@ impl<'t> Parser<'t> {
                 return Ok(Value::Unsigned(n));
             }
         }
-        match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Value::Float(f)),
-            _ => Err(DocumentError::new(
+        if super::number::float_overflows(text) {
+            return Err(DocumentError::new(
                 ErrorKind::Syntax,
                 start,
                 "number out of range",
-            )),
+            ));
         }
+        Ok(Value::Float(text))
     }
 }

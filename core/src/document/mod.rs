@@ -19,6 +19,7 @@
 
 mod de;
 mod json;
+mod number;
 mod toml;
 
 use std::borrow::Cow;
@@ -75,7 +76,12 @@ pub(crate) enum Value<'t> {
     Integer(i64),
     /// A JSON integer above `i64::MAX` that fits `u64`.
     Unsigned(u64),
-    Float(f64),
+    /// A number with a fraction or an exponent, or TOML's `inf`, as the
+    /// document writes it (`7.5`, `1_000e3`, `-inf`). No document field takes
+    /// a fraction, so it is never converted: the readers only check that it
+    /// does not overflow an `f64` (`number.rs`), as `serde_json` and the
+    /// `toml` crate do, and a type asking for it is told it is a float.
+    Float(&'t str),
     String(Cow<'t, str>),
     /// A TOML offset or local date-time, date or time, as its text
     /// (`2026-09-01`, `1979-05-27T07:32:00Z`): read as a string only by
@@ -215,16 +221,51 @@ pub fn read<T: DeserializeOwned>(text: &str, format: Format) -> Result<T, Docume
         Format::Toml => toml::parse(text)?,
         Format::Json => json::parse(text)?,
     };
-    de::from_node(&root).map_err(|mut e| {
-        if e.message.contains(de::FLOAT_SLOT) {
-            let number = match de::number_at(text, e.offset) {
-                "" => "number",
-                number => number,
-            };
-            e.message = e.message.replace(de::FLOAT_SLOT, number);
+    de::from_node(&root)
+}
+
+/// A JSON text read by esafety's parser as a `serde_json::Value`, floats
+/// converted as `serde_json` converts them (the documents themselves never
+/// convert one; see [`read`]). For the tests and fuzz targets that compare
+/// the parser with `serde_json`.
+///
+/// ```
+/// let v = esafety::document::json_value(r#"{"a": [1, 2.5, "x"]}"#)?;
+/// assert_eq!(v, serde_json::json!({"a": [1, 2.5, "x"]}));
+/// assert!(esafety::document::json_value("[1e400]").is_err());
+/// # Ok::<(), esafety::document::DocumentError>(())
+/// ```
+///
+/// # Errors
+///
+/// The [`DocumentError`] of a text that is not JSON.
+#[doc(hidden)]
+pub fn json_value(text: &str) -> Result<serde_json::Value, DocumentError> {
+    fn convert(node: &Node<'_>) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &node.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Integer(n) => J::from(*n),
+            Value::Unsigned(n) => J::from(*n),
+            Value::Float(x) => x
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(J::Null, J::Number),
+            Value::String(s) => J::String(s.to_string()),
+            Value::Datetime(d) => J::String(d.to_string()),
+            Value::Array(items) => J::Array(items.iter().map(convert).collect()),
+            // Later duplicates win, as in `serde_json::Value`.
+            Value::Table(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.name.to_string(), convert(v)))
+                    .collect(),
+            ),
         }
-        e
-    })
+    }
+    Ok(convert(&json::parse(text)?))
 }
 
 /// The tree esafety reads from a TOML text, as an outline with the byte span
@@ -281,7 +322,7 @@ fn write_outline(node: &Node<'_>, indent: usize, out: &mut String) {
         Value::Bool(b) => writeln!(out, "{pad}boolean {b} {start}..{end}"),
         Value::Integer(n) => writeln!(out, "{pad}integer {n} {start}..{end}"),
         Value::Unsigned(n) => writeln!(out, "{pad}integer {n} {start}..{end}"),
-        Value::Float(x) => writeln!(out, "{pad}float {:#x} {start}..{end}", x.to_bits()),
+        Value::Float(x) => writeln!(out, "{pad}float {x} {start}..{end}"),
         Value::String(s) => writeln!(out, "{pad}string {s:?} {start}..{end}"),
         Value::Datetime(d) => writeln!(out, "{pad}datetime {d} {start}..{end}"),
     };

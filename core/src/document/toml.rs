@@ -859,7 +859,7 @@ const UNDERSCORE: &str = "`_` may only go between two digits";
 const LEADING_ZERO: &str = "a number cannot start with `0` (leading zeros are not allowed)";
 
 /// A bare value as the `toml_parser` decoder and the `toml` crate read it.
-fn scalar(raw: &str) -> Result<Value<'static>, Bad> {
+fn scalar(raw: &str) -> Result<Value<'_>, Bad> {
     let b = raw.as_bytes();
     let first = b.first().copied().unwrap_or_default();
     // Only a date-time (which starts with a digit) may have a space.
@@ -885,20 +885,19 @@ fn scalar(raw: &str) -> Result<Value<'static>, Bad> {
 
 /// `true`, `false`, `inf` or `nan`, after `sign` bytes (`nan` is refused,
 /// as it was before esafety had its own parser).
-fn word(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
+fn word(raw: &str, sign: usize) -> Result<Value<'_>, Bad> {
     let word = raw.get(sign..).unwrap_or_default();
     Ok(match word {
         "true" if sign == 0 => Value::Bool(true),
         "false" if sign == 0 => Value::Bool(false),
-        "inf" if raw.starts_with('-') => Value::Float(f64::NEG_INFINITY),
-        "inf" => Value::Float(f64::INFINITY),
+        "inf" => Value::Float(raw),
         "nan" => return Err((0, "`nan` (not a number) is not supported")),
         _ => return Err((0, NOT_A_VALUE)),
     })
 }
 
 /// A number or date-time: `raw` starts with a digit after `sign` bytes.
-fn number(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
+fn number(raw: &str, sign: usize) -> Result<Value<'_>, Bad> {
     let b = raw.as_bytes();
     let value = b.get(sign..).unwrap_or_default();
     if value.first() == Some(&b'0')
@@ -1003,7 +1002,7 @@ fn radix(raw: &str, sign: usize, prefix: u8) -> Result<Value<'static>, Bad> {
 }
 
 /// A float: digits (no leading zero), then a fraction, an exponent or both.
-fn float(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
+fn float(raw: &str, sign: usize) -> Result<Value<'_>, Bad> {
     let b = raw.as_bytes();
     let at = |i: usize| b.get(i).copied();
     // Digits and underscores from `i`: how many digits, and where they end.
@@ -1037,10 +1036,10 @@ fn float(raw: &str, sign: usize) -> Result<Value<'static>, Bad> {
         return Err((i, "expected a digit, `.` or an exponent in the float"));
     }
     check_underscores(b, false).map_err(|i| (i, UNDERSCORE))?;
-    match without_underscores(raw).parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(Value::Float(x)),
-        _ => Err((0, "floating-point number overflowed")),
+    if super::number::float_overflows(raw) {
+        return Err((0, "floating-point number overflowed"));
     }
+    Ok(Value::Float(raw))
 }
 
 /// A run of digits (and underscores, if `underscores`) at `*i`, which it

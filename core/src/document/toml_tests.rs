@@ -29,7 +29,7 @@ const MAX_DEPTH: usize = 128;
 fn crate_parse(text: &str) -> Result<Node<'_>, String> {
     let root = DeTable::parse(text).map_err(|e| e.to_string())?;
     let span = span_of(&root);
-    let table = crate_table(root.into_inner(), 0)?;
+    let table = crate_table(root.into_inner(), 0, text)?;
     Ok(Node { span, value: table })
 }
 
@@ -41,19 +41,23 @@ fn span_of<T>(spanned: &Spanned<T>) -> Span {
     }
 }
 
-fn crate_table(t: DeTable<'_>, depth: usize) -> Result<Value<'_>, String> {
+fn crate_table<'t>(t: DeTable<'t>, depth: usize, text: &'t str) -> Result<Value<'t>, String> {
     let mut entries = Vec::with_capacity(t.len());
     for (key, value) in t {
         let key = Key {
             span: span_of(&key),
             name: key.into_inner(),
         };
-        entries.push((key, crate_node(value, depth)?));
+        entries.push((key, crate_node(value, depth, text)?));
     }
     Ok(Value::Table(entries))
 }
 
-fn crate_node(value: Spanned<DeValue<'_>>, depth: usize) -> Result<Node<'_>, String> {
+fn crate_node<'t>(
+    value: Spanned<DeValue<'t>>,
+    depth: usize,
+    text: &'t str,
+) -> Result<Node<'t>, String> {
     let span = span_of(&value);
     let nested = || {
         if depth >= MAX_DEPTH {
@@ -70,8 +74,11 @@ fn crate_node(value: Spanned<DeValue<'_>>, depth: usize) -> Result<Node<'_>, Str
             Ok(n) => Value::Integer(n),
             Err(_) => return Err("integer number overflowed".into()),
         },
-        DeValue::Float(f) => match f.as_str().parse::<f64>() {
-            Ok(x) if x.is_finite() || f.as_str().contains("inf") => Value::Float(x),
+        DeValue::Float(f) => match f.as_str().replace('_', "").parse::<f64>() {
+            // The literal as written, which is what the crate's span covers.
+            Ok(x) if x.is_finite() || f.as_str().contains("inf") => {
+                Value::Float(&text[span.start..span.end])
+            }
             _ => return Err("floating-point number overflowed".into()),
         },
         DeValue::Boolean(b) => Value::Bool(b),
@@ -80,11 +87,11 @@ fn crate_node(value: Spanned<DeValue<'_>>, depth: usize) -> Result<Node<'_>, Str
             let depth = nested()?;
             let mut out = Vec::with_capacity(items.len());
             for item in items {
-                out.push(crate_node(item, depth)?);
+                out.push(crate_node(item, depth, text)?);
             }
             Value::Array(out)
         }
-        DeValue::Table(t) => crate_table(t, nested()?)?,
+        DeValue::Table(t) => crate_table(t, nested()?, text)?,
     };
     Ok(Node { span, value })
 }
@@ -272,6 +279,19 @@ fn toml_numbers_agree_with_the_crate() {
     check_cases(&[
         ("zero", "a = 0", true),
         ("signed zeros", "a = +0\nb = -0", true),
+        // A fuzz find (the `document` target): a float is kept as written,
+        // underscores and all, and its text is what the crate's span covers.
+        ("float with underscores", "_3.0=3_4.0#{=\t..0", true),
+        (
+            "float at the threshold",
+            "a = 1.7976931348623158e308\nb = -1.7976931348623157e308",
+            true,
+        ),
+        (
+            "float past the threshold",
+            "a = 1.7976931348623159e308",
+            false,
+        ),
         ("underscores", "a = 1_000_000", true),
         ("leading underscore", "a = _1", false),
         ("trailing underscore", "a = 1_", false),
@@ -647,7 +667,8 @@ fn toml_values_are_those_the_crate_gives() {
         ("a = '''''''", Value::String("'".into())),
         ("a = 0xff", Value::Integer(255)),
         ("a = -1_0", Value::Integer(-10)),
-        ("a = -inf", Value::Float(f64::NEG_INFINITY)),
+        ("a = -inf", Value::Float("-inf")),
+        ("a = 1_000.5e-3", Value::Float("1_000.5e-3")),
         (
             "a = 1979-05-27 07:32z",
             Value::Datetime("1979-05-27T07:32Z".into()),
