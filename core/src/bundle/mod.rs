@@ -104,6 +104,7 @@ pub mod format;
 mod fst_reader;
 mod gate;
 mod load;
+mod meta;
 
 use std::fmt;
 use std::ops::Range;
@@ -479,8 +480,10 @@ pub struct BundleSizes {
     pub heap: usize,
 }
 
-/// Metadata section contents (JSON).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Metadata section contents (JSON), written with serde and read by
+/// `meta.rs` (and, in its tests, with serde too, to compare).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Meta {
     pub(crate) lists: Vec<ListMeta>,
@@ -504,7 +507,8 @@ pub(crate) struct Meta {
     pub(crate) counts: EntryCounts,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListMeta {
     pub(crate) name: String,
@@ -514,7 +518,8 @@ pub(crate) struct ListMeta {
     pub(crate) date: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RegexMeta {
     pub(crate) list: u16,

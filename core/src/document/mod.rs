@@ -328,6 +328,12 @@ fn write_outline(node: &Node<'_>, indent: usize, out: &mut String) {
     };
 }
 
+/// JSON text as the tree (for a reader that walks it itself, such as the
+/// bundle metadata's).
+pub(crate) fn parse_json(text: &str) -> Result<Node<'_>, DocumentError> {
+    json::parse(text)
+}
+
 /// The 1-based line and column (in characters) of byte `offset` in `text`.
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
