@@ -25,6 +25,12 @@ if [ "$want" != "$have" ]; then
   exit 2
 fi
 
+# The .wasm keeps the source paths of its panic locations: written relative
+# to the checkout and the cargo registry, it is the same bytes (and size)
+# wherever the repository and cargo live. (With --target, RUSTFLAGS applies
+# to the wasm crates only, not to the host's build scripts.)
+CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$ROOT/=esafety/ --remap-path-prefix=$CARGO_HOME_DIR/registry/src/=crates/"
 cargo build --profile wasm-release --target wasm32-unknown-unknown -p esafety-wasm
 WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/esafety_wasm.wasm"
 

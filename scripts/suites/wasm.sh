@@ -20,6 +20,14 @@ bash scripts/build-wasm.sh
 
 gz=$(gzip -9 -c wasm/pkg/web/esafety_bg.wasm | wc -c)
 echo "wasm: esafety_bg.wasm is $(wc -c <wasm/pkg/web/esafety_bg.wasm) bytes, $gz bytes gzip -9 (goal <= 307200)"
+# The size goal (300 KiB gzipped) is a requirement of the package: a change
+# that passes it fails the suite (the build is the same bytes on every
+# machine, so this is not a flaky measurement). wasm/README.md, "Size and
+# speed", says where the bytes go.
+if [ "$gz" -gt 307200 ]; then
+  echo "wasm: esafety_bg.wasm is $gz bytes gzip -9, over the 307200-byte (300 KiB) goal; see wasm/README.md \"Size and speed\"" >&2
+  exit 1
+fi
 
 # The CLI, for the same-JSON-as-the-CLI test.
 cargo build -p esafety-cli
