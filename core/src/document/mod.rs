@@ -269,7 +269,7 @@ pub fn json_value(text: &str) -> Result<serde_json::Value, DocumentError> {
 }
 
 /// The tree esafety reads from a TOML text, as an outline with the byte span
-/// of every key and value (floats by their bits). Not part of the stable
+/// of every key and value (floats as written). Not part of the stable
 /// API: the `document` fuzz target compares it with the `toml` crate's
 /// reading of the same text.
 ///

@@ -34,7 +34,7 @@ pub(crate) fn float_overflows(text: &str) -> bool {
     let Some(first) = digits.iter().position(|&d| d != b'0') else {
         return false; // zero
     };
-    let significant = digits.get(first..).unwrap_or_default().strip_suffix_zeros();
+    let significant = without_trailing_zeros(digits.get(first..).unwrap_or_default());
     // value = 0.significant × 10^magnitude
     let magnitude = int_digits
         .saturating_sub(i64::try_from(first).unwrap_or(i64::MAX))
@@ -74,15 +74,10 @@ fn compare_digits(a: &[u8], b: &[u8]) -> Ordering {
         .unwrap_or(Ordering::Equal)
 }
 
-trait StripZeros {
-    fn strip_suffix_zeros(&self) -> &Self;
-}
-
-impl StripZeros for [u8] {
-    fn strip_suffix_zeros(&self) -> &[u8] {
-        let end = self.iter().rposition(|&d| d != b'0').map_or(0, |i| i + 1);
-        self.get(..end).unwrap_or_default()
-    }
+/// The digits without their trailing zeros (they do not change 0.digits).
+fn without_trailing_zeros(digits: &[u8]) -> &[u8] {
+    let end = digits.iter().rposition(|&d| d != b'0').map_or(0, |i| i + 1);
+    digits.get(..end).unwrap_or_default()
 }
 
 #[cfg(test)]
