@@ -740,6 +740,30 @@ impl<B: AsRef<[u8]>> Bundle<B> {
         })
     }
 
+    /// How many category positions (bits of a
+    /// [`CategorySet`](crate::CategorySet)) this bundle's classifications
+    /// can use: the 32 built-in positions, then one per local category.
+    /// Every category of a classification has a bit below this, and
+    /// [`category_id`](Self::category_id) of
+    /// [`Category::from_bit`](crate::Category::from_bit) names it.
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// let mut b = BundleBuilder::new();
+    /// for i in 0..100 {
+    ///     b.add_list(&format!("list-{i}"), &format!("local-c{i}"))?;
+    /// }
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// assert_eq!(bundle.category_count(), 132);
+    /// let last = Category::from_bit(131).ok_or("no category")?;
+    /// assert_eq!(bundle.category_id(last), Some("local-c99"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn category_count(&self) -> usize {
+        32usize.saturating_add(self.local_categories.len())
+    }
+
     /// Entry counts by kind.
     ///
     /// ```
