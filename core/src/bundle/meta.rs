@@ -11,7 +11,7 @@
 
 use crate::document::{self, Key, Node, Value};
 
-use super::{EntryCounts, ListMeta, Meta, RegexMeta};
+use super::{AutomatonMeta, EntryCounts, ListMeta, Meta, RegexMeta};
 
 /// What is wrong, and the byte offset of the value it is about.
 pub(super) type Bad = (usize, String);
@@ -29,6 +29,7 @@ pub(super) fn read(text: &str) -> Result<Meta, Bad> {
         gate_hashes,
         ungated_digests,
         regexes,
+        automata,
         counts,
     ] = fields(
         &root,
@@ -43,6 +44,7 @@ pub(super) fn read(text: &str) -> Result<Meta, Bad> {
             "gate_hashes",
             "ungated_digests",
             "regexes",
+            "automata",
             "counts",
         ],
     )?;
@@ -59,6 +61,7 @@ pub(super) fn read(text: &str) -> Result<Meta, Bad> {
         gate_hashes: u32_of(need(gate_hashes, "gate_hashes", &root)?)?,
         ungated_digests: boolean(need(ungated_digests, "ungated_digests", &root)?)?,
         regexes: each(need(regexes, "regexes", &root)?, regex_meta)?,
+        automata: each(need(automata, "automata", &root)?, automaton_meta)?,
         counts: entry_counts(need(counts, "counts", &root)?)?,
     })
 }
@@ -78,10 +81,10 @@ fn list_meta(node: &Node<'_>) -> Result<ListMeta, Bad> {
 }
 
 fn regex_meta(node: &Node<'_>) -> Result<RegexMeta, Bad> {
-    let [list, pattern, ignore_case] = fields(
+    let [list, pattern, ignore_case, input] = fields(
         node,
         "struct RegexMeta",
-        &["list", "pattern", "ignore_case"],
+        &["list", "pattern", "ignore_case", "input"],
     )?;
     Ok(RegexMeta {
         list: u16_of(need(list, "list", node)?)?,
@@ -90,24 +93,48 @@ fn regex_meta(node: &Node<'_>) -> Result<RegexMeta, Bad> {
             Some(n) => boolean(n)?,
             None => false,
         },
+        input: string(need(input, "input", node)?)?,
+    })
+}
+
+fn automaton_meta(node: &Node<'_>) -> Result<AutomatonMeta, Bad> {
+    let [offset, len, anchored, patterns] = fields(
+        node,
+        "struct AutomatonMeta",
+        &["offset", "len", "anchored", "patterns"],
+    )?;
+    Ok(AutomatonMeta {
+        offset: unsigned(need(offset, "offset", node)?, u64::MAX, "u64")?,
+        len: unsigned(need(len, "len", node)?, u64::MAX, "u64")?,
+        anchored: boolean(need(anchored, "anchored", node)?)?,
+        patterns: each(need(patterns, "patterns", node)?, u32_of)?,
     })
 }
 
 fn entry_counts(node: &Node<'_>) -> Result<EntryCounts, Bad> {
-    const NAMES: [&str; 6] = [
+    const NAMES: [&str; 7] = [
         "domains",
         "urls",
         "prefixes",
         "digests",
         "regexes",
         "gated_hosts",
+        "host_prefixes",
     ];
     let found = fields(node, "struct EntryCounts", &NAMES)?;
-    let mut values = [0u64; 6];
+    let mut values = [0u64; 7];
     for ((value, field), name) in values.iter_mut().zip(found).zip(NAMES) {
         *value = unsigned(need(field, name, node)?, u64::MAX, "u64")?;
     }
-    let [domains, urls, prefixes, digests, regexes, gated_hosts] = values;
+    let [
+        domains,
+        urls,
+        prefixes,
+        digests,
+        regexes,
+        gated_hosts,
+        host_prefixes,
+    ] = values;
     Ok(EntryCounts {
         domains,
         urls,
@@ -115,6 +142,7 @@ fn entry_counts(node: &Node<'_>) -> Result<EntryCounts, Bad> {
         digests,
         regexes,
         gated_hosts,
+        host_prefixes,
     })
 }
 
