@@ -42,6 +42,7 @@ mod document;
 mod engine;
 mod error;
 mod evaluate;
+mod fail_closed;
 pub mod lint;
 mod report;
 mod safe_search;
@@ -53,6 +54,7 @@ pub use document::{
     PolicyDocument, Rule, RuleDoc, Setting, Signatory,
 };
 pub use engine::{Context, Engine, EngineError};
+pub use fail_closed::{ERROR, ERROR_BLOCK_MESSAGE, MAX_ECHO_LEN, echo_prefix};
 pub use error::{LoadError, PolicyError};
 pub use evaluate::{
     BASELINE, DEFAULT, DecidedBy, Decision, IWF_BLOCK_MESSAGE, Request, TERRORISM_BLOCK_MESSAGE,
