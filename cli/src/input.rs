@@ -85,7 +85,7 @@ pub(crate) struct UserArgs {
     #[arg(long, value_name = "G")]
     pub(crate) group: Option<String>,
     /// The user's age in years.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_age)]
     pub(crate) age: Option<u8>,
     /// The kind of device.
     #[arg(long, value_name = "managed|byod", value_parser = parse_device)]
@@ -104,9 +104,28 @@ impl UserArgs {
     }
 }
 
+// The user's values are read by the core's request validator, so `--age`,
+// `--device` and `--at` are refused with the words every face uses.
+
+/// Parses `--age N`.
+fn parse_age(s: &str) -> Result<u8, String> {
+    let years = s.trim().parse::<i64>().map_err(|_| {
+        esafety::policy::RequestError::Age {
+            given: format!("`{}`", esafety::policy::echo_prefix(s)),
+        }
+        .to_string()
+    })?;
+    esafety::policy::context::age_from_years(years).map_err(|e| e.to_string())
+}
+
 /// Parses `--device managed|byod`.
 pub(crate) fn parse_device(s: &str) -> Result<esafety::policy::Device, String> {
-    s.parse()
+    esafety::policy::context::device_from_name(s).map_err(|e| e.to_string())
+}
+
+/// Parses `--at RFC3339`.
+pub(crate) fn parse_time(s: &str) -> Result<jiff::Timestamp, String> {
+    esafety::policy::context::time_from_rfc3339(s).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

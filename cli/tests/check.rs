@@ -131,6 +131,30 @@ fn bad_input_exits_2_with_one_line() {
             "use `managed` or `byod`",
         ),
         (
+            "age out of range (the core's wording, as on every face)",
+            &[
+                "check",
+                "--policy",
+                "policies/staff.toml",
+                "--age",
+                "300",
+                "http://a.example/",
+            ],
+            "`age` is 300; give a whole number of years from 0 to 255",
+        ),
+        (
+            "age not a number",
+            &[
+                "check",
+                "--policy",
+                "policies/staff.toml",
+                "--age",
+                "fourteen",
+                "http://a.example/",
+            ],
+            "`age` is `fourteen`; give a whole number of years",
+        ),
+        (
             "bad time",
             &[
                 "check",

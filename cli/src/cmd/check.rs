@@ -16,18 +16,13 @@ pub(crate) struct Args {
     #[command(flatten)]
     user: crate::input::UserArgs,
     /// When the request is made, RFC 3339 (default: now).
-    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    #[arg(long, value_name = "RFC3339", value_parser = crate::input::parse_time)]
     at: Option<jiff::Timestamp>,
     /// Print one JSON object per URL.
     #[arg(long)]
     json: bool,
     /// URLs to check (none: one per line on standard input).
     urls: Vec<String>,
-}
-
-fn parse_time(s: &str) -> Result<jiff::Timestamp, String> {
-    esafety::datetime::parse_timestamp(s)
-        .map_err(|e| format!("`{s}` is not an RFC 3339 time such as `2026-03-02T10:00:00Z`: {e}"))
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
