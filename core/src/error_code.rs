@@ -60,6 +60,13 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in number order.
+    ///
+    /// ```
+    /// use esafety::ErrorCode;
+    ///
+    /// assert_eq!(ErrorCode::ALL.first(), Some(&ErrorCode::NullParameter));
+    /// assert!(ErrorCode::ALL.windows(2).all(|w| w[0].number() < w[1].number()));
+    /// ```
     pub const ALL: &'static [ErrorCode] = &[
         ErrorCode::NullParameter,
         ErrorCode::InvalidArgument,
