@@ -182,7 +182,8 @@ fn trim_c0_space(bytes: &[u8]) -> &[u8] {
 }
 
 /// Splits off the scheme: `(scheme, rest after the colon)`. An input
-/// without a scheme is `http`; `host:port` is not mistaken for a scheme.
+/// without a scheme is `http`; `host:port` is not mistaken for a scheme,
+/// and a scheme is not mistaken for `host:port` (see [`is_host_and_port`]).
 fn split_scheme(url: &[u8]) -> Result<(&'static str, &[u8]), UrlError> {
     let Some(colon) = url.iter().position(|&b| b == b':') else {
         return Ok(("http", url));
@@ -201,17 +202,34 @@ fn split_scheme(url: &[u8]) -> Result<(&'static str, &[u8]), UrlError> {
             return Ok((scheme, rest));
         }
     }
-    // `example.com:8080`, `localhost:80/x`, `localhost:`: a host and a port.
-    let looks_like_host_port = !rest.starts_with(b"//")
-        && (candidate.contains(&b'.')
-            || rest.is_empty()
-            || rest.first().is_some_and(u8::is_ascii_digit));
-    if looks_like_host_port {
+    if is_host_and_port(candidate, rest) {
         return Ok(("http", url));
     }
     Err(UrlError::UnsupportedScheme {
         scheme: quote(candidate).to_ascii_lowercase(),
     })
+}
+
+/// Whether `name:rest` (no scheme of ours before the `:`) is a host and a
+/// port written without a scheme (`example.com:8080`, `localhost:80/x`,
+/// `example.com:`) rather than a URL of another scheme (`javascript:1`,
+/// `about:blank`, `tel:123`, `blob:https://…`, `intranet:8080`).
+///
+/// The rule: the name is a host name (it has a `.`, or it is `localhost`)
+/// and the rest is a port, one or more decimal digits up to the end, `/`,
+/// `\` or `?` (or nothing at all: `example.com:`). A name without a dot is a scheme whatever follows it,
+/// so a non-web URL never becomes a made-up `http://` host; a single-label
+/// host with a port is written with its scheme (`http://intranet:8080/`).
+fn is_host_and_port(name: &[u8], rest: &[u8]) -> bool {
+    let is_host_name = name.contains(&b'.') || name.eq_ignore_ascii_case(b"localhost");
+    let port_end = rest
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let after_port = rest.get(port_end..).unwrap_or_default();
+    let is_port = rest.is_empty()
+        || (port_end > 0 && matches!(after_port.first(), None | Some(b'/' | b'\\' | b'?')));
+    is_host_name && is_port
 }
 
 /// The host part of an authority: userinfo (to the last `@`) and port
