@@ -51,7 +51,10 @@ fn check_reaches_browser_page(input: &str) -> Result<(), TestCaseError> {
             // drops one trailing dot, esafety all of them, and the last
             // label is then a number that is no IPv4 address). The error
             // fails closed; the raw input must fail the same way.
-            prop_assert!(ours.is_err(), "{input:?}: the page is {err}, the input {ours:?}");
+            prop_assert!(
+                ours.is_err(),
+                "{input:?}: the page is {err}, the input {ours:?}"
+            );
             return Ok(());
         }
     };
@@ -124,7 +127,14 @@ fn separator() -> impl Strategy<Value = &'static str> {
 /// hosts, ports, userinfo, queries, fragments, white space).
 fn evasive_url() -> impl Strategy<Value = String> {
     let scheme = prop::sample::select(vec![
-        "http://", "https://", "HTTP://", "hTtPs://", "http:\\\\", "http:/", "http:///", "http:",
+        "http://",
+        "https://",
+        "HTTP://",
+        "hTtPs://",
+        "http:\\\\",
+        "http:/",
+        "http:///",
+        "http:",
         " http://",
     ]);
     let host = prop::sample::select(vec![
@@ -143,12 +153,15 @@ fn evasive_url() -> impl Strategy<Value = String> {
         "[::ffff:1.2.3.4]",
         "b\u{fc}cher.example",
     ]);
-    let path = prop::collection::vec((separator(), segment()), 0..8)
-        .prop_map(|parts| parts.into_iter().map(|(s, p)| format!("{s}{p}")).collect::<String>());
+    let path = prop::collection::vec((separator(), segment()), 0..8).prop_map(|parts| {
+        parts
+            .into_iter()
+            .map(|(s, p)| format!("{s}{p}"))
+            .collect::<String>()
+    });
     let query = prop::sample::select(vec!["", "?", "?q=1", "?a=%2e%2e/b", "?/../x", "?%2F"]);
     let fragment = prop::sample::select(vec!["", "#", "#top", "#/../x"]);
-    (scheme, host, path, query, fragment)
-        .prop_map(|(s, h, p, q, f)| format!("{s}{h}{p}{q}{f}"))
+    (scheme, host, path, query, fragment).prop_map(|(s, h, p, q, f)| format!("{s}{h}{p}{q}{f}"))
 }
 
 proptest! {
@@ -253,7 +266,9 @@ fn evasion_shapes_reach_the_requested_page() {
     for &(name, input, want) in EVASIONS {
         let ours = CanonicalUrl::parse(input).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(ours.path(), want, "{name}: {input:?}");
-        let page = browser_page(input).unwrap_or_else(|| panic!("{name}: no browser page")).unwrap();
+        let page = browser_page(input)
+            .unwrap_or_else(|| panic!("{name}: no browser page"))
+            .unwrap();
         assert_eq!(page.path(), want, "{name}: the browser requests {page}");
         let general = CanonicalUrl::parse_general(input).unwrap();
         assert_eq!(general.path(), want, "{name}: general path");
@@ -313,7 +328,9 @@ fn documented_differences_from_safe_browsing() {
         "a%2Fb.example"
     );
     assert_eq!(
-        CanonicalUrl::parse("http://a%3Fb%40c.example/").unwrap().host(),
+        CanonicalUrl::parse("http://a%3Fb%40c.example/")
+            .unwrap()
+            .host(),
         "a%3Fb%40c.example"
     );
     // `%5C` stays escaped in a path (only a raw `\` is a slash, as in
@@ -321,7 +338,10 @@ fn documented_differences_from_safe_browsing() {
     // `/`.
     let url = CanonicalUrl::parse("http://e.example/a%5Cb").unwrap();
     assert_eq!(url.path(), "/a%5Cb");
-    assert_eq!(url::Url::parse("http://e.example/a%5Cb").unwrap().path(), "/a%5Cb");
+    assert_eq!(
+        url::Url::parse("http://e.example/a%5Cb").unwrap().path(),
+        "/a%5Cb"
+    );
     // An empty query is kept and is an expression of its own (`/a?`) before
     // the path without it.
     let url = CanonicalUrl::parse("http://e.example/a?").unwrap();
@@ -335,7 +355,11 @@ fn documented_differences_from_safe_browsing() {
     assert!(url::Url::parse("http://host:1:2/").is_err());
     // A host IDNA (UTS 46) rejects is an error, not escaped bytes: no
     // browser opens it either.
-    for host in ["xn--a\u{e9}.example", "a\u{200b}\u{fffd}.example", "ex\u{ff0f}ample.com"] {
+    for host in [
+        "xn--a\u{e9}.example",
+        "a\u{200b}\u{fffd}.example",
+        "ex\u{ff0f}ample.com",
+    ] {
         let input = format!("http://{host}/");
         assert!(
             matches!(CanonicalUrl::parse(&input), Err(UrlError::BadIdn { .. })),

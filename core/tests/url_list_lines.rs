@@ -23,8 +23,14 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("mixed_parent", "evil.example/gallery/x93//.%2E/a.jpg"),
     ("empty_dot_parent", "evil.example/gallery/x93//./../a.jpg"),
     ("backslashes", "evil.example\\gallery\\x93\\\\..\\a.jpg"),
-    ("escaped_slash_parent", "evil.example/junk%2Fmore/../gallery/x93/a.jpg"),
-    ("upper_host_escaped_path", "EVIL.example/gallery/%78%39%33/a.jpg"),
+    (
+        "escaped_slash_parent",
+        "evil.example/junk%2Fmore/../gallery/x93/a.jpg",
+    ),
+    (
+        "upper_host_escaped_path",
+        "EVIL.example/gallery/%78%39%33/a.jpg",
+    ),
 ];
 
 /// How a format writes a list line for a spelling, if it can.
@@ -38,9 +44,18 @@ type Write = fn(&str) -> Option<String>;
 /// the other formats.
 fn formats() -> Vec<(&'static str, &'static str, Format, Write)> {
     vec![
-        ("plain", "local-test", Format::Plain, |s| Some(format!("http://{s}"))),
-        ("squidguard-urls", "local-test", Format::SquidGuardUrls, |s| Some(s.to_owned())),
-        ("e2guardian-url", "local-test", Format::E2Url, |s| Some(s.to_owned())),
+        ("plain", "local-test", Format::Plain, |s| {
+            Some(format!("http://{s}"))
+        }),
+        (
+            "squidguard-urls",
+            "local-test",
+            Format::SquidGuardUrls,
+            |s| Some(s.to_owned()),
+        ),
+        ("e2guardian-url", "local-test", Format::E2Url, |s| {
+            Some(s.to_owned())
+        }),
         ("adblock", "local-test", Format::Adblock, |s| {
             (!s.contains('\\')).then(|| format!("||{s}^"))
         }),
@@ -52,10 +67,15 @@ fn formats() -> Vec<(&'static str, &'static str, Format, Write)> {
 fn meets(category: &str, format: Format, line: &str, request: &str) -> bool {
     let text = format!("{line}\n");
     let sensitive = category == "child-abuse";
-    let options = ParseOptions::new().with_strict(true).with_sensitive(sensitive);
+    let options = ParseOptions::new()
+        .with_strict(true)
+        .with_sensitive(sensitive);
     let parsed = parse(format, "list", text.as_bytes(), &options)
         .unwrap_or_else(|e| panic!("{format}: line {line:?}: {e}"));
-    assert!(!parsed.entries.is_empty(), "{format}: line {line:?}: no entries");
+    assert!(
+        !parsed.entries.is_empty(),
+        "{format}: line {line:?}: no entries"
+    );
     let mut b = BundleBuilder::new();
     let id = b.add_list("list", category).unwrap();
     b.add_entries(id, &parsed.entries).unwrap();
@@ -71,7 +91,9 @@ fn every_spelling_of_a_line_meets_every_spelling_of_a_request() {
             let Some(line) = write(line) else { continue };
             for &(request_name, request) in SPELLINGS {
                 if !meets(category, format, &line, &format!("http://{request}")) {
-                    failures.push(format!("{format_name}: line {line_name} misses request {request_name}"));
+                    failures.push(format!(
+                        "{format_name}: line {line_name} misses request {request_name}"
+                    ));
                 }
             }
         }

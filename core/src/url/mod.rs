@@ -234,6 +234,23 @@ pub use report::{CanonicalizeFailure, CanonicalizeReport};
 /// ```
 pub const MAX_INPUT_LEN: usize = 2 * 1024 * 1024;
 
+/// The longest line a face reads from a stream as one URL input, in bytes
+/// without its line ending: [`MAX_INPUT_LEN`] and 4 KiB of slack for the
+/// white space around a URL (which canonicalization trims).
+///
+/// A face that reads URLs line by line (the CLI's `canonicalize`,
+/// `classify` and `check` on standard input) holds at most this much of a
+/// line: a longer line is answered with an error (and, where a decision is
+/// due, a block), its bytes discarded as they arrive, and the stream goes
+/// on with the next line. Memory therefore stays bounded whatever the
+/// input, and no URL a browser can open is refused.
+///
+/// ```
+/// use esafety::url::{MAX_INPUT_LEN, MAX_LINE_LEN};
+/// assert_eq!(MAX_LINE_LEN, MAX_INPUT_LEN + 4096);
+/// ```
+pub const MAX_LINE_LEN: usize = MAX_INPUT_LEN + 4096;
+
 /// The text of a URL received as bytes that may not be UTF-8 (a request
 /// line off the network, a log file): every byte that is not part of a
 /// valid UTF-8 sequence is written `%XX`; valid UTF-8 is kept as it is
