@@ -14,6 +14,7 @@
 //! documents.
 #![allow(
     clippy::unwrap_used,
+    clippy::panic,
     clippy::indexing_slicing,
     reason = "test helpers outside #[test] functions: a panic is a test failure"
 )]
@@ -67,7 +68,7 @@ fn check_reaches_browser_page(input: &str) -> Result<(), TestCaseError> {
     let exact = page.host_and_path_query();
     let path = format!("{}{}", page.host(), page.path());
     prop_assert!(
-        looked_up.iter().any(|e| e == exact) && looked_up.iter().any(|e| *e == path),
+        looked_up.iter().any(|e| e == exact) && looked_up.contains(&path),
         "{input:?}: the browser requests {page} but esafety looks up {looked_up:?}"
     );
     Ok(())

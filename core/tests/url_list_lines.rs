@@ -4,6 +4,7 @@
 //! slashes before `..`, backslashes), in every list format with URL lines.
 #![allow(
     clippy::unwrap_used,
+    clippy::panic,
     clippy::indexing_slicing,
     reason = "test helpers outside #[test] functions: a panic is a test failure"
 )]
