@@ -710,39 +710,17 @@ impl Serialize for PolicyDate {
 }
 
 fn parse_date<E: serde::de::Error>(s: &str) -> Result<PolicyDate, E> {
-    crate::datetime::parse_date(s).map(PolicyDate).map_err(|e| {
-        E::custom(format!(
-            "bad date `{s}` ({e}); write it as `YYYY-MM-DD`, e.g. `2026-09-01`"
-        ))
-    })
+    crate::datetime::read_date(s)
+        .map(PolicyDate)
+        .map_err(E::custom)
 }
 
 impl<'de> Deserialize<'de> for PolicyDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PolicyDate;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a date `YYYY-MM-DD`")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<PolicyDate, E> {
-                parse_date(s)
-            }
-
-            // A TOML date literal arrives as a one-entry map holding its text.
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PolicyDate, A::Error> {
-                let Some((_, value)) = map.next_entry::<Cow<'de, str>, String>()? else {
-                    return Err(serde::de::Error::custom("expected a date `YYYY-MM-DD`"));
-                };
-                parse_date(&value)
-            }
-        }
-        d.deserialize_any(V)
+        // A string, or a TOML date literal; nothing else (a one-entry table
+        // such as `{x = "2026-09-01"}` is not a date).
+        let text = crate::document::date_text(d, "a date `YYYY-MM-DD`")?;
+        parse_date(&text)
     }
 }
 

@@ -387,11 +387,12 @@ impl Policy {
     }
 }
 
-/// Adds the fix to serde's wording for missing and unknown fields.
+/// Adds the fix to serde's wording for missing and unknown fields (an
+/// unknown field close to a known one already names it: `did you mean`).
 fn with_help(message: String) -> String {
     if message.starts_with("missing field") {
         format!("{message}; add it")
-    } else if message.starts_with("unknown field") {
+    } else if message.starts_with("unknown field") && !message.contains("; did you mean") {
         format!("{message}; remove it or correct its spelling")
     } else {
         message
@@ -404,10 +405,11 @@ pub(crate) fn parse_document(
     text: &str,
     format: Format,
 ) -> Result<PolicyDocument, PolicyError> {
-    let (format, name) = match format {
-        Format::Toml => (crate::document::Format::Toml, "TOML"),
-        Format::Json => (crate::document::Format::Json, "JSON"),
+    let format = match format {
+        Format::Toml => crate::document::Format::Toml,
+        Format::Json => crate::document::Format::Json,
     };
+    let name = format.name();
     crate::document::read::<PolicyDocument>(text, format).map_err(|e| {
         let message = match e.kind() {
             // The parser's words say what it expected, not that the text is
