@@ -252,5 +252,68 @@ pub(crate) fn date_text<'de, D: serde::Deserializer<'de>>(
     d.deserialize_any(Text(expecting))
 }
 
+/// Reads a string and turns it into a `T` with `parse` while the
+/// deserializer still holds the value, so that the error of `parse` is
+/// located at the value itself. (An error raised after `deserialize`
+/// returns is located by the `toml` crate at whatever holds the value: for
+/// an array element, the whole array.)
+pub(crate) fn parse_str<'de, D, T, F>(d: D, parse: F) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    F: FnOnce(&str) -> Result<T, String>,
+{
+    struct Str<F>(F);
+
+    impl<'de, T, F: FnOnce(&str) -> Result<T, String>> serde::de::Visitor<'de> for Str<F> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+            (self.0)(s).map_err(E::custom)
+        }
+    }
+
+    d.deserialize_str(Str(parse))
+}
+
+/// Reads a table as a `T` and checks it into a `U` with `check` while the
+/// deserializer still holds the table, so that the error of `check` is
+/// located at the table (see [`parse_str`]). `expecting` names the table
+/// for a value that is not one.
+pub(crate) fn check_table<'de, D, T, U, F>(
+    d: D,
+    expecting: &'static str,
+    check: F,
+) -> Result<U, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+    F: FnOnce(T) -> Result<U, String>,
+{
+    struct Table<T, F>(&'static str, F, std::marker::PhantomData<T>);
+
+    impl<'de, T, U, F> serde::de::Visitor<'de> for Table<T, F>
+    where
+        T: serde::Deserialize<'de>,
+        F: FnOnce(T) -> Result<U, String>,
+    {
+        type Value = U;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<U, A::Error> {
+            let table = T::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            (self.1)(table).map_err(serde::de::Error::custom)
+        }
+    }
+
+    d.deserialize_map(Table(expecting, check, std::marker::PhantomData))
+}
+
 #[cfg(test)]
 mod tests;

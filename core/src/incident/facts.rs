@@ -93,8 +93,7 @@ pub struct Incident {
 /// assert_eq!((person.age, person.name.as_deref()), (Some(13), None));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "PersonFile")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Person {
     /// Their role.
     pub role: Role,
@@ -120,6 +119,12 @@ struct PersonFile {
     age: Option<u8>,
     #[serde(default)]
     name: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Person, D::Error> {
+        crate::document::check_table(d, "a person table", |p: PersonFile| Person::try_from(p))
+    }
 }
 
 impl TryFrom<PersonFile> for Person {

@@ -276,7 +276,8 @@ impl Policy {
     ///
     /// let text = r#"{"id": "staff", "default": "allow", "colour": 1}"#;
     /// let err = Policy::from_json_str("staff.json", text).unwrap_err();
-    /// assert!(err.to_string().starts_with("staff.json:1:37: unknown field `colour`"), "{err}");
+    /// // JSON errors are where serde_json stopped: here the key's closing quote.
+    /// assert!(err.to_string().starts_with("staff.json:1:44: unknown field `colour`"), "{err}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
