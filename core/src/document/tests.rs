@@ -269,7 +269,12 @@ fn syntax_errors_are_syntax_in_both_formats() {
         ("json trailing comma", Format::Json, "{\"a\": [1,]}", "1:10"),
         ("json cut short", Format::Json, "{\n  \"a\": tru\n}", "3:1"),
         ("json trailing text", Format::Json, "{} x", "1:4"),
-        ("json overflowing float", Format::Json, "{\"a\": 1e309}", "1:11"),
+        (
+            "json overflowing float",
+            Format::Json,
+            "{\"a\": 1e309}",
+            "1:11",
+        ),
         #[cfg(feature = "toml")]
         ("toml no value", Format::Toml, "a = \n", "1:5"),
         #[cfg(feature = "toml")]
@@ -312,9 +317,15 @@ fn the_closest_expected_name_is_a_misspelling_or_nothing() {
             "unknown field `defualt`, expected one of `id`, `default`, `rules`",
             Some("default"),
         ),
-        ("unknown variant `alow`, expected one of `block`, `allow`", Some("allow")),
+        (
+            "unknown variant `alow`, expected one of `block`, `allow`",
+            Some("allow"),
+        ),
         // Nothing close: no guess.
-        ("unknown field `colour`, expected one of `id`, `default`", None),
+        (
+            "unknown field `colour`, expected one of `id`, `default`",
+            None,
+        ),
         ("unknown field `x`, expected one of `id`, `default`", None),
         ("unknown field `x`, there are no fields", None),
         ("missing field `id`", None),
@@ -338,7 +349,11 @@ fn a_date_is_a_string_or_a_toml_date_and_nothing_else() {
     );
     // (name, text, line:column) — each refused as not a date.
     let refused: &[(&str, &str, &str)] = &[
-        ("a one-entry table", "reviewed = {x = \"2026-09-01\"}", "1:12"),
+        (
+            "a one-entry table",
+            "reviewed = {x = \"2026-09-01\"}",
+            "1:12",
+        ),
         (
             "the crate's key with more beside it",
             "reviewed = {\"$__toml_private_datetime\" = \"2026-09-01\", y = 1}",
@@ -350,9 +365,14 @@ fn a_date_is_a_string_or_a_toml_date_and_nothing_else() {
     ];
     for (name, text, at) in refused {
         let (l, kind, message) = located::<Dated>(text, Format::Toml);
-        assert_eq!((l.as_str(), kind), (*at, ErrorKind::Data), "{name}: {message}");
+        assert_eq!(
+            (l.as_str(), kind),
+            (*at, ErrorKind::Data),
+            "{name}: {message}"
+        );
         assert!(
-            message.starts_with("invalid type: ") && message.ends_with("expected a date `YYYY-MM-DD`"),
+            message.starts_with("invalid type: ")
+                && message.ends_with("expected a date `YYYY-MM-DD`"),
             "{name}: {message}"
         );
     }
@@ -362,7 +382,8 @@ fn a_date_is_a_string_or_a_toml_date_and_nothing_else() {
 fn a_json_date_is_a_string() {
     let d = read::<Dated>("{\"reviewed\": \"2026-09-01\"}", Format::Json).unwrap();
     assert_eq!(d.reviewed, "2026-09-01");
-    let (_, kind, message) = located::<Dated>("{\"reviewed\": {\"x\": \"2026-09-01\"}}", Format::Json);
+    let (_, kind, message) =
+        located::<Dated>("{\"reviewed\": {\"x\": \"2026-09-01\"}}", Format::Json);
     assert_eq!(kind, ErrorKind::Data);
     assert_eq!(message, "invalid type: map, expected a date `YYYY-MM-DD`");
 }
@@ -372,5 +393,8 @@ fn a_json_date_is_a_string() {
 fn without_the_toml_feature_toml_is_refused_with_the_fix() {
     let (at, kind, message) = located::<Doc>("name = 'a'", Format::Toml);
     assert_eq!((at.as_str(), kind), ("1:1", ErrorKind::Syntax));
-    assert!(message.contains("convert the document to JSON"), "{message}");
+    assert!(
+        message.contains("convert the document to JSON"),
+        "{message}"
+    );
 }

@@ -319,6 +319,31 @@ impl Policy {
         }
     }
 
+    /// The policy as the JSON document every build of esafety reads (the
+    /// WebAssembly extension build reads JSON policies only): what
+    /// `esafety compile-policy` writes. It loads back, as JSON, to the same
+    /// document, and so to the same decisions.
+    ///
+    /// ```
+    /// use esafety::policy::{Format, Policy};
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let json = policy.to_json()?;
+    /// assert!(json.starts_with("{\n  \"id\": \"secondary-pupils\","), "{json}");
+    /// let back = Policy::load_as("secondary-pupils.json", &json, Format::Json)?;
+    /// assert_eq!(back.document(), policy.document());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Only if serialization fails, which the document types do not do.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(&self.doc)
+    }
+
     /// The document as written.
     ///
     /// ```

@@ -137,5 +137,8 @@ fn shapes_the_builder_never_writes_are_refused_where_they_are() {
         assert!(err.contains(" at line 1 column "), "{name}: {err}");
     }
     let err = read("{\"lists\": [").unwrap_err();
-    assert!(err.contains("EOF while parsing a list at line 1 column 11"), "{err}");
+    assert!(
+        err.contains("EOF while parsing a list at line 1 column 11"),
+        "{err}"
+    );
 }
