@@ -13,8 +13,7 @@
 pub mod bundle;
 pub mod classify;
 pub mod datetime;
-#[doc(hidden)]
-pub mod document;
+mod document;
 mod error_code;
 pub mod incident;
 pub mod lists;
