@@ -56,7 +56,7 @@ pub use document::{
     PolicyDocument, Rule, RuleDoc, Setting, Signatory,
 };
 pub use engine::{Context, Engine, EngineError};
-pub use error::{LoadError, PolicyError};
+pub use error::{LoadError, PolicyError, PolicyErrorKind};
 pub use evaluate::{
     BASELINE, DEFAULT, DecidedBy, Decision, IWF_BLOCK_MESSAGE, Request, TERRORISM_BLOCK_MESSAGE,
 };
@@ -212,9 +212,12 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`PolicyError::Invalid`] naming `source`, line and column: the text is
-    /// not valid TOML/JSON, a field is unknown or missing, a value is not
-    /// allowed, or a rule tries to lower the statutory baseline.
+    /// A [`PolicyError`] naming `source`, line and column, of the kind of
+    /// problem: [`PolicyError::Syntax`] (not valid TOML/JSON),
+    /// [`PolicyError::Schema`] (a field is unknown or missing, a value is not
+    /// allowed), [`PolicyError::Baseline`] (a rule tries to lower the
+    /// statutory baseline) or [`PolicyError::Time`] (a bad date, time window
+    /// or time zone).
     pub fn load(source: &str, text: &str) -> Result<Policy, PolicyError> {
         Policy::load_as(source, text, Format::detect(source, text))
     }
@@ -440,16 +443,21 @@ pub(crate) fn parse_document(
         Format::Json => crate::document::Format::Json,
     };
     let name = format.name();
+    error::clear_violation();
     crate::document::read::<PolicyDocument>(text, format).map_err(|e| {
-        let message = match e.kind() {
+        let (kind, message) = match e.kind() {
             // The parser's words say what it expected, not that the text is
             // not a document of the chosen format at all.
-            crate::document::ErrorKind::Syntax => {
-                format!("not valid {name}: {}; fix the syntax", e.message())
-            }
-            crate::document::ErrorKind::Data => with_help(e.message().to_owned()),
+            crate::document::ErrorKind::Syntax => (
+                PolicyErrorKind::Syntax,
+                format!("not valid {name}: {}; fix the syntax", e.message()),
+            ),
+            crate::document::ErrorKind::Data => (
+                error::take_kind(e.message()),
+                with_help(e.message().to_owned()),
+            ),
         };
-        PolicyError::Invalid(LoadError::new(source, text, e.offset(), message))
+        PolicyError::new(kind, LoadError::new(source, text, e.offset(), message))
     })
 }
 
