@@ -112,6 +112,10 @@ pub struct Engine<B = Vec<u8>> {
 impl<B: AsRef<[u8]>> Engine<B> {
     /// An engine over `bundle` deciding with `policy`.
     ///
+    /// Both are cheap to clone (their loaded parts are shared behind an
+    /// `Arc`): make any number of engines over one bundle, or one policy,
+    /// without validating or copying either again.
+    ///
     /// ```
     /// use esafety::policy::{Action, Context, Engine, Policy};
     ///

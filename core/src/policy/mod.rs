@@ -137,8 +137,26 @@ impl Format {
 /// assert_eq!(policy.id(), "secondary-pupils");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Cloning is cheap: the document and its compiled rules are shared behind
+/// an `Arc`, never copied, so every engine over one policy holds it once.
+///
+/// ```
+/// use esafety::policy::Policy;
+///
+/// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"")?;
+/// let copy = policy.clone();
+/// assert!(std::ptr::eq(policy.document(), copy.document()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Policy {
+    parts: std::sync::Arc<PolicyParts>,
+}
+
+/// What a loaded policy holds.
+#[derive(Debug)]
+struct PolicyParts {
     doc: PolicyDocument,
     tz: TimeZoneName,
     rules: Vec<CompiledRule>,
@@ -319,10 +337,12 @@ impl Policy {
             doc.default
         );
         Policy {
-            doc,
-            tz,
-            rules,
-            default_reason,
+            parts: std::sync::Arc::new(PolicyParts {
+                doc,
+                tz,
+                rules,
+                default_reason,
+            }),
         }
     }
 
@@ -348,7 +368,7 @@ impl Policy {
     ///
     /// Only if serialization fails, which the document types do not do.
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
-        serde_json::to_string_pretty(&self.doc)
+        serde_json::to_string_pretty(&self.parts.doc)
     }
 
     /// The document as written.
@@ -366,7 +386,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn document(&self) -> &PolicyDocument {
-        &self.doc
+        &self.parts.doc
     }
 
     /// The policy id.
@@ -379,7 +399,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn id(&self) -> &str {
-        self.doc.id.as_str()
+        self.parts.doc.id.as_str()
     }
 
     /// The rules, in order.
@@ -398,7 +418,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rules(&self) -> &[Rule] {
-        &self.doc.rules
+        &self.parts.doc.rules
     }
 
     /// The time zone of the rules' days and times: the document's
@@ -416,7 +436,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn time_zone(&self) -> &TimeZoneName {
-        &self.tz
+        &self.parts.tz
     }
 }
 
