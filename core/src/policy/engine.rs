@@ -25,6 +25,7 @@ use crate::url::{CanonicalUrl, UrlError};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EngineError {
     /// The URL could not be canonicalized.
     #[error(transparent)]
@@ -77,6 +78,27 @@ impl Context<'_> {
             device: None,
             time,
         }
+    }
+
+    /// A context at the system time `time` (from [`std::time::SystemTime::now`]
+    /// in a host: the core itself never reads the clock), with no group, age
+    /// or device.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use esafety::policy::Context;
+    ///
+    /// let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_772_445_600);
+    /// assert_eq!(Context::at_system(at)?.time.to_string(), "2026-03-02T10:00:00Z");
+    /// # Ok::<(), esafety::policy::RequestError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::TimeOutOfRange`](super::RequestError::TimeOutOfRange)
+    /// outside the years -9999 to 9999.
+    pub fn at_system(time: std::time::SystemTime) -> Result<Context<'static>, super::RequestError> {
+        super::context::time_from_system(time).map(Context::at)
     }
 }
 
