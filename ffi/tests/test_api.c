@@ -58,11 +58,13 @@ static void test_status_names(void) {
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_IO), "ESAFETY_STATUS_IO") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_TOO_LARGE), "ESAFETY_STATUS_TOO_LARGE") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_PANIC), "ESAFETY_STATUS_PANIC") == 0);
-  CHECK(strcmp(esafety_status_name(12), "ESAFETY_STATUS_UNKNOWN") == 0);
+  CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_PROFILE), "ESAFETY_STATUS_INVALID_PROFILE") == 0);
+  CHECK(strcmp(esafety_status_name(13), "ESAFETY_STATUS_UNKNOWN") == 0);
   CHECK(strcmp(esafety_status_name(UINT32_MAX), "ESAFETY_STATUS_UNKNOWN") == 0);
   /* The numbers are ABI. */
   CHECK(ESAFETY_STATUS_OK == 0 && ESAFETY_STATUS_NULL_PARAMETER == 1 &&
-        ESAFETY_STATUS_TOO_LARGE == 11 && ESAFETY_STATUS_PANIC == 99);
+        ESAFETY_STATUS_TOO_LARGE == 11 && ESAFETY_STATUS_INVALID_PROFILE == 12 &&
+        ESAFETY_STATUS_PANIC == 99);
   CHECK(strcmp(esafety_action_name(ESAFETY_ACTION_ALLOW), "allow") == 0);
   CHECK(strcmp(esafety_action_name(ESAFETY_ACTION_MONITOR), "monitor") == 0);
   CHECK(strcmp(esafety_action_name(ESAFETY_ACTION_WARN), "warn") == 0);
@@ -551,7 +553,7 @@ static void test_decide(void) {
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_OK);
   r.device = 3;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_REQUEST);
-  CHECK_ERROR_MENTIONS("`device` is 3");
+  CHECK_ERROR_MENTIONS("`device` is `3`");
   r.device = UINT32_MAX;
   CHECK_STATUS(esafety_decide_json(engine, &r, &json, NULL), ESAFETY_STATUS_INVALID_REQUEST);
   CHECK_CONTAINS(json, "\"action\":\"block\",\"rule\":\"error\"");
