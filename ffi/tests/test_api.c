@@ -59,7 +59,8 @@ static void test_status_names(void) {
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_TOO_LARGE), "ESAFETY_STATUS_TOO_LARGE") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_PANIC), "ESAFETY_STATUS_PANIC") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_PROFILE), "ESAFETY_STATUS_INVALID_PROFILE") == 0);
-  CHECK(strcmp(esafety_status_name(13), "ESAFETY_STATUS_UNKNOWN") == 0);
+  CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_SIGNATURE), "ESAFETY_STATUS_INVALID_SIGNATURE") == 0);
+  CHECK(strcmp(esafety_status_name(14), "ESAFETY_STATUS_UNKNOWN") == 0);
   CHECK(strcmp(esafety_status_name(UINT32_MAX), "ESAFETY_STATUS_UNKNOWN") == 0);
   /* The numbers are ABI. */
   CHECK(ESAFETY_STATUS_OK == 0 && ESAFETY_STATUS_NULL_PARAMETER == 1 &&
