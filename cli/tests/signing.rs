@@ -196,6 +196,45 @@ fn check_verifies_the_policy_too() {
 }
 
 #[test]
+fn compile_signs_what_it_writes() {
+    let scratch = Scratch::new("cli-compile-sign");
+    let (secret, public) = keygen(&scratch, "publisher");
+    let list = scratch.file("gambling.txt", "bet.example\n");
+    let bundle = scratch.path().join("lists.esb");
+    let spec = format!("gambling={}", s(&list));
+    let o = esafety(&[
+        "compile",
+        "--list",
+        &spec,
+        "-o",
+        s(&bundle),
+        "--sign",
+        s(&secret),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = esafety(&["verify", "--key", s(&public), s(&bundle)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A key that cannot be read fails the compile before anything is written.
+    let other = scratch.path().join("other.esb");
+    let o = esafety(&[
+        "compile",
+        "--list",
+        &spec,
+        "-o",
+        s(&other),
+        "--sign",
+        s(&public),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not an esafety secret key"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!other.exists());
+}
+
+#[test]
 fn the_sample_bundle_is_not_taken_as_signed() {
     let scratch = Scratch::new("cli-signed-sample");
     let (_, public) = keygen(&scratch, "publisher");
