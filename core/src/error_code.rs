@@ -332,6 +332,7 @@ mod tests {
             (ErrorCode::Io, 10),
             (ErrorCode::TooLarge, 11),
             (ErrorCode::InvalidProfile, 12),
+            (ErrorCode::InvalidSignature, 13),
             (ErrorCode::Internal, 99),
         ];
         assert_eq!(abi.len(), ErrorCode::ALL.len());
