@@ -24,6 +24,8 @@ enum Command {
     Canonicalize(cmd::canonicalize::Args),
     /// Compile category lists (any supported format) into a bundle.
     Compile(cmd::compile::Args),
+    /// Compile an Acceptable Use Policy (TOML or JSON) into the JSON every build reads.
+    CompilePolicy(cmd::compile_policy::Args),
     /// Classify URLs against a compiled bundle (default: the built-in sample bundle).
     Classify(cmd::classify::Args),
     /// Assess an incident: severity, who to call in what order, what to do and not do.
@@ -32,6 +34,12 @@ enum Command {
     Check(cmd::check::Args),
     /// Check Acceptable Use Policies against the minimum standards.
     Lint(cmd::lint::Args),
+    /// Make a signing key pair for bundles and policies (KEY and KEY.pub).
+    Keygen(cmd::sign::KeygenArgs),
+    /// Sign files (bundles, policies) with a secret key: writes FILE.sig.
+    Sign(cmd::sign::SignArgs),
+    /// Check files' signatures (FILE.sig) against a public key.
+    Verify(cmd::sign::VerifyArgs),
     /// Answer Squid's external ACL or URL rewrite helper protocol on stdin/stdout.
     SquidHelper(cmd::squid_helper::Args),
 }
@@ -41,11 +49,15 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Canonicalize(args) => cmd::canonicalize::run(args),
         Command::Compile(args) => cmd::compile::run(args),
+        Command::CompilePolicy(args) => cmd::compile_policy::run(args),
         Command::Classify(args) => cmd::classify::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Lint(args) => cmd::lint::run(args),
         Command::Incident(args) => cmd::incident::run(args),
         Command::SquidHelper(args) => cmd::squid_helper::run(args),
+        Command::Keygen(args) => cmd::sign::keygen(args),
+        Command::Sign(args) => cmd::sign::sign(args),
+        Command::Verify(args) => cmd::sign::verify(args),
     };
     match result {
         Ok(code) => code,

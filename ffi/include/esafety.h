@@ -304,6 +304,16 @@ enum esafety_status
    */
   ESAFETY_STATUS_TOO_LARGE = 11,
   /**
+   * An escalation profile text could not be loaded.
+   */
+  ESAFETY_STATUS_INVALID_PROFILE = 12,
+  /**
+   * A signature or public key was refused: not esafety's format, made by
+   * another key, or not matching the bundle (it was changed after
+   * signing).
+   */
+  ESAFETY_STATUS_INVALID_SIGNATURE = 13,
+  /**
    * An internal error (a Rust panic) was caught at the boundary. The
    * library is still usable; please report it with the last-error text.
    */
@@ -318,7 +328,10 @@ typedef uint32_t esafety_status;
 #endif // __cplusplus
 
 /**
- * What to do with a request.
+ * What to do with a request, from the most to the least restrictive.
+ *
+ * Zero is `ESAFETY_ACTION_BLOCK`: a decision that was never written (a
+ * zeroed struct) blocks, never allows.
  */
 enum esafety_action
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -326,21 +339,21 @@ enum esafety_action
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
   /**
-   * Let the request through.
+   * Refuse it and show the block page (logged).
    */
-  ESAFETY_ACTION_ALLOW = 0,
-  /**
-   * Let it through and flag it for review (logged).
-   */
-  ESAFETY_ACTION_MONITOR = 1,
+  ESAFETY_ACTION_BLOCK = 0,
   /**
    * Show a warning; the user may proceed (logged).
    */
-  ESAFETY_ACTION_WARN = 2,
+  ESAFETY_ACTION_WARN = 1,
   /**
-   * Refuse it and show the block page (logged).
+   * Let it through and flag it for review (logged).
    */
-  ESAFETY_ACTION_BLOCK = 3,
+  ESAFETY_ACTION_MONITOR = 2,
+  /**
+   * Let the request through.
+   */
+  ESAFETY_ACTION_ALLOW = 3,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -664,6 +677,31 @@ esafety_status esafety_bundle_bytes(const struct esafety_bundle *bundle,
 void esafety_bundle_free(struct esafety_bundle *bundle);
 
 /**
+ * Checks that `bundle`'s bytes are signed by `public_key`: `signature` is
+ * the text of the bundle's `.sig` file (`esafety compile --sign` writes
+ * it), `public_key` the text of the publisher's `.pub` file
+ * (`esafety keygen`), each `len` bytes of UTF-8. A filter configured with
+ * a key calls this after loading a bundle and before `esafety_engine_new`,
+ * and keeps its current engine when it fails.
+ *
+ * Returns `OK` when the signature is the key's over exactly these bytes.
+ * Errors: `NULL_PARAMETER`; `INVALID_UTF8`; `TOO_LARGE` (a text over
+ * 4096 bytes); `INVALID_SIGNATURE` (a text that is not esafety's format,
+ * a bundle signed by another key, or bytes changed after signing), with
+ * the reason in `esafety_last_error`.
+ *
+ * # Safety
+ *
+ * `bundle` is NULL or a live bundle; `signature` and `public_key` are NULL
+ * or point to `signature_len` and `public_key_len` readable bytes.
+ */
+esafety_status esafety_bundle_verify(const struct esafety_bundle *bundle,
+                                     const char *signature,
+                                     size_t signature_len,
+                                     const char *public_key,
+                                     size_t public_key_len);
+
+/**
  * Canonicalizes `url` (`url_len` bytes; a byte that is not part of valid
  * UTF-8 reads as its `%XX` escape, as on the wire) the Safe Browsing way and
  * returns the canonical URL as a new NUL-terminated string in `*out`
@@ -824,10 +862,12 @@ esafety_status esafety_classify_json(const struct esafety_bundle *bundle,
  * is NULL; `group` or `time_rfc3339` NULL with a non-zero length),
  * `TOO_LARGE`, `INVALID_UTF8` (`group`, `time_rfc3339`), `INVALID_URL`,
  * `INVALID_REQUEST` (age over
- * 255, an unknown device, an unreadable or out-of-range time). On error
- * `*out` is zeroed (`rule` NULL). A filter should block on any error
- * (fail closed): every address a browser opens, up to
- * `ESAFETY_MAX_URL_LEN`, can be canonicalized.
+ * 255, an unknown device, an unreadable or out-of-range time).
+ *
+ * Fail closed: on every error (and on `PANIC`) `*out` holds the core's
+ * error decision — `ESAFETY_ACTION_BLOCK`, `log` true, rule `error`, no
+ * categories — so a caller that ignores the status still blocks. (Only
+ * when `out` itself is NULL is there nothing to write.)
  *
  * Thread-safe: any number of threads may decide with one engine at once.
  *
@@ -850,7 +890,12 @@ esafety_status esafety_decide(const struct esafety_engine *engine,
  * it with `esafety_string_free`). The reasons name each rule, list,
  * category and expression behind the decision.
  *
- * Errors: as `esafety_decide`; on error `*out_json` is NULL.
+ * Errors: as `esafety_decide`. Fail closed: on an error that leaves the
+ * output pointers usable, `*out_json` is the core's error report (the
+ * `check --json` line of `Decision::error`: `"action":"block"`,
+ * `"rule":"error"`, the reason), so a caller that ignores the status
+ * still blocks; it is NULL only when `out_json` is NULL or the report
+ * could not be allocated.
  *
  * # Safety
  *
@@ -863,8 +908,8 @@ esafety_status esafety_decide_json(const struct esafety_engine *engine,
                                    size_t *out_len);
 
 /**
- * A fixed NUL-terminated name for an `esafety_action` value (`"allow"`,
- * `"monitor"`, `"warn"`, `"block"`), or `"unknown"`. Static: never free
+ * A fixed NUL-terminated name for an `esafety_action` value (`"block"`,
+ * `"warn"`, `"monitor"`, `"allow"`), or `"unknown"`. Static: never free
  * it.
  */
 const char *esafety_action_name(uint32_t action);

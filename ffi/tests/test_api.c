@@ -58,11 +58,14 @@ static void test_status_names(void) {
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_IO), "ESAFETY_STATUS_IO") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_TOO_LARGE), "ESAFETY_STATUS_TOO_LARGE") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_PANIC), "ESAFETY_STATUS_PANIC") == 0);
-  CHECK(strcmp(esafety_status_name(12), "ESAFETY_STATUS_UNKNOWN") == 0);
+  CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_PROFILE), "ESAFETY_STATUS_INVALID_PROFILE") == 0);
+  CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_SIGNATURE), "ESAFETY_STATUS_INVALID_SIGNATURE") == 0);
+  CHECK(strcmp(esafety_status_name(14), "ESAFETY_STATUS_UNKNOWN") == 0);
   CHECK(strcmp(esafety_status_name(UINT32_MAX), "ESAFETY_STATUS_UNKNOWN") == 0);
   /* The numbers are ABI. */
   CHECK(ESAFETY_STATUS_OK == 0 && ESAFETY_STATUS_NULL_PARAMETER == 1 &&
-        ESAFETY_STATUS_TOO_LARGE == 11 && ESAFETY_STATUS_PANIC == 99);
+        ESAFETY_STATUS_TOO_LARGE == 11 && ESAFETY_STATUS_INVALID_PROFILE == 12 &&
+        ESAFETY_STATUS_PANIC == 99);
   CHECK(strcmp(esafety_action_name(ESAFETY_ACTION_ALLOW), "allow") == 0);
   CHECK(strcmp(esafety_action_name(ESAFETY_ACTION_MONITOR), "monitor") == 0);
   CHECK(strcmp(esafety_action_name(ESAFETY_ACTION_WARN), "warn") == 0);
@@ -457,6 +460,11 @@ static int rule_is(const esafety_decision *d, const char *rule) {
          strcmp(d->rule, rule) == 0;
 }
 
+/* The core's fail-closed decision, as every failed esafety_decide leaves it. */
+#define CHECK_FAIL_CLOSED(d)                                                 \
+  CHECK((d)->action == ESAFETY_ACTION_BLOCK && (d)->log && !(d)->review &&   \
+        (d)->categories == 0 && rule_is((d), "error"))
+
 static void test_decide(void) {
   esafety_engine *engine = make_engine();
   esafety_request r;
@@ -544,7 +552,7 @@ static void test_decide(void) {
   /* Errors: NULL everywhere, (NULL, 0) url, NULL with length. */
   r = request_for("example.org");
   CHECK_STATUS(esafety_decide(NULL, &r, &d), ESAFETY_STATUS_NULL_PARAMETER);
-  CHECK(d.rule == NULL && d.action == ESAFETY_ACTION_ALLOW && d.categories == 0);
+  CHECK_FAIL_CLOSED(&d);
   CHECK_STATUS(esafety_decide(engine, NULL, &d), ESAFETY_STATUS_NULL_PARAMETER);
   CHECK_ERROR_MENTIONS("`request` is NULL");
   CHECK_STATUS(esafety_decide(engine, &r, NULL), ESAFETY_STATUS_NULL_PARAMETER);
@@ -559,24 +567,32 @@ static void test_decide(void) {
   r = request_for("example.org");
   r.time_rfc3339_len = 1;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_FAIL_CLOSED(&d);
   CHECK_STATUS(esafety_decide_json(NULL, &r, &json, NULL), ESAFETY_STATUS_NULL_PARAMETER);
-  CHECK(json == NULL);
+  CHECK_CONTAINS(json, "\"action\":\"block\",\"rule\":\"error\"");
+  CHECK_CONTAINS(json, "`engine` is NULL");
+  esafety_string_free(json);
   r = request_for("example.org");
   CHECK_STATUS(esafety_decide_json(engine, &r, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
   CHECK_STATUS(esafety_decide_json(engine, NULL, &json, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_CONTAINS(json, "\"rule\":\"error\"");
+  esafety_string_free(json);
 
   /* Bad request context. */
   r = request_for("example.org");
   r.age = 256;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_REQUEST);
   CHECK_ERROR_MENTIONS("`age` is 256");
+  CHECK_FAIL_CLOSED(&d);
   r.age = -7; /* any negative: unknown */
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_OK);
   r.device = 3;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_REQUEST);
-  CHECK_ERROR_MENTIONS("`device` is 3");
+  CHECK_ERROR_MENTIONS("`device` is `3`");
   r.device = UINT32_MAX;
   CHECK_STATUS(esafety_decide_json(engine, &r, &json, NULL), ESAFETY_STATUS_INVALID_REQUEST);
+  CHECK_CONTAINS(json, "\"action\":\"block\",\"rule\":\"error\"");
+  esafety_string_free(json);
   r = request_for("example.org");
   r.time = INT64_MAX;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_REQUEST);
@@ -603,10 +619,21 @@ static void test_decide(void) {
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_TOO_LARGE);
   r = request_for("javascript:void(0)");
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_URL);
+  CHECK_FAIL_CLOSED(&d);
   CHECK_STATUS(esafety_decide_json(engine, &r, &json, &len), ESAFETY_STATUS_INVALID_URL);
-  CHECK(json == NULL && len == 0);
+  CHECK(json != NULL && len == strlen(json));
+  CHECK_CONTAINS(json, "{\"url\":\"\",\"canonical\":\"\",\"action\":\"block\",\"rule\":\"error\"");
+  esafety_string_free(json);
   r.url_len = ESAFETY_MAX_URL_LEN + 1;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_TOO_LARGE);
+  CHECK_FAIL_CLOSED(&d);
+
+  /* A decision that was never written (zeroed) blocks, never allows. */
+  {
+    esafety_decision zeroed;
+    memset(&zeroed, 0, sizeof zeroed);
+    CHECK(zeroed.action == ESAFETY_ACTION_BLOCK);
+  }
 
   esafety_engine_free(engine);
 }
@@ -696,6 +723,68 @@ static void test_lint(void) {
   free(text);
 }
 
+/* Signed updates: the suite writes a bundle, its signature and two public
+ * keys with the CLI (`esafety keygen`, `esafety sign`) into
+ * $ESAFETY_SIGNED; the library accepts the publisher's signature only. */
+static char *load_signed(const char *dir, const char *name, size_t *len) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  char *text = read_file(path, len);
+  if (text == NULL) {
+    fprintf(stderr, "cannot read %s\n", path);
+    exit(2);
+  }
+  return text;
+}
+
+static void test_signed_bundle(void) {
+  const char *dir = getenv("ESAFETY_SIGNED");
+  CHECK(dir != NULL);
+  if (dir == NULL) return;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/lists.esb", dir);
+  esafety_bundle *bundle = NULL;
+  CHECK_STATUS(esafety_bundle_from_file(path, &bundle), ESAFETY_STATUS_OK);
+  size_t sig_len = 0, pub_len = 0, other_len = 0;
+  char *sig = load_signed(dir, "lists.esb.sig", &sig_len);
+  char *pub = load_signed(dir, "publisher.pub", &pub_len);
+  char *other = load_signed(dir, "stranger.pub", &other_len);
+
+  CHECK_STATUS(esafety_bundle_verify(bundle, sig, sig_len, pub, pub_len), ESAFETY_STATUS_OK);
+  CHECK_STATUS(esafety_bundle_verify(bundle, sig, sig_len, other, other_len),
+               ESAFETY_STATUS_INVALID_SIGNATURE);
+  CHECK_ERROR_MENTIONS("is signed by key");
+  /* One character of the signature changed. */
+  char *forged = malloc(sig_len);
+  CHECK(forged != NULL);
+  if (forged != NULL) {
+    memcpy(forged, sig, sig_len);
+    size_t at = sig_len - 5;
+    forged[at] = forged[at] == 'A' ? 'B' : 'A';
+    CHECK_STATUS(esafety_bundle_verify(bundle, forged, sig_len, pub, pub_len),
+                 ESAFETY_STATUS_INVALID_SIGNATURE);
+    free(forged);
+  }
+  /* A signature of another bundle (the sample) is refused. */
+  esafety_bundle *sample = NULL;
+  CHECK_STATUS(esafety_bundle_sample(&sample), ESAFETY_STATUS_OK);
+  CHECK_STATUS(esafety_bundle_verify(sample, sig, sig_len, pub, pub_len),
+               ESAFETY_STATUS_INVALID_SIGNATURE);
+  CHECK_ERROR_MENTIONS("does not match the file");
+  /* Not a key; missing arguments. */
+  CHECK_STATUS(esafety_bundle_verify(bundle, sig, sig_len, S("ssh-ed25519 AAAA")),
+               ESAFETY_STATUS_INVALID_SIGNATURE);
+  CHECK_ERROR_MENTIONS("not an esafety public key");
+  CHECK_STATUS(esafety_bundle_verify(NULL, sig, sig_len, pub, pub_len), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_bundle_verify(bundle, NULL, 1, pub, pub_len), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_bundle_verify(bundle, sig, 5000, pub, pub_len), ESAFETY_STATUS_TOO_LARGE);
+  esafety_bundle_free(sample);
+  esafety_bundle_free(bundle);
+  free(sig);
+  free(pub);
+  free(other);
+}
+
 int main(void) {
   const char *dir = getenv("ESAFETY_FIXTURES");
   if (dir != NULL) fixtures = dir;
@@ -711,6 +800,7 @@ int main(void) {
   test_decide();
   test_incident();
   test_lint();
+  test_signed_bundle();
   esafety_string_free(NULL);
   return check_report("test_api");
 }
