@@ -520,11 +520,10 @@ impl BundleBuilder {
             | EntryKind::RegexNoCase(r)
             | EntryKind::SquidGuardExpression(r) => {
                 let no_case = !matches!(entry.kind, EntryKind::Regex(_));
-                let input = if matches!(entry.kind, EntryKind::SquidGuardExpression(_)) {
-                    RegexInput::SquidGuard
-                } else {
-                    RegexInput::Url
-                };
+                // squidGuard 1.6 matches expressions against its full URL
+                // (`regexec(.., req->furl, ..)`): the host as requested, not
+                // chopped, which is the canonical `host/path?query`.
+                let input = RegexInput::Url;
                 if sensitive {
                     return Err(err(
                         "a sensitive list cannot hold regex entries (they cannot be stored as digests); give the URLs instead".to_owned(),

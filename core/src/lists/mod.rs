@@ -312,11 +312,11 @@ pub enum EntryKind {
     /// ```
     SquidGuardUrl(String),
     /// A squidGuard / UT1 `expressions` line: a regular expression matched
-    /// ignoring ASCII case anywhere in the request as squidGuard sees it,
-    /// `host/path?query` with the host chopped as for
-    /// [`EntryKind::SquidGuardUrl`] and the escapes decoded (non-ASCII
-    /// text as UTF-8), so `^example\.com/` matches `www.example.com/` and
-    /// `порно` matches `/%D0%BF%D0%BE%D1%80%D0%BD%D0%BE`.
+    /// ignoring ASCII case anywhere in the request as squidGuard 1.6 sees
+    /// it (its full URL, `regexec` on `furl`): `host/path?query` with the
+    /// host as requested (not chopped: `^example\.com/` does not match
+    /// `www.example.com/`) and the escapes decoded (non-ASCII text as
+    /// UTF-8), so `порно` matches `/%D0%BF%D0%BE%D1%80%D0%BD%D0%BE`.
     ///
     /// ```
     /// use esafety::lists::{parse, EntryKind, Format, ParseOptions};

@@ -29,15 +29,18 @@
 //! # `expressions`
 //!
 //! Each line is a POSIX extended regular expression, matched ignoring
-//! ASCII case anywhere in the stripped URL: an
-//! [`EntryKind::SquidGuardExpression`], matched against the stripped URL
-//! with its escapes decoded (see [`crate::classify`]).
+//! ASCII case anywhere in the full URL (squidGuard 1.6 runs `regexec` on
+//! `furl`, not on the stripped URL: `^expr\.example/` blocks
+//! `expr.example/a`, not `www.expr.example/a`): an
+//! [`EntryKind::SquidGuardExpression`], matched against the canonical
+//! `host/path?query` with its escapes decoded (see [`crate::classify`]).
 //!
 //! # Where esafety keeps the documented meaning instead of squidGuard's bugs
 //!
-//! Each is a test in `core/tests/squidguard_semantics.rs`, and each shows
-//! as a named difference in the end-to-end comparison with squidGuard
-//! (`core/tests/squidguard_differential.rs`):
+//! Each is a named difference, with the request that shows it, in the
+//! end-to-end comparison with squidGuard
+//! (`core/tests/squidguard_differential.rs`, which runs squidGuard 1.6 and
+//! esafety on the same lists and requests):
 //!
 //! - **The B-tree prefix miss.** squidGuard looks a request up with one
 //!   B-tree range search and compares only the key just before it: with
