@@ -609,9 +609,14 @@ fn fragment_summary(s: &mut String, reports: &[Report]) {
             0 => String::new(),
             n => format!(" and {n} more"),
         };
+        let label = if file.fragment_lines.len() == 1 {
+            "line"
+        } else {
+            "lines"
+        };
         let _ = writeln!(
             s,
-            "    {}: {} (lines {}{more})",
+            "    {}: {} ({label} {}{more})",
             file.name,
             plural(file.fragment_lines.len(), "line"),
             shown.join(", ")
