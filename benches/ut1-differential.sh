@@ -19,6 +19,7 @@ printf 'dbhome %s/db\nlogdir %s/log\n' "$work" "$work" > "$conf"
 pass=""
 lists=()
 for dir in "$ut1"/*/; do
+  dir="${dir%/}"
   cat=$(basename "$dir")
   [ -f "$dir/urls" ] || continue
   # squidGuard's dest names and esafety's local ids: letters, digits, `-`.

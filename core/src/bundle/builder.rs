@@ -1478,7 +1478,7 @@ mod tests {
         assert_eq!(bytes, mixed_bundle(), "two builds differ");
         assert_eq!(
             sha256_hex(&bytes),
-            "bf92a46ac17e359204587460e6cea123213b30508af6a085393b5514f22c6a0c"
+            "96abb8001983705066af6293ec80ae4a64120f061102d4c1b22f48a80ddc425b"
         );
     }
 

@@ -28,8 +28,8 @@
 //!    error, never a warning.
 //!
 //! Every automaton is built with regex-automata's size limits, so the
-//! time and memory of a build are bounded by the limits above (the
-//! `compile_regex` bench measures them), and is serialized into the bundle;
+//! time and memory of a build are bounded by the limits above, and is
+//! serialized into the bundle;
 //! loading only validates it (`dense::DFA::from_bytes`), so no face needs
 //! a regex compiler, and memory per automaton is its size: no cache grows
 //! with the traffic.
