@@ -29,6 +29,7 @@ pub mod bundle;
 pub mod classify;
 pub mod datetime;
 mod document;
+mod error_code;
 #[cfg(feature = "incident")]
 pub mod incident;
 pub mod lists;
@@ -40,6 +41,7 @@ pub mod taxonomy;
 pub mod tzdb;
 pub mod url;
 
+pub use error_code::ErrorCode;
 #[cfg(feature = "incident")]
 pub use incident::{Assessment, EscalationProfile, Incident, assess};
 pub use policy::{Action, Decision, Engine, Policy, PolicyError, Request};

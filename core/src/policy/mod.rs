@@ -38,16 +38,19 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod context;
 mod document;
 mod engine;
 mod error;
 mod evaluate;
+mod fail_closed;
 pub mod lint;
 mod report;
 mod safe_search;
 mod schema;
 mod time;
 
+pub use context::RequestError;
 pub use document::{
     Action, AgeRange, AgeRangeDoc, Audience, CategoryRef, Device, Ident, PolicyDate,
     PolicyDocument, Rule, RuleDoc, Setting, Signatory,
@@ -57,6 +60,7 @@ pub use error::{LoadError, PolicyError};
 pub use evaluate::{
     BASELINE, DEFAULT, DecidedBy, Decision, IWF_BLOCK_MESSAGE, Request, TERRORISM_BLOCK_MESSAGE,
 };
+pub use fail_closed::{ERROR, ERROR_BLOCK_MESSAGE, MAX_ECHO_LEN, echo_prefix};
 pub use lint::LintReport;
 pub use lint::{Finding, LintOptions, Severity, lint};
 pub use report::DecisionReport;
