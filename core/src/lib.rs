@@ -36,6 +36,8 @@ pub mod lists;
 pub mod policy;
 #[cfg(feature = "compile")]
 pub mod sample;
+#[cfg(feature = "signing")]
+pub mod signing;
 mod sorted;
 pub mod taxonomy;
 pub mod tzdb;
