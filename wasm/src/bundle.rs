@@ -132,6 +132,9 @@ impl Bundle {
     /// Throws an `Error` with code `invalid-signature` when either text is
     /// not esafety's format, the bundle was signed by another key, or its
     /// bytes changed after signing.
+    ///
+    /// In the full build (the `signing` feature).
+    #[cfg(feature = "signing")]
     pub fn verify(
         &self,
         signature: &str,

@@ -32,6 +32,7 @@ describe('the extension build', () => {
       assert.ok(!(name in ext), `extension build has ${name}`);
     }
     assert.equal(ext.Policy.fromToml, undefined);
+    assert.equal(typeof ext.Bundle.prototype.verify, 'undefined');
     assert.equal(typeof ext.Policy.prototype.toJson, 'undefined');
   });
 
