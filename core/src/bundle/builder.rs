@@ -16,8 +16,7 @@ use crate::lists::{Entry, EntryKind, HostKey};
 use crate::taxonomy::{Category, MAX_LOCAL_CATEGORIES};
 use crate::url::CanonicalUrl;
 
-/// The most source lists one bundle holds.
-pub(crate) const MAX_LISTS: usize = u16::MAX as usize;
+use super::MAX_LISTS;
 
 /// A source list in a builder, as returned by [`BundleBuilder::add_list`].
 ///

@@ -151,21 +151,30 @@
 //! deep. Regular expressions cannot be hashed, so a sensitive list rejects
 //! them.
 
+#[cfg(feature = "compile")]
 mod adblock;
+#[cfg(feature = "compile")]
 mod canon;
+#[cfg(feature = "compile")]
 mod ctx;
+#[cfg(feature = "compile")]
 mod detect;
+#[cfg(feature = "compile")]
 mod e2guardian;
+#[cfg(feature = "compile")]
 mod hosts;
+#[cfg(feature = "compile")]
 mod iwf;
+#[cfg(feature = "compile")]
 mod plain;
+#[cfg(feature = "compile")]
 mod squidguard;
 
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "compile")]
 pub use detect::{detect, detect_file};
-pub use squidguard::squidguard_chop;
 
 use sha2::{Digest as _, Sha256};
 
@@ -937,6 +946,7 @@ impl ListError {
 /// # Panics
 ///
 /// Never, whatever the bytes.
+#[cfg(feature = "compile")]
 pub fn parse(
     format: Format,
     source: &str,
@@ -980,6 +990,7 @@ pub fn parse(
 /// # Panics
 ///
 /// Never, whatever the bytes or the loader returns.
+#[cfg(feature = "compile")]
 pub fn parse_with_includes(
     format: Format,
     source: &str,
@@ -990,6 +1001,8 @@ pub fn parse_with_includes(
     parse_inner(format, source, bytes, options, Some(loader))
 }
 
+#[cfg(feature = "compile")]
+#[cfg(feature = "compile")]
 fn parse_inner(
     format: Format,
     source: &str,
@@ -1012,4 +1025,25 @@ fn parse_inner(
         Format::Iwf => iwf::parse(&mut sink, bytes)?,
     }
     Ok(sink.finish())
+}
+
+/// The host squidGuard looks a request up under, besides the host itself:
+/// the host without one leading `www`, `web` or `ftp` label with any
+/// digits after it (`www.`, `www2.`, `web.`, `ftp3.`), as squidGuard
+/// 1.6's `parseLine` chops it; `None` if the host has no such label.
+///
+/// ```
+/// use esafety::lists::squidguard_chop;
+/// assert_eq!(squidguard_chop("www.tumblr.com"), Some("tumblr.com"));
+/// assert_eq!(squidguard_chop("www2.tumblr.com"), Some("tumblr.com"));
+/// assert_eq!(squidguard_chop("ftp.example.org"), Some("example.org"));
+/// assert_eq!(squidguard_chop("webmail.example.org"), None);
+/// assert_eq!(squidguard_chop("v2tc.tumblr.com"), None);
+/// ```
+pub fn squidguard_chop(host: &str) -> Option<&str> {
+    let rest = ["www", "web", "ftp"]
+        .iter()
+        .find_map(|label| host.strip_prefix(label))?;
+    rest.trim_start_matches(|c: char| c.is_ascii_digit())
+        .strip_prefix('.')
 }
