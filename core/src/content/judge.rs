@@ -316,7 +316,7 @@ impl ContentMatches {
     /// let list = PhraseList::parse("w", b"<breast><20>\n<breast>,<cancer><-30>\n", ListKind::Weighted, &PhraseOptions::new())?;
     /// let scanner = ScannerBuilder::new().add_list(list).build()?;
     /// assert_eq!(scanner.scan(b"breast").judge(10).reason, ScoreReason::OverLimit);
-    /// assert_eq!(scanner.scan(b"breast cancer").judge(10).score, -10);
+    /// assert_eq!(scanner.scan(b"breast cancer screening").judge(10).score, -10);
     /// # Ok::<(), esafety::content::ContentError>(())
     /// ```
     pub fn judge(&self, limit: u32) -> ContentScore {

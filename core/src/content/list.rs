@@ -313,6 +313,26 @@ impl PhraseList {
             .collect()
     }
 
+    /// Every phrase of every line, in order (a combination gives each of
+    /// its parts), as the bytes matched against page text.
+    ///
+    /// ```
+    /// use esafety::content::{ListKind, PhraseList, PhraseOptions};
+    /// let list = PhraseList::parse("w", b"< sex ><5>\n<xxx>,<Girls><30>\n", ListKind::Weighted, &PhraseOptions::new())?;
+    /// let phrases: Vec<&[u8]> = list.phrases().collect();
+    /// assert_eq!(phrases, [&b" sex "[..], b"xxx", b"girls"]);
+    /// # Ok::<(), esafety::content::ContentError>(())
+    /// ```
+    pub fn phrases(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.lines.iter().flat_map(|l| -> Vec<&[u8]> {
+            match &l.form {
+                Form::Single(Some(p)) => vec![p.as_slice()],
+                Form::Single(None) => Vec::new(),
+                Form::Combination(parts) => parts.iter().map(Vec::as_slice).collect(),
+            }
+        })
+    }
+
     /// The lines e2guardian reads as nothing or as other than they look.
     ///
     /// ```
