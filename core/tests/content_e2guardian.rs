@@ -60,7 +60,10 @@ fn parity(
     let pages = match corpus {
         Corpus::Documents(n, seed) => {
             let sources = pages::sources();
-            assert!(sources.len() > 100, "too few documentation files to build pages from");
+            assert!(
+                sources.len() > 100,
+                "too few documentation files to build pages from"
+            );
             pages::pages(&sources, &pools, n, seed)
         }
         Corpus::Endings => {
@@ -127,7 +130,11 @@ fn parity(
         "{name}: {} pages; e2guardian blocked {blocked}, allowed {allowed}; esafety saw {exceptions} exceptions, {banned} banned",
         pages.len()
     );
-    assert!(wrong == 0, "{name}: {wrong} of {} pages differ:\n{mismatches}", pages.len());
+    assert!(
+        wrong == 0,
+        "{name}: {wrong} of {} pages differ:\n{mismatches}",
+        pages.len()
+    );
     Some((pages.len(), blocked, allowed, exceptions, banned))
 }
 
@@ -147,13 +154,25 @@ const DEFAULTS: ScanOptions = ScanOptions {
 
 #[test]
 fn debian_lists_at_the_young_children_limit() {
-    let got = parity("e2g-debian", |_| ListSet::debian(), 50, DEFAULTS, Corpus::Documents(240, 1));
+    let got = parity(
+        "e2g-debian",
+        |_| ListSet::debian(),
+        50,
+        DEFAULTS,
+        Corpus::Documents(240, 1),
+    );
     assert_covers(got, 40, 40);
 }
 
 #[test]
 fn every_list_at_the_older_children_limit() {
-    let got = parity("e2g-all", |s| ListSet::everything(s.path()), 100, DEFAULTS, Corpus::Documents(240, 2));
+    let got = parity(
+        "e2g-all",
+        |s| ListSet::everything(s.path()),
+        100,
+        DEFAULTS,
+        Corpus::Documents(240, 2),
+    );
     assert_covers(got, 40, 40);
 }
 
@@ -164,7 +183,13 @@ fn counting_occurrences_with_both_cases_at_the_young_adults_limit() {
         case: CaseMode::Both,
         counting: Counting::Occurrences,
     };
-    let got = parity("e2g-counts", |s| ListSet::everything(s.path()), 160, options, Corpus::Documents(120, 3));
+    let got = parity(
+        "e2g-counts",
+        |s| ListSet::everything(s.path()),
+        160,
+        options,
+        Corpus::Documents(120, 3),
+    );
     assert_covers(got, 20, 20);
 }
 
@@ -175,7 +200,13 @@ fn smart_pass_only_counting_occurrences() {
         case: CaseMode::Fold,
         counting: Counting::Occurrences,
     };
-    let got = parity("e2g-smart", |s| ListSet::everything(s.path()), 50, options, Corpus::Documents(120, 4));
+    let got = parity(
+        "e2g-smart",
+        |s| ListSet::everything(s.path()),
+        50,
+        options,
+        Corpus::Documents(120, 4),
+    );
     assert_covers(got, 20, 10);
 }
 
@@ -186,13 +217,25 @@ fn raw_pass_only_preserving_case() {
         case: CaseMode::Preserve,
         counting: Counting::OncePerPass,
     };
-    let got = parity("e2g-raw", |s| ListSet::everything(s.path()), 100, options, Corpus::Documents(120, 5));
+    let got = parity(
+        "e2g-raw",
+        |s| ListSet::everything(s.path()),
+        100,
+        options,
+        Corpus::Documents(120, 5),
+    );
     assert_covers(got, 20, 20);
 }
 
 #[test]
 fn every_ending_of_every_phrase() {
-    let got = parity("e2g-end", |_| ListSet::fixture("end"), 50, DEFAULTS, Corpus::Endings);
+    let got = parity(
+        "e2g-end",
+        |_| ListSet::fixture("end"),
+        50,
+        DEFAULTS,
+        Corpus::Endings,
+    );
     assert_covers(got, 100, 100);
 }
 
@@ -202,6 +245,12 @@ fn every_ending_raw_pass_only() {
         passes: PassMode::Raw,
         ..DEFAULTS
     };
-    let got = parity("e2g-end-raw", |_| ListSet::fixture("end"), 50, options, Corpus::Endings);
+    let got = parity(
+        "e2g-end-raw",
+        |_| ListSet::fixture("end"),
+        50,
+        options,
+        Corpus::Endings,
+    );
     assert_covers(got, 100, 100);
 }

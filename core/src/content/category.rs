@@ -90,9 +90,18 @@ mod tests {
 
     #[test]
     fn statutory_and_unknown_ids_are_refused() {
-        assert!(matches!(check_id("child-abuse"), Err(ContentError::StatutoryCategory { .. })));
-        assert!(matches!(check_id("terrorism"), Err(ContentError::StatutoryCategory { .. })));
-        assert!(matches!(check_id("porn"), Err(ContentError::UnknownCategory { .. })));
+        assert!(matches!(
+            check_id("child-abuse"),
+            Err(ContentError::StatutoryCategory { .. })
+        ));
+        assert!(matches!(
+            check_id("terrorism"),
+            Err(ContentError::StatutoryCategory { .. })
+        ));
+        assert!(matches!(
+            check_id("porn"),
+            Err(ContentError::UnknownCategory { .. })
+        ));
         check_id("local-sport").unwrap();
     }
 

@@ -246,7 +246,10 @@ impl ContentScore {
                 self.score, self.limit
             ),
         };
-        if matches!(self.reason, ScoreReason::OverLimit | ScoreReason::WithinLimit) {
+        if matches!(
+            self.reason,
+            ScoreReason::OverLimit | ScoreReason::WithinLimit
+        ) {
             let weighted: Vec<String> = self
                 .hits
                 .iter()
@@ -453,7 +456,15 @@ impl ContentMatches {
         cur
     }
 
-    fn hit(&self, line: &Line, kind: HitKind, weight: i64, count: u32, score: i64, parts: &[Found]) -> Hit {
+    fn hit(
+        &self,
+        line: &Line,
+        kind: HitKind,
+        weight: i64,
+        count: u32,
+        score: i64,
+        parts: &[Found],
+    ) -> Hit {
         let inner = &self.inner;
         let phrase = match line.shape {
             Shape::Single(id) => format!("<{}>", show(inner.phrase(id))),
@@ -541,7 +552,14 @@ impl ContentMatches {
                     let times = if once { 1 } else { i64::from(lowest) };
                     let added = i64::from(w).saturating_mul(times);
                     weighting = weighting.saturating_add(added);
-                    hits.push(self.hit(line, HitKind::Weighted, i64::from(w), lowest, added, &parts));
+                    hits.push(self.hit(
+                        line,
+                        HitKind::Weighted,
+                        i64::from(w),
+                        lowest,
+                        added,
+                        &parts,
+                    ));
                 }
                 Role::Banned if !exception => {
                     banned_combination = true;
@@ -570,7 +588,14 @@ impl ContentMatches {
                     let times = if once { 1 } else { i64::from(f.count) };
                     let added = i64::from(w).saturating_mul(times);
                     weighting = weighting.saturating_add(added);
-                    hits.push(self.hit(line, HitKind::Weighted, i64::from(w), f.count, added, &[*f]));
+                    hits.push(self.hit(
+                        line,
+                        HitKind::Weighted,
+                        i64::from(w),
+                        f.count,
+                        added,
+                        &[*f],
+                    ));
                 }
             }
         }

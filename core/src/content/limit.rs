@@ -166,7 +166,13 @@ mod tests {
         assert_eq!(v, ContentLimit::Points(42));
         assert!(serde_json::from_str::<ContentLimit>("-1").is_err());
         assert!(serde_json::from_str::<ContentLimit>("\"babies\"").is_err());
-        assert_eq!(serde_json::to_string(&ContentLimit::OlderChildren).unwrap(), "\"older-children\"");
-        assert_eq!(serde_json::to_string(&ContentLimit::Points(9)).unwrap(), "9");
+        assert_eq!(
+            serde_json::to_string(&ContentLimit::OlderChildren).unwrap(),
+            "\"older-children\""
+        );
+        assert_eq!(
+            serde_json::to_string(&ContentLimit::Points(9)).unwrap(),
+            "9"
+        );
     }
 }

@@ -163,9 +163,7 @@ pub(crate) fn read(
                     if digits.iter().any(u8::is_ascii_digit) && atoi(digits) == Some(0) {
                         notes.push(Note::ZeroWeight);
                     } else {
-                        notes.push(Note::NotAWeight(
-                            before(weight_text, b">").to_vec(),
-                        ));
+                        notes.push(Note::NotAWeight(before(weight_text, b">").to_vec()));
                     }
                 }
                 Weight::None
@@ -302,20 +300,86 @@ mod tests {
 
     /// (name, line, weight, form)
     const CASES: &[(&str, &str, Weight, &[&str], bool)] = &[
-        ("substring", "<sex><10>", Weight::Points(10), &["sex"], false),
+        (
+            "substring",
+            "<sex><10>",
+            Weight::Points(10),
+            &["sex"],
+            false,
+        ),
         ("word", "< sex ><10>", Weight::Points(10), &[" sex "], false),
-        ("negative", "<education><-25>", Weight::Points(-25), &["education"], false),
-        ("banned", "<sex magazine>", Weight::None, &["sex magazine"], false),
-        ("combination", "<slut>,<horny><50>", Weight::Points(50), &["slut", "horny"], true),
-        ("combination-banned", "<sex>,<fetish>", Weight::None, &["sex", "fetish"], true),
-        ("percent", "< slut ><10%>", Weight::Percent(10), &[" slut "], false),
-        ("trailing-comment", "<a><40>  #note", Weight::Points(40), &["a"], false),
+        (
+            "negative",
+            "<education><-25>",
+            Weight::Points(-25),
+            &["education"],
+            false,
+        ),
+        (
+            "banned",
+            "<sex magazine>",
+            Weight::None,
+            &["sex magazine"],
+            false,
+        ),
+        (
+            "combination",
+            "<slut>,<horny><50>",
+            Weight::Points(50),
+            &["slut", "horny"],
+            true,
+        ),
+        (
+            "combination-banned",
+            "<sex>,<fetish>",
+            Weight::None,
+            &["sex", "fetish"],
+            true,
+        ),
+        (
+            "percent",
+            "< slut ><10%>",
+            Weight::Percent(10),
+            &[" slut "],
+            false,
+        ),
+        (
+            "trailing-comment",
+            "<a><40>  #note",
+            Weight::Points(40),
+            &["a"],
+            false,
+        ),
         // `<porno>` is not a number: the line is the banned phrase before it.
-        ("not-a-weight", "<dojrzale kobiety><porno><70>", Weight::None, &["dojrzale kobiety"], false),
+        (
+            "not-a-weight",
+            "<dojrzale kobiety><porno><70>",
+            Weight::None,
+            &["dojrzale kobiety"],
+            false,
+        ),
         // No `><`: no weight, and the phrase ends at the first `>`.
-        ("space-before-weight", "< nakna brdar > <40>", Weight::None, &[" nakna brdar "], false),
-        ("space-in-combination", "< slampor >, <xxx><60>", Weight::Points(60), &[" slampor ", "xxx"], true),
-        ("junk-after-weight", "<b><30>3", Weight::Points(30), &["b"], false),
+        (
+            "space-before-weight",
+            "< nakna brdar > <40>",
+            Weight::None,
+            &[" nakna brdar "],
+            false,
+        ),
+        (
+            "space-in-combination",
+            "< slampor >, <xxx><60>",
+            Weight::Points(60),
+            &[" slampor ", "xxx"],
+            true,
+        ),
+        (
+            "junk-after-weight",
+            "<b><30>3",
+            Weight::Points(30),
+            &["b"],
+            false,
+        ),
         ("zero", "<x><0>", Weight::None, &["x"], false),
     ];
 
@@ -324,7 +388,11 @@ mod tests {
         for &(name, line, weight, parts, is_combi) in CASES {
             let got = r(line);
             assert_eq!(got.weight, weight, "{name}");
-            let want = if is_combi { combi(parts) } else { single(parts[0]) };
+            let want = if is_combi {
+                combi(parts)
+            } else {
+                single(parts[0])
+            };
             assert_eq!(got.form, want, "{name}");
         }
     }
@@ -352,9 +420,15 @@ mod tests {
         let e = read("e", 1, b"<medical>", true).unwrap();
         assert_eq!(e.weight, Weight::None);
         // An exception list's per-cent weight resolves against a limit of 0.
-        assert_eq!(read("e", 1, b"<x><10%>", true).unwrap().weight, Weight::None);
+        assert_eq!(
+            read("e", 1, b"<x><10%>", true).unwrap().weight,
+            Weight::None
+        );
         // A point weight makes it weighted, in any list.
-        assert_eq!(read("e", 1, b"<x><10>", true).unwrap().weight, Weight::Points(10));
+        assert_eq!(
+            read("e", 1, b"<x><10>", true).unwrap().weight,
+            Weight::Points(10)
+        );
     }
 
     #[test]

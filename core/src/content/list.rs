@@ -306,11 +306,7 @@ impl PhraseList {
                 *c = c.saturating_add(1);
             }
         }
-        self.files
-            .iter()
-            .map(String::as_str)
-            .zip(counts)
-            .collect()
+        self.files.iter().map(String::as_str).zip(counts).collect()
     }
 
     /// Every phrase of every line, in order (a combination gives each of
@@ -506,7 +502,11 @@ impl<'o, 'l, 'f> Reader<'o, 'l, 'f> {
     ) -> Result<(), ContentError> {
         let name = self.name(file).to_owned();
         let read = line::read(&name, number, text, exception)?;
-        let what = if exception { "exception" } else { "banned phrase" };
+        let what = if exception {
+            "exception"
+        } else {
+            "banned phrase"
+        };
         let shown_form = match &read.form {
             Form::Single(Some(p)) => format!("{what} `{}`", show(p)),
             Form::Single(None) => "nothing".to_owned(),
@@ -554,10 +554,15 @@ impl<'o, 'l, 'f> Reader<'o, 'l, 'f> {
         };
         for p in phrases {
             if let Some(&b) = p.iter().find(|&&b| never_in_text(b)) {
-                let fixed: Vec<u8> = p
-                    .iter()
-                    .map(|&c| if never_in_text(c) { b' ' } else { c })
-                    .collect();
+                // As page text would have it: those bytes as a space, and
+                // a run of spaces as one (the smart pass).
+                let mut fixed: Vec<u8> = Vec::with_capacity(p.len());
+                for &c in p.iter() {
+                    let c = if never_in_text(c) { b' ' } else { c };
+                    if !(c == b' ' && fixed.last() == Some(&b' ')) {
+                        fixed.push(c);
+                    }
+                }
                 self.problem(
                     file,
                     number,
@@ -592,8 +597,11 @@ impl<'o, 'l, 'f> Reader<'o, 'l, 'f> {
         let path_bytes = line::before(line::after(text, b".include<"), b">");
         if path_bytes.is_empty() {
             let reason = if !case_insensitive
-                && !line::before(line::after(&written.to_ascii_lowercase(), b".include<"), b">")
-                    .is_empty()
+                && !line::before(
+                    line::after(&written.to_ascii_lowercase(), b".include<"),
+                    b">",
+                )
+                .is_empty()
             {
                 format!(
                     "e2guardian does not follow `{}` in a `#noconvert` list (it looks for `.include<` in lower case there); write `.include<…>`",
@@ -698,13 +706,22 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> PhraseList {
-        PhraseList::parse("w", text.as_bytes(), ListKind::Weighted, &PhraseOptions::new()).unwrap()
+        PhraseList::parse(
+            "w",
+            text.as_bytes(),
+            ListKind::Weighted,
+            &PhraseOptions::new(),
+        )
+        .unwrap()
     }
 
     #[test]
     fn categories_follow_lines_and_includes() {
         let files = [
-            ("top", "<a><1>\n#listcategory: \"One\"\n<b><1>\n.Include<inc>\n<c><1>\n"),
+            (
+                "top",
+                "<a><1>\n#listcategory: \"One\"\n<b><1>\n.Include<inc>\n<c><1>\n",
+            ),
             ("inc", "<d><1>\n#listcategory: \"Two\"\n<e><1>\n"),
         ];
         let mut loader = |p: &str| {
@@ -734,7 +751,11 @@ mod tests {
         let list = parse("#noconvert\n<ABC><5>\n.Include<x>\n");
         assert_eq!(list.lines[0].form, Form::Single(Some(b"ABC".to_vec())));
         assert_eq!(list.problems.len(), 1);
-        assert!(list.problems[0].reason.contains("`#noconvert`"), "{}", list.problems[0]);
+        assert!(
+            list.problems[0].reason.contains("`#noconvert`"),
+            "{}",
+            list.problems[0]
+        );
         let list = parse("<ABC><5>\n");
         assert_eq!(list.lines[0].form, Form::Single(Some(b"abc".to_vec())));
     }
@@ -745,7 +766,11 @@ mod tests {
         assert!(list.is_empty());
         assert_eq!(list.problems.len(), 2);
         assert!(list.problems[0].reason.contains("byte-order mark"));
-        assert!(list.problems[1].reason.contains("`plain words` is not a phrase"));
+        assert!(
+            list.problems[1]
+                .reason
+                .contains("`plain words` is not a phrase")
+        );
     }
 
     #[test]
@@ -757,8 +782,13 @@ mod tests {
 
     #[test]
     fn includes_without_loader_and_cycles() {
-        let err = PhraseList::parse("w", b".Include<x>\n", ListKind::Weighted, &PhraseOptions::new())
-            .unwrap_err();
+        let err = PhraseList::parse(
+            "w",
+            b".Include<x>\n",
+            ListKind::Weighted,
+            &PhraseOptions::new(),
+        )
+        .unwrap_err();
         assert!(matches!(err, ContentError::IncludeUnfollowed { .. }));
         let mut loader = |_: &str| Ok(b".Include<w>\n".to_vec());
         let err = PhraseList::parse_with_includes(
@@ -779,7 +809,10 @@ mod tests {
             &mut deep,
         )
         .unwrap_err();
-        assert!(matches!(err, ContentError::IncludeTooDeep { max: 16, .. }), "{err}");
+        assert!(
+            matches!(err, ContentError::IncludeTooDeep { max: 16, .. }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -798,7 +831,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(seen, ["/lists/porn"]);
-        assert!(list.problems[0].reason.contains("reads `/Lists/Porn` as `/lists/porn`"), "{}", list.problems[0]);
+        assert!(
+            list.problems[0]
+                .reason
+                .contains("reads `/Lists/Porn` as `/lists/porn`"),
+            "{}",
+            list.problems[0]
+        );
     }
 
     #[test]

@@ -199,7 +199,9 @@ pub(crate) fn byte_map(pass: Pass, mode: PassMode) -> [u8; 256] {
 /// ```
 pub fn normalise(text: &[u8], pass: Pass, mode: PassMode) -> Vec<u8> {
     let map = byte_map(pass, mode);
-    let mapped = text.iter().map(|&b| map.get(usize::from(b)).copied().unwrap_or(b));
+    let mapped = text
+        .iter()
+        .map(|&b| map.get(usize::from(b)).copied().unwrap_or(b));
     match pass.text {
         Text::Raw | Text::SearchTerms => mapped.collect(),
         Text::Smart => {
@@ -310,7 +312,11 @@ mod tests {
         );
         for &(name, b, s, r, r0) in PUNCTUATION {
             let i = usize::from(b);
-            assert_eq!((smart[i], raw2[i], raw0[i], terms[i]), (s, r, r0, r0), "{name}");
+            assert_eq!(
+                (smart[i], raw2[i], raw0[i], terms[i]),
+                (s, r, r0, r0),
+                "{name}"
+            );
         }
     }
 
@@ -320,7 +326,12 @@ mod tests {
         let got: Vec<String> = p.iter().map(ToString::to_string).collect();
         assert_eq!(
             got,
-            ["smart (folded)", "raw (folded)", "smart (preserved)", "raw (preserved)"]
+            [
+                "smart (folded)",
+                "raw (folded)",
+                "smart (preserved)",
+                "raw (preserved)"
+            ]
         );
         assert!(passes(PassMode::Smart, CaseMode::Fold, true).is_empty());
         assert_eq!(passes(PassMode::Raw, CaseMode::Fold, true).len(), 1);
@@ -332,7 +343,10 @@ mod tests {
         assert_eq!(normalise(b"a<b", FOLD_SMART, PassMode::Both), b" a");
         assert_eq!(normalise(b"a>b", FOLD_SMART, PassMode::Both), b" a b");
         assert_eq!(normalise(b"<>x", FOLD_SMART, PassMode::Both), b" x");
-        assert_eq!(normalise(b"  A \n\n B", FOLD_SMART, PassMode::Both), b" a b");
+        assert_eq!(
+            normalise(b"  A \n\n B", FOLD_SMART, PassMode::Both),
+            b" a b"
+        );
     }
 
     #[test]

@@ -47,7 +47,13 @@ pub(crate) struct QuickSearch {
     /// Per phrase id.
     pub(crate) search: Vec<Search>,
     /// The quick-search phrases, in e2guardian's order.
-    #[cfg_attr(not(test), allow(dead_code, reason = "the tails and straddlers are made from it; the tests check it"))]
+    #[cfg_attr(
+        not(test),
+        allow(
+            dead_code,
+            reason = "the tails and straddlers are made from it; the tests check it"
+        )
+    )]
     pub(crate) order: Vec<u32>,
     /// `tails[n]`: the bytes past the end of a text of `n` bytes after every
     /// quick search has written its sentinel (`n` ≥ 126 uses `tails[126]`).
@@ -116,7 +122,10 @@ impl Trie {
     fn push_child(&mut self, parent: u32, byte: u8, phrase: u32) -> u32 {
         let id = u32::try_from(self.nodes.len()).unwrap_or(NONE);
         self.nodes.push(Node::new(byte, phrase, parent));
-        let last = match self.nodes.get_mut(usize::try_from(parent).unwrap_or(usize::MAX)) {
+        let last = match self
+            .nodes
+            .get_mut(usize::try_from(parent).unwrap_or(usize::MAX))
+        {
             Some(p) => {
                 let last = p.last_child;
                 if last == NONE {
@@ -128,7 +137,10 @@ impl Trie {
             }
             None => NONE,
         };
-        if let Some(l) = self.nodes.get_mut(usize::try_from(last).unwrap_or(usize::MAX)) {
+        if let Some(l) = self
+            .nodes
+            .get_mut(usize::try_from(last).unwrap_or(usize::MAX))
+        {
             l.next_sibling = id;
         }
         id
@@ -155,7 +167,10 @@ impl Trie {
                     for &b in tail {
                         at = self.push_child(at, b, phrase);
                     }
-                    if let Some(n) = self.nodes.get_mut(usize::try_from(at).unwrap_or(usize::MAX)) {
+                    if let Some(n) = self
+                        .nodes
+                        .get_mut(usize::try_from(at).unwrap_or(usize::MAX))
+                    {
                         n.end = true;
                     }
                     return;
@@ -407,7 +422,10 @@ mod tests {
         assert_eq!(sorted, want);
         let mut many: Vec<u32> = (0..5000).collect();
         size_sort(&mut many, &|i| (i as usize * 7919) % 13);
-        assert!(many.windows(2).all(|w| (w[0] as usize * 7919) % 13 <= (w[1] as usize * 7919) % 13));
+        assert!(
+            many.windows(2)
+                .all(|w| (w[0] as usize * 7919) % 13 <= (w[1] as usize * 7919) % 13)
+        );
     }
 
     /// Equal lengths come out in e2guardian's order, which decides which of
@@ -418,7 +436,11 @@ mod tests {
     fn size_sort_order_is_e2guardians() {
         const CASES: &[(&str, &[usize], &[u32])] = &[
             ("two-pairs", &[2, 1, 2, 1], &[1, 3, 0, 2]),
-            ("mixed", &[5, 3, 9, 3, 1, 5, 5, 2, 9, 0, 7], &[9, 4, 7, 1, 3, 6, 5, 0, 10, 8, 2]),
+            (
+                "mixed",
+                &[5, 3, 9, 3, 1, 5, 5, 2, 9, 0, 7],
+                &[9, 4, 7, 1, 3, 6, 5, 0, 10, 8, 2],
+            ),
             ("one", &[4], &[0]),
             ("none", &[], &[]),
         ];
@@ -441,7 +463,8 @@ mod tests {
         assert_eq!(qs.search[1], Search::Quick);
         assert!(qs.search[2..].iter().all(|s| *s == Search::Graph));
         // Post-order: the leaf added first, then the other.
-        let first = qs.insertion.iter().position(|&i| i == 0) < qs.insertion.iter().position(|&i| i == 1);
+        let first =
+            qs.insertion.iter().position(|&i| i == 0) < qs.insertion.iter().position(|&i| i == 1);
         assert_eq!(qs.order, if first { [0, 1] } else { [1, 0] });
         // Both write four bytes past the end; the second one wins.
         assert_eq!(qs.tails[MAX_QUICK_LEN], phrases[qs.order[1] as usize]);
@@ -457,4 +480,3 @@ mod tests {
         assert_eq!(s, [(0, vec![4]), (1, vec![2])]);
     }
 }
-

@@ -369,7 +369,8 @@ impl ScannerBuilder {
                         Shape::Single(id)
                     }
                     Form::Combination(parts) => {
-                        let parts: Vec<u32> = parts.iter().map(|p| intern(p, &mut phrases)).collect();
+                        let parts: Vec<u32> =
+                            parts.iter().map(|p| intern(p, &mut phrases)).collect();
                         items.extend(parts.iter().map(|&id| (id, index, false)));
                         let c = u32::try_from(combis.len()).unwrap_or(u32::MAX);
                         combis.push(Combi { line: index, parts });

@@ -63,7 +63,10 @@ impl PassState {
         if self.counts.is_empty() {
             self.counts = vec![0; patterns];
         }
-        if let Some(c) = usize::try_from(id).ok().and_then(|i| self.counts.get_mut(i)) {
+        if let Some(c) = usize::try_from(id)
+            .ok()
+            .and_then(|i| self.counts.get_mut(i))
+        {
             if *c == 0 {
                 self.firsts.push((id, start, end));
             }
@@ -114,10 +117,7 @@ pub struct ContentStream {
 
 impl ContentStream {
     pub(crate) fn new(inner: Arc<Inner>, search_terms: bool) -> ContentStream {
-        let start = inner
-            .dfa
-            .start_state(Anchored::No)
-            .unwrap_or_else(|_| StateID::ZERO);
+        let start = inner.dfa.start_state(Anchored::No).unwrap_or(StateID::ZERO);
         let passes = if search_terms {
             &inner.term_passes
         } else {
@@ -235,10 +235,7 @@ impl ContentStream {
 }
 
 fn group_case(g: &Group) -> Option<Case> {
-    g.smart
-        .as_ref()
-        .or(g.raw.as_ref())
-        .map(|s| s.pass.case)
+    g.smart.as_ref().or(g.raw.as_ref()).map(|s| s.pass.case)
 }
 
 fn mapped(map: &[u8; 256], b: u8) -> u8 {
@@ -301,7 +298,9 @@ fn feed_raw(dfa: &DFA, patterns: usize, r: &mut PassState, chunk: &[u8], base: u
         }
     }
     r.sid = sid;
-    r.fed = r.fed.saturating_add(u64::try_from(chunk.len()).unwrap_or(0));
+    r.fed = r
+        .fed
+        .saturating_add(u64::try_from(chunk.len()).unwrap_or(0));
     keep_raw_tail(r, chunk);
 }
 
@@ -365,7 +364,9 @@ fn feed_pair(
         smart_byte(dfa, patterns, s, b, at);
     }
     r.sid = rsid;
-    r.fed = r.fed.saturating_add(u64::try_from(chunk.len()).unwrap_or(0));
+    r.fed = r
+        .fed
+        .saturating_add(u64::try_from(chunk.len()).unwrap_or(0));
     keep_raw_tail(r, chunk);
 }
 
@@ -379,7 +380,11 @@ fn finish_pass(inner: &Inner, mut state: PassState, input: u64) -> PassMatches {
     let quick = &inner.quick;
     let tail = quick
         .tails
-        .get(usize::try_from(n).unwrap_or(MAX_QUICK_LEN).min(MAX_QUICK_LEN))
+        .get(
+            usize::try_from(n)
+                .unwrap_or(MAX_QUICK_LEN)
+                .min(MAX_QUICK_LEN),
+        )
         .map_or(&[][..], Vec::as_slice);
     let held = state.held.map(|(b, _)| [b]);
     // The graph reads past the end: the sentinels quick search left, or,
@@ -424,7 +429,11 @@ fn finish_pass(inner: &Inner, mut state: PassState, input: u64) -> PassMatches {
             Search::Quick => len > MAX_QUICK_LEN || u64::try_from(len).unwrap_or(u64::MAX) > n,
             Search::Graph => false,
         };
-        if gone && let Some(c) = usize::try_from(id).ok().and_then(|i| state.counts.get_mut(i)) {
+        if gone
+            && let Some(c) = usize::try_from(id)
+                .ok()
+                .and_then(|i| state.counts.get_mut(i))
+        {
             *c = 0;
         }
     }
@@ -436,13 +445,11 @@ fn finish_pass(inner: &Inner, mut state: PassState, input: u64) -> PassMatches {
         for &k in ks {
             let k64 = u64::from(k);
             let from = n.saturating_sub(k64);
-            let ends_with = p
-                .get(..usize::from(k))
-                .is_some_and(|head| {
-                    head.iter()
-                        .zip(from..)
-                        .all(|(&c, pos)| state.ring_at(pos) == c)
-                });
+            let ends_with = p.get(..usize::from(k)).is_some_and(|head| {
+                head.iter()
+                    .zip(from..)
+                    .all(|(&c, pos)| state.ring_at(pos) == c)
+            });
             if ends_with {
                 extra.push((*id, from));
             }

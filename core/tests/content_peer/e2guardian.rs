@@ -254,7 +254,10 @@ pub fn start(scratch: &Scratch, lists: &ListSet, limit: u32, options: ScanOption
                 std::fs::read_to_string(dir.join("e2guardian.err")).unwrap_or_default()
             );
         }
-        assert!(Instant::now() < deadline, "e2guardian did not start listening");
+        assert!(
+            Instant::now() < deadline,
+            "e2guardian did not start listening"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     // A first request proves it serves (the listener can be up before the
@@ -288,7 +291,11 @@ impl E2guardian {
     pub fn fetch(&self, url: &str) -> Vec<u8> {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        write!(s, "GET {url} HTTP/1.0\r\nHost: 127.0.0.1\r\nUser-Agent: esafety-test\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {url} HTTP/1.0\r\nHost: 127.0.0.1\r\nUser-Agent: esafety-test\r\n\r\n"
+        )
+        .unwrap();
         let mut out = Vec::new();
         let _ = s.read_to_end(&mut out);
         out

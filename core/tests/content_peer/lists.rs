@@ -67,7 +67,10 @@ impl ListSet {
     pub fn everything(dir: &Path) -> ListSet {
         let mut lines = [String::new(), String::new(), String::new()];
         for f in files_under(&phraselists()) {
-            let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let slot = match ListKind::detect(&name) {
                 ListKind::Exception => 0,
                 ListKind::Banned => 1,
@@ -99,7 +102,9 @@ impl ListSet {
 
     /// The fixture lists in `core/tests/fixtures/content/NAME`.
     pub fn fixture(name: &str) -> ListSet {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content").join(name);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/content")
+            .join(name);
         ListSet {
             exception: dir.join("exceptionphraselist"),
             banned: dir.join("bannedphraselist"),

@@ -143,7 +143,13 @@ fn dress(rng: &mut Rng, phrase: &[u8]) -> Vec<u8> {
         // Latin-1 small letters as capitals (e2guardian folds 192–221).
         3 => phrase
             .iter()
-            .map(|&b| if (224..=253).contains(&b) && b != 247 { b - 32 } else { b.to_ascii_uppercase() })
+            .map(|&b| {
+                if (224..=253).contains(&b) && b != 247 {
+                    b - 32
+                } else {
+                    b.to_ascii_uppercase()
+                }
+            })
             .collect(),
         4 => {
             let mut v = b"<span title=\"".to_vec();
@@ -167,7 +173,13 @@ fn dress(rng: &mut Rng, phrase: &[u8]) -> Vec<u8> {
         }
         7 => phrase
             .iter()
-            .flat_map(|&b| if b == b' ' { b"  \n ".to_vec() } else { vec![b] })
+            .flat_map(|&b| {
+                if b == b' ' {
+                    b"  \n ".to_vec()
+                } else {
+                    vec![b]
+                }
+            })
             .collect(),
         _ => {
             let mut v = b" ".to_vec();
@@ -199,13 +211,14 @@ pub fn pages(sources: &[Source], pools: &Pools, n: usize, seed: u64) -> Vec<Vec<
             text
         } else {
             let body = if rng.chance(50) { escape(&text) } else { text };
-            let mut p = format!("<html><head><title>{}</title></head><body><pre>", src.name).into_bytes();
+            let mut p =
+                format!("<html><head><title>{}</title></head><body><pre>", src.name).into_bytes();
             p.extend_from_slice(&body);
             p.extend_from_slice(b"</pre></body></html>\n");
             p
         };
         let k = match rng.below(10) {
-            0 | 1 | 2 => 0,
+            0..=2 => 0,
             3 => 40,
             _ => 1 + rng.below(12),
         };
@@ -283,7 +296,9 @@ pub fn endings(phrases: &[Vec<u8>]) -> Vec<Vec<u8>> {
             [b"<i>".as_slice(), t, b"</i>"].concat(),
             [b" ".as_slice(), t].concat(),
             [t, b" "].concat(),
-            t.get(..t.len().saturating_sub(1)).unwrap_or_default().to_vec(),
+            t.get(..t.len().saturating_sub(1))
+                .unwrap_or_default()
+                .to_vec(),
         ];
         for k in 1..t.len() {
             forms.push([b"<p>".as_slice(), &t[..k], b"<b>", &t[k..], b"</b>"].concat());
