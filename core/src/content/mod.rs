@@ -243,7 +243,10 @@ pub(crate) fn show(bytes: &[u8]) -> String {
 }
 
 #[cfg(all(test, feature = "content"))]
-mod tests {
+mod tests;
+
+#[cfg(all(test, feature = "content"))]
+mod show_tests {
     #[test]
     fn show_escapes_what_is_not_utf8() {
         assert_eq!(super::show("é".as_bytes()), "é");
