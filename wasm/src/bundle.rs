@@ -16,7 +16,7 @@ use crate::to_js;
 #[derive(Clone)]
 pub struct Bundle {
     bytes: Arc<[u8]>,
-    classifier: Arc<Classifier<SharedBytes>>,
+    pub(crate) classifier: Arc<Classifier<SharedBytes>>,
 }
 
 /// Bundle bytes shared, without a copy, between a `Bundle` and every
@@ -58,11 +58,6 @@ impl Bundle {
             bytes,
             classifier: Arc::new(Classifier::new(bundle)),
         })
-    }
-
-    /// The bundle's bytes, shared.
-    pub(crate) fn shared_bytes(&self) -> SharedBytes {
-        SharedBytes(Arc::clone(&self.bytes))
     }
 }
 

@@ -11,6 +11,7 @@ use super::format::{
     SectionKind, read_u32, read_u64,
 };
 use super::fst_reader::FstSection;
+use super::parts::BundleParts;
 use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, gate};
 use crate::taxonomy::{Category, LocalCategory, MAX_LOCAL_CATEGORIES};
 
@@ -107,13 +108,8 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             format!("metadata is not UTF-8 (byte {})", e.valid_up_to()),
         )
     })?;
-    let meta: Meta = super::meta::read(meta_text).map_err(|(offset, message)| {
-        let (line, column) = crate::document::line_column(meta_text, offset);
-        BundleError::section(
-            SectionKind::Meta,
-            format!("not valid metadata JSON: {message} at line {line} column {column}"),
-        )
-    })?;
+    let meta: Meta = super::meta::read(meta_text)
+        .map_err(|reason| BundleError::section(SectionKind::Meta, reason))?;
     let meta_err = |reason: String| BundleError::section(SectionKind::Meta, reason);
     if meta.local_categories.len() > MAX_LOCAL_CATEGORIES {
         return Err(meta_err(format!(
@@ -327,7 +323,7 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         total: total_len,
         ..sizes
     };
-    Ok(Bundle {
+    Ok(Bundle::from_parts(BundleParts {
         has_paths: paths.len() != 0,
         data: shared,
         created,
@@ -347,7 +343,7 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         regexes: meta.regexes,
         counts: meta.counts,
         sizes,
-    })
+    }))
 }
 
 /// A subset table of the metadata (`folded_sets`, `string_prefix_sets`)

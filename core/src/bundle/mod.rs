@@ -105,12 +105,11 @@ mod fst_reader;
 mod gate;
 mod load;
 mod meta;
+mod parts;
 
 use std::fmt;
-use std::ops::Range;
 use std::sync::Arc;
 
-use regex_automata::dfa::sparse;
 use serde::{Deserialize, Serialize};
 
 use crate::taxonomy::{Category, LocalCategory};
@@ -217,7 +216,7 @@ pub enum BundleError {
         id: usize,
     },
     /// A list date that is not `YYYY-MM-DD`.
-    #[error("list `{list}`: date `{date}` is not a date; write it as YYYY-MM-DD")]
+    #[error("list `{list}`: {}", bad_date(.date))]
     BadDate {
         /// The list.
         list: String,
@@ -251,6 +250,15 @@ pub enum BundleError {
         /// What overflowed.
         what: &'static str,
     },
+}
+
+/// A list date's error in the one wording of dates ([`crate::datetime::BadDate`]).
+fn bad_date(date: &str) -> String {
+    match crate::datetime::read_date(date) {
+        Err(e) => e.to_string(),
+        // Only a caller-made `BadDate` holds a date that reads.
+        Ok(_) => format!("bad date `{date}`"),
+    }
 }
 
 impl BundleError {
@@ -480,10 +488,9 @@ pub struct BundleSizes {
     pub heap: usize,
 }
 
-/// Metadata section contents (JSON), written with serde and read by
-/// `meta.rs` (and, in its tests, with serde too, to compare).
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(test, derive(Deserialize))]
+/// Metadata section contents (JSON), written and read with serde
+/// (`meta.rs`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Meta {
     pub(crate) lists: Vec<ListMeta>,
@@ -507,8 +514,7 @@ pub(crate) struct Meta {
     pub(crate) counts: EntryCounts,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(test, derive(Deserialize))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListMeta {
     pub(crate) name: String,
@@ -518,8 +524,7 @@ pub(crate) struct ListMeta {
     pub(crate) date: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(test, derive(Deserialize))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RegexMeta {
     pub(crate) list: u16,
@@ -554,33 +559,48 @@ fn is_false(b: &bool) -> bool {
 /// # Ok::<(), esafety::bundle::BundleError>(())
 /// ```
 pub struct Bundle<B = Vec<u8>> {
-    pub(crate) data: Arc<B>,
-    pub(crate) created: i64,
-    pub(crate) lists: Vec<ListInfo>,
-    pub(crate) local_categories: Vec<String>,
-    pub(crate) list_sets: Vec<Vec<u16>>,
-    /// Parallel to `list_sets`: the lists of each set that hold a path key
-    /// as a case-ignoring entry (empty for most sets). Empty as a whole in
-    /// a bundle without such entries, and the classifier's folded lookups
-    /// are skipped then.
-    pub(crate) folded_sets: Vec<Vec<u16>>,
-    /// Parallel to `list_sets`: the lists of each prefix set that hold the
-    /// key as a string prefix, matching where the key does not end on a
-    /// path boundary (empty for most sets). Empty as a whole in a bundle
-    /// without string prefixes: no extra work off a path boundary then.
-    pub(crate) string_sets: Vec<Vec<u16>>,
-    pub(crate) hosts: fst_reader::FstSection,
-    pub(crate) paths: fst_reader::FstSection,
-    pub(crate) gate_range: Range<usize>,
-    pub(crate) gate_seed: u64,
-    pub(crate) gate_hashes: u32,
-    pub(crate) ungated_digests: bool,
-    pub(crate) digest_range: Range<usize>,
-    pub(crate) regex: Option<sparse::DFA<Vec<u8>>>,
-    pub(crate) regexes: Vec<RegexMeta>,
-    pub(crate) counts: EntryCounts,
-    pub(crate) sizes: BundleSizes,
-    pub(crate) has_paths: bool,
+    parts: Arc<parts::BundleParts<B>>,
+}
+
+impl<B> Bundle<B> {
+    /// A bundle over its loaded parts.
+    pub(crate) fn from_parts(parts: parts::BundleParts<B>) -> Bundle<B> {
+        Bundle {
+            parts: Arc::new(parts),
+        }
+    }
+}
+
+/// A copy of the handle: the bytes, tables and automata are shared, not
+/// copied (one reference count), so every engine over one bundle holds it
+/// once.
+///
+/// ```
+/// use esafety::bundle::Bundle;
+///
+/// let bundle = Bundle::from_bytes(esafety::sample::bundle_bytes())?;
+/// let copy = bundle.clone();
+/// assert!(std::ptr::eq(bundle.lists().as_ptr(), copy.lists().as_ptr()));
+/// assert_eq!(bundle.as_bytes().as_ptr(), copy.as_bytes().as_ptr());
+/// # Ok::<(), esafety::bundle::BundleError>(())
+/// ```
+impl<B> Clone for Bundle<B> {
+    fn clone(&self) -> Bundle<B> {
+        Bundle {
+            parts: Arc::clone(&self.parts),
+        }
+    }
+}
+
+// The bundle's own code reads its parts as fields; the parts type is not
+// nameable outside the crate and has no public methods.
+#[doc(hidden)]
+impl<B> std::ops::Deref for Bundle<B> {
+    type Target = parts::BundleParts<B>;
+
+    fn deref(&self) -> &parts::BundleParts<B> {
+        &self.parts
+    }
 }
 
 impl<B: AsRef<[u8]>> Bundle<B> {

@@ -25,6 +25,7 @@ use crate::url::{CanonicalUrl, UrlError};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EngineError {
     /// The URL could not be canonicalized.
     #[error(transparent)]
@@ -78,6 +79,27 @@ impl Context<'_> {
             time,
         }
     }
+
+    /// A context at the system time `time` (from [`std::time::SystemTime::now`]
+    /// in a host: the core itself never reads the clock), with no group, age
+    /// or device.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use esafety::policy::Context;
+    ///
+    /// let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_772_445_600);
+    /// assert_eq!(Context::at_system(at)?.time.to_string(), "2026-03-02T10:00:00Z");
+    /// # Ok::<(), esafety::policy::RequestError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::TimeOutOfRange`](super::RequestError::TimeOutOfRange)
+    /// outside the years -9999 to 9999.
+    pub fn at_system(time: std::time::SystemTime) -> Result<Context<'static>, super::RequestError> {
+        super::context::time_from_system(time).map(Context::at)
+    }
 }
 
 /// A classifier and a policy: classify + evaluate in one call.
@@ -111,6 +133,10 @@ pub struct Engine<B = Vec<u8>> {
 
 impl<B: AsRef<[u8]>> Engine<B> {
     /// An engine over `bundle` deciding with `policy`.
+    ///
+    /// Both are cheap to clone (their loaded parts are shared behind an
+    /// `Arc`): make any number of engines over one bundle, or one policy,
+    /// without validating or copying either again.
     ///
     /// ```
     /// use esafety::policy::{Action, Context, Engine, Policy};
@@ -229,6 +255,27 @@ impl<B: AsRef<[u8]>> Engine<B> {
         let url = CanonicalUrl::parse(input)?;
         let decision = self.decide(&url, context);
         Ok(DecisionReport::new(input, url.as_str(), decision))
+    }
+
+    /// [`Engine::check`], with an input that cannot be decided answered by
+    /// the fail-closed [`Decision::error`] (block, rule
+    /// [`ERROR`](super::ERROR)) instead of an error: what a filter
+    /// that must answer every request calls.
+    ///
+    /// ```
+    /// use esafety::policy::{Action, Context, ERROR, Engine, Policy};
+    ///
+    /// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"")?;
+    /// let engine = Engine::new(esafety::sample::bundle()?, policy);
+    /// let context = Context::at("2026-03-02T10:00:00Z".parse()?);
+    /// let report = engine.check_or_block("http://[::1/", context);
+    /// assert_eq!((report.action, report.rule.as_str()), (Action::Block, ERROR));
+    /// assert_eq!(engine.check_or_block("https://www.bbc.co.uk/", context).action, Action::Allow);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_or_block(&self, input: &str, context: Context<'_>) -> DecisionReport {
+        self.check(input, context)
+            .unwrap_or_else(|e| DecisionReport::error(input, e))
     }
 }
 
