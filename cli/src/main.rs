@@ -34,6 +34,8 @@ enum Command {
     Check(cmd::check::Args),
     /// Check Acceptable Use Policies against the minimum standards.
     Lint(cmd::lint::Args),
+    /// Score a text against e2guardian phrase lists, as e2guardian scores a page.
+    Scan(cmd::scan::Args),
     /// Answer Squid's external ACL or URL rewrite helper protocol on stdin/stdout.
     SquidHelper(cmd::squid_helper::Args),
 }
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Lint(args) => cmd::lint::run(args),
         Command::Incident(args) => cmd::incident::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
         Command::SquidHelper(args) => cmd::squid_helper::run(args),
     };
     match result {

@@ -7,4 +7,5 @@ pub(crate) mod compile;
 pub(crate) mod compile_policy;
 pub(crate) mod incident;
 pub(crate) mod lint;
+pub(crate) mod scan;
 pub(crate) mod squid_helper;

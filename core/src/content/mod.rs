@@ -223,7 +223,7 @@ pub(crate) use judge::{Found, PassMatches};
 #[cfg(feature = "content")]
 pub use list::{ListKind, Loader, PhraseList, PhraseOptions};
 #[cfg(feature = "content")]
-pub use normalise::{Case, CaseMode, Pass, PassMode, Text, normalise};
+pub use normalise::{Case, CaseMode, ModeError, Pass, PassMode, Text, normalise};
 #[cfg(feature = "content")]
 pub use scanner::{Counting, ScanOptions, Scanner, ScannerBuilder};
 #[cfg(feature = "content")]

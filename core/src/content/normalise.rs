@@ -45,6 +45,70 @@ pub enum PassMode {
     Both,
 }
 
+/// A pass or case mode name that is not one.
+///
+/// ```
+/// use esafety::content::PassMode;
+/// let err = "twice".parse::<PassMode>().unwrap_err();
+/// assert_eq!(err.to_string(), "`twice` is not a pass mode; give `both`, `smart` or `raw`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{given}` is not a {what}; give {expected}")]
+pub struct ModeError {
+    given: String,
+    what: &'static str,
+    expected: &'static str,
+}
+
+impl std::str::FromStr for PassMode {
+    type Err = ModeError;
+
+    /// `both`, `smart` or `raw` (e2guardian's `phrasefiltermode` 2, 1, 0).
+    ///
+    /// ```
+    /// use esafety::content::PassMode;
+    /// assert_eq!("smart".parse::<PassMode>()?, PassMode::Smart);
+    /// # Ok::<(), esafety::content::ModeError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<PassMode, ModeError> {
+        match s {
+            "both" => Ok(PassMode::Both),
+            "smart" => Ok(PassMode::Smart),
+            "raw" => Ok(PassMode::Raw),
+            _ => Err(ModeError {
+                given: s.to_owned(),
+                what: "pass mode",
+                expected: "`both`, `smart` or `raw`",
+            }),
+        }
+    }
+}
+
+impl std::str::FromStr for CaseMode {
+    type Err = ModeError;
+
+    /// `fold`, `preserve` or `both` (e2guardian's `preservecase` 0, 1, 2).
+    ///
+    /// ```
+    /// use esafety::content::CaseMode;
+    /// assert_eq!("preserve".parse::<CaseMode>()?, CaseMode::Preserve);
+    /// assert!("upper".parse::<CaseMode>().is_err());
+    /// # Ok::<(), esafety::content::ModeError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<CaseMode, ModeError> {
+        match s {
+            "fold" => Ok(CaseMode::Fold),
+            "preserve" => Ok(CaseMode::Preserve),
+            "both" => Ok(CaseMode::Both),
+            _ => Err(ModeError {
+                given: s.to_owned(),
+                what: "case mode",
+                expected: "`fold`, `preserve` or `both`",
+            }),
+        }
+    }
+}
+
 /// Whether a pass reads letters folded or as they are.
 ///
 /// ```
