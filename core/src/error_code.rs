@@ -53,6 +53,9 @@ pub enum ErrorCode {
     TooLarge,
     /// An escalation profile text could not be loaded.
     InvalidProfile,
+    /// A phrase list (e2guardian's format) could not be read or is
+    /// refused (a `#time:` line, an include cycle, a statutory category).
+    InvalidPhrases,
     /// An internal error (a Rust panic) was caught at a face's boundary;
     /// the library is still usable.
     Internal,
@@ -80,6 +83,7 @@ impl ErrorCode {
         ErrorCode::Io,
         ErrorCode::TooLarge,
         ErrorCode::InvalidProfile,
+        ErrorCode::InvalidPhrases,
         ErrorCode::Internal,
     ];
 
@@ -103,6 +107,7 @@ impl ErrorCode {
             ErrorCode::Io => 10,
             ErrorCode::TooLarge => 11,
             ErrorCode::InvalidProfile => 12,
+            ErrorCode::InvalidPhrases => 13,
             ErrorCode::Internal => 99,
         }
     }
@@ -141,6 +146,7 @@ impl ErrorCode {
             ErrorCode::Io => "io",
             ErrorCode::TooLarge => "too-large",
             ErrorCode::InvalidProfile => "invalid-profile",
+            ErrorCode::InvalidPhrases => "invalid-phrases",
             ErrorCode::Internal => "internal",
         }
     }
@@ -191,6 +197,9 @@ impl ErrorCode {
             ErrorCode::TooLarge => "pass an input within the documented limit",
             ErrorCode::InvalidProfile => {
                 "fix the profile at the line and column given; see policies/escalation/national.toml for the format"
+            }
+            ErrorCode::InvalidPhrases => {
+                "fix the phrase list at the file and line given (e2guardian's format: `<phrase><weight>`, `.Include<path>`, `#listcategory: \"Name\"`)"
             }
             ErrorCode::Internal => {
                 "this is a bug in esafety: please report it with the input that caused it"
@@ -290,6 +299,25 @@ impl crate::incident::ProfileError {
     }
 }
 
+#[cfg(feature = "content")]
+impl crate::content::ContentError {
+    /// The error's kind: [`ErrorCode::Io`] for an `.Include` that cannot
+    /// be read, else [`ErrorCode::InvalidPhrases`].
+    ///
+    /// ```
+    /// use esafety::ErrorCode;
+    /// use esafety::content::{ListKind, PhraseList, PhraseOptions};
+    /// let err = PhraseList::parse("w", b"#time: 9 0 17 0 01234\n", ListKind::Weighted, &PhraseOptions::new()).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::InvalidPhrases);
+    /// ```
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            crate::content::ContentError::IncludeRead { .. } => ErrorCode::Io,
+            _ => ErrorCode::InvalidPhrases,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ErrorCode;
@@ -323,6 +351,7 @@ mod tests {
             (ErrorCode::Io, 10),
             (ErrorCode::TooLarge, 11),
             (ErrorCode::InvalidProfile, 12),
+            (ErrorCode::InvalidPhrases, 13),
             (ErrorCode::Internal, 99),
         ];
         assert_eq!(abi.len(), ErrorCode::ALL.len());

@@ -15,11 +15,13 @@ mod error;
 mod incident;
 mod policy;
 mod request;
+mod scan;
 mod types;
 
 pub use bundle::{Bundle, sample_bundle, sample_bundle_bytes};
 pub use incident::{assess_incident, escalation_profiles};
 pub use policy::{Engine, Policy, lint_policy};
+pub use scan::{ScanStream, Scanner};
 
 use esafety::url::{CanonicalUrl, CanonicalizeReport};
 use serde::Serialize;
