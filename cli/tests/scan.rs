@@ -21,7 +21,7 @@ const EXCEPTION: &str = "< medical school >\n";
 fn lists() -> (Scratch, Vec<String>) {
     let dir = Scratch::new("scan");
     dir.file("extra", EXTRA);
-    let paths = vec![
+    let paths = [
         dir.file("weightedphraselist", WEIGHTED),
         dir.file("bannedphraselist", BANNED),
         dir.file("exceptionphraselist", EXCEPTION),
