@@ -53,6 +53,9 @@ pub enum ErrorCode {
     TooLarge,
     /// An escalation profile text could not be loaded.
     InvalidProfile,
+    /// A signature or key was refused: not esafety's format, made by
+    /// another key, or not matching the file (it was changed after signing).
+    InvalidSignature,
     /// A phrase list (e2guardian's format) could not be read or is
     /// refused (a `#time:` line, an include cycle, a statutory category).
     InvalidPhrases,
@@ -83,6 +86,7 @@ impl ErrorCode {
         ErrorCode::Io,
         ErrorCode::TooLarge,
         ErrorCode::InvalidProfile,
+        ErrorCode::InvalidSignature,
         ErrorCode::InvalidPhrases,
         ErrorCode::Internal,
     ];
@@ -107,7 +111,8 @@ impl ErrorCode {
             ErrorCode::Io => 10,
             ErrorCode::TooLarge => 11,
             ErrorCode::InvalidProfile => 12,
-            ErrorCode::InvalidPhrases => 13,
+            ErrorCode::InvalidSignature => 13,
+            ErrorCode::InvalidPhrases => 14,
             ErrorCode::Internal => 99,
         }
     }
@@ -146,6 +151,7 @@ impl ErrorCode {
             ErrorCode::Io => "io",
             ErrorCode::TooLarge => "too-large",
             ErrorCode::InvalidProfile => "invalid-profile",
+            ErrorCode::InvalidSignature => "invalid-signature",
             ErrorCode::InvalidPhrases => "invalid-phrases",
             ErrorCode::Internal => "internal",
         }
@@ -198,6 +204,8 @@ impl ErrorCode {
             ErrorCode::InvalidProfile => {
                 "fix the profile at the line and column given; see policies/escalation/national.toml for the format"
             }
+            ErrorCode::InvalidSignature => {
+                "verify with the public key of the key that signed the file (`esafety keygen` made both), and fetch the file and its `.sig` again from the publisher"
             ErrorCode::InvalidPhrases => {
                 "fix the phrase list at the file and line given (e2guardian's format: `<phrase><weight>`, `.Include<path>`, `#listcategory: \"Name\"`)"
             }
@@ -351,7 +359,8 @@ mod tests {
             (ErrorCode::Io, 10),
             (ErrorCode::TooLarge, 11),
             (ErrorCode::InvalidProfile, 12),
-            (ErrorCode::InvalidPhrases, 13),
+            (ErrorCode::InvalidSignature, 13),
+            (ErrorCode::InvalidPhrases, 14),
             (ErrorCode::Internal, 99),
         ];
         assert_eq!(abi.len(), ErrorCode::ALL.len());

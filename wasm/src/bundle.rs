@@ -122,6 +122,27 @@ impl Bundle {
         Ok(to_js(&report)?)
     }
 
+    /// Checks that the bundle's bytes are signed by `publicKey`:
+    /// `signature` is the text of the bundle's `.sig` file
+    /// (`esafety compile --sign`), `publicKey` the text of the publisher's
+    /// `.pub` file (`esafety keygen`). Call it before making an engine from
+    /// a bundle fetched from anywhere, and keep the current engine if it
+    /// throws.
+    ///
+    /// Throws an `Error` with code `invalid-signature` when either text is
+    /// not esafety's format, the bundle was signed by another key, or its
+    /// bytes changed after signing.
+    pub fn verify(
+        &self,
+        signature: &str,
+        #[wasm_bindgen(js_name = publicKey)] public_key: &str,
+    ) -> Result<(), JsValue> {
+        let failure = |e: esafety::signing::SignatureError| Failure::new(e.code(), e);
+        let key = esafety::signing::PublicKey::parse(public_key).map_err(failure)?;
+        esafety::signing::verify_detached(&self.bytes, signature, &key).map_err(failure)?;
+        Ok(())
+    }
+
     /// The bundle's bytes (a copy), e.g. to store it.
     #[wasm_bindgen(js_name = toBytes)]
     pub fn to_bytes(&self) -> Vec<u8> {

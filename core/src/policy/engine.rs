@@ -289,4 +289,23 @@ mod tests {
     fn engine_is_send_and_sync() {
         assert_send_sync::<Engine<Vec<u8>>>();
     }
+
+    #[test]
+    fn engines_share_one_bundle_and_one_policy() {
+        // A proxy serving many groups makes one engine per policy over one
+        // bundle: each must hold the same parts, not a copy (before the
+        // parts were shared, each engine re-validated the bytes and held
+        // its own copy of the regex automaton and of the compiled policy).
+        let bundle = crate::sample::bundle().unwrap();
+        let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"").unwrap();
+        let engines: Vec<Engine> = (0..64)
+            .map(|_| Engine::new(bundle.clone(), policy.clone()))
+            .collect();
+        for engine in &engines {
+            let shared = engine.classifier().bundle();
+            assert!(std::ptr::eq(shared.as_bytes(), bundle.as_bytes()));
+            assert!(std::ptr::eq(shared.lists(), bundle.lists()));
+            assert!(std::ptr::eq(engine.policy().document(), policy.document()));
+        }
+    }
 }
