@@ -206,6 +206,7 @@ impl ErrorCode {
             }
             ErrorCode::InvalidSignature => {
                 "verify with the public key of the key that signed the file (`esafety keygen` made both), and fetch the file and its `.sig` again from the publisher"
+            }
             ErrorCode::InvalidPhrases => {
                 "fix the phrase list at the file and line given (e2guardian's format: `<phrase><weight>`, `.Include<path>`, `#listcategory: \"Name\"`)"
             }
