@@ -27,6 +27,16 @@ struct Options {
     strict: Option<bool>,
 }
 
+/// The fields of [`Options`], as JavaScript spells them.
+const OPTION_NAMES: [&str; 6] = [
+    "lists",
+    "passes",
+    "case",
+    "countOccurrences",
+    "categories",
+    "strict",
+];
+
 fn argument(message: impl std::fmt::Display) -> Failure {
     Failure::new(Code::InvalidArgument, message)
 }
@@ -126,6 +136,20 @@ impl Scanner {
         }
         let options: Options = match options {
             Some(v) if !v.is_undefined() && !v.is_null() => {
+                // serde-wasm-bindgen reads only the fields it knows, so an
+                // unknown (misspelt) option is looked for here.
+                if v.is_object() {
+                    let object: &js_sys::Object = v.unchecked_ref();
+                    for key in js_sys::Object::keys(object).iter() {
+                        let key = key.as_string().unwrap_or_default();
+                        if !OPTION_NAMES.contains(&key.as_str()) {
+                            return Err(argument(format!(
+                                "`{key}` is not a scanner option; use {}",
+                                OPTION_NAMES.map(|n| format!("`{n}`")).join(", ")
+                            )));
+                        }
+                    }
+                }
                 serde_wasm_bindgen::from_value(v.clone())
                     .map_err(|e| argument(format!("bad scanner options: {e}")))?
             }
