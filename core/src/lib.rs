@@ -5,6 +5,7 @@
 //! The modules follow the flow of one request (see `DESIGN.md`):
 //! [`url`] canonicalizes, [`lists`] parses vendor lists, [`bundle`] compiles
 //! them into an immutable artefact, [`classify`] matches a URL against it,
+//! `content` scores page text and search terms with weighted phrase lists,
 //! [`policy`] decides what a user may do, and [`incident`] assesses what to do
 //! when something goes wrong.
 //!
@@ -27,6 +28,7 @@
 
 pub mod bundle;
 pub mod classify;
+pub mod content;
 pub mod datetime;
 mod document;
 mod error_code;

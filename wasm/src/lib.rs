@@ -20,6 +20,8 @@ mod error;
 mod incident;
 mod policy;
 mod request;
+#[cfg(feature = "full")]
+mod scan;
 mod types;
 
 pub use bundle::Bundle;
@@ -30,6 +32,8 @@ pub use incident::{assess_incident, escalation_profiles};
 #[cfg(feature = "full")]
 pub use policy::lint_policy;
 pub use policy::{Engine, Policy};
+#[cfg(feature = "full")]
+pub use scan::{ScanStream, Scanner};
 
 use esafety::url::{CanonicalUrl, CanonicalizeReport};
 use serde::Serialize;
