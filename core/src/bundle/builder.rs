@@ -1313,7 +1313,7 @@ fn assemble(created: i64, sections: &[(SectionKind, &[u8])]) -> Result<Vec<u8>, 
         out.resize(at, 0);
         out.extend_from_slice(bytes);
     }
-    format::reseal_checksum(&mut out);
+    format::seal(&mut out);
     Ok(out)
 }
 

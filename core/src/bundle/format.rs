@@ -186,6 +186,7 @@ pub(crate) fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
 }
 
 /// Writes a little-endian `u64` at `at`, if in bounds.
+#[cfg(any(feature = "compile", feature = "fuzzing"))]
 pub(crate) fn write_u64(bytes: &mut [u8], at: usize, v: u64) -> bool {
     match at.checked_add(8).and_then(|end| bytes.get_mut(at..end)) {
         Some(slot) => {
@@ -196,7 +197,9 @@ pub(crate) fn write_u64(bytes: &mut [u8], at: usize, v: u64) -> bool {
     }
 }
 
-/// Recomputes and stores the checksum of edited bundle bytes.
+/// Recomputes and stores the checksum of edited bundle bytes. A test hook:
+/// only with the `fuzzing` feature (it forges a valid checksum, which no
+/// production caller should be able to do by accident).
 ///
 /// For tests and fuzzing (so a mutated bundle gets past the checksum and
 /// exercises the structural checks behind it); a bundle writer never needs
@@ -212,7 +215,15 @@ pub(crate) fn write_u64(bytes: &mut [u8], at: usize, v: u64) -> bool {
 /// // Past the checksum now: the flipped byte is caught (or harmless) further in.
 /// let _ = esafety::bundle::Bundle::from_bytes(bytes);
 /// ```
+#[cfg(feature = "fuzzing")]
 pub fn reseal_checksum(bytes: &mut [u8]) -> bool {
+    seal(bytes)
+}
+
+/// Computes and stores the checksum of bundle bytes (what the builder does
+/// last); `false` if `bytes` is shorter than the header.
+#[cfg(any(feature = "compile", feature = "fuzzing"))]
+pub(crate) fn seal(bytes: &mut [u8]) -> bool {
     if bytes.len() < HEADER_LEN {
         return false;
     }

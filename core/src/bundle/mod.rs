@@ -125,7 +125,9 @@ pub use builder::{BundleBuilder, ExpressionPlan, ListId};
 
 /// The most source lists a bundle holds (list ids are `u16`).
 pub(crate) const MAX_LISTS: usize = u16::MAX as usize;
-pub use format::{FORMAT_VERSION, reseal_checksum};
+pub use format::FORMAT_VERSION;
+#[cfg(feature = "fuzzing")]
+pub use format::reseal_checksum;
 pub use regex::RegexEngine;
 pub(crate) use regex::RegexInput;
 

@@ -442,6 +442,7 @@ impl CanonicalUrl {
     ///
     /// As [`parse`](Self::parse).
     #[doc(hidden)]
+    #[cfg(feature = "fuzzing")]
     pub fn parse_general(input: &str) -> Result<CanonicalUrl, UrlError> {
         parse::parse_general(input)
     }
