@@ -280,6 +280,7 @@ impl crate::policy::EngineError {
     }
 }
 
+#[cfg(feature = "incident")]
 impl crate::incident::IncidentError {
     /// The error's kind: always [`ErrorCode::InvalidIncident`].
     ///
@@ -292,6 +293,7 @@ impl crate::incident::IncidentError {
     }
 }
 
+#[cfg(feature = "incident")]
 impl crate::incident::ProfileError {
     /// The error's kind: [`ErrorCode::UnknownProfile`] for a name no
     /// shipped profile has, else [`ErrorCode::InvalidProfile`].

@@ -99,6 +99,7 @@
 //! bundle can still do is classify wrongly (checksums stop accidents, not
 //! authors): load bundles from a source you trust to have compiled them.
 
+#[cfg(feature = "compile")]
 mod builder;
 pub mod format;
 mod fst_reader;
@@ -106,6 +107,7 @@ mod gate;
 mod load;
 mod meta;
 mod parts;
+mod regex;
 
 use std::fmt;
 use std::sync::Arc;
@@ -114,8 +116,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::taxonomy::{Category, LocalCategory};
 
-pub use builder::{BundleBuilder, ListId};
+#[cfg(feature = "compile")]
+pub use builder::{BundleBuilder, ExpressionPlan, ListId};
+
+/// The most source lists a bundle holds (list ids are `u16`).
+pub(crate) const MAX_LISTS: usize = u16::MAX as usize;
 pub use format::{FORMAT_VERSION, reseal_checksum};
+pub use regex::RegexEngine;
+pub(crate) use regex::RegexInput;
 
 /// An error building or loading a bundle.
 ///
@@ -234,15 +242,20 @@ pub enum BundleError {
         /// What is wrong and what to do.
         reason: String,
     },
-    /// The regex entries together exceed the size limit.
+    /// A valid regular expression that no bounded automaton can apply:
+    /// even its anchored DFA exceeds the limit (see [`RegexEngine`]). An
+    /// error, not a skipped line: a rule that cannot be applied must not
+    /// silently stop applying.
     #[error(
-        "the regex entries together compile to more than {limit} bytes: {reason}; split or simplify them"
+        "list `{list}` line {line}: the expression needs a DFA larger than {limit} bytes even when anchored, so no bounded automaton can apply it; simplify it (fewer `.*` between alternatives, smaller counted repetitions) or remove the line"
     )]
-    RegexSetTooLarge {
+    RegexTooComplex {
+        /// The list.
+        list: String,
+        /// The 1-based line of the expression.
+        line: usize,
         /// The limit in bytes.
         limit: usize,
-        /// The regex engine's message.
-        reason: String,
     },
     /// A part of the bundle would exceed what the format can address.
     #[error("bundle too large: {what}; split the lists into several bundles")]
@@ -455,6 +468,8 @@ pub struct EntryCounts {
     pub regexes: u64,
     /// Hosts in the sensitive-list gate.
     pub gated_hosts: u64,
+    /// Distinct squidGuard `urls` keys (host-anchored string prefixes).
+    pub host_prefixes: u64,
 }
 
 /// Sizes in bytes of the parts of a bundle.
@@ -481,11 +496,34 @@ pub struct BundleSizes {
     pub gate: usize,
     /// The digest table.
     pub digests: usize,
-    /// The serialized regex DFA.
+    /// The serialized regex DFAs.
     pub regex: usize,
+    /// The squidGuard `urls` `fst`.
+    pub host_prefixes: usize,
     /// Heap memory the loaded bundle holds beyond the bytes (metadata,
-    /// list-set table, regex DFA copy).
+    /// list-set table, regex DFA copies).
     pub heap: usize,
+}
+
+/// A regular expression of a loaded bundle, as [`Bundle::expressions`]
+/// lists them.
+///
+/// ```
+/// let bundle = esafety::sample::bundle()?;
+/// for e in bundle.expressions() {
+///     assert!(!e.pattern.is_empty() && !e.list.is_empty(), "{e:?}");
+/// }
+/// # Ok::<(), esafety::bundle::BundleError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExpressionInfo<'b> {
+    /// The name of its list.
+    pub list: &'b str,
+    /// The expression as listed.
+    pub pattern: &'b str,
+    /// The engine that applies it.
+    pub engine: RegexEngine,
 }
 
 /// Metadata section contents (JSON), written and read with serde
@@ -511,7 +549,24 @@ pub(crate) struct Meta {
     pub(crate) gate_hashes: u32,
     pub(crate) ungated_digests: bool,
     pub(crate) regexes: Vec<RegexMeta>,
+    /// The regex automata, in section order.
+    pub(crate) automata: Vec<AutomatonMeta>,
     pub(crate) counts: EntryCounts,
+}
+
+/// One regex automaton in the regex section.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AutomatonMeta {
+    /// Its first byte in the regex section (a multiple of 8).
+    pub(crate) offset: u64,
+    /// Its length in bytes.
+    pub(crate) len: u64,
+    /// Run from every position ([`RegexEngine::AnchoredDfa`]) rather than
+    /// once ([`RegexEngine::Dfa`]).
+    pub(crate) anchored: bool,
+    /// The `regexes` index of each of its pattern ids.
+    pub(crate) patterns: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -532,6 +587,8 @@ pub(crate) struct RegexMeta {
     /// Compiled ASCII case-insensitively (squidGuard, e2guardian).
     #[serde(default, skip_serializing_if = "is_false")]
     pub(crate) ignore_case: bool,
+    /// What it is matched against: `url` or `squidguard`.
+    pub(crate) input: String,
 }
 
 #[expect(
@@ -760,6 +817,30 @@ impl<B: AsRef<[u8]>> Bundle<B> {
         })
     }
 
+    /// How many category positions (bits of a
+    /// [`CategorySet`](crate::CategorySet)) this bundle's classifications
+    /// can use: the 32 built-in positions, then one per local category.
+    /// Every category of a classification has a bit below this, and
+    /// [`category_id`](Self::category_id) of
+    /// [`Category::from_bit`](crate::Category::from_bit) names it.
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// let mut b = BundleBuilder::new();
+    /// for i in 0..100 {
+    ///     b.add_list(&format!("list-{i}"), &format!("local-c{i}"))?;
+    /// }
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// assert_eq!(bundle.category_count(), 132);
+    /// let last = Category::from_bit(131).ok_or("no category")?;
+    /// assert_eq!(bundle.category_id(last), Some("local-c99"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn category_count(&self) -> usize {
+        32usize.saturating_add(self.local_categories.len())
+    }
+
     /// Entry counts by kind.
     ///
     /// ```
@@ -796,6 +877,44 @@ impl<B: AsRef<[u8]>> Bundle<B> {
     #[inline]
     pub(crate) fn paths_fst(&self) -> fst_reader::Fst<'_> {
         self.paths.reader(self.as_bytes())
+    }
+
+    /// The squidGuard `urls` map (lowercased `host/path[?query]` → list set).
+    #[inline]
+    pub(crate) fn host_prefixes_fst(&self) -> fst_reader::Fst<'_> {
+        self.host_prefixes.reader(self.as_bytes())
+    }
+
+    /// The bundle's regular expressions, in the order they were added,
+    /// with their list and the engine that applies each.
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder, RegexEngine};
+    /// use esafety::lists::{parse, Format, ParseOptions};
+    /// let parsed = parse(Format::SquidGuardExpressions, "expressions", b"(^|[-/_.])porn([-/_.]|$)\n", &ParseOptions::new())?;
+    /// let mut b = BundleBuilder::new();
+    /// let list = b.add_list("adult/expressions", "adult")?;
+    /// b.add_entries(list, &parsed.entries)?;
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// let expressions = bundle.expressions();
+    /// assert_eq!(expressions.len(), 1);
+    /// assert_eq!((expressions[0].list, expressions[0].pattern), ("adult/expressions", "(^|[-/_.])porn([-/_.]|$)"));
+    /// assert_eq!(expressions[0].engine, RegexEngine::Dfa);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn expressions(&self) -> Vec<ExpressionInfo<'_>> {
+        self.regexes
+            .iter()
+            .zip(&self.engines)
+            .map(|(r, engine)| ExpressionInfo {
+                list: self
+                    .lists
+                    .get(usize::from(r.list))
+                    .map_or("", ListInfo::name),
+                pattern: &r.pattern,
+                engine: *engine,
+            })
+            .collect()
     }
 
     /// The sensitive-host gate over the gate section.

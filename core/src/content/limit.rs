@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -138,6 +139,7 @@ impl<'de> Deserialize<'de> for ContentLimit {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for ContentLimit {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "ContentLimit".into()
