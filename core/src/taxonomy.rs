@@ -24,7 +24,7 @@ use std::fmt;
 /// }
 /// let bundle = Bundle::from_bytes(b.build()?)?;
 /// assert_eq!(bundle.local_categories().len(), 1000);
-/// # Ok::<(), esafety::bundle::BundleError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const MAX_LOCAL_CATEGORIES: usize = u16::MAX as usize;
 

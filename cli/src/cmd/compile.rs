@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use esafety::Category;
-use esafety::bundle::{BundleBuilder, BundleError, ListId, RegexEngine};
+use esafety::bundle::{BuildError, BundleBuilder, ListId, RegexEngine};
 use esafety::lists::{self, Format, ParseOptions, ParsedList, SkippedLine};
 
 /// How many skipped lines the summary shows per list.
@@ -380,8 +380,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             let fragment_lines = parsed.fragment_lines.clone();
             let added = add_parsed(&mut builder, list, job, parsed, &mut report, args.strict);
             let added = match added {
-                Err(err) => match err.downcast::<BundleError>() {
-                    Ok(err @ BundleError::RegexTooComplex { .. }) => {
+                Err(err) => match err.downcast::<BuildError>() {
+                    Ok(err @ BuildError::RegexTooComplex { .. }) => {
                         if let Some(bar) = &progress {
                             bar.finish_and_clear();
                         }
@@ -452,7 +452,7 @@ fn add_parsed(
     for entry in &parsed.entries {
         match builder.add_entry(list, entry) {
             Ok(()) => report.entries = report.entries.saturating_add(1),
-            Err(BundleError::Entry { reason, .. }) => {
+            Err(BuildError::Entry { reason, .. }) => {
                 let skipped = SkippedLine {
                     source: job.name.clone(),
                     line: entry.line,
@@ -466,7 +466,7 @@ fn add_parsed(
                 }
                 report.skipped.push(skipped);
             }
-            Err(err @ BundleError::RegexTooComplex { .. }) => return Err(err.into()),
+            Err(err @ BuildError::RegexTooComplex { .. }) => return Err(err.into()),
             Err(err) => {
                 return Err(err)
                     .with_context(|| format!("cannot add the entries of `{}`", job.name));

@@ -11,7 +11,7 @@ use super::format::{
     SectionKind,
 };
 use super::regex::{self, Plan, PlanError, RegexEngine, RegexInput};
-use super::{AutomatonMeta, BundleError, EntryCounts, ListMeta, Meta, RegexMeta, gate};
+use super::{AutomatonMeta, BuildError, EntryCounts, ListMeta, Meta, RegexMeta, gate};
 use crate::lists::{Entry, EntryKind, HostKey};
 use crate::taxonomy::{Category, MAX_LOCAL_CATEGORIES};
 use crate::url::CanonicalUrl;
@@ -21,16 +21,16 @@ use super::MAX_LISTS;
 /// A source list in a builder, as returned by [`BundleBuilder::add_list`].
 ///
 /// ```
-/// use esafety::bundle::{BundleBuilder, BundleError};
+/// use esafety::bundle::{BundleBuilder, BuildError};
 /// let mut a = BundleBuilder::new();
 /// let mut b = BundleBuilder::new();
 /// let first = a.add_list("one", "gambling")?;
 /// a.add_list("two", "gaming")?;
 /// let second = a.add_list("three", "chat")?;
 /// // An id belongs to the builder that made it.
-/// assert_eq!(b.set_date(second, "2026-01-01"), Err(BundleError::UnknownList { id: 2 }));
+/// assert_eq!(b.set_date(second, "2026-01-01"), Err(BuildError::UnknownList { id: 2 }));
 /// assert_ne!(first, second);
-/// # Ok::<(), BundleError>(())
+/// # Ok::<(), BuildError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ListId(u16);
@@ -46,7 +46,7 @@ impl ListId {
     /// let bundle = Bundle::from_bytes(b.build()?)?;
     /// assert_eq!(games.index(), 1);
     /// assert_eq!(bundle.lists().get(games.index()).map(|l| l.name()), Some("games"));
-    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn index(self) -> usize {
         usize::from(self.0)
@@ -85,7 +85,7 @@ struct RegexBuild {
 /// let first = expressions.first().ok_or("no expression")?;
 /// assert_eq!((first.list, first.line, first.pattern, first.engine), (list, 4, "porn[0-9]*\\.example", RegexEngine::Dfa));
 /// assert!(!first.unicode);
-/// # Ok::<(), esafety::bundle::BundleError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -196,7 +196,7 @@ impl BundleBuilder {
     /// let bundle = Bundle::from_bytes(BundleBuilder::new().build()?)?;
     /// assert!(bundle.lists().is_empty());
     /// assert_eq!(bundle.created(), jiff::Timestamp::UNIX_EPOCH);
-    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> BundleBuilder {
         BundleBuilder::default()
@@ -223,29 +223,29 @@ impl BundleBuilder {
     /// `local-` id) and returns its id.
     ///
     /// ```
-    /// use esafety::bundle::{BundleBuilder, BundleError};
+    /// use esafety::bundle::{BundleBuilder, BuildError};
     /// let mut b = BundleBuilder::new();
     /// b.add_list("bets", "gambling")?;
     /// b.add_list("exams", "local-exam-mode")?;
-    /// assert_eq!(b.add_list("bets", "gaming"), Err(BundleError::ListName { name: "bets".into() }));
+    /// assert_eq!(b.add_list("bets", "gaming"), Err(BuildError::ListName { name: "bets".into() }));
     /// let err = b.add_list("odd", "gamblng").unwrap_err();
     /// assert_eq!(err.to_string(), "unknown category `gamblng`; use a built-in id (e.g. `gambling`) or `local-<name>`");
-    /// # Ok::<(), BundleError>(())
+    /// # Ok::<(), BuildError>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`BundleError::ListName`] for an empty or repeated name,
-    /// [`BundleError::UnknownCategory`],
-    /// [`BundleError::TooManyLocalCategories`] or
-    /// [`BundleError::TooManyLists`].
-    pub fn add_list(&mut self, name: &str, category_id: &str) -> Result<ListId, BundleError> {
+    /// [`BuildError::ListName`] for an empty or repeated name,
+    /// [`BuildError::UnknownCategory`],
+    /// [`BuildError::TooManyLocalCategories`] or
+    /// [`BuildError::TooManyLists`].
+    pub fn add_list(&mut self, name: &str, category_id: &str) -> Result<ListId, BuildError> {
         let sensitive = match Category::from_id(category_id) {
             Some(c) => c.is_statutory(),
             None if Category::is_local_id(category_id) => {
                 if !self.local_categories.iter().any(|c| c == category_id) {
                     if self.local_categories.len() >= MAX_LOCAL_CATEGORIES {
-                        return Err(BundleError::TooManyLocalCategories {
+                        return Err(BuildError::TooManyLocalCategories {
                             max: MAX_LOCAL_CATEGORIES,
                         });
                     }
@@ -254,7 +254,7 @@ impl BundleBuilder {
                 false
             }
             None => {
-                return Err(BundleError::UnknownCategory {
+                return Err(BuildError::UnknownCategory {
                     id: category_id.to_owned(),
                 });
             }
@@ -285,7 +285,7 @@ impl BundleBuilder {
     /// # Errors
     ///
     /// As [`add_list`](Self::add_list).
-    pub fn add_allow_list(&mut self, name: &str) -> Result<ListId, BundleError> {
+    pub fn add_allow_list(&mut self, name: &str) -> Result<ListId, BuildError> {
         self.push_list(name, None, false)
     }
 
@@ -294,16 +294,16 @@ impl BundleBuilder {
         name: &str,
         category: Option<String>,
         sensitive: bool,
-    ) -> Result<ListId, BundleError> {
+    ) -> Result<ListId, BuildError> {
         if name.is_empty() || self.lists.iter().any(|l| l.name == name) {
-            return Err(BundleError::ListName {
+            return Err(BuildError::ListName {
                 name: name.to_owned(),
             });
         }
         let id = u16::try_from(self.lists.len())
             .ok()
             .filter(|i| usize::from(*i) < MAX_LISTS)
-            .ok_or(BundleError::TooManyLists { max: MAX_LISTS })?;
+            .ok_or(BuildError::TooManyLists { max: MAX_LISTS })?;
         self.lists.push(ListBuild {
             name: name.to_owned(),
             category,
@@ -317,7 +317,7 @@ impl BundleBuilder {
     /// Records the date of a list (`YYYY-MM-DD`).
     ///
     /// ```
-    /// use esafety::bundle::{BundleBuilder, BundleError};
+    /// use esafety::bundle::{BundleBuilder, BuildError};
     /// let mut b = BundleBuilder::new();
     /// let list = b.add_list("bets", "gambling")?;
     /// b.set_date(list, "2026-11-30")?;
@@ -327,16 +327,16 @@ impl BundleBuilder {
     ///     "list `bets`: bad date `30/11/2026` (expected a four-digit year (`YYYY-MM-DD`) at \
     ///      character 3, found `/`); write it as `YYYY-MM-DD`, e.g. `2026-09-01`"
     /// );
-    /// # Ok::<(), BundleError>(())
+    /// # Ok::<(), BuildError>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`BundleError::BadDate`] or [`BundleError::UnknownList`].
-    pub fn set_date(&mut self, list: ListId, date: &str) -> Result<(), BundleError> {
+    /// [`BuildError::BadDate`] or [`BuildError::UnknownList`].
+    pub fn set_date(&mut self, list: ListId, date: &str) -> Result<(), BuildError> {
         let l = self.list_mut(list)?;
         if crate::datetime::parse_date(date).is_err() {
-            return Err(BundleError::BadDate {
+            return Err(BuildError::BadDate {
                 list: l.name.clone(),
                 date: date.to_owned(),
             });
@@ -345,16 +345,16 @@ impl BundleBuilder {
         Ok(())
     }
 
-    fn list_mut(&mut self, list: ListId) -> Result<&mut ListBuild, BundleError> {
+    fn list_mut(&mut self, list: ListId) -> Result<&mut ListBuild, BuildError> {
         self.lists
             .get_mut(list.index())
-            .ok_or(BundleError::UnknownList { id: list.index() })
+            .ok_or(BuildError::UnknownList { id: list.index() })
     }
 
     /// Adds every entry of `entries` to `list`, stopping at the first error.
     ///
     /// ```
-    /// use esafety::bundle::{Bundle, BundleBuilder, BundleError};
+    /// use esafety::bundle::{Bundle, BundleBuilder, BuildError};
     /// use esafety::lists::{parse, Format, ParseOptions};
     /// let parsed = parse(Format::Hosts, "hosts", b"0.0.0.0 ads.example track.example\n", &ParseOptions::new())?;
     /// let mut b = BundleBuilder::new();
@@ -369,7 +369,7 @@ impl BundleBuilder {
     ///     Entry { kind: EntryKind::Regex("(unclosed".into()), line: 2 },
     /// ];
     /// let err = b.add_entries(ads, &entries).unwrap_err();
-    /// assert!(matches!(&err, BundleError::Entry { list, line: 2, .. } if list == "ads"), "{err}");
+    /// assert!(matches!(&err, BuildError::Entry { list, line: 2, .. } if list == "ads"), "{err}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -380,7 +380,7 @@ impl BundleBuilder {
         &mut self,
         list: ListId,
         entries: impl IntoIterator<Item = &'e Entry>,
-    ) -> Result<(), BundleError> {
+    ) -> Result<(), BuildError> {
         entries
             .into_iter()
             .try_for_each(|e| self.add_entry(list, e))
@@ -393,7 +393,7 @@ impl BundleBuilder {
     /// of its canonical expression at once.
     ///
     /// ```
-    /// use esafety::bundle::{BundleBuilder, BundleError};
+    /// use esafety::bundle::{BundleBuilder, BuildError};
     /// use esafety::lists::{Entry, EntryKind};
     /// let mut b = BundleBuilder::new();
     /// let iwf = b.add_list("iwf", "child-abuse")?;
@@ -401,23 +401,23 @@ impl BundleBuilder {
     /// // A regex cannot be reduced to a digest, so a sensitive list refuses it,
     /// // and the error does not repeat the entry.
     /// let err = b.add_entry(iwf, &Entry { kind: EntryKind::Regex("secret-pattern".into()), line: 7 }).unwrap_err();
-    /// assert!(matches!(err, BundleError::Entry { line: 7, .. }), "{err}");
+    /// assert!(matches!(err, BuildError::Entry { line: 7, .. }), "{err}");
     /// assert!(!err.to_string().contains("secret-pattern"), "{err}");
-    /// # Ok::<(), BundleError>(())
+    /// # Ok::<(), BuildError>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`BundleError::Entry`] (with the entry's line) for a host or URL that
+    /// [`BuildError::Entry`] (with the entry's line) for a host or URL that
     /// does not canonicalize, a regex that does not compile or exceeds the
     /// size limit, or a regex in a sensitive list;
-    /// [`BundleError::UnknownList`].
-    pub fn add_entry(&mut self, list: ListId, entry: &Entry) -> Result<(), BundleError> {
+    /// [`BuildError::UnknownList`].
+    pub fn add_entry(&mut self, list: ListId, entry: &Entry) -> Result<(), BuildError> {
         let sensitive = self.list_mut(list)?.sensitive;
         // The list name is looked up only on error: cloning it for every
         // entry was a measurable share of adding millions of them.
         let lists = &self.lists;
-        let err = |reason: String| BundleError::Entry {
+        let err = |reason: String| BuildError::Entry {
             list: lists
                 .get(list.index())
                 .map(|l| l.name.clone())
@@ -536,7 +536,7 @@ impl BundleBuilder {
                         )));
                     }
                     Err(PlanError::TooComplex) => {
-                        return Err(BundleError::RegexTooComplex {
+                        return Err(BuildError::RegexTooComplex {
                             list: lists
                                 .get(list.index())
                                 .map(|l| l.name.clone())
@@ -587,7 +587,7 @@ impl BundleBuilder {
     /// ```
     /// use esafety::bundle::{Bundle, BundleBuilder};
     /// use esafety::lists::{Entry, EntryKind};
-    /// let build = |hosts: &[&str]| -> Result<Vec<u8>, esafety::bundle::BundleError> {
+    /// let build = |hosts: &[&str]| -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     ///     let mut b = BundleBuilder::new();
     ///     let list = b.add_list("bets", "gambling")?;
     ///     for (i, h) in hosts.iter().enumerate() {
@@ -598,16 +598,16 @@ impl BundleBuilder {
     /// // Entry order does not change the bytes.
     /// assert_eq!(build(&["a.example", "b.example"])?, build(&["b.example", "a.example"])?);
     /// assert_eq!(Bundle::from_bytes(build(&["a.example"])?)?.counts().domains, 1);
-    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`BundleError::TooLarge`] if a section would exceed what the format
+    /// [`BuildError::TooLarge`] if a section would exceed what the format
     /// addresses. Regular expressions never fail here: each was given an
     /// engine that applies it when it was added (see [`RegexEngine`]), and
     /// they are built in as many automata as fit the limits.
-    pub fn build(&self) -> Result<Vec<u8>, BundleError> {
+    pub fn build(&self) -> Result<Vec<u8>, BuildError> {
         // List sets are numbered in order of first appearance: hosts, then
         // paths, then digests. Hosts are grouped first (on this thread)
         // while the paths are sorted (on another); then the hosts fst, the
@@ -699,7 +699,7 @@ impl BundleBuilder {
             },
         };
         let meta_bytes = serde_json::to_vec(&meta)
-            .map_err(|e| BundleError::section(SectionKind::Meta, e.to_string()))?;
+            .map_err(|e| BuildError::encode(SectionKind::Meta, e.to_string()))?;
 
         assemble(
             self.created,
@@ -743,7 +743,7 @@ impl BundleBuilder {
 
     /// The digest records (sorted, equal digests merged), interning their
     /// list sets after every host and path set, and the gate.
-    fn digest_section(&self, sets: &mut ListSets) -> Result<DigestSection, BundleError> {
+    fn digest_section(&self, sets: &mut ListSets) -> Result<DigestSection, BuildError> {
         let mut digests = self.digests.clone();
         digests.sort_unstable();
         digests.dedup();
@@ -785,7 +785,7 @@ impl BundleBuilder {
 
     /// The regex section: every automaton's bytes, each at an 8-aligned
     /// offset, and their metadata.
-    fn regex_section(&self) -> Result<(Vec<u8>, Vec<AutomatonMeta>), BundleError> {
+    fn regex_section(&self) -> Result<(Vec<u8>, Vec<AutomatonMeta>), BuildError> {
         let planned: Vec<regex::Planned<'_>> = self
             .regexes
             .iter()
@@ -871,7 +871,7 @@ impl Default for ListSets {
 impl ListSets {
     /// The id of the set of `lists` (sorted and deduplicated in place),
     /// numbered in order of first appearance.
-    fn intern(&mut self, lists: &mut Vec<u16>) -> Result<u32, BundleError> {
+    fn intern(&mut self, lists: &mut Vec<u16>) -> Result<u32, BuildError> {
         self.intern_marked(lists, &mut Vec::new(), &mut Vec::new())
     }
 
@@ -884,7 +884,7 @@ impl ListSets {
         lists: &mut Vec<u16>,
         folded: &mut Vec<u16>,
         strings: &mut Vec<u16>,
-    ) -> Result<u32, BundleError> {
+    ) -> Result<u32, BuildError> {
         lists.extend_from_slice(folded);
         lists.extend_from_slice(strings);
         lists.sort_unstable();
@@ -918,7 +918,7 @@ impl ListSets {
         let i = u32::try_from(self.sets.len())
             .ok()
             .filter(|i| *i < u32::MAX >> 1)
-            .ok_or(BundleError::TooLarge {
+            .ok_or(BuildError::TooLarge {
                 what: "more than 2^31 distinct list sets",
             })?;
         self.sets.push(lists.clone());
@@ -1056,7 +1056,7 @@ fn group_hosts(
     keys: Vec<SortKey<Option<u16>>>,
     arena: &[u8],
     sets: &mut ListSets,
-) -> Result<(Vec<SortKey<u64>>, u64), BundleError> {
+) -> Result<(Vec<SortKey<u64>>, u64), BuildError> {
     let mut out = Vec::with_capacity(keys.len());
     let mut domains = 0u64;
     let mut lists = Vec::new();
@@ -1086,7 +1086,7 @@ fn group_lists(
     keys: Vec<SortKey<u16>>,
     arena: &[u8],
     sets: &mut ListSets,
-) -> Result<Vec<SortKey<u64>>, BundleError> {
+) -> Result<Vec<SortKey<u64>>, BuildError> {
     let mut out = Vec::with_capacity(keys.len());
     let mut lists = Vec::new();
     for group in keys.chunk_by(|a, b| a.same_key(b, arena)) {
@@ -1108,7 +1108,7 @@ fn group_paths(
     keys: Vec<SortKey<(u16, PathKind, bool)>>,
     arena: &[u8],
     sets: &mut ListSets,
-) -> Result<Vec<SortKey<u64>>, BundleError> {
+) -> Result<Vec<SortKey<u64>>, BuildError> {
     let mut out = Vec::with_capacity(keys.len());
     let (mut exact, mut exact_folded) = (Vec::new(), Vec::new());
     let (mut prefix, mut prefix_folded) = (Vec::new(), Vec::new());
@@ -1156,8 +1156,8 @@ fn fst_bytes(
     section: SectionKind,
     keys: Vec<SortKey<u64>>,
     arena: &[u8],
-) -> Result<Vec<u8>, BundleError> {
-    let err = |e: fst::Error| BundleError::section(section, e.to_string());
+) -> Result<Vec<u8>, BuildError> {
+    let err = |e: fst::Error| BuildError::encode(section, e.to_string());
     let mut map = fst::MapBuilder::memory();
     for k in &keys {
         k.with_bytes(arena, |bytes| map.insert(bytes, k.value))
@@ -1180,9 +1180,9 @@ struct DigestSection {
 /// `wasm32-unknown-unknown`, or if a thread cannot be started), and returns
 /// both results, or the first error.
 fn join<A: Send, B: Send>(
-    a: impl FnOnce() -> Result<A, BundleError> + Send,
-    b: impl FnOnce() -> Result<B, BundleError> + Send,
-) -> Result<(A, B), BundleError> {
+    a: impl FnOnce() -> Result<A, BuildError> + Send,
+    b: impl FnOnce() -> Result<B, BuildError> + Send,
+) -> Result<(A, B), BuildError> {
     #[cfg(not(target_family = "wasm"))]
     {
         // `b` waits in this slot, so that it can still run on this thread
@@ -1209,7 +1209,7 @@ fn join<A: Send, B: Send>(
             // `None` would mean `b` was taken but never run, which the
             // two paths above rule out; an error rather than a panic.
             let rb = rb.ok_or_else(|| {
-                BundleError::section(
+                BuildError::encode(
                     SectionKind::Paths,
                     "a build step did not run; build the bundle again",
                 )
@@ -1277,8 +1277,8 @@ fn canonical_host(d: &str) -> Option<Cow<'_, str>> {
 }
 
 /// Writes header, section table and sections, then the checksum.
-fn assemble(created: i64, sections: &[(SectionKind, &[u8])]) -> Result<Vec<u8>, BundleError> {
-    let too_large = || BundleError::TooLarge {
+fn assemble(created: i64, sections: &[(SectionKind, &[u8])]) -> Result<Vec<u8>, BuildError> {
+    let too_large = || BuildError::TooLarge {
         what: "more than 2^64 bytes",
     };
     let table_len = sections

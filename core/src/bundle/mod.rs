@@ -100,6 +100,8 @@
 //! authors): load bundles from a source you trust to have compiled them.
 
 #[cfg(feature = "compile")]
+mod build_error;
+#[cfg(feature = "compile")]
 mod builder;
 pub mod format;
 mod fst_reader;
@@ -117,6 +119,8 @@ use serde::{Deserialize, Serialize};
 use crate::taxonomy::{Category, LocalCategory};
 
 #[cfg(feature = "compile")]
+pub use build_error::BuildError;
+#[cfg(feature = "compile")]
 pub use builder::{BundleBuilder, ExpressionPlan, ListId};
 
 /// The most source lists a bundle holds (list ids are `u16`).
@@ -125,7 +129,9 @@ pub use format::{FORMAT_VERSION, reseal_checksum};
 pub use regex::RegexEngine;
 pub(crate) use regex::RegexInput;
 
-/// An error building or loading a bundle.
+/// An error loading a bundle: the bytes are not a complete, intact bundle
+/// of this format version. (Building one fails with a
+/// [`BuildError`] instead.)
 ///
 /// Messages never contain an entry of a sensitive list.
 ///
@@ -191,87 +197,6 @@ pub enum BundleError {
         /// What is wrong.
         reason: String,
     },
-    /// A category id is neither built in nor a valid `local-` id.
-    #[error("unknown category `{id}`; use a built-in id (e.g. `gambling`) or `local-<name>`")]
-    UnknownCategory {
-        /// The id given.
-        id: String,
-    },
-    /// More `local-` categories than a bundle can hold.
-    #[error(
-        "too many local categories: a bundle holds at most {max}; merge some `local-` categories"
-    )]
-    TooManyLocalCategories {
-        /// The limit.
-        max: usize,
-    },
-    /// Two lists have the same name, or a name is empty.
-    #[error("list name `{name}` is empty or already used; give every list a distinct name")]
-    ListName {
-        /// The name given.
-        name: String,
-    },
-    /// More lists than a bundle can hold.
-    #[error("too many source lists (at most {max}); merge some lists")]
-    TooManyLists {
-        /// The limit.
-        max: usize,
-    },
-    /// A [`ListId`] from another builder.
-    #[error("list id {id} does not belong to this builder; use the id `add_list` returned")]
-    UnknownList {
-        /// The id.
-        id: usize,
-    },
-    /// A list date that is not `YYYY-MM-DD`.
-    #[error("list `{list}`: {}", bad_date(.date))]
-    BadDate {
-        /// The list.
-        list: String,
-        /// The date given.
-        date: String,
-    },
-    /// An entry that cannot be compiled. For a sensitive list the reason
-    /// never repeats the entry.
-    #[error("list `{list}` line {line}: {reason}")]
-    Entry {
-        /// The list.
-        list: String,
-        /// The 1-based line of the entry.
-        line: usize,
-        /// What is wrong and what to do.
-        reason: String,
-    },
-    /// A valid regular expression that no bounded automaton can apply:
-    /// even its anchored DFA exceeds the limit (see [`RegexEngine`]). An
-    /// error, not a skipped line: a rule that cannot be applied must not
-    /// silently stop applying.
-    #[error(
-        "list `{list}` line {line}: the expression needs a DFA larger than {limit} bytes even when anchored, so no bounded automaton can apply it; simplify it (fewer `.*` between alternatives, smaller counted repetitions) or remove the line"
-    )]
-    RegexTooComplex {
-        /// The list.
-        list: String,
-        /// The 1-based line of the expression.
-        line: usize,
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// A part of the bundle would exceed what the format can address.
-    #[error("bundle too large: {what}; split the lists into several bundles")]
-    TooLarge {
-        /// What overflowed.
-        what: &'static str,
-    },
-}
-
-/// A list date's error in the one wording of dates ([`crate::datetime::BadDate`]).
-fn bad_date(date: &str) -> String {
-    match crate::datetime::read_date(date) {
-        Err(e) => e.to_string(),
-        // Only a caller-made `BadDate` holds a date that reads.
-        Ok(_) => format!("bad date `{date}`"),
-    }
 }
 
 impl BundleError {

@@ -23,7 +23,7 @@
 //!    after about 26 s) unanchored. It costs a walk per position, most of
 //!    which end at the first byte.
 //! 3. Otherwise the expression cannot be applied by a bounded automaton,
-//!    and building the bundle fails with [`BundleError::RegexTooComplex`],
+//!    and building the bundle fails with [`BuildError::RegexTooComplex`](super::BuildError::RegexTooComplex),
 //!    naming the list and line: a rule that cannot be applied is an
 //!    error, never a warning.
 //!
@@ -61,7 +61,7 @@ use regex_automata::util::start;
 use regex_automata::util::syntax;
 
 #[cfg(feature = "compile")]
-use super::BundleError;
+use super::BuildError;
 
 /// The largest unanchored DFA one expression may have to get
 /// [`RegexEngine::Dfa`], in bytes. Determinization stops when it is
@@ -312,7 +312,7 @@ pub(crate) struct Built {
 /// Builds every expression into automata: those of one engine and input
 /// together, in groups that fit the limits.
 #[cfg(feature = "compile")]
-pub(crate) fn build(planned: &[Planned<'_>]) -> Result<Vec<Built>, BundleError> {
+pub(crate) fn build(planned: &[Planned<'_>]) -> Result<Vec<Built>, BuildError> {
     let mut out = Vec::new();
     for engine in [RegexEngine::Dfa, RegexEngine::AnchoredDfa] {
         for input in [RegexInput::Url, RegexInput::SquidGuard] {
@@ -364,7 +364,7 @@ fn build_group(
     anchored: bool,
     budget: usize,
     out: &mut Vec<Built>,
-) -> Result<(), BundleError> {
+) -> Result<(), BuildError> {
     let patterns: Vec<&str> = group
         .iter()
         .filter_map(|&i| planned.get(i as usize).map(|p| p.pattern.as_ref()))
@@ -387,7 +387,7 @@ fn build_group(
             build_group(planned, first, anchored, budget, out)?;
             build_group(planned, second, anchored, budget, out)
         }
-        Err(reason) => Err(BundleError::Section {
+        Err(reason) => Err(BuildError::Encode {
             section: "regex",
             reason: format!("an expression that compiled alone does not compile: {reason}"),
         }),
