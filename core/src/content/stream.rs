@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use aho_corasick::Anchored;
 use aho_corasick::automaton::{Automaton as _, StateID};
-use aho_corasick::{Anchored, dfa::DFA};
+use aho_corasick::nfa::contiguous::NFA as Nfa;
 
 use super::normalise::{Case, Pass, Text};
 use super::quick_search::{MAX_QUICK_LEN, Search};
@@ -117,7 +118,10 @@ pub struct ContentStream {
 
 impl ContentStream {
     pub(crate) fn new(inner: Arc<Inner>, search_terms: bool) -> ContentStream {
-        let start = inner.dfa.start_state(Anchored::No).unwrap_or(StateID::ZERO);
+        let start = inner
+            .automaton
+            .start_state(Anchored::No)
+            .unwrap_or(StateID::ZERO);
         let passes = if search_terms {
             &inner.term_passes
         } else {
@@ -166,14 +170,14 @@ impl ContentStream {
     /// # Ok::<(), esafety::content::ContentError>(())
     /// ```
     pub fn feed(&mut self, chunk: &[u8]) {
-        let dfa = &self.inner.dfa;
+        let automaton = &self.inner.automaton;
         let patterns = self.inner.phrases.len();
         let base = self.input;
         for g in &mut self.groups {
             match (&mut g.smart, &mut g.raw) {
-                (Some(s), Some(r)) => feed_pair(dfa, patterns, s, r, chunk, base),
-                (Some(s), None) => feed_smart(dfa, patterns, s, chunk, base),
-                (None, Some(r)) => feed_raw(dfa, patterns, r, chunk, base),
+                (Some(s), Some(r)) => feed_pair(automaton, patterns, s, r, chunk, base),
+                (Some(s), None) => feed_smart(automaton, patterns, s, chunk, base),
+                (None, Some(r)) => feed_raw(automaton, patterns, r, chunk, base),
                 (None, None) => {}
             }
         }
@@ -245,13 +249,13 @@ fn mapped(map: &[u8; 256], b: u8) -> u8 {
 /// Records the matches of a raw-pass state entered at input `end`.
 #[cold]
 #[inline(never)]
-fn record_raw(dfa: &DFA, patterns: usize, state: &mut PassState, sid: StateID, end: u64) {
-    if !dfa.is_match(sid) {
+fn record_raw(automaton: &Nfa, patterns: usize, state: &mut PassState, sid: StateID, end: u64) {
+    if !automaton.is_match(sid) {
         return;
     }
-    for i in 0..dfa.match_len(sid) {
-        let id = dfa.match_pattern(sid, i);
-        let len = u64::try_from(dfa.pattern_len(id)).unwrap_or(0);
+    for i in 0..automaton.match_len(sid) {
+        let id = automaton.match_pattern(sid, i);
+        let len = u64::try_from(automaton.pattern_len(id)).unwrap_or(0);
         let start = end.saturating_add(1).saturating_sub(len);
         state.count(patterns, id.as_u32(), start, end.saturating_add(1));
     }
@@ -260,14 +264,14 @@ fn record_raw(dfa: &DFA, patterns: usize, state: &mut PassState, sid: StateID, e
 /// Records the matches of a smart-pass state entered after `fed` bytes.
 #[cold]
 #[inline(never)]
-fn record_smart(dfa: &DFA, patterns: usize, state: &mut PassState, sid: StateID, fed: u64) {
-    if !dfa.is_match(sid) {
+fn record_smart(automaton: &Nfa, patterns: usize, state: &mut PassState, sid: StateID, fed: u64) {
+    if !automaton.is_match(sid) {
         return;
     }
     let end = state.offset_at(fed.saturating_sub(1)).saturating_add(1);
-    for i in 0..dfa.match_len(sid) {
-        let id = dfa.match_pattern(sid, i);
-        let len = u64::try_from(dfa.pattern_len(id)).unwrap_or(0);
+    for i in 0..automaton.match_len(sid) {
+        let id = automaton.match_pattern(sid, i);
+        let len = u64::try_from(automaton.pattern_len(id)).unwrap_or(0);
         let start = state.offset_at(fed.saturating_sub(len));
         state.count(patterns, id.as_u32(), start, end);
     }
@@ -288,13 +292,13 @@ fn keep_raw_tail(state: &mut PassState, chunk: &[u8]) {
     }
 }
 
-fn feed_raw(dfa: &DFA, patterns: usize, r: &mut PassState, chunk: &[u8], base: u64) {
+fn feed_raw(automaton: &Nfa, patterns: usize, r: &mut PassState, chunk: &[u8], base: u64) {
     let mut sid = r.sid;
     for (i, &b) in chunk.iter().enumerate() {
-        sid = dfa.next_state(Anchored::No, sid, mapped(&r.map, b));
-        if dfa.is_special(sid) {
+        sid = automaton.next_state(Anchored::No, sid, mapped(&r.map, b));
+        if automaton.is_special(sid) {
             let at = base.saturating_add(u64::try_from(i).unwrap_or(0));
-            record_raw(dfa, patterns, r, sid, at);
+            record_raw(automaton, patterns, r, sid, at);
         }
     }
     r.sid = sid;
@@ -307,7 +311,7 @@ fn feed_raw(dfa: &DFA, patterns: usize, r: &mut PassState, chunk: &[u8], base: u
 /// One byte of the smart text: the tag and space rules, then the held
 /// byte goes to the automaton and this one is held.
 #[inline(always)]
-fn smart_byte(dfa: &DFA, patterns: usize, s: &mut PassState, b: u8, at: u64) {
+fn smart_byte(automaton: &Nfa, patterns: usize, s: &mut PassState, b: u8, at: u64) {
     let mut c = mapped(&s.map, b);
     if c == b'<' {
         s.in_tag = true;
@@ -329,25 +333,25 @@ fn smart_byte(dfa: &DFA, patterns: usize, s: &mut PassState, b: u8, at: u64) {
             *slot = off;
         }
         s.fed = s.fed.saturating_add(1);
-        s.sid = dfa.next_state(Anchored::No, s.sid, h);
-        if dfa.is_special(s.sid) {
+        s.sid = automaton.next_state(Anchored::No, s.sid, h);
+        if automaton.is_special(s.sid) {
             let (sid, fed) = (s.sid, s.fed);
-            record_smart(dfa, patterns, s, sid, fed);
+            record_smart(automaton, patterns, s, sid, fed);
         }
     }
 }
 
-fn feed_smart(dfa: &DFA, patterns: usize, s: &mut PassState, chunk: &[u8], base: u64) {
+fn feed_smart(automaton: &Nfa, patterns: usize, s: &mut PassState, chunk: &[u8], base: u64) {
     for (i, &b) in chunk.iter().enumerate() {
         let at = base.saturating_add(u64::try_from(i).unwrap_or(0));
-        smart_byte(dfa, patterns, s, b, at);
+        smart_byte(automaton, patterns, s, b, at);
     }
 }
 
 /// The smart and raw passes of one case in one loop over the bytes (two
 /// independent automaton walks side by side).
 fn feed_pair(
-    dfa: &DFA,
+    automaton: &Nfa,
     patterns: usize,
     s: &mut PassState,
     r: &mut PassState,
@@ -357,11 +361,11 @@ fn feed_pair(
     let mut rsid = r.sid;
     for (i, &b) in chunk.iter().enumerate() {
         let at = base.saturating_add(u64::try_from(i).unwrap_or(0));
-        rsid = dfa.next_state(Anchored::No, rsid, mapped(&r.map, b));
-        if dfa.is_special(rsid) {
-            record_raw(dfa, patterns, r, rsid, at);
+        rsid = automaton.next_state(Anchored::No, rsid, mapped(&r.map, b));
+        if automaton.is_special(rsid) {
+            record_raw(automaton, patterns, r, rsid, at);
         }
-        smart_byte(dfa, patterns, s, b, at);
+        smart_byte(automaton, patterns, s, b, at);
     }
     r.sid = rsid;
     r.fed = r
@@ -374,7 +378,7 @@ fn feed_pair(
 /// phrases. `n` is the length e2guardian searches (the smart text without
 /// its last byte).
 fn finish_pass(inner: &Inner, mut state: PassState, input: u64) -> PassMatches {
-    let dfa = &inner.dfa;
+    let automaton = &inner.automaton;
     let patterns = inner.phrases.len();
     let n = state.fed;
     let quick = &inner.quick;
@@ -404,13 +408,13 @@ fn finish_pass(inner: &Inner, mut state: PassState, input: u64) -> PassMatches {
     let mut sid = state.sid;
     let mut extra = Vec::new();
     for (m, &b) in past.iter().enumerate() {
-        sid = dfa.next_state(Anchored::No, sid, b);
-        if !dfa.is_match(sid) {
+        sid = automaton.next_state(Anchored::No, sid, b);
+        if !automaton.is_match(sid) {
             continue;
         }
-        for i in 0..dfa.match_len(sid) {
-            let id = dfa.match_pattern(sid, i);
-            let len = dfa.pattern_len(id);
+        for i in 0..automaton.match_len(sid) {
+            let id = automaton.match_pattern(sid, i);
+            let len = automaton.pattern_len(id);
             if search(id.as_u32()) == Search::Graph && len > m.saturating_add(1) {
                 let start_pos = n
                     .saturating_add(u64::try_from(m).unwrap_or(0))
