@@ -6,7 +6,8 @@
 //! [`url`] canonicalizes, [`lists`] parses vendor lists, [`bundle`] compiles
 //! them into an immutable artefact, [`classify`] matches a URL against it,
 //! [`policy`] decides what a user may do, and [`incident`] assesses what to do
-//! when something goes wrong.
+//! when something goes wrong, and [`record`] keeps who asked for what, when,
+//! and why it was decided so.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -18,6 +19,7 @@ pub mod document;
 pub mod incident;
 pub mod lists;
 pub mod policy;
+pub mod record;
 pub mod sample;
 mod sorted;
 pub mod taxonomy;

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::alert::{Alert, AlertUrgency};
 use super::document::{Action, Device};
 use super::safe_search::{SafeSearch, may_be_engine_host, safe_search};
 use super::{CompiledRule, Policy};
@@ -313,6 +314,10 @@ pub struct Decision {
     /// The safe-search form of the URL, when the policy enforces safe
     /// search and the request is not blocked.
     pub safe_search: Option<SafeSearch>,
+    /// The alert this decision raises: every statutory block, and the
+    /// decisions of rules with `alert`. A decision that alerts is logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<Alert>,
 }
 
 fn default_decided_by() -> DecidedBy {
@@ -417,6 +422,7 @@ impl Policy {
             action.must_log(),
             reasons,
             self.doc.default_message.clone(),
+            None,
             request,
         )
     }
@@ -445,10 +451,17 @@ impl Policy {
                 ));
             }
         }
-        let message = if classification.categories.contains(Category::ChildAbuse) {
-            IWF_BLOCK_MESSAGE
+        let (message, statutory) = if classification.categories.contains(Category::ChildAbuse) {
+            (IWF_BLOCK_MESSAGE, "child-abuse")
         } else {
-            TERRORISM_BLOCK_MESSAGE
+            (TERRORISM_BLOCK_MESSAGE, "terrorism")
+        };
+        let alert = Alert {
+            urgency: AlertUrgency::Immediately,
+            reason: format!(
+                "statutory block on `{statutory}`: tell the designated safeguarding lead now; \
+                 do not open, copy or forward the page"
+            ),
         };
         Decision {
             action: Action::Block,
@@ -460,6 +473,7 @@ impl Policy {
             reasons,
             message: Some(message.to_owned()),
             safe_search: None,
+            alert: Some(alert),
         }
     }
 
@@ -576,14 +590,19 @@ impl Policy {
         if class.matches.is_empty() {
             reasons.push("the URL is on no list".to_owned());
         }
+        let alert = doc.alert.map(|urgency| Alert {
+            urgency,
+            reason: format!("rule `{}` asks for a {urgency} alert", doc.id),
+        });
         self.finish(
             doc.action,
             doc.id.as_str().to_owned(),
             DecidedBy::Rule(index),
             categories,
-            doc.action.must_log() || doc.log,
+            doc.action.must_log() || doc.log || alert.is_some(),
             reasons,
             doc.message.clone(),
+            alert,
             request,
         )
     }
@@ -601,6 +620,7 @@ impl Policy {
         log: bool,
         mut reasons: Vec<String>,
         message: Option<String>,
+        alert: Option<Alert>,
         request: &Request<'_>,
     ) -> Decision {
         let safe = if self.doc.safe_search
@@ -628,6 +648,7 @@ impl Policy {
             reasons,
             message,
             safe_search: safe,
+            alert,
         }
     }
 }

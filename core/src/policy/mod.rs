@@ -38,6 +38,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod alert;
 mod document;
 mod engine;
 mod error;
@@ -48,6 +49,7 @@ mod safe_search;
 mod schema;
 mod time;
 
+pub use alert::{Alert, AlertUrgency};
 pub use document::{
     Action, AgeRange, AgeRangeDoc, Audience, CategoryRef, Device, Ident, PolicyDate,
     PolicyDocument, Rule, RuleDoc, Setting, Signatory,
@@ -62,6 +64,7 @@ pub use lint::{Finding, LintOptions, Severity, lint};
 pub use report::DecisionReport;
 pub use safe_search::{SafeSearch, SearchEngine, safe_search};
 pub use schema::json_schema;
+pub(crate) use schema::schema_text;
 pub use time::{Day, TimeWindow, TimeWindowError, TimeZoneName};
 
 use evaluate::CategoryCondition;
