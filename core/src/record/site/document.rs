@@ -74,9 +74,9 @@ struct Spanned {
 #[derive(Deserialize)]
 struct SpannedClient {
     #[serde(default)]
-    ip: Option<Vec<toml::Spanned<String>>>,
+    ip: Option<toml::Spanned<Vec<toml::Spanned<String>>>>,
     #[serde(default)]
-    user: Option<Vec<toml::Spanned<String>>>,
+    user: Option<toml::Spanned<Vec<toml::Spanned<String>>>>,
     #[serde(default)]
     age: Option<toml::Spanned<u8>>,
 }
@@ -112,14 +112,10 @@ fn toml_error(source: &str, text: &str, e: &toml::de::Error) -> SiteError {
     invalid(source, text, e.span(), message)
 }
 
-/// The line of each `[[clients]]` header, in order (the span toml gives a
-/// table is its first key, so look back for the header).
+/// The line of a `[[clients]]` header (the span toml gives an entry of an
+/// array of tables is its header).
 fn header_line(text: &str, span: &Range<usize>) -> usize {
-    let before = text.get(..span.start.min(text.len())).unwrap_or(text);
-    match before.rfind("[[") {
-        Some(at) => line_column(text, at).0,
-        None => line_column(text, span.start).0,
-    }
+    line_column(text, span.start).0
 }
 
 pub(super) fn load(source: &str, text: &str) -> Result<Site, SiteError> {
@@ -131,8 +127,9 @@ pub(super) fn load(source: &str, text: &str) -> Result<Site, SiteError> {
         let spanned = spanned.into_inner();
         let ranges = match (entry.ip, spanned.ip) {
             (Some(ips), Some(spans)) => {
+                let (list_span, spans) = (spans.span(), spans.into_inner());
                 if ips.is_empty() {
-                    return Err(invalid(source, text, Some(span), "`ip` is empty, so the entry could never match; remove `ip` or list at least one range".to_owned()));
+                    return Err(invalid(source, text, Some(list_span), "`ip` is empty, so the entry could never match; remove `ip` or list at least one range".to_owned()));
                 }
                 let mut ranges = Vec::with_capacity(ips.len());
                 for (ip, at) in ips.iter().zip(&spans) {
@@ -147,8 +144,9 @@ pub(super) fn load(source: &str, text: &str) -> Result<Site, SiteError> {
         };
         let users = match (entry.user, spanned.user) {
             (Some(users), Some(spans)) => {
+                let (list_span, spans) = (spans.span(), spans.into_inner());
                 if users.is_empty() {
-                    return Err(invalid(source, text, Some(span), "`user` is empty, so the entry could never match; remove `user` or list at least one name".to_owned()));
+                    return Err(invalid(source, text, Some(list_span), "`user` is empty, so the entry could never match; remove `user` or list at least one name".to_owned()));
                 }
                 let mut names = Vec::with_capacity(users.len());
                 let mut seen = HashSet::new();
