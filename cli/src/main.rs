@@ -34,6 +34,8 @@ enum Command {
     Lint(cmd::lint::Args),
     /// Answer Squid's external ACL or URL rewrite helper protocol on stdin/stdout.
     SquidHelper(cmd::squid_helper::Args),
+    /// Check site files, or import one from a squidGuard configuration.
+    Site(cmd::site::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => cmd::lint::run(args),
         Command::Incident(args) => cmd::incident::run(args),
         Command::SquidHelper(args) => cmd::squid_helper::run(args),
+        Command::Site(args) => cmd::site::run(args),
     };
     match result {
         Ok(code) => code,

@@ -6,4 +6,5 @@ pub(crate) mod classify;
 pub(crate) mod compile;
 pub(crate) mod incident;
 pub(crate) mod lint;
+pub(crate) mod site;
 pub(crate) mod squid_helper;

@@ -60,7 +60,8 @@ pub use schema::{record_json_schema, site_json_schema};
 pub use search_terms::{MAX_TERMS_CHARS, SearchSite, SearchTerms, search_terms, search_terms_of};
 pub use time::RecordTime;
 
-use crate::policy::{Context, DecisionReport, Device, Engine, Request};
+use crate::classify::Classifier;
+use crate::policy::{Context, DecisionReport, Device, Engine, Policy, Request};
 use crate::url::{CanonicalUrl, UrlError};
 
 /// Who made a request, as far as the caller knows: the site, the client's
@@ -260,9 +261,39 @@ pub fn check<B: AsRef<[u8]>>(
     time: jiff::Timestamp,
     options: &RecordOptions,
 ) -> Checked {
+    check_with(engine.classifier(), engine.policy(), input, identity, time, options)
+}
+
+/// [`check`] with a classifier and a policy apart: one bundle (classifier)
+/// serving several policies, as a proxy for pupils and staff does.
+///
+/// ```
+/// use esafety::classify::Classifier;
+/// use esafety::policy::{Action, Policy};
+/// use esafety::record::{Identity, RecordOptions, check_with};
+///
+/// let classifier = Classifier::new(esafety::sample::bundle()?);
+/// let pupils = Policy::load("pupils.toml", "id = \"pupils\"\ndefault = \"allow\"\n[[rules]]\nid = \"no-games\"\naction = \"block\"\ncategories = [\"gaming\"]")?;
+/// let staff = Policy::load("staff.toml", "id = \"staff\"\ndefault = \"allow\"")?;
+/// let time = "2026-03-02T10:00:00Z".parse()?;
+/// let options = RecordOptions::new();
+/// let url = "https://www.roblox.com/";
+/// let who = Identity::default();
+/// assert_eq!(check_with(&classifier, &pupils, url, &who, time, &options).record.action, Action::Block);
+/// assert_eq!(check_with(&classifier, &staff, url, &who, time, &options).record.action, Action::Allow);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_with<B: AsRef<[u8]>>(
+    classifier: &Classifier<B>,
+    policy: &Policy,
+    input: &str,
+    identity: &Identity<'_>,
+    time: jiff::Timestamp,
+    options: &RecordOptions,
+) -> Checked {
     match CanonicalUrl::parse(input) {
         Ok(url) => {
-            let classification = engine.classifier().classify(&url);
+            let classification = classifier.classify(&url);
             let request = Request {
                 url: &url,
                 group: identity.group,
@@ -270,13 +301,13 @@ pub fn check<B: AsRef<[u8]>>(
                 device: identity.device,
                 time,
             };
-            let decision = engine.policy().evaluate(&request, &classification);
+            let decision = policy.evaluate(&request, &classification);
             let record = DecisionRecord::of_decision(
                 input,
                 &url,
                 &classification,
                 &decision,
-                engine.policy(),
+                policy,
                 identity,
                 time,
                 options,
@@ -287,10 +318,10 @@ pub fn check<B: AsRef<[u8]>>(
             }
         }
         Err(e) => {
-            let zone = engine.policy().time_zone().time_zone();
+            let zone = policy.time_zone().time_zone();
             let mut record =
                 DecisionRecord::unreadable(&e, identity, RecordTime::in_zone(time, zone), options);
-            record.policy = Some(engine.policy().id().to_owned());
+            record.policy = Some(policy.id().to_owned());
             Checked {
                 outcome: Err(e),
                 record,

@@ -8,6 +8,7 @@
 //! | `S002` | error | an entry can never match: an earlier entry matches every client it would |
 //! | `S003` | warning | no catch-all entry: clients nothing matches get the default policy with no group, age or device |
 //! | `S004` | warning | one entry lists ranges that overlap each other |
+//! | `S005` | error | an entry's policy cannot be read or does not load ([`lint_with_policies`]) |
 
 use super::{ClientEntry, Site};
 use crate::policy::{Finding, Severity};
@@ -66,6 +67,55 @@ pub fn lint(source: &str, text: &str) -> Vec<Finding> {
             format!("the site file does not load, so nothing else was checked: {message}"),
         )],
     }
+}
+
+/// [`lint`], and each entry's policy must load: `read` returns the text of a
+/// policy given its path as written (relative to the site file).
+///
+/// ```
+/// use esafety::record::site::lint_with_policies;
+///
+/// let text = "site = \"s\"\n[[clients]]\npolicy = \"staff.toml\"\n";
+/// let findings = lint_with_policies("site.toml", text, |path| match path {
+///     "staff.toml" => Ok("id = \"staff\"\ndefault = \"allwo\"\n".to_owned()),
+///     other => Err(format!("no file {other}")),
+/// });
+/// let s005 = findings.iter().find(|f| f.code == "S005").ok_or("no S005")?;
+/// assert_eq!(s005.line, 2);
+/// assert!(s005.message.contains("staff.toml:2:11: unknown variant `allwo`"), "{}", s005.message);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn lint_with_policies(
+    source: &str,
+    text: &str,
+    mut read: impl FnMut(&str) -> Result<String, String>,
+) -> Vec<Finding> {
+    let mut out = lint(source, text);
+    if let Ok(site) = Site::from_toml_str(source, text) {
+        for (index, entry) in site.clients().iter().enumerate() {
+            let Some(path) = entry.policy() else { continue };
+            let problem = match read(path) {
+                Err(e) => Some(format!("cannot read it: {e}")),
+                Ok(policy) => crate::policy::Policy::load(path, &policy)
+                    .err()
+                    .map(|e| e.to_string()),
+            };
+            if let Some(problem) = problem {
+                out.push(finding(
+                    "S005",
+                    Severity::Error,
+                    entry.line(),
+                    format!(
+                        "entry {} (line {}): its policy `{path}` cannot be used, so its clients could not be decided: {problem}",
+                        index + 1,
+                        entry.line()
+                    ),
+                ));
+            }
+        }
+        out.sort_by_key(|f| f.line);
+    }
+    out
 }
 
 /// Lints a loaded site.

@@ -73,7 +73,7 @@ use std::net::IpAddr;
 
 pub use cidr::{Cidr, CidrError};
 pub use document::{ClientDoc, SiteDocument};
-pub use lint::lint;
+pub use lint::{lint, lint_with_policies};
 pub use squidguard::{ImportError, import_squidguard};
 
 use crate::policy::Device;
