@@ -8,6 +8,10 @@
 //! installs it.
 
 #![allow(
+    clippy::type_complexity,
+    reason = "table-driven tests spell their case tuples out"
+)]
+#![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
     clippy::panic,
@@ -590,7 +594,12 @@ fn counting_origin() -> CountingOrigin {
 
 /// `GET url` through the proxy from the client address `from`, with basic
 /// proxy credentials when `user` is given: the status line and the body.
-fn get_from(port: u16, from: &str, url: &str, user: Option<&str>) -> std::io::Result<(String, String)> {
+fn get_from(
+    port: u16,
+    from: &str,
+    url: &str,
+    user: Option<&str>,
+) -> std::io::Result<(String, String)> {
     use socket2::{Domain, Socket, Type};
     let socket = Socket::new(Domain::IPV4, Type::STREAM, None)?;
     let local: std::net::SocketAddr = format!("{from}:0").parse().unwrap();
@@ -600,10 +609,16 @@ fn get_from(port: u16, from: &str, url: &str, user: Option<&str>) -> std::io::Re
     let mut stream: TcpStream = socket.into();
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let auth = user.map_or_else(String::new, |u| {
-        format!("Proxy-Authorization: Basic {}\r\n", base64(&format!("{u}:secret")))
+        format!(
+            "Proxy-Authorization: Basic {}\r\n",
+            base64(&format!("{u}:secret"))
+        )
     });
     let host = url.split('/').nth(2).unwrap_or("localhost");
-    write!(stream, "GET {url} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n")?;
+    write!(
+        stream,
+        "GET {url} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n"
+    )?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response)?;
     let response = String::from_utf8_lossy(&response).into_owned();
@@ -611,7 +626,11 @@ fn get_from(port: u16, from: &str, url: &str, user: Option<&str>) -> std::io::Re
         return Err(std::io::Error::new(ErrorKind::UnexpectedEof, "no response"));
     }
     let status = response.lines().next().unwrap_or_default().to_owned();
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
     Ok((status, body))
 }
 
@@ -620,7 +639,11 @@ fn base64(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -638,13 +661,20 @@ fn base64(text: &str) -> String {
 fn compile_in(scratch: &Scratch, out: &str, lists: &[(&str, &str, &str)]) -> PathBuf {
     let iwf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/samples/iwf.txt");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_esafety"));
-    cmd.current_dir(scratch.path()).arg("compile").arg("--iwf").arg(&iwf);
+    cmd.current_dir(scratch.path())
+        .arg("compile")
+        .arg("--iwf")
+        .arg(&iwf);
     for (category, file, lines) in lists {
         std::fs::write(scratch.path().join(file), lines).unwrap();
         cmd.arg("--list").arg(format!("{category}=plain:{file}"));
     }
     let output = cmd.arg("-o").arg(out).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let path = scratch.path().join(out);
     set_mode(&path, 0o644);
     path
@@ -682,7 +712,11 @@ fn squid_decides_per_client_address_and_authenticated_user() {
     }
     let scratch = readable_scratch("squid-identity");
     let (exe, _) = install_helper(&scratch);
-    for (name, text) in [("pupils.toml", PUPILS_POLICY), ("staff.toml", STAFF_POLICY), ("lead.toml", LEAD_POLICY)] {
+    for (name, text) in [
+        ("pupils.toml", PUPILS_POLICY),
+        ("staff.toml", STAFF_POLICY),
+        ("lead.toml", LEAD_POLICY),
+    ] {
         set_mode(&scratch.file(name, text), 0o644);
     }
     let site = scratch.file(
@@ -693,7 +727,11 @@ fn squid_decides_per_client_address_and_authenticated_user() {
          [[clients]]\nip = [\"127.0.0.3/32\"]\npolicy = \"staff.toml\"\ngroup = \"staff\"\n",
     );
     set_mode(&site, 0o644);
-    let bundle = compile_in(&scratch, "games.esb", &[("gaming", "games.txt", "127.0.0.1/game\n")]);
+    let bundle = compile_in(
+        &scratch,
+        "games.esb",
+        &[("gaming", "games.txt", "127.0.0.1/game\n")],
+    );
     let log = scratch.path().join("decisions.jsonl");
     std::fs::write(&log, "").unwrap();
     set_mode(&log, 0o666);
@@ -723,7 +761,12 @@ fn squid_decides_per_client_address_and_authenticated_user() {
     let cases = [
         ("pupil at 127.0.0.2", "127.0.0.2", None, " 403 "),
         ("staff at 127.0.0.3", "127.0.0.3", None, " 200 "),
-        ("alice signed in at 127.0.0.4", "127.0.0.4", Some("alice"), " 200 "),
+        (
+            "alice signed in at 127.0.0.4",
+            "127.0.0.4",
+            Some("alice"),
+            " 200 ",
+        ),
     ];
     for (who, from, user, want) in cases {
         let (status, body) = get_from(squid.port, from, &url, user).unwrap();
@@ -731,19 +774,57 @@ fn squid_decides_per_client_address_and_authenticated_user() {
     }
     drop(squid);
     // The origin saw the game page twice: staff and alice, not the pupil.
-    assert_eq!(origin.seen.lock().unwrap().iter().filter(|p| *p == "/game").count(), 2);
+    assert_eq!(
+        origin
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == "/game")
+            .count(),
+        2
+    );
     let records = records(&log);
-    let by_ip = |ip: &str| records.iter().find(|r| r["client_ip"] == ip).unwrap_or_else(|| panic!("no record for {ip}: {records:?}"));
+    let by_ip = |ip: &str| {
+        records
+            .iter()
+            .find(|r| r["client_ip"] == ip)
+            .unwrap_or_else(|| panic!("no record for {ip}: {records:?}"))
+    };
     let pupil = by_ip("127.0.0.2");
-    assert_eq!((pupil["action"].as_str(), pupil["rule"].as_str(), pupil["policy"].as_str()), (Some("block"), Some("no-games"), Some("pupils")));
-    assert_eq!((pupil["group"].as_str(), pupil["age"].as_u64(), pupil["device"].as_str()), (Some("pupils"), Some(14), Some("managed")));
+    assert_eq!(
+        (
+            pupil["action"].as_str(),
+            pupil["rule"].as_str(),
+            pupil["policy"].as_str()
+        ),
+        (Some("block"), Some("no-games"), Some("pupils"))
+    );
+    assert_eq!(
+        (
+            pupil["group"].as_str(),
+            pupil["age"].as_u64(),
+            pupil["device"].as_str()
+        ),
+        (Some("pupils"), Some(14), Some("managed"))
+    );
     assert_eq!(pupil["site"], "example-school");
     assert_eq!(pupil["user"], serde_json::Value::Null);
     assert_eq!(pupil["lists"][0], "games.txt");
     let staff = by_ip("127.0.0.3");
-    assert_eq!((staff["action"].as_str(), staff["policy"].as_str()), (Some("allow"), Some("staff")));
+    assert_eq!(
+        (staff["action"].as_str(), staff["policy"].as_str()),
+        (Some("allow"), Some("staff"))
+    );
     let alice = by_ip("127.0.0.4");
-    assert_eq!((alice["action"].as_str(), alice["rule"].as_str(), alice["user"].as_str()), (Some("monitor"), Some("watch-games"), Some("alice")));
+    assert_eq!(
+        (
+            alice["action"].as_str(),
+            alice["rule"].as_str(),
+            alice["user"].as_str()
+        ),
+        (Some("monitor"), Some("watch-games"), Some("alice"))
+    );
     assert_eq!(alice["alert"]["urgency"], "same-day");
     assert_eq!(records.len(), 3, "one record per decision: {records:?}");
 }
@@ -759,8 +840,16 @@ fn squid_keeps_serving_while_the_bundle_is_replaced() {
     // Generation g lists the probe page as gaming (blocked) when g is even
     // and as a local category (allowed) when odd; the list is named after g.
     let generation = |g: usize| {
-        let category = if g % 2 == 0 { "gaming" } else { "local-probe" };
-        compile_in(&scratch, &format!("gen-{g}.esb"), &[(category, &format!("gen-{g}.txt"), "127.0.0.1/probe\n")])
+        let category = if g.is_multiple_of(2) {
+            "gaming"
+        } else {
+            "local-probe"
+        };
+        compile_in(
+            &scratch,
+            &format!("gen-{g}.esb"),
+            &[(category, &format!("gen-{g}.txt"), "127.0.0.1/probe\n")],
+        )
     };
     let bundle = scratch.path().join("lists.esb");
     std::fs::copy(generation(0), &bundle).unwrap();
@@ -791,7 +880,12 @@ fn squid_keeps_serving_while_the_bundle_is_replaced() {
     let failures = Arc::new(Mutex::new(Vec::new()));
     let mut clients = Vec::new();
     for client in 0..4 {
-        let (stop, sent, answers, failures) = (Arc::clone(&stop), Arc::clone(&sent), Arc::clone(&answers), Arc::clone(&failures));
+        let (stop, sent, answers, failures) = (
+            Arc::clone(&stop),
+            Arc::clone(&sent),
+            Arc::clone(&answers),
+            Arc::clone(&failures),
+        );
         clients.push(std::thread::spawn(move || {
             let mut i = 0usize;
             while !stop.load(Ordering::SeqCst) && i < 5000 {
@@ -836,14 +930,31 @@ fn squid_keeps_serving_while_the_bundle_is_replaced() {
     let cache_log = std::fs::read_to_string(&squid.cache_log).unwrap_or_default();
     drop(squid);
     let failures = failures.lock().unwrap();
-    assert!(failures.is_empty(), "{} requests got no answer: {:?}", failures.len(), &failures[..failures.len().min(5)]);
+    assert!(
+        failures.is_empty(),
+        "{} requests got no answer: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
+    );
     let answers = answers.lock().unwrap();
-    assert_eq!(answers.len(), sent.load(Ordering::SeqCst), "0 requests dropped");
-    assert!(answers.len() > 200, "the load loop ran: {} requests", answers.len());
+    assert_eq!(
+        answers.len(),
+        sent.load(Ordering::SeqCst),
+        "0 requests dropped"
+    );
+    assert!(
+        answers.len() > 200,
+        "the load loop ran: {} requests",
+        answers.len()
+    );
 
     let bytes = std::fs::read(&log).unwrap();
     for needle in [&b"iwf-test"[..], b"esafety.invalid", b"/abuse/", b"page-1"] {
-        assert!(!bytes.windows(needle.len()).any(|w| w == needle), "`{}` in the log", String::from_utf8_lossy(needle));
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "`{}` in the log",
+            String::from_utf8_lossy(needle)
+        );
     }
     let records = records(&log);
     assert_eq!(records.len(), answers.len(), "one record per decision");
@@ -857,16 +968,42 @@ fn squid_keeps_serving_while_the_bundle_is_replaced() {
         }
         let url = r["url"].as_str().unwrap();
         let n: usize = url.rsplit("n=").next().unwrap().parse().unwrap();
-        let list = r["lists"].as_array().unwrap().iter().find_map(|l| l.as_str().filter(|l| l.starts_with("gen-"))).unwrap_or_else(|| panic!("{r}"));
-        let g: usize = list.trim_start_matches("gen-").trim_end_matches(".txt").parse().unwrap();
-        assert!(by_n.insert(n, (g, r["action"].as_str().unwrap().to_owned())).is_none(), "request {n} decided twice");
+        let list = r["lists"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|l| l.as_str().filter(|l| l.starts_with("gen-")))
+            .unwrap_or_else(|| panic!("{r}"));
+        let g: usize = list
+            .trim_start_matches("gen-")
+            .trim_end_matches(".txt")
+            .parse()
+            .unwrap();
+        assert!(
+            by_n.insert(n, (g, r["action"].as_str().unwrap().to_owned()))
+                .is_none(),
+            "request {n} decided twice"
+        );
         generations.push(g);
     }
-    assert!(generations.windows(2).all(|w| w[0] <= w[1]), "a request was decided by an older bundle after a newer one was in service");
-    assert!(!generations.contains(&5), "the corrupt generation never served");
-    assert_eq!(generations.last(), Some(&10), "the last bundle is in service");
+    assert!(
+        generations.windows(2).all(|w| w[0] <= w[1]),
+        "a request was decided by an older bundle after a newer one was in service"
+    );
+    assert!(
+        !generations.contains(&5),
+        "the corrupt generation never served"
+    );
+    assert_eq!(
+        generations.last(),
+        Some(&10),
+        "the last bundle is in service"
+    );
     let served: std::collections::BTreeSet<_> = generations.iter().collect();
-    assert!(served.len() >= 8, "most generations served requests: {served:?}");
+    assert!(
+        served.len() >= 8,
+        "most generations served requests: {served:?}"
+    );
     eprintln!(
         "load: {} requests through Squid, 0 dropped, {} records, generations served {served:?}",
         answers.len(),
@@ -879,12 +1016,22 @@ fn squid_keeps_serving_while_the_bundle_is_replaced() {
             continue;
         }
         let (g, action) = &by_n[n];
-        let want = if g % 2 == 0 { ("block", " 403 ") } else { ("allow", " 200 ") };
+        let want = if g.is_multiple_of(2) {
+            ("block", " 403 ")
+        } else {
+            ("allow", " 200 ")
+        };
         assert_eq!(action, want.0, "request {n}, generation {g}");
-        assert!(status.contains(want.1), "request {n}, generation {g}: {status}");
+        assert!(
+            status.contains(want.1),
+            "request {n}, generation {g}: {status}"
+        );
         if want.0 == "allow" {
             assert_eq!(body, &format!("hello /probe?n={n}"));
         }
     }
-    assert!(cache_log.contains("reload failed, the engine in service keeps serving"), "the corrupt bundle was reported:\n{cache_log}");
+    assert!(
+        cache_log.contains("reload failed, the engine in service keeps serving"),
+        "the corrupt bundle was reported:\n{cache_log}"
+    );
 }

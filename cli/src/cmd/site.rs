@@ -87,7 +87,11 @@ fn lint(json: bool, sites: &[PathBuf]) -> anyhow::Result<ExitCode> {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
                 };
-                writeln!(out, "{file}:{}: {severity} {}: {}", f.line, f.code, f.message)?;
+                writeln!(
+                    out,
+                    "{file}:{}: {severity} {}: {}",
+                    f.line, f.code, f.message
+                )?;
             }
         }
     }

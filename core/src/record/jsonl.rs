@@ -71,31 +71,35 @@ pub fn read_records<'a, R: BufRead + 'a>(
     reader: R,
 ) -> impl Iterator<Item = Result<DecisionRecord, ReadError>> + 'a {
     let mut failed = false;
-    reader
-        .lines()
-        .enumerate()
-        .filter_map(move |(index, line)| {
-            if failed {
-                return None;
+    reader.lines().enumerate().filter_map(move |(index, line)| {
+        if failed {
+            return None;
+        }
+        let line = match line {
+            Ok(line) => line,
+            Err(error) => {
+                failed = true;
+                return Some(Err(ReadError::Io {
+                    source_name: source.to_owned(),
+                    error,
+                }));
             }
-            let line = match line {
-                Ok(line) => line,
-                Err(error) => {
-                    failed = true;
-                    return Some(Err(ReadError::Io {
-                        source_name: source.to_owned(),
-                        error,
-                    }));
-                }
-            };
-            if line.trim().is_empty() {
-                return None;
-            }
-            Some(DecisionRecord::from_json_line(&line).map_err(|e| ReadError::Record {
+        };
+        if line.trim().is_empty() {
+            return None;
+        }
+        Some(DecisionRecord::from_json_line(&line).map_err(|e| {
+            ReadError::Record {
                 source_name: source.to_owned(),
                 line: index + 1,
                 column: e.column().max(1),
-                message: e.to_string().split(" at line ").next().unwrap_or_default().to_owned(),
-            }))
-        })
+                message: e
+                    .to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            }
+        }))
+    })
 }

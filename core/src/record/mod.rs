@@ -261,7 +261,14 @@ pub fn check<B: AsRef<[u8]>>(
     time: jiff::Timestamp,
     options: &RecordOptions,
 ) -> Checked {
-    check_with(engine.classifier(), engine.policy(), input, identity, time, options)
+    check_with(
+        engine.classifier(),
+        engine.policy(),
+        input,
+        identity,
+        time,
+        options,
+    )
 }
 
 /// [`check`] with a classifier and a policy apart: one bundle (classifier)

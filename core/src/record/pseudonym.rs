@@ -110,14 +110,13 @@ impl PseudonymKey {
         let mut out = String::with_capacity(PSEUDONYM_PREFIX.len() + 32);
         out.push_str(PSEUDONYM_PREFIX);
         for b in digest.iter().take(16) {
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            for nibble in [b >> 4, b & 0xf] {
+                out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+            }
         }
         out
     }
 }
-
-const HEX: [u8; 16] = *b"0123456789abcdef";
 
 impl fmt::Debug for PseudonymKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

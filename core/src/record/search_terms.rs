@@ -188,7 +188,12 @@ const SITES: &[Site] = &[
     },
     Site {
         site: SearchSite::YouTube,
-        host: HostRule::Exact(&["youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"]),
+        host: HostRule::Exact(&[
+            "youtube.com",
+            "www.youtube.com",
+            "m.youtube.com",
+            "music.youtube.com",
+        ]),
         path: PathRule::OneOf(&["/results", "/search"]),
         params: &["search_query", "q"],
     },
@@ -285,9 +290,9 @@ impl PathRule {
     fn matches(self, path: &str) -> bool {
         match self {
             PathRule::Any => true,
-            PathRule::OneOf(paths) => paths.iter().any(|p| {
-                path == *p || (p.ends_with('/') && path.starts_with(p))
-            }),
+            PathRule::OneOf(paths) => paths
+                .iter()
+                .any(|p| path == *p || (p.ends_with('/') && path.starts_with(p))),
         }
     }
 }

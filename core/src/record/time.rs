@@ -199,7 +199,9 @@ mod tests {
             assert_eq!(t.to_string(), text);
         }
         assert_eq!(
-            RecordTime::parse("2026-03-02T10:00:00z").unwrap().to_string(),
+            RecordTime::parse("2026-03-02T10:00:00z")
+                .unwrap()
+                .to_string(),
             "2026-03-02T10:00:00+00:00"
         );
     }

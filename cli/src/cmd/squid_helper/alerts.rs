@@ -48,7 +48,9 @@ impl Alerts {
                     "esafety: the alert webhook is {QUEUE} alerts behind; this alert is in the decision log only"
                 ),
                 Err(TrySendError::Disconnected(_)) => {
-                    eprintln!("esafety: the alert webhook sender has stopped; this alert is in the decision log only");
+                    eprintln!(
+                        "esafety: the alert webhook sender has stopped; this alert is in the decision log only"
+                    );
                 }
             }
         }

@@ -61,7 +61,8 @@ pub(crate) fn fingerprint(path: &Path) -> Option<Fingerprint> {
 
 fn load_policy(path: &Path) -> anyhow::Result<Policy> {
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read policy `{source}`"))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read policy `{source}`"))?;
     Ok(Policy::load(&source, &text)?)
 }
 
@@ -128,7 +129,9 @@ impl Engines {
 
     /// Whether any file changed since it was loaded.
     pub(crate) fn files_changed(&self) -> bool {
-        self.files.iter().any(|(path, seen)| fingerprint(path) != *seen)
+        self.files
+            .iter()
+            .any(|(path, seen)| fingerprint(path) != *seen)
     }
 
     /// The policy and identity of a client.

@@ -99,7 +99,11 @@ pub(crate) struct LineFields<'a> {
 impl LineFormat {
     /// The default format of a protocol.
     pub(crate) fn default_for(url_rewrite: bool) -> LineFormat {
-        let text = if url_rewrite { "%URI %>a/%>A %un %>rm" } else { "%URI" };
+        let text = if url_rewrite {
+            "%URI %>a/%>A %un %>rm"
+        } else {
+            "%URI"
+        };
         LineFormat::parse(text).unwrap_or(LineFormat {
             fields: vec![vec![Piece::Code(Field::Url)]],
         })
@@ -118,7 +122,9 @@ impl LineFormat {
                     break;
                 };
                 if at > 0 {
-                    pieces.push(Piece::Literal(rest.get(..at).unwrap_or_default().to_owned()));
+                    pieces.push(Piece::Literal(
+                        rest.get(..at).unwrap_or_default().to_owned(),
+                    ));
                 }
                 let after = rest.get(at + 1..).unwrap_or_default();
                 let (code, len) = if let Some(braced) = after.strip_prefix('{') {
@@ -176,7 +182,9 @@ impl LineFormat {
             out.channel = Some(tokens.remove(0));
         } else if tokens.len() == 1
             && self.fields.len() == 1
-            && tokens.first().is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()))
+            && tokens
+                .first()
+                .is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()))
         {
             // A channel id with no request after it.
             out.channel = Some(tokens.remove(0));
@@ -260,24 +268,123 @@ fn unquote(value: &str) -> String {
 mod tests {
     use super::*;
 
+    /// (name, format, line, channel, url, client ip, user)
+    type Case<'a> = (
+        &'a str,
+        &'a LineFormat,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+
     #[test]
     fn formats_and_lines() {
         let acl = LineFormat::parse("%>a %LOGIN %URI").unwrap();
         let rewrite = LineFormat::default_for(true);
         let url_only = LineFormat::default_for(false);
-        let cases: &[(&str, &LineFormat, &str, Option<&str>, Option<&str>, Option<&str>, Option<&str>)] = &[
-            ("acl with channel", &acl, "3 127.0.0.2 - http://a.test/", Some("3"), Some("http://a.test/"), Some("127.0.0.2"), None),
-            ("acl quoted user", &acl, "127.0.0.3 J%20Smith http://a.test/", None, Some("http://a.test/"), Some("127.0.0.3"), Some("J Smith")),
-            ("acl v6 client", &acl, "0 ::1 alice http://a.test/", Some("0"), Some("http://a.test/"), Some("::1"), Some("alice")),
-            ("acl numeric user is not a channel", &acl, "10.0.0.1 12345 http://a.test/", None, Some("http://a.test/"), Some("10.0.0.1"), Some("12345")),
-            ("rewrite default line", &rewrite, "http://a.test/ 10.0.0.5/- - GET myip=127.0.0.1 myport=3128", None, Some("http://a.test/"), Some("10.0.0.5"), None),
-            ("rewrite with channel and user", &rewrite, "7 http://a.test/ 10.0.0.5/pc.school bob GET myip=1 myport=2", Some("7"), Some("http://a.test/"), Some("10.0.0.5"), Some("bob")),
-            ("rewrite pre-3.5 line", &rewrite, "http://a.test/ 10.0.0.5/- alice GET", None, Some("http://a.test/"), Some("10.0.0.5"), Some("alice")),
-            ("url only", &url_only, "http://a.test/", None, Some("http://a.test/"), None, None),
-            ("url only with channel", &url_only, "12 http://a.test/ extra", Some("12"), Some("http://a.test/"), None, None),
-            ("channel alone", &url_only, "12", Some("12"), None, None, None),
+        let cases: &[Case<'_>] = &[
+            (
+                "acl with channel",
+                &acl,
+                "3 127.0.0.2 - http://a.test/",
+                Some("3"),
+                Some("http://a.test/"),
+                Some("127.0.0.2"),
+                None,
+            ),
+            (
+                "acl quoted user",
+                &acl,
+                "127.0.0.3 J%20Smith http://a.test/",
+                None,
+                Some("http://a.test/"),
+                Some("127.0.0.3"),
+                Some("J Smith"),
+            ),
+            (
+                "acl v6 client",
+                &acl,
+                "0 ::1 alice http://a.test/",
+                Some("0"),
+                Some("http://a.test/"),
+                Some("::1"),
+                Some("alice"),
+            ),
+            (
+                "acl numeric user is not a channel",
+                &acl,
+                "10.0.0.1 12345 http://a.test/",
+                None,
+                Some("http://a.test/"),
+                Some("10.0.0.1"),
+                Some("12345"),
+            ),
+            (
+                "rewrite default line",
+                &rewrite,
+                "http://a.test/ 10.0.0.5/- - GET myip=127.0.0.1 myport=3128",
+                None,
+                Some("http://a.test/"),
+                Some("10.0.0.5"),
+                None,
+            ),
+            (
+                "rewrite with channel and user",
+                &rewrite,
+                "7 http://a.test/ 10.0.0.5/pc.school bob GET myip=1 myport=2",
+                Some("7"),
+                Some("http://a.test/"),
+                Some("10.0.0.5"),
+                Some("bob"),
+            ),
+            (
+                "rewrite pre-3.5 line",
+                &rewrite,
+                "http://a.test/ 10.0.0.5/- alice GET",
+                None,
+                Some("http://a.test/"),
+                Some("10.0.0.5"),
+                Some("alice"),
+            ),
+            (
+                "url only",
+                &url_only,
+                "http://a.test/",
+                None,
+                Some("http://a.test/"),
+                None,
+                None,
+            ),
+            (
+                "url only with channel",
+                &url_only,
+                "12 http://a.test/ extra",
+                Some("12"),
+                Some("http://a.test/"),
+                None,
+                None,
+            ),
+            (
+                "channel alone",
+                &url_only,
+                "12",
+                Some("12"),
+                None,
+                None,
+                None,
+            ),
             ("empty", &acl, "", None, None, None, None),
-            ("bad address is unknown", &acl, "nonsense - http://a.test/", None, Some("http://a.test/"), None, None),
+            (
+                "bad address is unknown",
+                &acl,
+                "nonsense - http://a.test/",
+                None,
+                Some("http://a.test/"),
+                None,
+                None,
+            ),
         ];
         for (name, format, line, channel, url, ip, user) in cases {
             let got = format.read(line);
@@ -294,7 +401,11 @@ mod tests {
             ("unknown code", "%URI %LOGN", "unknown format code `%LOGN`"),
             ("no url", "%>a %un", "exactly once"),
             ("two urls", "%URI %>ru", "exactly once"),
-            ("codes touching", "%URI %>a%un", "two codes with nothing between them"),
+            (
+                "codes touching",
+                "%URI %>a%un",
+                "two codes with nothing between them",
+            ),
             ("open brace", "%URI %{un", "without `}`"),
         ];
         for (name, format, want) in cases {

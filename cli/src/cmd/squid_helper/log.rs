@@ -36,7 +36,10 @@ impl RecordLog {
         let mut bytes = Vec::with_capacity(line.len() + 1);
         bytes.extend_from_slice(line.as_bytes());
         bytes.push(b'\n');
-        let mut file = self.file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut file = self
+            .file
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         file.write_all(&bytes)
             .with_context(|| format!("cannot write the decision log `{}`", self.path.display()))
     }
@@ -44,7 +47,10 @@ impl RecordLog {
     /// Opens the path again (after logrotate moved the old file away).
     pub(crate) fn reopen(&self) -> anyhow::Result<()> {
         let fresh = open(&self.path)?;
-        let mut file = self.file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut file = self
+            .file
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         *file = fresh;
         Ok(())
     }

@@ -43,8 +43,8 @@ use esafety::record::{PseudonymKey, RecordOptions, check_with};
 
 use engines::{Defaults, Engines, Sources};
 use format::LineFormat;
-pub(crate) use protocol::Protocol;
 use protocol::Answer;
+pub(crate) use protocol::Protocol;
 
 /// Arguments of `esafety squid-helper`.
 #[derive(clap::Args, Debug)]
@@ -176,7 +176,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                         )
                     }
                     (Ok(()), Ok(report)) => Answer::for_report(report, args.protocol, block_url),
-                    (Ok(()), Err(e)) => Answer::unreadable(&e.to_string(), args.protocol, block_url),
+                    (Ok(()), Err(e)) => {
+                        Answer::unreadable(&e.to_string(), args.protocol, block_url)
+                    }
                 }
             }
         };
@@ -209,12 +211,11 @@ fn spawn_reloader(
         loop {
             std::thread::sleep(tick);
             let hup = hangup.swap(false, Ordering::SeqCst);
-            if hup {
-                if let Some(log) = &log {
-                    if let Err(e) = log.reopen() {
-                        eprintln!("esafety: {e:#}; still writing to the old file");
-                    }
-                }
+            if hup
+                && let Some(log) = &log
+                && let Err(e) = log.reopen()
+            {
+                eprintln!("esafety: {e:#}; still writing to the old file");
             }
             let due = last_look.elapsed() >= interval;
             if !hup && !due {
@@ -225,7 +226,9 @@ fn spawn_reloader(
                 let serving = engines::in_service(&current);
                 serving.files_changed()
                     && failed.as_ref().is_none_or(|files| {
-                        files.iter().any(|(p, seen)| engines::fingerprint(p) != *seen)
+                        files
+                            .iter()
+                            .any(|(p, seen)| engines::fingerprint(p) != *seen)
                     })
             };
             if !changed {

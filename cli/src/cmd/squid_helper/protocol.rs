@@ -92,7 +92,11 @@ fn unquote_authority_brackets(url: &str) -> std::borrow::Cow<'_, str> {
 pub(crate) struct Answer(pub(crate) String);
 
 impl Answer {
-    pub(crate) fn for_report(report: &DecisionReport, protocol: Protocol, block_url: &str) -> Answer {
+    pub(crate) fn for_report(
+        report: &DecisionReport,
+        protocol: Protocol,
+        block_url: &str,
+    ) -> Answer {
         let log = quote(&format!(
             "{} {} {}",
             report.action,

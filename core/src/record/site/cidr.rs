@@ -158,15 +158,12 @@ impl std::str::FromStr for Cidr {
             CidrError::new(text, format!("`{address}` is not an IPv4 or IPv6 address"))
         })?;
         let max = if ip.is_ipv4() { 32 } else { 128 };
-        let prefix: u8 = prefix
-            .parse()
-            .ok()
-            .filter(|p| *p <= max)
-            .ok_or_else(|| {
-                CidrError::new(text, format!("the prefix must be a number from 0 to {max}"))
-            })?;
-        let net = IpNet::new(ip, prefix)
-            .map_err(|_| CidrError::new(text, format!("the prefix must be a number from 0 to {max}")))?;
+        let prefix: u8 = prefix.parse().ok().filter(|p| *p <= max).ok_or_else(|| {
+            CidrError::new(text, format!("the prefix must be a number from 0 to {max}"))
+        })?;
+        let net = IpNet::new(ip, prefix).map_err(|_| {
+            CidrError::new(text, format!("the prefix must be a number from 0 to {max}"))
+        })?;
         if net.network() != ip {
             return Err(CidrError::new(
                 text,

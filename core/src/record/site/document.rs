@@ -133,9 +133,9 @@ pub(super) fn load(source: &str, text: &str) -> Result<Site, SiteError> {
                 }
                 let mut ranges = Vec::with_capacity(ips.len());
                 for (ip, at) in ips.iter().zip(&spans) {
-                    let cidr: Cidr = ip
-                        .parse()
-                        .map_err(|e: super::CidrError| invalid(source, text, Some(at.span()), e.to_string()))?;
+                    let cidr: Cidr = ip.parse().map_err(|e: super::CidrError| {
+                        invalid(source, text, Some(at.span()), e.to_string())
+                    })?;
                     ranges.push(cidr);
                 }
                 Some(ranges)
@@ -152,8 +152,16 @@ pub(super) fn load(source: &str, text: &str) -> Result<Site, SiteError> {
                 let mut seen = HashSet::new();
                 for (user, at) in users.iter().zip(&spans) {
                     let name = user.trim().to_ascii_lowercase();
-                    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                        return Err(invalid(source, text, Some(at.span()), format!("bad user name `{user}`: a user name has no spaces or control characters; write it as the proxy authenticates it")));
+                    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control())
+                    {
+                        return Err(invalid(
+                            source,
+                            text,
+                            Some(at.span()),
+                            format!(
+                                "bad user name `{user}`: a user name has no spaces or control characters; write it as the proxy authenticates it"
+                            ),
+                        ));
                     }
                     if seen.insert(name.clone()) {
                         names.push(name);
@@ -163,15 +171,25 @@ pub(super) fn load(source: &str, text: &str) -> Result<Site, SiteError> {
             }
             _ => None,
         };
-        if let (Some(age), Some(at)) = (entry.age, spanned.age.as_ref()) {
-            if age > 120 {
-                return Err(invalid(source, text, Some(at.span()), format!("age {age} is out of range; give an age from 0 to 120 or leave it out")));
-            }
+        if let (Some(age), Some(at)) = (entry.age, spanned.age.as_ref())
+            && age > 120
+        {
+            return Err(invalid(
+                source,
+                text,
+                Some(at.span()),
+                format!("age {age} is out of range; give an age from 0 to 120 or leave it out"),
+            ));
         }
-        if let Some(policy) = &entry.policy {
-            if policy.trim().is_empty() {
-                return Err(invalid(source, text, Some(span.clone()), "`policy` is empty; give the policy file's path, relative to the site file, or leave `policy` out for the default".to_owned()));
-            }
+        if let Some(policy) = &entry.policy
+            && policy.trim().is_empty()
+        {
+            return Err(invalid(
+                source,
+                text,
+                Some(span.clone()),
+                "`policy` is empty; give the policy file's path, relative to the site file, or leave `policy` out for the default".to_owned(),
+            ));
         }
         clients.push(ClientEntry {
             ranges,
@@ -185,7 +203,12 @@ pub(super) fn load(source: &str, text: &str) -> Result<Site, SiteError> {
     }
     let name = doc.site.trim();
     if name.is_empty() {
-        return Err(invalid(source, text, None, "`site` is empty; name the site, e.g. `site = \"example-school\"`".to_owned()));
+        return Err(invalid(
+            source,
+            text,
+            None,
+            "`site` is empty; name the site, e.g. `site = \"example-school\"`".to_owned(),
+        ));
     }
     Ok(Site {
         name: name.to_owned(),

@@ -165,7 +165,11 @@ fn lint_site(site: &Site) -> Vec<Finding> {
         }
         for (i, earlier) in clients.iter().enumerate().take(j) {
             let pair = earlier.ranges().iter().find_map(|re| {
-                later.ranges().iter().find(|rl| re.overlaps(rl)).map(|rl| (re, rl))
+                later
+                    .ranges()
+                    .iter()
+                    .find(|rl| re.overlaps(rl))
+                    .map(|rl| (re, rl))
             });
             if let Some((re, rl)) = pair {
                 out.push(finding(

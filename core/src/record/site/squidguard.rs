@@ -49,7 +49,9 @@ use super::Cidr;
 #[non_exhaustive]
 pub enum ImportError {
     /// A statement the site file cannot express.
-    #[error("{source_name}:{line}: `{keyword}` in src `{src}` cannot be expressed in a site file; {help}")]
+    #[error(
+        "{source_name}:{line}: `{keyword}` in src `{src}` cannot be expressed in a site file; {help}"
+    )]
     Unsupported {
         /// The configuration's (or list's) name.
         source_name: String,
@@ -152,7 +154,9 @@ fn ranges_of(value: &str) -> Result<Vec<Cidr>, String> {
     if let Some((start, end)) = value.split_once('-') {
         let (a, b) = (ip4(start)?, ip4(end)?);
         if a > b {
-            return Err(format!("the span `{value}` ends before it starts; write the lower address first"));
+            return Err(format!(
+                "the span `{value}` ends before it starts; write the lower address first"
+            ));
         }
         return Ok(ipnet::Ipv4Subnets::new(a, b, 0)
             .map(|n| Cidr::truncated(IpAddr::V4(n.network()), n.prefix_len()))
@@ -165,7 +169,9 @@ fn ranges_of(value: &str) -> Result<Vec<Cidr>, String> {
             let m = u32::from(ip4(mask)?);
             let ones = m.leading_ones();
             if m.checked_shl(ones).unwrap_or(0) != 0 {
-                return Err(format!("the netmask `{mask}` is not contiguous; write the range as CIDR"));
+                return Err(format!(
+                    "the netmask `{mask}` is not contiguous; write the range as CIDR"
+                ));
             }
             u8::try_from(ones).unwrap_or(32)
         } else {
@@ -189,7 +195,10 @@ fn iplist_values(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line_text = line.split('#').next().unwrap_or_default();
-        for token in line_text.split([' ', '\t', ',', '\r']).filter(|t| !t.is_empty()) {
+        for token in line_text
+            .split([' ', '\t', ',', '\r'])
+            .filter(|t| !t.is_empty())
+        {
             let cut: String = token
                 .chars()
                 .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '/' | '-'))
@@ -228,14 +237,38 @@ fn userlist_names(text: &str) -> Vec<String> {
 }
 
 const UNSUPPORTED: &[(&str, &str)] = &[
-    ("within", "remove the time condition, or put the time rule into the policy (`days`, `times`)"),
-    ("outside", "remove the time condition, or put the time rule into the policy (`days`, `times`)"),
-    ("domain", "list the clients' addresses (`ip`) instead of their DNS names"),
-    ("group", "list the group's members as `user` names (or a `userlist`)"),
-    ("netgroup", "list the netgroup's members as `user` names (or a `userlist`)"),
-    ("ldapusersearch", "export the users to a `userlist` file first"),
-    ("ldapipsearch", "export the addresses to an `iplist` file first"),
-    ("execuserlist", "run the command once and save its output as a `userlist` file"),
+    (
+        "within",
+        "remove the time condition, or put the time rule into the policy (`days`, `times`)",
+    ),
+    (
+        "outside",
+        "remove the time condition, or put the time rule into the policy (`days`, `times`)",
+    ),
+    (
+        "domain",
+        "list the clients' addresses (`ip`) instead of their DNS names",
+    ),
+    (
+        "group",
+        "list the group's members as `user` names (or a `userlist`)",
+    ),
+    (
+        "netgroup",
+        "list the netgroup's members as `user` names (or a `userlist`)",
+    ),
+    (
+        "ldapusersearch",
+        "export the users to a `userlist` file first",
+    ),
+    (
+        "ldapipsearch",
+        "export the addresses to an `iplist` file first",
+    ),
+    (
+        "execuserlist",
+        "run the command once and save its output as a `userlist` file",
+    ),
     ("userquota", "quotas are not supported; remove it"),
 ];
 
@@ -310,14 +343,17 @@ pub fn import_squidguard(
             }
             "src" | "source" => {
                 let Some((_, Token::Word(name))) = tokens.get(i) else {
-                    return Err(invalid(line, "`src` without a name; write `src NAME { … }`".to_owned()));
+                    return Err(invalid(
+                        line,
+                        "`src` without a name; write `src NAME { … }`".to_owned(),
+                    ));
                 };
                 i += 1;
                 // `src NAME within TIME {`
-                if let Some((_, Token::Word(k))) = tokens.get(i) {
-                    if k == "within" || k == "outside" {
-                        return Err(unsupported(source, line, name, k));
-                    }
+                if let Some((_, Token::Word(k))) = tokens.get(i)
+                    && (k == "within" || k == "outside")
+                {
+                    return Err(unsupported(source, line, name, k));
                 }
                 if tokens.get(i).map(|t| &t.1) != Some(&Token::Open) {
                     return Err(invalid(line, format!("src `{name}` has no `{{` block")));
@@ -334,7 +370,10 @@ pub fn import_squidguard(
                 let mut statement: Option<&str> = None;
                 loop {
                     let Some((at, token)) = tokens.get(i) else {
-                        return Err(invalid(line, format!("src `{name}` is not closed; add `}}`")));
+                        return Err(invalid(
+                            line,
+                            format!("src `{name}` is not closed; add `}}`"),
+                        ));
                     };
                     let at = *at;
                     i += 1;
@@ -368,7 +407,8 @@ pub fn import_squidguard(
                     }
                     match statement {
                         Some("ip") => block.ranges.extend(
-                            ranges_of(value).map_err(|e| invalid(at, format!("{e}, in src `{name}`")))?,
+                            ranges_of(value)
+                                .map_err(|e| invalid(at, format!("{e}, in src `{name}`")))?,
                         ),
                         Some("user") => block.users.push(value.to_ascii_lowercase()),
                         Some(kind @ ("iplist" | "userlist")) => {
@@ -385,10 +425,12 @@ pub fn import_squidguard(
                             })?;
                             if kind == "iplist" {
                                 for (list_line, v) in iplist_values(&contents) {
-                                    block.ranges.extend(ranges_of(&v).map_err(|e| ImportError::Invalid {
-                                        source_name: path.clone(),
-                                        line: list_line,
-                                        message: e,
+                                    block.ranges.extend(ranges_of(&v).map_err(|e| {
+                                        ImportError::Invalid {
+                                            source_name: path.clone(),
+                                            line: list_line,
+                                            message: e,
+                                        }
                                     })?);
                                 }
                             } else {
@@ -398,7 +440,12 @@ pub fn import_squidguard(
                         }
                         Some(_) => {} // log file names
                         None => {
-                            return Err(invalid(at, format!("unknown statement `{value}` in src `{name}`; squidGuard reads `ip`, `iplist`, `user`, `userlist` there")));
+                            return Err(invalid(
+                                at,
+                                format!(
+                                    "unknown statement `{value}` in src `{name}`; squidGuard reads `ip`, `iplist`, `user`, `userlist` there"
+                                ),
+                            ));
                         }
                     }
                 }
@@ -454,8 +501,14 @@ fn quoted(s: &str) -> String {
 
 fn write_site(site: &str, source: &str, sources: &[Source]) -> Result<String, ImportError> {
     let mut out = String::new();
-    let _ = writeln!(out, "# Imported from the src blocks of {source}: one entry per block, in order.");
-    let _ = writeln!(out, "# Add `policy`, `age` and `device` to each entry as they apply.");
+    let _ = writeln!(
+        out,
+        "# Imported from the src blocks of {source}: one entry per block, in order."
+    );
+    let _ = writeln!(
+        out,
+        "# Add `policy`, `age` and `device` to each entry as they apply."
+    );
     let _ = writeln!(out, "site = {}", quoted(site));
     let mut seen: HashMap<String, usize> = HashMap::new();
     for s in sources {
@@ -464,21 +517,30 @@ fn write_site(site: &str, source: &str, sources: &[Source]) -> Result<String, Im
             return Err(ImportError::Invalid {
                 source_name: source.to_owned(),
                 line: s.line,
-                message: format!("the src name `{}` cannot be a group id; rename the block with lowercase letters, digits, `-`, `_` or `.`", s.name),
+                message: format!(
+                    "the src name `{}` cannot be a group id; rename the block with lowercase letters, digits, `-`, `_` or `.`",
+                    s.name
+                ),
             });
         }
         if s.has_ip && s.ranges.is_empty() || s.has_user && s.users.is_empty() {
             return Err(ImportError::Invalid {
                 source_name: source.to_owned(),
                 line: s.line,
-                message: format!("src `{}` has an `ip`/`iplist` or `user`/`userlist` that lists nothing, so it can never match; remove the statement or fill the list", s.name),
+                message: format!(
+                    "src `{}` has an `ip`/`iplist` or `user`/`userlist` that lists nothing, so it can never match; remove the statement or fill the list",
+                    s.name
+                ),
             });
         }
         if let Some(first) = seen.insert(group.clone(), s.line) {
             return Err(ImportError::Invalid {
                 source_name: source.to_owned(),
                 line: s.line,
-                message: format!("src `{}` is defined twice (first on line {first}); squidGuard refuses that too", s.name),
+                message: format!(
+                    "src `{}` is defined twice (first on line {first}); squidGuard refuses that too",
+                    s.name
+                ),
             });
         }
         let _ = writeln!(out, "\n# src {} ({source}:{})", s.name, s.line);
@@ -518,16 +580,34 @@ mod tests {
         let cases: &[(&str, &str, &[&str])] = &[
             ("host", "10.0.0.7", &["10.0.0.7/32"]),
             ("cidr", "10.0.0.0/24", &["10.0.0.0/24"]),
-            ("cidr with host bits is masked", "10.0.0.9/24", &["10.0.0.0/24"]),
+            (
+                "cidr with host bits is masked",
+                "10.0.0.9/24",
+                &["10.0.0.0/24"],
+            ),
             ("netmask", "10.0.0.0/255.255.255.128", &["10.0.0.0/25"]),
-            ("span", "10.0.0.1-10.0.0.6", &["10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/31", "10.0.0.6/32"]),
+            (
+                "span",
+                "10.0.0.1-10.0.0.6",
+                &["10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/31", "10.0.0.6/32"],
+            ),
             ("one-address span", "10.0.0.1-10.0.0.1", &["10.0.0.1/32"]),
         ];
         for (name, value, want) in cases {
-            let got: Vec<String> = ranges_of(value).unwrap().iter().map(|c| c.to_string()).collect();
+            let got: Vec<String> = ranges_of(value)
+                .unwrap()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
             assert_eq!(got, *want, "{name}");
         }
-        for bad in ["10.0.0.0/33", "10.0.0.0/255.0.255.0", "10.0.0.9-10.0.0.1", "::1", "host"] {
+        for bad in [
+            "10.0.0.0/33",
+            "10.0.0.0/255.0.255.0",
+            "10.0.0.9-10.0.0.1",
+            "::1",
+            "host",
+        ] {
             assert!(ranges_of(bad).is_err(), "{bad}");
         }
     }
@@ -537,7 +617,8 @@ mod tests {
         let ips = iplist_values("# labs\n10.0.0.0/24, 10.0.1.0/24 # two\n10.0.2.5\tjunk\n");
         let ips: Vec<&str> = ips.iter().map(|(_, v)| v.as_str()).collect();
         assert_eq!(ips, ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.5"]);
-        let users = userlist_names("# staff\nAlice bob,carol\ndave:x:1000:1000::/home/dave:/bin/sh\n");
+        let users =
+            userlist_names("# staff\nAlice bob,carol\ndave:x:1000:1000::/home/dave:/bin/sh\n");
         assert_eq!(users, ["alice", "bob", "carol", "dave"]);
     }
 }
