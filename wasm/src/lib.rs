@@ -14,12 +14,14 @@ mod decision;
 mod error;
 mod incident;
 mod policy;
+mod record;
 mod request;
 mod types;
 
 pub use bundle::{Bundle, sample_bundle, sample_bundle_bytes};
 pub use incident::{assess_incident, escalation_profiles};
 pub use policy::{Engine, Policy, lint_policy};
+pub use record::search_terms;
 
 use esafety::url::{CanonicalUrl, CanonicalizeReport};
 use serde::Serialize;
