@@ -6,8 +6,9 @@
  *   <action> TAB <rule> TAB <categories as hex bits> TAB <url>
  *
  * or, with --json, the JSON line `esafety check --json` prints. A line that
- * is not a URL prints `error TAB <message> TAB <line>` and the filter goes
- * on. Exit status: 0, or 2 for bad usage or a policy/bundle that does not
+ * is not a URL is blocked (fail closed: the library's decision for an error
+ * is `block` with rule `error`), its reason goes to stderr, and the filter
+ * goes on. Exit status: 0, or 2 for bad usage or a policy/bundle that does not
  * load (with one line on stderr).
  *
  *   esafety-filter --policy FILE [--bundle FILE] [--group G] [--age N]
@@ -135,25 +136,24 @@ int main(int argc, char **argv) {
     if (len == 0) continue;
     request.url = line;
     request.url_len = len;
+    /* Fail closed: whatever the status, the library has written a decision
+     * (on an error, its block with rule `error`), and it is what the filter
+     * enforces. The status says why; it goes to stderr. */
     if (json) {
       char *text = NULL;
       size_t text_len = 0;
       status = esafety_decide_json(engine, &request, &text, &text_len);
-      if (status == ESAFETY_STATUS_OK) {
+      if (text != NULL) {
         fwrite(text, 1, text_len, stdout);
         fputc('\n', stdout);
         esafety_string_free(text);
-        continue;
       }
     } else {
       esafety_decision decision;
       status = esafety_decide(engine, &request, &decision);
-      if (status == ESAFETY_STATUS_OK) {
-        printf("%s\t%.*s\t%016llx\t%.*s\n", esafety_action_name(decision.action),
-               (int)decision.rule_len, decision.rule,
-               (unsigned long long)decision.categories, (int)len, line);
-        continue;
-      }
+      printf("%s\t%.*s\t%016llx\t%.*s\n", esafety_action_name(decision.action),
+             (int)decision.rule_len, decision.rule,
+             (unsigned long long)decision.categories, (int)len, line);
     }
     if (status == ESAFETY_STATUS_INVALID_REQUEST) {
       /* The context (--at) is wrong for every line: stop. */
@@ -161,7 +161,9 @@ int main(int argc, char **argv) {
       esafety_engine_free(engine);
       return fail("request");
     }
-    printf("error\t%s\t%.*s\n", esafety_last_error_message(NULL), (int)len, line);
+    if (status != ESAFETY_STATUS_OK)
+      fprintf(stderr, "esafety-filter: blocked `%.*s`: %s\n", (int)len, line,
+              esafety_last_error_message(NULL));
   }
   free(line);
   esafety_engine_free(engine);

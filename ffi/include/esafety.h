@@ -304,6 +304,10 @@ enum esafety_status
    */
   ESAFETY_STATUS_TOO_LARGE = 11,
   /**
+   * An escalation profile text could not be loaded.
+   */
+  ESAFETY_STATUS_INVALID_PROFILE = 12,
+  /**
    * An internal error (a Rust panic) was caught at the boundary. The
    * library is still usable; please report it with the last-error text.
    */
@@ -318,7 +322,10 @@ typedef uint32_t esafety_status;
 #endif // __cplusplus
 
 /**
- * What to do with a request.
+ * What to do with a request, from the most to the least restrictive.
+ *
+ * Zero is `ESAFETY_ACTION_BLOCK`: a decision that was never written (a
+ * zeroed struct) blocks, never allows.
  */
 enum esafety_action
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -326,21 +333,21 @@ enum esafety_action
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
   /**
-   * Let the request through.
+   * Refuse it and show the block page (logged).
    */
-  ESAFETY_ACTION_ALLOW = 0,
-  /**
-   * Let it through and flag it for review (logged).
-   */
-  ESAFETY_ACTION_MONITOR = 1,
+  ESAFETY_ACTION_BLOCK = 0,
   /**
    * Show a warning; the user may proceed (logged).
    */
-  ESAFETY_ACTION_WARN = 2,
+  ESAFETY_ACTION_WARN = 1,
   /**
-   * Refuse it and show the block page (logged).
+   * Let it through and flag it for review (logged).
    */
-  ESAFETY_ACTION_BLOCK = 3,
+  ESAFETY_ACTION_MONITOR = 2,
+  /**
+   * Let the request through.
+   */
+  ESAFETY_ACTION_ALLOW = 3,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -750,10 +757,12 @@ esafety_status esafety_classify_json(const struct esafety_bundle *bundle,
  * is NULL; `group` or `time_rfc3339` NULL with a non-zero length),
  * `TOO_LARGE`, `INVALID_UTF8` (`group`, `time_rfc3339`), `INVALID_URL`,
  * `INVALID_REQUEST` (age over
- * 255, an unknown device, an unreadable or out-of-range time). On error
- * `*out` is zeroed (`rule` NULL). A filter should block on any error
- * (fail closed): every address a browser opens, up to
- * `ESAFETY_MAX_URL_LEN`, can be canonicalized.
+ * 255, an unknown device, an unreadable or out-of-range time).
+ *
+ * Fail closed: on every error (and on `PANIC`) `*out` holds the core's
+ * error decision — `ESAFETY_ACTION_BLOCK`, `log` true, rule `error`, no
+ * categories — so a caller that ignores the status still blocks. (Only
+ * when `out` itself is NULL is there nothing to write.)
  *
  * Thread-safe: any number of threads may decide with one engine at once.
  *
@@ -776,7 +785,12 @@ esafety_status esafety_decide(const struct esafety_engine *engine,
  * it with `esafety_string_free`). The reasons name each rule, list,
  * category and expression behind the decision.
  *
- * Errors: as `esafety_decide`; on error `*out_json` is NULL.
+ * Errors: as `esafety_decide`. Fail closed: on an error that leaves the
+ * output pointers usable, `*out_json` is the core's error report (the
+ * `check --json` line of `Decision::error`: `"action":"block"`,
+ * `"rule":"error"`, the reason), so a caller that ignores the status
+ * still blocks; it is NULL only when `out_json` is NULL or the report
+ * could not be allocated.
  *
  * # Safety
  *
@@ -789,8 +803,8 @@ esafety_status esafety_decide_json(const struct esafety_engine *engine,
                                    size_t *out_len);
 
 /**
- * A fixed NUL-terminated name for an `esafety_action` value (`"allow"`,
- * `"monitor"`, `"warn"`, `"block"`), or `"unknown"`. Static: never free
+ * A fixed NUL-terminated name for an `esafety_action` value (`"block"`,
+ * `"warn"`, `"monitor"`, `"allow"`), or `"unknown"`. Static: never free
  * it.
  */
 const char *esafety_action_name(uint32_t action);

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::ffi::c_char;
 
-use esafety::policy::{Action, Context, Decision, DecisionReport, Device};
+use esafety::policy::{Action, Context, Decision, DecisionReport, context};
 use esafety::url::CanonicalUrl;
 
 use crate::canonicalize::url_in;
@@ -13,18 +13,21 @@ use crate::input::{ESAFETY_MAX_NAME_LEN, handle_in, opt_str_in, out_ptr};
 use crate::panic::ffi_status;
 use crate::string::OutString;
 
-/// What to do with a request.
+/// What to do with a request, from the most to the least restrictive.
+///
+/// Zero is `ESAFETY_ACTION_BLOCK`: a decision that was never written (a
+/// zeroed struct) blocks, never allows.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum esafety_action {
-    /// Let the request through.
-    Allow = 0,
-    /// Let it through and flag it for review (logged).
-    Monitor = 1,
-    /// Show a warning; the user may proceed (logged).
-    Warn = 2,
     /// Refuse it and show the block page (logged).
-    Block = 3,
+    Block = 0,
+    /// Show a warning; the user may proceed (logged).
+    Warn = 1,
+    /// Let it through and flag it for review (logged).
+    Monitor = 2,
+    /// Let the request through.
+    Allow = 3,
 }
 
 impl From<Action> for esafety_action {
@@ -109,19 +112,21 @@ pub struct esafety_decision {
 }
 
 impl esafety_decision {
-    const EMPTY: esafety_decision = esafety_decision {
-        action: esafety_action::Allow,
-        log: false,
+    /// The fail-closed decision (the core's `Decision::error`) in C form:
+    /// block, logged, rule `error`, no categories. Written to `*out` before
+    /// anything else, so every error (and a panic) leaves a block there.
+    const ERROR: esafety_decision = esafety_decision {
+        action: esafety_action::Block,
+        log: true,
         review: false,
         categories: 0,
-        rule: std::ptr::null(),
-        rule_len: 0,
+        rule: ERROR_RULE.as_ptr(),
+        rule_len: ERROR_RULE.count_bytes(),
     };
 }
 
-fn invalid(message: String) -> Failure {
-    Failure::new(esafety_status::InvalidRequest, message)
-}
+/// The rule name of the fail-closed decision, `esafety::policy::ERROR`.
+const ERROR_RULE: &std::ffi::CStr = c"error";
 
 /// Reads a request and decides it.
 ///
@@ -149,38 +154,20 @@ unsafe fn decide<'r>(
             ESAFETY_MAX_NAME_LEN,
         )
     }?;
+    // The request's values are read by the core (one validator, one
+    // wording for every face); a negative age is this face's "not known".
+    let failed = |e: esafety::policy::RequestError| Failure::from_error(e.code().into(), &e);
     let age = match r.age {
         a if a < 0 => None,
-        a => Some(u8::try_from(a).map_err(|_| {
-            invalid(format!(
-                "`age` is {a}; give an age from 0 to 255, or -1 if it is not known"
-            ))
-        })?),
+        a => Some(context::age_from_years(i64::from(a)).map_err(failed)?),
     };
-    let device = match r.device {
-        0 => None,
-        1 => Some(Device::Managed),
-        2 => Some(Device::Byod),
-        d => {
-            return Err(invalid(format!(
-                "`device` is {d}; use ESAFETY_DEVICE_UNKNOWN (0), ESAFETY_DEVICE_MANAGED (1) or ESAFETY_DEVICE_BYOD (2)"
-            )));
-        }
-    };
+    let device = context::device_from_code(r.device).map_err(failed)?;
+    let group = group.map(context::group).transpose().map_err(failed)?;
     let time = match rfc3339 {
-        Some(t) => esafety::datetime::parse_timestamp(t).map_err(|e| {
-            invalid(format!(
-                "`time_rfc3339` `{}` is not an RFC 3339 time: {e}; write it like `2026-03-02T10:00:00Z`",
-                t.chars().take(64).collect::<String>()
-            ))
-        })?,
-        None => jiff::Timestamp::from_second(r.time).map_err(|e| {
-            invalid(format!(
-                "`time` {} is out of range: {e}; pass Unix seconds",
-                r.time
-            ))
-        })?,
-    };
+        Some(t) => context::time_from_rfc3339(t),
+        None => context::time_from_unix_seconds(r.time),
+    }
+    .map_err(failed)?;
     let context = Context {
         group,
         age,
@@ -200,10 +187,12 @@ unsafe fn decide<'r>(
 /// is NULL; `group` or `time_rfc3339` NULL with a non-zero length),
 /// `TOO_LARGE`, `INVALID_UTF8` (`group`, `time_rfc3339`), `INVALID_URL`,
 /// `INVALID_REQUEST` (age over
-/// 255, an unknown device, an unreadable or out-of-range time). On error
-/// `*out` is zeroed (`rule` NULL). A filter should block on any error
-/// (fail closed): every address a browser opens, up to
-/// `ESAFETY_MAX_URL_LEN`, can be canonicalized.
+/// 255, an unknown device, an unreadable or out-of-range time).
+///
+/// Fail closed: on every error (and on `PANIC`) `*out` holds the core's
+/// error decision — `ESAFETY_ACTION_BLOCK`, `log` true, rule `error`, no
+/// categories — so a caller that ignores the status still blocks. (Only
+/// when `out` itself is NULL is there nothing to write.)
 ///
 /// Thread-safe: any number of threads may decide with one engine at once.
 ///
@@ -222,7 +211,7 @@ pub unsafe extern "C" fn esafety_decide(
     ffi_status!({
         // SAFETY: `out` is NULL or writable (contract).
         let out = unsafe { out_ptr(out, "out") }?;
-        *out = esafety_decision::EMPTY;
+        *out = esafety_decision::ERROR;
         // SAFETY: `engine` is NULL or a live engine (contract).
         let engine = unsafe { handle_in(engine, "engine") }?;
         // SAFETY: `request` is NULL or readable (contract).
@@ -255,7 +244,12 @@ pub unsafe extern "C" fn esafety_decide(
 /// it with `esafety_string_free`). The reasons name each rule, list,
 /// category and expression behind the decision.
 ///
-/// Errors: as `esafety_decide`; on error `*out_json` is NULL.
+/// Errors: as `esafety_decide`. Fail closed: on an error that leaves the
+/// output pointers usable, `*out_json` is the core's error report (the
+/// `check --json` line of `Decision::error`: `"action":"block"`,
+/// `"rule":"error"`, the reason), so a caller that ignores the status
+/// still blocks; it is NULL only when `out_json` is NULL or the report
+/// could not be allocated.
 ///
 /// # Safety
 ///
@@ -272,24 +266,35 @@ pub unsafe extern "C" fn esafety_decide_json(
         // SAFETY: `out_json` and `out_len` are NULL or writable (contract).
         let out = unsafe { OutString::new(out_json, out_len) }?;
         // SAFETY: `engine` is NULL or a live engine (contract).
-        let engine = unsafe { handle_in(engine, "engine") }?;
-        // SAFETY: `request` is NULL or readable (contract).
-        let (text, url, decision) = unsafe { decide(engine, request) }?;
-        out.give_json(&DecisionReport::new(&text, url.as_str(), decision))
+        let decided = unsafe { handle_in(engine, "engine") }.and_then(|engine| {
+            // SAFETY: `request` is NULL or readable (contract).
+            unsafe { decide(engine, request) }
+        });
+        match decided {
+            Ok((text, url, decision)) => {
+                out.give_json(&DecisionReport::new(&text, url.as_str(), decision))
+            }
+            Err(failure) => {
+                // The request's own text is not repeated: it may be what
+                // could not be read.
+                out.give_json(&DecisionReport::error("", &failure.message))?;
+                Err(failure)
+            }
+        }
     })
 }
 
-/// A fixed NUL-terminated name for an `esafety_action` value (`"allow"`,
-/// `"monitor"`, `"warn"`, `"block"`), or `"unknown"`. Static: never free
+/// A fixed NUL-terminated name for an `esafety_action` value (`"block"`,
+/// `"warn"`, `"monitor"`, `"allow"`), or `"unknown"`. Static: never free
 /// it.
 #[unsafe(no_mangle)]
 pub extern "C" fn esafety_action_name(action: u32) -> *const c_char {
     crate::panic::ffi_boundary!(c"unknown".as_ptr(), {
         match action {
-            0 => c"allow",
-            1 => c"monitor",
-            2 => c"warn",
-            3 => c"block",
+            0 => c"block",
+            1 => c"warn",
+            2 => c"monitor",
+            3 => c"allow",
             _ => c"unknown",
         }
         .as_ptr()

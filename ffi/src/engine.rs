@@ -72,7 +72,7 @@ pub unsafe extern "C" fn esafety_engine_new(
         // copied); loading the view re-validates them, which takes
         // milliseconds even for a large bundle.
         let view = Bundle::from_bytes(bundle.bytes.clone())
-            .map_err(|e| Failure::from_error(esafety_status::InvalidBundle, &e))?;
+            .map_err(|e| Failure::from_error(e.code().into(), &e))?;
         *out = Box::into_raw(Box::new(esafety_engine {
             engine: Engine::new(view, (*policy.policy).clone()),
             rule_names,
@@ -106,6 +106,7 @@ pub(crate) fn rule_name<'e>(engine: &'e esafety_engine, decision: &Decision) -> 
         DecidedBy::Rule(i) => Some(i),
         DecidedBy::Baseline => n.checked_sub(2),
         DecidedBy::Default => n.checked_sub(1),
+        DecidedBy::Error => return c"error",
     };
     let by_index = index
         .and_then(|i| engine.rule_names.get(i))

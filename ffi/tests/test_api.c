@@ -423,6 +423,11 @@ static int rule_is(const esafety_decision *d, const char *rule) {
          strcmp(d->rule, rule) == 0;
 }
 
+/* The core's fail-closed decision, as every failed esafety_decide leaves it. */
+#define CHECK_FAIL_CLOSED(d)                                                 \
+  CHECK((d)->action == ESAFETY_ACTION_BLOCK && (d)->log && !(d)->review &&   \
+        (d)->categories == 0 && rule_is((d), "error"))
+
 static void test_decide(void) {
   esafety_engine *engine = make_engine();
   esafety_request r;
@@ -510,7 +515,7 @@ static void test_decide(void) {
   /* Errors: NULL everywhere, (NULL, 0) url, NULL with length. */
   r = request_for("example.org");
   CHECK_STATUS(esafety_decide(NULL, &r, &d), ESAFETY_STATUS_NULL_PARAMETER);
-  CHECK(d.rule == NULL && d.action == ESAFETY_ACTION_ALLOW && d.categories == 0);
+  CHECK_FAIL_CLOSED(&d);
   CHECK_STATUS(esafety_decide(engine, NULL, &d), ESAFETY_STATUS_NULL_PARAMETER);
   CHECK_ERROR_MENTIONS("`request` is NULL");
   CHECK_STATUS(esafety_decide(engine, &r, NULL), ESAFETY_STATUS_NULL_PARAMETER);
@@ -525,17 +530,23 @@ static void test_decide(void) {
   r = request_for("example.org");
   r.time_rfc3339_len = 1;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_FAIL_CLOSED(&d);
   CHECK_STATUS(esafety_decide_json(NULL, &r, &json, NULL), ESAFETY_STATUS_NULL_PARAMETER);
-  CHECK(json == NULL);
+  CHECK_CONTAINS(json, "\"action\":\"block\",\"rule\":\"error\"");
+  CHECK_CONTAINS(json, "`engine` is NULL");
+  esafety_string_free(json);
   r = request_for("example.org");
   CHECK_STATUS(esafety_decide_json(engine, &r, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
   CHECK_STATUS(esafety_decide_json(engine, NULL, &json, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_CONTAINS(json, "\"rule\":\"error\"");
+  esafety_string_free(json);
 
   /* Bad request context. */
   r = request_for("example.org");
   r.age = 256;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_REQUEST);
   CHECK_ERROR_MENTIONS("`age` is 256");
+  CHECK_FAIL_CLOSED(&d);
   r.age = -7; /* any negative: unknown */
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_OK);
   r.device = 3;
@@ -543,6 +554,8 @@ static void test_decide(void) {
   CHECK_ERROR_MENTIONS("`device` is 3");
   r.device = UINT32_MAX;
   CHECK_STATUS(esafety_decide_json(engine, &r, &json, NULL), ESAFETY_STATUS_INVALID_REQUEST);
+  CHECK_CONTAINS(json, "\"action\":\"block\",\"rule\":\"error\"");
+  esafety_string_free(json);
   r = request_for("example.org");
   r.time = INT64_MAX;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_REQUEST);
@@ -569,10 +582,21 @@ static void test_decide(void) {
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_TOO_LARGE);
   r = request_for("javascript:void(0)");
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_URL);
+  CHECK_FAIL_CLOSED(&d);
   CHECK_STATUS(esafety_decide_json(engine, &r, &json, &len), ESAFETY_STATUS_INVALID_URL);
-  CHECK(json == NULL && len == 0);
+  CHECK(json != NULL && len == strlen(json));
+  CHECK_CONTAINS(json, "{\"url\":\"\",\"canonical\":\"\",\"action\":\"block\",\"rule\":\"error\"");
+  esafety_string_free(json);
   r.url_len = ESAFETY_MAX_URL_LEN + 1;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_TOO_LARGE);
+  CHECK_FAIL_CLOSED(&d);
+
+  /* A decision that was never written (zeroed) blocks, never allows. */
+  {
+    esafety_decision zeroed;
+    memset(&zeroed, 0, sizeof zeroed);
+    CHECK(zeroed.action == ESAFETY_ACTION_BLOCK);
+  }
 
   esafety_engine_free(engine);
 }

@@ -67,6 +67,15 @@ pub fn canonicalize(url: &str) -> Result<JsValue, JsValue> {
     Ok(to_js(&CanonicalizeReport::new(url, &url_))?)
 }
 
+/// The decision for a request that could not be decided: the core's
+/// fail-closed `DecisionReport::error` (`action: "block"`, `rule: "error"`,
+/// `reason` in `reasons`), for a host that must answer a request its engine
+/// could not check (an engine that failed to load, a thrown error).
+#[wasm_bindgen(js_name = errorDecision, unchecked_return_type = "DecisionReport")]
+pub fn error_decision(url: &str, reason: &str) -> Result<JsValue, JsValue> {
+    Ok(to_js(&esafety::policy::DecisionReport::error(url, reason))?)
+}
+
 fn parse_url(url: &str) -> Result<CanonicalUrl, Failure> {
     CanonicalUrl::parse(url).map_err(|e| Failure::new(Code::InvalidUrl, e))
 }

@@ -1,7 +1,7 @@
 //! Decision records and search terms: `engine.record(request, options?)`,
 //! `engine.recordJson(request, options?)`, `searchTerms(url)`.
 
-use esafety::policy::Device;
+use esafety::policy::context;
 use esafety::record::{Identity, PseudonymKey, RecordOptions};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -126,19 +126,20 @@ fn record_of(
             ))
         })?),
     };
-    let age = match r.age {
-        None => None,
-        Some(a) if a.fract() == 0.0 && (0.0..=255.0).contains(&a) => u8::try_from(a as i64).ok(),
-        Some(_) => {
-            return Err(bad(
-                "`age` must be a whole number of years from 0 to 255".to_owned()
-            ));
-        }
-    };
-    let device = match &r.device {
-        None => None,
-        Some(d) => Some(d.parse::<Device>().map_err(bad)?),
-    };
+    // The identity's values are read by the core's one request validator.
+    let age = r.age.map(crate::request::age).transpose()?;
+    let device = r
+        .device
+        .as_deref()
+        .map(context::device_from_name)
+        .transpose()
+        .map_err(crate::request::rejected)?;
+    let group = r
+        .group
+        .as_deref()
+        .map(context::group)
+        .transpose()
+        .map_err(crate::request::rejected)?;
     let mut record_options = RecordOptions::new();
     if let Some(key) = &options.pseudonym_key {
         record_options = record_options.with_pseudonyms(
@@ -153,7 +154,7 @@ fn record_of(
         client_ip,
         user: r.user.as_deref(),
         device,
-        group: r.group.as_deref(),
+        group,
         age,
     };
     Ok(engine.record_for(&r.url, &identity, time, &record_options))

@@ -230,6 +230,27 @@ impl<B: AsRef<[u8]>> Engine<B> {
         let decision = self.decide(&url, context);
         Ok(DecisionReport::new(input, url.as_str(), decision))
     }
+
+    /// [`Engine::check`], with an input that cannot be decided answered by
+    /// the fail-closed [`Decision::error`] (block, rule
+    /// [`ERROR`](super::ERROR)) instead of an error: what a filter
+    /// that must answer every request calls.
+    ///
+    /// ```
+    /// use esafety::policy::{Action, Context, ERROR, Engine, Policy};
+    ///
+    /// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"")?;
+    /// let engine = Engine::new(esafety::sample::bundle()?, policy);
+    /// let context = Context::at("2026-03-02T10:00:00Z".parse()?);
+    /// let report = engine.check_or_block("http://[::1/", context);
+    /// assert_eq!((report.action, report.rule.as_str()), (Action::Block, ERROR));
+    /// assert_eq!(engine.check_or_block("https://www.bbc.co.uk/", context).action, Action::Allow);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_or_block(&self, input: &str, context: Context<'_>) -> DecisionReport {
+        self.check(input, context)
+            .unwrap_or_else(|e| DecisionReport::error(input, e))
+    }
 }
 
 #[cfg(test)]

@@ -265,6 +265,9 @@ pub enum DecidedBy {
     Rule(usize),
     /// The policy default.
     Default,
+    /// Nothing: the request could not be decided and is blocked
+    /// ([`Decision::error`], rule [`super::ERROR`]).
+    Error,
 }
 
 /// The outcome of [`Policy::evaluate`]; it explains itself (DESIGN.md

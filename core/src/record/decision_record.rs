@@ -14,7 +14,7 @@ use crate::url::{CanonicalUrl, UrlError};
 
 /// The rule name of a fail-closed decision: the request could not be read
 /// (its URL cannot be canonicalized), so it is blocked.
-pub const ERROR_RULE: &str = "error";
+pub const ERROR_RULE: &str = crate::policy::ERROR;
 
 /// What `url` holds in the record of a statutory match without a digest id
 /// (a classification built by hand): never the URL.
@@ -277,7 +277,7 @@ impl DecisionRecord {
     ) -> DecisionRecord {
         let mut rec = DecisionRecord::who(identity, time, options);
         let text = format!("the url could not be read: {}", describe_url_error(error));
-        rec.reasons = vec![format!("{text}; blocked (fail closed)")];
+        rec.reasons = Decision::error(&text).reasons;
         rec.error = Some(text);
         rec
     }

@@ -48,6 +48,7 @@ mod jsonl;
 mod pseudonym;
 mod schema;
 mod search_terms;
+#[cfg(feature = "toml")]
 pub mod site;
 mod time;
 
@@ -56,7 +57,9 @@ use std::net::IpAddr;
 pub use decision_record::{DecisionRecord, ERROR_RULE, REDACTED_URL};
 pub use jsonl::{ReadError, read_records};
 pub use pseudonym::{KeyError, MIN_KEY_LEN, PSEUDONYM_PREFIX, PseudonymKey};
-pub use schema::{record_json_schema, site_json_schema};
+pub use schema::record_json_schema;
+#[cfg(feature = "toml")]
+pub use schema::site_json_schema;
 pub use search_terms::{MAX_TERMS_CHARS, SearchSite, SearchTerms, search_terms, search_terms_of};
 pub use time::RecordTime;
 

@@ -39,6 +39,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use esafety::policy::DecisionReport;
 use esafety::record::{PseudonymKey, RecordOptions, check_with};
 
 use engines::{Defaults, Engines, Sources};
@@ -146,7 +147,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     {
         let fields = format.read(&line);
         let answer = match fields.url {
-            None => Answer::unreadable("empty request line", args.protocol, block_url),
+            None => Answer::for_report(
+                &DecisionReport::error("", "the request line is empty"),
+                args.protocol,
+                block_url,
+            ),
             Some(url) => {
                 let engines = engines::in_service(&current);
                 let (policy, identity) =
@@ -166,20 +171,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                     None => Ok(()),
                 };
                 alerts.raise(&checked.record, &line);
-                match (logged, &checked.outcome) {
+                // Every error is answered with the core's error decision
+                // (fail closed); the URL is not repeated in it.
+                let report = match (logged, checked.outcome) {
                     (Err(e), _) => {
                         eprintln!("esafety: {e:#}; blocking the request (fail closed)");
-                        Answer::unreadable(
-                            "the decision could not be recorded",
-                            args.protocol,
-                            block_url,
-                        )
+                        DecisionReport::error("", "the decision could not be recorded")
                     }
-                    (Ok(()), Ok(report)) => Answer::for_report(report, args.protocol, block_url),
-                    (Ok(()), Err(e)) => {
-                        Answer::unreadable(&e.to_string(), args.protocol, block_url)
-                    }
-                }
+                    (Ok(()), Ok(report)) => report,
+                    (Ok(()), Err(e)) => DecisionReport::error("", e),
+                };
+                Answer::for_report(&report, args.protocol, block_url)
             }
         };
         match fields.channel {

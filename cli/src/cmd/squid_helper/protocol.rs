@@ -13,9 +13,10 @@
 //!   for a blocked or warned request, `OK rewrite-url="…"` when safe search
 //!   rewrites a search URL, and `ERR` (no change) otherwise.
 //!
-//! A request the engine cannot read fails closed in both: `ERR
-//! message="…"` (denied), or a redirect to the block page with
-//! `action=block&rule=error`. Not `BH`: on a rewriter's "broken helper"
+//! A request the engine cannot read (or decide, or record) is answered with
+//! the core's error decision (`DecisionReport::error`), so it fails closed
+//! in both: `ERR message="…"` (denied), or a redirect to the block page
+//! with `action=block&rule=error`. Not `BH`: on a rewriter's "broken helper"
 //! answer Squid goes on with the original URL.
 
 use esafety::policy::{Action, DecisionReport};
@@ -133,23 +134,6 @@ impl Answer {
                 (_, Some(safe)) => Answer(format!("OK rewrite-url={} log={log}", quote(safe))),
                 _ => Answer("ERR".to_owned()),
             },
-        }
-    }
-
-    /// The answer for a request the engine could not check: blocked, in
-    /// either protocol (fail closed), under the rule name `error`.
-    pub(crate) fn unreadable(reason: &str, protocol: Protocol, block_url: &str) -> Answer {
-        let message = quote(reason);
-        let log = quote("block error -");
-        match protocol {
-            Protocol::ExternalAcl => Answer(format!("ERR message={message} log={log}")),
-            Protocol::UrlRewrite => {
-                let target = block_target(block_url, Action::Block, "error", "");
-                Answer(format!(
-                    "OK status=302 url={} message={message} log={log}",
-                    quote(&target)
-                ))
-            }
         }
     }
 }
@@ -273,22 +257,24 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_requests_are_blocked_in_both_protocols() {
+    fn the_cores_error_decision_is_a_block_in_both_protocols() {
+        let message = esafety::policy::ERROR_BLOCK_MESSAGE;
         let cases = [
             (
                 "acl denies",
                 Protocol::ExternalAcl,
-                "ERR message=\"empty host\" log=\"block error -\"",
+                format!("ERR message=\"{message}\" log=\"block error -\""),
             ),
             (
                 "rewrite redirects to the block page, never BH",
                 Protocol::UrlRewrite,
-                "OK status=302 url=\"http://blk/?x=1&action=block&rule=error&categories=\" message=\"empty host\" log=\"block error -\"",
+                "OK status=302 url=\"http://blk/?x=1&action=block&rule=error&categories=\" log=\"block error -\"".to_owned(),
             ),
         ];
         for (name, protocol, want) in cases {
+            let report = DecisionReport::error("http://host.123/", "empty host");
             assert_eq!(
-                Answer::unreadable("empty host", protocol, "http://blk/?x=1").0,
+                Answer::for_report(&report, protocol, "http://blk/?x=1").0,
                 want,
                 "{name}"
             );

@@ -494,9 +494,10 @@ fn skip_block(tokens: &[(usize, Token)], mut i: usize) -> usize {
     i
 }
 
-/// A TOML basic string.
+/// A TOML basic string: a JSON string is one (TOML's escapes are a superset
+/// of the ones `serde_json` writes: `\\`, `\"`, `\n`, `\t`, `\uXXXX`, ...).
 fn quoted(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
+    serde_json::Value::String(s.to_owned()).to_string()
 }
 
 fn write_site(site: &str, source: &str, sources: &[Source]) -> Result<String, ImportError> {
