@@ -28,6 +28,7 @@ mod input;
 mod lint;
 mod panic;
 mod policy;
+mod record;
 mod string;
 
 pub use bundle::{
@@ -53,6 +54,9 @@ pub use input::{
 pub use lint::{esafety_lint_policy, esafety_lint_summary};
 pub use policy::{
     esafety_policy, esafety_policy_free, esafety_policy_from_file, esafety_policy_from_text,
+};
+pub use record::{
+    ESAFETY_MAX_KEY_LEN, esafety_identity, esafety_record_json, esafety_search_terms_json,
 };
 pub use string::esafety_string_free;
 
