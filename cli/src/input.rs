@@ -17,6 +17,10 @@ use esafety::url::{MAX_INPUT_LEN, MAX_LINE_LEN, escape_invalid_utf8};
 /// The size of the buffer standard input is read through.
 const READ_BUFFER: usize = 64 * 1024;
 
+/// The size of the buffer standard output is written through (it is
+/// flushed when full and whenever no more input is waiting).
+pub(crate) const WRITE_BUFFER: usize = 64 * 1024;
+
 /// How many bytes of an over-long line are kept to echo in its error
 /// (the echo itself is cut shorter by [`esafety::policy::echo_prefix`]).
 const KEPT_PREFIX: usize = 1024;
@@ -264,17 +268,27 @@ pub(crate) struct EngineArgs {
     /// A compiled bundle (default: the built-in sample bundle).
     #[arg(long, value_name = "BUNDLE")]
     pub(crate) bundle: Option<PathBuf>,
+    /// Load the bundle and the policy only if BUNDLE.sig and POLICY.sig are
+    /// their signatures by this public key (`esafety keygen`).
+    #[arg(long, value_name = "PUBLIC_KEY")]
+    pub(crate) verify: Option<PathBuf>,
 }
 
 impl EngineArgs {
     /// Reads the policy and the bundle (default: the built-in sample
-    /// bundle) into an engine.
+    /// bundle) into an engine; with `--verify`, only if both are signed by
+    /// that key.
     pub(crate) fn load(&self) -> anyhow::Result<esafety::policy::Engine> {
         let source = self.policy.display().to_string();
         let text = std::fs::read_to_string(&self.policy)
             .with_context(|| format!("cannot read policy `{source}`"))?;
+        if let Some(key) = &self.verify {
+            let key = crate::cmd::sign::read_public_key(key)?;
+            crate::cmd::sign::verify_file(&self.policy, text.as_bytes(), &key)?;
+        }
         let policy = esafety::policy::Policy::load(&source, &text)?;
-        let bundle = crate::cmd::classify::load_bundle(self.bundle.as_deref())?;
+        let bundle =
+            crate::cmd::classify::load_bundle(self.bundle.as_deref(), self.verify.as_deref())?;
         Ok(esafety::policy::Engine::new(bundle, policy))
     }
 }

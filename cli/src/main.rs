@@ -34,6 +34,14 @@ enum Command {
     Check(cmd::check::Args),
     /// Check Acceptable Use Policies against the minimum standards.
     Lint(cmd::lint::Args),
+    /// Make a signing key pair for bundles and policies (KEY and KEY.pub).
+    Keygen(cmd::sign::KeygenArgs),
+    /// Sign files (bundles, policies) with a secret key: writes FILE.sig.
+    Sign(cmd::sign::SignArgs),
+    /// Check files' signatures (FILE.sig) against a public key.
+    Verify(cmd::sign::VerifyArgs),
+    /// Score a text against e2guardian phrase lists, as e2guardian scores a page.
+    Scan(cmd::scan::Args),
     /// Answer Squid's external ACL or URL rewrite helper protocol on stdin/stdout.
     SquidHelper(cmd::squid_helper::Args),
     /// Check site files, or import one from a squidGuard configuration.
@@ -50,8 +58,12 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Lint(args) => cmd::lint::run(args),
         Command::Incident(args) => cmd::incident::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
         Command::SquidHelper(args) => cmd::squid_helper::run(args),
         Command::Site(args) => cmd::site::run(args),
+        Command::Keygen(args) => cmd::sign::keygen(args),
+        Command::Sign(args) => cmd::sign::sign(args),
+        Command::Verify(args) => cmd::sign::verify(args),
     };
     match result {
         Ok(code) => code,

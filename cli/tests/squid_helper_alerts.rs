@@ -3,6 +3,14 @@
 //! local HTTP server on 127.0.0.1. The helper runs as Squid runs it: it
 //! reads request lines on standard input and stays up until that closes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers: a failure should panic with its message"
+)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -98,7 +106,14 @@ fn start_helper(scratch: &Scratch, webhook_url: &str) -> Child {
         .arg("squid-helper")
         .arg("--policy")
         .arg(&policy)
-        .args(["--format", "%URI %>a %un", "--group", "pupils", "--age", "13"])
+        .args([
+            "--format",
+            "%URI %>a %un",
+            "--group",
+            "pupils",
+            "--age",
+            "13",
+        ])
         .arg("--log")
         .arg(scratch.path().join("decisions.jsonl"))
         .args(["--alert-webhook", webhook_url])
@@ -146,7 +161,10 @@ fn wait_for(hook: &Webhook, n: usize) -> Vec<Received> {
 fn finish(mut child: Child) -> String {
     drop(child.stdin.take());
     let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "the helper exits 0 at the end of input");
+    assert!(
+        output.status.success(),
+        "the helper exits 0 at the end of input"
+    );
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
@@ -199,7 +217,10 @@ fn alerts_are_posted_to_the_webhook_as_their_records() {
     assert_eq!(statutory["user"], "alice");
     assert_eq!(statutory["client_ip"], "10.0.0.7");
     assert!(statutory["url"].as_str().unwrap().starts_with("sha256:"));
-    assert!(statutory["incident"].is_object(), "it carries the incident draft");
+    assert!(
+        statutory["incident"].is_object(),
+        "it carries the incident draft"
+    );
     let games = bodies
         .iter()
         .find(|b| b["rule"] == "watch-games")
@@ -211,7 +232,10 @@ fn alerts_are_posted_to_the_webhook_as_their_records() {
     assert!(stderr.contains("esafety: ALERT (immediately)"), "{stderr}");
     assert!(stderr.contains("esafety: ALERT (same-day)"), "{stderr}");
     for (name, text) in [
-        ("webhook", got.iter().map(|r| r.body.as_str()).collect::<String>()),
+        (
+            "webhook",
+            got.iter().map(|r| r.body.as_str()).collect::<String>(),
+        ),
         ("log", log.clone()),
         ("stderr", stderr.clone()),
     ] {

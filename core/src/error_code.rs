@@ -53,6 +53,12 @@ pub enum ErrorCode {
     TooLarge,
     /// An escalation profile text could not be loaded.
     InvalidProfile,
+    /// A signature or key was refused: not esafety's format, made by
+    /// another key, or not matching the file (it was changed after signing).
+    InvalidSignature,
+    /// A phrase list (e2guardian's format) could not be read or is
+    /// refused (a `#time:` line, an include cycle, a statutory category).
+    InvalidPhrases,
     /// An internal error (a Rust panic) was caught at a face's boundary;
     /// the library is still usable.
     Internal,
@@ -80,6 +86,8 @@ impl ErrorCode {
         ErrorCode::Io,
         ErrorCode::TooLarge,
         ErrorCode::InvalidProfile,
+        ErrorCode::InvalidSignature,
+        ErrorCode::InvalidPhrases,
         ErrorCode::Internal,
     ];
 
@@ -103,6 +111,8 @@ impl ErrorCode {
             ErrorCode::Io => 10,
             ErrorCode::TooLarge => 11,
             ErrorCode::InvalidProfile => 12,
+            ErrorCode::InvalidSignature => 13,
+            ErrorCode::InvalidPhrases => 14,
             ErrorCode::Internal => 99,
         }
     }
@@ -141,6 +151,8 @@ impl ErrorCode {
             ErrorCode::Io => "io",
             ErrorCode::TooLarge => "too-large",
             ErrorCode::InvalidProfile => "invalid-profile",
+            ErrorCode::InvalidSignature => "invalid-signature",
+            ErrorCode::InvalidPhrases => "invalid-phrases",
             ErrorCode::Internal => "internal",
         }
     }
@@ -191,6 +203,12 @@ impl ErrorCode {
             ErrorCode::TooLarge => "pass an input within the documented limit",
             ErrorCode::InvalidProfile => {
                 "fix the profile at the line and column given; see policies/escalation/national.toml for the format"
+            }
+            ErrorCode::InvalidSignature => {
+                "verify with the public key of the key that signed the file (`esafety keygen` made both), and fetch the file and its `.sig` again from the publisher"
+            }
+            ErrorCode::InvalidPhrases => {
+                "fix the phrase list at the file and line given (e2guardian's format: `<phrase><weight>`, `.Include<path>`, `#listcategory: \"Name\"`)"
             }
             ErrorCode::Internal => {
                 "this is a bug in esafety: please report it with the input that caused it"
@@ -262,6 +280,7 @@ impl crate::policy::EngineError {
     }
 }
 
+#[cfg(feature = "incident")]
 impl crate::incident::IncidentError {
     /// The error's kind: always [`ErrorCode::InvalidIncident`].
     ///
@@ -274,6 +293,7 @@ impl crate::incident::IncidentError {
     }
 }
 
+#[cfg(feature = "incident")]
 impl crate::incident::ProfileError {
     /// The error's kind: [`ErrorCode::UnknownProfile`] for a name no
     /// shipped profile has, else [`ErrorCode::InvalidProfile`].
@@ -286,6 +306,25 @@ impl crate::incident::ProfileError {
         match self {
             crate::incident::ProfileError::UnknownShipped(_) => ErrorCode::UnknownProfile,
             _ => ErrorCode::InvalidProfile,
+        }
+    }
+}
+
+#[cfg(feature = "content")]
+impl crate::content::ContentError {
+    /// The error's kind: [`ErrorCode::Io`] for an `.Include` that cannot
+    /// be read, else [`ErrorCode::InvalidPhrases`].
+    ///
+    /// ```
+    /// use esafety::ErrorCode;
+    /// use esafety::content::{ListKind, PhraseList, PhraseOptions};
+    /// let err = PhraseList::parse("w", b"#time: 9 0 17 0 01234\n", ListKind::Weighted, &PhraseOptions::new()).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::InvalidPhrases);
+    /// ```
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            crate::content::ContentError::IncludeRead { .. } => ErrorCode::Io,
+            _ => ErrorCode::InvalidPhrases,
         }
     }
 }
@@ -323,6 +362,8 @@ mod tests {
             (ErrorCode::Io, 10),
             (ErrorCode::TooLarge, 11),
             (ErrorCode::InvalidProfile, 12),
+            (ErrorCode::InvalidSignature, 13),
+            (ErrorCode::InvalidPhrases, 14),
             (ErrorCode::Internal, 99),
         ];
         assert_eq!(abi.len(), ErrorCode::ALL.len());

@@ -242,6 +242,17 @@
 #define ESAFETY_MAX_KEY_LEN 1024
 
 /**
+ * The most text one `esafety_scan` or `esafety_scan_stream_feed` call
+ * takes, in bytes (1 GiB); a stream takes any number of pieces.
+ */
+#define ESAFETY_MAX_SCAN_LEN 1073741824
+
+/**
+ * The most phrase-list files one scanner is built from.
+ */
+#define ESAFETY_MAX_PHRASE_LISTS 4096
+
+/**
  * The status every fallible libesafety function returns.
  *
  * The numbers are part of the ABI: they never change meaning, a retired
@@ -313,6 +324,17 @@ enum esafety_status
    */
   ESAFETY_STATUS_INVALID_PROFILE = 12,
   /**
+   * A signature or public key was refused: not esafety's format, made by
+   * another key, or not matching the bundle (it was changed after
+   * signing).
+   */
+  ESAFETY_STATUS_INVALID_SIGNATURE = 13,
+  /**
+   * A phrase list could not be loaded (a line e2guardian's format
+   * cannot apply here, an include cycle, a statutory category).
+   */
+  ESAFETY_STATUS_INVALID_PHRASES = 14,
+  /**
    * An internal error (a Rust panic) was caught at the boundary. The
    * library is still usable; please report it with the last-error text.
    */
@@ -359,6 +381,32 @@ enum esafety_action
 typedef enum esafety_action esafety_action;
 #else
 typedef uint32_t esafety_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Block or allow. Zero is `ESAFETY_VERDICT_BLOCK`: a result that was
+ * never written (a zeroed struct) blocks, never allows.
+ */
+enum esafety_verdict
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Over the limit, or a banned phrase (or an error).
+   */
+  ESAFETY_VERDICT_BLOCK = 0,
+  /**
+   * Within the limit, or an exception phrase.
+   */
+  ESAFETY_VERDICT_ALLOW = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum esafety_verdict esafety_verdict;
+#else
+typedef uint32_t esafety_verdict;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -456,13 +504,27 @@ typedef struct esafety_engine esafety_engine;
 typedef struct esafety_policy esafety_policy;
 
 /**
+ * A text being scanned in pieces (`esafety_scan_stream_new`). One thread
+ * at a time.
+ */
+typedef struct esafety_scan_stream esafety_scan_stream;
+
+/**
+ * A phrase scanner: e2guardian's exception, banned and weighted phrase
+ * lists compiled once. Immutable and thread-safe: any number of threads
+ * may scan with one scanner at once.
+ */
+typedef struct esafety_scanner esafety_scanner;
+
+/**
  * The fixed-shape result of `esafety_classify`.
  */
 typedef struct esafety_classification {
   /**
    * The URL's categories as a bitset: test bits with the
-   * `ESAFETY_CATEGORY_*` macros (bits 32..63 are the bundle's `local-`
-   * categories).
+   * `ESAFETY_CATEGORY_*` macros. Bits 32..63 are the bundle's first 32
+   * `local-` categories; a bundle may define more, and
+   * `esafety_classify_categories` gives every one as an index.
    */
   uint64_t categories;
   /**
@@ -543,7 +605,9 @@ typedef struct esafety_decision {
    */
   bool review;
   /**
-   * The URL's categories as a bitset (`ESAFETY_CATEGORY_*`).
+   * The URL's categories as a bitset (`ESAFETY_CATEGORY_*`): bits 0..63,
+   * so a bundle's `local-` categories past the 32nd are only in the JSON
+   * result and in `esafety_classify_categories`.
    */
   uint64_t categories;
   /**
@@ -626,6 +690,25 @@ typedef struct esafety_identity {
    */
   bool omit_client_ip;
 } esafety_identity;
+
+/**
+ * The fixed-shape result of a scan. It owns nothing.
+ */
+typedef struct esafety_scan_result {
+  /**
+   * Block or allow (an `esafety_verdict` value).
+   */
+  esafety_verdict verdict;
+  /**
+   * e2guardian's score (the naughtiness it logs): the highest positive
+   * total of a pass, or if none is positive the lowest negative one.
+   */
+  int64_t score;
+  /**
+   * The limit judged against.
+   */
+  uint32_t limit;
+} esafety_scan_result;
 
 #ifdef __cplusplus
 extern "C" {
@@ -726,6 +809,31 @@ esafety_status esafety_bundle_bytes(const struct esafety_bundle *bundle,
 void esafety_bundle_free(struct esafety_bundle *bundle);
 
 /**
+ * Checks that `bundle`'s bytes are signed by `public_key`: `signature` is
+ * the text of the bundle's `.sig` file (`esafety compile --sign` writes
+ * it), `public_key` the text of the publisher's `.pub` file
+ * (`esafety keygen`), each `len` bytes of UTF-8. A filter configured with
+ * a key calls this after loading a bundle and before `esafety_engine_new`,
+ * and keeps its current engine when it fails.
+ *
+ * Returns `OK` when the signature is the key's over exactly these bytes.
+ * Errors: `NULL_PARAMETER`; `INVALID_UTF8`; `TOO_LARGE` (a text over
+ * 4096 bytes); `INVALID_SIGNATURE` (a text that is not esafety's format,
+ * a bundle signed by another key, or bytes changed after signing), with
+ * the reason in `esafety_last_error`.
+ *
+ * # Safety
+ *
+ * `bundle` is NULL or a live bundle; `signature` and `public_key` are NULL
+ * or point to `signature_len` and `public_key_len` readable bytes.
+ */
+esafety_status esafety_bundle_verify(const struct esafety_bundle *bundle,
+                                     const char *signature,
+                                     size_t signature_len,
+                                     const char *public_key,
+                                     size_t public_key_len);
+
+/**
  * Canonicalizes `url` (`url_len` bytes; a byte that is not part of valid
  * UTF-8 reads as its `%XX` escape, as on the wire) the Safe Browsing way and
  * returns the canonical URL as a new NUL-terminated string in `*out`
@@ -761,6 +869,77 @@ esafety_status esafety_canonicalize_json(const char *url,
                                          size_t url_len,
                                          char **out_json,
                                          size_t *out_len);
+
+/**
+ * Writes to `*out_count` how many category indices `bundle`'s results
+ * can use: 32 built-in positions, then one per `local-` category of the
+ * bundle. Every index a classification gives is below it.
+ *
+ * Errors: `NULL_PARAMETER` (`bundle` or `out_count` is NULL).
+ *
+ * # Safety
+ *
+ * `bundle` is NULL or a live bundle; `out_count` is NULL or points to a
+ * writable `size_t`.
+ */
+esafety_status esafety_bundle_category_count(const struct esafety_bundle *bundle,
+                                             size_t *out_count);
+
+/**
+ * Writes the stable id of category `index` of `bundle` (a built-in id
+ * such as `gambling`, or one of the bundle's `local-` ids) as new text to
+ * `*out_id` (length in `*out_len` when not NULL); free it with
+ * `esafety_string_free`. `index` is a bit of a `categories` bitset or an
+ * index from `esafety_classify_categories`.
+ *
+ * Errors: `NULL_PARAMETER` (`bundle` or `out_id` is NULL),
+ * `INVALID_PARAMETER` (no category of the bundle has that index). On
+ * error `*out_id` is NULL.
+ *
+ * # Safety
+ *
+ * `bundle` is NULL or a live bundle; `out_id` is NULL or points to a
+ * writable `char *`; `out_len` is NULL or points to a writable `size_t`.
+ */
+esafety_status esafety_bundle_category_id(const struct esafety_bundle *bundle,
+                                          uint32_t index,
+                                          char **out_id,
+                                          size_t *out_len);
+
+/**
+ * Canonicalizes `url` (`url_len` bytes; bytes that are not UTF-8 read as
+ * their `%XX` escapes), classifies it against `bundle` and writes the
+ * index of each of its categories, in bit order (built-in ones first),
+ * to `out_indices`, and their number to `*out_count`. Unlike the 64-bit
+ * `categories` field of `esafety_classification`, this gives every
+ * category, however many `local-` categories the bundle defines; name
+ * an index with `esafety_bundle_category_id`.
+ *
+ * `capacity` is how many indices `out_indices` has room for; pass
+ * `esafety_bundle_category_count` to never run short, or `(NULL, 0)` to
+ * learn the count. When the URL has more categories than `capacity`,
+ * nothing is written to `out_indices`, `*out_count` is the number
+ * needed and the status is `TOO_LARGE`: a partial list is never handed
+ * out as if it were complete.
+ *
+ * Errors: `NULL_PARAMETER` (`bundle`, `url` or `out_count` is NULL, or
+ * `out_indices` is NULL with a `capacity` above 0), `TOO_LARGE`,
+ * `INVALID_URL`. On `INVALID_URL` and `NULL_PARAMETER` `*out_count` is 0.
+ *
+ * Thread-safe: any number of threads may classify with one bundle at once.
+ *
+ * # Safety
+ *
+ * `bundle` is NULL or a live bundle; `url` is NULL or points to `url_len`
+ * readable bytes; `out_indices` is NULL or points to `capacity` writable
+ * `uint32_t`; `out_count` is NULL or points to a writable `size_t`.
+ */
+esafety_status esafety_classify_categories(const struct esafety_bundle *bundle,
+                                           const char *url,
+                                           size_t url_len,
+                                           uint32_t *out_indices,
+                                           size_t capacity,
+                                           size_t *out_count);
 
 /**
  * Canonicalizes `url` (`url_len` bytes; bytes that are not UTF-8 read as
@@ -1111,6 +1290,125 @@ esafety_status esafety_search_terms_json(const char *url,
                                          size_t url_len,
                                          char **out_json,
                                          size_t *out_len);
+
+/**
+ * Builds a scanner from `paths_len` phrase-list files (NUL-terminated
+ * paths) as e2guardian reads them, with e2guardian's default options
+ * (both passes, case folded, each phrase once per pass). A file whose
+ * name starts with `exception` is an exception list, `banned` a banned
+ * list, any other a weighted list; `.Include<path>` lines are read from
+ * the file system.
+ *
+ * On success `*out` is a new scanner to free with `esafety_scanner_free`;
+ * on failure it is NULL. Errors: `NULL_PARAMETER` (`paths`, one of them,
+ * or `out`), `INVALID_PARAMETER` (no paths, or more than
+ * `ESAFETY_MAX_PHRASE_LISTS`), `TOO_LARGE` (a path over
+ * `ESAFETY_MAX_PATH_LEN`), `IO` (a file or an include cannot be read),
+ * `INVALID_PHRASES` (a list esafety refuses: the message names file and
+ * line).
+ *
+ * # Safety
+ *
+ * `paths` is NULL or points to `paths_len` pointers, each NULL or a
+ * NUL-terminated string; `out` is NULL or points to a writable
+ * `esafety_scanner *`.
+ */
+esafety_status esafety_scanner_new(const char *const *paths,
+                                   size_t paths_len,
+                                   struct esafety_scanner **out);
+
+/**
+ * Frees a scanner. NULL is ignored. Streams made from it stay usable.
+ *
+ * # Safety
+ *
+ * `scanner` is NULL or a pointer from `esafety_scanner_new` not yet freed.
+ */
+void esafety_scanner_free(struct esafety_scanner *scanner);
+
+/**
+ * Scans `text_len` bytes of text (a page body as it came, any encoding)
+ * and judges it against `limit` (e2guardian's naughtiness limit: 50 young
+ * children, 100 older children, 160 young adults).
+ *
+ * `*out_result` is set to block before anything else, so every error
+ * leaves a block there. When `out_json` is not NULL it receives the
+ * report `esafety scan --json` prints, `{"score", "verdict", "reason",
+ * "limit", "pass", "categories", "hits": [{"phrase", "weight", "count",
+ * ...}]}` (length in `*out_len` when not NULL; free it with
+ * `esafety_string_free`). Errors: `NULL_PARAMETER` (`scanner`, `text` or
+ * `out_result`), `TOO_LARGE` (over `ESAFETY_MAX_SCAN_LEN`).
+ *
+ * # Safety
+ *
+ * `scanner` is NULL or a live scanner; `text` is NULL or points to
+ * `text_len` readable bytes; `out_result` is NULL or writable; `out_json`
+ * is NULL or points to a writable `char *`; `out_len` is NULL or points
+ * to a writable `size_t`.
+ */
+esafety_status esafety_scan(const struct esafety_scanner *scanner,
+                            const uint8_t *text,
+                            size_t text_len,
+                            uint32_t limit,
+                            struct esafety_scan_result *out_result,
+                            char **out_json,
+                            size_t *out_len);
+
+/**
+ * Starts a text that arrives in pieces (a proxied body): feed it with
+ * `esafety_scan_stream_feed`, judge it with `esafety_scan_stream_finish`.
+ * A phrase split between pieces counts as in the whole text; the result
+ * is the one `esafety_scan` gives for the pieces joined.
+ *
+ * On success `*out` is a new stream (free it with
+ * `esafety_scan_stream_finish` or `esafety_scan_stream_free`); on failure
+ * NULL. Errors: `NULL_PARAMETER`.
+ *
+ * # Safety
+ *
+ * `scanner` is NULL or a live scanner; `out` is NULL or points to a
+ * writable `esafety_scan_stream *`.
+ */
+esafety_status esafety_scan_stream_new(const struct esafety_scanner *scanner,
+                                       struct esafety_scan_stream **out);
+
+/**
+ * Scans the next `len` bytes of a stream's text. Errors:
+ * `NULL_PARAMETER`, `TOO_LARGE` (one piece over `ESAFETY_MAX_SCAN_LEN`).
+ *
+ * # Safety
+ *
+ * `stream` is NULL or a live stream not used by another thread at once;
+ * `bytes` is NULL or points to `len` readable bytes.
+ */
+esafety_status esafety_scan_stream_feed(struct esafety_scan_stream *stream,
+                                        const uint8_t *bytes,
+                                        size_t len);
+
+/**
+ * Ends a stream, frees it, and judges its text against `limit`, as
+ * `esafety_scan` does (same outputs, same fail-closed `*out_result`). The
+ * stream is freed whatever the status, except when it is NULL.
+ *
+ * # Safety
+ *
+ * `stream` is NULL or a live stream, not used again after this call;
+ * the outputs as for `esafety_scan`.
+ */
+esafety_status esafety_scan_stream_finish(struct esafety_scan_stream *stream,
+                                          uint32_t limit,
+                                          struct esafety_scan_result *out_result,
+                                          char **out_json,
+                                          size_t *out_len);
+
+/**
+ * Frees a stream without judging it. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `stream` is NULL or a live stream, not used again after this call.
+ */
+void esafety_scan_stream_free(struct esafety_scan_stream *stream);
 
 /**
  * Frees a string returned by this library (a JSON result or a canonical

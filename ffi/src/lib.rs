@@ -29,11 +29,12 @@ mod lint;
 mod panic;
 mod policy;
 mod record;
+mod scan;
 mod string;
 
 pub use bundle::{
     esafety_bundle, esafety_bundle_bytes, esafety_bundle_free, esafety_bundle_from_bytes,
-    esafety_bundle_from_file, esafety_bundle_sample,
+    esafety_bundle_from_file, esafety_bundle_sample, esafety_bundle_verify,
 };
 pub use canonicalize::{esafety_canonicalize, esafety_canonicalize_json};
 pub use categories::*;
@@ -57,6 +58,12 @@ pub use policy::{
 };
 pub use record::{
     ESAFETY_MAX_KEY_LEN, esafety_identity, esafety_record_json, esafety_search_terms_json,
+};
+pub use scan::{
+    ESAFETY_MAX_PHRASE_LISTS, ESAFETY_MAX_SCAN_LEN, esafety_scan, esafety_scan_result,
+    esafety_scan_stream, esafety_scan_stream_feed, esafety_scan_stream_finish,
+    esafety_scan_stream_free, esafety_scan_stream_new, esafety_scanner, esafety_scanner_free,
+    esafety_scanner_new, esafety_verdict,
 };
 pub use string::esafety_string_free;
 

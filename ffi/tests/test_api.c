@@ -57,12 +57,16 @@ static void test_status_names(void) {
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_UNKNOWN_PROFILE), "ESAFETY_STATUS_UNKNOWN_PROFILE") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_IO), "ESAFETY_STATUS_IO") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_TOO_LARGE), "ESAFETY_STATUS_TOO_LARGE") == 0);
+  CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_PROFILE), "ESAFETY_STATUS_INVALID_PROFILE") == 0);
+  CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_PHRASES), "ESAFETY_STATUS_INVALID_PHRASES") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_PANIC), "ESAFETY_STATUS_PANIC") == 0);
-  CHECK(strcmp(esafety_status_name(12), "ESAFETY_STATUS_UNKNOWN") == 0);
+  CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_SIGNATURE), "ESAFETY_STATUS_INVALID_SIGNATURE") == 0);
+  CHECK(strcmp(esafety_status_name(15), "ESAFETY_STATUS_UNKNOWN") == 0);
   CHECK(strcmp(esafety_status_name(UINT32_MAX), "ESAFETY_STATUS_UNKNOWN") == 0);
   /* The numbers are ABI. */
   CHECK(ESAFETY_STATUS_OK == 0 && ESAFETY_STATUS_NULL_PARAMETER == 1 &&
-        ESAFETY_STATUS_TOO_LARGE == 11 && ESAFETY_STATUS_PANIC == 99);
+        ESAFETY_STATUS_TOO_LARGE == 11 && ESAFETY_STATUS_INVALID_PROFILE == 12 &&
+        ESAFETY_STATUS_PANIC == 99);
   CHECK(strcmp(esafety_action_name(ESAFETY_ACTION_ALLOW), "allow") == 0);
   CHECK(strcmp(esafety_action_name(ESAFETY_ACTION_MONITOR), "monitor") == 0);
   CHECK(strcmp(esafety_action_name(ESAFETY_ACTION_WARN), "warn") == 0);
@@ -324,6 +328,40 @@ static const char BAD_BASELINE[] =
     "id = \"bad\"\ndefault = \"allow\"\n[[rules]]\nid = \"let-it-through\"\n"
     "action = \"allow\"\ncategories = [\"child-abuse\"]\n";
 
+static void test_categories(void) {
+  esafety_bundle *bundle = NULL;
+  size_t count = 0, n = 9;
+  uint32_t indices[64];
+  char *id = NULL;
+  size_t len = 0;
+
+  CHECK_STATUS(esafety_bundle_sample(&bundle), ESAFETY_STATUS_OK);
+  /* The sample bundle defines no local categories: the 32 built-in positions. */
+  CHECK_STATUS(esafety_bundle_category_count(bundle, &count), ESAFETY_STATUS_OK);
+  CHECK(count == 32);
+  CHECK_STATUS(esafety_classify_categories(bundle, S("https://www.bet365.com/poker"), indices, 64, &n), ESAFETY_STATUS_OK);
+  CHECK(n == 1 && (1ull << indices[0]) == ESAFETY_CATEGORY_GAMBLING);
+  CHECK_STATUS(esafety_bundle_category_id(bundle, indices[0], &id, &len), ESAFETY_STATUS_OK);
+  CHECK(id != NULL && strcmp(id, "gambling") == 0 && len == 8);
+  esafety_string_free(id);
+  /* (NULL, 0) counts; a partial list is never written. */
+  CHECK_STATUS(esafety_classify_categories(bundle, S("https://www.bet365.com/"), NULL, 0, &n), ESAFETY_STATUS_TOO_LARGE);
+  CHECK(n == 1);
+  CHECK_ERROR_MENTIONS("call again with room for 1");
+  CHECK_STATUS(esafety_classify_categories(bundle, S("https://example.org/"), NULL, 0, &n), ESAFETY_STATUS_OK);
+  CHECK(n == 0);
+  /* Errors. */
+  CHECK_STATUS(esafety_classify_categories(bundle, S("https://example.org/"), NULL, 4, &n), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_classify_categories(bundle, S("mailto:a@b.c"), indices, 64, &n), ESAFETY_STATUS_INVALID_URL);
+  CHECK(n == 0);
+  CHECK_STATUS(esafety_bundle_category_id(bundle, 25, &id, NULL), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK(id == NULL);
+  CHECK_STATUS(esafety_bundle_category_id(bundle, 32, &id, NULL), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_STATUS(esafety_bundle_category_count(NULL, &count), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK(count == 0);
+  esafety_bundle_free(bundle);
+}
+
 static void test_policy(void) {
   esafety_policy *policy = (esafety_policy *)1;
   size_t len;
@@ -551,7 +589,7 @@ static void test_decide(void) {
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_OK);
   r.device = 3;
   CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_REQUEST);
-  CHECK_ERROR_MENTIONS("`device` is 3");
+  CHECK_ERROR_MENTIONS("`device` is `3`");
   r.device = UINT32_MAX;
   CHECK_STATUS(esafety_decide_json(engine, &r, &json, NULL), ESAFETY_STATUS_INVALID_REQUEST);
   CHECK_CONTAINS(json, "\"action\":\"block\",\"rule\":\"error\"");
@@ -778,6 +816,173 @@ static void test_lint(void) {
   free(text);
 }
 
+/* Phrase scanning: a scanner from the fixture lists (paths relative to the
+ * fixtures; the weighted list includes `porn` beside it), whole texts and
+ * texts in pieces, the fail-closed result, every error. */
+static void test_scan(void) {
+  char weighted[4096], banned[4096], exception[4096], timed[4096];
+  snprintf(weighted, sizeof weighted, "%s", fixture("phrases/weightedphraselist"));
+  snprintf(banned, sizeof banned, "%s", fixture("phrases/bannedphraselist"));
+  snprintf(exception, sizeof exception, "%s", fixture("phrases/exceptionphraselist"));
+  snprintf(timed, sizeof timed, "%s", fixture("phrases/weighted_timed"));
+  const char *paths[] = {weighted, banned, exception};
+  esafety_scanner *scanner = NULL;
+  esafety_scan_result result;
+  char *json = NULL;
+  size_t json_len = 0;
+
+  CHECK_STATUS(esafety_scanner_new(paths, 3, &scanner), ESAFETY_STATUS_OK);
+  CHECK(scanner != NULL);
+
+  /* A zeroed result blocks. */
+  memset(&result, 0, sizeof result);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("<p>poker and casino nights</p>\n"), 50, &result, &json, &json_len), ESAFETY_STATUS_OK);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK && result.score == 60 && result.limit == 50);
+  CHECK_CONTAINS(json, "\"score\":60,\"verdict\":\"block\",\"reason\":\"over-limit\"");
+  CHECK_CONTAINS(json, "\"categories\":{\"gambling\":60}");
+  CHECK_CONTAINS(json, "\"phrase\":\"< poker >\",\"kind\":\"weighted\",\"combination\":false,\"weight\":30,\"count\":1");
+  CHECK(json != NULL && json_len == strlen(json));
+  esafety_string_free(json);
+  json = NULL;
+
+  /* No JSON asked for; a higher limit allows. */
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("<p>poker and casino nights</p>\n"), 100, &result, NULL, NULL), ESAFETY_STATUS_OK);
+  CHECK(result.verdict == ESAFETY_VERDICT_ALLOW && result.score == 60);
+  /* Banned whatever the limit; an exception allows whatever else; the
+   * included list counts. */
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("where to buy a gun\n"), 1000, &result, NULL, NULL), ESAFETY_STATUS_OK);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("poker casino porn at medical school\n"), 50, &result, NULL, NULL), ESAFETY_STATUS_OK);
+  CHECK(result.verdict == ESAFETY_VERDICT_ALLOW);
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("free PORNO with XXX <b>girls</b>\n"), 160, &result, NULL, NULL), ESAFETY_STATUS_OK);
+  CHECK(result.verdict == ESAFETY_VERDICT_ALLOW && result.score == 70);
+
+  /* In pieces, split inside phrases: the same result as whole. */
+  {
+    static const char text[] = "<p>free porn with xxx <b>girls</b>, poker</p>\n";
+    size_t n = sizeof text - 1, cut;
+    esafety_scan_result whole;
+    CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)text, n, 50, &whole, NULL, NULL), ESAFETY_STATUS_OK);
+    for (cut = 0; cut <= n; cut++) {
+      esafety_scan_stream *stream = NULL;
+      CHECK_STATUS(esafety_scan_stream_new(scanner, &stream), ESAFETY_STATUS_OK);
+      CHECK_STATUS(esafety_scan_stream_feed(stream, (const uint8_t *)text, cut), ESAFETY_STATUS_OK);
+      CHECK_STATUS(esafety_scan_stream_feed(stream, (const uint8_t *)text + cut, n - cut), ESAFETY_STATUS_OK);
+      CHECK_STATUS(esafety_scan_stream_finish(stream, 50, &result, NULL, NULL), ESAFETY_STATUS_OK);
+      CHECK(result.verdict == whole.verdict && result.score == whole.score);
+    }
+    CHECK(whole.score == 100 && whole.verdict == ESAFETY_VERDICT_BLOCK);
+  }
+  /* A stream freed without judging. */
+  {
+    esafety_scan_stream *stream = NULL;
+    CHECK_STATUS(esafety_scan_stream_new(scanner, &stream), ESAFETY_STATUS_OK);
+    CHECK_STATUS(esafety_scan_stream_feed(stream, (const uint8_t *)S("poker")), ESAFETY_STATUS_OK);
+    esafety_scan_stream_free(stream);
+    esafety_scan_stream_free(NULL);
+  }
+
+  /* Errors leave a block behind. */
+  result.verdict = ESAFETY_VERDICT_ALLOW;
+  CHECK_STATUS(esafety_scan(NULL, (const uint8_t *)S("x"), 50, &result, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+  result.verdict = ESAFETY_VERDICT_ALLOW;
+  CHECK_STATUS(esafety_scan(scanner, NULL, 0, 50, &result, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("x"), 50, NULL, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  result.verdict = ESAFETY_VERDICT_ALLOW;
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)"x", ESAFETY_MAX_SCAN_LEN + 1, 50, &result, NULL, NULL), ESAFETY_STATUS_TOO_LARGE);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+  result.verdict = ESAFETY_VERDICT_ALLOW;
+  CHECK_STATUS(esafety_scan_stream_finish(NULL, 50, &result, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+  CHECK_STATUS(esafety_scan_stream_feed(NULL, (const uint8_t *)S("x")), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_scan_stream_new(NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  esafety_scanner_free(scanner);
+  esafety_scanner_free(NULL);
+
+  scanner = (esafety_scanner *)1;
+  CHECK_STATUS(esafety_scanner_new(paths, 0, &scanner), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK(scanner == NULL);
+  CHECK_STATUS(esafety_scanner_new(NULL, 1, &scanner), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_scanner_new(paths, 3, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  {
+    const char *missing[] = {weighted, NULL};
+    CHECK_STATUS(esafety_scanner_new(missing, 2, &scanner), ESAFETY_STATUS_NULL_PARAMETER);
+    missing[1] = "/nonexistent/weightedphraselist";
+    CHECK_STATUS(esafety_scanner_new(missing, 2, &scanner), ESAFETY_STATUS_IO);
+    CHECK_ERROR_MENTIONS("cannot read phrase list `/nonexistent/weightedphraselist`");
+    missing[1] = timed;
+    CHECK_STATUS(esafety_scanner_new(missing, 2, &scanner), ESAFETY_STATUS_INVALID_PHRASES);
+    CHECK_ERROR_MENTIONS("weighted_timed:2: `#time:`");
+    CHECK(scanner == NULL);
+  }
+}
+
+/* Signed updates: the suite writes a bundle, its signature and two public
+ * keys with the CLI (`esafety keygen`, `esafety sign`) into
+ * $ESAFETY_SIGNED; the library accepts the publisher's signature only. */
+static char *load_signed(const char *dir, const char *name, size_t *len) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  char *text = read_file(path, len);
+  if (text == NULL) {
+    fprintf(stderr, "cannot read %s\n", path);
+    exit(2);
+  }
+  return text;
+}
+
+static void test_signed_bundle(void) {
+  const char *dir = getenv("ESAFETY_SIGNED");
+  CHECK(dir != NULL);
+  if (dir == NULL) return;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/lists.esb", dir);
+  esafety_bundle *bundle = NULL;
+  CHECK_STATUS(esafety_bundle_from_file(path, &bundle), ESAFETY_STATUS_OK);
+  size_t sig_len = 0, pub_len = 0, other_len = 0;
+  char *sig = load_signed(dir, "lists.esb.sig", &sig_len);
+  char *pub = load_signed(dir, "publisher.pub", &pub_len);
+  char *other = load_signed(dir, "stranger.pub", &other_len);
+
+  CHECK_STATUS(esafety_bundle_verify(bundle, sig, sig_len, pub, pub_len), ESAFETY_STATUS_OK);
+  CHECK_STATUS(esafety_bundle_verify(bundle, sig, sig_len, other, other_len),
+               ESAFETY_STATUS_INVALID_SIGNATURE);
+  CHECK_ERROR_MENTIONS("is signed by key");
+  /* One character of the signature changed. */
+  char *forged = malloc(sig_len);
+  CHECK(forged != NULL);
+  if (forged != NULL) {
+    memcpy(forged, sig, sig_len);
+    size_t at = sig_len - 5;
+    forged[at] = forged[at] == 'A' ? 'B' : 'A';
+    CHECK_STATUS(esafety_bundle_verify(bundle, forged, sig_len, pub, pub_len),
+                 ESAFETY_STATUS_INVALID_SIGNATURE);
+    free(forged);
+  }
+  /* A signature of another bundle (the sample) is refused. */
+  esafety_bundle *sample = NULL;
+  CHECK_STATUS(esafety_bundle_sample(&sample), ESAFETY_STATUS_OK);
+  CHECK_STATUS(esafety_bundle_verify(sample, sig, sig_len, pub, pub_len),
+               ESAFETY_STATUS_INVALID_SIGNATURE);
+  CHECK_ERROR_MENTIONS("does not match the file");
+  /* Not a key; missing arguments. */
+  CHECK_STATUS(esafety_bundle_verify(bundle, sig, sig_len, S("ssh-ed25519 AAAA")),
+               ESAFETY_STATUS_INVALID_SIGNATURE);
+  CHECK_ERROR_MENTIONS("not an esafety public key");
+  CHECK_STATUS(esafety_bundle_verify(NULL, sig, sig_len, pub, pub_len), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_bundle_verify(bundle, NULL, 1, pub, pub_len), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_bundle_verify(bundle, sig, 5000, pub, pub_len), ESAFETY_STATUS_TOO_LARGE);
+  esafety_bundle_free(sample);
+  esafety_bundle_free(bundle);
+  free(sig);
+  free(pub);
+  free(other);
+}
+
 int main(void) {
   const char *dir = getenv("ESAFETY_FIXTURES");
   if (dir != NULL) fixtures = dir;
@@ -787,12 +992,15 @@ int main(void) {
   test_canonicalize();
   test_bundle();
   test_classify();
+  test_categories();
   test_policy();
   test_engine();
   test_decide();
   test_record();
   test_incident();
   test_lint();
+  test_scan();
+  test_signed_bundle();
   esafety_string_free(NULL);
   return check_report("test_api");
 }

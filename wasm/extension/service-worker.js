@@ -18,10 +18,10 @@ const ready = (async () => {
   await init({ module_or_path: asset('lib/esafety_bg.wasm') });
   const [bundleBytes, policyText, context] = await Promise.all([
     fetchOk('lib/sample.esb').then((r) => r.arrayBuffer()),
-    fetchOk('lib/policy.toml').then((r) => r.text()),
+    fetchOk('lib/policy.json').then((r) => r.text()),
     fetchOk('config.json').then((r) => r.json()),
   ]);
-  const engine = new Engine(Bundle.fromBytes(new Uint8Array(bundleBytes)), Policy.fromToml(policyText, 'policy.toml'));
+  const engine = new Engine(Bundle.fromBytes(new Uint8Array(bundleBytes)), Policy.fromJson(policyText, 'policy.json'));
   return { engine, context };
 })().catch((error) => {
   // Fail closed: without an engine every checked navigation is blocked,

@@ -16,7 +16,7 @@ use crate::to_js;
 #[derive(Clone)]
 pub struct Bundle {
     bytes: Arc<[u8]>,
-    classifier: Arc<Classifier<SharedBytes>>,
+    pub(crate) classifier: Arc<Classifier<SharedBytes>>,
 }
 
 /// Bundle bytes shared, without a copy, between a `Bundle` and every
@@ -48,6 +48,10 @@ struct BundleInfo<'a> {
     created: String,
     bytes: usize,
     lists: Vec<ListReport<'a>>,
+    /// The bundle's `local-` category ids in bit order (bit 32 first), as
+    /// many as its lists name.
+    #[serde(rename = "localCategories")]
+    local_categories: &'a [String],
 }
 
 impl Bundle {
@@ -58,11 +62,6 @@ impl Bundle {
             bytes,
             classifier: Arc::new(Classifier::new(bundle)),
         })
-    }
-
-    /// The bundle's bytes, shared.
-    pub(crate) fn shared_bytes(&self) -> SharedBytes {
-        SharedBytes(Arc::clone(&self.bytes))
     }
 }
 
@@ -85,8 +84,9 @@ impl Bundle {
         self.classifier.bundle().version()
     }
 
-    /// The bundle's metadata: format version, creation time, size and the
-    /// source lists (name, category, role, entry count, date).
+    /// The bundle's metadata: format version, creation time, size, the
+    /// source lists (name, category, role, entry count, date) and the
+    /// `local-` category ids it defines (any number).
     #[wasm_bindgen(unchecked_return_type = "BundleInfo")]
     pub fn info(&self) -> Result<JsValue, JsValue> {
         let bundle = self.classifier.bundle();
@@ -110,6 +110,7 @@ impl Bundle {
             created: bundle.created().to_string(),
             bytes: bundle.as_bytes().len(),
             lists,
+            local_categories: bundle.local_categories(),
         };
         Ok(to_js(&info)?)
     }
@@ -127,6 +128,30 @@ impl Bundle {
         Ok(to_js(&report)?)
     }
 
+    /// Checks that the bundle's bytes are signed by `publicKey`:
+    /// `signature` is the text of the bundle's `.sig` file
+    /// (`esafety compile --sign`), `publicKey` the text of the publisher's
+    /// `.pub` file (`esafety keygen`). Call it before making an engine from
+    /// a bundle fetched from anywhere, and keep the current engine if it
+    /// throws.
+    ///
+    /// Throws an `Error` with code `invalid-signature` when either text is
+    /// not esafety's format, the bundle was signed by another key, or its
+    /// bytes changed after signing.
+    ///
+    /// In the full build (the `signing` feature).
+    #[cfg(feature = "signing")]
+    pub fn verify(
+        &self,
+        signature: &str,
+        #[wasm_bindgen(js_name = publicKey)] public_key: &str,
+    ) -> Result<(), JsValue> {
+        let failure = |e: esafety::signing::SignatureError| Failure::new(e.code(), e);
+        let key = esafety::signing::PublicKey::parse(public_key).map_err(failure)?;
+        esafety::signing::verify_detached(&self.bytes, signature, &key).map_err(failure)?;
+        Ok(())
+    }
+
     /// The bundle's bytes (a copy), e.g. to store it.
     #[wasm_bindgen(js_name = toBytes)]
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -136,12 +161,14 @@ impl Bundle {
 
 /// The core's sample bundle, compiled by `build.rs`
 /// (`esafety::sample::try_bundle_bytes()`, the same bytes on every platform).
+#[cfg(feature = "full")]
 static SAMPLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sample.esb"));
 
 /// The built-in sample bundle: a few well-known domains per category and
 /// synthetic `child-abuse` and `terrorism` lists under reserved names, for
 /// demonstrations and tests. Not a filtering list: load real lists compiled
 /// with `esafety compile` with `Bundle.fromBytes`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = sampleBundle)]
 pub fn sample_bundle() -> Result<Bundle, JsValue> {
     Ok(Bundle::load(Arc::from(SAMPLE))?)
@@ -149,12 +176,13 @@ pub fn sample_bundle() -> Result<Bundle, JsValue> {
 
 /// The bytes of the built-in sample bundle (the same on every platform),
 /// e.g. to write it to a file.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = sampleBundleBytes)]
 pub fn sample_bundle_bytes() -> Vec<u8> {
     SAMPLE.to_vec()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod tests {
     use super::*;
 

@@ -74,6 +74,7 @@ describe('bundles', () => {
     const iwf = info.lists.find((l) => l.category === 'child-abuse');
     assert.equal(iwf.sensitive, true);
     assert.ok(info.lists.some((l) => l.role === 'allow'));
+    assert.deepEqual(info.localCategories, []);
   });
   test('fromBytes loads the same bundle as sampleBundle', () => {
     const bytes = sampleBundleBytes();
@@ -286,14 +287,14 @@ describe('engine.decide', () => {
     ['no url', { time: 0 }, /`url` is missing/],
     ['time without offset', { url: 'a.com', time: '2026-03-02T10:00:00' }, /not an RFC 3339 time \(it has no UTC offset/],
     ['time not a date', { url: 'a.com', time: 'yesterday' }, /not an RFC 3339 time \(expected a four-digit year/],
-    ['fractional epoch ms', { url: 'a.com', time: 1.5 }, /whole number of epoch milliseconds/],
+    ['fractional epoch ms', { url: 'a.com', time: 1.5 }, /`time` 1.5 is not a whole number of milliseconds since 1970/],
     ['NaN time', { url: 'a.com', time: NaN }, /whole number/],
     ['Invalid Date', { url: 'a.com', time: new Date('nope') }, /whole number/],
     ['time out of range', { url: 'a.com', time: 8.64e15 * 10 }, /out of range/],
     ['negative age', { url: 'a.com', time: 0, age: -1 }, /`age` is -1/],
     ['fractional age', { url: 'a.com', time: 0, age: 12.5 }, /whole number of years/],
     ['age as text', { url: 'a.com', time: 0, age: '12' }, /must be a number/],
-    ['unknown device', { url: 'a.com', time: 0, device: 'phone' }, /unknown device `phone`/],
+    ['unknown device', { url: 'a.com', time: 0, device: 'phone' }, /`device` is `phone`; use `managed` or `byod`/],
     ['misspelt field', { url: 'a.com', time: 0, grop: 'pupils' }, /unknown request field `grop`/],
     ['group not a string', { url: 'a.com', time: 0, group: 7 }, /`group` must be a string/],
     ['url not a string', { url: 7, time: 0 }, /`url` must be a string/],

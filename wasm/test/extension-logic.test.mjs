@@ -13,7 +13,7 @@ const EXT = join(WASM_DIR, 'extension');
 const lib = (f) => join(EXT, 'lib', f);
 const engine = new Engine(
   Bundle.fromBytes(readFileSync(lib('sample.esb'))),
-  Policy.fromToml(readFileSync(lib('policy.toml'), 'utf8'), 'policy.toml'),
+  Policy.fromJson(readFileSync(lib('policy.json'), 'utf8'), 'policy.json'),
 );
 const context = JSON.parse(readFileSync(join(EXT, 'config.json'), 'utf8'));
 const MONDAY_10_GMT = Date.UTC(2026, 2, 2, 10, 0);

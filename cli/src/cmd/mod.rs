@@ -7,5 +7,7 @@ pub(crate) mod compile;
 pub(crate) mod compile_policy;
 pub(crate) mod incident;
 pub(crate) mod lint;
+pub(crate) mod scan;
+pub(crate) mod sign;
 pub(crate) mod site;
 pub(crate) mod squid_helper;

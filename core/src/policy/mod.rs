@@ -45,9 +45,11 @@ mod engine;
 mod error;
 mod evaluate;
 mod fail_closed;
+#[cfg(feature = "lint")]
 pub mod lint;
 mod report;
 mod safe_search;
+#[cfg(feature = "schema")]
 mod schema;
 mod time;
 
@@ -63,10 +65,13 @@ pub use evaluate::{
     BASELINE, DEFAULT, DecidedBy, Decision, IWF_BLOCK_MESSAGE, Request, TERRORISM_BLOCK_MESSAGE,
 };
 pub use fail_closed::{ERROR, ERROR_BLOCK_MESSAGE, MAX_ECHO_LEN, echo_prefix};
+#[cfg(feature = "lint")]
 pub use lint::LintReport;
+#[cfg(feature = "lint")]
 pub use lint::{Finding, LintOptions, Severity, lint};
 pub use report::DecisionReport;
 pub use safe_search::{SafeSearch, SearchEngine, safe_search};
+#[cfg(feature = "schema")]
 pub use schema::json_schema;
 pub(crate) use schema::schema_text;
 pub use time::{Day, TimeWindow, TimeWindowError, TimeZoneName};
@@ -140,8 +145,26 @@ impl Format {
 /// assert_eq!(policy.id(), "secondary-pupils");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Cloning is cheap: the document and its compiled rules are shared behind
+/// an `Arc`, never copied, so every engine over one policy holds it once.
+///
+/// ```
+/// use esafety::policy::Policy;
+///
+/// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"")?;
+/// let copy = policy.clone();
+/// assert!(std::ptr::eq(policy.document(), copy.document()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Policy {
+    parts: std::sync::Arc<PolicyParts>,
+}
+
+/// What a loaded policy holds.
+#[derive(Debug)]
+struct PolicyParts {
     doc: PolicyDocument,
     tz: TimeZoneName,
     rules: Vec<CompiledRule>,
@@ -322,10 +345,12 @@ impl Policy {
             doc.default
         );
         Policy {
-            doc,
-            tz,
-            rules,
-            default_reason,
+            parts: std::sync::Arc::new(PolicyParts {
+                doc,
+                tz,
+                rules,
+                default_reason,
+            }),
         }
     }
 
@@ -351,7 +376,7 @@ impl Policy {
     ///
     /// Only if serialization fails, which the document types do not do.
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
-        serde_json::to_string_pretty(&self.doc)
+        serde_json::to_string_pretty(&self.parts.doc)
     }
 
     /// The document as written.
@@ -369,7 +394,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn document(&self) -> &PolicyDocument {
-        &self.doc
+        &self.parts.doc
     }
 
     /// The policy id.
@@ -382,7 +407,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn id(&self) -> &str {
-        self.doc.id.as_str()
+        self.parts.doc.id.as_str()
     }
 
     /// The rules, in order.
@@ -401,7 +426,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rules(&self) -> &[Rule] {
-        &self.doc.rules
+        &self.parts.doc.rules
     }
 
     /// The time zone of the rules' days and times: the document's
@@ -419,7 +444,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn time_zone(&self) -> &TimeZoneName {
-        &self.tz
+        &self.parts.tz
     }
 }
 
