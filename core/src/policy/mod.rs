@@ -73,6 +73,7 @@ pub use report::DecisionReport;
 pub use safe_search::{SafeSearch, SearchEngine, safe_search};
 #[cfg(feature = "schema")]
 pub use schema::json_schema;
+#[cfg(feature = "schema")]
 pub(crate) use schema::schema_text;
 pub use time::{Day, TimeWindow, TimeWindowError, TimeZoneName};
 

@@ -50,9 +50,10 @@ pub const REDACTED_URL: &str = "redacted";
 /// assert_eq!(DecisionRecord::from_json_line(&line)?, rec);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-#[schemars(title = "esafety decision record")]
+#[cfg_attr(feature = "schema", schemars(title = "esafety decision record"))]
 pub struct DecisionRecord {
     /// When the request was decided: RFC 3339 with the UTC offset of the
     /// policy's time zone.
@@ -95,7 +96,7 @@ pub struct DecisionRecord {
     /// For a statutory block: the incident draft the incident model makes of
     /// it (`esafety incident` reads it), ready for the lead to assess.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<serde_json::Value>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<serde_json::Value>"))]
     pub incident: Option<Incident>,
     /// Why the request could not be read (rule `error`), without the
     /// request itself.

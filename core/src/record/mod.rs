@@ -46,6 +46,7 @@
 mod decision_record;
 mod jsonl;
 mod pseudonym;
+#[cfg(feature = "schema")]
 mod schema;
 mod search_terms;
 #[cfg(feature = "toml")]
@@ -57,8 +58,9 @@ use std::net::IpAddr;
 pub use decision_record::{DecisionRecord, ERROR_RULE, REDACTED_URL};
 pub use jsonl::{ReadError, read_records};
 pub use pseudonym::{KeyError, MIN_KEY_LEN, PSEUDONYM_PREFIX, PseudonymKey};
+#[cfg(feature = "schema")]
 pub use schema::record_json_schema;
-#[cfg(feature = "toml")]
+#[cfg(all(feature = "schema", feature = "toml"))]
 pub use schema::site_json_schema;
 pub use search_terms::{MAX_TERMS_CHARS, SearchSite, SearchTerms, search_terms, search_terms_of};
 pub use time::RecordTime;

@@ -1,7 +1,7 @@
 //! The JSON Schemas of decision records and site files.
 
 use super::DecisionRecord;
-#[cfg(feature = "toml")]
+#[cfg(all(feature = "schema", feature = "toml"))]
 use super::site::SiteDocument;
 
 /// The JSON Schema of [`DecisionRecord`]: the text of
@@ -30,7 +30,7 @@ pub fn record_json_schema() -> String {
 /// assert_eq!(schema["additionalProperties"], false);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[cfg(feature = "toml")]
+#[cfg(all(feature = "schema", feature = "toml"))]
 pub fn site_json_schema() -> String {
     crate::policy::schema_text::<SiteDocument>()
 }

@@ -6,6 +6,7 @@ use std::fmt;
 
 use jiff::Timestamp;
 use jiff::tz::Offset;
+#[cfg(feature = "schema")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -168,6 +169,7 @@ impl<'de> Deserialize<'de> for RecordTime {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for RecordTime {
     fn schema_name() -> Cow<'static, str> {
         "RecordTime".into()

@@ -18,9 +18,10 @@ use crate::policy::{Device, Ident};
 /// assert_eq!(doc.clients[0].user.as_deref(), Some(&["alice".to_owned()][..]));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "esafety site file")]
+#[cfg_attr(feature = "schema", schemars(title = "esafety site file"))]
 pub struct SiteDocument {
     /// The site's name, written into every record (`site`).
     pub site: String,
@@ -38,7 +39,8 @@ pub struct SiteDocument {
 /// assert_eq!(entry.age, Some(12));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClientDoc {
     /// Address ranges (CIDR, IPv4 or IPv6; a bare address is one host).
@@ -57,7 +59,7 @@ pub struct ClientDoc {
     pub group: Option<Ident>,
     /// The users' age in years.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(max = 120))]
+    #[cfg_attr(feature = "schema", schemars(range(max = 120)))]
     pub age: Option<u8>,
     /// The kind of device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
