@@ -44,6 +44,8 @@ enum Command {
     Scan(cmd::scan::Args),
     /// Answer Squid's external ACL or URL rewrite helper protocol on stdin/stdout.
     SquidHelper(cmd::squid_helper::Args),
+    /// Check site files, or import one from a squidGuard configuration.
+    Site(cmd::site::Args),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Command::Incident(args) => cmd::incident::run(args),
         Command::Scan(args) => cmd::scan::run(args),
         Command::SquidHelper(args) => cmd::squid_helper::run(args),
+        Command::Site(args) => cmd::site::run(args),
         Command::Keygen(args) => cmd::sign::keygen(args),
         Command::Sign(args) => cmd::sign::sign(args),
         Command::Verify(args) => cmd::sign::verify(args),

@@ -8,6 +8,10 @@
 //! installs it.
 
 #![allow(
+    clippy::type_complexity,
+    reason = "table-driven tests spell their case tuples out"
+)]
+#![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
     clippy::panic,
@@ -545,5 +549,489 @@ fn squid_url_rewrite_fails_closed_on_an_address_the_engine_cannot_read() {
     assert!(
         !response.contains("hello /unchecked"),
         "the origin must not be reached:\n{response}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Identity, records and live reload (issue 30).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// An origin server that answers every request with `200 hello <path>` and
+/// keeps every path it was asked for.
+struct CountingOrigin {
+    port: u16,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+fn counting_origin() -> CountingOrigin {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let n = stream.read(&mut buf).unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]);
+                let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                log.lock().unwrap().push(path.clone());
+                let body = format!("hello {path}");
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    CountingOrigin { port, seen }
+}
+
+/// `GET url` through the proxy from the client address `from`, with basic
+/// proxy credentials when `user` is given: the status line and the body.
+fn get_from(
+    port: u16,
+    from: &str,
+    url: &str,
+    user: Option<&str>,
+) -> std::io::Result<(String, String)> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    let local: std::net::SocketAddr = format!("{from}:0").parse().unwrap();
+    socket.bind(&local.into())?;
+    let proxy: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    socket.connect_timeout(&proxy.into(), Duration::from_secs(10))?;
+    let mut stream: TcpStream = socket.into();
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let auth = user.map_or_else(String::new, |u| {
+        format!(
+            "Proxy-Authorization: Basic {}\r\n",
+            base64(&format!("{u}:secret"))
+        )
+    });
+    let host = url.split('/').nth(2).unwrap_or("localhost");
+    write!(
+        stream,
+        "GET {url} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n"
+    )?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let response = String::from_utf8_lossy(&response).into_owned();
+    if response.is_empty() {
+        return Err(std::io::Error::new(ErrorKind::UnexpectedEof, "no response"));
+    }
+    let status = response.lines().next().unwrap_or_default().to_owned();
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    Ok((status, body))
+}
+
+fn base64(text: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Compiles a bundle in `scratch` from `(category, list file, lines)`, with
+/// the sample IWF list beside them; the list names are the file names.
+fn compile_in(scratch: &Scratch, out: &str, lists: &[(&str, &str, &str)]) -> PathBuf {
+    let iwf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/samples/iwf.txt");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_esafety"));
+    cmd.current_dir(scratch.path())
+        .arg("compile")
+        .arg("--iwf")
+        .arg(&iwf);
+    for (category, file, lines) in lists {
+        std::fs::write(scratch.path().join(file), lines).unwrap();
+        cmd.arg("--list").arg(format!("{category}=plain:{file}"));
+    }
+    let output = cmd.arg("-o").arg(out).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let path = scratch.path().join(out);
+    set_mode(&path, 0o644);
+    path
+}
+
+const PUPILS_POLICY: &str = r#"id = "pupils"
+default = "allow"
+[[rules]]
+id = "no-games"
+action = "block"
+categories = ["gaming"]
+"#;
+const STAFF_POLICY: &str = "id = \"staff\"\ndefault = \"allow\"\n";
+const LEAD_POLICY: &str = r#"id = "lead"
+default = "allow"
+[[rules]]
+id = "watch-games"
+action = "monitor"
+categories = ["gaming"]
+alert = "same-day"
+"#;
+
+fn records(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn squid_decides_per_client_address_and_authenticated_user() {
+    if !squid_available() {
+        return;
+    }
+    let scratch = readable_scratch("squid-identity");
+    let (exe, _) = install_helper(&scratch);
+    for (name, text) in [
+        ("pupils.toml", PUPILS_POLICY),
+        ("staff.toml", STAFF_POLICY),
+        ("lead.toml", LEAD_POLICY),
+    ] {
+        set_mode(&scratch.file(name, text), 0o644);
+    }
+    let site = scratch.file(
+        "site.toml",
+        "site = \"example-school\"\n\
+         [[clients]]\nuser = [\"alice\"]\npolicy = \"lead.toml\"\ngroup = \"staff\"\nage = 40\n\
+         [[clients]]\nip = [\"127.0.0.2/32\"]\npolicy = \"pupils.toml\"\ngroup = \"pupils\"\nage = 14\ndevice = \"managed\"\n\
+         [[clients]]\nip = [\"127.0.0.3/32\"]\npolicy = \"staff.toml\"\ngroup = \"staff\"\n",
+    );
+    set_mode(&site, 0o644);
+    let bundle = compile_in(
+        &scratch,
+        "games.esb",
+        &[("gaming", "games.txt", "127.0.0.1/game\n")],
+    );
+    let log = scratch.path().join("decisions.jsonl");
+    std::fs::write(&log, "").unwrap();
+    set_mode(&log, 0o666);
+    let origin = counting_origin();
+    let auth = if Path::new("/usr/lib/squid/basic_fake_auth").exists() {
+        "auth_param basic program /usr/lib/squid/basic_fake_auth\nauth_param basic realm esafety\n\
+         acl staffroom src 127.0.0.4\nacl signed_in proxy_auth REQUIRED\nhttp_access deny staffroom !signed_in\n"
+    } else {
+        panic!("Squid's basic_fake_auth helper is missing (Debian package squid)");
+    };
+    let squid = start_squid(
+        &scratch,
+        &format!(
+            "{auth}external_acl_type esafety ttl=0 negative_ttl=0 children-max=1 children-startup=1 concurrency=4 %>a %un %URI \
+             {} squid-helper --policy {} --site {} --bundle {} --log {} --format \"%>a %un %URI\"\n\
+             acl esafety_allowed external esafety\n\
+             http_access deny !esafety_allowed",
+            exe.display(),
+            scratch.path().join("staff.toml").display(),
+            site.display(),
+            bundle.display(),
+            log.display()
+        ),
+    );
+    let url = format!("http://127.0.0.1:{}/game", origin.port);
+    // (who, from, user, want status)
+    let cases = [
+        ("pupil at 127.0.0.2", "127.0.0.2", None, " 403 "),
+        ("staff at 127.0.0.3", "127.0.0.3", None, " 200 "),
+        (
+            "alice signed in at 127.0.0.4",
+            "127.0.0.4",
+            Some("alice"),
+            " 200 ",
+        ),
+    ];
+    for (who, from, user, want) in cases {
+        let (status, body) = get_from(squid.port, from, &url, user).unwrap();
+        assert!(status.contains(want), "{who}: got `{status}` {body}");
+    }
+    drop(squid);
+    // The origin saw the game page twice: staff and alice, not the pupil.
+    assert_eq!(
+        origin
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == "/game")
+            .count(),
+        2
+    );
+    let records = records(&log);
+    let by_ip = |ip: &str| {
+        records
+            .iter()
+            .find(|r| r["client_ip"] == ip)
+            .unwrap_or_else(|| panic!("no record for {ip}: {records:?}"))
+    };
+    let pupil = by_ip("127.0.0.2");
+    assert_eq!(
+        (
+            pupil["action"].as_str(),
+            pupil["rule"].as_str(),
+            pupil["policy"].as_str()
+        ),
+        (Some("block"), Some("no-games"), Some("pupils"))
+    );
+    assert_eq!(
+        (
+            pupil["group"].as_str(),
+            pupil["age"].as_u64(),
+            pupil["device"].as_str()
+        ),
+        (Some("pupils"), Some(14), Some("managed"))
+    );
+    assert_eq!(pupil["site"], "example-school");
+    assert_eq!(pupil["user"], serde_json::Value::Null);
+    assert_eq!(pupil["lists"][0], "games.txt");
+    let staff = by_ip("127.0.0.3");
+    assert_eq!(
+        (staff["action"].as_str(), staff["policy"].as_str()),
+        (Some("allow"), Some("staff"))
+    );
+    let alice = by_ip("127.0.0.4");
+    assert_eq!(
+        (
+            alice["action"].as_str(),
+            alice["rule"].as_str(),
+            alice["user"].as_str()
+        ),
+        (Some("monitor"), Some("watch-games"), Some("alice"))
+    );
+    assert_eq!(alice["alert"]["urgency"], "same-day");
+    assert_eq!(records.len(), 3, "one record per decision: {records:?}");
+}
+
+#[test]
+fn squid_keeps_serving_while_the_bundle_is_replaced() {
+    if !squid_available() {
+        return;
+    }
+    let scratch = readable_scratch("squid-reload");
+    let (exe, _) = install_helper(&scratch);
+    set_mode(&scratch.file("pupils.toml", PUPILS_POLICY), 0o644);
+    // Generation g lists the probe page as gaming (blocked) when g is even
+    // and as a local category (allowed) when odd; the list is named after g.
+    let generation = |g: usize| {
+        let category = if g.is_multiple_of(2) {
+            "gaming"
+        } else {
+            "local-probe"
+        };
+        compile_in(
+            &scratch,
+            &format!("gen-{g}.esb"),
+            &[(category, &format!("gen-{g}.txt"), "127.0.0.1/probe\n")],
+        )
+    };
+    let bundle = scratch.path().join("lists.esb");
+    std::fs::copy(generation(0), &bundle).unwrap();
+    set_mode(&bundle, 0o644);
+    let log = scratch.path().join("decisions.jsonl");
+    std::fs::write(&log, "").unwrap();
+    set_mode(&log, 0o666);
+    let origin = counting_origin();
+    let squid = start_squid(
+        &scratch,
+        &format!(
+            "external_acl_type esafety ttl=0 negative_ttl=0 children-max=1 children-startup=1 concurrency=8 %>a %URI \
+             {} squid-helper --policy {} --bundle {} --log {} --format \"%>a %URI\" --watch-interval-ms 100\n\
+             acl esafety_allowed external esafety\n\
+             http_access deny !esafety_allowed",
+            exe.display(),
+            scratch.path().join("pupils.toml").display(),
+            bundle.display(),
+            log.display()
+        ),
+    );
+    let port = squid.port;
+    let origin_port = origin.port;
+    let stop = Arc::new(AtomicBool::new(false));
+    let sent = Arc::new(AtomicUsize::new(0));
+    // (n, status, body) of every request; a request without an answer fails.
+    let answers = Arc::new(Mutex::new(Vec::new()));
+    let failures = Arc::new(Mutex::new(Vec::new()));
+    let mut clients = Vec::new();
+    for client in 0..4 {
+        let (stop, sent, answers, failures) = (
+            Arc::clone(&stop),
+            Arc::clone(&sent),
+            Arc::clone(&answers),
+            Arc::clone(&failures),
+        );
+        clients.push(std::thread::spawn(move || {
+            let mut i = 0usize;
+            while !stop.load(Ordering::SeqCst) && i < 5000 {
+                let n = client * 100_000 + i;
+                i += 1;
+                sent.fetch_add(1, Ordering::SeqCst);
+                // Every 50th request asks for the sample IWF page.
+                let url = if n % 50 == 7 {
+                    format!("http://iwf-test.esafety.invalid/abuse/page-1.html?n={n}")
+                } else {
+                    format!("http://127.0.0.1:{origin_port}/probe?n={n}")
+                };
+                match get_from(port, "127.0.0.2", &url, None) {
+                    Ok((status, body)) => answers.lock().unwrap().push((n, status, body)),
+                    Err(e) => failures.lock().unwrap().push(format!("{url}: {e}")),
+                }
+            }
+        }));
+    }
+    use std::sync::atomic::AtomicBool;
+    std::thread::sleep(Duration::from_millis(800));
+    for g in 1..=10 {
+        let next = scratch.path().join("next.esb");
+        if g == 5 {
+            // A corrupt bundle: the old engine must keep serving.
+            let mut bytes = std::fs::read(generation(g)).unwrap();
+            let last = bytes.len() - 1;
+            bytes[last / 2] ^= 0xff;
+            std::fs::write(&next, bytes).unwrap();
+        } else {
+            std::fs::copy(generation(g), &next).unwrap();
+        }
+        set_mode(&next, 0o644);
+        std::fs::rename(&next, &bundle).unwrap();
+        std::thread::sleep(Duration::from_millis(700));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, Ordering::SeqCst);
+    for c in clients {
+        c.join().unwrap();
+    }
+    let cache_log = std::fs::read_to_string(&squid.cache_log).unwrap_or_default();
+    drop(squid);
+    let failures = failures.lock().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} requests got no answer: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
+    );
+    let answers = answers.lock().unwrap();
+    assert_eq!(
+        answers.len(),
+        sent.load(Ordering::SeqCst),
+        "0 requests dropped"
+    );
+    assert!(
+        answers.len() > 200,
+        "the load loop ran: {} requests",
+        answers.len()
+    );
+
+    let bytes = std::fs::read(&log).unwrap();
+    for needle in [&b"iwf-test"[..], b"esafety.invalid", b"/abuse/", b"page-1"] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "`{}` in the log",
+            String::from_utf8_lossy(needle)
+        );
+    }
+    let records = records(&log);
+    assert_eq!(records.len(), answers.len(), "one record per decision");
+    // The generation that decided each probe, in log order.
+    let mut generations = Vec::new();
+    let mut by_n = std::collections::HashMap::new();
+    for r in &records {
+        if r["rule"] == "baseline" {
+            assert!(r["url"].as_str().unwrap().starts_with("sha256:"));
+            continue;
+        }
+        let url = r["url"].as_str().unwrap();
+        let n: usize = url.rsplit("n=").next().unwrap().parse().unwrap();
+        let list = r["lists"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|l| l.as_str().filter(|l| l.starts_with("gen-")))
+            .unwrap_or_else(|| panic!("{r}"));
+        let g: usize = list
+            .trim_start_matches("gen-")
+            .trim_end_matches(".txt")
+            .parse()
+            .unwrap();
+        assert!(
+            by_n.insert(n, (g, r["action"].as_str().unwrap().to_owned()))
+                .is_none(),
+            "request {n} decided twice"
+        );
+        generations.push(g);
+    }
+    assert!(
+        generations.windows(2).all(|w| w[0] <= w[1]),
+        "a request was decided by an older bundle after a newer one was in service"
+    );
+    assert!(
+        !generations.contains(&5),
+        "the corrupt generation never served"
+    );
+    assert_eq!(
+        generations.last(),
+        Some(&10),
+        "the last bundle is in service"
+    );
+    let served: std::collections::BTreeSet<_> = generations.iter().collect();
+    assert!(
+        served.len() >= 8,
+        "most generations served requests: {served:?}"
+    );
+    eprintln!(
+        "load: {} requests through Squid, 0 dropped, {} records, generations served {served:?}",
+        answers.len(),
+        records.len()
+    );
+    // Each answer matches the record of the bundle that decided it.
+    for (n, status, body) in answers.iter() {
+        if n % 50 == 7 {
+            assert!(status.contains(" 403 "), "IWF page {n}: {status}");
+            continue;
+        }
+        let (g, action) = &by_n[n];
+        let want = if g.is_multiple_of(2) {
+            ("block", " 403 ")
+        } else {
+            ("allow", " 200 ")
+        };
+        assert_eq!(action, want.0, "request {n}, generation {g}");
+        assert!(
+            status.contains(want.1),
+            "request {n}, generation {g}: {status}"
+        );
+        if want.0 == "allow" {
+            assert_eq!(body, &format!("hello /probe?n={n}"));
+        }
+    }
+    assert!(
+        cache_log.contains("reload failed, the engine in service keeps serving"),
+        "the corrupt bundle was reported:\n{cache_log}"
     );
 }

@@ -7,7 +7,8 @@
 //! them into an immutable artefact, [`classify`] matches a URL against it,
 //! `content` scores page text and search terms with weighted phrase lists,
 //! [`policy`] decides what a user may do, and [`incident`] assesses what to do
-//! when something goes wrong.
+//! when something goes wrong, and [`record`] keeps who asked for what, when,
+//! and why it was decided so.
 //!
 //! # Features
 //!
@@ -36,6 +37,7 @@ mod error_code;
 pub mod incident;
 pub mod lists;
 pub mod policy;
+pub mod record;
 #[cfg(feature = "compile")]
 pub mod sample;
 #[cfg(feature = "signing")]

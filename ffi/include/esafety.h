@@ -237,6 +237,11 @@
 #define ESAFETY_MAX_PATH_LEN 4096
 
 /**
+ * The longest pseudonym key accepted, in bytes.
+ */
+#define ESAFETY_MAX_KEY_LEN 1024
+
+/**
  * The most text one `esafety_scan` or `esafety_scan_stream_feed` call
  * takes, in bytes (1 GiB); a stream takes any number of pieces.
  */
@@ -632,6 +637,59 @@ typedef struct esafety_lint_summary {
    */
   size_t warnings;
 } esafety_lint_summary;
+
+/**
+ * Who made a request, and what its record keeps, for
+ * `esafety_record_json`. The group, age and device are the request's
+ * (`esafety_request`). Zero it (`memset` or `= {0}`) and fill in what
+ * you know: every field is optional.
+ *
+ * The struct and the buffers it points to are only read during the call.
+ */
+typedef struct esafety_identity {
+  /**
+   * The site's name (a site file's `site`), `site_len` bytes of UTF-8;
+   * `(NULL, 0)` means none.
+   */
+  const char *site;
+  /**
+   * The length of `site` in bytes (at most `ESAFETY_MAX_NAME_LEN`).
+   */
+  size_t site_len;
+  /**
+   * The client's IP address as text (`10.0.0.7`, `2001:db8::7`),
+   * `client_ip_len` bytes; `(NULL, 0)` means none.
+   */
+  const char *client_ip;
+  /**
+   * The length of `client_ip` in bytes (at most `ESAFETY_MAX_NAME_LEN`).
+   */
+  size_t client_ip_len;
+  /**
+   * The user name the proxy (or sign-in) authenticated, `user_len`
+   * bytes of UTF-8; `(NULL, 0)` means none.
+   */
+  const char *user;
+  /**
+   * The length of `user` in bytes (at most `ESAFETY_MAX_NAME_LEN`).
+   */
+  size_t user_len;
+  /**
+   * A key (16 bytes or more) to write the user as `pseudonym:` +
+   * HMAC-SHA-256 of the name instead of the name; `(NULL, 0)` writes the
+   * name.
+   */
+  const uint8_t *pseudonym_key;
+  /**
+   * The length of `pseudonym_key` in bytes (at most
+   * `ESAFETY_MAX_KEY_LEN`).
+   */
+  size_t pseudonym_key_len;
+  /**
+   * True leaves the client address out of the record.
+   */
+  bool omit_client_ip;
+} esafety_identity;
 
 /**
  * The fixed-shape result of a scan. It owns nothing.
@@ -1175,6 +1233,63 @@ esafety_status esafety_policy_from_file(const char *path, struct esafety_policy 
  * other thread is using it.
  */
 void esafety_policy_free(struct esafety_policy *policy);
+
+/**
+ * Decides a request like `esafety_decide_json` for the identity the caller
+ * passes and returns its decision record — the JSON Lines record
+ * `esafety squid-helper --log` writes, `{"time", "site", "client_ip",
+ * "user", "device", "group", "age", "policy", "url", "categories",
+ * "action", "rule", "lists", "search_terms", "alert", "reasons"}` (and
+ * `"incident"` for a statutory block, `"error"` for rule `error`), one
+ * line without a line break — as new text in `*out_json` (length in
+ * `*out_len` when not NULL; free it with `esafety_string_free`). The
+ * schema is `policies/schema/record.schema.json`. A `child-abuse` or
+ * `terrorism` match records the digest id as `url`, never the URL.
+ *
+ * `identity` may be NULL (nobody known).
+ *
+ * A URL that cannot be read still has a record: blocked, rule `error`,
+ * status `OK` (the record is the answer; it is fail closed).
+ *
+ * Errors: `NULL_PARAMETER` (`engine`, `request`, `request->url` or
+ * `out_json` is NULL; a buffer NULL with a non-zero length),
+ * `TOO_LARGE`, `INVALID_UTF8`, `INVALID_REQUEST` (as `esafety_decide`),
+ * `INVALID_PARAMETER` (a `client_ip` that is not an address, a pseudonym
+ * key under 16 bytes). On error `*out_json` is NULL: no decision was
+ * made, so there is nothing to record.
+ *
+ * # Safety
+ *
+ * As `esafety_decide_json`, with `identity` NULL or pointing to a
+ * readable `esafety_identity` whose pointers are NULL or point to their
+ * lengths in readable bytes.
+ */
+esafety_status esafety_record_json(const struct esafety_engine *engine,
+                                   const struct esafety_request *request,
+                                   const struct esafety_identity *identity,
+                                   char **out_json,
+                                   size_t *out_len);
+
+/**
+ * The search terms of a search-engine or video-site URL (Google, Bing,
+ * DuckDuckGo, Yahoo, YouTube, Ecosia and more): `{"site":"google",
+ * "terms":"volcano facts"}`, or `null` when the URL is not a search, as
+ * new JSON text in `*out_json` (length in `*out_len` when not NULL; free
+ * it with `esafety_string_free`).
+ *
+ * Errors: `NULL_PARAMETER` (`url` or `out_json` is NULL), `TOO_LARGE`,
+ * `INVALID_URL`. On error `*out_json` is NULL.
+ *
+ * # Safety
+ *
+ * `url` is NULL or points to `url_len` readable bytes; `out_json` is NULL
+ * or points to a writable `char *`; `out_len` is NULL or points to a
+ * writable `size_t`.
+ */
+esafety_status esafety_search_terms_json(const char *url,
+                                         size_t url_len,
+                                         char **out_json,
+                                         size_t *out_len);
 
 /**
  * Builds a scanner from `paths_len` phrase-list files (NUL-terminated

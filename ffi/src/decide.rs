@@ -6,10 +6,9 @@ use std::ffi::c_char;
 use esafety::policy::{Action, Context, Decision, DecisionReport, context};
 use esafety::url::CanonicalUrl;
 
-use crate::canonicalize::url_in;
 use crate::engine::{esafety_engine, rule_name};
 use crate::error::{Failure, esafety_status};
-use crate::input::{ESAFETY_MAX_NAME_LEN, handle_in, opt_str_in, out_ptr};
+use crate::input::{ESAFETY_MAX_NAME_LEN, handle_in, opt_str_in, out_ptr, url_text_in};
 use crate::panic::ffi_status;
 use crate::string::OutString;
 
@@ -130,21 +129,21 @@ impl esafety_decision {
 /// The rule name of the fail-closed decision, `esafety::policy::ERROR`.
 const ERROR_RULE: &std::ffi::CStr = c"error";
 
-/// Reads a request and decides it.
+/// Reads a request: the URL as text (not yet canonicalized) and the policy
+/// context, read by the core's one request validator.
 ///
 /// # Safety
 ///
 /// `request` is NULL or points to a readable `esafety_request` whose
 /// pointers are NULL or point to their lengths in readable bytes.
-unsafe fn decide<'r>(
-    engine: &esafety_engine,
+pub(crate) unsafe fn read_request<'r>(
     request: *const esafety_request,
-) -> Result<(Cow<'r, str>, CanonicalUrl, Decision), Failure> {
+) -> Result<(Cow<'r, str>, Context<'r>), Failure> {
     // SAFETY: `request` is NULL or a readable request (contract).
     let r = unsafe { handle_in(request, "request") }?;
     // SAFETY: the request's buffers are NULL or their lengths in readable
     // bytes (contract).
-    let (text, url) = unsafe { url_in(r.url, r.url_len) }?;
+    let text = unsafe { url_text_in(r.url, r.url_len) }?;
     // SAFETY: as above.
     let group = unsafe { opt_str_in(r.group, r.group_len, "group", ESAFETY_MAX_NAME_LEN) }?;
     // SAFETY: as above.
@@ -176,6 +175,21 @@ unsafe fn decide<'r>(
         device,
         time,
     };
+    Ok((text, context))
+}
+
+/// Reads a request and decides it.
+///
+/// # Safety
+///
+/// As [`read_request`].
+unsafe fn decide<'r>(
+    engine: &esafety_engine,
+    request: *const esafety_request,
+) -> Result<(Cow<'r, str>, CanonicalUrl, Decision), Failure> {
+    // SAFETY: forwarded from this function's contract.
+    let (text, context) = unsafe { read_request(request) }?;
+    let url = CanonicalUrl::parse(&text).map_err(|e| Failure::from_error(e.code().into(), &e))?;
     let decision = engine.engine.decide(&url, context);
     Ok((text, url, decision))
 }

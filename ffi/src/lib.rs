@@ -28,6 +28,7 @@ mod input;
 mod lint;
 mod panic;
 mod policy;
+mod record;
 mod scan;
 mod string;
 
@@ -54,6 +55,9 @@ pub use input::{
 pub use lint::{esafety_lint_policy, esafety_lint_summary};
 pub use policy::{
     esafety_policy, esafety_policy_free, esafety_policy_from_file, esafety_policy_from_text,
+};
+pub use record::{
+    ESAFETY_MAX_KEY_LEN, esafety_identity, esafety_record_json, esafety_search_terms_json,
 };
 pub use scan::{
     ESAFETY_MAX_PHRASE_LISTS, ESAFETY_MAX_SCAN_LEN, esafety_scan, esafety_scan_result,

@@ -639,6 +639,98 @@ static void test_decide(void) {
   esafety_engine_free(engine);
 }
 
+static void test_record(void) {
+  esafety_engine *engine = make_engine();
+  esafety_request r;
+  esafety_identity who;
+  char *json = NULL;
+  size_t len = 0;
+  static const char key[] = "a pseudonym key of 32 bytes.....";
+
+  /* Who, what, when: the record names the identity the caller passes. */
+  memset(&who, 0, sizeof who);
+  who.site = "example-school";
+  who.site_len = strlen(who.site);
+  who.client_ip = "10.0.0.7";
+  who.client_ip_len = strlen(who.client_ip);
+  who.user = "alice";
+  who.user_len = strlen(who.user);
+  r = request_for("https://www.google.com/search?q=volcano+facts");
+  r.group = "pupils";
+  r.group_len = 6;
+  r.age = 14;
+  r.device = ESAFETY_DEVICE_MANAGED;
+  CHECK_STATUS(esafety_record_json(engine, &r, &who, &json, &len), ESAFETY_STATUS_OK);
+  CHECK(json != NULL && len == strlen(json) && strchr(json, '\n') == NULL);
+  CHECK_CONTAINS(json, "{\"time\":\"2026-03-02T10:00:00+00:00\",\"site\":\"example-school\",\"client_ip\":\"10.0.0.7\",\"user\":\"alice\",\"device\":\"managed\",\"group\":\"pupils\",\"age\":14,");
+  CHECK_CONTAINS(json, "\"search_terms\":{\"site\":\"google\",\"terms\":\"volcano facts\"}");
+  esafety_string_free(json);
+
+  /* Pseudonyms and no address. */
+  who.pseudonym_key = (const uint8_t *)key;
+  who.pseudonym_key_len = sizeof key - 1;
+  who.omit_client_ip = true;
+  CHECK_STATUS(esafety_record_json(engine, &r, &who, &json, NULL), ESAFETY_STATUS_OK);
+  CHECK_CONTAINS(json, "\"client_ip\":null,\"user\":\"pseudonym:");
+  CHECK(strstr(json, "alice") == NULL && strstr(json, "10.0.0.7") == NULL);
+  esafety_string_free(json);
+
+  /* A statutory block: the digest id, never the URL or its host; an alert
+   * and the incident draft. */
+  r = request_for("http://iwf-test.esafety.invalid/abuse/page-1.html");
+  CHECK_STATUS(esafety_record_json(engine, &r, NULL, &json, NULL), ESAFETY_STATUS_OK);
+  CHECK_CONTAINS(json, "\"url\":\"sha256:");
+  CHECK_CONTAINS(json, "\"action\":\"block\",\"rule\":\"baseline\"");
+  CHECK_CONTAINS(json, "\"alert\":{\"urgency\":\"immediately\"");
+  CHECK_CONTAINS(json, "\"incident\":{");
+  CHECK(strstr(json, "iwf-test") == NULL && strstr(json, "abuse/page-1") == NULL);
+  esafety_string_free(json);
+
+  /* A URL that cannot be read has a record too: blocked, rule `error`. */
+  r = request_for("javascript:void(0)");
+  CHECK_STATUS(esafety_record_json(engine, &r, NULL, &json, NULL), ESAFETY_STATUS_OK);
+  CHECK_CONTAINS(json, "\"url\":null,\"categories\":[],\"action\":\"block\",\"rule\":\"error\"");
+  esafety_string_free(json);
+
+  /* Errors: nothing decided, nothing recorded. */
+  r = request_for("example.org");
+  json = (char *)1;
+  CHECK_STATUS(esafety_record_json(NULL, &r, NULL, &json, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK(json == NULL);
+  CHECK_STATUS(esafety_record_json(engine, NULL, NULL, &json, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_record_json(engine, &r, NULL, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  memset(&who, 0, sizeof who);
+  who.client_ip = "10.0.0.300";
+  who.client_ip_len = strlen(who.client_ip);
+  CHECK_STATUS(esafety_record_json(engine, &r, &who, &json, NULL), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_ERROR_MENTIONS("`client_ip` `10.0.0.300` is not an IPv4 or IPv6 address");
+  memset(&who, 0, sizeof who);
+  who.pseudonym_key = (const uint8_t *)key;
+  who.pseudonym_key_len = 4;
+  CHECK_STATUS(esafety_record_json(engine, &r, &who, &json, NULL), ESAFETY_STATUS_INVALID_PARAMETER);
+  memset(&who, 0, sizeof who);
+  who.user_len = 3;
+  CHECK_STATUS(esafety_record_json(engine, &r, &who, &json, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_ERROR_MENTIONS("`user` is NULL with length 3");
+  r.age = 256;
+  CHECK_STATUS(esafety_record_json(engine, &r, NULL, &json, NULL), ESAFETY_STATUS_INVALID_REQUEST);
+  CHECK(json == NULL);
+
+  /* Search terms on their own. */
+  CHECK_STATUS(esafety_search_terms_json(S("https://www.youtube.com/results?search_query=lego+train"), &json, &len), ESAFETY_STATUS_OK);
+  CHECK(json != NULL && strcmp(json, "{\"site\":\"youtube\",\"terms\":\"lego train\"}") == 0 && len == strlen(json));
+  esafety_string_free(json);
+  CHECK_STATUS(esafety_search_terms_json(S("https://www.bbc.co.uk/news"), &json, NULL), ESAFETY_STATUS_OK);
+  CHECK(json != NULL && strcmp(json, "null") == 0);
+  esafety_string_free(json);
+  CHECK_STATUS(esafety_search_terms_json(S("javascript:alert(1)"), &json, NULL), ESAFETY_STATUS_INVALID_URL);
+  CHECK(json == NULL);
+  CHECK_STATUS(esafety_search_terms_json(NULL, 0, &json, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_search_terms_json(S("https://www.bing.com/search?q=x"), NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+
+  esafety_engine_free(engine);
+}
+
 static void test_incident(void) {
   size_t len, json_len = 0;
   char *incident = load_fixture("incident-csam.json", &len);
@@ -904,6 +996,7 @@ int main(void) {
   test_policy();
   test_engine();
   test_decide();
+  test_record();
   test_incident();
   test_lint();
   test_scan();

@@ -19,6 +19,7 @@ mod error;
 #[cfg(feature = "full")]
 mod incident;
 mod policy;
+mod record;
 mod request;
 #[cfg(feature = "full")]
 mod scan;
@@ -32,6 +33,7 @@ pub use incident::{assess_incident, escalation_profiles};
 #[cfg(feature = "full")]
 pub use policy::lint_policy;
 pub use policy::{Engine, Policy};
+pub use record::search_terms;
 #[cfg(feature = "full")]
 pub use scan::{ScanStream, Scanner};
 

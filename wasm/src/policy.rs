@@ -159,10 +159,16 @@ impl Engine {
                 CanonicalUrl::parse(&request.url).map_err(|e| Failure::new(Code::InvalidUrl, e))?;
             let decision = self.inner.decide(&url, request.context());
             let fields = Fields::new(&request.url, url.as_str(), &decision);
-            Ok(crate::decision::to_object(
-                &fields,
-                request.url_value.as_ref(),
-            ))
+            let object = crate::decision::to_object(&fields, request.url_value.as_ref());
+            // Only statutory blocks and rules that ask for one alert: the
+            // common case pays nothing.
+            if let Some(alert) = &decision.alert {
+                js_sys::Reflect::set(&object, &JsValue::from_str("alert"), &to_js(alert)?)
+                    .map_err(|_| {
+                        Failure::new(Code::InvalidArgument, "cannot set `alert` on the result")
+                    })?;
+            }
+            Ok(object)
         })
     }
 
@@ -175,6 +181,17 @@ impl Engine {
             .report(url)
             .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
         Ok(to_js(&report)?)
+    }
+
+    /// The record of one request (the `record` module binds it).
+    pub(crate) fn record_for(
+        &self,
+        url: &str,
+        identity: &esafety::record::Identity<'_>,
+        time: jiff::Timestamp,
+        options: &esafety::record::RecordOptions,
+    ) -> esafety::record::DecisionRecord {
+        esafety::record::record(&self.inner, url, identity, time, options)
     }
 
     /// The id of the engine's policy.

@@ -113,7 +113,7 @@ fn bad(message: String) -> Failure {
 }
 
 /// A request value the core's validator refused, with its wording.
-fn rejected(e: RequestError) -> Failure {
+pub(crate) fn rejected(e: RequestError) -> Failure {
     Failure::new(e.code(), e)
 }
 
@@ -315,7 +315,7 @@ fn js_number(n: f64) -> String {
 }
 
 /// An age in whole years, 0 to 255 (read by the core).
-fn age(n: f64) -> Result<u8, Failure> {
+pub(crate) fn age(n: f64) -> Result<u8, Failure> {
     context::age_from_number(n, &js_number(n)).map_err(rejected)
 }
 

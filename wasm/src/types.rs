@@ -104,6 +104,73 @@ export interface DecisionReport {
   message: string | null;
   /** The safe-search form of the URL to use instead, when enforced. */
   safe_search: string | null;
+  /** The alert the decision raises (every statutory block; rules with `alert`); absent when none. */
+  alert?: Alert;
+}
+
+/** How soon an alert must be acted on. */
+export type AlertUrgency = "immediately" | "same-day" | "within-one-working-day" | "at-review";
+
+/** An alert for the designated safeguarding lead. */
+export interface Alert {
+  urgency: AlertUrgency;
+  /** Why the decision alerts. */
+  reason: string;
+}
+
+/** `searchTerms(url)`: what a user searched for, and where. */
+export interface SearchTerms {
+  site: "google" | "bing" | "duckduckgo" | "yahoo" | "youtube" | "ecosia" | "brave"
+    | "startpage" | "yandex" | "baidu" | "qwant" | "tiktok" | "vimeo";
+  /** The terms as typed, white space collapsed. */
+  terms: string;
+}
+
+/** `engine.record(request)`: the request and who made it. */
+export interface RecordRequest {
+  url: string;
+  /** RFC 3339 with an offset, or epoch milliseconds. */
+  time: string | number;
+  site?: string;
+  clientIp?: string;
+  user?: string;
+  group?: string;
+  age?: number;
+  device?: "managed" | "byod";
+}
+
+/** `engine.record(request, options)`: what the record keeps. */
+export interface RecordOptions {
+  /** Write the user as `pseudonym:` + HMAC-SHA-256 under this key (16+ bytes). */
+  pseudonymKey?: Uint8Array;
+  /** `false` leaves the client address out. */
+  clientIp?: boolean;
+}
+
+/** `engine.record(request)`: one decision record, as `squid-helper --log` writes it. */
+export interface DecisionRecord {
+  /** RFC 3339 with the policy zone's offset. */
+  time: string;
+  site: string | null;
+  client_ip: string | null;
+  user: string | null;
+  device: "managed" | "byod" | null;
+  group: string | null;
+  age: number | null;
+  policy: string | null;
+  /** The canonical URL; the digest id for `child-abuse` / `terrorism`; null for rule `error`. */
+  url: string | null;
+  categories: CategoryId[];
+  action: Action;
+  rule: string;
+  lists: string[];
+  search_terms: SearchTerms | null;
+  alert: Alert | null;
+  reasons: string[];
+  /** For a statutory block: the incident draft. */
+  incident?: Incident;
+  /** For rule `error`: why the request could not be read. */
+  error?: string;
 }
 
 /** One finding of `lintPolicy`. */

@@ -9,4 +9,5 @@ pub(crate) mod incident;
 pub(crate) mod lint;
 pub(crate) mod scan;
 pub(crate) mod sign;
+pub(crate) mod site;
 pub(crate) mod squid_helper;

@@ -873,6 +873,10 @@ pub struct RuleDoc {
     /// Log the decision even when the action is `allow`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub log: bool,
+    /// Raise an alert for the designated safeguarding lead, this urgently,
+    /// whenever the rule decides (the decision is logged too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<super::alert::AlertUrgency>,
 }
 
 fn nonempty<T>(field: &str, id: &Ident, v: &Option<Vec<T>>) -> Result<(), String> {

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::alert::{Alert, AlertUrgency};
 use super::document::{Action, Device};
 use super::safe_search::{SafeSearch, may_be_engine_host, safe_search};
 use super::{CompiledRule, Policy};
@@ -316,6 +317,10 @@ pub struct Decision {
     /// The safe-search form of the URL, when the policy enforces safe
     /// search and the request is not blocked.
     pub safe_search: Option<SafeSearch>,
+    /// The alert this decision raises: every statutory block, and the
+    /// decisions of rules with `alert`. A decision that alerts is logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<Alert>,
 }
 
 fn default_decided_by() -> DecidedBy {
@@ -420,6 +425,7 @@ impl Policy {
             action.must_log(),
             reasons,
             self.parts.doc.default_message.clone(),
+            None,
             request,
         )
     }
@@ -448,10 +454,17 @@ impl Policy {
                 ));
             }
         }
-        let message = if classification.categories.contains(Category::ChildAbuse) {
-            IWF_BLOCK_MESSAGE
+        let (message, statutory) = if classification.categories.contains(Category::ChildAbuse) {
+            (IWF_BLOCK_MESSAGE, "child-abuse")
         } else {
-            TERRORISM_BLOCK_MESSAGE
+            (TERRORISM_BLOCK_MESSAGE, "terrorism")
+        };
+        let alert = Alert {
+            urgency: AlertUrgency::Immediately,
+            reason: format!(
+                "statutory block on `{statutory}`: tell the designated safeguarding lead now; \
+                 do not open, copy or forward the page"
+            ),
         };
         Decision {
             action: Action::Block,
@@ -463,6 +476,7 @@ impl Policy {
             reasons,
             message: Some(message.to_owned()),
             safe_search: None,
+            alert: Some(alert),
         }
     }
 
@@ -579,14 +593,19 @@ impl Policy {
         if class.matches.is_empty() {
             reasons.push("the URL is on no list".to_owned());
         }
+        let alert = doc.alert.map(|urgency| Alert {
+            urgency,
+            reason: format!("rule `{}` asks for a {urgency} alert", doc.id),
+        });
         self.finish(
             doc.action,
             doc.id.as_str().to_owned(),
             DecidedBy::Rule(index),
             categories,
-            doc.action.must_log() || doc.log,
+            doc.action.must_log() || doc.log || alert.is_some(),
             reasons,
             doc.message.clone(),
+            alert,
             request,
         )
     }
@@ -604,6 +623,7 @@ impl Policy {
         log: bool,
         mut reasons: Vec<String>,
         message: Option<String>,
+        alert: Option<Alert>,
         request: &Request<'_>,
     ) -> Decision {
         let safe = if self.parts.doc.safe_search
@@ -631,6 +651,7 @@ impl Policy {
             reasons,
             message,
             safe_search: safe,
+            alert,
         }
     }
 }

@@ -96,6 +96,8 @@ impl Decision {
             )],
             message: Some(ERROR_BLOCK_MESSAGE.to_owned()),
             safe_search: None,
+            // An unreadable request is not a safeguarding concern in itself.
+            alert: None,
         }
     }
 }

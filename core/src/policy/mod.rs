@@ -38,6 +38,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod alert;
 pub mod context;
 mod document;
 mod engine;
@@ -52,6 +53,7 @@ mod safe_search;
 mod schema;
 mod time;
 
+pub use alert::{Alert, AlertUrgency};
 pub use context::RequestError;
 pub use document::{
     Action, AgeRange, AgeRangeDoc, Audience, CategoryRef, Device, Ident, PolicyDate,
@@ -71,6 +73,8 @@ pub use report::DecisionReport;
 pub use safe_search::{SafeSearch, SearchEngine, safe_search};
 #[cfg(feature = "schema")]
 pub use schema::json_schema;
+#[cfg(feature = "schema")]
+pub(crate) use schema::schema_text;
 pub use time::{Day, TimeWindow, TimeWindowError, TimeZoneName};
 
 use evaluate::CategoryCondition;

@@ -23,6 +23,7 @@ use super::safe_search::SafeSearch;
 ///     reasons: vec!["rule `warn-gaming` (warn) matched".into()],
 ///     message: None,
 ///     safe_search: None,
+///     alert: None,
 /// };
 /// let report = DecisionReport::new("games.example", "http://games.example/", decision);
 /// let json = serde_json::to_string(&report)?;
@@ -51,6 +52,10 @@ pub struct DecisionReport {
     pub message: Option<String>,
     /// The safe-search URL to use instead, if safe search is enforced.
     pub safe_search: Option<String>,
+    /// The alert the decision raises (every statutory block; rules with
+    /// `alert`); absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<super::alert::Alert>,
 }
 
 impl DecisionReport {
@@ -72,6 +77,7 @@ impl DecisionReport {
     ///     reasons: vec!["no rule matched; the policy default `allow` applies".into()],
     ///     message: None,
     ///     safe_search: safe_search(url.as_str()),
+    ///     alert: None,
     /// };
     /// let report = DecisionReport::new(input, url.as_str(), decision);
     /// assert_eq!(report.url, input);
@@ -93,6 +99,7 @@ impl DecisionReport {
             review: decision.review,
             message: decision.message,
             safe_search: decision.safe_search.map(|s: SafeSearch| s.url),
+            alert: decision.alert,
         }
     }
 }

@@ -21,12 +21,18 @@ use super::document::PolicyDocument;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn json_schema() -> String {
+    schema_text::<PolicyDocument>()
+}
+
+/// The JSON Schema of `T` as the schema files hold it: doc comments without
+/// their examples, pretty-printed with a final newline.
+pub(crate) fn schema_text<T: schemars::JsonSchema>() -> String {
     let schema = SchemaSettings::default()
         .with_transform(RecursiveTransform(
             drop_examples as fn(&mut schemars::Schema),
         ))
         .into_generator()
-        .into_root_schema_for::<PolicyDocument>();
+        .into_root_schema_for::<T>();
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

@@ -1,47 +1,24 @@
-//! `esafety squid-helper --policy POLICY [--bundle BUNDLE] [--protocol external-acl|url-rewrite]`
+//! The two Squid helper protocols: what an answer line says.
 //!
-//! A Squid helper process: reads one request per line on standard input and
-//! answers each on standard output at once, as Squid's helper protocols
-//! expect. All the deciding is [`esafety::policy::Engine::check`]; this file
-//! only speaks the protocol.
-//!
-//! With `concurrency=N` (N > 0) in `squid.conf`, Squid prefixes every line
-//! with a channel id; the helper detects a leading all-digit token and
-//! echoes it in the answer.
-//!
-//! * `external-acl` (`external_acl_type … %URI …`): the first token after
-//!   the channel id is the URL. Answers `OK` when the request may go ahead
-//!   (allow, monitor, warn) and `ERR` when it is blocked, with
+//! * `external-acl` (`external_acl_type`): `OK` when the request may go
+//!   ahead (allow, monitor, warn) and `ERR` when it is blocked, with
 //!   `message="…"` (the block message or the reason, for `deny_info` `%o`)
 //!   and `log="action rule categories"` (for `%ea` in the access log).
 //!   Squid URL-quotes `%URI` for this helper; the IPv6 brackets it quotes
-//!   are put back before the check (`Protocol::url_as_sent`).
-//!   Use it as `acl esafety_allowed external esafety` and
-//!   `http_access deny !esafety_allowed`. A proxy has no interstitial, so
-//!   `warn` is allowed and logged here; use `url-rewrite` with a block page
-//!   that offers "proceed" to honour warnings.
-//! * `url-rewrite` (`url_rewrite_program`): answers `OK status=302
-//!   url="BLOCK_URL?…"` for a blocked or warned request (when `--block-url`
-//!   is given; otherwise `OK status=403`-style blocking is not expressible,
-//!   so the request is redirected to `http://esafety.invalid/blocked`),
-//!   `OK rewrite-url="…"` when safe search rewrites a search URL, and `ERR`
-//!   (no change) otherwise.
+//!   are put back before the check (`Protocol::url_as_sent`). A proxy has
+//!   no interstitial, so `warn` is allowed and logged here; use
+//!   `url-rewrite` with a block page that offers "proceed" to honour
+//!   warnings.
+//! * `url-rewrite` (`url_rewrite_program`): `OK status=302 url="BLOCK_URL?…"`
+//!   for a blocked or warned request, `OK rewrite-url="…"` when safe search
+//!   rewrites a search URL, and `ERR` (no change) otherwise.
 //!
-//! Bytes that are not UTF-8 (Squid passes them on as they came) are
-//! written `%XX` before the URL is checked, as canonicalization would.
-//!
-//! A line the engine cannot read (empty, or an address it cannot
-//! canonicalize) fails closed in both protocols, and the helper goes on
-//! with the next line: external-acl answers `ERR message="…"` (denied);
-//! url-rewrite redirects to the block page with `action=block&rule=error`
-//! and the error in `message="…"`. Not `BH`: on a rewriter's "broken
-//! helper" answer Squid goes on with the original URL, which would let
-//! through whatever made the address unreadable.
+//! A request the engine cannot read (or decide, or record) is answered with
+//! the core's error decision (`DecisionReport::error`), so it fails closed
+//! in both: `ERR message="…"` (denied), or a redirect to the block page
+//! with `action=block&rule=error`. Not `BH`: on a rewriter's "broken helper"
+//! answer Squid goes on with the original URL.
 
-use std::io::{self, Write};
-use std::process::ExitCode;
-
-use anyhow::Context as _;
 use esafety::policy::{Action, DecisionReport};
 
 /// Which Squid helper protocol to speak.
@@ -67,7 +44,7 @@ impl Protocol {
     /// address without a port refused). A host cannot carry a real `%5B`
     /// (browsers refuse one), so nothing else changes. A rewriter gets the
     /// URL unquoted.
-    fn url_as_sent(self, url: &str) -> std::borrow::Cow<'_, str> {
+    pub(crate) fn url_as_sent(self, url: &str) -> std::borrow::Cow<'_, str> {
         match self {
             Protocol::ExternalAcl => unquote_authority_brackets(url),
             Protocol::UrlRewrite => std::borrow::Cow::Borrowed(url),
@@ -111,91 +88,16 @@ fn unquote_authority_brackets(url: &str) -> std::borrow::Cow<'_, str> {
     ))
 }
 
-/// Arguments of `esafety squid-helper`.
-#[derive(clap::Args, Debug)]
-pub(crate) struct Args {
-    #[command(flatten)]
-    engine: crate::input::EngineArgs,
-    /// The helper protocol Squid speaks to this process.
-    #[arg(long, value_enum, default_value = "external-acl")]
-    protocol: Protocol,
-    /// Who uses this proxy.
-    #[command(flatten)]
-    user: crate::input::UserArgs,
-    /// The block page for `url-rewrite` (the action, rule and categories are
-    /// appended as query parameters).
-    #[arg(long, value_name = "URL")]
-    block_url: Option<String>,
-}
-
-pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let engine = args.engine.load()?;
-    let block_url = args
-        .block_url
-        .as_deref()
-        .unwrap_or("http://esafety.invalid/blocked");
-
-    let mut stdin = io::stdin().lock();
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    let mut buf = Vec::new();
-    // Squid copies request bytes as they came: a line that is not UTF-8 is
-    // still a request to answer. Ending the helper there would take Squid
-    // down ("helpers are crashing too rapidly") for one crafted request.
-    while let Some(line) =
-        crate::input::read_url_line(&mut stdin, &mut buf).context("reading a request from Squid")?
-    {
-        let request = HelperLine::parse(&line);
-        // Squid asks now; the core never reads the clock, the face does.
-        let context = args.user.context(jiff::Timestamp::now());
-        let answer = match request.url {
-            None => Answer::unreadable("empty request line", args.protocol, block_url),
-            Some(url) => match engine.check(&args.protocol.url_as_sent(url), context) {
-                Ok(report) => Answer::for_report(&report, args.protocol, block_url),
-                Err(e) => Answer::unreadable(&e.to_string(), args.protocol, block_url),
-            },
-        };
-        match request.channel {
-            Some(channel) => writeln!(out, "{channel} {}", answer.0),
-            None => writeln!(out, "{}", answer.0),
-        }
-        .context("answering Squid")?;
-        // Squid waits for each answer: never leave one in a buffer.
-        out.flush().context("answering Squid")?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// One request line: an optional channel id, then the URL, then extras.
-#[derive(Debug, PartialEq, Eq)]
-struct HelperLine<'a> {
-    channel: Option<&'a str>,
-    url: Option<&'a str>,
-}
-
-impl<'a> HelperLine<'a> {
-    fn parse(line: &'a str) -> HelperLine<'a> {
-        let mut tokens = line.split_ascii_whitespace();
-        let first = tokens.next();
-        match first {
-            Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => HelperLine {
-                channel: Some(t),
-                url: tokens.next(),
-            },
-            other => HelperLine {
-                channel: None,
-                url: other,
-            },
-        }
-    }
-}
-
 /// One answer line, without the channel id.
 #[derive(Debug, PartialEq, Eq)]
-struct Answer(String);
+pub(crate) struct Answer(pub(crate) String);
 
 impl Answer {
-    fn for_report(report: &DecisionReport, protocol: Protocol, block_url: &str) -> Answer {
+    pub(crate) fn for_report(
+        report: &DecisionReport,
+        protocol: Protocol,
+        block_url: &str,
+    ) -> Answer {
         let log = quote(&format!(
             "{} {} {}",
             report.action,
@@ -232,23 +134,6 @@ impl Answer {
                 (_, Some(safe)) => Answer(format!("OK rewrite-url={} log={log}", quote(safe))),
                 _ => Answer("ERR".to_owned()),
             },
-        }
-    }
-
-    /// The answer for a request the engine could not check: blocked, in
-    /// either protocol (fail closed), under the rule name `error`.
-    fn unreadable(reason: &str, protocol: Protocol, block_url: &str) -> Answer {
-        let message = quote(reason);
-        let log = quote("block error -");
-        match protocol {
-            Protocol::ExternalAcl => Answer(format!("ERR message={message} log={log}")),
-            Protocol::UrlRewrite => {
-                let target = block_target(block_url, Action::Block, "error", "");
-                Answer(format!(
-                    "OK status=302 url={} message={message} log={log}",
-                    quote(&target)
-                ))
-            }
         }
     }
 }
@@ -298,34 +183,6 @@ fn query_escape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn helper_lines_with_and_without_channel_ids() {
-        let cases = [
-            ("plain url", "http://a.test/", None, Some("http://a.test/")),
-            (
-                "channel then url",
-                "7 http://a.test/ extra",
-                Some("7"),
-                Some("http://a.test/"),
-            ),
-            ("channel alone", "12", Some("12"), None),
-            ("empty", "", None, None),
-            (
-                "url that starts with digits is not a channel",
-                "1.2.3.4/x",
-                None,
-                Some("1.2.3.4/x"),
-            ),
-        ];
-        for (name, line, channel, url) in cases {
-            assert_eq!(
-                HelperLine::parse(line),
-                HelperLine { channel, url },
-                "{name}"
-            );
-        }
-    }
 
     #[test]
     fn external_acl_urls_get_their_ipv6_brackets_back() {
@@ -395,26 +252,29 @@ mod tests {
             review: false,
             message: None,
             safe_search: safe_search.map(str::to_owned),
+            alert: None,
         }
     }
 
     #[test]
-    fn unreadable_requests_are_blocked_in_both_protocols() {
+    fn the_cores_error_decision_is_a_block_in_both_protocols() {
+        let message = esafety::policy::ERROR_BLOCK_MESSAGE;
         let cases = [
             (
                 "acl denies",
                 Protocol::ExternalAcl,
-                "ERR message=\"empty host\" log=\"block error -\"",
+                format!("ERR message=\"{message}\" log=\"block error -\""),
             ),
             (
                 "rewrite redirects to the block page, never BH",
                 Protocol::UrlRewrite,
-                "OK status=302 url=\"http://blk/?x=1&action=block&rule=error&categories=\" message=\"empty host\" log=\"block error -\"",
+                "OK status=302 url=\"http://blk/?x=1&action=block&rule=error&categories=\" log=\"block error -\"".to_owned(),
             ),
         ];
         for (name, protocol, want) in cases {
+            let report = DecisionReport::error("http://host.123/", "empty host");
             assert_eq!(
-                Answer::unreadable("empty host", protocol, "http://blk/?x=1").0,
+                Answer::for_report(&report, protocol, "http://blk/?x=1").0,
                 want,
                 "{name}"
             );

@@ -1,0 +1,264 @@
+//! `esafety squid-helper --policy P [--bundle B] [--site SITE] [--log FILE]
+//! [--format FMT] [--protocol external-acl|url-rewrite]`
+//!
+//! A Squid helper process: reads one request per line on standard input and
+//! answers each on standard output at once, as Squid's helper protocols
+//! expect ([`protocol`]). Each line is decided for the client it names
+//! (`--format`, [`format`]): the site file (`--site`) gives the client's
+//! policy, group, age and device, and `--policy` is the policy of clients no
+//! entry matches. All the deciding is [`esafety::record::check_with`]; this
+//! module only speaks the protocol, keeps the log and swaps engines.
+//!
+//! - **Records**: with `--log FILE`, one JSON line per decision
+//!   (`esafety::record::DecisionRecord`), written before the answer; a
+//!   record that cannot be written blocks the request (fail closed).
+//!   `--pseudonymise-key FILE` writes users as keyed-hash pseudonyms,
+//!   `--no-client-ip` leaves addresses out.
+//! - **Alerts** ([`alerts`]): to standard error (cache.log) and to
+//!   `--alert-webhook URL` by HTTP POST.
+//! - **Live reload**: SIGHUP, or a change to the bundle, the policy, the site
+//!   file or a policy it names (checked every `--watch-interval-ms`), loads a
+//!   new engine set on a background thread and swaps it in whole between two
+//!   requests. A new set that does not load is reported on standard error
+//!   and the old one keeps serving; no request waits for a load, is dropped
+//!   or is answered twice. SIGHUP also reopens the log (logrotate).
+//! - **Time** comes from the system clock; records write it in the
+//!   deciding policy's time zone.
+
+mod alerts;
+mod engines;
+mod format;
+mod log;
+mod protocol;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use esafety::policy::DecisionReport;
+use esafety::record::{PseudonymKey, RecordOptions, check_with};
+
+use engines::{Defaults, Engines, Sources};
+use format::LineFormat;
+use protocol::Answer;
+pub(crate) use protocol::Protocol;
+
+/// Arguments of `esafety squid-helper`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    engine: crate::input::EngineArgs,
+    /// The helper protocol Squid speaks to this process.
+    #[arg(long, value_enum, default_value = "external-acl")]
+    protocol: Protocol,
+    /// Who uses this proxy when the site file names nobody (or there is none).
+    #[command(flatten)]
+    user: crate::input::UserArgs,
+    /// The block page for `url-rewrite` (the action, rule and categories are
+    /// appended as query parameters).
+    #[arg(long, value_name = "URL")]
+    block_url: Option<String>,
+    /// The site file: who each client is and which policy applies to them.
+    #[arg(long, value_name = "SITE")]
+    site: Option<PathBuf>,
+    /// Append one JSON decision record per request to FILE.
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
+    /// The fields of each line, in the squid.conf `%` codes (default
+    /// `%URI`; with `--protocol url-rewrite`, `%URI %>a/%>A %un %>rm`).
+    #[arg(long, value_name = "FMT")]
+    format: Option<String>,
+    /// Write users in records as keyed-hash pseudonyms with the key in FILE
+    /// (at least 16 bytes).
+    #[arg(long, value_name = "FILE")]
+    pseudonymise_key: Option<PathBuf>,
+    /// Leave client addresses out of records.
+    #[arg(long)]
+    no_client_ip: bool,
+    /// POST each alert's record (JSON) to URL.
+    #[arg(long, value_name = "URL")]
+    alert_webhook: Option<String>,
+    /// How often to look for changed files, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    watch_interval_ms: u64,
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let format = match &args.format {
+        Some(text) => LineFormat::parse(text).map_err(|e| anyhow::anyhow!("--format: {e}"))?,
+        None => LineFormat::default_for(args.protocol == Protocol::UrlRewrite),
+    };
+    let mut options = RecordOptions::new();
+    if let Some(path) = &args.pseudonymise_key {
+        let key = std::fs::read(path)
+            .with_context(|| format!("cannot read the pseudonym key `{}`", path.display()))?;
+        options = options.with_pseudonyms(
+            PseudonymKey::new(&key).with_context(|| format!("`{}`", path.display()))?,
+        );
+    }
+    if args.no_client_ip {
+        options = options.without_client_ip();
+    }
+    let sources = Sources {
+        policy: args.engine.policy.clone(),
+        bundle: args.engine.bundle.clone(),
+        site: args.site.clone(),
+    };
+    let defaults = Defaults {
+        group: args.user.group.clone(),
+        age: args.user.age,
+        device: args.user.device,
+    };
+    // The first load must work: there is no old engine to keep serving.
+    let current: engines::Current = Arc::new(RwLock::new(Arc::new(Engines::load(&sources)?)));
+    let log = match &args.log {
+        Some(path) => Some(Arc::new(log::RecordLog::open(path)?)),
+        None => None,
+    };
+    let hangup = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&hangup))
+        .context("cannot watch for SIGHUP")?;
+    spawn_reloader(
+        sources,
+        Arc::clone(&current),
+        log.clone(),
+        hangup,
+        Duration::from_millis(args.watch_interval_ms.max(10)),
+    );
+    let alerts = alerts::Alerts::new(args.alert_webhook.clone());
+    let block_url = args
+        .block_url
+        .as_deref()
+        .unwrap_or("http://esafety.invalid/blocked");
+
+    let mut stdin = io::stdin().lock();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut buf = Vec::new();
+    // Squid copies request bytes as they came: a line that is not UTF-8 is
+    // still a request to answer. Ending the helper there would take Squid
+    // down ("helpers are crashing too rapidly") for one crafted request.
+    while let Some(line) =
+        crate::input::read_url_line(&mut stdin, &mut buf).context("reading a request from Squid")?
+    {
+        let fields = format.read(&line);
+        let answer = match fields.url {
+            None => Answer::for_report(
+                &DecisionReport::error("", "the request line is empty"),
+                args.protocol,
+                block_url,
+            ),
+            Some(url) => {
+                let engines = engines::in_service(&current);
+                let (policy, identity) =
+                    engines.resolve(&defaults, fields.client_ip, fields.user.as_deref());
+                // Squid asks now; the core never reads the clock, the face does.
+                let checked = check_with(
+                    &engines.classifier,
+                    policy,
+                    &args.protocol.url_as_sent(url),
+                    &identity,
+                    jiff::Timestamp::now(),
+                    &options,
+                );
+                let line = checked.record.to_json_line();
+                let logged = match &log {
+                    Some(log) => log.write_line(&line),
+                    None => Ok(()),
+                };
+                alerts.raise(&checked.record, &line);
+                // Every error is answered with the core's error decision
+                // (fail closed); the URL is not repeated in it.
+                let report = match (logged, checked.outcome) {
+                    (Err(e), _) => {
+                        eprintln!("esafety: {e:#}; blocking the request (fail closed)");
+                        DecisionReport::error("", "the decision could not be recorded")
+                    }
+                    (Ok(()), Ok(report)) => report,
+                    (Ok(()), Err(e)) => DecisionReport::error("", e),
+                };
+                Answer::for_report(&report, args.protocol, block_url)
+            }
+        };
+        match fields.channel {
+            Some(channel) => writeln!(out, "{channel} {}", answer.0),
+            None => writeln!(out, "{}", answer.0),
+        }
+        .context("answering Squid")?;
+        // Squid waits for each answer: never leave one in a buffer.
+        out.flush().context("answering Squid")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reloads on SIGHUP (reopening the log too) and when a file changes; a
+/// set that does not load leaves the old one in service.
+fn spawn_reloader(
+    sources: Sources,
+    current: engines::Current,
+    log: Option<Arc<log::RecordLog>>,
+    hangup: Arc<AtomicBool>,
+    interval: Duration,
+) {
+    std::thread::spawn(move || {
+        let tick = interval.min(Duration::from_millis(100));
+        let mut last_look = Instant::now();
+        // The files of a set that failed to load, as they were: try again
+        // only when they change again (or on SIGHUP).
+        let mut failed: Option<Vec<(PathBuf, Option<engines::Fingerprint>)>> = None;
+        loop {
+            std::thread::sleep(tick);
+            let hup = hangup.swap(false, Ordering::SeqCst);
+            if hup
+                && let Some(log) = &log
+                && let Err(e) = log.reopen()
+            {
+                eprintln!("esafety: {e:#}; still writing to the old file");
+            }
+            let due = last_look.elapsed() >= interval;
+            if !hup && !due {
+                continue;
+            }
+            last_look = Instant::now();
+            let changed = hup || {
+                let serving = engines::in_service(&current);
+                serving.files_changed()
+                    && failed.as_ref().is_none_or(|files| {
+                        files
+                            .iter()
+                            .any(|(p, seen)| engines::fingerprint(p) != *seen)
+                    })
+            };
+            if !changed {
+                continue;
+            }
+            let started = Instant::now();
+            match Engines::load(&sources) {
+                Ok(engines) => {
+                    let files = engines.files.len();
+                    engines::swap(&current, engines);
+                    failed = None;
+                    eprintln!(
+                        "esafety: reloaded ({files} files) in {} ms{}",
+                        started.elapsed().as_millis(),
+                        if hup { " on SIGHUP" } else { "" }
+                    );
+                }
+                Err(e) => {
+                    failed = Some(
+                        engines::in_service(&current)
+                            .files
+                            .iter()
+                            .map(|(p, _)| (p.clone(), engines::fingerprint(p)))
+                            .collect(),
+                    );
+                    eprintln!("esafety: reload failed, the engine in service keeps serving: {e:#}");
+                }
+            }
+        }
+    });
+}

@@ -1,0 +1,202 @@
+//! The site-file linter: overlapping ranges, entries that can never match,
+//! a missing catch-all.
+//!
+//! | code | severity | finding |
+//! |---|---|---|
+//! | `S000` | error | the site file does not load |
+//! | `S001` | warning | two entries' ranges overlap: the addresses in both go to the first |
+//! | `S002` | error | an entry can never match: an earlier entry matches every client it would |
+//! | `S003` | warning | no catch-all entry: clients nothing matches get the default policy with no group, age or device |
+//! | `S004` | warning | one entry lists ranges that overlap each other |
+//! | `S005` | error | an entry's policy cannot be read or does not load ([`lint_with_policies`]) |
+
+use super::{ClientEntry, Site};
+use crate::policy::{Finding, Severity};
+
+fn finding(code: &str, severity: Severity, line: usize, message: String) -> Finding {
+    Finding {
+        code: code.to_owned(),
+        severity,
+        line,
+        message,
+    }
+}
+
+/// Whether `earlier` matches every client `later` matches.
+fn shadows(earlier: &ClientEntry, later: &ClientEntry) -> bool {
+    let ip_covered = match (&earlier.ranges, &later.ranges) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(e), Some(l)) => l.iter().all(|r| e.iter().any(|big| big.covers(r))),
+    };
+    let user_covered = match (&earlier.users, &later.users) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(e), Some(l)) => l.iter().all(|u| e.contains(u)),
+    };
+    ip_covered && user_covered
+}
+
+/// Lints a site file. `source` names it in findings.
+///
+/// ```
+/// use esafety::record::site::lint;
+///
+/// let findings = lint("site.toml", r#"site = "s"
+/// [[clients]]
+/// ip = ["10.0.0.0/8"]
+/// group = "pupils"
+/// [[clients]]
+/// ip = ["10.0.9.0/24"]
+/// group = "lab"
+/// "#);
+/// let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+/// // Sorted by line: the missing catch-all is about the whole file (line 1).
+/// assert_eq!(codes, ["S003", "S002"]);
+/// assert_eq!(findings[1].line, 5);
+/// assert!(findings[1].message.contains("entry 2 (line 5) can never match"), "{}", findings[1].message);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn lint(source: &str, text: &str) -> Vec<Finding> {
+    match Site::from_toml_str(source, text) {
+        Ok(site) => lint_site(&site),
+        Err(super::SiteError::Invalid { line, message, .. }) => vec![finding(
+            "S000",
+            Severity::Error,
+            line,
+            format!("the site file does not load, so nothing else was checked: {message}"),
+        )],
+    }
+}
+
+/// [`lint`], and each entry's policy must load: `read` returns the text of a
+/// policy given its path as written (relative to the site file).
+///
+/// ```
+/// use esafety::record::site::lint_with_policies;
+///
+/// let text = "site = \"s\"\n[[clients]]\npolicy = \"staff.toml\"\n";
+/// let findings = lint_with_policies("site.toml", text, |path| match path {
+///     "staff.toml" => Ok("id = \"staff\"\ndefault = \"allwo\"\n".to_owned()),
+///     other => Err(format!("no file {other}")),
+/// });
+/// let s005 = findings.iter().find(|f| f.code == "S005").ok_or("no S005")?;
+/// assert_eq!(s005.line, 2);
+/// assert!(s005.message.contains("staff.toml:2:11: unknown variant `allwo`"), "{}", s005.message);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn lint_with_policies(
+    source: &str,
+    text: &str,
+    mut read: impl FnMut(&str) -> Result<String, String>,
+) -> Vec<Finding> {
+    let mut out = lint(source, text);
+    if let Ok(site) = Site::from_toml_str(source, text) {
+        for (index, entry) in site.clients().iter().enumerate() {
+            let Some(path) = entry.policy() else { continue };
+            let problem = match read(path) {
+                Err(e) => Some(format!("cannot read it: {e}")),
+                Ok(policy) => crate::policy::Policy::load(path, &policy)
+                    .err()
+                    .map(|e| e.to_string()),
+            };
+            if let Some(problem) = problem {
+                out.push(finding(
+                    "S005",
+                    Severity::Error,
+                    entry.line(),
+                    format!(
+                        "entry {} (line {}): its policy `{path}` cannot be used, so its clients could not be decided: {problem}",
+                        index + 1,
+                        entry.line()
+                    ),
+                ));
+            }
+        }
+        out.sort_by_key(|f| f.line);
+    }
+    out
+}
+
+/// Lints a loaded site.
+fn lint_site(site: &Site) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let clients = site.clients();
+    for (j, later) in clients.iter().enumerate() {
+        let ranges = later.ranges();
+        for (a, ra) in ranges.iter().enumerate() {
+            for rb in ranges.iter().skip(a + 1) {
+                if ra.overlaps(rb) {
+                    out.push(finding(
+                        "S004",
+                        Severity::Warning,
+                        later.line(),
+                        format!(
+                            "entry {} (line {}) lists `{ra}` and `{rb}`, which overlap; keep the wider one",
+                            j + 1,
+                            later.line()
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut unreachable = false;
+        for (i, earlier) in clients.iter().enumerate().take(j) {
+            if shadows(earlier, later) {
+                out.push(finding(
+                    "S002",
+                    Severity::Error,
+                    later.line(),
+                    format!(
+                        "entry {} (line {}) can never match: entry {} (line {}) comes first and matches every client it would; move it above entry {} or remove it",
+                        j + 1,
+                        later.line(),
+                        i + 1,
+                        earlier.line(),
+                        i + 1
+                    ),
+                ));
+                unreachable = true;
+                break;
+            }
+        }
+        if unreachable {
+            continue;
+        }
+        for (i, earlier) in clients.iter().enumerate().take(j) {
+            let pair = earlier.ranges().iter().find_map(|re| {
+                later
+                    .ranges()
+                    .iter()
+                    .find(|rl| re.overlaps(rl))
+                    .map(|rl| (re, rl))
+            });
+            if let Some((re, rl)) = pair {
+                out.push(finding(
+                    "S001",
+                    Severity::Warning,
+                    later.line(),
+                    format!(
+                        "`{rl}` of entry {} (line {}) overlaps `{re}` of entry {} (line {}): clients in both get entry {}; narrow one of them if that is not meant",
+                        j + 1,
+                        later.line(),
+                        i + 1,
+                        earlier.line(),
+                        i + 1
+                    ),
+                ));
+            }
+        }
+    }
+    if !clients.iter().any(ClientEntry::is_catch_all) {
+        out.push(finding(
+            "S003",
+            Severity::Warning,
+            1,
+            "no entry matches every client: a client no entry matches gets the default policy (`--policy`) with no group, age or device; add a last `[[clients]]` with neither `ip` nor `user` to say what they get".to_owned(),
+        ));
+    }
+    // In file order, as editors show them.
+    out.sort_by_key(|f| f.line);
+    out
+}
