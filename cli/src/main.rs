@@ -34,6 +34,8 @@ enum Command {
     Lint(cmd::lint::Args),
     /// Answer Squid's external ACL or URL rewrite helper protocol on stdin/stdout.
     SquidHelper(cmd::squid_helper::Args),
+    /// Write a bundle and a policy as browser declarativeNetRequest rules for one user.
+    Dnr(cmd::dnr::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => cmd::lint::run(args),
         Command::Incident(args) => cmd::incident::run(args),
         Command::SquidHelper(args) => cmd::squid_helper::run(args),
+        Command::Dnr(args) => cmd::dnr::run(args),
     };
     match result {
         Ok(code) => code,

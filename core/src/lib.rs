@@ -5,8 +5,9 @@
 //! The modules follow the flow of one request (see `DESIGN.md`):
 //! [`url`] canonicalizes, [`lists`] parses vendor lists, [`bundle`] compiles
 //! them into an immutable artefact, [`classify`] matches a URL against it,
-//! [`policy`] decides what a user may do, and [`incident`] assesses what to do
-//! when something goes wrong.
+//! [`policy`] decides what a user may do, [`export`] writes a bundle and a
+//! policy as other engines' rules, and [`incident`] assesses what to do when
+//! something goes wrong.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -15,6 +16,7 @@ pub mod classify;
 pub mod datetime;
 #[doc(hidden)]
 pub mod document;
+pub mod export;
 pub mod incident;
 pub mod lists;
 pub mod policy;

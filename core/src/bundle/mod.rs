@@ -105,6 +105,7 @@ mod fst_reader;
 mod gate;
 mod load;
 mod meta;
+mod walk;
 
 use std::fmt;
 use std::ops::Range;

@@ -43,6 +43,7 @@ mod engine;
 mod error;
 mod evaluate;
 mod fail_closed;
+pub(crate) mod guarantee;
 pub mod lint;
 mod report;
 mod safe_search;
@@ -54,11 +55,11 @@ pub use document::{
     PolicyDocument, Rule, RuleDoc, Setting, Signatory,
 };
 pub use engine::{Context, Engine, EngineError};
-pub use fail_closed::{ERROR, ERROR_BLOCK_MESSAGE, MAX_ECHO_LEN, echo_prefix};
 pub use error::{LoadError, PolicyError};
 pub use evaluate::{
     BASELINE, DEFAULT, DecidedBy, Decision, IWF_BLOCK_MESSAGE, Request, TERRORISM_BLOCK_MESSAGE,
 };
+pub use fail_closed::{ERROR, ERROR_BLOCK_MESSAGE, MAX_ECHO_LEN, echo_prefix};
 pub use lint::LintReport;
 pub use lint::{Finding, LintOptions, Severity, lint};
 pub use report::DecisionReport;
