@@ -24,6 +24,8 @@ enum Command {
     Canonicalize(cmd::canonicalize::Args),
     /// Compile category lists (any supported format) into a bundle.
     Compile(cmd::compile::Args),
+    /// Compile an Acceptable Use Policy (TOML or JSON) into the JSON every build reads.
+    CompilePolicy(cmd::compile_policy::Args),
     /// Classify URLs against a compiled bundle (default: the built-in sample bundle).
     Classify(cmd::classify::Args),
     /// Assess an incident: severity, who to call in what order, what to do and not do.
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Canonicalize(args) => cmd::canonicalize::run(args),
         Command::Compile(args) => cmd::compile::run(args),
+        Command::CompilePolicy(args) => cmd::compile_policy::run(args),
         Command::Classify(args) => cmd::classify::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Lint(args) => cmd::lint::run(args),

@@ -168,6 +168,51 @@ pub fn parse_date(text: &str) -> Result<Date, DateTimeError> {
     Ok(date)
 }
 
+/// A text that is not a date `YYYY-MM-DD`, in the one wording every reader
+/// of a date uses (a policy's `reviewed`, a bundle list's date, the
+/// linter's "today").
+///
+/// ```
+/// use esafety::datetime::{BadDate, read_date};
+/// assert_eq!(read_date("2026-09-01")?, jiff::civil::date(2026, 9, 1));
+/// let err: BadDate = read_date("01/09/2026").unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "bad date `01/09/2026` (expected a four-digit year (`YYYY-MM-DD`) at character 3, \
+///      found `/`); write it as `YYYY-MM-DD`, e.g. `2026-09-01`"
+/// );
+/// # Ok::<(), BadDate>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad date `{text}` ({reason}); write it as `YYYY-MM-DD`, e.g. `2026-09-01`")]
+pub struct BadDate {
+    /// The text, as given.
+    pub text: String,
+    /// What is wrong with it.
+    pub reason: DateTimeError,
+}
+
+/// Reads a date `YYYY-MM-DD`, refusing anything else in the [`BadDate`]
+/// wording.
+///
+/// ```
+/// use esafety::datetime::read_date;
+/// assert_eq!(read_date("2024-02-29")?.to_string(), "2024-02-29");
+/// let err = read_date("2026-02-29").unwrap_err();
+/// assert!(err.to_string().contains("February 2026 has 28 days"), "{err}");
+/// # Ok::<(), esafety::datetime::BadDate>(())
+/// ```
+///
+/// # Errors
+///
+/// A [`BadDate`] naming the text and what is wrong with it.
+pub fn read_date(text: &str) -> Result<Date, BadDate> {
+    parse_date(text).map_err(|reason| BadDate {
+        text: text.to_owned(),
+        reason,
+    })
+}
+
 struct Reader<'t> {
     text: &'t str,
     bytes: &'t [u8],

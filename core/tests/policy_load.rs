@@ -221,13 +221,14 @@ fn missing_required_fields_are_errors() {
 fn json_errors_are_located_too() {
     let text = "{\n  \"id\": \"x\",\n  \"default\": \"allow\",\n  \"rules\": [\n    {\"id\": \"a\", \"action\": \"allow\", \"categories\": [\"terrorism\"]}\n  ]\n}\n";
     let err = Policy::load("p.json", text).unwrap_err();
-    // The error points at the rule object that tries to lower the baseline.
+    // The error points at the rule object that tries to lower the
+    // baseline: at its closing `}`, where serde_json stopped reading it.
     assert_eq!(
         (err.load_error().line(), err.load_error().column()),
-        (5, 5),
+        (5, 63),
         "{err}"
     );
-    assert!(err.to_string().starts_with("p.json:5:5: "), "{err}");
+    assert!(err.to_string().starts_with("p.json:5:63: "), "{err}");
     assert!(err.to_string().contains("statutory baseline"), "{err}");
     let err = Policy::load(
         "p.json",
@@ -235,12 +236,12 @@ fn json_errors_are_located_too() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("unknown field `colour`"), "{err}");
-    // A duplicate rule id points at the second rule object.
+    // A duplicate rule id points at the second rule object (its `}`).
     let text = "{\"id\": \"x\", \"default\": \"allow\", \"rules\": [\n  {\"id\": \"a\", \"action\": \"block\"},\n  {\"id\": \"a\", \"action\": \"warn\"}\n]}\n";
     let err = Policy::load("p.json", text).unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("p.json:3:3: two rules have the id `a`"),
+            .starts_with("p.json:3:31: two rules have the id `a`"),
         "{err}"
     );
     let err = Policy::load("p.json", "{\"id\": \"x\",}").unwrap_err();

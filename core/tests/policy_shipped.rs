@@ -37,6 +37,20 @@ fn load(name: &str) -> Policy {
     Policy::load(&p.display().to_string(), &text).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The policy as `esafety compile-policy` writes it, loaded back as JSON
+/// (the only form the WebAssembly extension build reads).
+fn load_compiled(name: &str) -> Policy {
+    let json = load(name).to_json().unwrap();
+    let policy = Policy::load_as(
+        &format!("{name}.json"),
+        &json,
+        esafety::policy::Format::Json,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(policy.document(), load(name).document(), "{name}");
+    policy
+}
+
 #[test]
 fn every_shipped_policy_is_lint_clean() {
     let options = LintOptions {
@@ -171,32 +185,33 @@ fn representative_decisions_for_every_shipped_policy() {
     let mut seen = std::collections::BTreeSet::new();
     for case in cases() {
         seen.insert(case.policy);
-        let policy = load(case.policy);
-        let url = CanonicalUrl::parse(case.url).unwrap();
-        let classification = classifier.classify(&url);
-        let context = Context {
-            group: case.group,
-            age: case.age,
-            device: case.device,
-            time: case.at.parse().unwrap(),
-        };
-        let request = esafety::Request {
-            url: &url,
-            group: context.group,
-            age: context.age,
-            device: context.device,
-            time: context.time,
-        };
-        let decision = policy.evaluate(&request, &classification);
-        assert_eq!(
-            (decision.action, decision.rule.as_str()),
-            (case.action, case.rule),
-            "{}: {:#?}",
-            case.name,
-            decision
-        );
-        assert!(!decision.reasons.is_empty(), "{}", case.name);
-        assert_eq!(decision.log, case.action != Action::Allow, "{}", case.name);
+        for policy in [load(case.policy), load_compiled(case.policy)] {
+            let url = CanonicalUrl::parse(case.url).unwrap();
+            let classification = classifier.classify(&url);
+            let context = Context {
+                group: case.group,
+                age: case.age,
+                device: case.device,
+                time: case.at.parse().unwrap(),
+            };
+            let request = esafety::Request {
+                url: &url,
+                group: context.group,
+                age: context.age,
+                device: context.device,
+                time: context.time,
+            };
+            let decision = policy.evaluate(&request, &classification);
+            assert_eq!(
+                (decision.action, decision.rule.as_str()),
+                (case.action, case.rule),
+                "{}: {:#?}",
+                case.name,
+                decision
+            );
+            assert!(!decision.reasons.is_empty(), "{}", case.name);
+            assert_eq!(decision.log, case.action != Action::Allow, "{}", case.name);
+        }
     }
     assert_eq!(seen.len(), SHIPPED.len(), "every shipped policy has cases");
 }

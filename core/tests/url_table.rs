@@ -640,6 +640,42 @@ const CASES: &[(&str, &str, Want)] = &[
     ("scheme_file", "file:///etc/passwd", E(Kind::Scheme)),
     ("scheme_mailto", "mailto:a@example.com", E(Kind::Scheme)),
     ("scheme_data", "data:text/html,hi", E(Kind::Scheme)),
+    // Non-web schemes whose rest reads as a port are still schemes: no
+    // made-up `http://javascript/` host (issue 27).
+    ("scheme_javascript_number", "javascript:1", E(Kind::Scheme)),
+    ("scheme_javascript_upper", "JavaScript:0", E(Kind::Scheme)),
+    ("scheme_javascript_empty", "javascript:", E(Kind::Scheme)),
+    ("scheme_about", "about:blank", E(Kind::Scheme)),
+    ("scheme_blob", "blob:https://e.example/1", E(Kind::Scheme)),
+    ("scheme_tel", "tel:123", E(Kind::Scheme)),
+    ("scheme_chrome", "chrome://settings", E(Kind::Scheme)),
+    (
+        "scheme_view_source",
+        "view-source:http://e.example/",
+        E(Kind::Scheme),
+    ),
+    ("scheme_single_label_port", "intranet:8080", E(Kind::Scheme)),
+    (
+        "scheme_dotted_not_port",
+        "com.example.app:/oauth",
+        E(Kind::Scheme),
+    ),
+    (
+        "host_port_dotted",
+        "example.com:8080/x",
+        C("http://example.com/x"),
+    ),
+    ("host_port_empty", "example.com:", C("http://example.com/")),
+    (
+        "host_port_localhost_path",
+        "LOCALHOST:80/x",
+        C("http://localhost/x"),
+    ),
+    (
+        "host_port_query",
+        "example.com:81?q",
+        C("http://example.com/?q"),
+    ),
     // --- Not URLs.
     ("err_empty", "", E(Kind::Empty)),
     ("err_whitespace", " \t\n ", E(Kind::Empty)),

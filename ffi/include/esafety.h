@@ -304,6 +304,10 @@ enum esafety_status
    */
   ESAFETY_STATUS_TOO_LARGE = 11,
   /**
+   * An escalation profile text could not be loaded.
+   */
+  ESAFETY_STATUS_INVALID_PROFILE = 12,
+  /**
    * An internal error (a Rust panic) was caught at the boundary. The
    * library is still usable; please report it with the last-error text.
    */

@@ -52,8 +52,8 @@ pub struct esafety_bundle {
 
 fn load(backing: Backing, out: &mut *mut esafety_bundle) -> Result<(), Failure> {
     let bytes = SharedBytes(Arc::new(backing));
-    let bundle = Bundle::from_bytes(bytes.clone())
-        .map_err(|e| Failure::from_error(esafety_status::InvalidBundle, &e))?;
+    let bundle =
+        Bundle::from_bytes(bytes.clone()).map_err(|e| Failure::from_error(e.code().into(), &e))?;
     *out = Box::into_raw(Box::new(esafety_bundle {
         classifier: Classifier::new(bundle),
         bytes,
@@ -167,7 +167,7 @@ pub unsafe extern "C" fn esafety_bundle_sample(out: *mut *mut esafety_bundle) ->
         let out = unsafe { out_ptr(out, "out") }?;
         *out = std::ptr::null_mut();
         let bytes = esafety::sample::try_bundle_bytes()
-            .map_err(|e| Failure::from_error(esafety_status::InvalidBundle, &e))?;
+            .map_err(|e| Failure::from_error(e.code().into(), &e))?;
         load(Backing::Owned(bytes), out)
     })
 }

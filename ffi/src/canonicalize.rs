@@ -22,8 +22,8 @@ pub(crate) unsafe fn url_in<'a>(
 ) -> Result<(Cow<'a, str>, CanonicalUrl), Failure> {
     // SAFETY: forwarded from this function's contract.
     let text = unsafe { url_text_in(url, url_len) }?;
-    let canonical = CanonicalUrl::parse(&text)
-        .map_err(|e| Failure::from_error(esafety_status::InvalidUrl, &e))?;
+    let canonical =
+        CanonicalUrl::parse(&text).map_err(|e| Failure::from_error(e.code().into(), &e))?;
     Ok((text, canonical))
 }
 

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::ffi::c_char;
 
-use esafety::policy::{Action, Context, Decision, DecisionReport, Device};
+use esafety::policy::{Action, Context, Decision, DecisionReport, context};
 use esafety::url::CanonicalUrl;
 
 use crate::canonicalize::url_in;
@@ -128,10 +128,6 @@ impl esafety_decision {
 /// The rule name of the fail-closed decision, `esafety::policy::ERROR`.
 const ERROR_RULE: &std::ffi::CStr = c"error";
 
-fn invalid(message: String) -> Failure {
-    Failure::new(esafety_status::InvalidRequest, message)
-}
-
 /// Reads a request and decides it.
 ///
 /// # Safety
@@ -158,38 +154,20 @@ unsafe fn decide<'r>(
             ESAFETY_MAX_NAME_LEN,
         )
     }?;
+    // The request's values are read by the core (one validator, one
+    // wording for every face); a negative age is this face's "not known".
+    let failed = |e: esafety::policy::RequestError| Failure::from_error(e.code().into(), &e);
     let age = match r.age {
         a if a < 0 => None,
-        a => Some(u8::try_from(a).map_err(|_| {
-            invalid(format!(
-                "`age` is {a}; give an age from 0 to 255, or -1 if it is not known"
-            ))
-        })?),
+        a => Some(context::age_from_years(i64::from(a)).map_err(failed)?),
     };
-    let device = match r.device {
-        0 => None,
-        1 => Some(Device::Managed),
-        2 => Some(Device::Byod),
-        d => {
-            return Err(invalid(format!(
-                "`device` is {d}; use ESAFETY_DEVICE_UNKNOWN (0), ESAFETY_DEVICE_MANAGED (1) or ESAFETY_DEVICE_BYOD (2)"
-            )));
-        }
-    };
+    let device = context::device_from_code(r.device).map_err(failed)?;
+    let group = group.map(context::group).transpose().map_err(failed)?;
     let time = match rfc3339 {
-        Some(t) => esafety::datetime::parse_timestamp(t).map_err(|e| {
-            invalid(format!(
-                "`time_rfc3339` `{}` is not an RFC 3339 time: {e}; write it like `2026-03-02T10:00:00Z`",
-                t.chars().take(64).collect::<String>()
-            ))
-        })?,
-        None => jiff::Timestamp::from_second(r.time).map_err(|e| {
-            invalid(format!(
-                "`time` {} is out of range: {e}; pass Unix seconds",
-                r.time
-            ))
-        })?,
-    };
+        Some(t) => context::time_from_rfc3339(t),
+        None => context::time_from_unix_seconds(r.time),
+    }
+    .map_err(failed)?;
     let context = Context {
         group,
         age,

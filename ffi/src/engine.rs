@@ -72,7 +72,7 @@ pub unsafe extern "C" fn esafety_engine_new(
         // copied); loading the view re-validates them, which takes
         // milliseconds even for a large bundle.
         let view = Bundle::from_bytes(bundle.bytes.clone())
-            .map_err(|e| Failure::from_error(esafety_status::InvalidBundle, &e))?;
+            .map_err(|e| Failure::from_error(e.code().into(), &e))?;
         *out = Box::into_raw(Box::new(esafety_engine {
             engine: Engine::new(view, (*policy.policy).clone()),
             rule_names,

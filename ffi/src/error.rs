@@ -43,6 +43,8 @@ pub enum esafety_status {
     Io = 10,
     /// An input was larger than the documented `ESAFETY_MAX_*` limit.
     TooLarge = 11,
+    /// An escalation profile text could not be loaded.
+    InvalidProfile = 12,
     /// An internal error (a Rust panic) was caught at the boundary. The
     /// library is still usable; please report it with the last-error text.
     Panic = 99,
@@ -64,6 +66,7 @@ impl esafety_status {
             esafety_status::UnknownProfile => c"ESAFETY_STATUS_UNKNOWN_PROFILE",
             esafety_status::Io => c"ESAFETY_STATUS_IO",
             esafety_status::TooLarge => c"ESAFETY_STATUS_TOO_LARGE",
+            esafety_status::InvalidProfile => c"ESAFETY_STATUS_INVALID_PROFILE",
             esafety_status::Panic => c"ESAFETY_STATUS_PANIC",
         }
     }
@@ -83,6 +86,7 @@ impl esafety_status {
         esafety_status::UnknownProfile,
         esafety_status::Io,
         esafety_status::TooLarge,
+        esafety_status::InvalidProfile,
         esafety_status::Panic,
     ];
 
@@ -101,9 +105,20 @@ impl esafety_status {
             9 => esafety_status::UnknownProfile,
             10 => esafety_status::Io,
             11 => esafety_status::TooLarge,
+            12 => esafety_status::InvalidProfile,
             99 => esafety_status::Panic,
             _ => return None,
         })
+    }
+}
+
+/// The status of a core error kind: the same number (the core's
+/// `ErrorCode` is the one list of error kinds; this enum spells it for C).
+impl From<esafety::ErrorCode> for esafety_status {
+    fn from(code: esafety::ErrorCode) -> esafety_status {
+        // Every code has its status (a test checks it); a code added to
+        // the core but not yet here would be reported as an internal error.
+        esafety_status::from_u32(code.number()).unwrap_or(esafety_status::Panic)
     }
 }
 
@@ -296,6 +311,24 @@ mod tests {
             assert!(name.starts_with("ESAFETY_STATUS_"), "{name}");
         }
         assert_eq!(esafety_status::from_u32(12345), None);
+    }
+
+    #[test]
+    fn every_core_error_code_is_a_status_with_its_number() {
+        for &code in esafety::ErrorCode::ALL {
+            let status = esafety_status::from(code);
+            assert_eq!(status as u32, code.number(), "{code}");
+            assert_ne!(status, esafety_status::Ok);
+        }
+        // And every status but OK is a core code.
+        for &status in esafety_status::ALL {
+            if status != esafety_status::Ok {
+                assert!(
+                    esafety::ErrorCode::from_number(status as u32).is_some(),
+                    "{status:?}"
+                );
+            }
+        }
     }
 
     #[test]

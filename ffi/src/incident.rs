@@ -2,9 +2,7 @@
 
 use std::ffi::c_char;
 
-use esafety::incident::{
-    AssessmentReport, EscalationProfile, Incident, ProfileError, Severity, assess,
-};
+use esafety::incident::{AssessmentReport, EscalationProfile, Incident, Severity, assess};
 
 use crate::error::{Failure, esafety_status};
 use crate::input::{ESAFETY_MAX_INCIDENT_LEN, ESAFETY_MAX_NAME_LEN, opt_str_in, str_in};
@@ -84,15 +82,10 @@ pub unsafe extern "C" fn esafety_assess_incident(
         // SAFETY: `profile` is NULL or `profile_len` readable bytes.
         let name = unsafe { opt_str_in(profile, profile_len, "profile", ESAFETY_MAX_NAME_LEN) }?
             .unwrap_or("national");
-        let profile = EscalationProfile::shipped(name).map_err(|e| {
-            let status = match e {
-                ProfileError::UnknownShipped(_) => esafety_status::UnknownProfile,
-                _ => esafety_status::Panic,
-            };
-            Failure::from_error(status, &e)
-        })?;
+        let profile = EscalationProfile::shipped(name)
+            .map_err(|e| Failure::from_error(e.code().into(), &e))?;
         let incident = Incident::from_bytes_auto(text.as_bytes())
-            .map_err(|e| Failure::from_error(esafety_status::InvalidIncident, &e))?;
+            .map_err(|e| Failure::from_error(e.code().into(), &e))?;
         let report = AssessmentReport::new(&assess(&incident, &profile));
         if let Some(s) = severity_out {
             *s = esafety_severity::from(report.severity) as u32;

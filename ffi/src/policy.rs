@@ -23,8 +23,8 @@ pub struct esafety_policy {
 pub(crate) const TEXT_SOURCE: &str = "<policy>";
 
 fn load(source: &str, text: &str, out: &mut *mut esafety_policy) -> Result<(), Failure> {
-    let policy = Policy::load(source, text)
-        .map_err(|e| Failure::from_error(esafety_status::InvalidPolicy, &e))?;
+    let policy =
+        Policy::load(source, text).map_err(|e| Failure::from_error(e.code().into(), &e))?;
     *out = Box::into_raw(Box::new(esafety_policy {
         policy: Arc::new(policy),
     }));

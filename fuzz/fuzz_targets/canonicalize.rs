@@ -12,6 +12,14 @@
 //! The bytes as `escape_invalid_utf8` makes them text (how the CLI and the
 //! Squid helper read lines) canonicalize as the same bytes with every byte
 //! of 0x80 and over written `%XX`: raw bytes and their escapes are one URL.
+//!
+//! Against a browser-grade oracle, the `url` crate (the WHATWG URL
+//! Standard): for every input it accepts as an http or https URL (alone,
+//! and behind `http://a.example/` so that the bytes land in the path), the
+//! lookup expressions of the raw input include the canonical
+//! `host/path?query` and `host/path` of the URL the browser requests; a
+//! page esafety cannot canonicalize must be an error for the raw input too
+//! (both fail closed).
 #![no_main]
 
 use esafety::url::{CanonicalUrl, escape_invalid_utf8};
@@ -60,6 +68,46 @@ fn check_same_as_general(input: &str) {
     }
 }
 
+/// The lookup expressions of `input` include the page a browser requests.
+fn check_browser_page(input: &str) {
+    let Ok(requested) = url::Url::parse(input) else {
+        return;
+    };
+    if !matches!(requested.scheme(), "http" | "https") {
+        return;
+    }
+    let ours = CanonicalUrl::parse(input);
+    let page = match CanonicalUrl::parse(requested.as_str()) {
+        Ok(page) => page,
+        Err(err) => {
+            assert!(
+                ours.is_err(),
+                "{input:?}: the browser page {:?} is an error ({err}) but the input is {ours:?}",
+                requested.as_str()
+            );
+            return;
+        }
+    };
+    let ours = ours.unwrap_or_else(|err| {
+        panic!("{input:?}: the browser requests {page}, esafety says {err}")
+    });
+    let exact = page.host_and_path_query();
+    let path = format!("{}{}", page.host(), page.path());
+    let mut found = (false, false);
+    let mut buf = String::new();
+    for e in ours.expressions() {
+        buf.clear();
+        e.write_to(&mut buf);
+        found.0 |= buf == exact;
+        found.1 |= buf == path;
+    }
+    assert!(
+        found == (true, true),
+        "{input:?}: the browser requests {page} but esafety looks up {:?}",
+        ours.expressions().map(|e| e.to_string()).collect::<Vec<_>>()
+    );
+}
+
 /// `escape_invalid_utf8` keeps the URL the bytes spell.
 fn check_escaped(data: &[u8]) {
     let text = escape_invalid_utf8(data);
@@ -94,4 +142,6 @@ fuzz_target!(|data: &[u8]| {
     }
     check_same_as_general(&format!("http://a.example/{lossy}"));
     check_same_as_general(&format!("http://a.example/?{lossy}"));
+    check_browser_page(&lossy);
+    check_browser_page(&format!("http://a.example/{lossy}"));
 });

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use esafety::policy::Device;
+use esafety::policy::{Device, RequestError, context};
 use jiff::Timestamp;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -110,6 +110,11 @@ extern "C" {
 
 fn bad(message: String) -> Failure {
     Failure::new(Code::InvalidRequest, message)
+}
+
+/// A request value the core's validator refused, with its wording.
+fn rejected(e: RequestError) -> Failure {
+    Failure::new(e.code(), e)
 }
 
 /// Whether a field value counts as given (`undefined` and `null` are absent).
@@ -218,10 +223,10 @@ impl<'a> JsRequest<'a> {
         } else {
             Some(age(age_value)?)
         };
-        let device = match device {
-            None => None,
-            Some(d) => Some(d.parse::<Device>().map_err(bad)?),
-        };
+        let device = device
+            .map(context::device_from_name)
+            .transpose()
+            .map_err(rejected)?;
         Ok(JsRequest {
             url: Cow::Borrowed(url),
             url_value: None,
@@ -263,9 +268,7 @@ impl<'a> JsRequest<'a> {
             Some(millis) => from_millis(millis)?,
             None if given(&time) => timestamp(&time)?,
             None => {
-                return Err(bad(
-                    "request field `time` is missing; pass the time of the request (e.g. `Date.now()`), esafety never reads the clock".to_owned(),
-                ));
+                return Err(rejected(RequestError::TimeMissing));
             }
         };
         let group = string_field(object, "group", RawRequest::group)?;
@@ -275,10 +278,11 @@ impl<'a> JsRequest<'a> {
                 bad("request field `age` must be a number of years".to_owned())
             })?)?),
         };
-        let device = match string_field(object, "device", RawRequest::device)? {
-            None => None,
-            Some(d) => Some(d.parse::<Device>().map_err(bad)?),
-        };
+        let device = string_field(object, "device", RawRequest::device)?
+            .as_deref()
+            .map(context::device_from_name)
+            .transpose()
+            .map_err(rejected)?;
         Ok(JsRequest {
             url: Cow::Owned(url),
             url_value: Some(url_value),
@@ -310,16 +314,9 @@ fn js_number(n: f64) -> String {
         .unwrap_or_default()
 }
 
-/// An age in whole years, 0 to 255.
+/// An age in whole years, 0 to 255 (read by the core).
 fn age(n: f64) -> Result<u8, Failure> {
-    if n.fract() != 0.0 || !(0.0..=255.0).contains(&n) {
-        return Err(bad(format!(
-            "request field `age` is {}; give a whole number of years from 0 to 255",
-            js_number(n)
-        )));
-    }
-    // In range and whole, checked above.
-    Ok(n as u8)
+    context::age_from_number(n, &js_number(n)).map_err(rejected)
 }
 
 /// A time given as an RFC 3339 string with an offset (`Z` or
@@ -331,12 +328,7 @@ pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
     if number.is_none()
         && let Some(s) = value.as_string()
     {
-        return esafety::datetime::parse_timestamp(&s).map_err(|e| {
-            bad(format!(
-                "time `{}` is not an RFC 3339 time ({e}); write it as `2026-03-02T10:00:00Z` or pass epoch milliseconds",
-                s.chars().take(64).collect::<String>()
-            ))
-        });
+        return context::time_from_rfc3339(&s).map_err(rejected);
     }
     let millis = if let Some(n) = number {
         n
@@ -350,22 +342,9 @@ pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
     from_millis(millis)
 }
 
-/// A time given as epoch milliseconds.
+/// A time given as epoch milliseconds (read by the core).
 fn from_millis(millis: f64) -> Result<Timestamp, Failure> {
-    if !millis.is_finite() || millis.fract() != 0.0 {
-        return Err(bad(format!(
-            "time {} is not a whole number of epoch milliseconds",
-            js_number(millis)
-        )));
-    }
-    // Whole and finite; out-of-range values are rejected by jiff below
-    // (the `as` conversion saturates, it never wraps).
-    Timestamp::from_millisecond(millis as i64).map_err(|_| {
-        bad(format!(
-            "time {} ms is out of range; pass a time between the years -9999 and 9999",
-            js_number(millis)
-        ))
-    })
+    context::time_from_unix_millis(millis, &js_number(millis)).map_err(rejected)
 }
 
 /// A date `YYYY-MM-DD` (for the linter's review deadlines), or a `Date` /

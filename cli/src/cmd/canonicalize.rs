@@ -8,11 +8,15 @@
 //! inputs are still processed, and the command exits with 1 at the end:
 //! the input was understood and found wanting.
 
+use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use esafety::url::CanonicalizeReport;
+use esafety::policy::echo_prefix;
+use esafety::url::{CanonicalizeFailure, CanonicalizeReport};
+
+use crate::input::Input;
 
 /// Arguments of `esafety canonicalize`.
 #[derive(clap::Args, Debug)]
@@ -26,37 +30,49 @@ pub(crate) struct Args {
     /// or {"input", "error"} for an input that is not a URL.
     #[arg(long)]
     json: bool,
-    /// URLs to canonicalize (none: one per line on standard input).
-    urls: Vec<String>,
+    /// URLs to canonicalize, as bytes (none: one per line on standard input).
+    urls: Vec<OsString>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let inputs = crate::input::lines_or_stdin(args.urls)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = 0usize;
-    for input in &inputs {
-        match CanonicalizeReport::from_input(input) {
-            Ok(report) if args.json => {
-                serde_json::to_writer(&mut out, &report).context("writing standard output")?;
-                writeln!(out).context("writing standard output")?;
-            }
-            Ok(report) => {
-                writeln!(out, "{}", report.canonical).context("writing standard output")?
-            }
-            Err(failure) => {
-                failed += 1;
-                if args.json {
-                    serde_json::to_writer(&mut out, &failure).context("writing standard output")?;
-                    writeln!(out).context("writing standard output")?;
-                } else {
-                    // Keep stdout and stderr in order for a reader of both.
-                    out.flush().context("writing standard output")?;
-                    eprintln!("esafety: `{}`: {}", failure.input, failure.error);
+    let json = args.json;
+    crate::input::for_each_input(args.urls, &mut out, |input, out| {
+        let failure = match input {
+            Input::Url(input) => match CanonicalizeReport::from_input(input) {
+                Ok(report) => {
+                    if json {
+                        serde_json::to_writer(&mut *out, &report)
+                            .context("writing standard output")?;
+                        writeln!(out).context("writing standard output")?;
+                    } else {
+                        writeln!(out, "{}", report.canonical).context("writing standard output")?;
+                    }
+                    return Ok(());
                 }
-            }
+                Err(failure) => CanonicalizeFailure {
+                    input: echo_prefix(&failure.input).into_owned(),
+                    error: failure.error,
+                },
+            },
+            Input::TooLong(line) => CanonicalizeFailure {
+                input: echo_prefix(line.prefix).into_owned(),
+                error: line.to_string(),
+            },
+        };
+        failed += 1;
+        if json {
+            serde_json::to_writer(&mut *out, &failure).context("writing standard output")?;
+            writeln!(out).context("writing standard output")?;
+        } else {
+            // Keep stdout and stderr in order for a reader of both.
+            out.flush().context("writing standard output")?;
+            eprintln!("esafety: `{}`: {}", failure.input, failure.error);
         }
-    }
+        Ok(())
+    })?;
     out.flush().context("writing standard output")?;
     Ok(if failed == 0 {
         ExitCode::SUCCESS

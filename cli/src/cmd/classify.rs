@@ -10,14 +10,18 @@
 //! with `--json`), the rest are still classified, and the exit status is 1.
 //! An unreadable or corrupt bundle exits 2 with one line on stderr.
 
+use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use esafety::bundle::Bundle;
-use esafety::classify::Classifier;
+use esafety::classify::{ClassificationReport, Classifier};
+use esafety::policy::echo_prefix;
 use serde::Serialize;
+
+use crate::input::Input;
 
 /// Arguments of `esafety classify`.
 #[derive(clap::Args, Debug)]
@@ -35,8 +39,8 @@ pub(crate) struct Args {
     /// Print one JSON object per URL: {"url", "canonical", "categories", "matches"}.
     #[arg(long)]
     json: bool,
-    /// URLs to classify (none: one per line on standard input).
-    urls: Vec<String>,
+    /// URLs to classify, as bytes (none: one per line on standard input).
+    urls: Vec<OsString>,
 }
 
 /// Loads the bundle file at `path` or, without one, the sample bundle.
@@ -62,53 +66,71 @@ struct Failure<'a> {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let classifier = Classifier::new(load_bundle(args.bundle.as_deref())?);
-    let inputs = crate::input::lines_or_stdin(args.urls)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = 0usize;
-    for input in &inputs {
-        match classifier.report(input) {
-            Ok(report) if args.json => {
-                serde_json::to_writer(&mut out, &report).context("writing standard output")?;
-                writeln!(out).context("writing standard output")?;
-            }
-            Ok(report) => {
-                let categories = if report.categories.is_empty() {
-                    "-".to_owned()
-                } else {
-                    report.categories.join(",")
-                };
-                write!(out, "{}\t{}", report.canonical, categories)
-                    .context("writing standard output")?;
-                for m in &report.matches {
-                    write!(out, "\t{}:{}", m.list, m.expression)
-                        .context("writing standard output")?;
-                }
-                writeln!(out).context("writing standard output")?;
-            }
-            Err(err) => {
-                failed += 1;
-                if args.json {
-                    serde_json::to_writer(
-                        &mut out,
-                        &Failure {
-                            url: input,
-                            error: err.to_string(),
-                        },
-                    )
-                    .context("writing standard output")?;
-                    writeln!(out).context("writing standard output")?;
-                } else {
-                    out.flush().context("writing standard output")?;
-                    eprintln!("esafety: `{input}`: {err}");
-                }
-            }
+    let json = args.json;
+    crate::input::for_each_input(args.urls, &mut out, |input, out| {
+        let (url, error) = match input {
+            Input::Url(input) => match classifier.report(input) {
+                Ok(report) => return write_report(out, &report, json),
+                Err(err) => (echo_prefix(input), err.to_string()),
+            },
+            Input::TooLong(line) => (echo_prefix(line.prefix), line.to_string()),
+        };
+        failed += 1;
+        if json {
+            let failure = Failure { url: &url, error };
+            serde_json::to_writer(&mut *out, &failure).context("writing standard output")?;
+            writeln!(out).context("writing standard output")?;
+        } else {
+            out.flush().context("writing standard output")?;
+            eprintln!("esafety: `{url}`: {error}");
         }
-    }
+        Ok(())
+    })?;
     out.flush().context("writing standard output")?;
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Writes one classification: a JSON object, or the plain line
+/// `canonical<TAB>categories<TAB>list:expression...`.
+fn write_report(
+    out: &mut impl Write,
+    report: &ClassificationReport,
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        serde_json::to_writer(&mut *out, report).context("writing standard output")?;
+        writeln!(out).context("writing standard output")?;
+        return Ok(());
+    }
+    out.write_all(report.canonical.as_bytes())
+        .and_then(|()| out.write_all(b"\t"))
+        .and_then(|()| {
+            if report.categories.is_empty() {
+                return out.write_all(b"-");
+            }
+            for (i, category) in report.categories.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(category.as_bytes())?;
+            }
+            Ok(())
+        })
+        .and_then(|()| {
+            for m in &report.matches {
+                out.write_all(b"\t")?;
+                out.write_all(m.list.as_bytes())?;
+                out.write_all(b":")?;
+                out.write_all(m.expression.as_bytes())?;
+            }
+            out.write_all(b"\n")
+        })
+        .context("writing standard output")
 }

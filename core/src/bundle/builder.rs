@@ -280,7 +280,11 @@ impl BundleBuilder {
     /// let list = b.add_list("bets", "gambling")?;
     /// b.set_date(list, "2026-11-30")?;
     /// let err = b.set_date(list, "30/11/2026").unwrap_err();
-    /// assert_eq!(err.to_string(), "list `bets`: date `30/11/2026` is not a date; write it as YYYY-MM-DD");
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "list `bets`: bad date `30/11/2026` (expected a four-digit year (`YYYY-MM-DD`) at \
+    ///      character 3, found `/`); write it as `YYYY-MM-DD`, e.g. `2026-09-01`"
+    /// );
     /// # Ok::<(), BundleError>(())
     /// ```
     ///

@@ -107,13 +107,8 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             format!("metadata is not UTF-8 (byte {})", e.valid_up_to()),
         )
     })?;
-    let meta: Meta = super::meta::read(meta_text).map_err(|(offset, message)| {
-        let (line, column) = crate::document::line_column(meta_text, offset);
-        BundleError::section(
-            SectionKind::Meta,
-            format!("not valid metadata JSON: {message} at line {line} column {column}"),
-        )
-    })?;
+    let meta: Meta = super::meta::read(meta_text)
+        .map_err(|reason| BundleError::section(SectionKind::Meta, reason))?;
     let meta_err = |reason: String| BundleError::section(SectionKind::Meta, reason);
     if meta.local_categories.len() > MAX_LOCAL_CATEGORIES {
         return Err(meta_err(format!(

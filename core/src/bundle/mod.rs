@@ -218,7 +218,7 @@ pub enum BundleError {
         id: usize,
     },
     /// A list date that is not `YYYY-MM-DD`.
-    #[error("list `{list}`: date `{date}` is not a date; write it as YYYY-MM-DD")]
+    #[error("list `{list}`: {}", bad_date(.date))]
     BadDate {
         /// The list.
         list: String,
@@ -252,6 +252,15 @@ pub enum BundleError {
         /// What overflowed.
         what: &'static str,
     },
+}
+
+/// A list date's error in the one wording of dates ([`crate::datetime::BadDate`]).
+fn bad_date(date: &str) -> String {
+    match crate::datetime::read_date(date) {
+        Err(e) => e.to_string(),
+        // Only a caller-made `BadDate` holds a date that reads.
+        Ok(_) => format!("bad date `{date}`"),
+    }
 }
 
 impl BundleError {
@@ -481,10 +490,9 @@ pub struct BundleSizes {
     pub heap: usize,
 }
 
-/// Metadata section contents (JSON), written with serde and read by
-/// `meta.rs` (and, in its tests, with serde too, to compare).
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(test, derive(Deserialize))]
+/// Metadata section contents (JSON), written and read with serde
+/// (`meta.rs`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Meta {
     pub(crate) lists: Vec<ListMeta>,
@@ -508,8 +516,7 @@ pub(crate) struct Meta {
     pub(crate) counts: EntryCounts,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(test, derive(Deserialize))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListMeta {
     pub(crate) name: String,
@@ -519,8 +526,7 @@ pub(crate) struct ListMeta {
     pub(crate) date: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(test, derive(Deserialize))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RegexMeta {
     pub(crate) list: u16,

@@ -93,8 +93,7 @@ pub struct Incident {
 /// assert_eq!((person.age, person.name.as_deref()), (Some(13), None));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "PersonFile")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Person {
     /// Their role.
     pub role: Role,
@@ -120,6 +119,12 @@ struct PersonFile {
     age: Option<u8>,
     #[serde(default)]
     name: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Person, D::Error> {
+        crate::document::check_table(d, "a person table", |p: PersonFile| Person::try_from(p))
+    }
 }
 
 impl TryFrom<PersonFile> for Person {
@@ -284,27 +289,15 @@ struct IncidentFile {
 }
 
 /// `occurred_at`: an RFC 3339 string (JSON, TOML) or a TOML offset
-/// date-time written without quotes (which the document reader hands to a
-/// type that asks for any value as its text).
+/// date-time written without quotes; `null` (JSON) is none.
 fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<jiff::Timestamp>, D::Error> {
-    struct Text;
-    impl serde::de::Visitor<'_> for Text {
-        type Value = String;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a timestamp like `2026-03-02T10:15:00Z`")
-        }
-
-        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<String, E> {
-            Ok(s.to_owned())
-        }
-    }
+    const EXPECTING: &str = "a timestamp like `2026-03-02T10:15:00Z`";
     struct Optional;
     impl<'de> serde::de::Visitor<'de> for Optional {
         type Value = Option<String>;
 
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a timestamp like `2026-03-02T10:15:00Z`")
+            f.write_str(EXPECTING)
         }
 
         fn visit_none<E: serde::de::Error>(self) -> Result<Option<String>, E> {
@@ -316,7 +309,7 @@ fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<jiff::Time
         }
 
         fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-            d.deserialize_any(Text).map(Some)
+            crate::document::date_text(d, EXPECTING).map(Some)
         }
     }
     let Some(text) = d.deserialize_option(Optional)? else {

@@ -556,8 +556,7 @@ impl Serialize for CategoryRef {
 
 impl<'de> Deserialize<'de> for CategoryRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Cow::<'de, str>::deserialize(d)?;
-        CategoryRef::parse(&s).map_err(serde::de::Error::custom)
+        crate::document::parse_str(d, CategoryRef::parse)
     }
 }
 
@@ -663,8 +662,7 @@ impl Serialize for Ident {
 
 impl<'de> Deserialize<'de> for Ident {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Cow::<'de, str>::deserialize(d)?;
-        Ident::new(&s).map_err(serde::de::Error::custom)
+        crate::document::parse_str(d, Ident::new)
     }
 }
 
@@ -710,39 +708,17 @@ impl Serialize for PolicyDate {
 }
 
 fn parse_date<E: serde::de::Error>(s: &str) -> Result<PolicyDate, E> {
-    crate::datetime::parse_date(s).map(PolicyDate).map_err(|e| {
-        E::custom(format!(
-            "bad date `{s}` ({e}); write it as `YYYY-MM-DD`, e.g. `2026-09-01`"
-        ))
-    })
+    crate::datetime::read_date(s)
+        .map(PolicyDate)
+        .map_err(E::custom)
 }
 
 impl<'de> Deserialize<'de> for PolicyDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PolicyDate;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a date `YYYY-MM-DD`")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<PolicyDate, E> {
-                parse_date(s)
-            }
-
-            // A TOML date literal arrives as a one-entry map holding its text.
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PolicyDate, A::Error> {
-                let Some((_, value)) = map.next_entry::<Cow<'de, str>, String>()? else {
-                    return Err(serde::de::Error::custom("expected a date `YYYY-MM-DD`"));
-                };
-                parse_date(&value)
-            }
-        }
-        d.deserialize_any(V)
+        // A string, or a TOML date literal; nothing else (a one-entry table
+        // such as `{x = "2026-09-01"}` is not a date).
+        let text = crate::document::date_text(d, "a date `YYYY-MM-DD`")?;
+        parse_date(&text)
     }
 }
 
@@ -774,9 +750,17 @@ impl JsonSchema for PolicyDate {
 /// let msg = err.to_string();
 /// assert!(msg.contains("rule `never`: `categories` is empty, so the rule could"), "{msg}");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+// `try_from` is for the schema (a rule is written as a `RuleDoc`); the
+// reading is `Deserialize` below.
 #[serde(try_from = "RuleDoc", into = "RuleDoc")]
 pub struct Rule(pub(crate) RuleDoc);
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::document::check_table(d, "a rule table", |doc: RuleDoc| Rule::try_from(doc))
+    }
+}
 
 impl Rule {
     /// The rule as written.
@@ -1071,19 +1055,21 @@ impl<'de> serde::de::DeserializeSeed<'de> for UniqueRule<'_> {
     type Value = Rule;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Rule, D::Error> {
-        let rule = Rule::deserialize(d)?;
-        // Raised inside the element, so the reader puts this rule's
-        // position on it; the first is named by its place in the list (the
+        // Checked while the rule's table is read, so the error is located at
+        // this rule; the first is named by its place in the list (the
         // reader has no text to give its line).
-        match self.seen.get(rule.id()) {
-            Some(first) => Err(serde::de::Error::custom(format!(
-                "two rules have the id `{id}`: this rule (rule {n}) and rule {m} above it; \
-                 give each rule a unique id",
-                id = rule.id(),
-                n = self.place + 1,
-                m = first + 1,
-            ))),
-            None => Ok(rule),
-        }
+        crate::document::check_table(d, "a rule table", |doc: RuleDoc| {
+            let rule = Rule::try_from(doc)?;
+            match self.seen.get(rule.id()) {
+                Some(first) => Err(format!(
+                    "two rules have the id `{id}`: this rule (rule {n}) and rule {m} above it; \
+                     give each rule a unique id",
+                    id = rule.id(),
+                    n = self.place + 1,
+                    m = first + 1,
+                )),
+                None => Ok(rule),
+            }
+        })
     }
 }

@@ -126,7 +126,11 @@ mod tests {
             ("ascii at the limit", "a".repeat(MAX_ECHO_LEN), MAX_ECHO_LEN),
             ("ascii over", "a".repeat(MAX_ECHO_LEN + 1), MAX_ECHO_LEN),
             ("two-byte chars", "é".repeat(MAX_ECHO_LEN), MAX_ECHO_LEN),
-            ("four-byte chars", "😀".repeat(MAX_ECHO_LEN), MAX_ECHO_LEN - 3),
+            (
+                "four-byte chars",
+                "😀".repeat(MAX_ECHO_LEN),
+                MAX_ECHO_LEN - 3,
+            ),
         ];
         for (name, input, kept) in cases {
             let echoed = echo_prefix(&input);

@@ -38,6 +38,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod context;
 mod document;
 mod engine;
 mod error;
@@ -50,6 +51,7 @@ mod safe_search;
 mod schema;
 mod time;
 
+pub use context::RequestError;
 pub use document::{
     Action, AgeRange, AgeRangeDoc, Audience, CategoryRef, Device, Ident, PolicyDate,
     PolicyDocument, Rule, RuleDoc, Setting, Signatory,
@@ -279,7 +281,8 @@ impl Policy {
     ///
     /// let text = r#"{"id": "staff", "default": "allow", "colour": 1}"#;
     /// let err = Policy::from_json_str("staff.json", text).unwrap_err();
-    /// assert!(err.to_string().starts_with("staff.json:1:37: unknown field `colour`"), "{err}");
+    /// // JSON errors are where serde_json stopped: here the key's closing quote.
+    /// assert!(err.to_string().starts_with("staff.json:1:44: unknown field `colour`"), "{err}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -319,6 +322,31 @@ impl Policy {
             rules,
             default_reason,
         }
+    }
+
+    /// The policy as the JSON document every build of esafety reads (the
+    /// WebAssembly extension build reads JSON policies only): what
+    /// `esafety compile-policy` writes. It loads back, as JSON, to the same
+    /// document, and so to the same decisions.
+    ///
+    /// ```
+    /// use esafety::policy::{Format, Policy};
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    /// let policy = Policy::load("secondary-pupils.toml", text)?;
+    /// let json = policy.to_json()?;
+    /// assert!(json.starts_with("{\n  \"id\": \"secondary-pupils\","), "{json}");
+    /// let back = Policy::load_as("secondary-pupils.json", &json, Format::Json)?;
+    /// assert_eq!(back.document(), policy.document());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Only if serialization fails, which the document types do not do.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(&self.doc)
     }
 
     /// The document as written.
@@ -390,11 +418,12 @@ impl Policy {
     }
 }
 
-/// Adds the fix to serde's wording for missing and unknown fields.
+/// Adds the fix to serde's wording for missing and unknown fields (an
+/// unknown field close to a known one already names it: `did you mean`).
 fn with_help(message: String) -> String {
     if message.starts_with("missing field") {
         format!("{message}; add it")
-    } else if message.starts_with("unknown field") {
+    } else if message.starts_with("unknown field") && !message.contains("; did you mean") {
         format!("{message}; remove it or correct its spelling")
     } else {
         message
@@ -407,10 +436,11 @@ pub(crate) fn parse_document(
     text: &str,
     format: Format,
 ) -> Result<PolicyDocument, PolicyError> {
-    let (format, name) = match format {
-        Format::Toml => (crate::document::Format::Toml, "TOML"),
-        Format::Json => (crate::document::Format::Json, "JSON"),
+    let format = match format {
+        Format::Toml => crate::document::Format::Toml,
+        Format::Json => crate::document::Format::Json,
     };
+    let name = format.name();
     crate::document::read::<PolicyDocument>(text, format).map_err(|e| {
         let message = match e.kind() {
             // The parser's words say what it expected, not that the text is

@@ -275,8 +275,7 @@ impl Serialize for TimeWindow {
 
 impl<'de> Deserialize<'de> for TimeWindow {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Cow::<'de, str>::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        crate::document::parse_str(d, |s| s.parse().map_err(|e: TimeWindowError| e.to_string()))
     }
 }
 
@@ -416,8 +415,7 @@ impl Serialize for TimeZoneName {
 
 impl<'de> Deserialize<'de> for TimeZoneName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Cow::<'de, str>::deserialize(d)?;
-        TimeZoneName::new(&s).map_err(serde::de::Error::custom)
+        crate::document::parse_str(d, TimeZoneName::new)
     }
 }
 

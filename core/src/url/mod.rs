@@ -19,9 +19,12 @@
 //! 2. The fragment (from the first `#`) is dropped.
 //! 3. The scheme is lowercased; `http`, `https`, `ftp`, `ws` and `wss` are
 //!    accepted, anything else (`javascript:`, `file://`, `mailto:`) is
-//!    [`UrlError::UnsupportedScheme`]. An input without a scheme is
-//!    `http://` (`www.google.com` and `localhost:8080/x` included). Any
-//!    number of `/` or `\` may follow the scheme, as in browsers.
+//!    [`UrlError::UnsupportedScheme`] (see "Addresses that are not web
+//!    addresses" below). An input without a scheme is `http://`
+//!    (`www.google.com`); so is a host name and a port without one
+//!    (`example.com:8080/x`, `localhost:8080`), where a host name has a `.`
+//!    or is `localhost`. Any number of `/` or `\` may follow the scheme, as
+//!    in browsers.
 //! 4. The authority ends at the first `/`, `\` or `?`. Userinfo (up to the
 //!    last `@`) and the port are dropped; a port must be decimal and at most
 //!    65535 ([`UrlError::InvalidPort`]).
@@ -37,11 +40,14 @@
 //!    An IPv6 literal is written shortened (`[2001:db8::1]`); IPv4-mapped
 //!    (`::ffff:a.b.c.d`) and NAT64 (`64:ff9b::a.b.c.d`) addresses become
 //!    the IPv4 address.
-//! 6. Path: `\` is `/`; percent-unescaped repeatedly until no escape is
-//!    left (`%2525` is `%`); `.` and `..` segments are resolved and runs of
-//!    `/` collapsed; an empty path is `/`. A `?` that only appears after
-//!    unescaping starts the query (it will when the canonical URL is read
-//!    again).
+//! 6. Path: `\` is `/`; the dot segments a browser resolves (`.`, `..`,
+//!    `%2e`, `.%2E`, `%2e%2e` between raw slashes) are removed; then the
+//!    path is percent-unescaped repeatedly until no escape is left (`%2525`
+//!    is `%`); the dot segments that unescaping made are removed, with
+//!    empty segments kept (RFC 3986 `remove_dot_segments`), and only then
+//!    are runs of `/` collapsed; an empty path is `/`. A `?` that only
+//!    appears after unescaping starts the query (it will when the canonical
+//!    URL is read again). See "Paths" below for why this order.
 //! 7. Query: kept as it is, only percent-unescaped repeatedly and
 //!    re-escaped.
 //! 8. Re-escaping: every byte `<= 0x20`, `>= 0x7F`, `#` and `%` is written
@@ -73,6 +79,107 @@
 //! // Canonicalization is idempotent.
 //! assert_eq!(CanonicalUrl::parse(url.as_str())?, url);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Paths: the page the browser requests
+//!
+//! The lookup must name the page a browser fetches, or a listed page is
+//! reached through another spelling of it. Two orders matter:
+//!
+//! - Dot segments before slash runs, as the Safe Browsing specification
+//!   orders them ("resolve `/./` and `/../`", then "replace runs of
+//!   consecutive slashes"): `/gallery/x93//../a.jpg` is
+//!   `/gallery/x93/a.jpg` to a browser (the `..` removes the empty segment
+//!   between the slashes), not `/gallery/a.jpg`.
+//! - Dot segments a browser sees before unescaping. Browsers (the WHATWG
+//!   URL Standard) keep an escaped `/` or `?` inside its segment, so in
+//!   `/a%2Fb/../c` the `..` removes `a%2Fb` and the browser requests `/c`;
+//!   unescaping first, as a literal reading of Safe Browsing does, would
+//!   look up `/a/c` and miss `/c`. Everything else the specification says
+//!   still happens after that: `dir%2Fpage` is looked up as `dir/page`
+//!   (as a server that decodes `%2F` serves it), so a listed `dir/`
+//!   covers it. Both choices can only make a list entry meet more
+//!   spellings of its page, never fewer.
+//!
+//! ```
+//! use esafety::url::CanonicalUrl;
+//!
+//! for spelling in [
+//!     "http://evil.example/gallery/x93//../a.jpg",
+//!     "http://evil.example/gallery/x93/.//../a.jpg",
+//!     "http://evil.example/gallery/x93//%2e%2e/a.jpg",
+//!     "http://evil.example/gallery/x93//.%2E/a.jpg",
+//!     "http://evil.example/gallery/x93//./../a.jpg",
+//!     "http://evil.example\\gallery\\x93\\\\..\\a.jpg",
+//!     "http://evil.example/junk%2Fmore/../gallery/x93/a.jpg",
+//! ] {
+//!     assert_eq!(CanonicalUrl::parse(spelling)?.path(), "/gallery/x93/a.jpg", "{spelling}");
+//! }
+//! assert_eq!(CanonicalUrl::parse("http://e.example/dir%2Fpage.html")?.path(), "/dir/page.html");
+//! # Ok::<(), esafety::UrlError>(())
+//! ```
+//!
+//! The `url_browser` tests check this against the `url` crate (the WHATWG
+//! URL Standard) for generated spellings: the lookup expressions of every
+//! input it accepts as http(s) include the page it requests.
+//!
+//! # Addresses that are not web addresses
+//!
+//! A URL of a scheme that names no web page (`javascript:`, `data:`,
+//! `about:`, `blob:`, `mailto:`, `tel:`, `file:`, `chrome:`) is
+//! [`UrlError::UnsupportedScheme`], never a made-up `http://` host:
+//! `javascript:1` is not the host `javascript` on port 1. The rule is the
+//! one of step 3: a `name:` prefix is a scheme unless the name is a host
+//! name (it has a `.` or is `localhost`) followed by a port number.
+//!
+//! What a face decides for one is the decision for every input that is
+//! not a URL: block (fail closed). There is no page to look up, so no list
+//! can clear it, and what such an address runs (a script in the current
+//! page, inline data, a local file) is not something a web filter can
+//! vouch for. `esafety check` prints a block line for it.
+//!
+//! ```
+//! use esafety::url::{CanonicalUrl, UrlError};
+//!
+//! for input in ["javascript:1", "javascript:alert(1)", "about:blank", "data:text/html,hi", "tel:123", "intranet:8080"] {
+//!     assert!(matches!(CanonicalUrl::parse(input), Err(UrlError::UnsupportedScheme { .. })), "{input}");
+//! }
+//! assert_eq!(CanonicalUrl::parse("localhost:8080/x")?.as_str(), "http://localhost/x");
+//! assert_eq!(CanonicalUrl::parse("example.com:8080")?.as_str(), "http://example.com/");
+//! # Ok::<(), esafety::UrlError>(())
+//! ```
+//!
+//! # Deliberate differences from the Safe Browsing specification
+//!
+//! Each is tested in `tests/url_browser.rs`
+//! (`documented_differences_from_safe_browsing`) and below.
+//!
+//! - **Escaped delimiters in hosts stay escaped.** `http://a%2Fb.example/`
+//!   has the host `a%2Fb.example`; unescaped it would read back as the host
+//!   `a` with a path. The same for `\ ? @ : [ ]`.
+//! - **`%5C` stays escaped in a path.** Only a raw `\` is a slash (as in
+//!   browsers); an unescaped `\` would read back as `/`.
+//! - **An empty query is an expression.** `http://e.example/a?` is looked
+//!   up as `e.example/a?` before `e.example/a`, so a list line written with
+//!   the `?` meets it.
+//! - **`host:1:2`**: the port is what follows the last `:`, and the rest is
+//!   the host, its `:` escaped (`host%3A1`). Browsers reject the URL.
+//! - **Hosts IDNA (UTS 46) rejects are errors** ([`UrlError::BadIdn`]),
+//!   where the specification would keep the bytes escaped; browsers do not
+//!   open them either.
+//! - **Dot segments a browser sees are resolved before unescaping** (see
+//!   "Paths").
+//!
+//! ```
+//! use esafety::url::{CanonicalUrl, UrlError};
+//!
+//! assert_eq!(CanonicalUrl::parse("http://a%2Fb.example/")?.host(), "a%2Fb.example");
+//! assert_eq!(CanonicalUrl::parse("http://e.example/a%5Cb")?.path(), "/a%5Cb");
+//! let first: Vec<String> = CanonicalUrl::parse("http://e.example/a?")?.expressions().take(2).map(|e| e.to_string()).collect();
+//! assert_eq!(first, ["e.example/a?", "e.example/a"]);
+//! assert_eq!(CanonicalUrl::parse("http://host:1:2/")?.host(), "host%3A1");
+//! assert!(matches!(CanonicalUrl::parse("http://ex\u{ff0f}ample.com/"), Err(UrlError::BadIdn { .. })));
+//! # Ok::<(), esafety::UrlError>(())
 //! ```
 //!
 //! # Lookup expressions
@@ -126,6 +233,23 @@ pub use report::{CanonicalizeFailure, CanonicalizeReport};
 /// assert_eq!(err, UrlError::TooLong { len: MAX_INPUT_LEN + 1, max: MAX_INPUT_LEN });
 /// ```
 pub const MAX_INPUT_LEN: usize = 2 * 1024 * 1024;
+
+/// The longest line a face reads from a stream as one URL input, in bytes
+/// without its line ending: [`MAX_INPUT_LEN`] and 4 KiB of slack for the
+/// white space around a URL (which canonicalization trims).
+///
+/// A face that reads URLs line by line (the CLI's `canonicalize`,
+/// `classify` and `check` on standard input) holds at most this much of a
+/// line: a longer line is answered with an error (and, where a decision is
+/// due, a block), its bytes discarded as they arrive, and the stream goes
+/// on with the next line. Memory therefore stays bounded whatever the
+/// input, and no URL a browser can open is refused.
+///
+/// ```
+/// use esafety::url::{MAX_INPUT_LEN, MAX_LINE_LEN};
+/// assert_eq!(MAX_LINE_LEN, MAX_INPUT_LEN + 4096);
+/// ```
+pub const MAX_LINE_LEN: usize = MAX_INPUT_LEN + 4096;
 
 /// The text of a URL received as bytes that may not be UTF-8 (a request
 /// line off the network, a log file): every byte that is not part of a

@@ -182,7 +182,8 @@ fn trim_c0_space(bytes: &[u8]) -> &[u8] {
 }
 
 /// Splits off the scheme: `(scheme, rest after the colon)`. An input
-/// without a scheme is `http`; `host:port` is not mistaken for a scheme.
+/// without a scheme is `http`; `host:port` is not mistaken for a scheme,
+/// and a scheme is not mistaken for `host:port` (see [`is_host_and_port`]).
 fn split_scheme(url: &[u8]) -> Result<(&'static str, &[u8]), UrlError> {
     let Some(colon) = url.iter().position(|&b| b == b':') else {
         return Ok(("http", url));
@@ -201,17 +202,34 @@ fn split_scheme(url: &[u8]) -> Result<(&'static str, &[u8]), UrlError> {
             return Ok((scheme, rest));
         }
     }
-    // `example.com:8080`, `localhost:80/x`, `localhost:`: a host and a port.
-    let looks_like_host_port = !rest.starts_with(b"//")
-        && (candidate.contains(&b'.')
-            || rest.is_empty()
-            || rest.first().is_some_and(u8::is_ascii_digit));
-    if looks_like_host_port {
+    if is_host_and_port(candidate, rest) {
         return Ok(("http", url));
     }
     Err(UrlError::UnsupportedScheme {
         scheme: quote(candidate).to_ascii_lowercase(),
     })
+}
+
+/// Whether `name:rest` (no scheme of ours before the `:`) is a host and a
+/// port written without a scheme (`example.com:8080`, `localhost:80/x`,
+/// `example.com:`) rather than a URL of another scheme (`javascript:1`,
+/// `about:blank`, `tel:123`, `blob:https://…`, `intranet:8080`).
+///
+/// The rule: the name is a host name (it has a `.`, or it is `localhost`)
+/// and the rest is a port, one or more decimal digits up to the end, `/`,
+/// `\` or `?` (or nothing at all: `example.com:`). A name without a dot is a scheme whatever follows it,
+/// so a non-web URL never becomes a made-up `http://` host; a single-label
+/// host with a port is written with its scheme (`http://intranet:8080/`).
+fn is_host_and_port(name: &[u8], rest: &[u8]) -> bool {
+    let is_host_name = name.contains(&b'.') || name.eq_ignore_ascii_case(b"localhost");
+    let port_end = rest
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let after_port = rest.get(port_end..).unwrap_or_default();
+    let is_port = rest.is_empty()
+        || (port_end > 0 && matches!(after_port.first(), None | Some(b'/' | b'\\' | b'?')));
+    is_host_name && is_port
 }
 
 /// The host part of an authority: userinfo (to the last `@`) and port
@@ -279,6 +297,18 @@ fn check_port(port: &[u8]) -> Result<(), UrlError> {
 /// Writes the canonical path and query; returns where the path ends and
 /// whether there is a query. `has_percent` and `has_backslash` say whether
 /// the URL holds any `%` or `\\` at all (when not, those steps are skipped).
+///
+/// The path steps, in order (see the module documentation, "Paths"):
+/// 1. raw `\` is `/`;
+/// 2. when the path holds escapes, the dot segments the browser sees are
+///    removed first (a segment that unescapes to `.` or `..`, between raw
+///    `/`s), so that an escaped `/` or `?` cannot hide a `..` from the
+///    page the browser requests;
+/// 3. percent-unescaped repeatedly; a `?` that only appears now starts the
+///    query;
+/// 4. the dot segments that unescaping made are removed (RFC 3986
+///    remove_dot_segments, empty segments kept), and only then runs of `/`
+///    collapsed.
 fn write_path_and_query(
     raw_path: &[u8],
     raw_query: Option<&[u8]>,
@@ -298,7 +328,7 @@ fn write_path_and_query(
         Cow::Borrowed(raw_path)
     };
     let path = if has_percent {
-        unescape(slashed)
+        unescape(remove_browser_dot_segments(slashed))
     } else {
         slashed
     };
@@ -336,44 +366,142 @@ fn write_path_and_query(
     (path_end, has_query)
 }
 
-/// Writes a path (unescaped bytes, normally starting with `/`): `.` and `..`
-/// segments resolved, runs of `/` collapsed, bytes escaped.
+/// What a path segment is to dot-segment removal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Segment {
+    /// `.`: removed.
+    Current,
+    /// `..`: removed with the segment before it.
+    Parent,
+    /// Anything else, the empty segment of `//` included: kept.
+    Regular,
+}
+
+/// What `segment` (unescaped bytes) is.
+fn segment_kind(segment: &[u8]) -> Segment {
+    match segment {
+        b"." => Segment::Current,
+        b".." => Segment::Parent,
+        _ => Segment::Regular,
+    }
+}
+
+/// What a raw (still escaped) `segment` is as a browser reads it (the
+/// WHATWG URL Standard's "single-dot" and "double-dot" segments): `.` or
+/// `%2e`, and `..`, `.%2e`, `%2e.` or `%2e%2e`, in any case. An escape
+/// escaped again (`%252e`) is not a dot to a browser, which requests it as
+/// it is; step 4 resolves it after unescaping.
+fn raw_segment_kind(segment: &[u8]) -> Segment {
+    let is_dot = |s: &[u8]| s == b"." || s.eq_ignore_ascii_case(b"%2e");
+    match segment.len() {
+        1 | 3 if is_dot(segment) => Segment::Current,
+        2..=6 => {
+            let split = if segment.first() == Some(&b'.') { 1 } else { 3 };
+            match segment.split_at_checked(split) {
+                Some((a, b)) if is_dot(a) && is_dot(b) => Segment::Parent,
+                _ => Segment::Regular,
+            }
+        }
+        _ => Segment::Regular,
+    }
+}
+
+/// Step 2 of [`write_path_and_query`]: the raw path with the dot segments
+/// a browser resolves (between raw `/`s) removed; borrowed unchanged when
+/// it has none.
+fn remove_browser_dot_segments(path: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+    let has_dots = path
+        .split(|&b| b == b'/')
+        .any(|segment| raw_segment_kind(segment) != Segment::Regular);
+    if !has_dots {
+        return path;
+    }
+    let mut out = Vec::with_capacity(path.len());
+    remove_dot_segments(&path, &mut out, raw_segment_kind, |segment, out| {
+        out.extend_from_slice(segment);
+    });
+    Cow::Owned(out)
+}
+
+/// Appends `path` to `out` with its dot segments removed as RFC 3986
+/// (section 5.2.4, `remove_dot_segments`) and the WHATWG URL Standard do:
+/// empty segments are segments (`/a//..` is `/a/`), a `..` at the root
+/// stays at the root, and a final `.` or `..` leaves a trailing `/`.
+/// `kind` says what a segment is and `write` appends a kept one. The result
+/// starts with `/` unless `path` is empty and has no segments to write.
+fn remove_dot_segments(
+    path: &[u8],
+    out: &mut Vec<u8>,
+    kind: impl Fn(&[u8]) -> Segment,
+    write: impl Fn(&[u8], &mut Vec<u8>),
+) {
+    let start = out.len();
+    // INVARIANT: out[start..] is zero or more `/segment`.
+    let mut segments = path.split(|&b| b == b'/').peekable();
+    if path.first() == Some(&b'/') {
+        // The empty piece before the leading slash.
+        segments.next();
+    }
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
+        match kind(segment) {
+            Segment::Current => {}
+            Segment::Parent => {
+                // Remove the last `/segment`, if any.
+                let written = out.get(start..).unwrap_or_default();
+                if let Some(slash) = written.iter().rposition(|&b| b == b'/') {
+                    out.truncate(start + slash);
+                }
+            }
+            Segment::Regular => {
+                out.push(b'/');
+                write(segment, out);
+                continue;
+            }
+        }
+        if last {
+            // `/a/.` and `/a/b/..` are the directory `/a/`.
+            out.push(b'/');
+        }
+    }
+}
+
+/// Replaces every run of `/` in `out[start..]` with one `/`.
+fn collapse_slashes(out: &mut Vec<u8>, start: usize) {
+    let mut write = start;
+    for read in start..out.len() {
+        let b = out.get(read).copied().unwrap_or_default();
+        if b == b'/' && write > start && out.get(write - 1) == Some(&b'/') {
+            continue;
+        }
+        if let Some(slot) = out.get_mut(write) {
+            *slot = b;
+        }
+        write += 1;
+    }
+    out.truncate(write);
+}
+
+/// Writes a path (unescaped bytes, normally starting with `/`): dot
+/// segments removed (empty segments kept, as RFC 3986 and browsers do),
+/// then runs of `/` collapsed, bytes escaped; an empty path is `/`.
+///
+/// The order is the Safe Browsing specification's ("resolve `/./` and
+/// `/../`", then "replace runs of consecutive slashes"): collapsing first
+/// would let `/gallery/x93//../a.jpg`, which a browser requests as
+/// `/gallery/x93/a.jpg`, be looked up as `/gallery/a.jpg`.
 fn write_path(path: &[u8], out: &mut Vec<u8>) {
     if is_canonical_path(path) {
         out.extend_from_slice(path);
         return;
     }
     let start = out.len();
-    out.push(b'/');
-    // INVARIANT: out[start..] is `/` followed by zero or more `segment/`.
-    let mut last_was_regular = false;
-    let mut segments = path.split(|&b| b == b'/');
-    if path.first() == Some(&b'/') {
-        // The empty piece before the leading slash.
-        segments.next();
-    }
-    for segment in segments {
-        match segment {
-            b"" | b"." => last_was_regular = false,
-            b".." => {
-                // Remove the last `segment/`, if any.
-                let written = out
-                    .get(start..out.len().saturating_sub(1))
-                    .unwrap_or_default();
-                if let Some(slash) = written.iter().rposition(|&b| b == b'/') {
-                    out.truncate(start + slash + 1);
-                }
-                last_was_regular = false;
-            }
-            _ => {
-                escape_into(segment, out, class::ESC_PATH);
-                out.push(b'/');
-                last_was_regular = true;
-            }
-        }
-    }
-    if last_was_regular {
-        out.pop();
+    remove_dot_segments(path, out, segment_kind, |segment, out| {
+        escape_into(segment, out, class::ESC_PATH);
+    });
+    collapse_slashes(out, start);
+    if out.len() == start {
+        out.push(b'/');
     }
 }
 

@@ -58,6 +58,7 @@ use serde::Serialize;
 
 pub use rule::{ActionType, ResourceType, Rule, RuleAction, RuleCondition};
 
+use crate::ErrorCode;
 use crate::bundle::{Bundle, BundleError, ListRole};
 use crate::classify::{Classification, Match};
 use crate::policy::guarantee::Actions;
@@ -174,6 +175,28 @@ pub enum ExportError {
     /// An option that cannot be used.
     #[error("{0}")]
     Options(String),
+}
+
+impl ExportError {
+    /// The error's kind: [`ErrorCode::InvalidBundle`] for a bundle that
+    /// cannot be read, [`ErrorCode::TooLarge`] for rules over the limits,
+    /// [`ErrorCode::InvalidArgument`] for options that cannot be used.
+    ///
+    /// ```
+    /// use esafety::ErrorCode;
+    /// use esafety::export::dnr::ExportError;
+    /// let err = ExportError::TooManyRules { needed: 40_000, limit: 30_000 };
+    /// assert_eq!(err.code(), ErrorCode::TooLarge);
+    /// ```
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ExportError::Bundle(e) => e.code(),
+            ExportError::TooManyRules { .. } | ExportError::TooManyRegexRules { .. } => {
+                ErrorCode::TooLarge
+            }
+            ExportError::Options(_) => ErrorCode::InvalidArgument,
+        }
+    }
 }
 
 /// How much of a list the rules cover.
