@@ -3,8 +3,9 @@
 #   wasm/pkg/web/   ES module (`--target web`) for browsers and extensions
 #   wasm/pkg/node/  CommonJS module (`--target nodejs`) for Node
 #   wasm/pkg/package.json, README.md, esafety.d.ts
-# and copies the web build, the built-in sample bundle and a shipped policy
-# into the example extension (wasm/extension/lib/, ignored by git).
+# and builds the example extension's lib/ (wasm/extension/build.mjs: the web
+# build with the `dnr` feature, the sample bundle, a shipped policy; ignored
+# by git).
 #
 # Needs: the wasm32-unknown-unknown target and wasm-bindgen-cli at exactly the
 # wasm-bindgen version in Cargo.lock (both installed by scripts/setup.sh), and
@@ -119,15 +120,10 @@ if [ -n "${ESAFETY_WASM_PKG:-}" ]; then
   echo "build-wasm: built into $PKG ($(wc -c <"$PKG/web/esafety_bg.wasm") bytes, $(gzip -9 -c "$PKG/web/esafety_bg.wasm" | wc -c) gzip -9)"
   exit 0
 fi
-EXT_LIB="$ROOT/wasm/extension/lib"
-rm -rf "$EXT_LIB"
-mkdir -p "$EXT_LIB"
-cp "$PKG/web/esafety.js" "$PKG/web/esafety_bg.wasm" "$EXT_LIB/"
-cp -r "$PKG/web/snippets" "$EXT_LIB/"
-node -e '
-  const e = require(process.argv[1]);
-  require("fs").writeFileSync(process.argv[2], e.sampleBundleBytes());
-' "$PKG/node/esafety.js" "$EXT_LIB/sample.esb"
+# The example extension ships its own build: the package plus the `dnr`
+# feature (Engine.dnrRules, for an install without policy), which the
+# package's size goal leaves out. wasm/extension/build.mjs embeds it, the
+# sample bundle, a shipped policy and config.json in lib/ (see there why).
 policy=""
 for p in policies/secondary-pupils.toml policies/*.toml; do
   [ -e "$p" ] && { policy=$p; break; }
@@ -136,7 +132,17 @@ if [ -z "$policy" ]; then
   echo "build-wasm: no policy in policies/ to ship in the extension" >&2
   exit 2
 fi
-cp "$policy" "$EXT_LIB/policy.toml"
+cargo build --profile wasm-release --target wasm32-unknown-unknown -p esafety-wasm --features dnr
+EXT_WEB="$TARGET_DIR/esafety-extension-web"
+rm -rf "$EXT_WEB"
+wasm-bindgen --target web --out-dir "$EXT_WEB" --out-name esafety "$WASM"
+if [ "${ESAFETY_WASM_OPT:-1}" != 0 ] && [ -x "$WASM_OPT" ]; then
+  "$WASM_OPT" -Os --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+    --enable-multivalue "$EXT_WEB/esafety_bg.wasm" -o "$EXT_WEB/esafety_bg.wasm.opt"
+  mv "$EXT_WEB/esafety_bg.wasm.opt" "$EXT_WEB/esafety_bg.wasm"
+fi
+node "$ROOT/wasm/extension/build.mjs" --web "$EXT_WEB" --node-pkg "$PKG/node/esafety.js" --policy "$policy"
 
 raw=$(wc -c <"$PKG/web/esafety_bg.wasm")
 gz=$(gzip -9 -c "$PKG/web/esafety_bg.wasm" | wc -c)

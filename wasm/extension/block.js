@@ -26,6 +26,13 @@ if (shown) {
     li.textContent = reason;
     list.appendChild(li);
   }
+  // Blocked because the filter was starting: load the address again once
+  // it has started (it is then decided like any other request).
+  if (shown.retry && typeof chrome !== 'undefined' && chrome.runtime?.sendMessage) {
+    chrome.runtime.sendMessage({ type: 'ready' }).then((answer) => {
+      if (answer && answer.ready && answer.ok) location.replace(shown.retry);
+    }, () => {});
+  }
 } else {
   text('wording', 'This page has been blocked by the esafety filter.');
 }

@@ -12,6 +12,8 @@
 mod bundle;
 mod decision;
 mod error;
+#[cfg(feature = "dnr")]
+mod export;
 mod incident;
 mod policy;
 mod request;
