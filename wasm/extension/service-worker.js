@@ -101,24 +101,53 @@ chrome.webRequest.onBeforeRequest.addListener(onBeforeRequest, { urls: ['<all_ur
 let mode = null;
 globalThis.esafetyMode = null;
 
-/** Reads chrome.storage.managed and builds the engine it describes (managed installs). */
+/**
+ * Starts a managed install: the engine chrome.storage.managed describes.
+ * Chromium fills that storage from policy a moment after a fresh install
+ * (the worker's first start sees it empty), so an empty one means "not
+ * configured yet": every request stays blocked until a configuration
+ * arrives (storage.onChanged, below), and a changed configuration builds a
+ * new engine, which replaces the old one once it is ready.
+ */
 async function startManaged() {
   // The engine decides every request from here on; the block-everything
   // ruleset (on from install, for an install without policy) would only
   // get in its way.
   await chrome.declarativeNetRequest.updateEnabledRulesets({ disableRulesetIds: ['fail-closed'] });
   const managed = await chrome.storage.managed.get(null);
-  const config = readConfig(managed, shipped.CONFIG);
-  let bundle = fromBase64(shipped.BUNDLE);
-  if (config.bundleUrl) {
-    const response = await fetch(config.bundleUrl, { cache: 'no-store' });
-    if (!response.ok) throw new Error(`the bundle at \`${config.bundleUrl}\` answered HTTP ${response.status}`);
-    bundle = new Uint8Array(await response.arrayBuffer());
-  }
-  if (moduleError) throw moduleError;
-  const engine = makeEngine(bundle, config.policy ?? shipped.POLICY, config.policy ? 'managed policy' : shipped.POLICY_FILE);
-  setEngine(engine, config.context);
+  if (Object.keys(managed).length === 0) return configured;
+  return configure(managed);
 }
+
+let configuredNow;
+/** Resolves once a managed configuration is in use (or could not be). */
+const configured = new Promise((ok) => {
+  configuredNow = ok;
+});
+
+/** Builds the engine of one managed configuration and puts it in use. */
+async function configure(managed) {
+  try {
+    const config = readConfig(managed, shipped.CONFIG);
+    let bundle = fromBase64(shipped.BUNDLE);
+    if (config.bundleUrl) {
+      const response = await fetch(config.bundleUrl, { cache: 'no-store' });
+      if (!response.ok) throw new Error(`the bundle at \`${config.bundleUrl}\` answered HTTP ${response.status}`);
+      bundle = new Uint8Array(await response.arrayBuffer());
+    }
+    if (moduleError) throw moduleError;
+    const engine = makeEngine(bundle, config.policy ?? shipped.POLICY, config.policy ? 'managed policy' : shipped.POLICY_FILE);
+    setEngine(engine, config.context);
+  } catch (error) {
+    setFailed(error);
+  }
+  configuredNow();
+}
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'managed' || mode !== 'managed') return;
+  chrome.storage.managed.get(null).then(configure, setFailed);
+});
 
 // --- Without policy: declarativeNetRequest rules, and the engine for pages.
 
@@ -167,7 +196,10 @@ const started = chrome.permissions.contains({ permissions: ['webRequestBlocking'
   mode = blocking ? 'managed' : 'unmanaged';
   globalThis.esafetyMode = mode;
   if (mode === 'managed') {
-    await startManaged().catch(setFailed);
+    await startManaged().catch((error) => {
+      setFailed(error);
+      configuredNow();
+    });
     return !state.error;
   }
   await startUnmanaged();

@@ -207,7 +207,8 @@ export const POLICY_DIR = process.env.ESAFETY_CHROMIUM_POLICY_DIR ?? '/etc/chrom
  * (`chromium --pack-extension`; the extension id derives from the key), an
  * update manifest and the CRX are served on 127.0.0.1, and a policy file
  * in `POLICY_DIR` lists it in `ExtensionInstallForcelist`, with
- * `managedConfig` as its `chrome.storage.managed` (the `3rdparty` policy)
+ * `managedConfig` (default: the folder's config.json) as its
+ * `chrome.storage.managed` (the `3rdparty` policy)
  * and `DeveloperToolsAvailability: 1` (by default Chromium refuses DevTools,
  * and so the test driver, on extensions installed by policy). The policy
  * file is removed when the browser is closed, when the launch fails, and
@@ -216,7 +217,7 @@ export const POLICY_DIR = process.env.ESAFETY_CHROMIUM_POLICY_DIR ?? '/etc/chrom
  * @param {string} dir the extension folder
  * @param {{managed?: boolean, managedConfig?: object}} options
  */
-export async function launchWithExtension(dir, { managed = false, managedConfig = {} } = {}) {
+export async function launchWithExtension(dir, { managed = false, managedConfig } = {}) {
   if (!managed) {
     const browser = await launchChromium({
       allowExtensions: true,
@@ -226,6 +227,8 @@ export async function launchWithExtension(dir, { managed = false, managedConfig 
       ?? await browser.context.waitForEvent('serviceworker', { timeout: 30_000 });
     return { browser, worker, extensionId: new URL(worker.url()).host };
   }
+  // The default configuration: the extension's own config.json, if any.
+  const config = managedConfig ?? (existsSync(join(dir, 'config.json')) ? JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) : {});
   const work = mkdtempSync(join(tmpdir(), 'esafety-crx-'));
   const cleanups = [() => rmSync(work, { recursive: true, force: true })];
   const cleanup = async () => {
@@ -251,7 +254,7 @@ export async function launchWithExtension(dir, { managed = false, managedConfig 
     writeFileSync(policyFile, JSON.stringify({
       ExtensionInstallForcelist: [`${packed.id};${updates.origin}/update.xml`],
       DeveloperToolsAvailability: 1,
-      '3rdparty': { extensions: { [packed.id]: managedConfig } },
+      '3rdparty': { extensions: { [packed.id]: config } },
     }));
     // No --disable-background-networking: with it Chromium does not run the
     // extension updater, which is what installs a force-listed extension.
