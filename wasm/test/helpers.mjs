@@ -215,13 +215,14 @@ export const POLICY_DIR = process.env.ESAFETY_CHROMIUM_POLICY_DIR ?? '/etc/chrom
  * when the process exits.
  *
  * @param {string} dir the extension folder
- * @param {{managed?: boolean, managedConfig?: object}} options
+ * @param {{managed?: boolean, managedConfig?: object, extraArgs?: string[]}} options
+ *   (`extraArgs`: more Chromium flags)
  */
-export async function launchWithExtension(dir, { managed = false, managedConfig } = {}) {
+export async function launchWithExtension(dir, { managed = false, managedConfig, extraArgs = [] } = {}) {
   if (!managed) {
     const browser = await launchChromium({
       allowExtensions: true,
-      extraArgs: [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...EXTENSION_FLAGS],
+      extraArgs: [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...EXTENSION_FLAGS, ...extraArgs],
     });
     const worker = browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
       ?? await browser.context.waitForEvent('serviceworker', { timeout: 30_000 });
@@ -261,7 +262,7 @@ export async function launchWithExtension(dir, { managed = false, managedConfig 
     const browser = await launchChromium({
       allowExtensions: true,
       dropFlags: ['--disable-background-networking'],
-      extraArgs: EXTENSION_FLAGS,
+      extraArgs: [...EXTENSION_FLAGS, ...extraArgs],
       ignoreDefaultArgs: ['--disable-background-networking', '--disable-component-extensions-with-background-pages'],
     });
     const close = browser.close;
