@@ -100,7 +100,10 @@ pub struct Engine {
 
 impl Engine {
     /// The core engine, for the other exports.
-    #[cfg_attr(not(feature = "dnr"), expect(dead_code, reason = "used by the dnr feature's export"))]
+    #[cfg_attr(
+        not(feature = "dnr"),
+        expect(dead_code, reason = "used by the dnr feature's export")
+    )]
     pub(crate) fn core(&self) -> &esafety::policy::Engine<SharedBytes> {
         &self.inner
     }
