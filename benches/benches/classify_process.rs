@@ -95,7 +95,12 @@ fn bench(c: &mut Criterion) {
         sink.clear();
         for u in &data.urls {
             if let Ok(report) = classifier.report(u) {
-                let _ = write!(sink, "{}\t{}", report.canonical, report.categories.join(","));
+                let _ = write!(
+                    sink,
+                    "{}\t{}",
+                    report.canonical,
+                    report.categories.join(",")
+                );
                 for m in &report.matches {
                     let _ = write!(sink, "\t{}:{}", m.list, m.expression);
                 }

@@ -264,17 +264,27 @@ pub(crate) struct EngineArgs {
     /// A compiled bundle (default: the built-in sample bundle).
     #[arg(long, value_name = "BUNDLE")]
     pub(crate) bundle: Option<PathBuf>,
+    /// Load the bundle and the policy only if BUNDLE.sig and POLICY.sig are
+    /// their signatures by this public key (`esafety keygen`).
+    #[arg(long, value_name = "PUBLIC_KEY")]
+    pub(crate) verify: Option<PathBuf>,
 }
 
 impl EngineArgs {
     /// Reads the policy and the bundle (default: the built-in sample
-    /// bundle) into an engine.
+    /// bundle) into an engine; with `--verify`, only if both are signed by
+    /// that key.
     pub(crate) fn load(&self) -> anyhow::Result<esafety::policy::Engine> {
         let source = self.policy.display().to_string();
         let text = std::fs::read_to_string(&self.policy)
             .with_context(|| format!("cannot read policy `{source}`"))?;
+        if let Some(key) = &self.verify {
+            let key = crate::cmd::sign::read_public_key(key)?;
+            crate::cmd::sign::verify_file(&self.policy, text.as_bytes(), &key)?;
+        }
         let policy = esafety::policy::Policy::load(&source, &text)?;
-        let bundle = crate::cmd::classify::load_bundle(self.bundle.as_deref())?;
+        let bundle =
+            crate::cmd::classify::load_bundle(self.bundle.as_deref(), self.verify.as_deref())?;
         Ok(esafety::policy::Engine::new(bundle, policy))
     }
 }

@@ -34,6 +34,12 @@ enum Command {
     Check(cmd::check::Args),
     /// Check Acceptable Use Policies against the minimum standards.
     Lint(cmd::lint::Args),
+    /// Make a signing key pair for bundles and policies (KEY and KEY.pub).
+    Keygen(cmd::sign::KeygenArgs),
+    /// Sign files (bundles, policies) with a secret key: writes FILE.sig.
+    Sign(cmd::sign::SignArgs),
+    /// Check files' signatures (FILE.sig) against a public key.
+    Verify(cmd::sign::VerifyArgs),
     /// Answer Squid's external ACL or URL rewrite helper protocol on stdin/stdout.
     SquidHelper(cmd::squid_helper::Args),
     /// Write a bundle and a policy as browser declarativeNetRequest rules for one user.
@@ -51,6 +57,9 @@ fn main() -> ExitCode {
         Command::Lint(args) => cmd::lint::run(args),
         Command::Incident(args) => cmd::incident::run(args),
         Command::SquidHelper(args) => cmd::squid_helper::run(args),
+        Command::Keygen(args) => cmd::sign::keygen(args),
+        Command::Sign(args) => cmd::sign::sign(args),
+        Command::Verify(args) => cmd::sign::verify(args),
         Command::Dnr(args) => cmd::dnr::run(args),
     };
     match result {

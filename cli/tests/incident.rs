@@ -231,7 +231,7 @@ fn exit_codes_and_one_line_errors() {
         (
             &["incident", "--json", &unknown_kind],
             1,
-            "invalid-unknown-kind.json:2:11: unknown kind `csam`: expected one of",
+            "invalid-unknown-kind.json:2:16: unknown kind `csam`: expected one of",
         ),
         (&["incident", &broken_json], 2, "not valid JSON"),
         (&["incident", &broken_toml], 2, "1:17: not valid TOML"),

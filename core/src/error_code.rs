@@ -53,6 +53,9 @@ pub enum ErrorCode {
     TooLarge,
     /// An escalation profile text could not be loaded.
     InvalidProfile,
+    /// A signature or key was refused: not esafety's format, made by
+    /// another key, or not matching the file (it was changed after signing).
+    InvalidSignature,
     /// An internal error (a Rust panic) was caught at a face's boundary;
     /// the library is still usable.
     Internal,
@@ -80,6 +83,7 @@ impl ErrorCode {
         ErrorCode::Io,
         ErrorCode::TooLarge,
         ErrorCode::InvalidProfile,
+        ErrorCode::InvalidSignature,
         ErrorCode::Internal,
     ];
 
@@ -103,6 +107,7 @@ impl ErrorCode {
             ErrorCode::Io => 10,
             ErrorCode::TooLarge => 11,
             ErrorCode::InvalidProfile => 12,
+            ErrorCode::InvalidSignature => 13,
             ErrorCode::Internal => 99,
         }
     }
@@ -141,6 +146,7 @@ impl ErrorCode {
             ErrorCode::Io => "io",
             ErrorCode::TooLarge => "too-large",
             ErrorCode::InvalidProfile => "invalid-profile",
+            ErrorCode::InvalidSignature => "invalid-signature",
             ErrorCode::Internal => "internal",
         }
     }
@@ -191,6 +197,9 @@ impl ErrorCode {
             ErrorCode::TooLarge => "pass an input within the documented limit",
             ErrorCode::InvalidProfile => {
                 "fix the profile at the line and column given; see policies/escalation/national.toml for the format"
+            }
+            ErrorCode::InvalidSignature => {
+                "verify with the public key of the key that signed the file (`esafety keygen` made both), and fetch the file and its `.sig` again from the publisher"
             }
             ErrorCode::Internal => {
                 "this is a bug in esafety: please report it with the input that caused it"
@@ -323,6 +332,7 @@ mod tests {
             (ErrorCode::Io, 10),
             (ErrorCode::TooLarge, 11),
             (ErrorCode::InvalidProfile, 12),
+            (ErrorCode::InvalidSignature, 13),
             (ErrorCode::Internal, 99),
         ];
         assert_eq!(abi.len(), ErrorCode::ALL.len());

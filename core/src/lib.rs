@@ -21,6 +21,8 @@ pub mod incident;
 pub mod lists;
 pub mod policy;
 pub mod sample;
+#[cfg(feature = "signing")]
+pub mod signing;
 mod sorted;
 pub mod taxonomy;
 pub mod tzdb;

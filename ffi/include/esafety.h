@@ -308,6 +308,12 @@ enum esafety_status
    */
   ESAFETY_STATUS_INVALID_PROFILE = 12,
   /**
+   * A signature or public key was refused: not esafety's format, made by
+   * another key, or not matching the bundle (it was changed after
+   * signing).
+   */
+  ESAFETY_STATUS_INVALID_SIGNATURE = 13,
+  /**
    * An internal error (a Rust panic) was caught at the boundary. The
    * library is still usable; please report it with the last-error text.
    */
@@ -666,6 +672,31 @@ esafety_status esafety_bundle_bytes(const struct esafety_bundle *bundle,
  * other thread is using it.
  */
 void esafety_bundle_free(struct esafety_bundle *bundle);
+
+/**
+ * Checks that `bundle`'s bytes are signed by `public_key`: `signature` is
+ * the text of the bundle's `.sig` file (`esafety compile --sign` writes
+ * it), `public_key` the text of the publisher's `.pub` file
+ * (`esafety keygen`), each `len` bytes of UTF-8. A filter configured with
+ * a key calls this after loading a bundle and before `esafety_engine_new`,
+ * and keeps its current engine when it fails.
+ *
+ * Returns `OK` when the signature is the key's over exactly these bytes.
+ * Errors: `NULL_PARAMETER`; `INVALID_UTF8`; `TOO_LARGE` (a text over
+ * 4096 bytes); `INVALID_SIGNATURE` (a text that is not esafety's format,
+ * a bundle signed by another key, or bytes changed after signing), with
+ * the reason in `esafety_last_error`.
+ *
+ * # Safety
+ *
+ * `bundle` is NULL or a live bundle; `signature` and `public_key` are NULL
+ * or point to `signature_len` and `public_key_len` readable bytes.
+ */
+esafety_status esafety_bundle_verify(const struct esafety_bundle *bundle,
+                                     const char *signature,
+                                     size_t signature_len,
+                                     const char *public_key,
+                                     size_t public_key_len);
 
 /**
  * Canonicalizes `url` (`url_len` bytes; a byte that is not part of valid

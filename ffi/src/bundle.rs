@@ -46,17 +46,13 @@ impl AsRef<[u8]> for SharedBytes {
 /// `esafety_engine_new`.
 pub struct esafety_bundle {
     pub(crate) classifier: Classifier<SharedBytes>,
-    /// The bytes `classifier` reads, for engines made from this bundle.
-    pub(crate) bytes: SharedBytes,
 }
 
 fn load(backing: Backing, out: &mut *mut esafety_bundle) -> Result<(), Failure> {
     let bytes = SharedBytes(Arc::new(backing));
-    let bundle =
-        Bundle::from_bytes(bytes.clone()).map_err(|e| Failure::from_error(e.code().into(), &e))?;
+    let bundle = Bundle::from_bytes(bytes).map_err(|e| Failure::from_error(e.code().into(), &e))?;
     *out = Box::into_raw(Box::new(esafety_bundle {
         classifier: Classifier::new(bundle),
-        bytes,
     }));
     Ok(())
 }
@@ -219,5 +215,51 @@ pub unsafe extern "C" fn esafety_bundle_free(bundle: *mut esafety_bundle) {
             // freed once (contract).
             drop(unsafe { Box::from_raw(bundle) });
         }
+    })
+}
+
+/// Checks that `bundle`'s bytes are signed by `public_key`: `signature` is
+/// the text of the bundle's `.sig` file (`esafety compile --sign` writes
+/// it), `public_key` the text of the publisher's `.pub` file
+/// (`esafety keygen`), each `len` bytes of UTF-8. A filter configured with
+/// a key calls this after loading a bundle and before `esafety_engine_new`,
+/// and keeps its current engine when it fails.
+///
+/// Returns `OK` when the signature is the key's over exactly these bytes.
+/// Errors: `NULL_PARAMETER`; `INVALID_UTF8`; `TOO_LARGE` (a text over
+/// 4096 bytes); `INVALID_SIGNATURE` (a text that is not esafety's format,
+/// a bundle signed by another key, or bytes changed after signing), with
+/// the reason in `esafety_last_error`.
+///
+/// # Safety
+///
+/// `bundle` is NULL or a live bundle; `signature` and `public_key` are NULL
+/// or point to `signature_len` and `public_key_len` readable bytes.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn esafety_bundle_verify(
+    bundle: *const esafety_bundle,
+    signature: *const std::ffi::c_char,
+    signature_len: usize,
+    public_key: *const std::ffi::c_char,
+    public_key_len: usize,
+) -> esafety_status {
+    use esafety::signing::{MAX_TEXT_LEN, PublicKey, verify_detached};
+    ffi_status!({
+        // SAFETY: `bundle` is NULL or a live bundle (contract).
+        let bundle = unsafe { crate::input::handle_in(bundle, "bundle") }?;
+        // SAFETY: `signature` is NULL or `signature_len` readable bytes
+        // (contract).
+        let signature =
+            unsafe { crate::input::str_in(signature, signature_len, "signature", MAX_TEXT_LEN) }?;
+        // SAFETY: `public_key` is NULL or `public_key_len` readable bytes
+        // (contract).
+        let key = unsafe {
+            crate::input::str_in(public_key, public_key_len, "public_key", MAX_TEXT_LEN)
+        }?;
+        let failure =
+            |e: esafety::signing::SignatureError| Failure::from_error(e.code().into(), &e);
+        let key = PublicKey::parse(key).map_err(failure)?;
+        verify_detached(bundle.classifier.bundle().as_bytes(), signature, &key).map_err(failure)
     })
 }

@@ -2,7 +2,6 @@
 
 use std::ffi::CString;
 
-use esafety::bundle::Bundle;
 use esafety::policy::{BASELINE, DEFAULT, DecidedBy, Decision, Engine};
 
 use crate::bundle::{SharedBytes, esafety_bundle};
@@ -68,13 +67,10 @@ pub unsafe extern "C" fn esafety_engine_new(
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        // The engine gets its own view of the bundle's bytes (shared, not
-        // copied); loading the view re-validates them, which takes
-        // milliseconds even for a large bundle.
-        let view = Bundle::from_bytes(bundle.bytes.clone())
-            .map_err(|e| Failure::from_error(e.code().into(), &e))?;
+        // The engine shares the bundle's and the policy's loaded parts
+        // (reference counts): nothing is re-validated or copied.
         *out = Box::into_raw(Box::new(esafety_engine {
-            engine: Engine::new(view, (*policy.policy).clone()),
+            engine: Engine::new(bundle.classifier.bundle().clone(), policy.policy.clone()),
             rule_names,
         }));
         Ok(())

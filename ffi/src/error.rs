@@ -45,6 +45,10 @@ pub enum esafety_status {
     TooLarge = 11,
     /// An escalation profile text could not be loaded.
     InvalidProfile = 12,
+    /// A signature or public key was refused: not esafety's format, made by
+    /// another key, or not matching the bundle (it was changed after
+    /// signing).
+    InvalidSignature = 13,
     /// An internal error (a Rust panic) was caught at the boundary. The
     /// library is still usable; please report it with the last-error text.
     Panic = 99,
@@ -67,6 +71,7 @@ impl esafety_status {
             esafety_status::Io => c"ESAFETY_STATUS_IO",
             esafety_status::TooLarge => c"ESAFETY_STATUS_TOO_LARGE",
             esafety_status::InvalidProfile => c"ESAFETY_STATUS_INVALID_PROFILE",
+            esafety_status::InvalidSignature => c"ESAFETY_STATUS_INVALID_SIGNATURE",
             esafety_status::Panic => c"ESAFETY_STATUS_PANIC",
         }
     }
@@ -87,6 +92,7 @@ impl esafety_status {
         esafety_status::Io,
         esafety_status::TooLarge,
         esafety_status::InvalidProfile,
+        esafety_status::InvalidSignature,
         esafety_status::Panic,
     ];
 
@@ -106,6 +112,7 @@ impl esafety_status {
             10 => esafety_status::Io,
             11 => esafety_status::TooLarge,
             12 => esafety_status::InvalidProfile,
+            13 => esafety_status::InvalidSignature,
             99 => esafety_status::Panic,
             _ => return None,
         })

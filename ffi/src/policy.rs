@@ -1,7 +1,6 @@
 //! `esafety_policy`: a loaded, validated Acceptable Use Policy.
 
 use std::ffi::c_char;
-use std::sync::Arc;
 
 use esafety::policy::Policy;
 
@@ -16,7 +15,7 @@ use crate::panic::ffi_status;
 /// policy may be freed (`esafety_policy_free`) right after
 /// `esafety_engine_new`.
 pub struct esafety_policy {
-    pub(crate) policy: Arc<Policy>,
+    pub(crate) policy: Policy,
 }
 
 /// The name policy text passed as bytes has in error messages.
@@ -25,9 +24,7 @@ pub(crate) const TEXT_SOURCE: &str = "<policy>";
 fn load(source: &str, text: &str, out: &mut *mut esafety_policy) -> Result<(), Failure> {
     let policy =
         Policy::load(source, text).map_err(|e| Failure::from_error(e.code().into(), &e))?;
-    *out = Box::into_raw(Box::new(esafety_policy {
-        policy: Arc::new(policy),
-    }));
+    *out = Box::into_raw(Box::new(esafety_policy { policy }));
     Ok(())
 }
 

@@ -55,7 +55,18 @@ grep -q '__ubsan_handle' "$work/asan-symbols.txt" \
 python3 ffi/tests/vectors_to_tsv.py tests/vectors > "$work/vectors.tsv"
 urls="$data/peer-lists/top500-sitelist.txt"
 [ -f "$urls" ] || urls=ffi/tests/fixtures/filter-input.txt
-export ESAFETY_FIXTURES="$root/ffi/tests/fixtures" ESAFETY_ROOT="$root" TMPDIR="$work"
+say "a signed bundle for the signature checks (esafety keygen, compile, sign)"
+CARGO_TARGET_DIR="$target" cargo build --quiet -p esafety-cli
+esafety_bin="$target/debug/esafety"
+signed="$work/signed"
+mkdir -p "$signed"
+"$esafety_bin" keygen -o "$signed/publisher" >/dev/null
+"$esafety_bin" keygen -o "$signed/stranger" >/dev/null
+printf 'bet.example\n' > "$signed/gambling.txt"
+"$esafety_bin" compile --list "gambling=$signed/gambling.txt" -o "$signed/lists.esb" 2>/dev/null
+"$esafety_bin" sign --key "$signed/publisher" "$signed/lists.esb" >/dev/null
+
+export ESAFETY_FIXTURES="$root/ffi/tests/fixtures" ESAFETY_ROOT="$root" TMPDIR="$work" ESAFETY_SIGNED="$signed"
 
 # Runs every program of one variant, each behind the given wrapper command.
 run_variant() {

@@ -16,7 +16,7 @@ use crate::to_js;
 #[derive(Clone)]
 pub struct Bundle {
     bytes: Arc<[u8]>,
-    classifier: Arc<Classifier<SharedBytes>>,
+    pub(crate) classifier: Arc<Classifier<SharedBytes>>,
 }
 
 /// Bundle bytes shared, without a copy, between a `Bundle` and every
@@ -58,11 +58,6 @@ impl Bundle {
             bytes,
             classifier: Arc::new(Classifier::new(bundle)),
         })
-    }
-
-    /// The bundle's bytes, shared.
-    pub(crate) fn shared_bytes(&self) -> SharedBytes {
-        SharedBytes(Arc::clone(&self.bytes))
     }
 }
 
@@ -125,6 +120,27 @@ impl Bundle {
             .report(url)
             .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
         Ok(to_js(&report)?)
+    }
+
+    /// Checks that the bundle's bytes are signed by `publicKey`:
+    /// `signature` is the text of the bundle's `.sig` file
+    /// (`esafety compile --sign`), `publicKey` the text of the publisher's
+    /// `.pub` file (`esafety keygen`). Call it before making an engine from
+    /// a bundle fetched from anywhere, and keep the current engine if it
+    /// throws.
+    ///
+    /// Throws an `Error` with code `invalid-signature` when either text is
+    /// not esafety's format, the bundle was signed by another key, or its
+    /// bytes changed after signing.
+    pub fn verify(
+        &self,
+        signature: &str,
+        #[wasm_bindgen(js_name = publicKey)] public_key: &str,
+    ) -> Result<(), JsValue> {
+        let failure = |e: esafety::signing::SignatureError| Failure::new(e.code(), e);
+        let key = esafety::signing::PublicKey::parse(public_key).map_err(failure)?;
+        esafety::signing::verify_detached(&self.bytes, signature, &key).map_err(failure)?;
+        Ok(())
     }
 
     /// The bundle's bytes (a copy), e.g. to store it.

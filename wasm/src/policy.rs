@@ -112,21 +112,16 @@ impl Engine {
 #[wasm_bindgen]
 impl Engine {
     /// An engine deciding with `policy` over `bundle`. Neither argument is
-    /// consumed: both stay usable.
-    ///
-    /// Throws an `Error` with code `invalid-bundle` only if the bundle's
-    /// bytes no longer validate (they cannot change, so this does not
-    /// happen).
+    /// consumed: both stay usable, and the engine shares their loaded parts
+    /// (nothing is validated or copied again).
     #[wasm_bindgen(constructor)]
-    pub fn new(bundle: &Bundle, policy: &Policy) -> Result<Engine, JsValue> {
-        // The core engine owns its bundle; it is loaded again over the same
-        // shared bytes.
-        let bytes = bundle.shared_bytes();
-        let core_bundle = esafety::bundle::Bundle::from_bytes(bytes)
-            .map_err(|e| Failure::new(Code::InvalidBundle, e))?;
-        Ok(Engine {
-            inner: esafety::policy::Engine::new(core_bundle, (*policy.inner).clone()),
-        })
+    pub fn new(bundle: &Bundle, policy: &Policy) -> Engine {
+        Engine {
+            inner: esafety::policy::Engine::new(
+                bundle.classifier.bundle().clone(),
+                (*policy.inner).clone(),
+            ),
+        }
     }
 
     /// Decides one request `{url, time, group?, age?, device?}`: the

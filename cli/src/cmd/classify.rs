@@ -36,6 +36,10 @@ pub(crate) struct Args {
     /// A compiled bundle (`esafety compile -o FILE`); default: the built-in sample bundle.
     #[arg(long, value_name = "BUNDLE")]
     bundle: Option<PathBuf>,
+    /// Load the bundle only if BUNDLE.sig is its signature by this public key
+    /// (`esafety keygen`).
+    #[arg(long, value_name = "PUBLIC_KEY")]
+    verify: Option<PathBuf>,
     /// Print one JSON object per URL: {"url", "canonical", "categories", "matches"}.
     #[arg(long)]
     json: bool,
@@ -43,18 +47,32 @@ pub(crate) struct Args {
     urls: Vec<OsString>,
 }
 
-/// Loads the bundle file at `path` or, without one, the sample bundle.
+/// Loads the bundle file at `path` or, without one, the sample bundle;
+/// with `verify`, only a bundle signed by that public key.
 ///
 /// The file is read into memory rather than memory-mapped: `memmap2`'s map
 /// is `unsafe` (another process could change the file under the map) and
 /// this crate forbids unsafe code. Library users who accept that contract
 /// can pass a map to [`Bundle::from_bytes`] directly.
-pub(crate) fn load_bundle(path: Option<&Path>) -> anyhow::Result<Bundle<Vec<u8>>> {
+pub(crate) fn load_bundle(
+    path: Option<&Path>,
+    verify: Option<&Path>,
+) -> anyhow::Result<Bundle<Vec<u8>>> {
+    let key = verify.map(crate::cmd::sign::read_public_key).transpose()?;
     let Some(path) = path else {
+        if key.is_some() {
+            anyhow::bail!(
+                "the built-in sample bundle is not signed; pass the signed bundle with --bundle, \
+                 or leave out --verify"
+            );
+        }
         return esafety::sample::bundle().context("cannot load the built-in sample bundle");
     };
     let bytes =
         std::fs::read(path).with_context(|| format!("cannot read bundle `{}`", path.display()))?;
+    if let Some(key) = &key {
+        crate::cmd::sign::verify_file(path, &bytes, key)?;
+    }
     Bundle::from_bytes(bytes).with_context(|| format!("cannot load bundle `{}`", path.display()))
 }
 
@@ -65,7 +83,7 @@ struct Failure<'a> {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let classifier = Classifier::new(load_bundle(args.bundle.as_deref())?);
+    let classifier = Classifier::new(load_bundle(args.bundle.as_deref(), args.verify.as_deref())?);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = 0usize;

@@ -61,6 +61,9 @@ pub(crate) struct Args {
     /// Creation time stored in the bundle (RFC 3339); default: $SOURCE_DATE_EPOCH if set, else now.
     #[arg(long, value_name = "RFC3339")]
     created: Option<String>,
+    /// Sign the bundle with this secret key (`esafety keygen`): writes BUNDLE.sig.
+    #[arg(long, value_name = "KEY")]
+    sign: Option<PathBuf>,
 }
 
 /// What a source list is for.
@@ -274,6 +277,12 @@ struct Report {
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let created = created(&args)?;
+    // The key is read first: a compile that cannot sign fails before work.
+    let signer = args
+        .sign
+        .as_deref()
+        .map(crate::cmd::sign::read_secret_key)
+        .transpose()?;
     let sources = sources(&args)?;
     let mut loaded = Vec::with_capacity(sources.len());
     for source in &sources {
@@ -369,6 +378,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     write_atomically(&args.output, &bytes)?;
+    if let Some(key) = &signer {
+        crate::cmd::sign::sign_file(&args.output, &bytes, key)?;
+    }
     eprint!("{}", summary(&args.output, bytes.len(), &reports, start));
     Ok(ExitCode::SUCCESS)
 }

@@ -8,4 +8,5 @@ pub(crate) mod compile_policy;
 pub(crate) mod dnr;
 pub(crate) mod incident;
 pub(crate) mod lint;
+pub(crate) mod sign;
 pub(crate) mod squid_helper;

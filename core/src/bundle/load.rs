@@ -11,6 +11,7 @@ use super::format::{
     SectionKind, read_u32, read_u64,
 };
 use super::fst_reader::FstSection;
+use super::parts::BundleParts;
 use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, gate};
 use crate::taxonomy::{Category, LocalCategory, MAX_LOCAL_CATEGORIES};
 
@@ -322,7 +323,7 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         total: total_len,
         ..sizes
     };
-    Ok(Bundle {
+    Ok(Bundle::from_parts(BundleParts {
         has_paths: paths.len() != 0,
         data: shared,
         created,
@@ -342,7 +343,7 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         regexes: meta.regexes,
         counts: meta.counts,
         sizes,
-    })
+    }))
 }
 
 /// A subset table of the metadata (`folded_sets`, `string_prefix_sets`)

@@ -105,13 +105,12 @@ mod fst_reader;
 mod gate;
 mod load;
 mod meta;
+mod parts;
 mod walk;
 
 use std::fmt;
-use std::ops::Range;
 use std::sync::Arc;
 
-use regex_automata::dfa::sparse;
 use serde::{Deserialize, Serialize};
 
 use crate::taxonomy::{Category, LocalCategory};
@@ -561,33 +560,48 @@ fn is_false(b: &bool) -> bool {
 /// # Ok::<(), esafety::bundle::BundleError>(())
 /// ```
 pub struct Bundle<B = Vec<u8>> {
-    pub(crate) data: Arc<B>,
-    pub(crate) created: i64,
-    pub(crate) lists: Vec<ListInfo>,
-    pub(crate) local_categories: Vec<String>,
-    pub(crate) list_sets: Vec<Vec<u16>>,
-    /// Parallel to `list_sets`: the lists of each set that hold a path key
-    /// as a case-ignoring entry (empty for most sets). Empty as a whole in
-    /// a bundle without such entries, and the classifier's folded lookups
-    /// are skipped then.
-    pub(crate) folded_sets: Vec<Vec<u16>>,
-    /// Parallel to `list_sets`: the lists of each prefix set that hold the
-    /// key as a string prefix, matching where the key does not end on a
-    /// path boundary (empty for most sets). Empty as a whole in a bundle
-    /// without string prefixes: no extra work off a path boundary then.
-    pub(crate) string_sets: Vec<Vec<u16>>,
-    pub(crate) hosts: fst_reader::FstSection,
-    pub(crate) paths: fst_reader::FstSection,
-    pub(crate) gate_range: Range<usize>,
-    pub(crate) gate_seed: u64,
-    pub(crate) gate_hashes: u32,
-    pub(crate) ungated_digests: bool,
-    pub(crate) digest_range: Range<usize>,
-    pub(crate) regex: Option<sparse::DFA<Vec<u8>>>,
-    pub(crate) regexes: Vec<RegexMeta>,
-    pub(crate) counts: EntryCounts,
-    pub(crate) sizes: BundleSizes,
-    pub(crate) has_paths: bool,
+    parts: Arc<parts::BundleParts<B>>,
+}
+
+impl<B> Bundle<B> {
+    /// A bundle over its loaded parts.
+    pub(crate) fn from_parts(parts: parts::BundleParts<B>) -> Bundle<B> {
+        Bundle {
+            parts: Arc::new(parts),
+        }
+    }
+}
+
+/// A copy of the handle: the bytes, tables and automata are shared, not
+/// copied (one reference count), so every engine over one bundle holds it
+/// once.
+///
+/// ```
+/// use esafety::bundle::Bundle;
+///
+/// let bundle = Bundle::from_bytes(esafety::sample::bundle_bytes())?;
+/// let copy = bundle.clone();
+/// assert!(std::ptr::eq(bundle.lists().as_ptr(), copy.lists().as_ptr()));
+/// assert_eq!(bundle.as_bytes().as_ptr(), copy.as_bytes().as_ptr());
+/// # Ok::<(), esafety::bundle::BundleError>(())
+/// ```
+impl<B> Clone for Bundle<B> {
+    fn clone(&self) -> Bundle<B> {
+        Bundle {
+            parts: Arc::clone(&self.parts),
+        }
+    }
+}
+
+// The bundle's own code reads its parts as fields; the parts type is not
+// nameable outside the crate and has no public methods.
+#[doc(hidden)]
+impl<B> std::ops::Deref for Bundle<B> {
+    type Target = parts::BundleParts<B>;
+
+    fn deref(&self) -> &parts::BundleParts<B> {
+        &self.parts
+    }
 }
 
 impl<B: AsRef<[u8]>> Bundle<B> {

@@ -708,9 +708,12 @@ impl Serialize for PolicyDate {
 }
 
 fn parse_date<E: serde::de::Error>(s: &str) -> Result<PolicyDate, E> {
-    crate::datetime::read_date(s)
-        .map(PolicyDate)
-        .map_err(E::custom)
+    crate::datetime::read_date(s).map(PolicyDate).map_err(|e| {
+        E::custom(super::error::violation(
+            super::PolicyErrorKind::Time,
+            e.to_string(),
+        ))
+    })
 }
 
 impl<'de> Deserialize<'de> for PolicyDate {
@@ -889,12 +892,15 @@ impl TryFrom<RuleDoc> for Rule {
                         CategoryRef::Builtin(_) => String::new(),
                         other => format!(" (via `{other}`)"),
                     };
-                    return Err(format!(
-                        "rule `{id}` tries to {action} `{c}`{via}, but the statutory baseline always blocks \
+                    return Err(super::error::violation(
+                        super::PolicyErrorKind::Baseline,
+                        format!(
+                            "rule `{id}` tries to {action} `{c}`{via}, but the statutory baseline always blocks \
                          `child-abuse` and `terrorism` for every audience and no policy can lower it \
                          (DESIGN.md invariant 1); remove `{r}` from this rule's categories",
-                        id = doc.id,
-                        action = doc.action,
+                            id = doc.id,
+                            action = doc.action,
+                        ),
                     ));
                 }
             }

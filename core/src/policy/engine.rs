@@ -25,6 +25,7 @@ use crate::url::{CanonicalUrl, UrlError};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EngineError {
     /// The URL could not be canonicalized.
     #[error(transparent)]
@@ -78,6 +79,27 @@ impl Context<'_> {
             time,
         }
     }
+
+    /// A context at the system time `time` (from [`std::time::SystemTime::now`]
+    /// in a host: the core itself never reads the clock), with no group, age
+    /// or device.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use esafety::policy::Context;
+    ///
+    /// let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_772_445_600);
+    /// assert_eq!(Context::at_system(at)?.time.to_string(), "2026-03-02T10:00:00Z");
+    /// # Ok::<(), esafety::policy::RequestError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::TimeOutOfRange`](super::RequestError::TimeOutOfRange)
+    /// outside the years -9999 to 9999.
+    pub fn at_system(time: std::time::SystemTime) -> Result<Context<'static>, super::RequestError> {
+        super::context::time_from_system(time).map(Context::at)
+    }
 }
 
 /// A classifier and a policy: classify + evaluate in one call.
@@ -111,6 +133,10 @@ pub struct Engine<B = Vec<u8>> {
 
 impl<B: AsRef<[u8]>> Engine<B> {
     /// An engine over `bundle` deciding with `policy`.
+    ///
+    /// Both are cheap to clone (their loaded parts are shared behind an
+    /// `Arc`): make any number of engines over one bundle, or one policy,
+    /// without validating or copying either again.
     ///
     /// ```
     /// use esafety::policy::{Action, Context, Engine, Policy};
@@ -262,5 +288,24 @@ mod tests {
     #[test]
     fn engine_is_send_and_sync() {
         assert_send_sync::<Engine<Vec<u8>>>();
+    }
+
+    #[test]
+    fn engines_share_one_bundle_and_one_policy() {
+        // A proxy serving many groups makes one engine per policy over one
+        // bundle: each must hold the same parts, not a copy (before the
+        // parts were shared, each engine re-validated the bytes and held
+        // its own copy of the regex automaton and of the compiled policy).
+        let bundle = crate::sample::bundle().unwrap();
+        let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"").unwrap();
+        let engines: Vec<Engine> = (0..64)
+            .map(|_| Engine::new(bundle.clone(), policy.clone()))
+            .collect();
+        for engine in &engines {
+            let shared = engine.classifier().bundle();
+            assert!(std::ptr::eq(shared.as_bytes(), bundle.as_bytes()));
+            assert!(std::ptr::eq(shared.lists(), bundle.lists()));
+            assert!(std::ptr::eq(engine.policy().document(), policy.document()));
+        }
     }
 }

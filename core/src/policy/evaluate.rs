@@ -403,14 +403,14 @@ impl Policy {
             return self.baseline(classification, categories);
         }
         let mut clock = None;
-        for (index, rule) in self.rules.iter().enumerate() {
+        for (index, rule) in self.parts.rules.iter().enumerate() {
             if self.rule_matches(rule, request, classification, &mut clock) {
                 return self.decide_by_rule(index, rule, request, classification, categories);
             }
         }
-        let action = self.doc.default;
+        let action = self.parts.doc.default;
         let mut reasons = Vec::with_capacity(1 + classification.matches.len());
-        reasons.push(self.default_reason.clone());
+        reasons.push(self.parts.default_reason.clone());
         reasons.extend(classification.matches.iter().map(describe));
         self.finish(
             action,
@@ -419,7 +419,7 @@ impl Policy {
             categories,
             action.must_log(),
             reasons,
-            self.doc.default_message.clone(),
+            self.parts.doc.default_message.clone(),
             request,
         )
     }
@@ -513,7 +513,7 @@ impl Policy {
         }
         if rule.days.is_some() || rule.times.is_some() {
             let now = clock.get_or_insert_with(|| {
-                let dt = self.tz.time_zone().to_datetime(req.time);
+                let dt = self.parts.tz.time_zone().to_datetime(req.time);
                 let minute =
                     u16::try_from(i32::from(dt.hour()) * 60 + i32::from(dt.minute())).unwrap_or(0);
                 Clock {
@@ -556,7 +556,7 @@ impl Policy {
             conditions.push(format!("device `{}`", d.as_str()));
         }
         if rule.days.is_some() || rule.times.is_some() {
-            conditions.push(format!("time in {}", self.tz.name()));
+            conditions.push(format!("time in {}", self.parts.tz.name()));
         }
         if !conditions.is_empty() {
             let _ = write!(first, " for {}", conditions.join(", "));
@@ -608,7 +608,7 @@ impl Policy {
         message: Option<String>,
         request: &Request<'_>,
     ) -> Decision {
-        let safe = if self.doc.safe_search
+        let safe = if self.parts.doc.safe_search
             && action != Action::Block
             && may_be_engine_host(request.url.host())
         {

@@ -82,7 +82,7 @@ impl Policy {
         }
         let mut out = Actions::default();
         let mut clock = None;
-        for rule in &self.rules {
+        for rule in &self.parts.rules {
             // Monotone conditions: no match for the largest means none for
             // any; a match for the smallest means every one stops here.
             if !self.rule_matches(rule, request, at_most, &mut clock) {
@@ -93,7 +93,7 @@ impl Policy {
                 return out;
             }
         }
-        out.insert(self.doc.default);
+        out.insert(self.parts.doc.default);
         out
     }
 
@@ -108,6 +108,7 @@ impl Policy {
         at_most: &Classification<'_>,
     ) -> Option<Timestamp> {
         let timed: Vec<&CompiledRule> = self
+            .parts
             .rules
             .iter()
             .filter(|r| r.days.is_some() || r.times.is_some())

@@ -57,7 +57,7 @@ pub use document::{
     PolicyDocument, Rule, RuleDoc, Setting, Signatory,
 };
 pub use engine::{Context, Engine, EngineError};
-pub use error::{LoadError, PolicyError};
+pub use error::{LoadError, PolicyError, PolicyErrorKind};
 pub use evaluate::{
     BASELINE, DEFAULT, DecidedBy, Decision, IWF_BLOCK_MESSAGE, Request, TERRORISM_BLOCK_MESSAGE,
 };
@@ -138,8 +138,26 @@ impl Format {
 /// assert_eq!(policy.id(), "secondary-pupils");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Cloning is cheap: the document and its compiled rules are shared behind
+/// an `Arc`, never copied, so every engine over one policy holds it once.
+///
+/// ```
+/// use esafety::policy::Policy;
+///
+/// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"")?;
+/// let copy = policy.clone();
+/// assert!(std::ptr::eq(policy.document(), copy.document()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Policy {
+    parts: std::sync::Arc<PolicyParts>,
+}
+
+/// What a loaded policy holds.
+#[derive(Debug)]
+struct PolicyParts {
     doc: PolicyDocument,
     tz: TimeZoneName,
     rules: Vec<CompiledRule>,
@@ -213,9 +231,12 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`PolicyError::Invalid`] naming `source`, line and column: the text is
-    /// not valid TOML/JSON, a field is unknown or missing, a value is not
-    /// allowed, or a rule tries to lower the statutory baseline.
+    /// A [`PolicyError`] naming `source`, line and column, of the kind of
+    /// problem: [`PolicyError::Syntax`] (not valid TOML/JSON),
+    /// [`PolicyError::Schema`] (a field is unknown or missing, a value is not
+    /// allowed), [`PolicyError::Baseline`] (a rule tries to lower the
+    /// statutory baseline) or [`PolicyError::Time`] (a bad date, time window
+    /// or time zone).
     pub fn load(source: &str, text: &str) -> Result<Policy, PolicyError> {
         Policy::load_as(source, text, Format::detect(source, text))
     }
@@ -317,10 +338,12 @@ impl Policy {
             doc.default
         );
         Policy {
-            doc,
-            tz,
-            rules,
-            default_reason,
+            parts: std::sync::Arc::new(PolicyParts {
+                doc,
+                tz,
+                rules,
+                default_reason,
+            }),
         }
     }
 
@@ -346,7 +369,7 @@ impl Policy {
     ///
     /// Only if serialization fails, which the document types do not do.
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
-        serde_json::to_string_pretty(&self.doc)
+        serde_json::to_string_pretty(&self.parts.doc)
     }
 
     /// The document as written.
@@ -364,7 +387,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn document(&self) -> &PolicyDocument {
-        &self.doc
+        &self.parts.doc
     }
 
     /// The policy id.
@@ -377,7 +400,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn id(&self) -> &str {
-        self.doc.id.as_str()
+        self.parts.doc.id.as_str()
     }
 
     /// The rules, in order.
@@ -396,7 +419,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rules(&self) -> &[Rule] {
-        &self.doc.rules
+        &self.parts.doc.rules
     }
 
     /// The time zone of the rules' days and times: the document's
@@ -414,7 +437,7 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn time_zone(&self) -> &TimeZoneName {
-        &self.tz
+        &self.parts.tz
     }
 }
 
@@ -441,16 +464,21 @@ pub(crate) fn parse_document(
         Format::Json => crate::document::Format::Json,
     };
     let name = format.name();
+    error::clear_violation();
     crate::document::read::<PolicyDocument>(text, format).map_err(|e| {
-        let message = match e.kind() {
+        let (kind, message) = match e.kind() {
             // The parser's words say what it expected, not that the text is
             // not a document of the chosen format at all.
-            crate::document::ErrorKind::Syntax => {
-                format!("not valid {name}: {}; fix the syntax", e.message())
-            }
-            crate::document::ErrorKind::Data => with_help(e.message().to_owned()),
+            crate::document::ErrorKind::Syntax => (
+                PolicyErrorKind::Syntax,
+                format!("not valid {name}: {}; fix the syntax", e.message()),
+            ),
+            crate::document::ErrorKind::Data => (
+                error::take_kind(e.message()),
+                with_help(e.message().to_owned()),
+            ),
         };
-        PolicyError::Invalid(LoadError::new(source, text, e.offset(), message))
+        PolicyError::new(kind, LoadError::new(source, text, e.offset(), message))
     })
 }
 

@@ -275,7 +275,11 @@ impl Serialize for TimeWindow {
 
 impl<'de> Deserialize<'de> for TimeWindow {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::document::parse_str(d, |s| s.parse().map_err(|e: TimeWindowError| e.to_string()))
+        crate::document::parse_str(d, |s| {
+            s.parse().map_err(|e: TimeWindowError| {
+                super::error::violation(super::PolicyErrorKind::Time, e.to_string())
+            })
+        })
     }
 }
 
@@ -415,7 +419,10 @@ impl Serialize for TimeZoneName {
 
 impl<'de> Deserialize<'de> for TimeZoneName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::document::parse_str(d, TimeZoneName::new)
+        crate::document::parse_str(d, |s| {
+            TimeZoneName::new(s)
+                .map_err(|e| super::error::violation(super::PolicyErrorKind::Time, e))
+        })
     }
 }
 
