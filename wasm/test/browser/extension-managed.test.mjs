@@ -144,6 +144,19 @@ test('listed addresses spelled with evasions never reach the origin', async () =
   assert.deepEqual(hitsFor(IWF_PAGE_HOST), []);
 });
 
+// mediafire.com is warned (file sharing): the request does not go out until
+// the user continues. (Not wetransfer.com or mega.nz: HSTS-preloaded.)
+test('a warned page reaches the origin only after the user continues', async () => {
+  const page = await visit(`http://mediafire.com:${P}/`);
+  assert.equal(new URL(page.url()).pathname, '/block.html', page.url());
+  assert.deepEqual(hitsFor('mediafire.com'), []);
+  await page.click('#proceed');
+  await page.waitForURL(`http://mediafire.com:${P}/`, { timeout: 10_000 });
+  assert.equal(await page.textContent('#host'), `mediafire.com:${P}`);
+  assert.equal(hitsFor('mediafire.com').filter((h) => h.path === '/').length, 1);
+  await page.close();
+});
+
 test('unlisted pages load', async () => {
   const page = await visit(`http://unlisted.example:${P}/`);
   assert.equal(await page.textContent('#host'), `unlisted.example:${P}`);
