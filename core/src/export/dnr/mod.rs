@@ -87,17 +87,30 @@ impl DnrLimits {
     /// Dynamic rules (`updateDynamicRules`): 30,000 "safe" rules (`block`
     /// and `allow`, all esafety writes) since Chrome 121, of which 1,000
     /// may use a regex.
+    ///
+    /// ```
+    /// use esafety::export::dnr::DnrLimits;
+    /// assert_eq!((DnrLimits::DYNAMIC.rules, DnrLimits::DYNAMIC.regex_rules), (30_000, 1_000));
+    /// ```
     pub const DYNAMIC: DnrLimits = DnrLimits {
         rules: 30_000,
         regex_rules: 1_000,
     };
     /// Session rules (`updateSessionRules`): 5,000.
+    ///
+    /// ```
+    /// assert_eq!(esafety::export::dnr::DnrLimits::SESSION.rules, 5_000);
+    /// ```
     pub const SESSION: DnrLimits = DnrLimits {
         rules: 5_000,
         regex_rules: 1_000,
     };
     /// Static rulesets in the manifest: 30,000 rules guaranteed across the
     /// enabled rulesets (more only if other extensions leave room).
+    ///
+    /// ```
+    /// assert_eq!(esafety::export::dnr::DnrLimits::STATIC_GUARANTEED.rules, 30_000);
+    /// ```
     pub const STATIC_GUARANTEED: DnrLimits = DnrLimits {
         rules: 30_000,
         regex_rules: 1_000,
@@ -259,6 +272,19 @@ pub struct ListCoverage {
 }
 
 /// The rules and what they cover.
+///
+/// ```
+/// use esafety::export::dnr::{self, DnrOptions};
+/// use esafety::policy::{Context, Engine, Policy};
+/// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"block\"")?;
+/// let engine = Engine::new(esafety::sample::bundle()?, policy);
+/// let export = dnr::rules(&engine, Context::at("2026-03-02T10:00:00Z".parse()?), &DnrOptions::default())?;
+/// // A policy that blocks what is on no list: one rule blocks every request.
+/// assert!(export.blocks_unlisted);
+/// assert_eq!(export.valid_until, None);
+/// assert_eq!(export.coverage.len(), esafety::sample::bundle()?.lists().len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DnrExport {
     /// The rules, with ids from [`DnrOptions::first_rule_id`].
@@ -308,6 +334,18 @@ pub const ENGINE_ONLY: &[&str] = &[
 
 /// The rules for `context` (user and time) under `engine`'s bundle and
 /// policy. See the [module docs](self).
+///
+/// ```
+/// use esafety::export::dnr::{self, DnrOptions};
+/// use esafety::policy::{Context, Engine, Policy};
+/// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"\n[[rules]]\nid = \"b\"\naction = \"block\"\ncategories = [\"gambling\"]")?;
+/// let engine = Engine::new(esafety::sample::bundle()?, policy);
+/// let options = DnrOptions { first_rule_id: 100, ..DnrOptions::default() };
+/// let export = dnr::rules(&engine, Context::at("2026-03-02T10:00:00Z".parse()?), &options)?;
+/// assert_eq!(export.rules.first().map(|r| r.id), Some(100));
+/// assert!(!export.blocks_unlisted);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///
@@ -487,10 +525,19 @@ impl<'b, 'p> Plan<'b, 'p> {
                 }
             } else if actions.is_only(Action::Block) {
                 Outcome::Block
-            } else if actions.contains(Action::Block) || actions.contains(Action::Warn) {
-                Outcome::Engine
             } else {
-                Outcome::NotBlocked
+                // Not blocked whatever else it is on. A URL on exactly these
+                // lists that the policy lets through needs no rule: one also
+                // on another list is blocked by that list's rule, or that
+                // list is reported as left to the engine.
+                let exact = self
+                    .policy
+                    .possible_actions(&self.request, &at_least, &at_least);
+                if exact.contains(Action::Block) || exact.contains(Action::Warn) {
+                    Outcome::Engine
+                } else {
+                    Outcome::NotBlocked
+                }
             }
         };
         self.outcomes.insert(set.to_vec(), outcome);
