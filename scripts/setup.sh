@@ -7,7 +7,7 @@ set -euo pipefail
 CBINDGEN_VERSION=0.29.4
 CARGO_FUZZ_VERSION=0.13.2
 FUZZ_NIGHTLY=nightly-2026-05-01
-APT_PACKAGES=(squid squidguard chromium valgrind pkg-config)
+APT_PACKAGES=(squid squidguard chromium valgrind pkg-config e2guardian)
 
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do

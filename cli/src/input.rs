@@ -17,6 +17,10 @@ use esafety::url::{MAX_INPUT_LEN, MAX_LINE_LEN, escape_invalid_utf8};
 /// The size of the buffer standard input is read through.
 const READ_BUFFER: usize = 64 * 1024;
 
+/// The size of the buffer standard output is written through (it is
+/// flushed when full and whenever no more input is waiting).
+pub(crate) const WRITE_BUFFER: usize = 64 * 1024;
+
 /// How many bytes of an over-long line are kept to echo in its error
 /// (the echo itself is cut shorter by [`esafety::policy::echo_prefix`]).
 const KEPT_PREFIX: usize = 1024;

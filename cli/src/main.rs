@@ -40,6 +40,8 @@ enum Command {
     Sign(cmd::sign::SignArgs),
     /// Check files' signatures (FILE.sig) against a public key.
     Verify(cmd::sign::VerifyArgs),
+    /// Score a text against e2guardian phrase lists, as e2guardian scores a page.
+    Scan(cmd::scan::Args),
     /// Answer Squid's external ACL or URL rewrite helper protocol on stdin/stdout.
     SquidHelper(cmd::squid_helper::Args),
     /// Write a bundle and a policy as browser declarativeNetRequest rules for one user.
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Lint(args) => cmd::lint::run(args),
         Command::Incident(args) => cmd::incident::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
         Command::SquidHelper(args) => cmd::squid_helper::run(args),
         Command::Keygen(args) => cmd::sign::keygen(args),
         Command::Sign(args) => cmd::sign::sign(args),

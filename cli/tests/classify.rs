@@ -140,3 +140,90 @@ fn unreadable_or_corrupt_bundles_exit_2_with_one_line() {
         assert!(stdout(&out).is_empty());
     }
 }
+
+/// A plain line says what the `--json` report says: the canonical URL, the
+/// category ids in the report's order (`-` for none), then each match as
+/// `list:expression` in the report's order, for URLs with no match, one,
+/// and several of several categories. (The plain line is written straight
+/// from the classification, without building the report.)
+#[test]
+fn plain_lines_say_what_the_json_report_says() {
+    let mut b = esafety::bundle::BundleBuilder::new();
+    for (list, category, hosts) in [
+        (
+            "school-local",
+            "local-exam-mode",
+            &["answers.example", "games.example"][..],
+        ),
+        (
+            "school-games",
+            "gaming",
+            &["games.example", "play.games.example"][..],
+        ),
+        ("school-chat", "local-chat", &["play.games.example"][..]),
+    ] {
+        let l = b.add_list(list, category).unwrap();
+        for (i, host) in hosts.iter().enumerate() {
+            b.add_entry(
+                l,
+                &esafety::lists::Entry {
+                    kind: esafety::lists::EntryKind::Domain((*host).into()),
+                    line: i + 1,
+                },
+            )
+            .unwrap();
+        }
+    }
+    let scratch = Scratch::new("cli-classify-lines");
+    let path = scratch.file("lines.esb", b.build().unwrap());
+    let urls = [
+        "http://x.answers.example/",
+        "http://games.example/a",
+        "http://a.play.games.example/b?c",
+        "http://nothing.example/",
+        "https://www.bet365.com/",
+    ];
+    let mut args = vec!["classify", "--bundle", path.to_str().unwrap()];
+    args.extend(urls);
+    let plain = esafety(&args, None);
+    assert_eq!(plain.status.code(), Some(0), "stderr: {}", stderr(&plain));
+    args.push("--json");
+    let json = esafety(&args, None);
+    assert_eq!(json.status.code(), Some(0), "stderr: {}", stderr(&json));
+    let plain = stdout(&plain);
+    let json = stdout(&json);
+    assert_eq!(plain.lines().count(), urls.len(), "{plain}");
+    let mut several = false;
+    for (line, report) in plain.lines().zip(json.lines()) {
+        let report: serde_json::Value = serde_json::from_str(report).unwrap();
+        let categories: Vec<&str> = report["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let matches = report["matches"].as_array().unwrap();
+        several |= categories.len() > 1 && matches.len() > 2;
+        let mut want = format!(
+            "{}\t{}",
+            report["canonical"].as_str().unwrap(),
+            if categories.is_empty() {
+                "-".to_owned()
+            } else {
+                categories.join(",")
+            }
+        );
+        for m in matches {
+            want.push_str(&format!(
+                "\t{}:{}",
+                m["list"].as_str().unwrap(),
+                m["expression"].as_str().unwrap()
+            ));
+        }
+        assert_eq!(line, want);
+    }
+    assert!(
+        several,
+        "no URL with several categories and matches: {json}"
+    );
+}

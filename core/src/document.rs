@@ -68,6 +68,7 @@ impl DocumentError {
     }
 
     /// The 1-based line and column (in characters) of [`Self::offset`].
+    #[cfg(feature = "incident")]
     pub(crate) fn line_column(&self, text: &str) -> (usize, usize) {
         line_column(text, self.offset)
     }

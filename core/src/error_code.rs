@@ -56,6 +56,9 @@ pub enum ErrorCode {
     /// A signature or key was refused: not esafety's format, made by
     /// another key, or not matching the file (it was changed after signing).
     InvalidSignature,
+    /// A phrase list (e2guardian's format) could not be read or is
+    /// refused (a `#time:` line, an include cycle, a statutory category).
+    InvalidPhrases,
     /// An internal error (a Rust panic) was caught at a face's boundary;
     /// the library is still usable.
     Internal,
@@ -84,6 +87,7 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::InvalidProfile,
         ErrorCode::InvalidSignature,
+        ErrorCode::InvalidPhrases,
         ErrorCode::Internal,
     ];
 
@@ -108,6 +112,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => 11,
             ErrorCode::InvalidProfile => 12,
             ErrorCode::InvalidSignature => 13,
+            ErrorCode::InvalidPhrases => 14,
             ErrorCode::Internal => 99,
         }
     }
@@ -147,6 +152,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too-large",
             ErrorCode::InvalidProfile => "invalid-profile",
             ErrorCode::InvalidSignature => "invalid-signature",
+            ErrorCode::InvalidPhrases => "invalid-phrases",
             ErrorCode::Internal => "internal",
         }
     }
@@ -200,6 +206,9 @@ impl ErrorCode {
             }
             ErrorCode::InvalidSignature => {
                 "verify with the public key of the key that signed the file (`esafety keygen` made both), and fetch the file and its `.sig` again from the publisher"
+            }
+            ErrorCode::InvalidPhrases => {
+                "fix the phrase list at the file and line given (e2guardian's format: `<phrase><weight>`, `.Include<path>`, `#listcategory: \"Name\"`)"
             }
             ErrorCode::Internal => {
                 "this is a bug in esafety: please report it with the input that caused it"
@@ -271,6 +280,7 @@ impl crate::policy::EngineError {
     }
 }
 
+#[cfg(feature = "incident")]
 impl crate::incident::IncidentError {
     /// The error's kind: always [`ErrorCode::InvalidIncident`].
     ///
@@ -283,6 +293,7 @@ impl crate::incident::IncidentError {
     }
 }
 
+#[cfg(feature = "incident")]
 impl crate::incident::ProfileError {
     /// The error's kind: [`ErrorCode::UnknownProfile`] for a name no
     /// shipped profile has, else [`ErrorCode::InvalidProfile`].
@@ -295,6 +306,25 @@ impl crate::incident::ProfileError {
         match self {
             crate::incident::ProfileError::UnknownShipped(_) => ErrorCode::UnknownProfile,
             _ => ErrorCode::InvalidProfile,
+        }
+    }
+}
+
+#[cfg(feature = "content")]
+impl crate::content::ContentError {
+    /// The error's kind: [`ErrorCode::Io`] for an `.Include` that cannot
+    /// be read, else [`ErrorCode::InvalidPhrases`].
+    ///
+    /// ```
+    /// use esafety::ErrorCode;
+    /// use esafety::content::{ListKind, PhraseList, PhraseOptions};
+    /// let err = PhraseList::parse("w", b"#time: 9 0 17 0 01234\n", ListKind::Weighted, &PhraseOptions::new()).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::InvalidPhrases);
+    /// ```
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            crate::content::ContentError::IncludeRead { .. } => ErrorCode::Io,
+            _ => ErrorCode::InvalidPhrases,
         }
     }
 }
@@ -333,6 +363,7 @@ mod tests {
             (ErrorCode::TooLarge, 11),
             (ErrorCode::InvalidProfile, 12),
             (ErrorCode::InvalidSignature, 13),
+            (ErrorCode::InvalidPhrases, 14),
             (ErrorCode::Internal, 99),
         ];
         assert_eq!(abi.len(), ErrorCode::ALL.len());

@@ -30,11 +30,13 @@ pub(crate) fn sort_by<T>(v: &mut Vec<T>, mut compare: impl FnMut(&T, &T) -> Orde
 }
 
 /// Sorts `v` stably, as `v.sort()` does.
+#[cfg(any(feature = "lint", feature = "incident"))]
 pub(crate) fn sort<T: Ord>(v: &mut Vec<T>) {
     sort_by(v, T::cmp);
 }
 
 /// Sorts `v` stably by `key`, as `v.sort_by_key(key)` does.
+#[cfg(feature = "incident")]
 pub(crate) fn sort_by_key<T, K: Ord>(v: &mut Vec<T>, mut key: impl FnMut(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }

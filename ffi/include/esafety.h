@@ -237,6 +237,17 @@
 #define ESAFETY_MAX_PATH_LEN 4096
 
 /**
+ * The most text one `esafety_scan` or `esafety_scan_stream_feed` call
+ * takes, in bytes (1 GiB); a stream takes any number of pieces.
+ */
+#define ESAFETY_MAX_SCAN_LEN 1073741824
+
+/**
+ * The most phrase-list files one scanner is built from.
+ */
+#define ESAFETY_MAX_PHRASE_LISTS 4096
+
+/**
  * The status every fallible libesafety function returns.
  *
  * The numbers are part of the ABI: they never change meaning, a retired
@@ -314,6 +325,11 @@ enum esafety_status
    */
   ESAFETY_STATUS_INVALID_SIGNATURE = 13,
   /**
+   * A phrase list could not be loaded (a line e2guardian's format
+   * cannot apply here, an include cycle, a statutory category).
+   */
+  ESAFETY_STATUS_INVALID_PHRASES = 14,
+  /**
    * An internal error (a Rust panic) was caught at the boundary. The
    * library is still usable; please report it with the last-error text.
    */
@@ -360,6 +376,32 @@ enum esafety_action
 typedef enum esafety_action esafety_action;
 #else
 typedef uint32_t esafety_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Block or allow. Zero is `ESAFETY_VERDICT_BLOCK`: a result that was
+ * never written (a zeroed struct) blocks, never allows.
+ */
+enum esafety_verdict
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Over the limit, or a banned phrase (or an error).
+   */
+  ESAFETY_VERDICT_BLOCK = 0,
+  /**
+   * Within the limit, or an exception phrase.
+   */
+  ESAFETY_VERDICT_ALLOW = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum esafety_verdict esafety_verdict;
+#else
+typedef uint32_t esafety_verdict;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -455,6 +497,19 @@ typedef struct esafety_engine esafety_engine;
  * `esafety_engine_new`.
  */
 typedef struct esafety_policy esafety_policy;
+
+/**
+ * A text being scanned in pieces (`esafety_scan_stream_new`). One thread
+ * at a time.
+ */
+typedef struct esafety_scan_stream esafety_scan_stream;
+
+/**
+ * A phrase scanner: e2guardian's exception, banned and weighted phrase
+ * lists compiled once. Immutable and thread-safe: any number of threads
+ * may scan with one scanner at once.
+ */
+typedef struct esafety_scanner esafety_scanner;
 
 /**
  * The fixed-shape result of `esafety_classify`.
@@ -574,6 +629,25 @@ typedef struct esafety_lint_summary {
    */
   size_t warnings;
 } esafety_lint_summary;
+
+/**
+ * The fixed-shape result of a scan. It owns nothing.
+ */
+typedef struct esafety_scan_result {
+  /**
+   * Block or allow (an `esafety_verdict` value).
+   */
+  esafety_verdict verdict;
+  /**
+   * e2guardian's score (the naughtiness it logs): the highest positive
+   * total of a pass, or if none is positive the lowest negative one.
+   */
+  int64_t score;
+  /**
+   * The limit judged against.
+   */
+  uint32_t limit;
+} esafety_scan_result;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1027,6 +1101,125 @@ esafety_status esafety_policy_from_file(const char *path, struct esafety_policy 
  * other thread is using it.
  */
 void esafety_policy_free(struct esafety_policy *policy);
+
+/**
+ * Builds a scanner from `paths_len` phrase-list files (NUL-terminated
+ * paths) as e2guardian reads them, with e2guardian's default options
+ * (both passes, case folded, each phrase once per pass). A file whose
+ * name starts with `exception` is an exception list, `banned` a banned
+ * list, any other a weighted list; `.Include<path>` lines are read from
+ * the file system.
+ *
+ * On success `*out` is a new scanner to free with `esafety_scanner_free`;
+ * on failure it is NULL. Errors: `NULL_PARAMETER` (`paths`, one of them,
+ * or `out`), `INVALID_PARAMETER` (no paths, or more than
+ * `ESAFETY_MAX_PHRASE_LISTS`), `TOO_LARGE` (a path over
+ * `ESAFETY_MAX_PATH_LEN`), `IO` (a file or an include cannot be read),
+ * `INVALID_PHRASES` (a list esafety refuses: the message names file and
+ * line).
+ *
+ * # Safety
+ *
+ * `paths` is NULL or points to `paths_len` pointers, each NULL or a
+ * NUL-terminated string; `out` is NULL or points to a writable
+ * `esafety_scanner *`.
+ */
+esafety_status esafety_scanner_new(const char *const *paths,
+                                   size_t paths_len,
+                                   struct esafety_scanner **out);
+
+/**
+ * Frees a scanner. NULL is ignored. Streams made from it stay usable.
+ *
+ * # Safety
+ *
+ * `scanner` is NULL or a pointer from `esafety_scanner_new` not yet freed.
+ */
+void esafety_scanner_free(struct esafety_scanner *scanner);
+
+/**
+ * Scans `text_len` bytes of text (a page body as it came, any encoding)
+ * and judges it against `limit` (e2guardian's naughtiness limit: 50 young
+ * children, 100 older children, 160 young adults).
+ *
+ * `*out_result` is set to block before anything else, so every error
+ * leaves a block there. When `out_json` is not NULL it receives the
+ * report `esafety scan --json` prints, `{"score", "verdict", "reason",
+ * "limit", "pass", "categories", "hits": [{"phrase", "weight", "count",
+ * ...}]}` (length in `*out_len` when not NULL; free it with
+ * `esafety_string_free`). Errors: `NULL_PARAMETER` (`scanner`, `text` or
+ * `out_result`), `TOO_LARGE` (over `ESAFETY_MAX_SCAN_LEN`).
+ *
+ * # Safety
+ *
+ * `scanner` is NULL or a live scanner; `text` is NULL or points to
+ * `text_len` readable bytes; `out_result` is NULL or writable; `out_json`
+ * is NULL or points to a writable `char *`; `out_len` is NULL or points
+ * to a writable `size_t`.
+ */
+esafety_status esafety_scan(const struct esafety_scanner *scanner,
+                            const uint8_t *text,
+                            size_t text_len,
+                            uint32_t limit,
+                            struct esafety_scan_result *out_result,
+                            char **out_json,
+                            size_t *out_len);
+
+/**
+ * Starts a text that arrives in pieces (a proxied body): feed it with
+ * `esafety_scan_stream_feed`, judge it with `esafety_scan_stream_finish`.
+ * A phrase split between pieces counts as in the whole text; the result
+ * is the one `esafety_scan` gives for the pieces joined.
+ *
+ * On success `*out` is a new stream (free it with
+ * `esafety_scan_stream_finish` or `esafety_scan_stream_free`); on failure
+ * NULL. Errors: `NULL_PARAMETER`.
+ *
+ * # Safety
+ *
+ * `scanner` is NULL or a live scanner; `out` is NULL or points to a
+ * writable `esafety_scan_stream *`.
+ */
+esafety_status esafety_scan_stream_new(const struct esafety_scanner *scanner,
+                                       struct esafety_scan_stream **out);
+
+/**
+ * Scans the next `len` bytes of a stream's text. Errors:
+ * `NULL_PARAMETER`, `TOO_LARGE` (one piece over `ESAFETY_MAX_SCAN_LEN`).
+ *
+ * # Safety
+ *
+ * `stream` is NULL or a live stream not used by another thread at once;
+ * `bytes` is NULL or points to `len` readable bytes.
+ */
+esafety_status esafety_scan_stream_feed(struct esafety_scan_stream *stream,
+                                        const uint8_t *bytes,
+                                        size_t len);
+
+/**
+ * Ends a stream, frees it, and judges its text against `limit`, as
+ * `esafety_scan` does (same outputs, same fail-closed `*out_result`). The
+ * stream is freed whatever the status, except when it is NULL.
+ *
+ * # Safety
+ *
+ * `stream` is NULL or a live stream, not used again after this call;
+ * the outputs as for `esafety_scan`.
+ */
+esafety_status esafety_scan_stream_finish(struct esafety_scan_stream *stream,
+                                          uint32_t limit,
+                                          struct esafety_scan_result *out_result,
+                                          char **out_json,
+                                          size_t *out_len);
+
+/**
+ * Frees a stream without judging it. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `stream` is NULL or a live stream, not used again after this call.
+ */
+void esafety_scan_stream_free(struct esafety_scan_stream *stream);
 
 /**
  * Frees a string returned by this library (a JSON result or a canonical

@@ -49,6 +49,9 @@ pub enum esafety_status {
     /// another key, or not matching the bundle (it was changed after
     /// signing).
     InvalidSignature = 13,
+    /// A phrase list could not be loaded (a line e2guardian's format
+    /// cannot apply here, an include cycle, a statutory category).
+    InvalidPhrases = 14,
     /// An internal error (a Rust panic) was caught at the boundary. The
     /// library is still usable; please report it with the last-error text.
     Panic = 99,
@@ -72,6 +75,7 @@ impl esafety_status {
             esafety_status::TooLarge => c"ESAFETY_STATUS_TOO_LARGE",
             esafety_status::InvalidProfile => c"ESAFETY_STATUS_INVALID_PROFILE",
             esafety_status::InvalidSignature => c"ESAFETY_STATUS_INVALID_SIGNATURE",
+            esafety_status::InvalidPhrases => c"ESAFETY_STATUS_INVALID_PHRASES",
             esafety_status::Panic => c"ESAFETY_STATUS_PANIC",
         }
     }
@@ -93,6 +97,7 @@ impl esafety_status {
         esafety_status::TooLarge,
         esafety_status::InvalidProfile,
         esafety_status::InvalidSignature,
+        esafety_status::InvalidPhrases,
         esafety_status::Panic,
     ];
 
@@ -113,6 +118,7 @@ impl esafety_status {
             11 => esafety_status::TooLarge,
             12 => esafety_status::InvalidProfile,
             13 => esafety_status::InvalidSignature,
+            14 => esafety_status::InvalidPhrases,
             99 => esafety_status::Panic,
             _ => return None,
         })

@@ -28,6 +28,7 @@ mod input;
 mod lint;
 mod panic;
 mod policy;
+mod scan;
 mod string;
 
 pub use bundle::{
@@ -53,6 +54,12 @@ pub use input::{
 pub use lint::{esafety_lint_policy, esafety_lint_summary};
 pub use policy::{
     esafety_policy, esafety_policy_free, esafety_policy_from_file, esafety_policy_from_text,
+};
+pub use scan::{
+    ESAFETY_MAX_PHRASE_LISTS, ESAFETY_MAX_SCAN_LEN, esafety_scan, esafety_scan_result,
+    esafety_scan_stream, esafety_scan_stream_feed, esafety_scan_stream_finish,
+    esafety_scan_stream_free, esafety_scan_stream_new, esafety_scanner, esafety_scanner_free,
+    esafety_scanner_new, esafety_verdict,
 };
 pub use string::esafety_string_free;
 

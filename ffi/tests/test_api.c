@@ -57,10 +57,11 @@ static void test_status_names(void) {
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_UNKNOWN_PROFILE), "ESAFETY_STATUS_UNKNOWN_PROFILE") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_IO), "ESAFETY_STATUS_IO") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_TOO_LARGE), "ESAFETY_STATUS_TOO_LARGE") == 0);
-  CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_PANIC), "ESAFETY_STATUS_PANIC") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_PROFILE), "ESAFETY_STATUS_INVALID_PROFILE") == 0);
+  CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_PHRASES), "ESAFETY_STATUS_INVALID_PHRASES") == 0);
+  CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_PANIC), "ESAFETY_STATUS_PANIC") == 0);
   CHECK(strcmp(esafety_status_name(ESAFETY_STATUS_INVALID_SIGNATURE), "ESAFETY_STATUS_INVALID_SIGNATURE") == 0);
-  CHECK(strcmp(esafety_status_name(14), "ESAFETY_STATUS_UNKNOWN") == 0);
+  CHECK(strcmp(esafety_status_name(15), "ESAFETY_STATUS_UNKNOWN") == 0);
   CHECK(strcmp(esafety_status_name(UINT32_MAX), "ESAFETY_STATUS_UNKNOWN") == 0);
   /* The numbers are ABI. */
   CHECK(ESAFETY_STATUS_OK == 0 && ESAFETY_STATUS_NULL_PARAMETER == 1 &&
@@ -689,6 +690,111 @@ static void test_lint(void) {
   free(text);
 }
 
+/* Phrase scanning: a scanner from the fixture lists (paths relative to the
+ * fixtures; the weighted list includes `porn` beside it), whole texts and
+ * texts in pieces, the fail-closed result, every error. */
+static void test_scan(void) {
+  char weighted[4096], banned[4096], exception[4096], timed[4096];
+  snprintf(weighted, sizeof weighted, "%s", fixture("phrases/weightedphraselist"));
+  snprintf(banned, sizeof banned, "%s", fixture("phrases/bannedphraselist"));
+  snprintf(exception, sizeof exception, "%s", fixture("phrases/exceptionphraselist"));
+  snprintf(timed, sizeof timed, "%s", fixture("phrases/weighted_timed"));
+  const char *paths[] = {weighted, banned, exception};
+  esafety_scanner *scanner = NULL;
+  esafety_scan_result result;
+  char *json = NULL;
+  size_t json_len = 0;
+
+  CHECK_STATUS(esafety_scanner_new(paths, 3, &scanner), ESAFETY_STATUS_OK);
+  CHECK(scanner != NULL);
+
+  /* A zeroed result blocks. */
+  memset(&result, 0, sizeof result);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("<p>poker and casino nights</p>\n"), 50, &result, &json, &json_len), ESAFETY_STATUS_OK);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK && result.score == 60 && result.limit == 50);
+  CHECK_CONTAINS(json, "\"score\":60,\"verdict\":\"block\",\"reason\":\"over-limit\"");
+  CHECK_CONTAINS(json, "\"categories\":{\"gambling\":60}");
+  CHECK_CONTAINS(json, "\"phrase\":\"< poker >\",\"kind\":\"weighted\",\"combination\":false,\"weight\":30,\"count\":1");
+  CHECK(json != NULL && json_len == strlen(json));
+  esafety_string_free(json);
+  json = NULL;
+
+  /* No JSON asked for; a higher limit allows. */
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("<p>poker and casino nights</p>\n"), 100, &result, NULL, NULL), ESAFETY_STATUS_OK);
+  CHECK(result.verdict == ESAFETY_VERDICT_ALLOW && result.score == 60);
+  /* Banned whatever the limit; an exception allows whatever else; the
+   * included list counts. */
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("where to buy a gun\n"), 1000, &result, NULL, NULL), ESAFETY_STATUS_OK);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("poker casino porn at medical school\n"), 50, &result, NULL, NULL), ESAFETY_STATUS_OK);
+  CHECK(result.verdict == ESAFETY_VERDICT_ALLOW);
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("free PORNO with XXX <b>girls</b>\n"), 160, &result, NULL, NULL), ESAFETY_STATUS_OK);
+  CHECK(result.verdict == ESAFETY_VERDICT_ALLOW && result.score == 70);
+
+  /* In pieces, split inside phrases: the same result as whole. */
+  {
+    static const char text[] = "<p>free porn with xxx <b>girls</b>, poker</p>\n";
+    size_t n = sizeof text - 1, cut;
+    esafety_scan_result whole;
+    CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)text, n, 50, &whole, NULL, NULL), ESAFETY_STATUS_OK);
+    for (cut = 0; cut <= n; cut++) {
+      esafety_scan_stream *stream = NULL;
+      CHECK_STATUS(esafety_scan_stream_new(scanner, &stream), ESAFETY_STATUS_OK);
+      CHECK_STATUS(esafety_scan_stream_feed(stream, (const uint8_t *)text, cut), ESAFETY_STATUS_OK);
+      CHECK_STATUS(esafety_scan_stream_feed(stream, (const uint8_t *)text + cut, n - cut), ESAFETY_STATUS_OK);
+      CHECK_STATUS(esafety_scan_stream_finish(stream, 50, &result, NULL, NULL), ESAFETY_STATUS_OK);
+      CHECK(result.verdict == whole.verdict && result.score == whole.score);
+    }
+    CHECK(whole.score == 100 && whole.verdict == ESAFETY_VERDICT_BLOCK);
+  }
+  /* A stream freed without judging. */
+  {
+    esafety_scan_stream *stream = NULL;
+    CHECK_STATUS(esafety_scan_stream_new(scanner, &stream), ESAFETY_STATUS_OK);
+    CHECK_STATUS(esafety_scan_stream_feed(stream, (const uint8_t *)S("poker")), ESAFETY_STATUS_OK);
+    esafety_scan_stream_free(stream);
+    esafety_scan_stream_free(NULL);
+  }
+
+  /* Errors leave a block behind. */
+  result.verdict = ESAFETY_VERDICT_ALLOW;
+  CHECK_STATUS(esafety_scan(NULL, (const uint8_t *)S("x"), 50, &result, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+  result.verdict = ESAFETY_VERDICT_ALLOW;
+  CHECK_STATUS(esafety_scan(scanner, NULL, 0, 50, &result, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)S("x"), 50, NULL, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  result.verdict = ESAFETY_VERDICT_ALLOW;
+  CHECK_STATUS(esafety_scan(scanner, (const uint8_t *)"x", ESAFETY_MAX_SCAN_LEN + 1, 50, &result, NULL, NULL), ESAFETY_STATUS_TOO_LARGE);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+  result.verdict = ESAFETY_VERDICT_ALLOW;
+  CHECK_STATUS(esafety_scan_stream_finish(NULL, 50, &result, NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK(result.verdict == ESAFETY_VERDICT_BLOCK);
+  CHECK_STATUS(esafety_scan_stream_feed(NULL, (const uint8_t *)S("x")), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_scan_stream_new(NULL, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  esafety_scanner_free(scanner);
+  esafety_scanner_free(NULL);
+
+  scanner = (esafety_scanner *)1;
+  CHECK_STATUS(esafety_scanner_new(paths, 0, &scanner), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK(scanner == NULL);
+  CHECK_STATUS(esafety_scanner_new(NULL, 1, &scanner), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_scanner_new(paths, 3, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  {
+    const char *missing[] = {weighted, NULL};
+    CHECK_STATUS(esafety_scanner_new(missing, 2, &scanner), ESAFETY_STATUS_NULL_PARAMETER);
+    missing[1] = "/nonexistent/weightedphraselist";
+    CHECK_STATUS(esafety_scanner_new(missing, 2, &scanner), ESAFETY_STATUS_IO);
+    CHECK_ERROR_MENTIONS("cannot read phrase list `/nonexistent/weightedphraselist`");
+    missing[1] = timed;
+    CHECK_STATUS(esafety_scanner_new(missing, 2, &scanner), ESAFETY_STATUS_INVALID_PHRASES);
+    CHECK_ERROR_MENTIONS("weighted_timed:2: `#time:`");
+    CHECK(scanner == NULL);
+  }
+}
+
 /* Signed updates: the suite writes a bundle, its signature and two public
  * keys with the CLI (`esafety keygen`, `esafety sign`) into
  * $ESAFETY_SIGNED; the library accepts the publisher's signature only. */
@@ -765,6 +871,7 @@ int main(void) {
   test_decide();
   test_incident();
   test_lint();
+  test_scan();
   test_signed_bundle();
   esafety_string_free(NULL);
   return check_report("test_api");

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The WebAssembly face: builds wasm/pkg (scripts/build-wasm.sh), checks the
-# .wasm size, then runs the Node tests (every export, the shared test
+# The WebAssembly face: builds wasm/pkg in its two builds
+# (scripts/build-wasm.sh, which gates both sizes), then runs the Node tests
+# (both builds: test/extension-build.test.mjs decides the shared vectors with
+# the extension build and JSON policies) (every export, the shared test
 # vectors, the same JSON as the CLI, the extension's navigation check), the
 # headless-Chromium browser test and the extension's end-to-end test, and a
 # short run of the WebAssembly half of the benchmark.
@@ -16,18 +18,16 @@ if [ ! -d wasm/node_modules/playwright-core ]; then
   (cd wasm && npm ci --no-audit --no-fund)
 fi
 
+# Builds both builds (full: wasm/pkg; extension: wasm/pkg/extension) and
+# fails if either is over its size goal (gzip -9; full <= 450 KiB,
+# extension <= 250 KiB: the build is the same bytes on every machine, so
+# this is not a flaky measurement). wasm/README.md, "Size and speed", says
+# where the bytes go.
 bash scripts/build-wasm.sh
-
-gz=$(gzip -9 -c wasm/pkg/web/esafety_bg.wasm | wc -c)
-echo "wasm: esafety_bg.wasm is $(wc -c <wasm/pkg/web/esafety_bg.wasm) bytes, $gz bytes gzip -9 (goal <= 307200)"
-# The size goal (300 KiB gzipped) is a requirement of the package: a change
-# that passes it fails the suite (the build is the same bytes on every
-# machine, so this is not a flaky measurement). wasm/README.md, "Size and
-# speed", says where the bytes go.
-if [ "$gz" -gt 307200 ]; then
-  echo "wasm: esafety_bg.wasm is $gz bytes gzip -9, over the 307200-byte (300 KiB) goal; see wasm/README.md \"Size and speed\"" >&2
-  exit 1
-fi
+for build in web extension/web; do
+  wasm="wasm/pkg/$build/esafety_bg.wasm"
+  echo "wasm: $wasm is $(wc -c <"$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9"
+done
 
 # The CLI, for the same-JSON-as-the-CLI test.
 cargo build -p esafety-cli

@@ -4,6 +4,8 @@
 //     (wasm/pkg/node): reading the request object, canonicalize + classify +
 //     evaluate, and the `check --json`-shaped object the caller gets (built
 //     directly as a JS object by wasm/src/decision.rs);
+//   - Node, extension build (wasm/pkg/extension/node, when built): the same
+//     loop with the same bundle bytes and the policy as JSON (toJson);
 //   - native: esafety::policy::Engine::check, the same canonicalize +
 //     classify + evaluate, returning the same report as a Rust value (what a
 //     Rust caller gets), from the release example `decide_stream`
@@ -21,6 +23,7 @@
 // real page URLs); default bundle: the built-in sample bundle.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -59,23 +62,39 @@ const bundleMs = performance.now() - t;
 t = performance.now();
 const engine = new esafety.Engine(bundle, esafety.Policy.load(readFileSync(policyPath, 'utf8'), opts.policy));
 const engineMs = performance.now() - t;
+// The extension build (wasm/pkg/extension): the same bundle bytes, and the
+// policy as the JSON it reads (the full build's Policy.toJson).
+const extensionEntry = join(PKG, 'extension', 'node', 'esafety.js');
+const extension = existsSync(extensionEntry) ? createRequire(import.meta.url)(extensionEntry) : null;
+const extensionEngine = extension
+  ? new extension.Engine(
+      extension.Bundle.fromBytes(bundle.toBytes()),
+      extension.Policy.fromJson(esafety.Policy.load(readFileSync(policyPath, 'utf8'), opts.policy).toJson(), 'policy.json'),
+    )
+  : null;
 const time = Date.parse(opts.time);
 const request = { url: '', group: 'pupils', age: 14, device: 'managed', time };
 
-const actions = {};
-let errors = 0;
-for (const url of urls) {
-  request.url = url;
-  try {
-    const a = engine.decide(request).action;
-    actions[a] = (actions[a] ?? 0) + 1;
-  } catch {
-    errors += 1;
+/** One pass over the stream: the count of each action, and of errors. */
+function countActions(e) {
+  const counts = {};
+  let failures = 0;
+  for (const url of urls) {
+    request.url = url;
+    try {
+      const a = e.decide(request).action;
+      counts[a] = (counts[a] ?? 0) + 1;
+    } catch {
+      failures += 1;
+    }
   }
+  return { counts, failures };
 }
+const { counts: actions, failures: errors } = countActions(engine);
+const extensionPass = extensionEngine ? countActions(extensionEngine) : null;
 let sink = 0;
 /** Decides the whole stream over and over for `seconds`. */
-function nodeRound() {
+function nodeRound(engine) {
   let decisions = 0;
   const start = performance.now();
   while (performance.now() - start < seconds * 1000) {
@@ -192,14 +211,21 @@ const chromium = opts.chromium ? await chromiumHalf() : null;
 if (chromium) console.log(`(with ${chromium.version}, headless, the same loop in a page on 127.0.0.1)`);
 const wasmRates = [];
 const ratios = [];
+const extensionRates = [];
+const extensionRatios = [];
 const chromiumRates = [];
 const chromiumRatios = [];
 let native = null;
 try {
   for (let round = 1; round <= rounds; round += 1) {
-    const wasm = nodeRound();
+    const wasm = nodeRound(engine);
     wasmRates.push(wasm.decisions_per_second);
     let line = `  round ${round}: WebAssembly ${fmt(wasm.decisions_per_second)} decisions/s`;
+    const ext = extensionEngine ? nodeRound(extensionEngine) : null;
+    if (ext) {
+      extensionRates.push(ext.decisions_per_second);
+      line += `, extension build ${fmt(ext.decisions_per_second)} decisions/s`;
+    }
     const inPage = chromium ? await chromium.round() : null;
     if (inPage) {
       chromiumRates.push(inPage.decisions_per_second);
@@ -210,6 +236,10 @@ try {
       native = nativeRound();
       ratios.push(native.decisions_per_second / wasm.decisions_per_second);
       line += `, native ${fmt(native.decisions_per_second)} decisions/s, native / WebAssembly ${ratios.at(-1).toFixed(2)}x`;
+      if (ext) {
+        extensionRatios.push(native.decisions_per_second / ext.decisions_per_second);
+        line += ` (extension build ${extensionRatios.at(-1).toFixed(2)}x)`;
+      }
       if (inPage) {
         chromiumRatios.push(native.decisions_per_second / inPage.decisions_per_second);
         line += ` (Chromium ${chromiumRatios.at(-1).toFixed(2)}x)`;
@@ -223,16 +253,21 @@ try {
 console.log(`WebAssembly: median ${fmt(median(wasmRates))} decisions/s; actions ${JSON.stringify(actions)} errors ${errors}`);
 const sorted = (counts) => JSON.stringify(Object.fromEntries(Object.entries(counts).sort()));
 let same = true;
+if (extensionPass) {
+  console.log(`extension build: median ${fmt(median(extensionRates))} decisions/s; actions ${JSON.stringify(extensionPass.counts)} errors ${extensionPass.failures}`);
+  same &&= sorted(extensionPass.counts) === sorted(actions) && extensionPass.failures === errors;
+}
 if (chromium) {
   console.log(`Chromium: median ${fmt(median(chromiumRates))} decisions/s; actions ${JSON.stringify(chromium.actions)} errors ${chromium.errors}`);
   same &&= sorted(chromium.actions) === sorted(actions) && chromium.errors === errors;
 }
 if (native) {
-  console.log(`native / WebAssembly: median ${median(ratios).toFixed(2)}x over ${rounds} round(s) (goal: within 3x)`);
+  console.log(`native / WebAssembly (full build): median ${median(ratios).toFixed(2)}x over ${rounds} round(s) (goal: within 2.5x)`);
+  if (extensionRatios.length) console.log(`native / WebAssembly (extension build): median ${median(extensionRatios).toFixed(2)}x over ${rounds} round(s) (goal: within 2.5x)`);
   if (chromium) console.log(`native / Chromium: median ${median(chromiumRatios).toFixed(2)}x over ${rounds} round(s)`);
   same &&= JSON.stringify(native.actions) === sorted(actions) && native.errors === errors;
 }
-if (native || chromium) {
+if (native || chromium || extensionPass) {
   console.log(`same decisions: ${same ? 'yes' : 'NO'}`);
   if (!same) process.exitCode = 1;
 }

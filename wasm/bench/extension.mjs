@@ -147,7 +147,7 @@ try {
 // The peer: the package's Node build, the same bundle, policy and URLs.
 const node = loadNodePackage();
 const shipped = await readEmbedded(join(WASM_DIR, 'extension'));
-const engine = new node.Engine(node.Bundle.fromBytes(bundle), node.Policy.fromToml(shipped.policy, shipped.policyFile));
+const engine = new node.Engine(node.Bundle.fromBytes(bundle), node.Policy.fromJson(shipped.policy, shipped.policyFile));
 const nodePer = [];
 const now = Date.now();
 for (const url of urls) {

@@ -132,6 +132,9 @@ impl Bundle {
     /// Throws an `Error` with code `invalid-signature` when either text is
     /// not esafety's format, the bundle was signed by another key, or its
     /// bytes changed after signing.
+    ///
+    /// In the full build (the `signing` feature).
+    #[cfg(feature = "signing")]
     pub fn verify(
         &self,
         signature: &str,
@@ -152,12 +155,14 @@ impl Bundle {
 
 /// The core's sample bundle, compiled by `build.rs`
 /// (`esafety::sample::try_bundle_bytes()`, the same bytes on every platform).
+#[cfg(feature = "full")]
 static SAMPLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sample.esb"));
 
 /// The built-in sample bundle: a few well-known domains per category and
 /// synthetic `child-abuse` and `terrorism` lists under reserved names, for
 /// demonstrations and tests. Not a filtering list: load real lists compiled
 /// with `esafety compile` with `Bundle.fromBytes`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = sampleBundle)]
 pub fn sample_bundle() -> Result<Bundle, JsValue> {
     Ok(Bundle::load(Arc::from(SAMPLE))?)
@@ -165,12 +170,13 @@ pub fn sample_bundle() -> Result<Bundle, JsValue> {
 
 /// The bytes of the built-in sample bundle (the same on every platform),
 /// e.g. to write it to a file.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = sampleBundleBytes)]
 pub fn sample_bundle_bytes() -> Vec<u8> {
     SAMPLE.to_vec()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod tests {
     use super::*;
 

@@ -38,6 +38,7 @@ impl Failure {
     }
 
     /// The message.
+    #[cfg(feature = "full")]
     pub(crate) fn message_text(&self) -> &str {
         &self.message
     }

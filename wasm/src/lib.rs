@@ -6,6 +6,10 @@
 //! prints with `--json`. Errors are thrown as JavaScript `Error`s carrying the
 //! core's message plus `code` and `help` fields (the `error` module).
 //!
+//! Two builds (wasm/README.md, "Two builds"): the default `full` feature
+//! is everything; without it, the extension build keeps bundles,
+//! classification and decisions with JSON policies only.
+//!
 //! The TypeScript types of the results are written by hand in the `types`
 //! module and shipped in the package's `esafety.d.ts`.
 
@@ -14,14 +18,24 @@ mod decision;
 mod error;
 #[cfg(feature = "dnr")]
 mod export;
+#[cfg(feature = "full")]
 mod incident;
 mod policy;
 mod request;
+#[cfg(feature = "full")]
+mod scan;
 mod types;
 
-pub use bundle::{Bundle, sample_bundle, sample_bundle_bytes};
+pub use bundle::Bundle;
+#[cfg(feature = "full")]
+pub use bundle::{sample_bundle, sample_bundle_bytes};
+#[cfg(feature = "full")]
 pub use incident::{assess_incident, escalation_profiles};
-pub use policy::{Engine, Policy, lint_policy};
+#[cfg(feature = "full")]
+pub use policy::lint_policy;
+pub use policy::{Engine, Policy};
+#[cfg(feature = "full")]
+pub use scan::{ScanStream, Scanner};
 
 use esafety::url::{CanonicalUrl, CanonicalizeReport};
 use serde::Serialize;

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+#[cfg(feature = "full")]
 use esafety::policy::lint::{LintOptions, LintReport};
 use esafety::policy::{Format, PolicyError};
 use wasm_bindgen::prelude::*;
@@ -13,7 +14,9 @@ use esafety::url::CanonicalUrl;
 use crate::bundle::{Bundle, SharedBytes};
 use crate::decision::Fields;
 use crate::error::{Code, Failure};
-use crate::request::{JsRequest, date, with_scratch};
+#[cfg(feature = "full")]
+use crate::request::date;
+use crate::request::{JsRequest, with_scratch};
 use crate::to_js;
 
 /// An Acceptable Use Policy, loaded and validated (a rule that tries to
@@ -50,6 +53,10 @@ impl Policy {
     ///
     /// Throws an `Error` with code `invalid-policy` and `line`/`column`
     /// when the text does not load.
+    ///
+    /// Full build only: the extension build reads JSON policies
+    /// (`esafety compile-policy` writes them).
+    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = fromToml)]
     pub fn from_toml(text: &str, source: Option<String>) -> Result<Policy, JsValue> {
         load(text, source, Some(Format::Toml))
@@ -88,6 +95,21 @@ impl Policy {
             .iter()
             .map(|r| r.id().to_owned())
             .collect()
+    }
+
+    /// The policy as the JSON the extension build reads, as
+    /// `esafety compile-policy` writes it (full build only).
+    ///
+    /// Throws an `Error` with code `invalid-policy` if it cannot be written.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> Result<String, JsValue> {
+        Ok(self.inner.to_json().map_err(|e| {
+            Failure::new(
+                Code::InvalidPolicy,
+                format!("cannot write the policy as JSON: {e}"),
+            )
+        })?)
     }
 }
 
@@ -181,6 +203,7 @@ impl Engine {
 /// date) is the date review deadlines are checked against; `file` names the
 /// policy in the report and chooses TOML or JSON by its extension (default
 /// `policy.toml`, or `policy.json` for text starting with `{`).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = lintPolicy, unchecked_return_type = "LintReport")]
 pub fn lint_policy(
     text: &str,

@@ -348,7 +348,8 @@ fn from_millis(millis: f64) -> Result<Timestamp, Failure> {
 }
 
 /// A date `YYYY-MM-DD` (for the linter's review deadlines), or a `Date` /
-/// epoch milliseconds taken as a UTC date.
+/// epoch milliseconds taken as a UTC date (the linter's, full build only).
+#[cfg(feature = "full")]
 pub(crate) fn date(value: &JsValue) -> Result<jiff::civil::Date, Failure> {
     if let Some(s) = value.as_string() {
         return esafety::datetime::parse_date(&s).map_err(|e| {

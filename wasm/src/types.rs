@@ -273,7 +273,72 @@ export type ErrorCode =
   | "invalid-incident"
   | "unknown-profile"
   | "invalid-profile"
+  | "invalid-phrases"
+  | "io"
   | "invalid-argument";
+
+/** A content limit: points, or an audience e2guardian suggests a limit for. */
+export type ContentLimit = number | "young-children" | "older-children" | "young-adults";
+
+/** The options of `new Scanner(files, options)`. */
+export interface ScannerOptions {
+  /** The top-level lists, by their names in `files` (default: every file). */
+  lists?: string[];
+  /** e2guardian's `phrasefiltermode`: smart then raw (default), or one. */
+  passes?: "both" | "smart" | "raw";
+  /** e2guardian's `preservecase`. */
+  case?: "fold" | "preserve" | "both";
+  /** Weight x occurrences (`weightedphrasemode = 1`) instead of once per pass. */
+  countOccurrences?: boolean;
+  /** e2guardian list category (`#listcategory:`) to esafety category id. */
+  categories?: Record<string, CategoryId>;
+  /** Refuse lines e2guardian reads as other than they look. */
+  strict?: boolean;
+}
+
+/** One phrase line that hit, in a `ContentScore`. */
+export interface ContentHit {
+  /** The line's phrase as the list writes it: `< porn >`, `<xxx>,<girls>`. */
+  phrase: string;
+  /** What it did. */
+  kind: "weighted" | "banned" | "exception";
+  /** Whether it is a combination of phrases. */
+  combination: boolean;
+  /** Its weight (0 for banned and exception phrases). */
+  weight: number;
+  /** How often it occurred in the pass. */
+  count: number;
+  /** What it added to the score. */
+  score: number;
+  /** Its esafety category, if its list has one. */
+  category: CategoryId | null;
+  /** Its e2guardian list category. */
+  list_category: string | null;
+  /** The list file it is in. */
+  source: string;
+  /** Its line there. */
+  line: number;
+  /** Where each of its phrases first occurred: [start, end) byte offsets. */
+  offsets: [number, number][];
+}
+
+/** `scanner.scan(text, limit)`: the `esafety scan --json` object. */
+export interface ContentScore {
+  /** e2guardian's score: the best pass's total. */
+  score: number;
+  /** Block or allow. */
+  verdict: "block" | "allow";
+  /** Why. */
+  reason: "exception" | "banned" | "banned-combination" | "over-limit" | "within-limit";
+  /** The limit judged against. */
+  limit: number;
+  /** The pass the hits are from. */
+  pass: { case: "folded" | "preserved"; text: "smart" | "raw" | "search-terms" } | null;
+  /** The positive weight per esafety category in that pass. */
+  categories: Record<string, number>;
+  /** The phrases that hit in that pass. */
+  hits: ContentHit[];
+}
 
 /**
  * Every function throws an `Error` whose `message` is the esafety core's

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use esafety::policy::echo_prefix;
-use esafety::url::{CanonicalizeFailure, CanonicalizeReport};
+use esafety::url::{CanonicalUrl, CanonicalizeFailure, CanonicalizeReport};
 
 use crate::input::Input;
 
@@ -36,25 +36,30 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::with_capacity(crate::input::WRITE_BUFFER, stdout.lock());
     let mut failed = 0usize;
     let json = args.json;
     crate::input::for_each_input(args.urls, &mut out, |input, out| {
         let failure = match input {
-            Input::Url(input) => match CanonicalizeReport::from_input(input) {
-                Ok(report) => {
+            Input::Url(input) => match CanonicalUrl::parse(input) {
+                Ok(url) => {
                     if json {
+                        let report = CanonicalizeReport::new(input, &url);
                         serde_json::to_writer(&mut *out, &report)
                             .context("writing standard output")?;
                         writeln!(out).context("writing standard output")?;
                     } else {
-                        writeln!(out, "{}", report.canonical).context("writing standard output")?;
+                        // The plain line needs no report (no copies, no
+                        // expressions).
+                        out.write_all(url.as_str().as_bytes())
+                            .and_then(|()| out.write_all(b"\n"))
+                            .context("writing standard output")?;
                     }
                     return Ok(());
                 }
-                Err(failure) => CanonicalizeFailure {
-                    input: echo_prefix(&failure.input).into_owned(),
-                    error: failure.error,
+                Err(err) => CanonicalizeFailure {
+                    input: echo_prefix(input).into_owned(),
+                    error: err.to_string(),
                 },
             },
             Input::TooLong(line) => CanonicalizeFailure {

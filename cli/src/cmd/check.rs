@@ -51,7 +51,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .user
         .context(args.at.unwrap_or_else(jiff::Timestamp::now));
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::with_capacity(crate::input::WRITE_BUFFER, stdout.lock());
     let mut failed = false;
     let json = args.json;
     crate::input::for_each_input(args.urls, &mut out, |input, out| {

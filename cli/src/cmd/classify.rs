@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use esafety::CanonicalUrl;
 use esafety::bundle::Bundle;
-use esafety::classify::{ClassificationReport, Classifier};
+use esafety::classify::{Classification, ClassificationReport, Classifier};
 use esafety::policy::echo_prefix;
 use serde::Serialize;
 
@@ -85,13 +86,20 @@ struct Failure<'a> {
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let classifier = Classifier::new(load_bundle(args.bundle.as_deref(), args.verify.as_deref())?);
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::with_capacity(crate::input::WRITE_BUFFER, stdout.lock());
     let mut failed = 0usize;
     let json = args.json;
     crate::input::for_each_input(args.urls, &mut out, |input, out| {
         let (url, error) = match input {
-            Input::Url(input) => match classifier.report(input) {
-                Ok(report) => return write_report(out, &report, json),
+            Input::Url(input) => match CanonicalUrl::parse(input) {
+                Ok(url) => {
+                    let classification = classifier.classify(&url);
+                    if json {
+                        let report = ClassificationReport::new(input, &url, &classification);
+                        return write_json(out, &report);
+                    }
+                    return write_line(out, &url, &classification);
+                }
                 Err(err) => (echo_prefix(input), err.to_string()),
             },
             Input::TooLong(line) => (echo_prefix(line.prefix), line.to_string()),
@@ -115,34 +123,43 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Writes one classification: a JSON object, or the plain line
-/// `canonical<TAB>categories<TAB>list:expression...`.
-fn write_report(
+/// Writes one classification as a JSON object.
+fn write_json(out: &mut impl Write, report: &ClassificationReport) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, report).context("writing standard output")?;
+    writeln!(out).context("writing standard output")
+}
+
+/// Writes one classification as the plain line
+/// `canonical<TAB>categories<TAB>list:expression...`: the fields of
+/// [`ClassificationReport`] (category ids in its order), written straight
+/// from the classification so that a line costs no copies of them.
+fn write_line(
     out: &mut impl Write,
-    report: &ClassificationReport,
-    json: bool,
+    url: &CanonicalUrl,
+    c: &Classification<'_>,
 ) -> anyhow::Result<()> {
-    if json {
-        serde_json::to_writer(&mut *out, report).context("writing standard output")?;
-        writeln!(out).context("writing standard output")?;
-        return Ok(());
-    }
-    out.write_all(report.canonical.as_bytes())
+    out.write_all(url.as_str().as_bytes())
         .and_then(|()| out.write_all(b"\t"))
         .and_then(|()| {
-            if report.categories.is_empty() {
+            let mut ids = c
+                .categories
+                .iter()
+                .filter_map(|category| c.matches.iter().find(|m| m.category == category))
+                .map(|m| m.category_id)
+                .peekable();
+            if ids.peek().is_none() {
                 return out.write_all(b"-");
             }
-            for (i, category) in report.categories.iter().enumerate() {
+            for (i, id) in ids.enumerate() {
                 if i > 0 {
                     out.write_all(b",")?;
                 }
-                out.write_all(category.as_bytes())?;
+                out.write_all(id.as_bytes())?;
             }
             Ok(())
         })
         .and_then(|()| {
-            for m in &report.matches {
+            for m in &c.matches {
                 out.write_all(b"\t")?;
                 out.write_all(m.list.as_bytes())?;
                 out.write_all(b":")?;

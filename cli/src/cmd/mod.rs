@@ -8,5 +8,6 @@ pub(crate) mod compile_policy;
 pub(crate) mod dnr;
 pub(crate) mod incident;
 pub(crate) mod lint;
+pub(crate) mod scan;
 pub(crate) mod sign;
 pub(crate) mod squid_helper;

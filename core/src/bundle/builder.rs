@@ -18,7 +18,7 @@ use crate::taxonomy::{Category, MAX_LOCAL_CATEGORIES};
 use crate::url::CanonicalUrl;
 
 /// The most source lists one bundle holds.
-pub(crate) const MAX_LISTS: usize = u16::MAX as usize;
+use super::MAX_LISTS;
 /// Size limit for the compiled regex DFA (and for each regex alone).
 pub(crate) const REGEX_SIZE_LIMIT: usize = 16 << 20;
 

@@ -597,6 +597,37 @@ mod tests {
         b.into_inner().unwrap()
     }
 
+    /// The bytes `fst` 0.4.7's `MapBuilder` writes for a small map whose
+    /// nodes take every layout this reader decodes (the empty key, one and
+    /// many transitions, outputs on transitions and on final nodes, a
+    /// shared suffix). The workspace pins `fst = "=0.4.7"`: this reader
+    /// reads that writer's layout, so an upgrade that changes a byte fails
+    /// here and the reader must be checked against the new layout first.
+    const GOLDEN_KEYS: &[(&[u8], u64)] = &[
+        (b"", 7),
+        (b"a", 1),
+        (b"ab", 300),
+        (b"abc", 2),
+        (b"b", 70_000),
+        (b"bc", 5),
+        (b"example.org/", 1 << 40),
+        (b"xyz", 0),
+    ];
+    const GOLDEN_HEX: &str = "GOLDEN";
+
+    #[test]
+    fn writer_layout_is_the_pinned_one() {
+        let map: BTreeMap<Vec<u8>, u64> = GOLDEN_KEYS.iter().map(|(k, v)| (k.to_vec(), *v)).collect();
+        let bytes = build(&map);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, GOLDEN_HEX, "fst's writer lays out a map differently from 0.4.7");
+        let fst = open(&bytes).unwrap();
+        for (k, v) in GOLDEN_KEYS {
+            assert_eq!(fst.get(k), Some(*v), "key {k:?}");
+        }
+        assert_eq!(fst.get(b"abcd"), None);
+    }
+
     fn open(bytes: &[u8]) -> Result<Fst<'_>, String> {
         Ok(FstSection::open(bytes, 0..bytes.len())?.reader(bytes))
     }

@@ -8,8 +8,10 @@ use crate::lists::HostKey;
 
 /// Bits per gated host: with [`HASHES`] probes this gives about 1% false
 /// positives.
+#[cfg(feature = "compile")]
 pub(crate) const BITS_PER_HOST: u64 = 10;
 /// Probes per host.
+#[cfg(feature = "compile")]
 pub(crate) const HASHES: u32 = 7;
 /// Most probes a bundle may ask for.
 pub(crate) const MAX_HASHES: u32 = 16;
@@ -42,6 +44,7 @@ fn probes(hash: u64, bits: u64, hashes: u32) -> impl Iterator<Item = u64> {
 }
 
 /// Builds the filter words for `hashes_of_hosts`.
+#[cfg(feature = "compile")]
 pub(crate) fn build(host_hashes: &[u64], hashes: u32) -> Vec<u64> {
     if host_hashes.is_empty() {
         return Vec::new();

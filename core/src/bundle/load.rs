@@ -125,7 +125,7 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             )));
         }
     }
-    if meta.lists.len() > super::builder::MAX_LISTS {
+    if meta.lists.len() > super::MAX_LISTS {
         return Err(meta_err("too many lists".into()));
     }
     let mut names = HashSet::new();

@@ -99,6 +99,7 @@
 //! bundle can still do is classify wrongly (checksums stop accidents, not
 //! authors): load bundles from a source you trust to have compiled them.
 
+#[cfg(feature = "compile")]
 mod builder;
 pub mod format;
 mod fst_reader;
@@ -115,7 +116,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::taxonomy::{Category, LocalCategory};
 
+#[cfg(feature = "compile")]
 pub use builder::{BundleBuilder, ListId};
+
+/// The most source lists a bundle holds (list ids are `u16`).
+pub(crate) const MAX_LISTS: usize = u16::MAX as usize;
 pub use format::{FORMAT_VERSION, reseal_checksum};
 
 /// An error building or loading a bundle.

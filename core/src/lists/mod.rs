@@ -151,19 +151,29 @@
 //! deep. Regular expressions cannot be hashed, so a sensitive list rejects
 //! them.
 
+#[cfg(feature = "compile")]
 mod adblock;
+#[cfg(feature = "compile")]
 mod canon;
+#[cfg(feature = "compile")]
 mod ctx;
+#[cfg(feature = "compile")]
 mod detect;
+#[cfg(feature = "compile")]
 mod e2guardian;
+#[cfg(feature = "compile")]
 mod hosts;
+#[cfg(feature = "compile")]
 mod iwf;
+#[cfg(feature = "compile")]
 mod plain;
+#[cfg(feature = "compile")]
 mod squidguard;
 
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "compile")]
 pub use detect::{detect, detect_file};
 
 use sha2::{Digest as _, Sha256};
@@ -879,6 +889,7 @@ impl ListError {
 /// # Panics
 ///
 /// Never, whatever the bytes.
+#[cfg(feature = "compile")]
 pub fn parse(
     format: Format,
     source: &str,
@@ -922,6 +933,7 @@ pub fn parse(
 /// # Panics
 ///
 /// Never, whatever the bytes or the loader returns.
+#[cfg(feature = "compile")]
 pub fn parse_with_includes(
     format: Format,
     source: &str,
@@ -932,6 +944,8 @@ pub fn parse_with_includes(
     parse_inner(format, source, bytes, options, Some(loader))
 }
 
+#[cfg(feature = "compile")]
+#[cfg(feature = "compile")]
 fn parse_inner(
     format: Format,
     source: &str,

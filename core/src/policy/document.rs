@@ -6,10 +6,12 @@
 //! policies", requirements 1-7); rules and the default are checked when the
 //! policy loads.
 
+#[cfg(feature = "schema")]
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
+#[cfg(feature = "schema")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -30,7 +32,8 @@ use crate::taxonomy::Category;
 /// assert!(serde_json::from_str::<Action>(r#""deny""#).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     /// Refuse the request and show the block page.
@@ -101,9 +104,8 @@ impl fmt::Display for Action {
 /// assert_eq!(serde_json::to_string(&Audience::ParentsCarers)?, r#""parents-carers""#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Audience {
     /// School pupils.
@@ -176,9 +178,8 @@ impl Audience {
 /// assert_eq!(serde_json::to_string(&Setting::ChildrensHome)?, r#""childrens-home""#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Setting {
     /// A school.
@@ -212,9 +213,8 @@ pub enum Setting {
 /// assert_eq!(policy.document().signatures, [Signatory::User, Signatory::ParentCarer]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Signatory {
     /// The user.
@@ -233,7 +233,8 @@ pub enum Signatory {
 /// assert_eq!(err, "unknown device `laptop`; use `managed` or `byod`");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Device {
     /// A device the setting owns and manages.
@@ -294,7 +295,8 @@ impl std::str::FromStr for Device {
 /// assert!(err.to_string().contains("age range 16-11 is empty"), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(try_from = "AgeRangeDoc", into = "AgeRangeDoc")]
 pub struct AgeRange {
     min: u8,
@@ -312,7 +314,8 @@ pub struct AgeRange {
 /// assert!(err.contains("`min` must not be greater than `max`"), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgeRangeDoc {
     /// The youngest age, in years.
@@ -323,6 +326,7 @@ pub struct AgeRangeDoc {
 
 impl AgeRange {
     /// Children: 0-17.
+    #[cfg(feature = "lint")]
     pub(crate) const CHILDREN: AgeRange = AgeRange { min: 0, max: 17 };
 
     /// `min..=max`, if `min <= max`.
@@ -560,6 +564,7 @@ impl<'de> Deserialize<'de> for CategoryRef {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for CategoryRef {
     fn schema_name() -> Cow<'static, str> {
         "CategoryRef".into()
@@ -666,6 +671,7 @@ impl<'de> Deserialize<'de> for Ident {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for Ident {
     fn schema_name() -> Cow<'static, str> {
         "Ident".into()
@@ -725,6 +731,7 @@ impl<'de> Deserialize<'de> for PolicyDate {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for PolicyDate {
     fn schema_name() -> Cow<'static, str> {
         "PolicyDate".into()
@@ -753,7 +760,8 @@ impl JsonSchema for PolicyDate {
 /// let msg = err.to_string();
 /// assert!(msg.contains("rule `never`: `categories` is empty, so the rule could"), "{msg}");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 // `try_from` is for the schema (a rule is written as a `RuleDoc`); the
 // reading is `Deserialize` below.
 #[serde(try_from = "RuleDoc", into = "RuleDoc")]
@@ -825,7 +833,8 @@ impl Rule {
 /// assert!(err.contains("tries to warn `child-abuse` (via `@statutory`)"), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleDoc {
     /// A unique id; it names the rule in every decision it makes.
@@ -945,9 +954,10 @@ fn is_default_interval(v: &u8) -> bool {
 /// assert!(minimal.document().rules.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "esafety acceptable use policy")]
+#[cfg_attr(feature = "schema", schemars(title = "esafety acceptable use policy"))]
 pub struct PolicyDocument {
     /// A unique id, e.g. `secondary-pupils`.
     pub id: Ident,

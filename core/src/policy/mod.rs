@@ -45,9 +45,11 @@ mod error;
 mod evaluate;
 mod fail_closed;
 pub(crate) mod guarantee;
+#[cfg(feature = "lint")]
 pub mod lint;
 mod report;
 mod safe_search;
+#[cfg(feature = "schema")]
 mod schema;
 mod time;
 
@@ -62,10 +64,13 @@ pub use evaluate::{
     BASELINE, DEFAULT, DecidedBy, Decision, IWF_BLOCK_MESSAGE, Request, TERRORISM_BLOCK_MESSAGE,
 };
 pub use fail_closed::{ERROR, ERROR_BLOCK_MESSAGE, MAX_ECHO_LEN, echo_prefix};
+#[cfg(feature = "lint")]
 pub use lint::LintReport;
+#[cfg(feature = "lint")]
 pub use lint::{Finding, LintOptions, Severity, lint};
 pub use report::DecisionReport;
 pub use safe_search::{SafeSearch, SearchEngine, safe_search};
+#[cfg(feature = "schema")]
 pub use schema::json_schema;
 pub use time::{Day, TimeWindow, TimeWindowError, TimeZoneName};
 

@@ -1,9 +1,11 @@
 //! Days, time windows and time zones in policy rules.
 
+#[cfg(feature = "schema")]
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "schema")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -26,9 +28,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// assert!(serde_json::from_str::<Day>(r#""saturday""#).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Day {
     /// Monday.
@@ -283,6 +284,7 @@ impl<'de> Deserialize<'de> for TimeWindow {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for TimeWindow {
     fn schema_name() -> Cow<'static, str> {
         "TimeWindow".into()
@@ -426,6 +428,7 @@ impl<'de> Deserialize<'de> for TimeZoneName {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for TimeZoneName {
     fn schema_name() -> Cow<'static, str> {
         "TimeZoneName".into()

@@ -103,7 +103,7 @@ test('the rules block what the engine blocks on covered lists, and nothing it le
 
   const shipped = await readEmbedded(EXT);
   const node = loadNodePackage();
-  const engine = new node.Engine(node.Bundle.fromBytes(shipped.bundle), node.Policy.fromToml(shipped.policy, shipped.policyFile));
+  const engine = new node.Engine(node.Bundle.fromBytes(shipped.bundle), node.Policy.fromJson(shipped.policy, shipped.policyFile));
   const now = Date.now();
 
   const page = await browser.context.newPage();

@@ -1,0 +1,92 @@
+// The extension build (wasm/pkg/extension, `esafety/extension`): bundles,
+// classification and decisions with JSON policies, nothing else. It must
+// decide every shared decision vector (tests/vectors/decisions.toml) as the
+// full build does, from the policies compiled to JSON by the full build's
+// Policy.toJson (the core's Policy::to_json, as `esafety compile-policy`),
+// and must not carry the full build's TOML reader, linter or incident model.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { loadNodePackage, loadVectors, vectorFilter, PKG, REPO } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const entry = join(PKG, 'extension', 'node', 'esafety.js');
+if (!existsSync(entry)) throw new Error(`${entry} is missing; run scripts/build-wasm.sh first`);
+const ext = require(entry);
+const full = loadNodePackage();
+
+describe('the extension build', () => {
+  test('has the extension exports', () => {
+    for (const name of ['Bundle', 'Policy', 'Engine', 'canonicalize', 'errorDecision', 'version']) {
+      assert.ok(name in ext, `extension build lacks ${name}`);
+    }
+    assert.equal(typeof ext.Policy.fromJson, 'function');
+    assert.equal(typeof ext.Policy.load, 'function');
+    assert.equal(ext.version(), full.version());
+  });
+
+  test('leaves out what the full build adds', () => {
+    for (const name of ['lintPolicy', 'assessIncident', 'escalationProfiles', 'sampleBundle', 'sampleBundleBytes']) {
+      assert.ok(!(name in ext), `extension build has ${name}`);
+    }
+    assert.equal(ext.Policy.fromToml, undefined);
+    assert.equal(typeof ext.Bundle.prototype.verify, 'undefined');
+    assert.equal(typeof ext.Policy.prototype.toJson, 'undefined');
+  });
+
+  test('refuses a TOML policy, saying how to convert it', () => {
+    const text = readFileSync(join(REPO, 'policies/secondary-pupils.toml'), 'utf8');
+    assert.throws(() => ext.Policy.load(text, 'secondary-pupils.toml'), (err) => {
+      assert.equal(err.code, 'invalid-policy');
+      assert.match(err.message, /JSON documents only/);
+      assert.match(err.message, /esafety compile-policy/);
+      return true;
+    });
+  });
+
+  test('fails closed through the core', () => {
+    const d = ext.errorDecision('http://example.org/', 'engine not ready');
+    assert.equal(d.action, 'block');
+    assert.equal(d.rule, 'error');
+  });
+
+  test('is smaller than the full build', () => {
+    const size = (p) => readFileSync(p).length;
+    assert.ok(size(join(PKG, 'extension', 'web', 'esafety_bg.wasm')) < size(join(PKG, 'web', 'esafety_bg.wasm')));
+  });
+});
+
+describe('tests/vectors/decisions.toml with JSON policies, extension build against full build', () => {
+  const v = loadVectors('decisions');
+  if (v === null) throw new Error('tests/vectors/decisions.toml is missing');
+  const cases = (v.doc.case ?? []).filter((c) => vectorFilter(c.name));
+  assert.ok(cases.length > 0, `${v.path} has no [[case]]`);
+  const bytes = full.sampleBundleBytes();
+  const extBundle = ext.Bundle.fromBytes(bytes);
+  const fullBundle = full.Bundle.fromBytes(bytes);
+  const engines = new Map();
+  const enginesFor = (path) => {
+    if (!engines.has(path)) {
+      const fullPolicy = full.Policy.load(readFileSync(join(REPO, path), 'utf8'), path);
+      const json = fullPolicy.toJson();
+      engines.set(path, [new ext.Engine(extBundle, ext.Policy.fromJson(json, `${path}.json`)), new full.Engine(fullBundle, fullPolicy)]);
+    }
+    return engines.get(path);
+  };
+  for (const c of cases) {
+    test(c.name, () => {
+      const request = { url: c.url, time: c.at };
+      if (c.group !== undefined) request.group = c.group;
+      if (c.age !== undefined) request.age = Number(c.age);
+      if (c.device !== undefined) request.device = c.device;
+      const [extEngine, fullEngine] = enginesFor(c.policy);
+      const d = extEngine.decide(request);
+      assert.equal(d.action, c.expect_action, JSON.stringify(d));
+      assert.equal(d.rule, c.expect_rule, JSON.stringify(d));
+      assert.deepEqual(d.categories, c.expect_categories);
+      assert.deepEqual(d, fullEngine.decide(request));
+    });
+  }
+});
