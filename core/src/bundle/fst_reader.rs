@@ -617,10 +617,14 @@ mod tests {
 
     #[test]
     fn writer_layout_is_the_pinned_one() {
-        let map: BTreeMap<Vec<u8>, u64> = GOLDEN_KEYS.iter().map(|(k, v)| (k.to_vec(), *v)).collect();
+        let map: BTreeMap<Vec<u8>, u64> =
+            GOLDEN_KEYS.iter().map(|(k, v)| (k.to_vec(), *v)).collect();
         let bytes = build(&map);
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, GOLDEN_HEX, "fst's writer lays out a map differently from 0.4.7");
+        assert_eq!(
+            hex, GOLDEN_HEX,
+            "fst's writer lays out a map differently from 0.4.7"
+        );
         let fst = open(&bytes).unwrap();
         for (k, v) in GOLDEN_KEYS {
             assert_eq!(fst.get(k), Some(*v), "key {k:?}");
