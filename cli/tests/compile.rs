@@ -51,7 +51,13 @@ fn compiles_a_good_list_and_classifies_with_it() {
         "{err}"
     );
     assert!(err.contains("gambling"), "{err}");
-    assert!(err.contains("3 entries"), "{err}");
+    // Each e2guardian URL line is three entries: a path-boundary prefix and
+    // the `&` and `=` string prefixes e2guardian also accepts.
+    assert!(err.contains("6 entries"), "{err}");
+    assert!(
+        err.contains("bannedurllist: e2guardian-url, 6 entries"),
+        "{err}"
+    );
     let lines = classify(
         &bundle,
         &["http://banned.example/dir/x", "http://banned.example/other"],
@@ -103,7 +109,11 @@ fn squidguard_folder_is_read_from_its_files() {
     let o = esafety(&["compile", "--list", &list, "-o", bundle.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("10 entries"), "{err}");
+    assert!(err.contains("9 entries"), "{err}");
+    assert!(
+        err.contains("adult/urls: squidguard-urls, 4 entries"),
+        "{err}"
+    );
     assert!(err.contains("adult/domains:5:"), "{err}");
     assert!(err.contains("adult/urls:5:"), "{err}");
     assert!(err.contains("adult/expressions:3:"), "{err}");
@@ -113,7 +123,7 @@ fn squidguard_folder_is_read_from_its_files() {
             "http://www.tracker.example/",        // domains
             "http://site.example/dir/deep/a/b/c", // urls prefix, deeper than lookup expressions
             "http://porn42.example/",             // expressions
-            "http://site.example/directory",      // near miss
+            "http://v2.site.example/dir/x",       // another subdomain: someone else's site
         ],
     );
     assert!(lines[0].contains("\tpornography\t"), "{lines:?}");
@@ -125,7 +135,8 @@ fn squidguard_folder_is_read_from_its_files() {
 #[test]
 fn list_files_named_as_squidguard_or_e2guardian_names_them_read_in_that_format() {
     // A UT1 `urls` file given on its own, not as its folder: `host/dir` is
-    // a prefix there (a plain list would read one page and miss dir/deep).
+    // a string prefix there, as in squidGuard (a plain list would read one
+    // page and miss dir/deep), of the host itself only.
     let bundle = out("urls-file");
     let list = format!("pornography={}", fixture("ut1/adult/urls"));
     let o = esafety(&["compile", "--list", &list, "-o", bundle.to_str().unwrap()]);
@@ -134,7 +145,7 @@ fn list_files_named_as_squidguard_or_e2guardian_names_them_read_in_that_format()
         &bundle,
         &[
             "http://site.example/dir/deep/a/b/c",
-            "http://site.example/directory",
+            "http://v2.site.example/dir/x",
         ],
     );
     assert!(lines[0].contains("\tpornography\t"), "{lines:?}");
@@ -154,7 +165,7 @@ fn list_files_named_as_squidguard_or_e2guardian_names_them_read_in_that_format()
     let list = format!("pornography={}", dir.join("bannedurllist").display());
     let o = esafety(&["compile", "--list", &list, "-o", bundle.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("2 entries"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("3 entries"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("skipped"), "{}", stderr(&o));
     let lines = classify(&bundle, &["http://badsite.example/videos/1"]);
     assert!(lines[0].contains("\tpornography\t"), "{lines:?}");

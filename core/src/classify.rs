@@ -63,7 +63,6 @@
 
 use std::fmt;
 
-use regex_automata::dfa::{Automaton, OverlappingState};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
@@ -332,35 +331,20 @@ impl<B: AsRef<[u8]>> Classifier<B> {
             }
         }
 
-        // 3. Sensitive digests, behind the host gate.
+        // 3. squidGuard `urls` lines: string prefixes of the request, on
+        //    the host itself or after squidGuard's `www` chop.
+        if self.bundle.counts.host_prefixes > 0 {
+            self.match_host_prefixes(url, hpq, &mut out.matches, &mut allowed);
+        }
+
+        // 4. Sensitive digests, behind the host gate.
         if !self.bundle.digest_range.is_empty() {
             self.match_digests(url, &mut out.matches);
         }
 
-        // 4. Regexes over host/path?query.
-        if let Some(dfa) = &self.bundle.regex {
-            let input = regex_automata::Input::new(hpq.as_bytes());
-            let mut state = OverlappingState::start();
-            while dfa.try_search_overlapping_fwd(&input, &mut state).is_ok() {
-                let Some(hm) = state.get_match() else { break };
-                let Some(r) = self.bundle.regexes.get(hm.pattern().as_usize()) else {
-                    continue;
-                };
-                let id = usize::from(r.list);
-                let exists = out.matches.iter().any(|m| {
-                    m.expression.strip_prefix("regex:") == Some(r.pattern.as_str())
-                        && self
-                            .bundle
-                            .lists
-                            .get(id)
-                            .is_some_and(|l| l.name() == m.list)
-                });
-                if !exists {
-                    self.push_list(&mut out.matches, &mut allowed, id, || {
-                        format!("regex:{}", r.pattern)
-                    });
-                }
-            }
+        // 5. Regexes over the decoded host/path?query.
+        if !self.bundle.automata.is_empty() {
+            self.match_regexes(url, hpq, &mut out.matches, &mut allowed);
         }
 
         if allowed {
@@ -396,22 +380,29 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         let Some(host) = url.host().get(start..) else {
             return;
         };
+        // Exact entries on this host suffix with the URL's lookup paths
+        // (path and query, path, prefixes): every flagged suffix, not only
+        // the five hosts of the Safe Browsing expressions, so a page listed
+        // under a host of six or more labels is found when the request
+        // adds `www.`.
         let fst = self.bundle.paths_fst();
-        for e in url.expressions().filter(|e| e.host() == host) {
-            if let Some(v) = fst.get_parts(e.host().as_bytes(), e.path().as_bytes()) {
+        let own = url.host();
+        for e in url.expressions().take_while(|e| e.host() == own) {
+            let path = e.path();
+            if let Some(v) = fst.get_parts(host.as_bytes(), path.as_bytes()) {
                 let set = usize::try_from(v & 0xffff_ffff).unwrap_or(0);
                 if set != 0 {
-                    self.push_set(matches, allowed, set, || e.to_string());
+                    self.push_set(matches, allowed, set, || format!("{host}{path}"));
                 }
             }
             if fold
-                && e.path().bytes().any(|b| b.is_ascii_uppercase())
-                && let Some(v) = fst.get_parts_folded(e.host().as_bytes(), e.path().as_bytes())
+                && path.bytes().any(|b| b.is_ascii_uppercase())
+                && let Some(v) = fst.get_parts_folded(host.as_bytes(), path.as_bytes())
             {
                 let set = usize::try_from(v & 0xffff_ffff).unwrap_or(0);
                 if set != 0 {
                     self.push_folded_set(matches, allowed, set, || {
-                        e.to_string().to_ascii_lowercase()
+                        format!("{host}{path}").to_ascii_lowercase()
                     });
                 }
             }
@@ -474,6 +465,97 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         }
     }
 
+    /// squidGuard `urls` entries: every listed key that the lowercased
+    /// `host/path?query` starts with, from the host itself and from the
+    /// host after squidGuard's `www`/`web`/`ftp` chop (see
+    /// [`squidguard_chop`](crate::lists::squidguard_chop)).
+    fn match_host_prefixes<'s>(
+        &'s self,
+        url: &CanonicalUrl,
+        hpq: &str,
+        matches: &mut Vec<Match<'s>>,
+        allowed: &mut bool,
+    ) {
+        let host = url.host();
+        let chopped = if url.is_ip() {
+            None
+        } else {
+            crate::lists::squidguard_chop(host).map(|rest| host.len() - rest.len())
+        };
+        for start in std::iter::once(0).chain(chopped) {
+            let Some(key) = hpq.get(start..) else {
+                continue;
+            };
+            let fst = self.bundle.host_prefixes_fst();
+            let mut node = fst.root();
+            let mut acc = 0u64;
+            for (k, byte) in key.bytes().enumerate() {
+                let Some((output, next)) = fst.step(node, byte.to_ascii_lowercase()) else {
+                    break;
+                };
+                acc = acc.wrapping_add(output);
+                node = next;
+                if node.is_final()
+                    && let Some(fin) = fst.final_output(node)
+                {
+                    let set = usize::try_from(acc.wrapping_add(fin)).unwrap_or(0);
+                    if set != 0 {
+                        self.push_set(matches, allowed, set, || {
+                            key.get(..=k).unwrap_or_default().to_ascii_lowercase()
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Regex entries: each automaton over its input, the canonical
+    /// `host/path?query` decoded, or for squidGuard expressions the same
+    /// from the host squidGuard chops.
+    fn match_regexes<'s>(
+        &'s self,
+        url: &CanonicalUrl,
+        hpq: &str,
+        matches: &mut Vec<Match<'s>>,
+        allowed: &mut bool,
+    ) {
+        let view = decoded(hpq);
+        let squidguard = if self.bundle.squidguard_regex && !url.is_ip() {
+            crate::lists::squidguard_chop(url.host())
+                .and_then(|rest| hpq.get(url.host().len() - rest.len()..))
+                .map(decoded)
+        } else {
+            None
+        };
+        for automaton in &self.bundle.automata {
+            let hay: &[u8] = match (automaton.input, &squidguard) {
+                (crate::bundle::RegexInput::SquidGuard, Some(chopped)) => chopped,
+                _ => &view,
+            };
+            automaton.matches(hay, &mut |pattern| {
+                let Some(r) = automaton
+                    .patterns
+                    .get(pattern)
+                    .and_then(|&i| self.bundle.regexes.get(i as usize))
+                else {
+                    return;
+                };
+                let id = usize::from(r.list);
+                let exists = matches.iter().any(|m| {
+                    m.expression.strip_prefix("regex:") == Some(r.pattern.as_str())
+                        && self
+                            .bundle
+                            .lists
+                            .get(id)
+                            .is_some_and(|l| l.name() == m.list)
+                });
+                if !exists {
+                    self.push_list(matches, allowed, id, || format!("regex:{}", r.pattern));
+                }
+            });
+        }
+    }
+
     /// Digest matches for the expressions on hosts that pass the gate.
     fn match_digests<'s>(&'s self, url: &CanonicalUrl, matches: &mut Vec<Match<'s>>) {
         let bytes = self.bundle.as_bytes();
@@ -482,13 +564,17 @@ impl<B: AsRef<[u8]>> Classifier<B> {
             .get(self.bundle.digest_range.clone())
             .unwrap_or_default();
         let mut ignored_allow = false;
-        for h in sb_hosts(url.host(), url.is_ip()) {
+        let own = url.host();
+        for h in host_suffixes(own, url.is_ip()) {
             if !self.bundle.ungated_digests && !gate.may_contain(h.as_bytes()) {
                 continue;
             }
-            for e in url.expressions().filter(|e| e.host() == h) {
+            // The lookup paths with every host suffix, not only the five
+            // hosts of the Safe Browsing expressions: a listed page under
+            // a host of six or more labels is found with `www.` added too.
+            for e in url.expressions().take_while(|e| e.host() == own) {
                 let d: [u8; 32] = Sha256::new()
-                    .chain_update(e.host())
+                    .chain_update(h)
                     .chain_update(e.path())
                     .finalize()
                     .into();
@@ -589,15 +675,45 @@ impl<B: AsRef<[u8]>> Classifier<B> {
     }
 }
 
-/// The Safe Browsing lookup hosts of a host: itself and (unless it is an IP
-/// address) its suffixes of five down to two labels.
-fn sb_hosts(host: &str, is_ip: bool) -> impl Iterator<Item = &str> {
+/// The lookup hosts of a host for digests: itself and (unless it is an IP
+/// address) every suffix of two or more labels, longest first. The Safe
+/// Browsing expressions stop at five labels; a sensitive entry under a
+/// longer host must still be found when a request adds labels to it.
+fn host_suffixes(host: &str, is_ip: bool) -> impl Iterator<Item = &str> {
+    let dots = if is_ip { 0 } else { host.matches('.').count() };
     let suffixes = host
-        .rmatch_indices('.')
-        .enumerate()
-        .filter(move |&(j, _)| !is_ip && (1..=4).contains(&j))
-        .filter_map(move |(_, (i, _))| host.get(i + 1..));
+        .match_indices('.')
+        .take(dots.saturating_sub(1))
+        .filter_map(move |(i, _)| host.get(i + 1..));
     std::iter::once(host).chain(suffixes)
+}
+
+/// `text` with its `%XX` escapes decoded back to bytes: the canonical form
+/// escapes only bytes at or below space, at or above 0x7F, `#` and `%`
+/// (each once), so this is the text a user typed, non-ASCII as UTF-8.
+/// Borrowed when there is no escape.
+fn decoded(text: &str) -> std::borrow::Cow<'_, [u8]> {
+    let bytes = text.as_bytes();
+    if !bytes.contains(&b'%') {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let pair = (bytes.get(i + 1).copied(), bytes.get(i + 2).copied());
+        if b == b'%'
+            && let (Some(hi), Some(lo)) = pair
+            && let (Some(hi), Some(lo)) = (hex(hi), hex(lo))
+        {
+            out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'%'));
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Binary search for `d` in sorted digest records; its list set.

@@ -1,25 +1,32 @@
-//! Category ids and the compact [`CategorySet`] bitset.
+//! Category ids and the [`CategorySet`] bitset.
 //!
 //! The ids are stable and shared by every face (DESIGN.md, "Category ids").
-//! Built-in categories have fixed bit positions `0..32`; a bundle may define
-//! up to [`MAX_LOCAL_CATEGORIES`] local categories (ids starting `local-`),
-//! which take bits `32..64` in the order the bundle lists them.
+//! Built-in categories have fixed bit positions `0..32`; a bundle defines
+//! as many local categories (ids starting `local-`) as its lists name, up
+//! to [`MAX_LOCAL_CATEGORIES`] (one per list at most), which take bits
+//! `32, 33, …` in the order the bundle lists them. A vendor taxonomy of a
+//! thousand categories fits: the set keeps the first 64 bits inline and
+//! allocates only for a URL in a local category past the 32nd.
 
 use std::fmt;
 
-/// How many `local-` categories one bundle may define.
+/// How many `local-` categories one bundle may define: one per source
+/// list, as many as a bundle holds lists.
 ///
 /// ```
-/// use esafety::bundle::{BundleBuilder, BundleError};
+/// use esafety::bundle::{Bundle, BundleBuilder};
 /// use esafety::taxonomy::MAX_LOCAL_CATEGORIES;
+/// assert_eq!(MAX_LOCAL_CATEGORIES, 65_535);
+/// // A thousand local categories in one bundle.
 /// let mut b = BundleBuilder::new();
-/// for i in 0..MAX_LOCAL_CATEGORIES {
+/// for i in 0..1000 {
 ///     b.add_list(&format!("list-{i}"), &format!("local-c{i}"))?;
 /// }
-/// assert_eq!(b.add_list("one-more", "local-too-many"), Err(BundleError::TooManyLocalCategories { max: 32 }));
-/// # Ok::<(), BundleError>(())
+/// let bundle = Bundle::from_bytes(b.build()?)?;
+/// assert_eq!(bundle.local_categories().len(), 1000);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub const MAX_LOCAL_CATEGORIES: usize = 32;
+pub const MAX_LOCAL_CATEGORIES: usize = u16::MAX as usize;
 
 /// A local category: an index into the local-category table of a bundle.
 ///
@@ -35,19 +42,20 @@ pub const MAX_LOCAL_CATEGORIES: usize = 32;
 /// # Ok::<(), &str>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct LocalCategory(u8);
+pub struct LocalCategory(u16);
 
 impl LocalCategory {
     /// The local category at `index`, if `index < MAX_LOCAL_CATEGORIES`.
     ///
     /// ```
-    /// use esafety::taxonomy::LocalCategory;
+    /// use esafety::taxonomy::{LocalCategory, MAX_LOCAL_CATEGORIES};
     /// assert!(LocalCategory::new(3).is_some());
-    /// assert!(LocalCategory::new(32).is_none());
+    /// assert!(LocalCategory::new(999).is_some());
+    /// assert!(LocalCategory::new(MAX_LOCAL_CATEGORIES).is_none());
     /// ```
     pub fn new(index: usize) -> Option<LocalCategory> {
         if index < MAX_LOCAL_CATEGORIES {
-            u8::try_from(index).ok().map(LocalCategory)
+            u16::try_from(index).ok().map(LocalCategory)
         } else {
             None
         }
@@ -143,6 +151,27 @@ macro_rules! categories {
                 match self {
                     $( Category::$variant => $bit, )*
                     Category::Local(l) => 32 + u32::from(l.0),
+                }
+            }
+
+            /// The category that takes `bit` in a [`CategorySet`]: a
+            /// built-in one below 32, else a local one (`None` for a bit
+            /// no category takes).
+            ///
+            /// ```
+            /// use esafety::Category;
+            /// use esafety::taxonomy::LocalCategory;
+            /// assert_eq!(Category::from_bit(5), Some(Category::Gambling));
+            /// assert_eq!(Category::from_bit(25), None); // no built-in category has bit 25
+            /// assert_eq!(Category::from_bit(1032), LocalCategory::new(1000).map(Category::Local));
+            /// for c in Category::BUILTIN {
+            ///     assert_eq!(Category::from_bit(c.bit()), Some(*c));
+            /// }
+            /// ```
+            pub fn from_bit(bit: u32) -> Option<Category> {
+                match bit.checked_sub(32) {
+                    None => Category::BUILTIN.get(bit as usize).copied(),
+                    Some(local) => LocalCategory::new(local as usize).map(Category::Local),
                 }
             }
         }
@@ -273,18 +302,37 @@ impl fmt::Display for Category {
     }
 }
 
-/// A set of categories as a 64-bit bitset: cheap to copy, compare and test.
+/// A set of categories as a bitset: built-in categories in bits `0..32`,
+/// local ones from bit 32 on.
+///
+/// The first 64 bits (every built-in category and the first 32 local
+/// ones) are inline; a set that holds a later local category keeps the
+/// rest in a vector, trimmed of trailing zero words, so equal sets compare
+/// and hash equal. The empty set and sets of built-in categories never
+/// allocate.
 ///
 /// ```
 /// use esafety::{Category, CategorySet};
+/// use esafety::taxonomy::LocalCategory;
 /// let mut set = CategorySet::EMPTY;
 /// set.insert(Category::Gambling);
 /// assert!(set.contains(Category::Gambling));
 /// assert!(!set.contains(Category::Drugs));
 /// assert_eq!(set.iter().collect::<Vec<_>>(), vec![Category::Gambling]);
+/// // Any local category of a bundle, the 1000th too.
+/// let far = Category::Local(LocalCategory::new(999).ok_or("index")?);
+/// set.insert(far);
+/// assert!(set.contains(far));
+/// assert_eq!(set.iter().collect::<Vec<_>>(), [Category::Gambling, far]);
+/// # Ok::<(), &str>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct CategorySet(u64);
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct CategorySet {
+    /// Bits `0..64`.
+    low: u64,
+    /// Bits `64..`, 64 to a word; no trailing zero word.
+    high: Vec<u64>,
+}
 
 impl CategorySet {
     /// The empty set.
@@ -294,9 +342,13 @@ impl CategorySet {
     /// assert_eq!(CategorySet::EMPTY, CategorySet::default());
     /// assert_eq!(CategorySet::EMPTY.iter().count(), 0);
     /// ```
-    pub const EMPTY: CategorySet = CategorySet(0);
+    pub const EMPTY: CategorySet = CategorySet {
+        low: 0,
+        high: Vec::new(),
+    };
 
-    /// A set from its raw bits (as stored in a bundle or passed over FFI).
+    /// A set from its first 64 bits (built-in categories and the first 32
+    /// local ones), as [`bits`](Self::bits) gives them.
     ///
     /// ```
     /// use esafety::{Category, CategorySet};
@@ -304,20 +356,29 @@ impl CategorySet {
     /// assert_eq!(set.iter().collect::<Vec<_>>(), [Category::ChildAbuse, Category::Gambling]);
     /// ```
     pub fn from_bits(bits: u64) -> CategorySet {
-        CategorySet(bits)
+        CategorySet {
+            low: bits,
+            high: Vec::new(),
+        }
     }
 
-    /// The raw bits.
+    /// The first 64 bits: every built-in category (bits `0..32`) and the
+    /// first 32 local categories (bits `32..64`). A set with a later local
+    /// category holds more than these; [`iter`](Self::iter) gives them all.
     ///
     /// ```
     /// use esafety::{Category, CategorySet};
+    /// use esafety::taxonomy::LocalCategory;
     /// let mut set = CategorySet::EMPTY;
     /// set.insert(Category::Terrorism);
     /// assert_eq!(set.bits(), 0b10);
     /// assert_eq!(CategorySet::from_bits(set.bits()), set);
+    /// set.insert(Category::Local(LocalCategory::new(40).ok_or("index")?));
+    /// assert_eq!(set.bits(), 0b10); // bit 72 is past the first 64
+    /// # Ok::<(), &str>(())
     /// ```
-    pub fn bits(self) -> u64 {
-        self.0
+    pub fn bits(&self) -> u64 {
+        self.low
     }
 
     /// Adds a category.
@@ -330,7 +391,19 @@ impl CategorySet {
     /// assert_eq!(set.iter().count(), 1);
     /// ```
     pub fn insert(&mut self, c: Category) {
-        self.0 |= 1u64 << c.bit();
+        let bit = c.bit();
+        match (bit / 64).checked_sub(1) {
+            None => self.low |= 1u64 << (bit % 64),
+            Some(word) => {
+                let word = word as usize;
+                if self.high.len() <= word {
+                    self.high.resize(word + 1, 0);
+                }
+                if let Some(w) = self.high.get_mut(word) {
+                    *w |= 1u64 << (bit % 64);
+                }
+            }
+        }
     }
 
     /// Removes a category.
@@ -343,7 +416,23 @@ impl CategorySet {
     /// assert!(set.contains(Category::Streaming));
     /// ```
     pub fn remove(&mut self, c: Category) {
-        self.0 &= !(1u64 << c.bit());
+        let bit = c.bit();
+        match (bit / 64).checked_sub(1) {
+            None => self.low &= !(1u64 << (bit % 64)),
+            Some(word) => {
+                if let Some(w) = self.high.get_mut(word as usize) {
+                    *w &= !(1u64 << (bit % 64));
+                }
+                self.trim();
+            }
+        }
+    }
+
+    /// Drops trailing zero words, so that equal sets have equal fields.
+    fn trim(&mut self) {
+        while self.high.last() == Some(&0) {
+            self.high.pop();
+        }
     }
 
     /// Whether the set holds `c`.
@@ -356,8 +445,13 @@ impl CategorySet {
     /// assert!(!c.categories.contains(Category::Pornography));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn contains(self, c: Category) -> bool {
-        self.0 & (1u64 << c.bit()) != 0
+    pub fn contains(&self, c: Category) -> bool {
+        let bit = c.bit();
+        let word = match (bit / 64).checked_sub(1) {
+            None => self.low,
+            Some(word) => self.high.get(word as usize).copied().unwrap_or(0),
+        };
+        word & (1u64 << (bit % 64)) != 0
     }
 
     /// Whether the set is empty.
@@ -367,8 +461,8 @@ impl CategorySet {
     /// assert!(CategorySet::EMPTY.is_empty());
     /// assert!(!CategorySet::from_bits(1 << Category::Dating.bit()).is_empty());
     /// ```
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
+    pub fn is_empty(&self) -> bool {
+        self.low == 0 && self.high.is_empty()
     }
 
     /// The union of two sets.
@@ -377,10 +471,22 @@ impl CategorySet {
     /// use esafety::{Category, CategorySet};
     /// let a = CategorySet::from_bits(1 << Category::Chat.bit());
     /// let b = CategorySet::from_bits(1 << Category::Webmail.bit());
-    /// assert_eq!(a.union(b).iter().collect::<Vec<_>>(), [Category::Chat, Category::Webmail]);
+    /// assert_eq!(a.union(&b).iter().collect::<Vec<_>>(), [Category::Chat, Category::Webmail]);
     /// ```
-    pub fn union(self, other: CategorySet) -> CategorySet {
-        CategorySet(self.0 | other.0)
+    pub fn union(&self, other: &CategorySet) -> CategorySet {
+        let (long, short) = if self.high.len() >= other.high.len() {
+            (&self.high, &other.high)
+        } else {
+            (&other.high, &self.high)
+        };
+        let mut high = long.clone();
+        for (w, o) in high.iter_mut().zip(short) {
+            *w |= o;
+        }
+        CategorySet {
+            low: self.low | other.low,
+            high,
+        }
     }
 
     /// The intersection of two sets.
@@ -388,11 +494,21 @@ impl CategorySet {
     /// ```
     /// use esafety::{Category, CategorySet};
     /// let found = CategorySet::from_bits((1 << Category::Drugs.bit()) | (1 << Category::Gaming.bit()));
-    /// let uksic = Category::UKSIC.iter().fold(CategorySet::EMPTY, |mut s, c| { s.insert(*c); s });
-    /// assert_eq!(found.intersection(uksic).iter().collect::<Vec<_>>(), [Category::Drugs]);
+    /// let uksic: CategorySet = Category::UKSIC.into_iter().collect();
+    /// assert_eq!(found.intersection(&uksic).iter().collect::<Vec<_>>(), [Category::Drugs]);
     /// ```
-    pub fn intersection(self, other: CategorySet) -> CategorySet {
-        CategorySet(self.0 & other.0)
+    pub fn intersection(&self, other: &CategorySet) -> CategorySet {
+        let mut set = CategorySet {
+            low: self.low & other.low,
+            high: self
+                .high
+                .iter()
+                .zip(&other.high)
+                .map(|(a, b)| a & b)
+                .collect(),
+        };
+        set.trim();
+        set
     }
 
     /// Whether the set holds a statutory category.
@@ -402,11 +518,12 @@ impl CategorySet {
     /// assert!(CategorySet::from_bits(1 << Category::Terrorism.bit()).has_statutory());
     /// assert!(!CategorySet::from_bits(1 << Category::Extremism.bit()).has_statutory());
     /// ```
-    pub fn has_statutory(self) -> bool {
+    pub fn has_statutory(&self) -> bool {
         self.contains(Category::ChildAbuse) || self.contains(Category::Terrorism)
     }
 
-    /// The categories in bit order.
+    /// The categories in bit order: built-in ones first, then local ones
+    /// in the bundle's order.
     ///
     /// ```
     /// use esafety::{Category, CategorySet};
@@ -420,25 +537,26 @@ impl CategorySet {
     /// assert_eq!(set.iter().collect::<Vec<_>>(), [Category::ChildAbuse, Category::Search, local]);
     /// # Ok::<(), &str>(())
     /// ```
-    pub fn iter(self) -> impl Iterator<Item = Category> {
-        // Visits the set bits only (lowest first), not all 64 positions:
+    pub fn iter(&self) -> impl Iterator<Item = Category> + '_ {
+        // Visits the set bits only (lowest first), not every position:
         // every decision walks its URL's categories.
-        let mut bits = self.0;
-        std::iter::from_fn(move || {
-            while bits != 0 {
-                let b = bits.trailing_zeros();
-                bits &= bits - 1;
-                let category = if b < 32 {
-                    Category::BUILTIN.get(b as usize).copied()
-                } else {
-                    LocalCategory::new((b - 32) as usize).map(Category::Local)
-                };
-                if category.is_some() {
-                    return category;
-                }
-            }
-            None
-        })
+        std::iter::once(self.low)
+            .chain(self.high.iter().copied())
+            .enumerate()
+            .flat_map(|(word, bits)| {
+                let base = u32::try_from(word).unwrap_or(u32::MAX).saturating_mul(64);
+                let mut bits = bits;
+                std::iter::from_fn(move || {
+                    while bits != 0 {
+                        let b = bits.trailing_zeros();
+                        bits &= bits - 1;
+                        if let Some(c) = Category::from_bit(base.saturating_add(b)) {
+                            return Some(c);
+                        }
+                    }
+                    None
+                })
+            })
     }
 }
 
@@ -480,22 +598,50 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The set-bit walk gives what testing each of the 64 positions in
-        /// order gives (bits 22..32 name no category and are skipped).
+        /// The set behaves as a `BTreeSet` of categories (the model):
+        /// the same members after any inserts and removes, in bit order,
+        /// and equal sets compare equal whatever the order of operations.
         #[test]
-        fn set_iter_equals_scanning_every_bit(bits in proptest::prelude::any::<u64>()) {
-            let set = CategorySet(bits);
-            let scanned: Vec<Category> = (0u32..64)
-                .filter(|b| bits & (1u64 << b) != 0)
-                .filter_map(|b| {
-                    if b < 32 {
-                        Category::BUILTIN.get(b as usize).copied()
-                    } else {
-                        LocalCategory::new((b - 32) as usize).map(Category::Local)
-                    }
-                })
-                .collect();
-            proptest::prop_assert_eq!(set.iter().collect::<Vec<_>>(), scanned);
+        fn set_behaves_as_a_sorted_set_of_categories(
+            ops in proptest::collection::vec((proptest::prelude::any::<bool>(), 0u32..1200), 0..60)
+        ) {
+            let mut set = CategorySet::EMPTY;
+            let mut model = std::collections::BTreeSet::new();
+            for (add, bit) in ops {
+                let Some(c) = Category::from_bit(bit) else { continue };
+                if add {
+                    set.insert(c);
+                    model.insert(bit);
+                } else {
+                    set.remove(c);
+                    model.remove(&bit);
+                }
+            }
+            let got: Vec<u32> = set.iter().map(Category::bit).collect();
+            let want: Vec<u32> = model.iter().copied().collect();
+            proptest::prop_assert_eq!(&got, &want);
+            let rebuilt: CategorySet = model.iter().filter_map(|b| Category::from_bit(*b)).collect();
+            proptest::prop_assert_eq!(&rebuilt, &set);
+            proptest::prop_assert_eq!(set.is_empty(), model.is_empty());
+            for bit in 0u32..1200 {
+                if let Some(c) = Category::from_bit(bit) {
+                    proptest::prop_assert_eq!(set.contains(c), model.contains(&bit));
+                }
+            }
+        }
+
+        /// Union and intersection are the model's.
+        #[test]
+        fn union_and_intersection_are_the_models(
+            a in proptest::collection::btree_set(0u32..300, 0..20),
+            b in proptest::collection::btree_set(0u32..300, 0..20),
+        ) {
+            let set = |m: &std::collections::BTreeSet<u32>| -> CategorySet {
+                m.iter().filter_map(|bit| Category::from_bit(*bit)).collect()
+            };
+            let (sa, sb) = (set(&a), set(&b));
+            proptest::prop_assert_eq!(sa.union(&sb), set(&a.union(&b).copied().collect()));
+            proptest::prop_assert_eq!(sa.intersection(&sb), set(&a.intersection(&b).copied().collect()));
         }
     }
 }

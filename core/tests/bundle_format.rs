@@ -10,7 +10,7 @@
 
 use esafety::Category;
 use esafety::bundle::{
-    Bundle, BundleBuilder, BundleError, FORMAT_VERSION, ListRole, reseal_checksum,
+    BuildError, Bundle, BundleBuilder, BundleError, FORMAT_VERSION, ListRole, reseal_checksum,
 };
 use esafety::classify::Classifier;
 use esafety::lists::{Entry, EntryKind};
@@ -465,7 +465,7 @@ fn builder_errors_name_list_line_and_fix() {
     );
     assert!(matches!(
         b.add_list("vendor", "drugs"),
-        Err(BundleError::ListName { .. })
+        Err(BuildError::ListName { .. })
     ));
     let err = b.add_list("x", "gamblin").unwrap_err();
     assert_eq!(
@@ -474,7 +474,7 @@ fn builder_errors_name_list_line_and_fix() {
     );
     assert!(matches!(
         b.set_date(l, "March"),
-        Err(BundleError::BadDate { .. })
+        Err(BuildError::BadDate { .. })
     ));
 }
 

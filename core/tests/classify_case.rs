@@ -75,7 +75,10 @@ const CASES: &[Case] = cases! {
     squidguard_urls_page: SquidGuardUrls "adult" b"example.com/videos/clip\n",
         "http://example.com/VIDEOS/Clip?x=1" => ["example.com/videos/clip"];
     squidguard_urls_page_subtree: SquidGuardUrls "adult" b"example.com/videos/clip\n",
-        "http://example.com/Videos/Clip/2" => ["example.com/videos/clip/"];
+        "http://example.com/Videos/Clip/2" => ["example.com/videos/clip"];
+    // A string prefix, as squidGuard compares: `clip` also starts `clips`.
+    squidguard_urls_string_prefix: SquidGuardUrls "adult" b"example.com/videos/clip\n",
+        "http://example.com/Videos/Clips" => ["example.com/videos/clip"];
     squidguard_urls_deep_prefix: SquidGuardUrls "adult" b"example.com/a/b/c/d/e/\n",
         "http://example.com/A/B/C/D/E/F/G" => ["example.com/a/b/c/d/e/"];
     squidguard_urls_other_path: SquidGuardUrls "adult" b"example.com/Adult/\n",
@@ -95,9 +98,9 @@ const CASES: &[Case] = cases! {
 
     // e2guardian URL and regexp lists: lowercased too.
     e2guardian_url_upper_request: E2Url "adult" b"example.net/Videos/\n",
-        "http://example.net/VIDEOS/1" => ["example.net/videos/"];
+        "http://example.net/VIDEOS/1" => ["example.net/videos"];
     e2guardian_url_lower_request: E2Url "adult" b"example.net/Videos/\n",
-        "http://example.net/videos/1" => ["example.net/videos/"];
+        "http://example.net/videos/1" => ["example.net/videos"];
     e2guardian_regexp_upper_request: E2Regexp "gambling" b"casino[0-9]+\n",
         "http://example.net/CASINO24/" => ["regex:casino[0-9]+"];
 
@@ -230,23 +233,26 @@ fn canonical_url_keeps_path_case() {
     );
 }
 
-/// A version 1 bundle stored case-ignoring entries as written: it is
+/// A version 1 bundle stored case-ignoring entries as written, a version
+/// 2 one had one regex DFA and no squidGuard `urls` section: both are
 /// refused, and the message says to recompile.
 #[test]
-fn version_1_bundle_is_refused_with_recompile_advice() {
-    assert_eq!(FORMAT_VERSION, 2);
-    let mut bytes = esafety::sample::bundle_bytes();
-    bytes.splice(12..16, 1u32.to_le_bytes());
-    esafety::bundle::reseal_checksum(&mut bytes);
-    let err = Bundle::from_bytes(bytes).unwrap_err();
-    assert_eq!(
-        err,
-        BundleError::UnsupportedVersion {
-            found: 1,
-            supported: 2
-        }
-    );
-    assert!(err.to_string().contains("recompile the bundle"), "{err}");
+fn older_bundles_are_refused_with_recompile_advice() {
+    assert_eq!(FORMAT_VERSION, 3);
+    for old in [1u32, 2] {
+        let mut bytes = esafety::sample::bundle_bytes();
+        bytes.splice(12..16, old.to_le_bytes());
+        esafety::bundle::reseal_checksum(&mut bytes);
+        let err = Bundle::from_bytes(bytes).unwrap_err();
+        assert_eq!(
+            err,
+            BundleError::UnsupportedVersion {
+                found: old,
+                supported: 3
+            }
+        );
+        assert!(err.to_string().contains("recompile the bundle"), "{err}");
+    }
 }
 
 /// `path` with the letters whose bit in `mask` is set in upper case.

@@ -36,10 +36,17 @@ detect_case!(
     "a.example\n[::1]\nhttp://[2001:db8::1]/x\n",
     Plain
 );
+// Content never picks a regular-expression format: only the file name
+// or an explicit `FORMAT:PATH` does (issue 27 item 3).
 detect_case!(
-    a_regex_after_an_ipv6_host_is_still_a_regex,
+    a_regex_after_an_ipv6_host_is_not_detected_as_regex,
     "[::1]/(a|b)\n^x.*$\n",
-    SquidGuardExpressions
+    Plain
+);
+detect_case!(
+    urls_with_query_plus_and_parentheses_stay_urls,
+    "badsite.example/search?q=free+bets\ncasino.example/promo(1).html\n",
+    Plain
 );
 detect_case!(
     nano_header,
@@ -71,9 +78,9 @@ detect_case!(
     Iwf
 );
 detect_case!(
-    regexes_are_expressions,
+    regex_content_alone_is_not_expressions,
     "(^|\\.)porn\\.example\n^[a-z]+\\.xxx/\n",
-    SquidGuardExpressions
+    Plain
 );
 detect_case!(
     e2_listcategory_sites,
@@ -91,9 +98,9 @@ detect_case!(
     E2Url
 );
 detect_case!(
-    e2_regexps,
+    e2_regex_content_alone_is_not_regexp,
     "#listcategory: \"Ads\"\n(^|\\.)a\\.example\nb[0-9]+\\.example\n",
-    E2Regexp
+    E2Url
 );
 detect_case!(binary_garbage_is_plain, "\u{0}\u{1}\u{2}", Plain);
 detect_case!(

@@ -55,6 +55,15 @@ fn ui(s: &str) -> EntryKind {
 fn pi(s: &str) -> EntryKind {
     EntryKind::UrlPrefixNoCase(s.to_owned())
 }
+fn spi(s: &str) -> EntryKind {
+    EntryKind::UrlStringPrefixNoCase(s.to_owned())
+}
+fn sx(s: &str) -> EntryKind {
+    EntryKind::SquidGuardExpression(s.to_owned())
+}
+fn sg(s: &str) -> EntryKind {
+    EntryKind::SquidGuardUrl(s.to_owned())
+}
 fn ri(s: &str) -> EntryKind {
     EntryKind::RegexNoCase(s.to_owned())
 }
@@ -171,22 +180,26 @@ fn ut1_folder_fixture() {
     assert_eq!(
         entries(&urls),
         [
-            (1, ui("site.example/dir")),
-            (1, pi("site.example/dir/")),
-            (2, pi("site.example/dir2/")),
-            (3, ui("site.example/page?id=3")),
-            (4, pi("host-only.example/")),
+            (1, sg("site.example/dir")),
+            (2, sg("site.example/dir2/")),
+            (3, sg("site.example/page?id=3")),
+            (4, sg("host-only.example/")),
         ]
     );
     assert_eq!(skipped(&urls).len(), 1);
-    assert!(skipped(&urls)[0].starts_with("ut1/adult/urls:5: `bad url.example/x` is not a valid"));
+    // squidGuard keys a `urls` line on its first word (the rest is a
+    // redirect address), so this line is the word `bad`.
+    assert_eq!(
+        skipped(&urls)[0],
+        "ut1/adult/urls:5: `bad` has no dot, so as a domain it would match a whole top-level domain; write the full domain name"
+    );
 
     let expressions = parse_fixture("ut1/adult/expressions", Format::SquidGuardExpressions);
     assert_eq!(
         entries(&expressions),
         [
-            (1, ri("(^|\\.)porn[0-9]*\\.example/")),
-            (2, ri("^[a-z]+\\.xxx/")),
+            (1, sx("(^|\\.)porn[0-9]*\\.example/")),
+            (2, sx("^[a-z]+\\.xxx/")),
         ]
     );
     assert_eq!(skipped(&expressions).len(), 1);
@@ -195,10 +208,12 @@ fn ut1_folder_fixture() {
             "ut1/adult/expressions:3: `(unclosed` is not a valid regular expression ("
         )
     );
+    // An expressions list is named by its file, never by its content.
     assert_eq!(
-        detect(&read("ut1/adult/expressions")),
+        esafety::lists::detect_file("ut1/adult/expressions", &read("ut1/adult/expressions")),
         Format::SquidGuardExpressions
     );
+    assert_eq!(detect(&read("ut1/adult/expressions")), Format::Plain);
 }
 
 #[test]
@@ -291,14 +306,21 @@ fn e2guardian_url_and_regexp_lists() {
     assert_eq!(
         entries(&parsed),
         [
-            (2, ui("banned.example/dir")),
-            (2, pi("banned.example/dir/")),
-            (3, ui("banned.example/page.html?x=1")),
+            (2, pi("banned.example/dir")),
+            (2, spi("banned.example/dir&")),
+            (2, spi("banned.example/dir=")),
+            (3, pi("banned.example/page.html?x=1")),
+            (3, spi("banned.example/page.html?x=1&")),
+            (3, spi("banned.example/page.html?x=1=")),
         ]
     );
 
     let bytes = read("e2guardian/bannedregexpurllist");
-    assert_eq!(detect(&bytes), Format::E2Regexp);
+    // A regexp list is named by its file, never by its content.
+    assert_eq!(
+        esafety::lists::detect_file("e2guardian/bannedregexpurllist", &bytes),
+        Format::E2Regexp
+    );
     let parsed = parse(
         Format::E2Regexp,
         "bannedregexpurllist",

@@ -32,6 +32,12 @@ fn sp(s: &str) -> EntryKind {
 fn spi(s: &str) -> EntryKind {
     EntryKind::UrlStringPrefixNoCase(s.to_owned())
 }
+fn sg(s: &str) -> EntryKind {
+    EntryKind::SquidGuardUrl(s.to_owned())
+}
+fn sx(s: &str) -> EntryKind {
+    EntryKind::SquidGuardExpression(s.to_owned())
+}
 fn ri(s: &str) -> EntryKind {
     EntryKind::RegexNoCase(s.to_owned())
 }
@@ -579,7 +585,7 @@ case!(
     sg_urls_page,
     SquidGuardUrls,
     "site.example/dir",
-    [ui("site.example/dir"), pi("site.example/dir/")],
+    [sg("site.example/dir")],
     0,
     0
 );
@@ -587,7 +593,7 @@ case!(
     sg_urls_dir,
     SquidGuardUrls,
     "site.example/dir/",
-    [pi("site.example/dir/")],
+    [sg("site.example/dir/")],
     0,
     0
 );
@@ -595,7 +601,7 @@ case!(
     sg_urls_host_only,
     SquidGuardUrls,
     "site.example",
-    [pi("site.example/")],
+    [sg("site.example/")],
     0,
     0
 );
@@ -603,7 +609,7 @@ case!(
     sg_urls_query,
     SquidGuardUrls,
     "site.example/p?id=3",
-    [ui("site.example/p?id=3")],
+    [sg("site.example/p?id=3")],
     0,
     0
 );
@@ -613,7 +619,7 @@ case!(
     sg_urls_mixed_case_folded,
     SquidGuardUrls,
     "Site.Example/Adult/Page?ID=3",
-    [ui("site.example/adult/page?id=3")],
+    [sg("site.example/adult/page?id=3")],
     0,
     0
 );
@@ -621,7 +627,11 @@ case!(
     e2_url_mixed_case_folded,
     E2Url,
     "banned.example/Dir/",
-    [pi("banned.example/dir/")],
+    [
+        pi("banned.example/dir"),
+        spi("banned.example/dir&"),
+        spi("banned.example/dir=")
+    ],
     0,
     0
 );
@@ -658,30 +668,53 @@ case!(
     0,
     1
 );
+// squidGuard chops `www`/`web`/`ftp` from requests, never from lines
+// (squidGuard 1.6: `www.chop.example/page` blocks neither
+// `chop.example/page` nor `www2.chop.example/page`).
 case!(
-    sg_urls_www_is_chopped,
+    sg_urls_www_is_kept,
     SquidGuardUrls,
     "www.site.example/dir",
-    [ui("site.example/dir"), pi("site.example/dir/")],
+    [sg("www.site.example/dir")],
     0,
     0
 );
 case!(
-    sg_urls_www_digits_web_ftp_and_scheme_are_chopped,
+    sg_urls_scheme_dropped_labels_kept,
     SquidGuardUrls,
     "www2.a.example/x/\nhttp://web.b.example/y/\nftp3.c.example/z/",
-    [pi("a.example/x/"), pi("b.example/y/"), pi("c.example/z/")],
+    [
+        sg("www2.a.example/x/"),
+        sg("web.b.example/y/"),
+        sg("ftp3.c.example/z/")
+    ],
+    0,
+    0
+);
+// The first word is the key; the rest is squidGuard's redirect address.
+case!(
+    sg_urls_first_word_is_the_key,
+    SquidGuardUrls,
+    "site.example/x http://redirect.example/",
+    [sg("site.example/x")],
     0,
     0
 );
 case!(
-    sg_urls_www_kept_when_no_dotted_host_is_left,
+    sg_urls_fragment_dropped,
     SquidGuardUrls,
-    "www.example/x/\nwwwx.example.com/y/\nwww.example.com",
+    "sexcams4u.example/#content",
+    [sg("sexcams4u.example/")],
+    0,
+    0
+);
+case!(
+    sg_urls_string_prefix_kept_as_written,
+    SquidGuardUrls,
+    "shop.example/masturbateurs-\nforum.example/forumdisplay.php?f=255",
     [
-        pi("www.example/x/"),
-        pi("wwwx.example.com/y/"),
-        pi("example.com/")
+        sg("shop.example/masturbateurs-"),
+        sg("forum.example/forumdisplay.php?f=255")
     ],
     0,
     0
@@ -690,7 +723,11 @@ case!(
     e2_urls_keep_www,
     E2Url,
     "www.site.example/dir/",
-    [pi("www.site.example/dir/")],
+    [
+        pi("www.site.example/dir"),
+        spi("www.site.example/dir&"),
+        spi("www.site.example/dir=")
+    ],
     0,
     0
 );
@@ -698,7 +735,7 @@ case!(
     sg_expressions,
     SquidGuardExpressions,
     "(^|\\.)porn[0-9]*\\.example/",
-    [ri("(^|\\.)porn[0-9]*\\.example/")],
+    [sx("(^|\\.)porn[0-9]*\\.example/")],
     0,
     0
 );
@@ -757,7 +794,11 @@ case!(
     e2_url,
     E2Url,
     "banned.example/dir",
-    [ui("banned.example/dir"), pi("banned.example/dir/")],
+    [
+        pi("banned.example/dir"),
+        spi("banned.example/dir&"),
+        spi("banned.example/dir=")
+    ],
     0,
     0
 );

@@ -517,8 +517,9 @@ typedef struct esafety_scanner esafety_scanner;
 typedef struct esafety_classification {
   /**
    * The URL's categories as a bitset: test bits with the
-   * `ESAFETY_CATEGORY_*` macros (bits 32..63 are the bundle's `local-`
-   * categories).
+   * `ESAFETY_CATEGORY_*` macros. Bits 32..63 are the bundle's first 32
+   * `local-` categories; a bundle may define more, and
+   * `esafety_classify_categories` gives every one as an index.
    */
   uint64_t categories;
   /**
@@ -599,7 +600,9 @@ typedef struct esafety_decision {
    */
   bool review;
   /**
-   * The URL's categories as a bitset (`ESAFETY_CATEGORY_*`).
+   * The URL's categories as a bitset (`ESAFETY_CATEGORY_*`): bits 0..63,
+   * so a bundle's `local-` categories past the 32nd are only in the JSON
+   * result and in `esafety_classify_categories`.
    */
   uint64_t categories;
   /**
@@ -808,6 +811,77 @@ esafety_status esafety_canonicalize_json(const char *url,
                                          size_t url_len,
                                          char **out_json,
                                          size_t *out_len);
+
+/**
+ * Writes to `*out_count` how many category indices `bundle`'s results
+ * can use: 32 built-in positions, then one per `local-` category of the
+ * bundle. Every index a classification gives is below it.
+ *
+ * Errors: `NULL_PARAMETER` (`bundle` or `out_count` is NULL).
+ *
+ * # Safety
+ *
+ * `bundle` is NULL or a live bundle; `out_count` is NULL or points to a
+ * writable `size_t`.
+ */
+esafety_status esafety_bundle_category_count(const struct esafety_bundle *bundle,
+                                             size_t *out_count);
+
+/**
+ * Writes the stable id of category `index` of `bundle` (a built-in id
+ * such as `gambling`, or one of the bundle's `local-` ids) as new text to
+ * `*out_id` (length in `*out_len` when not NULL); free it with
+ * `esafety_string_free`. `index` is a bit of a `categories` bitset or an
+ * index from `esafety_classify_categories`.
+ *
+ * Errors: `NULL_PARAMETER` (`bundle` or `out_id` is NULL),
+ * `INVALID_PARAMETER` (no category of the bundle has that index). On
+ * error `*out_id` is NULL.
+ *
+ * # Safety
+ *
+ * `bundle` is NULL or a live bundle; `out_id` is NULL or points to a
+ * writable `char *`; `out_len` is NULL or points to a writable `size_t`.
+ */
+esafety_status esafety_bundle_category_id(const struct esafety_bundle *bundle,
+                                          uint32_t index,
+                                          char **out_id,
+                                          size_t *out_len);
+
+/**
+ * Canonicalizes `url` (`url_len` bytes; bytes that are not UTF-8 read as
+ * their `%XX` escapes), classifies it against `bundle` and writes the
+ * index of each of its categories, in bit order (built-in ones first),
+ * to `out_indices`, and their number to `*out_count`. Unlike the 64-bit
+ * `categories` field of `esafety_classification`, this gives every
+ * category, however many `local-` categories the bundle defines; name
+ * an index with `esafety_bundle_category_id`.
+ *
+ * `capacity` is how many indices `out_indices` has room for; pass
+ * `esafety_bundle_category_count` to never run short, or `(NULL, 0)` to
+ * learn the count. When the URL has more categories than `capacity`,
+ * nothing is written to `out_indices`, `*out_count` is the number
+ * needed and the status is `TOO_LARGE`: a partial list is never handed
+ * out as if it were complete.
+ *
+ * Errors: `NULL_PARAMETER` (`bundle`, `url` or `out_count` is NULL, or
+ * `out_indices` is NULL with a `capacity` above 0), `TOO_LARGE`,
+ * `INVALID_URL`. On `INVALID_URL` and `NULL_PARAMETER` `*out_count` is 0.
+ *
+ * Thread-safe: any number of threads may classify with one bundle at once.
+ *
+ * # Safety
+ *
+ * `bundle` is NULL or a live bundle; `url` is NULL or points to `url_len`
+ * readable bytes; `out_indices` is NULL or points to `capacity` writable
+ * `uint32_t`; `out_count` is NULL or points to a writable `size_t`.
+ */
+esafety_status esafety_classify_categories(const struct esafety_bundle *bundle,
+                                           const char *url,
+                                           size_t url_len,
+                                           uint32_t *out_indices,
+                                           size_t capacity,
+                                           size_t *out_count);
 
 /**
  * Canonicalizes `url` (`url_len` bytes; bytes that are not UTF-8 read as

@@ -16,8 +16,9 @@ use crate::string::OutString;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct esafety_classification {
     /// The URL's categories as a bitset: test bits with the
-    /// `ESAFETY_CATEGORY_*` macros (bits 32..63 are the bundle's `local-`
-    /// categories).
+    /// `ESAFETY_CATEGORY_*` macros. Bits 32..63 are the bundle's first 32
+    /// `local-` categories; a bundle may define more, and
+    /// `esafety_classify_categories` gives every one as an index.
     pub categories: u64,
     /// How many list entries matched (the JSON result lists them).
     pub match_count: usize,

@@ -100,7 +100,9 @@ pub struct esafety_decision {
     pub log: bool,
     /// Whether the visit is flagged for review (`monitor`).
     pub review: bool,
-    /// The URL's categories as a bitset (`ESAFETY_CATEGORY_*`).
+    /// The URL's categories as a bitset (`ESAFETY_CATEGORY_*`): bits 0..63,
+    /// so a bundle's `local-` categories past the 32nd are only in the JSON
+    /// result and in `esafety_classify_categories`.
     pub categories: u64,
     /// The id of the rule that decided, `baseline` (the statutory
     /// `child-abuse` / `terrorism` block) or `default`: NUL-terminated,

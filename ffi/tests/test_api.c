@@ -328,6 +328,40 @@ static const char BAD_BASELINE[] =
     "id = \"bad\"\ndefault = \"allow\"\n[[rules]]\nid = \"let-it-through\"\n"
     "action = \"allow\"\ncategories = [\"child-abuse\"]\n";
 
+static void test_categories(void) {
+  esafety_bundle *bundle = NULL;
+  size_t count = 0, n = 9;
+  uint32_t indices[64];
+  char *id = NULL;
+  size_t len = 0;
+
+  CHECK_STATUS(esafety_bundle_sample(&bundle), ESAFETY_STATUS_OK);
+  /* The sample bundle defines no local categories: the 32 built-in positions. */
+  CHECK_STATUS(esafety_bundle_category_count(bundle, &count), ESAFETY_STATUS_OK);
+  CHECK(count == 32);
+  CHECK_STATUS(esafety_classify_categories(bundle, S("https://www.bet365.com/poker"), indices, 64, &n), ESAFETY_STATUS_OK);
+  CHECK(n == 1 && (1ull << indices[0]) == ESAFETY_CATEGORY_GAMBLING);
+  CHECK_STATUS(esafety_bundle_category_id(bundle, indices[0], &id, &len), ESAFETY_STATUS_OK);
+  CHECK(id != NULL && strcmp(id, "gambling") == 0 && len == 8);
+  esafety_string_free(id);
+  /* (NULL, 0) counts; a partial list is never written. */
+  CHECK_STATUS(esafety_classify_categories(bundle, S("https://www.bet365.com/"), NULL, 0, &n), ESAFETY_STATUS_TOO_LARGE);
+  CHECK(n == 1);
+  CHECK_ERROR_MENTIONS("call again with room for 1");
+  CHECK_STATUS(esafety_classify_categories(bundle, S("https://example.org/"), NULL, 0, &n), ESAFETY_STATUS_OK);
+  CHECK(n == 0);
+  /* Errors. */
+  CHECK_STATUS(esafety_classify_categories(bundle, S("https://example.org/"), NULL, 4, &n), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_classify_categories(bundle, S("mailto:a@b.c"), indices, 64, &n), ESAFETY_STATUS_INVALID_URL);
+  CHECK(n == 0);
+  CHECK_STATUS(esafety_bundle_category_id(bundle, 25, &id, NULL), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK(id == NULL);
+  CHECK_STATUS(esafety_bundle_category_id(bundle, 32, &id, NULL), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_STATUS(esafety_bundle_category_count(NULL, &count), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK(count == 0);
+  esafety_bundle_free(bundle);
+}
+
 static void test_policy(void) {
   esafety_policy *policy = (esafety_policy *)1;
   size_t len;
@@ -866,6 +900,7 @@ int main(void) {
   test_canonicalize();
   test_bundle();
   test_classify();
+  test_categories();
   test_policy();
   test_engine();
   test_decide();

@@ -48,6 +48,10 @@ struct BundleInfo<'a> {
     created: String,
     bytes: usize,
     lists: Vec<ListReport<'a>>,
+    /// The bundle's `local-` category ids in bit order (bit 32 first), as
+    /// many as its lists name.
+    #[serde(rename = "localCategories")]
+    local_categories: &'a [String],
 }
 
 impl Bundle {
@@ -80,8 +84,9 @@ impl Bundle {
         self.classifier.bundle().version()
     }
 
-    /// The bundle's metadata: format version, creation time, size and the
-    /// source lists (name, category, role, entry count, date).
+    /// The bundle's metadata: format version, creation time, size, the
+    /// source lists (name, category, role, entry count, date) and the
+    /// `local-` category ids it defines (any number).
     #[wasm_bindgen(unchecked_return_type = "BundleInfo")]
     pub fn info(&self) -> Result<JsValue, JsValue> {
         let bundle = self.classifier.bundle();
@@ -105,6 +110,7 @@ impl Bundle {
             created: bundle.created().to_string(),
             bytes: bundle.as_bytes().len(),
             lists,
+            local_categories: bundle.local_categories(),
         };
         Ok(to_js(&info)?)
     }

@@ -146,6 +146,8 @@ export interface BundleInfo {
   /** The size of the bundle in bytes. */
   bytes: number;
   lists: BundleList[];
+  /** The bundle's `local-` category ids, in order (as many as its lists name). */
+  localCategories: string[];
 }
 
 /** What happened, in an `Incident`. */

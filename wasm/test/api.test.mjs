@@ -74,6 +74,7 @@ describe('bundles', () => {
     const iwf = info.lists.find((l) => l.category === 'child-abuse');
     assert.equal(iwf.sensitive, true);
     assert.ok(info.lists.some((l) => l.role === 'allow'));
+    assert.deepEqual(info.localCategories, []);
   });
   test('fromBytes loads the same bundle as sampleBundle', () => {
     const bytes = sampleBundleBytes();

@@ -5,13 +5,17 @@
 //! squidGuard, UT1 or e2guardian name, else detected from its content, or
 //! given as `FORMAT:PATH`; a squidGuard / UT1 category folder is read from
 //! its `domains`, `urls` and `expressions` files), compiles them into one
-//! bundle and prints a summary to stderr. IWF and terrorism lists are
-//! parsed as sensitive lists: their entries are digests from the moment
-//! they are read, and no message quotes them.
+//! bundle and prints a summary to stderr: for every file, the format it
+//! was read in, its entries, bad lines, ignored lines and the lines whose
+//! `#fragment` was dropped; for the regular expressions, the engine each
+//! got (every one with `--strict`, else those not on the one-pass DFA).
+//! IWF and terrorism lists are parsed as sensitive lists: their entries
+//! are digests from the moment they are read, and no message quotes them.
 //!
 //! Exit status: 0 the bundle was written; 1 `--strict` and a list has a bad
-//! line; 2 bad usage (an unknown category or format) or an unreadable file,
-//! with one line on stderr.
+//! line, or an expression no bounded automaton can apply; 2 bad usage (an
+//! unknown category or format) or an unreadable file, with one line on
+//! stderr.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
@@ -21,7 +25,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use esafety::Category;
-use esafety::bundle::{BundleBuilder, BundleError, ListId};
+use esafety::bundle::{BuildError, BundleBuilder, ListId, RegexEngine};
 use esafety::lists::{self, Format, ParseOptions, ParsedList, SkippedLine};
 
 /// How many skipped lines the summary shows per list.
@@ -35,10 +39,12 @@ const PROGRESS_BYTES: u64 = 1 << 20;
 PATH may be `FORMAT:PATH` to override the detected format; formats: plain, hosts, adblock, \
 squidguard-domains, squidguard-urls, squidguard-expressions, e2guardian-site, e2guardian-url, \
 e2guardian-regexp, iwf. A file named domains, urls, expressions, bannedsitelist, bannedurllist \
-or bannedregexpurllist is read in that format. A folder is read as a squidGuard / UT1 category (its `domains`, `urls` \
-and `expressions` files).\n\
-Exit status: 0 the bundle was written; 1 with --strict, a list has a bad line; 2 bad usage or \
-an unreadable file.")]
+or bannedregexpurllist is read in that format; any other is detected from its content, which \
+never makes it a regular-expression list (name it `expressions` or write \
+`squidguard-expressions:PATH`). A folder is read as a squidGuard / UT1 category (its `domains`, \
+`urls` and `expressions` files). The summary names the format each file was read in.\n\
+Exit status: 0 the bundle was written; 1 with --strict, a list has a bad line, or an \
+expression no bounded automaton can apply; 2 bad usage or an unreadable file.")]
 pub(crate) struct Args {
     /// The IWF URL list (URLs or SHA-256 digests): category `child-abuse`, stored only as digests.
     #[arg(long, value_name = "FILE")]
@@ -55,7 +61,7 @@ pub(crate) struct Args {
     /// Where to write the bundle.
     #[arg(short = 'o', long = "output", value_name = "BUNDLE")]
     output: PathBuf,
-    /// Treat a bad list line as an error instead of skipping it.
+    /// Treat a bad list line as an error instead of skipping it, and list the engine of every expression.
     #[arg(long)]
     strict: bool,
     /// Creation time stored in the bundle (RFC 3339); default: $SOURCE_DATE_EPOCH if set, else now.
@@ -272,6 +278,18 @@ struct Report {
     entries: usize,
     skipped: Vec<SkippedLine>,
     ignored: usize,
+    files: Vec<FileReport>,
+}
+
+/// What the summary reports for one file of a source.
+struct FileReport {
+    name: String,
+    format: Format,
+    entries: usize,
+    fragment_lines: Vec<usize>,
+    /// The builder's expressions this file added (a range of
+    /// `BundleBuilder::expressions`).
+    expressions: std::ops::Range<usize>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -337,6 +355,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             entries: 0,
             skipped: Vec::new(),
             ignored: 0,
+            files: Vec::new(),
         };
         for job in jobs {
             if let Some(bar) = &progress {
@@ -356,9 +375,32 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
                 Err(err) => return Err(err.into()),
             };
-            if let Some(code) =
-                add_parsed(&mut builder, list, job, parsed, &mut report, args.strict)?
-            {
+            let first_expression = builder.expressions().len();
+            let entries_before = report.entries;
+            let fragment_lines = parsed.fragment_lines.clone();
+            let added = add_parsed(&mut builder, list, job, parsed, &mut report, args.strict);
+            let added = match added {
+                Err(err) => match err.downcast::<BuildError>() {
+                    Ok(err @ BuildError::RegexTooComplex { .. }) => {
+                        if let Some(bar) = &progress {
+                            bar.finish_and_clear();
+                        }
+                        eprintln!("esafety: {err}");
+                        return Ok(ExitCode::from(1));
+                    }
+                    Ok(err) => return Err(err.into()),
+                    Err(err) => return Err(err),
+                },
+                Ok(added) => added,
+            };
+            report.files.push(FileReport {
+                name: job.name.clone(),
+                format: job.format,
+                entries: report.entries.saturating_sub(entries_before),
+                fragment_lines,
+                expressions: first_expression..builder.expressions().len(),
+            });
+            if let Some(code) = added {
                 if let Some(bar) = &progress {
                     bar.finish_and_clear();
                 }
@@ -381,7 +423,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(key) = &signer {
         crate::cmd::sign::sign_file(&args.output, &bytes, key)?;
     }
-    eprint!("{}", summary(&args.output, bytes.len(), &reports, start));
+    eprint!(
+        "{}",
+        summary(
+            &args.output,
+            bytes.len(),
+            &reports,
+            &builder,
+            args.strict,
+            start
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -400,7 +452,7 @@ fn add_parsed(
     for entry in &parsed.entries {
         match builder.add_entry(list, entry) {
             Ok(()) => report.entries = report.entries.saturating_add(1),
-            Err(BundleError::Entry { reason, .. }) => {
+            Err(BuildError::Entry { reason, .. }) => {
                 let skipped = SkippedLine {
                     source: job.name.clone(),
                     line: entry.line,
@@ -414,6 +466,7 @@ fn add_parsed(
                 }
                 report.skipped.push(skipped);
             }
+            Err(err @ BuildError::RegexTooComplex { .. }) => return Err(err.into()),
             Err(err) => {
                 return Err(err)
                     .with_context(|| format!("cannot add the entries of `{}`", job.name));
@@ -446,7 +499,17 @@ fn plural(n: usize, thing: &str) -> String {
     }
 }
 
-fn summary(output: &Path, size: usize, reports: &[Report], start: Instant) -> String {
+/// How many fragment lines the summary quotes per file.
+const SHOWN_FRAGMENTS: usize = 5;
+
+fn summary(
+    output: &Path,
+    size: usize,
+    reports: &[Report],
+    builder: &BundleBuilder,
+    strict: bool,
+    start: Instant,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -478,6 +541,20 @@ fn summary(output: &Path, size: usize, reports: &[Report], start: Instant) -> St
             "  (ignored: understood but deliberately unused, e.g. Adblock cosmetic, exception and option rules, localhost names)"
         );
     }
+    let _ = writeln!(s, "  read as:");
+    for file in reports.iter().flat_map(|r| &r.files) {
+        let fragments = match file.fragment_lines.len() {
+            0 => String::new(),
+            n => format!(", {} without their #fragment", plural(n, "line")),
+        };
+        let _ = writeln!(
+            s,
+            "    {}: {}, {}{fragments}",
+            file.name,
+            file.format,
+            plural(file.entries, "entry")
+        );
+    }
     for r in reports {
         if r.skipped.is_empty() && r.ignored == 0 {
             continue;
@@ -501,5 +578,81 @@ fn summary(output: &Path, size: usize, reports: &[Report], start: Instant) -> St
             );
         }
     }
+    fragment_summary(&mut s, reports);
+    expression_summary(&mut s, reports, builder, strict);
     s
+}
+
+/// The lines read without their `#fragment`: a browser never sends one,
+/// so each names the page before it (for `host/#x`, the whole host).
+fn fragment_summary(s: &mut String, reports: &[Report]) {
+    let files: Vec<&FileReport> = reports
+        .iter()
+        .flat_map(|r| &r.files)
+        .filter(|f| !f.fragment_lines.is_empty())
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "  #fragments dropped (a browser never sends one; each line names the page before it, for `host/#x` the whole host):"
+    );
+    for file in files {
+        let shown: Vec<String> = file
+            .fragment_lines
+            .iter()
+            .take(SHOWN_FRAGMENTS)
+            .map(ToString::to_string)
+            .collect();
+        let more = match file.fragment_lines.len().saturating_sub(SHOWN_FRAGMENTS) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        let label = if file.fragment_lines.len() == 1 {
+            "line"
+        } else {
+            "lines"
+        };
+        let _ = writeln!(
+            s,
+            "    {}: {} ({label} {}{more})",
+            file.name,
+            plural(file.fragment_lines.len(), "line"),
+            shown.join(", ")
+        );
+    }
+}
+
+/// The engines of the regular expressions: counts, and each expression
+/// not on the one-pass DFA (with `strict`, every one).
+fn expression_summary(s: &mut String, reports: &[Report], builder: &BundleBuilder, strict: bool) {
+    let plans = builder.expressions();
+    if plans.is_empty() {
+        return;
+    }
+    let anchored = plans
+        .iter()
+        .filter(|p| p.engine == RegexEngine::AnchoredDfa)
+        .count();
+    let _ = writeln!(
+        s,
+        "  expressions: {} ({} on a one-pass DFA, {} on an anchored DFA run from every position: their one-pass DFA would be too large)",
+        plans.len(),
+        plans.len().saturating_sub(anchored),
+        anchored
+    );
+    for file in reports.iter().flat_map(|r| &r.files) {
+        for plan in plans.get(file.expressions.clone()).unwrap_or_default() {
+            if !strict && plan.engine == RegexEngine::Dfa {
+                continue;
+            }
+            let unicode = if plan.unicode { ", Unicode" } else { "" };
+            let _ = writeln!(
+                s,
+                "    {}:{}: {}{unicode}: `{}`",
+                file.name, plan.line, plan.engine, plan.pattern
+            );
+        }
+    }
 }

@@ -4,37 +4,33 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use regex_automata::dfa::{dense, sparse};
-use regex_automata::{MatchKind, nfa::thompson, util::syntax};
 use sha2::{Digest as _, Sha256};
 
 use super::format::{
     self, DIGEST_RECORD_LEN, ENDIAN_MARK, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
     SectionKind,
 };
-use super::{BundleError, EntryCounts, ListMeta, Meta, RegexMeta, gate};
+use super::regex::{self, Plan, PlanError, RegexEngine, RegexInput};
+use super::{AutomatonMeta, BuildError, EntryCounts, ListMeta, Meta, RegexMeta, gate};
 use crate::lists::{Entry, EntryKind, HostKey};
 use crate::taxonomy::{Category, MAX_LOCAL_CATEGORIES};
 use crate::url::CanonicalUrl;
 
-/// The most source lists one bundle holds.
 use super::MAX_LISTS;
-/// Size limit for the compiled regex DFA (and for each regex alone).
-pub(crate) const REGEX_SIZE_LIMIT: usize = 16 << 20;
 
 /// A source list in a builder, as returned by [`BundleBuilder::add_list`].
 ///
 /// ```
-/// use esafety::bundle::{BundleBuilder, BundleError};
+/// use esafety::bundle::{BundleBuilder, BuildError};
 /// let mut a = BundleBuilder::new();
 /// let mut b = BundleBuilder::new();
 /// let first = a.add_list("one", "gambling")?;
 /// a.add_list("two", "gaming")?;
 /// let second = a.add_list("three", "chat")?;
 /// // An id belongs to the builder that made it.
-/// assert_eq!(b.set_date(second, "2026-01-01"), Err(BundleError::UnknownList { id: 2 }));
+/// assert_eq!(b.set_date(second, "2026-01-01"), Err(BuildError::UnknownList { id: 2 }));
 /// assert_ne!(first, second);
-/// # Ok::<(), BundleError>(())
+/// # Ok::<(), BuildError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ListId(u16);
@@ -50,7 +46,7 @@ impl ListId {
     /// let bundle = Bundle::from_bytes(b.build()?)?;
     /// assert_eq!(games.index(), 1);
     /// assert_eq!(bundle.lists().get(games.index()).map(|l| l.name()), Some("games"));
-    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn index(self) -> usize {
         usize::from(self.0)
@@ -64,6 +60,47 @@ struct ListBuild {
     sensitive: bool,
     entries: u64,
     date: Option<String>,
+}
+
+/// A regular-expression entry and how it compiles.
+struct RegexBuild {
+    list: u16,
+    line: usize,
+    pattern: String,
+    no_case: bool,
+    input: RegexInput,
+    plan: Plan,
+}
+
+/// A regular-expression entry of a [`BundleBuilder`] and the engine it got
+/// (see [`RegexEngine`]), as [`BundleBuilder::expressions`] lists them.
+///
+/// ```
+/// use esafety::bundle::{BundleBuilder, RegexEngine};
+/// use esafety::lists::{Entry, EntryKind};
+/// let mut b = BundleBuilder::new();
+/// let list = b.add_list("adult", "adult")?;
+/// b.add_entry(list, &Entry { kind: EntryKind::RegexNoCase("porn[0-9]*\\.example".into()), line: 4 })?;
+/// let expressions = b.expressions();
+/// let first = expressions.first().ok_or("no expression")?;
+/// assert_eq!((first.list, first.line, first.pattern, first.engine), (list, 4, "porn[0-9]*\\.example", RegexEngine::Dfa));
+/// assert!(!first.unicode);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExpressionPlan<'b> {
+    /// The list the entry is in.
+    pub list: ListId,
+    /// The entry's line.
+    pub line: usize,
+    /// The expression as listed.
+    pub pattern: &'b str,
+    /// The engine that applies it.
+    pub engine: RegexEngine,
+    /// Whether it is read with Unicode on (it uses a Unicode class such
+    /// as `\p{L}`), rather than as bytes.
+    pub unicode: bool,
 }
 
 /// How a path key matches.
@@ -121,14 +158,18 @@ pub struct BundleBuilder {
     /// One per key in `path_bytes`: its span, list, how it matches and
     /// whether it ignores case (its key is folded then).
     paths: Vec<Keyed<(u16, PathKind, bool)>>,
+    /// Lowercased `host/path?query` keys of squidGuard `urls` entries,
+    /// back to back.
+    sg_bytes: Vec<u8>,
+    /// One per key in `sg_bytes`: its span and list.
+    sg_keys: Vec<Keyed<u16>>,
     digests: Vec<([u8; 32], u16)>,
     /// Hosts of sensitive entries, kept in memory only until `build` hashes
     /// them with the bundle seed (known once every digest is in).
     /// [`HostKey`]s of the hosts sensitive entries live on.
     gate_keys: Vec<u64>,
     ungated_digests: bool,
-    /// List, pattern, and whether it ignores ASCII case.
-    regexes: Vec<(u16, String, bool)>,
+    regexes: Vec<RegexBuild>,
     urls: u64,
     prefixes: u64,
 }
@@ -139,6 +180,7 @@ impl fmt::Debug for BundleBuilder {
             .field("lists", &self.lists.len())
             .field("hosts", &self.hosts.len())
             .field("paths", &self.paths.len())
+            .field("squidguard_urls", &self.sg_keys.len())
             .field("digests", &self.digests.len())
             .field("regexes", &self.regexes.len())
             .finish_non_exhaustive()
@@ -154,7 +196,7 @@ impl BundleBuilder {
     /// let bundle = Bundle::from_bytes(BundleBuilder::new().build()?)?;
     /// assert!(bundle.lists().is_empty());
     /// assert_eq!(bundle.created(), jiff::Timestamp::UNIX_EPOCH);
-    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> BundleBuilder {
         BundleBuilder::default()
@@ -181,29 +223,29 @@ impl BundleBuilder {
     /// `local-` id) and returns its id.
     ///
     /// ```
-    /// use esafety::bundle::{BundleBuilder, BundleError};
+    /// use esafety::bundle::{BundleBuilder, BuildError};
     /// let mut b = BundleBuilder::new();
     /// b.add_list("bets", "gambling")?;
     /// b.add_list("exams", "local-exam-mode")?;
-    /// assert_eq!(b.add_list("bets", "gaming"), Err(BundleError::ListName { name: "bets".into() }));
+    /// assert_eq!(b.add_list("bets", "gaming"), Err(BuildError::ListName { name: "bets".into() }));
     /// let err = b.add_list("odd", "gamblng").unwrap_err();
     /// assert_eq!(err.to_string(), "unknown category `gamblng`; use a built-in id (e.g. `gambling`) or `local-<name>`");
-    /// # Ok::<(), BundleError>(())
+    /// # Ok::<(), BuildError>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`BundleError::ListName`] for an empty or repeated name,
-    /// [`BundleError::UnknownCategory`],
-    /// [`BundleError::TooManyLocalCategories`] or
-    /// [`BundleError::TooManyLists`].
-    pub fn add_list(&mut self, name: &str, category_id: &str) -> Result<ListId, BundleError> {
+    /// [`BuildError::ListName`] for an empty or repeated name,
+    /// [`BuildError::UnknownCategory`],
+    /// [`BuildError::TooManyLocalCategories`] or
+    /// [`BuildError::TooManyLists`].
+    pub fn add_list(&mut self, name: &str, category_id: &str) -> Result<ListId, BuildError> {
         let sensitive = match Category::from_id(category_id) {
             Some(c) => c.is_statutory(),
             None if Category::is_local_id(category_id) => {
                 if !self.local_categories.iter().any(|c| c == category_id) {
                     if self.local_categories.len() >= MAX_LOCAL_CATEGORIES {
-                        return Err(BundleError::TooManyLocalCategories {
+                        return Err(BuildError::TooManyLocalCategories {
                             max: MAX_LOCAL_CATEGORIES,
                         });
                     }
@@ -212,7 +254,7 @@ impl BundleBuilder {
                 false
             }
             None => {
-                return Err(BundleError::UnknownCategory {
+                return Err(BuildError::UnknownCategory {
                     id: category_id.to_owned(),
                 });
             }
@@ -243,7 +285,7 @@ impl BundleBuilder {
     /// # Errors
     ///
     /// As [`add_list`](Self::add_list).
-    pub fn add_allow_list(&mut self, name: &str) -> Result<ListId, BundleError> {
+    pub fn add_allow_list(&mut self, name: &str) -> Result<ListId, BuildError> {
         self.push_list(name, None, false)
     }
 
@@ -252,16 +294,16 @@ impl BundleBuilder {
         name: &str,
         category: Option<String>,
         sensitive: bool,
-    ) -> Result<ListId, BundleError> {
+    ) -> Result<ListId, BuildError> {
         if name.is_empty() || self.lists.iter().any(|l| l.name == name) {
-            return Err(BundleError::ListName {
+            return Err(BuildError::ListName {
                 name: name.to_owned(),
             });
         }
         let id = u16::try_from(self.lists.len())
             .ok()
             .filter(|i| usize::from(*i) < MAX_LISTS)
-            .ok_or(BundleError::TooManyLists { max: MAX_LISTS })?;
+            .ok_or(BuildError::TooManyLists { max: MAX_LISTS })?;
         self.lists.push(ListBuild {
             name: name.to_owned(),
             category,
@@ -275,7 +317,7 @@ impl BundleBuilder {
     /// Records the date of a list (`YYYY-MM-DD`).
     ///
     /// ```
-    /// use esafety::bundle::{BundleBuilder, BundleError};
+    /// use esafety::bundle::{BundleBuilder, BuildError};
     /// let mut b = BundleBuilder::new();
     /// let list = b.add_list("bets", "gambling")?;
     /// b.set_date(list, "2026-11-30")?;
@@ -285,16 +327,16 @@ impl BundleBuilder {
     ///     "list `bets`: bad date `30/11/2026` (expected a four-digit year (`YYYY-MM-DD`) at \
     ///      character 3, found `/`); write it as `YYYY-MM-DD`, e.g. `2026-09-01`"
     /// );
-    /// # Ok::<(), BundleError>(())
+    /// # Ok::<(), BuildError>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`BundleError::BadDate`] or [`BundleError::UnknownList`].
-    pub fn set_date(&mut self, list: ListId, date: &str) -> Result<(), BundleError> {
+    /// [`BuildError::BadDate`] or [`BuildError::UnknownList`].
+    pub fn set_date(&mut self, list: ListId, date: &str) -> Result<(), BuildError> {
         let l = self.list_mut(list)?;
         if crate::datetime::parse_date(date).is_err() {
-            return Err(BundleError::BadDate {
+            return Err(BuildError::BadDate {
                 list: l.name.clone(),
                 date: date.to_owned(),
             });
@@ -303,16 +345,16 @@ impl BundleBuilder {
         Ok(())
     }
 
-    fn list_mut(&mut self, list: ListId) -> Result<&mut ListBuild, BundleError> {
+    fn list_mut(&mut self, list: ListId) -> Result<&mut ListBuild, BuildError> {
         self.lists
             .get_mut(list.index())
-            .ok_or(BundleError::UnknownList { id: list.index() })
+            .ok_or(BuildError::UnknownList { id: list.index() })
     }
 
     /// Adds every entry of `entries` to `list`, stopping at the first error.
     ///
     /// ```
-    /// use esafety::bundle::{Bundle, BundleBuilder, BundleError};
+    /// use esafety::bundle::{Bundle, BundleBuilder, BuildError};
     /// use esafety::lists::{parse, Format, ParseOptions};
     /// let parsed = parse(Format::Hosts, "hosts", b"0.0.0.0 ads.example track.example\n", &ParseOptions::new())?;
     /// let mut b = BundleBuilder::new();
@@ -327,7 +369,7 @@ impl BundleBuilder {
     ///     Entry { kind: EntryKind::Regex("(unclosed".into()), line: 2 },
     /// ];
     /// let err = b.add_entries(ads, &entries).unwrap_err();
-    /// assert!(matches!(&err, BundleError::Entry { list, line: 2, .. } if list == "ads"), "{err}");
+    /// assert!(matches!(&err, BuildError::Entry { list, line: 2, .. } if list == "ads"), "{err}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -338,7 +380,7 @@ impl BundleBuilder {
         &mut self,
         list: ListId,
         entries: impl IntoIterator<Item = &'e Entry>,
-    ) -> Result<(), BundleError> {
+    ) -> Result<(), BuildError> {
         entries
             .into_iter()
             .try_for_each(|e| self.add_entry(list, e))
@@ -351,7 +393,7 @@ impl BundleBuilder {
     /// of its canonical expression at once.
     ///
     /// ```
-    /// use esafety::bundle::{BundleBuilder, BundleError};
+    /// use esafety::bundle::{BundleBuilder, BuildError};
     /// use esafety::lists::{Entry, EntryKind};
     /// let mut b = BundleBuilder::new();
     /// let iwf = b.add_list("iwf", "child-abuse")?;
@@ -359,23 +401,23 @@ impl BundleBuilder {
     /// // A regex cannot be reduced to a digest, so a sensitive list refuses it,
     /// // and the error does not repeat the entry.
     /// let err = b.add_entry(iwf, &Entry { kind: EntryKind::Regex("secret-pattern".into()), line: 7 }).unwrap_err();
-    /// assert!(matches!(err, BundleError::Entry { line: 7, .. }), "{err}");
+    /// assert!(matches!(err, BuildError::Entry { line: 7, .. }), "{err}");
     /// assert!(!err.to_string().contains("secret-pattern"), "{err}");
-    /// # Ok::<(), BundleError>(())
+    /// # Ok::<(), BuildError>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`BundleError::Entry`] (with the entry's line) for a host or URL that
+    /// [`BuildError::Entry`] (with the entry's line) for a host or URL that
     /// does not canonicalize, a regex that does not compile or exceeds the
     /// size limit, or a regex in a sensitive list;
-    /// [`BundleError::UnknownList`].
-    pub fn add_entry(&mut self, list: ListId, entry: &Entry) -> Result<(), BundleError> {
+    /// [`BuildError::UnknownList`].
+    pub fn add_entry(&mut self, list: ListId, entry: &Entry) -> Result<(), BuildError> {
         let sensitive = self.list_mut(list)?.sensitive;
         // The list name is looked up only on error: cloning it for every
         // entry was a measurable share of adding millions of them.
         let lists = &self.lists;
-        let err = |reason: String| BundleError::Entry {
+        let err = |reason: String| BuildError::Entry {
             list: lists
                 .get(list.index())
                 .map(|l| l.name.clone())
@@ -455,19 +497,63 @@ impl BundleBuilder {
                     }
                 }
             }
-            EntryKind::Regex(r) | EntryKind::RegexNoCase(r) => {
-                let no_case = matches!(entry.kind, EntryKind::RegexNoCase(_));
+            EntryKind::SquidGuardUrl(u) => {
+                let url = CanonicalUrl::parse(u).map_err(|e| {
+                    err(if sensitive {
+                        "not a valid URL; fix or remove the line".to_owned()
+                    } else {
+                        format!("`{u}` is not a valid URL ({e}); fix or remove the line")
+                    })
+                })?;
+                if sensitive {
+                    // A digest cannot be a string prefix: the page itself.
+                    self.add_digest(id, url.host_and_path_query(), Some(url.host()));
+                } else {
+                    let key = url.host_and_path_query().bytes();
+                    let rec = push_key(&mut self.sg_bytes, key.map(|b| b.to_ascii_lowercase()), id)
+                        .ok_or_else(|| err(KEY_TOO_LONG.to_owned()))?;
+                    self.sg_keys.push(rec);
+                }
+            }
+            EntryKind::Regex(r)
+            | EntryKind::RegexNoCase(r)
+            | EntryKind::SquidGuardExpression(r) => {
+                let no_case = !matches!(entry.kind, EntryKind::Regex(_));
+                // squidGuard 1.6 matches expressions against its full URL
+                // (`regexec(.., req->furl, ..)`): the host as requested, not
+                // chopped, which is the canonical `host/path?query`.
+                let input = RegexInput::Url;
                 if sensitive {
                     return Err(err(
                         "a sensitive list cannot hold regex entries (they cannot be stored as digests); give the URLs instead".to_owned(),
                     ));
                 }
-                build_dfa(&[dfa_pattern(r, no_case)]).map_err(|e| {
-                    err(format!(
-                        "regex `{r}` does not compile: {e}; fix or remove the line"
-                    ))
-                })?;
-                self.regexes.push((id, r.clone(), no_case));
+                let plan = match regex::plan(r, no_case) {
+                    Ok(plan) => plan,
+                    Err(PlanError::Syntax(e)) => {
+                        return Err(err(format!(
+                            "regex `{r}` does not compile: {e}; fix or remove the line"
+                        )));
+                    }
+                    Err(PlanError::TooComplex) => {
+                        return Err(BuildError::RegexTooComplex {
+                            list: lists
+                                .get(list.index())
+                                .map(|l| l.name.clone())
+                                .unwrap_or_default(),
+                            line: entry.line,
+                            limit: regex::ANCHORED_LIMIT,
+                        });
+                    }
+                };
+                self.regexes.push(RegexBuild {
+                    list: id,
+                    line: entry.line,
+                    pattern: r.clone(),
+                    no_case,
+                    input,
+                    plan,
+                });
             }
             EntryKind::Digest(d) => {
                 self.digests.push((*d, id));
@@ -501,7 +587,7 @@ impl BundleBuilder {
     /// ```
     /// use esafety::bundle::{Bundle, BundleBuilder};
     /// use esafety::lists::{Entry, EntryKind};
-    /// let build = |hosts: &[&str]| -> Result<Vec<u8>, esafety::bundle::BundleError> {
+    /// let build = |hosts: &[&str]| -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     ///     let mut b = BundleBuilder::new();
     ///     let list = b.add_list("bets", "gambling")?;
     ///     for (i, h) in hosts.iter().enumerate() {
@@ -512,15 +598,16 @@ impl BundleBuilder {
     /// // Entry order does not change the bytes.
     /// assert_eq!(build(&["a.example", "b.example"])?, build(&["b.example", "a.example"])?);
     /// assert_eq!(Bundle::from_bytes(build(&["a.example"])?)?.counts().domains, 1);
-    /// # Ok::<(), esafety::bundle::BundleError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`BundleError::RegexSetTooLarge`] if the regex entries together exceed
-    /// the DFA size limit; [`BundleError::TooLarge`] if a section would
-    /// exceed what the format addresses.
-    pub fn build(&self) -> Result<Vec<u8>, BundleError> {
+    /// [`BuildError::TooLarge`] if a section would exceed what the format
+    /// addresses. Regular expressions never fail here: each was given an
+    /// engine that applies it when it was added (see [`RegexEngine`]), and
+    /// they are built in as many automata as fit the limits.
+    pub fn build(&self) -> Result<Vec<u8>, BuildError> {
         // List sets are numbered in order of first appearance: hosts, then
         // paths, then digests. Hosts are grouped first (on this thread)
         // while the paths are sorted (on another); then the hosts fst, the
@@ -536,14 +623,20 @@ impl BundleBuilder {
             },
             || Ok(sort_keys(&self.path_bytes, &self.paths)),
         )?;
-        let (hosts_fst, (paths_fst, digests, regex_bytes)) = join(
+        let (hosts_fst, (paths_fst, sg_fst, digests, (regex_bytes, automata))) = join(
             || fst_bytes(SectionKind::Hosts, hosts, &self.host_bytes),
             || {
                 let paths = group_paths(paths, &self.path_bytes, &mut sets)?;
                 let paths_fst = fst_bytes(SectionKind::Paths, paths, &self.path_bytes)?;
+                let sg = group_lists(
+                    sort_keys(&self.sg_bytes, &self.sg_keys),
+                    &self.sg_bytes,
+                    &mut sets,
+                )?;
+                let sg_fst = fst_bytes(SectionKind::HostPrefixes, sg, &self.sg_bytes)?;
                 let digests = self.digest_section(&mut sets)?;
-                let regex_bytes = self.regex_section()?;
-                Ok((paths_fst, digests, regex_bytes))
+                let regexes = self.regex_section()?;
+                Ok((paths_fst, sg_fst, digests, regexes))
             },
         )?;
         let DigestSection {
@@ -587,12 +680,14 @@ impl BundleBuilder {
             regexes: self
                 .regexes
                 .iter()
-                .map(|(l, p, no_case)| RegexMeta {
-                    list: *l,
-                    pattern: p.clone(),
-                    ignore_case: *no_case,
+                .map(|r| RegexMeta {
+                    list: r.list,
+                    pattern: r.pattern.clone(),
+                    ignore_case: r.no_case,
+                    input: r.input.id().to_owned(),
                 })
                 .collect(),
+            automata,
             counts: EntryCounts {
                 domains,
                 urls: self.urls,
@@ -600,10 +695,11 @@ impl BundleBuilder {
                 digests: distinct_digests,
                 regexes: u64::try_from(self.regexes.len()).unwrap_or(u64::MAX),
                 gated_hosts,
+                host_prefixes: u64::try_from(self.sg_keys.len()).unwrap_or(u64::MAX),
             },
         };
         let meta_bytes = serde_json::to_vec(&meta)
-            .map_err(|e| BundleError::section(SectionKind::Meta, e.to_string()))?;
+            .map_err(|e| BuildError::encode(SectionKind::Meta, e.to_string()))?;
 
         assemble(
             self.created,
@@ -614,13 +710,40 @@ impl BundleBuilder {
                 (SectionKind::Gate, &gate_bytes),
                 (SectionKind::Digests, &digest_bytes),
                 (SectionKind::Regex, &regex_bytes),
+                (SectionKind::HostPrefixes, &sg_fst),
             ],
         )
     }
 
+    /// The regular-expression entries added so far, in order, with the
+    /// engine each got: what `esafety compile` reports.
+    ///
+    /// ```
+    /// use esafety::bundle::{BundleBuilder, RegexEngine};
+    /// use esafety::lists::{Entry, EntryKind};
+    /// let mut b = BundleBuilder::new();
+    /// let list = b.add_list("letters", "local-letters")?;
+    /// b.add_entry(list, &Entry { kind: EntryKind::RegexNoCase("/\\p{L}+/".into()), line: 1 })?;
+    /// let plan = b.expressions().into_iter().next().ok_or("none")?;
+    /// assert!(plan.unicode); // `\p{L}` needs Unicode
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn expressions(&self) -> Vec<ExpressionPlan<'_>> {
+        self.regexes
+            .iter()
+            .map(|r| ExpressionPlan {
+                list: ListId(r.list),
+                line: r.line,
+                pattern: &r.pattern,
+                engine: r.plan.engine,
+                unicode: r.plan.unicode,
+            })
+            .collect()
+    }
+
     /// The digest records (sorted, equal digests merged), interning their
     /// list sets after every host and path set, and the gate.
-    fn digest_section(&self, sets: &mut ListSets) -> Result<DigestSection, BundleError> {
+    fn digest_section(&self, sets: &mut ListSets) -> Result<DigestSection, BuildError> {
         let mut digests = self.digests.clone();
         digests.sort_unstable();
         digests.dedup();
@@ -660,22 +783,31 @@ impl BundleBuilder {
         })
     }
 
-    /// Regexes: one sparse DFA over every pattern, pattern id = index.
-    fn regex_section(&self) -> Result<Vec<u8>, BundleError> {
-        let patterns: Vec<Cow<'_, str>> = self
+    /// The regex section: every automaton's bytes, each at an 8-aligned
+    /// offset, and their metadata.
+    fn regex_section(&self) -> Result<(Vec<u8>, Vec<AutomatonMeta>), BuildError> {
+        let planned: Vec<regex::Planned<'_>> = self
             .regexes
             .iter()
-            .map(|(_, p, no_case)| dfa_pattern(p, *no_case))
+            .map(|r| regex::Planned {
+                pattern: Cow::Owned(regex::flagged(&r.pattern, r.no_case, r.plan.unicode)),
+                plan: r.plan,
+                input: r.input,
+            })
             .collect();
-        if patterns.is_empty() {
-            return Ok(Vec::new());
+        let mut bytes = Vec::new();
+        let mut metas = Vec::new();
+        for built in regex::build(&planned)? {
+            bytes.resize(bytes.len().next_multiple_of(8), 0);
+            metas.push(AutomatonMeta {
+                offset: bytes.len() as u64,
+                len: built.bytes.len() as u64,
+                anchored: built.anchored,
+                patterns: built.patterns,
+            });
+            bytes.extend_from_slice(&built.bytes);
         }
-        Ok(build_dfa(&patterns)
-            .map_err(|reason| BundleError::RegexSetTooLarge {
-                limit: REGEX_SIZE_LIMIT,
-                reason,
-            })?
-            .to_bytes_little_endian())
+        Ok((bytes, metas))
     }
 
     fn gate_host_hashes(&self, seed: u64) -> Vec<u64> {
@@ -739,7 +871,7 @@ impl Default for ListSets {
 impl ListSets {
     /// The id of the set of `lists` (sorted and deduplicated in place),
     /// numbered in order of first appearance.
-    fn intern(&mut self, lists: &mut Vec<u16>) -> Result<u32, BundleError> {
+    fn intern(&mut self, lists: &mut Vec<u16>) -> Result<u32, BuildError> {
         self.intern_marked(lists, &mut Vec::new(), &mut Vec::new())
     }
 
@@ -752,7 +884,7 @@ impl ListSets {
         lists: &mut Vec<u16>,
         folded: &mut Vec<u16>,
         strings: &mut Vec<u16>,
-    ) -> Result<u32, BundleError> {
+    ) -> Result<u32, BuildError> {
         lists.extend_from_slice(folded);
         lists.extend_from_slice(strings);
         lists.sort_unstable();
@@ -786,7 +918,7 @@ impl ListSets {
         let i = u32::try_from(self.sets.len())
             .ok()
             .filter(|i| *i < u32::MAX >> 1)
-            .ok_or(BundleError::TooLarge {
+            .ok_or(BuildError::TooLarge {
                 what: "more than 2^31 distinct list sets",
             })?;
         self.sets.push(lists.clone());
@@ -924,7 +1056,7 @@ fn group_hosts(
     keys: Vec<SortKey<Option<u16>>>,
     arena: &[u8],
     sets: &mut ListSets,
-) -> Result<(Vec<SortKey<u64>>, u64), BundleError> {
+) -> Result<(Vec<SortKey<u64>>, u64), BuildError> {
     let mut out = Vec::with_capacity(keys.len());
     let mut domains = 0u64;
     let mut lists = Vec::new();
@@ -949,6 +1081,26 @@ fn group_hosts(
     Ok((out, domains))
 }
 
+/// Merges equal keys (of squidGuard `urls` entries) into their list set.
+fn group_lists(
+    keys: Vec<SortKey<u16>>,
+    arena: &[u8],
+    sets: &mut ListSets,
+) -> Result<Vec<SortKey<u64>>, BuildError> {
+    let mut out = Vec::with_capacity(keys.len());
+    let mut lists = Vec::new();
+    for group in keys.chunk_by(|a, b| a.same_key(b, arena)) {
+        let Some(first) = group.first() else {
+            continue;
+        };
+        lists.clear();
+        lists.extend(group.iter().map(|k| k.value));
+        let set = sets.intern(&mut lists)?;
+        out.push(first.with_value(u64::from(set)));
+    }
+    Ok(out)
+}
+
 /// Merges equal path keys into their paths-fst value,
 /// `exact_list_set | prefix_list_set << 32`. String prefixes are prefix
 /// keys whose lists the set also records as string-prefix lists.
@@ -956,7 +1108,7 @@ fn group_paths(
     keys: Vec<SortKey<(u16, PathKind, bool)>>,
     arena: &[u8],
     sets: &mut ListSets,
-) -> Result<Vec<SortKey<u64>>, BundleError> {
+) -> Result<Vec<SortKey<u64>>, BuildError> {
     let mut out = Vec::with_capacity(keys.len());
     let (mut exact, mut exact_folded) = (Vec::new(), Vec::new());
     let (mut prefix, mut prefix_folded) = (Vec::new(), Vec::new());
@@ -1004,8 +1156,8 @@ fn fst_bytes(
     section: SectionKind,
     keys: Vec<SortKey<u64>>,
     arena: &[u8],
-) -> Result<Vec<u8>, BundleError> {
-    let err = |e: fst::Error| BundleError::section(section, e.to_string());
+) -> Result<Vec<u8>, BuildError> {
+    let err = |e: fst::Error| BuildError::encode(section, e.to_string());
     let mut map = fst::MapBuilder::memory();
     for k in &keys {
         k.with_bytes(arena, |bytes| map.insert(bytes, k.value))
@@ -1028,9 +1180,9 @@ struct DigestSection {
 /// `wasm32-unknown-unknown`, or if a thread cannot be started), and returns
 /// both results, or the first error.
 fn join<A: Send, B: Send>(
-    a: impl FnOnce() -> Result<A, BundleError> + Send,
-    b: impl FnOnce() -> Result<B, BundleError> + Send,
-) -> Result<(A, B), BundleError> {
+    a: impl FnOnce() -> Result<A, BuildError> + Send,
+    b: impl FnOnce() -> Result<B, BuildError> + Send,
+) -> Result<(A, B), BuildError> {
     #[cfg(not(target_family = "wasm"))]
     {
         // `b` waits in this slot, so that it can still run on this thread
@@ -1057,7 +1209,7 @@ fn join<A: Send, B: Send>(
             // `None` would mean `b` was taken but never run, which the
             // two paths above rule out; an error rather than a panic.
             let rb = rb.ok_or_else(|| {
-                BundleError::section(
+                BuildError::encode(
                     SectionKind::Paths,
                     "a build step did not run; build the bundle again",
                 )
@@ -1124,44 +1276,9 @@ fn canonical_host(d: &str) -> Option<Cow<'_, str>> {
         .then(|| Cow::Owned(url.host().to_owned()))
 }
 
-/// The regex DFA configuration: all matches (so every list that matches is
-/// reported), bytes rather than UTF-8 (canonical URLs are ASCII), size
-/// limits on the DFA and on determinization.
-pub(crate) fn build_dfa<P: AsRef<str>>(patterns: &[P]) -> Result<sparse::DFA<Vec<u8>>, String> {
-    let dfa = dense::Builder::new()
-        .configure(
-            dense::Config::new()
-                .match_kind(MatchKind::All)
-                .dfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                .determinize_size_limit(Some(REGEX_SIZE_LIMIT)),
-        )
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .thompson(
-            thompson::Config::new()
-                .utf8(false)
-                .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
-        )
-        .build_many(patterns)
-        .map_err(|e| e.to_string())?;
-    dfa.to_sparse().map_err(|e| e.to_string())
-}
-
-/// A pattern as the DFA compiles it: a case-ignoring one behind `(?i)`,
-/// which (with Unicode off, as [`build_dfa`] sets it) folds ASCII letters
-/// only, as squidGuard and e2guardian do. The flag is a prefix, not a
-/// group, so a pattern's own `(?x)` comments cannot swallow a closing
-/// parenthesis.
-pub(crate) fn dfa_pattern(pattern: &str, no_case: bool) -> Cow<'_, str> {
-    if no_case {
-        Cow::Owned(format!("(?i){pattern}"))
-    } else {
-        Cow::Borrowed(pattern)
-    }
-}
-
 /// Writes header, section table and sections, then the checksum.
-fn assemble(created: i64, sections: &[(SectionKind, &[u8])]) -> Result<Vec<u8>, BundleError> {
-    let too_large = || BundleError::TooLarge {
+fn assemble(created: i64, sections: &[(SectionKind, &[u8])]) -> Result<Vec<u8>, BuildError> {
+    let too_large = || BuildError::TooLarge {
         what: "more than 2^64 bytes",
     };
     let table_len = sections
@@ -1260,6 +1377,16 @@ mod tests {
             (a, EntryKind::Regex(r"^[a-z]+\.example/x{2,}".into())),
             (l, EntryKind::RegexNoCase("(^|[-/_.])porn([-/_.]|$)".into())),
             (
+                a,
+                EntryKind::SquidGuardExpression("^[0-9]+\\.[0-9]+/".into()),
+            ),
+            (a, EntryKind::SquidGuardUrl("tumblr.com/someone/123".into())),
+            (g, EntryKind::SquidGuardUrl("tumblr.com/someone/123".into())),
+            (
+                g,
+                EntryKind::SquidGuardUrl("shop.example/masturbateurs-".into()),
+            ),
+            (
                 iwf,
                 EntryKind::Url("iwf-test.esafety.invalid/secret/page-7.html".into()),
             ),
@@ -1350,7 +1477,7 @@ mod tests {
         assert_eq!(bytes, mixed_bundle(), "two builds differ");
         assert_eq!(
             sha256_hex(&bytes),
-            "2c36dee89cb72175e3d0d4ad7f947c0c0d5e81c95e8fcf173f44eab129a535b3"
+            "96abb8001983705066af6293ec80ae4a64120f061102d4c1b22f48a80ddc425b"
         );
     }
 

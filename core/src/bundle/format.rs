@@ -27,7 +27,8 @@
 //! | 3 | paths | `fst` map: `host/path[?query]` → `exact_list_set \| prefix_list_set << 32` |
 //! | 4 | gate | Bloom filter bits (u64 words) over keyed hashes of sensitive hosts |
 //! | 5 | digests | sorted records { SHA-256 of an expression (32 bytes), list set u32 } |
-//! | 6 | regex | a regex-automata sparse DFA, little-endian serialization (may be empty) |
+//! | 6 | regex | regex-automata dense DFAs, little-endian serializations, each at an 8-aligned offset the metadata's `automata` gives (may be empty) |
+//! | 7 | host-prefixes | `fst` map: lowercased `host/path[?query]` of a squidGuard `urls` line → list set |
 
 //!
 //! # Case-ignoring entries (since version 2)
@@ -66,6 +67,31 @@
 //! without it still loads and means what it meant; the format version
 //! stays 2 (it had not been released).
 
+//!
+//! # Version 3
+//!
+//! - **Host-anchored string prefixes** (squidGuard / UT1 `urls` lines,
+//!   [`EntryKind::SquidGuardUrl`](crate::lists::EntryKind::SquidGuardUrl))
+//!   are keys of their own `fst` map, section 7: a key matches a request
+//!   whose lowercased `host/path?query`, or the same after squidGuard's
+//!   `www`/`web`/`ftp` chop of its host, starts with it. The metadata's
+//!   `counts` has `host_prefixes`.
+//! - **Regular expressions** are several dense DFAs, not one sparse DFA:
+//!   the metadata's `automata` lists each one's byte range in section 6
+//!   (`offset`, `len`, 8-aligned, in order, not overlapping), whether it
+//!   is `anchored` (run from every position) and its `patterns` (indices
+//!   into `regexes`, which together name every expression exactly once).
+//!   Each `regexes` entry has an `input`: `url` (the canonical
+//!   `host/path?query`, escapes decoded) or `squidguard` (the same, the
+//!   host chopped as squidGuard chops it). See
+//!   [`RegexEngine`](super::RegexEngine).
+//! - **Local categories** are not limited to 32: a bundle lists as many as
+//!   its lists name.
+//!
+//! Version 2 bundles are refused with
+//! [`BundleError::UnsupportedVersion`](super::BundleError::UnsupportedVersion),
+//! whose message says to recompile.
+
 /// The first eight bytes of every bundle.
 ///
 /// ```
@@ -90,7 +116,7 @@ pub(crate) const ENDIAN_MARK: u32 = 0x0102_0304;
 ///     BundleError::UnsupportedVersion { found: FORMAT_VERSION + 1, supported: FORMAT_VERSION }
 /// );
 /// ```
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Length of the fixed header.
 pub(crate) const HEADER_LEN: usize = 48;
 /// The checksum covers every byte from here to the end.
@@ -109,16 +135,18 @@ pub(crate) enum SectionKind {
     Gate = 4,
     Digests = 5,
     Regex = 6,
+    HostPrefixes = 7,
 }
 
 impl SectionKind {
-    pub(crate) const ALL: [SectionKind; 6] = [
+    pub(crate) const ALL: [SectionKind; 7] = [
         SectionKind::Meta,
         SectionKind::Hosts,
         SectionKind::Paths,
         SectionKind::Gate,
         SectionKind::Digests,
         SectionKind::Regex,
+        SectionKind::HostPrefixes,
     ];
 
     pub(crate) fn from_u32(v: u32) -> Option<SectionKind> {
@@ -133,6 +161,7 @@ impl SectionKind {
             SectionKind::Gate => "gate",
             SectionKind::Digests => "digests",
             SectionKind::Regex => "regex",
+            SectionKind::HostPrefixes => "host-prefixes",
         }
     }
 }

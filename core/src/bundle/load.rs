@@ -4,14 +4,13 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use regex_automata::dfa::{Automaton, sparse};
-
 use super::format::{
     self, DIGEST_RECORD_LEN, ENDIAN_MARK, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
     SectionKind, read_u32, read_u64,
 };
 use super::fst_reader::FstSection;
 use super::parts::BundleParts;
+use super::regex::{Loaded, RegexEngine, RegexInput};
 use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, gate};
 use crate::taxonomy::{Category, LocalCategory, MAX_LOCAL_CATEGORIES};
 
@@ -248,39 +247,14 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         ));
     }
 
-    // Regex DFA: regex-automata validates every table.
+    // Regex DFAs: regex-automata validates every table; the metadata must
+    // name every expression exactly once, in automata that lie in order
+    // inside the section.
     let regex_bytes = bytes.get(range(SectionKind::Regex)).unwrap_or(&[]);
-    let regex = if regex_bytes.is_empty() {
-        if !meta.regexes.is_empty() {
-            return Err(BundleError::section(
-                SectionKind::Regex,
-                "patterns are listed but the DFA is missing",
-            ));
-        }
-        None
-    } else {
-        let (dfa, read) = sparse::DFA::from_bytes(regex_bytes)
-            .map_err(|e| BundleError::section(SectionKind::Regex, e.to_string()))?;
-        if read != regex_bytes.len() {
-            return Err(BundleError::section(
-                SectionKind::Regex,
-                "trailing bytes after the DFA",
-            ));
-        }
-        if dfa.pattern_len() != meta.regexes.len() {
-            return Err(BundleError::section(
-                SectionKind::Regex,
-                format!(
-                    "the DFA has {} patterns, the metadata {}",
-                    dfa.pattern_len(),
-                    meta.regexes.len()
-                ),
-            ));
-        }
-        Some(dfa.to_owned())
-    };
+    let (automata, engines) = regex_automata(regex_bytes, &meta)?;
+    let squidguard_regex = automata.iter().any(|a| a.input == RegexInput::SquidGuard);
 
-    let heap = regex.as_ref().map_or(0, sparse::DFA::memory_usage)
+    let heap = automata.iter().map(Loaded::memory_usage).sum::<usize>()
         + meta
             .list_sets
             .iter()
@@ -305,6 +279,7 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         gate: gate_range.len(),
         digests: digest_range.len(),
         regex: regex_bytes.len(),
+        host_prefixes: range(SectionKind::HostPrefixes).len(),
         heap,
     };
     // fst maps: header and footer only (constant time). Their nodes are
@@ -316,6 +291,7 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
     };
     let hosts = open_fst(SectionKind::Hosts)?;
     let paths = open_fst(SectionKind::Paths)?;
+    let host_prefixes = open_fst(SectionKind::HostPrefixes)?;
     let total_len = bytes.len();
     let shared = Arc::new(data);
 
@@ -339,8 +315,11 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
         gate_hashes: meta.gate_hashes,
         ungated_digests: meta.ungated_digests,
         digest_range,
-        regex,
+        automata,
+        squidguard_regex,
         regexes: meta.regexes,
+        engines,
+        host_prefixes,
         counts: meta.counts,
         sizes,
     }))
@@ -372,4 +351,72 @@ fn subsets(list_sets: &[Vec<u16>], pairs: &[(u32, Vec<u16>)]) -> Result<Vec<Vec<
         }
     }
     Ok(out)
+}
+
+/// The regex automata the metadata describes, validated, and the engine
+/// of each expression.
+fn regex_automata(
+    section: &[u8],
+    meta: &Meta,
+) -> Result<(Vec<Loaded>, Vec<RegexEngine>), BundleError> {
+    let err = |reason: String| BundleError::section(SectionKind::Regex, reason);
+    let mut inputs = Vec::with_capacity(meta.regexes.len());
+    for r in &meta.regexes {
+        let input = RegexInput::from_id(&r.input).ok_or_else(|| {
+            BundleError::section(
+                SectionKind::Meta,
+                format!("a regex has unknown input `{}`", r.input),
+            )
+        })?;
+        inputs.push(input);
+    }
+    let mut engines: Vec<Option<RegexEngine>> = vec![None; meta.regexes.len()];
+    let mut automata = Vec::with_capacity(meta.automata.len());
+    let mut end = 0u64;
+    for a in &meta.automata {
+        if a.offset < end || a.offset % 8 != 0 || a.patterns.is_empty() {
+            return Err(err(
+                "automata overlap, are out of order or unaligned, or one has no pattern".into(),
+            ));
+        }
+        end = a
+            .offset
+            .checked_add(a.len)
+            .filter(|e| *e <= section.len() as u64)
+            .ok_or_else(|| err("an automaton lies outside the section".into()))?;
+        let start = usize::try_from(a.offset).map_err(|_| err("offset overflows".into()))?;
+        let stop = usize::try_from(end).map_err(|_| err("offset overflows".into()))?;
+        let bytes = section.get(start..stop).unwrap_or_default();
+        let engine = if a.anchored {
+            RegexEngine::AnchoredDfa
+        } else {
+            RegexEngine::Dfa
+        };
+        let mut input = None;
+        for &p in &a.patterns {
+            let slot = engines.get_mut(p as usize);
+            let this = inputs.get(p as usize).copied();
+            match (slot, this) {
+                (Some(slot @ None), Some(this)) if input.is_none_or(|i| i == this) => {
+                    *slot = Some(engine);
+                    input = Some(this);
+                }
+                _ => {
+                    return Err(err(
+                        "an automaton names an unknown or repeated expression, or mixes inputs"
+                            .into(),
+                    ));
+                }
+            }
+        }
+        let input = input.unwrap_or(RegexInput::Url);
+        automata
+            .push(Loaded::from_bytes(bytes, a.anchored, input, a.patterns.clone()).map_err(err)?);
+    }
+    let engines: Option<Vec<RegexEngine>> = engines.into_iter().collect();
+    let engines = engines.ok_or_else(|| err("an expression is in no automaton".into()))?;
+    if end != section.len() as u64 && !(meta.automata.is_empty() && section.is_empty()) {
+        return Err(err("trailing bytes after the last automaton".into()));
+    }
+    Ok((automata, engines))
 }

@@ -100,6 +100,8 @@
 //! authors): load bundles from a source you trust to have compiled them.
 
 #[cfg(feature = "compile")]
+mod build_error;
+#[cfg(feature = "compile")]
 mod builder;
 pub mod format;
 mod fst_reader;
@@ -107,6 +109,7 @@ mod gate;
 mod load;
 mod meta;
 mod parts;
+mod regex;
 mod walk;
 
 use std::fmt;
@@ -117,13 +120,19 @@ use serde::{Deserialize, Serialize};
 use crate::taxonomy::{Category, LocalCategory};
 
 #[cfg(feature = "compile")]
-pub use builder::{BundleBuilder, ListId};
+pub use build_error::BuildError;
+#[cfg(feature = "compile")]
+pub use builder::{BundleBuilder, ExpressionPlan, ListId};
 
 /// The most source lists a bundle holds (list ids are `u16`).
 pub(crate) const MAX_LISTS: usize = u16::MAX as usize;
 pub use format::{FORMAT_VERSION, reseal_checksum};
+pub use regex::RegexEngine;
+pub(crate) use regex::RegexInput;
 
-/// An error building or loading a bundle.
+/// An error loading a bundle: the bytes are not a complete, intact bundle
+/// of this format version. (Building one fails with a
+/// [`BuildError`] instead.)
 ///
 /// Messages never contain an entry of a sensitive list.
 ///
@@ -189,82 +198,6 @@ pub enum BundleError {
         /// What is wrong.
         reason: String,
     },
-    /// A category id is neither built in nor a valid `local-` id.
-    #[error("unknown category `{id}`; use a built-in id (e.g. `gambling`) or `local-<name>`")]
-    UnknownCategory {
-        /// The id given.
-        id: String,
-    },
-    /// More `local-` categories than a bundle can hold.
-    #[error(
-        "too many local categories: a bundle holds at most {max}; merge some `local-` categories"
-    )]
-    TooManyLocalCategories {
-        /// The limit.
-        max: usize,
-    },
-    /// Two lists have the same name, or a name is empty.
-    #[error("list name `{name}` is empty or already used; give every list a distinct name")]
-    ListName {
-        /// The name given.
-        name: String,
-    },
-    /// More lists than a bundle can hold.
-    #[error("too many source lists (at most {max}); merge some lists")]
-    TooManyLists {
-        /// The limit.
-        max: usize,
-    },
-    /// A [`ListId`] from another builder.
-    #[error("list id {id} does not belong to this builder; use the id `add_list` returned")]
-    UnknownList {
-        /// The id.
-        id: usize,
-    },
-    /// A list date that is not `YYYY-MM-DD`.
-    #[error("list `{list}`: {}", bad_date(.date))]
-    BadDate {
-        /// The list.
-        list: String,
-        /// The date given.
-        date: String,
-    },
-    /// An entry that cannot be compiled. For a sensitive list the reason
-    /// never repeats the entry.
-    #[error("list `{list}` line {line}: {reason}")]
-    Entry {
-        /// The list.
-        list: String,
-        /// The 1-based line of the entry.
-        line: usize,
-        /// What is wrong and what to do.
-        reason: String,
-    },
-    /// The regex entries together exceed the size limit.
-    #[error(
-        "the regex entries together compile to more than {limit} bytes: {reason}; split or simplify them"
-    )]
-    RegexSetTooLarge {
-        /// The limit in bytes.
-        limit: usize,
-        /// The regex engine's message.
-        reason: String,
-    },
-    /// A part of the bundle would exceed what the format can address.
-    #[error("bundle too large: {what}; split the lists into several bundles")]
-    TooLarge {
-        /// What overflowed.
-        what: &'static str,
-    },
-}
-
-/// A list date's error in the one wording of dates ([`crate::datetime::BadDate`]).
-fn bad_date(date: &str) -> String {
-    match crate::datetime::read_date(date) {
-        Err(e) => e.to_string(),
-        // Only a caller-made `BadDate` holds a date that reads.
-        Ok(_) => format!("bad date `{date}`"),
-    }
 }
 
 impl BundleError {
@@ -461,6 +394,8 @@ pub struct EntryCounts {
     pub regexes: u64,
     /// Hosts in the sensitive-list gate.
     pub gated_hosts: u64,
+    /// Distinct squidGuard `urls` keys (host-anchored string prefixes).
+    pub host_prefixes: u64,
 }
 
 /// Sizes in bytes of the parts of a bundle.
@@ -487,11 +422,34 @@ pub struct BundleSizes {
     pub gate: usize,
     /// The digest table.
     pub digests: usize,
-    /// The serialized regex DFA.
+    /// The serialized regex DFAs.
     pub regex: usize,
+    /// The squidGuard `urls` `fst`.
+    pub host_prefixes: usize,
     /// Heap memory the loaded bundle holds beyond the bytes (metadata,
-    /// list-set table, regex DFA copy).
+    /// list-set table, regex DFA copies).
     pub heap: usize,
+}
+
+/// A regular expression of a loaded bundle, as [`Bundle::expressions`]
+/// lists them.
+///
+/// ```
+/// let bundle = esafety::sample::bundle()?;
+/// for e in bundle.expressions() {
+///     assert!(!e.pattern.is_empty() && !e.list.is_empty(), "{e:?}");
+/// }
+/// # Ok::<(), esafety::bundle::BundleError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExpressionInfo<'b> {
+    /// The name of its list.
+    pub list: &'b str,
+    /// The expression as listed.
+    pub pattern: &'b str,
+    /// The engine that applies it.
+    pub engine: RegexEngine,
 }
 
 /// Metadata section contents (JSON), written and read with serde
@@ -517,7 +475,24 @@ pub(crate) struct Meta {
     pub(crate) gate_hashes: u32,
     pub(crate) ungated_digests: bool,
     pub(crate) regexes: Vec<RegexMeta>,
+    /// The regex automata, in section order.
+    pub(crate) automata: Vec<AutomatonMeta>,
     pub(crate) counts: EntryCounts,
+}
+
+/// One regex automaton in the regex section.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AutomatonMeta {
+    /// Its first byte in the regex section (a multiple of 8).
+    pub(crate) offset: u64,
+    /// Its length in bytes.
+    pub(crate) len: u64,
+    /// Run from every position ([`RegexEngine::AnchoredDfa`]) rather than
+    /// once ([`RegexEngine::Dfa`]).
+    pub(crate) anchored: bool,
+    /// The `regexes` index of each of its pattern ids.
+    pub(crate) patterns: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -538,6 +513,8 @@ pub(crate) struct RegexMeta {
     /// Compiled ASCII case-insensitively (squidGuard, e2guardian).
     #[serde(default, skip_serializing_if = "is_false")]
     pub(crate) ignore_case: bool,
+    /// What it is matched against: `url` or `squidguard`.
+    pub(crate) input: String,
 }
 
 #[expect(
@@ -766,6 +743,30 @@ impl<B: AsRef<[u8]>> Bundle<B> {
         })
     }
 
+    /// How many category positions (bits of a
+    /// [`CategorySet`](crate::CategorySet)) this bundle's classifications
+    /// can use: the 32 built-in positions, then one per local category.
+    /// Every category of a classification has a bit below this, and
+    /// [`category_id`](Self::category_id) of
+    /// [`Category::from_bit`](crate::Category::from_bit) names it.
+    ///
+    /// ```
+    /// use esafety::Category;
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// let mut b = BundleBuilder::new();
+    /// for i in 0..100 {
+    ///     b.add_list(&format!("list-{i}"), &format!("local-c{i}"))?;
+    /// }
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// assert_eq!(bundle.category_count(), 132);
+    /// let last = Category::from_bit(131).ok_or("no category")?;
+    /// assert_eq!(bundle.category_id(last), Some("local-c99"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn category_count(&self) -> usize {
+        32usize.saturating_add(self.local_categories.len())
+    }
+
     /// Entry counts by kind.
     ///
     /// ```
@@ -802,6 +803,44 @@ impl<B: AsRef<[u8]>> Bundle<B> {
     #[inline]
     pub(crate) fn paths_fst(&self) -> fst_reader::Fst<'_> {
         self.paths.reader(self.as_bytes())
+    }
+
+    /// The squidGuard `urls` map (lowercased `host/path[?query]` → list set).
+    #[inline]
+    pub(crate) fn host_prefixes_fst(&self) -> fst_reader::Fst<'_> {
+        self.host_prefixes.reader(self.as_bytes())
+    }
+
+    /// The bundle's regular expressions, in the order they were added,
+    /// with their list and the engine that applies each.
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder, RegexEngine};
+    /// use esafety::lists::{parse, Format, ParseOptions};
+    /// let parsed = parse(Format::SquidGuardExpressions, "expressions", b"(^|[-/_.])porn([-/_.]|$)\n", &ParseOptions::new())?;
+    /// let mut b = BundleBuilder::new();
+    /// let list = b.add_list("adult/expressions", "adult")?;
+    /// b.add_entries(list, &parsed.entries)?;
+    /// let bundle = Bundle::from_bytes(b.build()?)?;
+    /// let expressions = bundle.expressions();
+    /// assert_eq!(expressions.len(), 1);
+    /// assert_eq!((expressions[0].list, expressions[0].pattern), ("adult/expressions", "(^|[-/_.])porn([-/_.]|$)"));
+    /// assert_eq!(expressions[0].engine, RegexEngine::Dfa);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn expressions(&self) -> Vec<ExpressionInfo<'_>> {
+        self.regexes
+            .iter()
+            .zip(&self.engines)
+            .map(|(r, engine)| ExpressionInfo {
+                list: self
+                    .lists
+                    .get(usize::from(r.list))
+                    .map_or("", ListInfo::name),
+                pattern: &r.pattern,
+                engine: *engine,
+            })
+            .collect()
     }
 
     /// The sensitive-host gate over the gate section.

@@ -6,9 +6,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use regex_automata::dfa::sparse;
-
-use super::{BundleSizes, EntryCounts, ListInfo, RegexMeta, fst_reader};
+use super::{BundleSizes, EntryCounts, ListInfo, RegexEngine, RegexMeta, fst_reader, regex};
 
 /// The parts of a loaded, validated bundle over bytes `B`.
 pub struct BundleParts<B> {
@@ -34,8 +32,13 @@ pub struct BundleParts<B> {
     pub(crate) gate_hashes: u32,
     pub(crate) ungated_digests: bool,
     pub(crate) digest_range: Range<usize>,
-    pub(crate) regex: Option<sparse::DFA<Vec<u8>>>,
+    pub(crate) automata: Vec<regex::Loaded>,
+    /// Whether an automaton reads the squidGuard input (chopped host).
+    pub(crate) squidguard_regex: bool,
     pub(crate) regexes: Vec<RegexMeta>,
+    /// The engine of each of `regexes`.
+    pub(crate) engines: Vec<RegexEngine>,
+    pub(crate) host_prefixes: fst_reader::FstSection,
     pub(crate) counts: EntryCounts,
     pub(crate) sizes: BundleSizes,
     pub(crate) has_paths: bool,

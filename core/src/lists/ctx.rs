@@ -24,6 +24,9 @@ pub(crate) enum Problem<'a> {
     PathInDomainList { text: &'a str },
     /// Not a regular expression.
     BadRegex { text: &'a str, why: String },
+    /// Neither a host nor a URL, but regular-expression syntax, in a list
+    /// read as plain (content never makes a list an expression list).
+    RegexInPlain { text: &'a str },
     /// A regular expression in a sensitive list.
     RegexInSensitive,
     /// A hosts-file line without an address.
@@ -86,6 +89,10 @@ impl Problem<'_> {
                 q(text),
                 why(w)
             ),
+            Problem::RegexInPlain { text } => format!(
+                "{} is not a host or URL but looks like a regular expression, and this list is read as plain; if it holds expressions, name the file `expressions` or give it as `squidguard-expressions:PATH`",
+                q(text)
+            ),
             Problem::RegexInSensitive => "a regular expression cannot be stored as a digest in a sensitive list; list the URLs instead".to_owned(),
             Problem::HostsNoAddress { text } => format!(
                 "{} is not a hosts-file line `ADDRESS HOST…`; write it as `0.0.0.0 host`",
@@ -115,6 +122,7 @@ impl<'o> Sink<'o> {
                 skipped: Vec::new(),
                 ignored: 0,
                 list_category: None,
+                fragment_lines: Vec::new(),
             },
         }
     }
@@ -137,12 +145,15 @@ impl<'o> Sink<'o> {
                 | EntryKind::UrlNoCase(expr)
                 | EntryKind::UrlPrefixNoCase(expr)
                 | EntryKind::UrlStringPrefix(expr)
-                | EntryKind::UrlStringPrefixNoCase(expr) => {
+                | EntryKind::UrlStringPrefixNoCase(expr)
+                | EntryKind::SquidGuardUrl(expr) => {
                     // An expression is `host/path`: the host ends at the first `/`.
                     let host = expr.split('/').next().unwrap_or_default();
                     EntryKind::GatedDigest(expression_digest(&expr), HostKey::of(host))
                 }
-                EntryKind::Regex(_) | EntryKind::RegexNoCase(_) => {
+                EntryKind::Regex(_)
+                | EntryKind::RegexNoCase(_)
+                | EntryKind::SquidGuardExpression(_) => {
                     return self.skip(line, &Problem::RegexInSensitive);
                 }
                 kind @ (EntryKind::Digest(_) | EntryKind::GatedDigest(..)) => kind,
@@ -154,6 +165,7 @@ impl<'o> Sink<'o> {
                 EntryKind::UrlStringPrefixNoCase(expr) => {
                     EntryKind::UrlStringPrefixNoCase(fold_owned(expr))
                 }
+                EntryKind::SquidGuardUrl(expr) => EntryKind::SquidGuardUrl(fold_owned(expr)),
                 kind => kind,
             }
         };
@@ -173,6 +185,11 @@ impl<'o> Sink<'o> {
         }
         self.out.skipped.push(skipped);
         Ok(())
+    }
+
+    /// Records that the entry of `line` dropped a `#fragment`.
+    pub(crate) fn fragment(&mut self, line: usize) {
+        self.out.fragment_lines.push(line);
     }
 
     /// Counts a line understood but deliberately not used.
@@ -223,6 +240,16 @@ impl<'o> Sink<'o> {
 fn fold_owned(mut expr: String) -> String {
     expr.make_ascii_lowercase();
     expr
+}
+
+/// `text` without a `#fragment` (a browser never sends one: the page a
+/// line with a fragment names is the line before it), and whether it had
+/// one. Record it with [`Sink::fragment`] once the line is read.
+pub(crate) fn without_fragment(text: &str) -> (&str, bool) {
+    match text.split_once('#') {
+        Some((before, _)) => (before, true),
+        None => (text, false),
+    }
 }
 
 /// `text` without a trailing comment that starts with whitespace and `#`.

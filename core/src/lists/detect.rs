@@ -4,11 +4,20 @@
 //! comments. Strong markers decide at once: an Adblock header
 //! (`[Adblock Plus 2.0]`, any `[…]` first line but an IPv6 address) means
 //! [`Format::Adblock`]; an e2guardian `#listcategory:` or `.Include<…>`
-//! means one of the e2guardian formats. Otherwise each line votes:
-//! `||`, `@@`, `!` and cosmetic rules for Adblock; `ADDRESS HOST` for
-//! hosts; 64 hex digits for IWF; regular-expression syntax for squidGuard
-//! expressions; anything else for plain. The largest vote wins; ties go to
-//! the more specific format (Adblock, hosts, IWF, expressions, plain).
+//! means one of the e2guardian site or URL formats. Otherwise each line
+//! votes: `||`, `@@`, `!` and cosmetic rules for Adblock; `ADDRESS HOST`
+//! for hosts; 64 hex digits for IWF; anything else for plain. The largest
+//! vote wins; ties go to the more specific format (Adblock, hosts, IWF,
+//! plain).
+//!
+//! Content never makes a list a regular-expression list
+//! ([`Format::SquidGuardExpressions`], [`Format::E2Regexp`]): a URL with
+//! `?`, `+` or `( )` (`badsite.example/search?q=free+bets`,
+//! `casino.example/promo(1).html`) looks like one, and read as a pattern
+//! it would stop blocking its page and start matching others (`.` is any
+//! byte, patterns are unanchored). Those formats come only from the file
+//! name (`expressions`, `bannedregexpurllist`) or an explicit
+//! `FORMAT:PATH`; `esafety compile` names the format it read each list in.
 //!
 //! squidGuard `domains` files read the same as plain lists; `urls` files do
 //! not (a plain `host/page` is one page, a squidGuard one a prefix), so a
@@ -29,30 +38,17 @@ enum Vote {
     Adblock,
     Hosts,
     Digest,
-    Regex,
     Plain,
 }
 
 /// `text` without a leading bracketed IPv6 host (`[2001:db8::1]`, after an
-/// optional `scheme://`), whose brackets are not regular-expression syntax;
-/// `None` when it has none.
+/// optional `scheme://`); `None` when it has none.
 fn without_ipv6_host(text: &str) -> Option<&str> {
     let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
     let inner = rest.strip_prefix('[')?;
     let (address, after) = inner.split_once(']')?;
     address.parse::<std::net::Ipv6Addr>().ok()?;
     Some(after)
-}
-
-fn looks_like_regex(text: &str) -> bool {
-    if let Some(after) = without_ipv6_host(text) {
-        return looks_like_regex(after);
-    }
-    text.contains(".*")
-        || text.contains("\\.")
-        || text.starts_with('^')
-        || text.ends_with('$')
-        || text.contains(['(', ')', '[', ']', '{', '}', '|', '+'])
 }
 
 fn vote(text: &str) -> Vote {
@@ -73,9 +69,6 @@ fn vote(text: &str) -> Vote {
     if parse_digest(text).is_some() {
         return Vote::Digest;
     }
-    if looks_like_regex(text) {
-        return Vote::Regex;
-    }
     Vote::Plain
 }
 
@@ -84,12 +77,15 @@ fn vote(text: &str) -> Vote {
 /// Reads the first 1,000 lines that are neither blank nor `#` comments. A
 /// first line in brackets (`[Adblock Plus 2.0]`, but not an IPv6 address
 /// such as `[2001:db8::1]`) means [`Format::Adblock`]; an e2guardian
-/// `#listcategory:` or `.Include<…>` means one of the e2guardian formats
-/// (by what most lines hold: regexes, URLs or domains). Otherwise each line
-/// votes: `||`, `@@`, `!`, `##` and `^` for Adblock, `ADDRESS HOST` for
-/// hosts, 64 hex digits for IWF, regex syntax (the brackets of an IPv6 host
-/// are not) for squidGuard expressions, anything else for plain; the
-/// largest vote wins, ties go to the more specific format.
+/// `#listcategory:` or `.Include<…>` means [`Format::E2Url`] or
+/// [`Format::E2Site`] (by whether most lines have a path). Otherwise each
+/// line votes: `||`, `@@`, `!`, `##` and `^` for Adblock, `ADDRESS HOST`
+/// for hosts, 64 hex digits for IWF, anything else for plain; the largest
+/// vote wins, ties go to the more specific format.
+///
+/// Never a regular-expression format: see the [module docs](self). A list
+/// of expressions must be named `expressions` or `bannedregexpurllist`,
+/// or given as `squidguard-expressions:PATH` or `e2guardian-regexp:PATH`.
 ///
 /// A squidGuard `domains` file reads the same as a plain list, but a
 /// `urls` file does not (a plain `host/page` is one page, a squidGuard one
@@ -105,6 +101,8 @@ fn vote(text: &str) -> Vote {
 /// assert_eq!(detect(b"#listcategory: \"Ads\"\nads.example\n"), Format::E2Site);
 /// assert_eq!(detect(b"ads.example\ntrack.example/pixel\n"), Format::Plain);
 /// assert_eq!(detect(b"[2001:db8::1]\nads.example\n"), Format::Plain);
+/// // URLs with `?`, `+` and `( )` stay URLs.
+/// assert_eq!(detect(b"badsite.example/search?q=free+bets\ncasino.example/promo(1).html\n"), Format::Plain);
 /// ```
 pub fn detect(bytes: &[u8]) -> Format {
     let text = String::from_utf8_lossy(bytes.get(..1 << 20).unwrap_or(bytes));
@@ -119,8 +117,8 @@ pub fn detect(bytes: &[u8]) -> Format {
         return Format::Adblock;
     }
     let mut e2 = false;
-    let mut counts = [0usize; 5];
-    let mut e2_counts = [0usize; 3];
+    let mut counts = [0usize; 4];
+    let mut e2_counts = [0usize; 2];
     for line in lines {
         let lower = line.get(..14).unwrap_or(line).to_ascii_lowercase();
         if lower.starts_with("#listcategory:") || lower.starts_with(".include<") {
@@ -135,19 +133,12 @@ pub fn detect(bytes: &[u8]) -> Format {
             Vote::Adblock => 0,
             Vote::Hosts => 1,
             Vote::Digest => 2,
-            Vote::Regex => 3,
-            Vote::Plain => 4,
+            Vote::Plain => 3,
         };
         if let Some(c) = counts.get_mut(i) {
             *c = c.saturating_add(1);
         }
-        let j = if v == Vote::Regex {
-            2
-        } else if super::canon::has_path(line) {
-            1
-        } else {
-            0
-        };
+        let j = usize::from(super::canon::has_path(line));
         if let Some(c) = e2_counts.get_mut(j) {
             *c = c.saturating_add(1);
         }
@@ -157,16 +148,14 @@ pub fn detect(bytes: &[u8]) -> Format {
     }
     if e2 {
         return match argmax(&e2_counts, 0) {
-            2 => Format::E2Regexp,
             1 => Format::E2Url,
             _ => Format::E2Site,
         };
     }
-    match argmax(&counts, 4) {
+    match argmax(&counts, 3) {
         0 => Format::Adblock,
         1 => Format::Hosts,
         2 => Format::Iwf,
-        3 => Format::SquidGuardExpressions,
         _ => Format::Plain,
     }
 }

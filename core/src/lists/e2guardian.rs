@@ -14,10 +14,32 @@
 //!   [`ParsedList::ignored`](super::ParsedList::ignored): they are policy,
 //!   not list entries;
 //! - any other line starting with `#` is a comment.
+//!
+//! # How a `bannedurllist` line matches (e2guardian 5.3 `inURLList`)
+//!
+//! e2guardian lowercases the line and drops a trailing `/`; it lowercases
+//! the request without its scheme, decodes the path's `%XX` escapes,
+//! resolves `.`, `..` and `//` in it and drops a trailing `/`. A line
+//! `host/page` then blocks a request that is `host/page` or goes on from
+//! it with `/`, `?`, `&` or `=` (`/page/x`, `/page?q`, `/page&x`,
+//! `/page=1`, not `/pagex`), on the host and every subdomain (its
+//! `sitewild` default). esafety reads the line so: a case-ignoring prefix
+//! of the line without its trailing `/` on a path boundary (`/`, `?`, the
+//! end) and two case-ignoring string prefixes, the line followed by `&`
+//! and by `=`; a line without a path is a domain. Two choices differ from
+//! e2guardian: a line with a scheme (`http://host/page`) is read without
+//! it (e2guardian strips only `ftp://` from lines, so such a line never
+//! blocks there), and a `#fragment`, which e2guardian keeps and so never
+//! matches, is dropped and reported
+//! ([`ParsedList::fragment_lines`](super::ParsedList::fragment_lines)).
+//!
+//! `bannedregexpurllist` lines match, ignoring ASCII case, anywhere in the
+//! request without its scheme, its path decoded
+//! ([`EntryKind::RegexNoCase`](super::EntryKind::RegexNoCase)).
 
-use super::ctx::{Problem, Sink};
+use super::ctx::{Problem, Sink, strip_inline_comment, without_fragment};
 use super::squidguard;
-use super::{Format, ListError};
+use super::{EntryKind, Format, ListError, canon};
 
 /// Reads the file an `.Include` names.
 pub(super) type Loader<'l> = &'l mut dyn FnMut(&str) -> Result<Vec<u8>, std::io::Error>;
@@ -155,6 +177,40 @@ pub(super) fn parse(
         stack.pop();
         sink.source = outer;
         result?;
+    }
+    Ok(())
+}
+
+/// A `bannedurllist` line (see the module docs).
+pub(super) fn url_line(sink: &mut Sink<'_>, line: usize, text: &str) -> Result<(), ListError> {
+    let text = strip_inline_comment(text);
+    let (text, fragment) = without_fragment(text);
+    if sink.options.sensitive {
+        // Digests of lookup expressions: the page and the pages below it.
+        let mut kinds = Vec::with_capacity(2);
+        return match canon::url_prefix(text, false, &mut kinds) {
+            Ok(()) => kinds.into_iter().try_for_each(|k| sink.entry(line, k)),
+            Err(problem) => sink.skip(line, &problem),
+        };
+    }
+    let url = match canon::url(text) {
+        Ok(url) => url,
+        Err(problem) => return sink.skip(line, &problem),
+    };
+    if fragment {
+        sink.fragment(line);
+    }
+    if url.path() == "/" && url.query().is_none() {
+        return sink.entry(line, EntryKind::Domain(url.host().to_owned()));
+    }
+    let hpq = url.host_and_path_query();
+    let key = hpq.strip_suffix('/').unwrap_or(hpq);
+    sink.entry(line, EntryKind::UrlPrefixNoCase(key.to_owned()))?;
+    for separator in ['&', '='] {
+        let mut more = String::with_capacity(key.len() + 1);
+        more.push_str(key);
+        more.push(separator);
+        sink.entry(line, EntryKind::UrlStringPrefixNoCase(more))?;
     }
     Ok(())
 }

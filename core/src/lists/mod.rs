@@ -155,6 +155,7 @@
 mod adblock;
 #[cfg(feature = "compile")]
 mod canon;
+mod chop;
 #[cfg(feature = "compile")]
 mod ctx;
 #[cfg(feature = "compile")]
@@ -173,6 +174,7 @@ mod squidguard;
 use std::fmt;
 use std::str::FromStr;
 
+pub use chop::squidguard_chop;
 #[cfg(feature = "compile")]
 pub use detect::{detect, detect_file};
 
@@ -295,6 +297,45 @@ pub enum EntryKind {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     UrlStringPrefixNoCase(String),
+    /// A squidGuard / UT1 `urls` line as squidGuard matches it: its
+    /// canonical `host/path?query`, lowercased, is a plain string prefix
+    /// (no path boundary needed) of the request's `host/path?query`,
+    /// ignoring ASCII case, where the request's host is the listed host
+    /// itself or that host after one leading `www`, `web` or `ftp` label
+    /// with any digits ([`squidguard_chop`]) is chopped off it. Never
+    /// another subdomain: on a shared host that is someone else's site.
+    /// See the [`squidguard`](self#how-each-format-is-read) notes.
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// use esafety::classify::Classifier;
+    /// use esafety::lists::{Entry, EntryKind};
+    /// let mut b = BundleBuilder::new();
+    /// let adult = b.add_list("adult/urls", "adult")?;
+    /// b.add_entry(adult, &Entry { kind: EntryKind::SquidGuardUrl("tumblr.com/someone/123".into()), line: 1 })?;
+    /// let classifier = Classifier::new(Bundle::from_bytes(b.build()?)?);
+    /// for url in ["http://tumblr.com/someone/123", "https://www2.tumblr.com/someone/1234?x", "http://WWW.tumblr.com/Someone/123"] {
+    ///     assert!(!classifier.classify_str(url)?.categories.is_empty(), "{url}");
+    /// }
+    /// // Another subdomain of a shared host is someone else's site.
+    /// assert!(classifier.classify_str("http://v2tc.tumblr.com/someone/123")?.categories.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    SquidGuardUrl(String),
+    /// A squidGuard / UT1 `expressions` line: a regular expression matched
+    /// ignoring ASCII case anywhere in the request as squidGuard 1.6 sees
+    /// it (its full URL, `regexec` on `furl`): `host/path?query` with the
+    /// host as requested (not chopped: `^example\.com/` does not match
+    /// `www.example.com/`) and the escapes decoded (non-ASCII text as
+    /// UTF-8), so `порно` matches `/%D0%BF%D0%BE%D1%80%D0%BD%D0%BE`.
+    ///
+    /// ```
+    /// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
+    /// let parsed = parse(Format::SquidGuardExpressions, "expressions", b"(^|[-/_.])porn([-/_.]|$)\n", &ParseOptions::new())?;
+    /// assert!(matches!(parsed.entries.first().map(|e| &e.kind), Some(EntryKind::SquidGuardExpression(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    SquidGuardExpression(String),
     /// The SHA-256 of a canonical lookup expression (sensitive lists: IWF,
     /// terrorism); see [`expression_digest`]. A list that gives only
     /// digests (no URLs) yields these: the bundle cannot gate them by host,
@@ -385,6 +426,10 @@ impl fmt::Debug for EntryKind {
             EntryKind::UrlPrefixNoCase(s) => f.debug_tuple("UrlPrefixNoCase").field(s).finish(),
             EntryKind::RegexNoCase(s) => f.debug_tuple("RegexNoCase").field(s).finish(),
             EntryKind::UrlStringPrefix(s) => f.debug_tuple("UrlStringPrefix").field(s).finish(),
+            EntryKind::SquidGuardUrl(s) => f.debug_tuple("SquidGuardUrl").field(s).finish(),
+            EntryKind::SquidGuardExpression(s) => {
+                f.debug_tuple("SquidGuardExpression").field(s).finish()
+            }
             EntryKind::UrlStringPrefixNoCase(s) => {
                 f.debug_tuple("UrlStringPrefixNoCase").field(s).finish()
             }
@@ -669,6 +714,20 @@ pub struct ParsedList {
     pub ignored: usize,
     /// The e2guardian `#listcategory: "name"`, if the list declares one.
     pub list_category: Option<String>,
+    /// The lines of URL entries (squidGuard `urls`, e2guardian
+    /// `bannedurllist`, plain lists) whose `#fragment` was dropped: a
+    /// browser never sends a fragment, so such a line names the page
+    /// before it (`site.example/#content` is `site.example/`, the site).
+    /// Reported so that a compile can say so (`esafety compile` does).
+    ///
+    /// ```
+    /// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
+    /// let parsed = parse(Format::SquidGuardUrls, "urls", b"a.example/x\nsexcams.example/#content\n", &ParseOptions::new())?;
+    /// assert_eq!(parsed.fragment_lines, [2]);
+    /// assert_eq!(parsed.entries[1].kind, EntryKind::SquidGuardUrl("sexcams.example/".into()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fragment_lines: Vec<usize>,
 }
 
 /// A line that could not be read, and why.

@@ -1,26 +1,85 @@
 //! squidGuard and UT1 category files: `domains` (one domain per line),
-//! `urls` (`host/path` prefixes) and `expressions` (regular expressions).
-//! `#` starts a comment.
+//! `urls` (`host/path` string prefixes) and `expressions` (regular
+//! expressions). `#` starts a comment at the start of a line.
 //!
-//! A `urls` line `host/dir` lists the page `host/dir` (with any query) and
-//! everything below `host/dir/`, as squidGuard does, but not
-//! `host/directory`; `host` alone lists everything on that host. A leading
-//! `www`, `web` or `ftp` label (`www2.` too) is dropped from a `urls`
-//! line, as squidGuard drops it from lines and requests alike, so
-//! `www.host/dir` also lists `host/dir` and `www2.host/dir`.
+//! # What squidGuard does with a request (squidGuard 1.6 `parseLine`)
 //!
-//! squidGuard matches in lower case ("All URLs are converted to lowercase
-//! before match search"), and so does e2guardian: `urls` lines become
-//! [`EntryKind::UrlNoCase`] / [`EntryKind::UrlPrefixNoCase`] and
-//! `expressions` lines [`EntryKind::RegexNoCase`], which match a request
-//! whatever the ASCII case of its path and query.
+//! It lowercases the URL, decodes `%XX` escapes once, collapses `//` runs
+//! in the path, drops the userinfo and the port, and chops one leading
+//! `www`, `web` or `ftp` label, with any digits after it (`www.`,
+//! `www2.`, `web.`, `ftp3.`), from the host: the *stripped* URL,
+//! `host/path?query`. The unchopped `host/path?query` is its *full* URL.
+//!
+//! # `urls`
+//!
+//! A line is the first white-space separated word (squidGuard reads the
+//! rest as a redirect address), lowercased, without userinfo and port.
+//! squidGuard blocks a request when the line is a plain string prefix of
+//! its stripped URL or of its full URL. So `tumblr.com/someone/123`
+//! blocks `tumblr.com/someone/123`, `www.tumblr.com/someone/1234` and
+//! `www2.tumblr.com/someone/123?x`, but not `v2tc.tumblr.com/someone/123`
+//! (on a shared host that is someone else's site): a `urls` line applies
+//! to its own host, after that one chop, never to other subdomains. No
+//! path boundary is needed (`shop.example/masturbateurs-` blocks
+//! `/masturbateurs-xyz`, `forumdisplay.php?f=255` blocks `?f=255&ref=x`),
+//! and the line itself is never chopped (`www.host/page` blocks
+//! `www.host/page`, not `host/page`). Such a line is an
+//! [`EntryKind::SquidGuardUrl`].
+//!
+//! # `expressions`
+//!
+//! Each line is a POSIX extended regular expression, matched ignoring
+//! ASCII case anywhere in the full URL (squidGuard 1.6 runs `regexec` on
+//! `furl`, not on the stripped URL: `^expr\.example/` blocks
+//! `expr.example/a`, not `www.expr.example/a`): an
+//! [`EntryKind::SquidGuardExpression`], matched against the canonical
+//! `host/path?query` with its escapes decoded (see [`crate::classify`]).
+//!
+//! # Where esafety keeps the documented meaning instead of squidGuard's bugs
+//!
+//! Each is a named difference, with the request that shows it, in the
+//! end-to-end comparison with squidGuard
+//! (`core/tests/squidguard_differential.rs`, which runs squidGuard 1.6 and
+//! esafety on the same lists and requests):
+//!
+//! - **The B-tree prefix miss.** squidGuard looks a request up with one
+//!   B-tree range search and compares only the key just before it: with
+//!   `btree.example/x` and `btree.example/x1` listed, `btree.example/x2`
+//!   finds `x1`, which is not its prefix, and passes, though `x` is.
+//!   esafety matches every listed prefix.
+//! - **Lines squidGuard can never match.** It decodes the request's `%XX`
+//!   escapes but not the line's, and collapses `//` in the request but not
+//!   in the line, so `site.example/caf%c3%a9` and `site.example//x` block
+//!   nothing. esafety canonicalizes the line as it canonicalizes requests
+//!   (Safe Browsing), so such a line blocks the page it names.
+//! - **A host-only line is a string prefix of other hosts.** squidGuard's
+//!   `hostonly.example` blocks `hostonly.examplex.com` and
+//!   `hostonly.example.evil.test`; esafety reads a line without a path as
+//!   `host/`, which ends at the host.
+//! - **Fragments.** A browser never sends a `#fragment`, so squidGuard
+//!   never sees the request a line like `sexcams4u.eu/#content` names and
+//!   the line blocks nothing. esafety reads it as the page the browser
+//!   fetches for it, the line without its fragment
+//!   (`sexcams4u.eu/` here: that host), and reports every such line
+//!   ([`ParsedList::fragment_lines`](super::ParsedList::fragment_lines)).
+//! - **Dot segments.** squidGuard does not resolve `/./` and `/../` in a
+//!   request; esafety canonicalizes them (a browser resolves them before
+//!   it sends the request), so `site.example/a/../x` is `site.example/x`.
+//! - **Ports.** squidGuard's full URL keeps a port, so a `www.` line does
+//!   not block `www.host:8080/…`; the canonical URL has no port, and the
+//!   line blocks it.
+//!
+//! In a sensitive list (a terrorism list given as a `urls` file), whose
+//! entries are digests of lookup expressions, a line is the page (with any
+//! query) and the pages below it, as lookup expressions can reach them.
 
 use super::canon;
-use super::ctx::{Sink, strip_inline_comment};
+use super::ctx::{Sink, strip_inline_comment, without_fragment};
 use super::{EntryKind, Format, ListError};
 
 /// Parses one line of a squidGuard-style domain, URL or expression list
-/// (shared with e2guardian, whose lists hold the same kinds of lines).
+/// (shared with e2guardian, whose lists hold the same kinds of lines but
+/// match them otherwise; see [`super::e2guardian`]).
 pub(super) fn line(
     sink: &mut Sink<'_>,
     format: Format,
@@ -28,27 +87,13 @@ pub(super) fn line(
     text: &str,
 ) -> Result<(), ListError> {
     match format {
-        Format::SquidGuardUrls | Format::E2Url => {
-            let text = strip_inline_comment(text);
-            let mut kinds = Vec::with_capacity(2);
-            // squidGuard and e2guardian lowercase the request URL and
-            // their list keys before matching.
-            match canon::url_prefix(text, true, &mut kinds) {
-                Ok(()) => {
-                    for kind in kinds {
-                        let kind = if format == Format::SquidGuardUrls {
-                            without_www(kind)
-                        } else {
-                            kind
-                        };
-                        sink.entry(line, kind)?;
-                    }
-                    Ok(())
-                }
-                Err(problem) => sink.skip(line, &problem),
-            }
-        }
-        Format::SquidGuardExpressions | Format::E2Regexp => match canon::regex(text, true) {
+        Format::SquidGuardUrls => url_line(sink, line, text),
+        Format::E2Url => super::e2guardian::url_line(sink, line, text),
+        Format::SquidGuardExpressions => match canon::regex(text, true) {
+            Ok(_) => sink.entry(line, EntryKind::SquidGuardExpression(text.to_owned())),
+            Err(problem) => sink.skip(line, &problem),
+        },
+        Format::E2Regexp => match canon::regex(text, true) {
             Ok(kind) => sink.entry(line, kind),
             Err(problem) => sink.skip(line, &problem),
         },
@@ -71,27 +116,38 @@ pub(super) fn parse(sink: &mut Sink<'_>, format: Format, bytes: &[u8]) -> Result
     })
 }
 
-/// A canonical `urls` entry without a leading `www`, `web` or `ftp` label
-/// (with any digits after it). squidGuard's docs: the
-/// `(www|web|ftp)[0-9]*` prefix "is chopped off" the list's lines and the
-/// requested URL before matching, so `www.host/dir` matches
-/// `host/dir/page` and `www2.host/dir/page`; kept as written, the entry
-/// would match neither. The label stays when no dotted host would be left
-/// (`www.example/x` must not become every `example` site's `/x`).
-fn without_www(kind: EntryKind) -> EntryKind {
-    let chop = |text: &str| -> Option<String> {
-        let (label, rest) = text.split_once('.')?;
-        let host = rest.split('/').next().unwrap_or(rest);
-        let digits = ["www", "web", "ftp"]
-            .iter()
-            .find_map(|p| label.strip_prefix(p))?;
-        (digits.bytes().all(|b| b.is_ascii_digit()) && host.contains('.')).then(|| rest.to_owned())
-    };
-    match kind {
-        EntryKind::Url(text) => EntryKind::Url(chop(&text).unwrap_or(text)),
-        EntryKind::UrlPrefix(text) => EntryKind::UrlPrefix(chop(&text).unwrap_or(text)),
-        EntryKind::UrlNoCase(text) => EntryKind::UrlNoCase(chop(&text).unwrap_or(text)),
-        EntryKind::UrlPrefixNoCase(text) => EntryKind::UrlPrefixNoCase(chop(&text).unwrap_or(text)),
-        other => other,
+/// The word of a `urls` line squidGuard keys on: the first white-space
+/// separated word, without one leading `+` or `-` (the add and delete
+/// marks of its `.diff` update files, which it strips from every line).
+fn key_word(text: &str) -> &str {
+    let text = text
+        .strip_prefix('+')
+        .or_else(|| text.strip_prefix('-'))
+        .unwrap_or(text);
+    text.split_whitespace().next().unwrap_or_default()
+}
+
+/// A `urls` line: a [`EntryKind::SquidGuardUrl`] of its canonical,
+/// lowercased `host/path?query` (a line without a path is `host/`).
+fn url_line(sink: &mut Sink<'_>, line: usize, text: &str) -> Result<(), ListError> {
+    let word = key_word(text);
+    let (word, fragment) = without_fragment(word);
+    if sink.options.sensitive {
+        // Digests of lookup expressions: the page and the pages below it.
+        let mut kinds = Vec::with_capacity(2);
+        return match canon::url_prefix(word, false, &mut kinds) {
+            Ok(()) => kinds.into_iter().try_for_each(|k| sink.entry(line, k)),
+            Err(problem) => sink.skip(line, &problem),
+        };
+    }
+    match canon::url(word) {
+        Ok(url) => {
+            if fragment {
+                sink.fragment(line);
+            }
+            let key = url.host_and_path_query().to_ascii_lowercase();
+            sink.entry(line, EntryKind::SquidGuardUrl(key))
+        }
+        Err(problem) => sink.skip(line, &problem),
     }
 }

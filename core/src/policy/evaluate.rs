@@ -476,7 +476,7 @@ impl Policy {
         clock: &mut Option<Clock>,
     ) -> bool {
         if let Some(cats) = &rule.categories {
-            let builtin_hit = !class.categories.intersection(cats.builtin).is_empty();
+            let builtin_hit = !class.categories.intersection(&cats.builtin).is_empty();
             let local_hit = !cats.local.is_empty()
                 && class
                     .matches

@@ -848,7 +848,7 @@ fn covers(i: &RuleDoc, j: &RuleDoc) -> bool {
         (Some(ci), Some(cj)) => {
             let (bi, bj) = (builtin_set(ci), builtin_set(cj));
             let li = locals(ci);
-            bi.intersection(bj) == bj && locals(cj).iter().all(|l| li.contains(l))
+            bi.intersection(&bj) == bj && locals(cj).iter().all(|l| li.contains(l))
         }
     };
     let age = match (i.age, j.age) {
@@ -884,7 +884,7 @@ fn conditions_cover(i: &RuleDoc, j: &RuleDoc) -> bool {
 fn may_overlap(a: &RuleDoc, b: &RuleDoc) -> bool {
     let cats = match (&a.categories, &b.categories) {
         (Some(ca), Some(cb)) => {
-            !builtin_set(ca).intersection(builtin_set(cb)).is_empty()
+            !builtin_set(ca).intersection(&builtin_set(cb)).is_empty()
                 || locals(ca).iter().any(|l| locals(cb).contains(l))
         }
         _ => true,

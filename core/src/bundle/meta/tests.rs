@@ -26,10 +26,14 @@ fn sample_json() -> J {
         "gate_hashes": 4294967295u32,
         "ungated_digests": false,
         "regexes": [
-            {"list": 0, "pattern": "poker[0-9]+"},
-            {"list": 65535, "pattern": "(^|/)casino", "ignore_case": true}
+            {"list": 0, "pattern": "poker[0-9]+", "input": "url"},
+            {"list": 65535, "pattern": "(^|/)casino", "ignore_case": true, "input": "squidguard"}
         ],
-        "counts": {"domains": 1, "urls": 2, "prefixes": 3, "digests": 4, "regexes": 2, "gated_hosts": 0}
+        "automata": [
+            {"offset": 0, "len": 4000, "anchored": false, "patterns": [0]},
+            {"offset": 4000, "len": 18446744073709551615u64, "anchored": true, "patterns": [1, 4294967295u32]}
+        ],
+        "counts": {"domains": 1, "urls": 2, "prefixes": 3, "digests": 4, "regexes": 2, "gated_hosts": 0, "host_prefixes": 5}
     })
 }
 
@@ -80,7 +84,7 @@ fn shapes_the_builder_never_writes_are_refused_where_they_are() {
             |j| j["colour"] = json!(1),
             "unknown field `colour`, expected one of `lists`, `local_categories`, `list_sets`, \
              `folded_sets`, `string_prefix_sets`, `gate_seed`, `gate_hashes`, `ungated_digests`, \
-             `regexes`, `counts` at line 1 column 9",
+             `regexes`, `automata`, `counts` at line 1 column 163",
         ),
         (
             "missing field",

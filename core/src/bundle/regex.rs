@@ -1,0 +1,511 @@
+//! Regular-expression entries: each compiled once, when the bundle is
+//! built, into a bounded automaton that never fails to apply.
+//!
+//! # Engines
+//!
+//! A vendor expression list is any number of expressions, some of which
+//! (UT1's `strong_redirector`: seven `.*`-joined alternatives before fifty
+//! keywords) have no unanchored DFA of any reasonable size. So each
+//! expression gets the first engine that fits, and a set is never compiled
+//! as one automaton that one line can make too large:
+//!
+//! 1. [`RegexEngine::Dfa`]: a dense DFA searched once over the URL,
+//!    unanchored, if the expression's DFA alone fits in [`DFA_LIMIT`]
+//!    bytes. Such expressions are then built together into as many DFAs as
+//!    it takes for each to fit in [`DFA_CHUNK_LIMIT`] (a group that does
+//!    not fit is split in two, down to single expressions, which fit).
+//! 2. [`RegexEngine::AnchoredDfa`]: otherwise, a dense DFA with anchored
+//!    start states only, run from every position of the URL until it dies,
+//!    if it fits in [`ANCHORED_LIMIT`]. Without the leading "anything"
+//!    loop of an unanchored search the DFA does not have to track every
+//!    partial match at once, so it stays small: `strong_redirector` takes
+//!    about 400 KB this way and more than 16 MiB (the old limit, reached
+//!    after about 26 s) unanchored. It costs a walk per position, most of
+//!    which end at the first byte.
+//! 3. Otherwise the expression cannot be applied by a bounded automaton,
+//!    and building the bundle fails with [`BuildError::RegexTooComplex`](super::BuildError::RegexTooComplex),
+//!    naming the list and line: a rule that cannot be applied is an
+//!    error, never a warning.
+//!
+//! Every automaton is built with regex-automata's size limits, so the
+//! time and memory of a build are bounded by the limits above, and is
+//! serialized into the bundle;
+//! loading only validates it (`dense::DFA::from_bytes`), so no face needs
+//! a regex compiler, and memory per automaton is its size: no cache grows
+//! with the traffic.
+//!
+//! # Syntax and input
+//!
+//! An expression is read as POSIX tools read it in the C locale: bytes,
+//! `.` any byte (newlines too), classes and case folding ASCII. One that
+//! needs Unicode (`\p{L}`, `\w` over letters of any script) is read with
+//! Unicode on, matching UTF-8 text, and is folded with Unicode's simple
+//! case folding if it ignores case. Non-ASCII text in an expression
+//! (`порно`) is its UTF-8 bytes either way. The input is the canonical
+//! `host/path?query` with its `%XX` escapes decoded back to bytes (see
+//! [`crate::classify`]), so an expression sees the text a user typed, as
+//! squidGuard and e2guardian do after their own decoding.
+
+#[cfg(feature = "compile")]
+use std::borrow::Cow;
+use std::fmt;
+
+use regex_automata::Anchored;
+#[cfg(feature = "compile")]
+use regex_automata::MatchKind;
+use regex_automata::dfa::{Automaton as _, StartKind, dense};
+#[cfg(feature = "compile")]
+use regex_automata::nfa::thompson;
+use regex_automata::util::start;
+#[cfg(feature = "compile")]
+use regex_automata::util::syntax;
+
+#[cfg(feature = "compile")]
+use super::BuildError;
+
+/// The largest unanchored DFA one expression may have to get
+/// [`RegexEngine::Dfa`], in bytes. Determinization stops when it is
+/// reached, which bounds the time a failing attempt costs (about 0.1 s for
+/// `strong_redirector`).
+#[cfg(feature = "compile")]
+pub(crate) const DFA_LIMIT: usize = 256 << 10;
+/// The largest DFA several [`RegexEngine::Dfa`] expressions are built
+/// into together, in bytes.
+#[cfg(feature = "compile")]
+pub(crate) const DFA_CHUNK_LIMIT: usize = 2 << 20;
+/// The largest anchored DFA of one [`RegexEngine::AnchoredDfa`]
+/// expression, and of a group of them, in bytes.
+#[cfg(feature = "compile")]
+pub(crate) const ANCHORED_LIMIT: usize = 4 << 20;
+/// The largest NFA an expression may compile to, in bytes.
+#[cfg(feature = "compile")]
+const NFA_LIMIT: usize = 16 << 20;
+
+/// How an expression is applied; see the [module docs](self).
+///
+/// ```
+/// use esafety::bundle::{Bundle, BundleBuilder, RegexEngine};
+/// use esafety::lists::{Entry, EntryKind};
+/// let mut b = BundleBuilder::new();
+/// let list = b.add_list("redirectors", "circumvention")?;
+/// let strong = "((google\\..*/search\\?q=cache.*)|(bing\\.com/videos/search\\?q=.*)|(images\\.google\\..*/images\\?.*q=.*))(anal|xxx|porn|sex|nude|teen|hot|girl|babe|adult)";
+/// b.add_entry(list, &Entry { kind: EntryKind::SquidGuardExpression("(^|[-/_.])porn([-/_.]|$)".into()), line: 1 })?;
+/// b.add_entry(list, &Entry { kind: EntryKind::SquidGuardExpression(strong.into()), line: 2 })?;
+/// let engines: Vec<RegexEngine> = b.expressions().iter().map(|e| e.engine).collect();
+/// assert_eq!(engines, [RegexEngine::Dfa, RegexEngine::AnchoredDfa]);
+/// assert_eq!(RegexEngine::AnchoredDfa.id(), "anchored-dfa");
+/// // Both apply.
+/// let classifier = esafety::classify::Classifier::new(Bundle::from_bytes(b.build()?)?);
+/// assert!(!classifier.classify_str("http://www.google.co.uk/search?q=cache:x+teen")?.matches.is_empty());
+/// assert!(!classifier.classify_str("http://example.com/porn/")?.matches.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RegexEngine {
+    /// A dense DFA searched once over the URL.
+    Dfa,
+    /// A dense DFA with anchored start states, run from every position.
+    AnchoredDfa,
+}
+
+impl RegexEngine {
+    /// The engine's stable id, as the compile summary prints it: `dfa`
+    /// or `anchored-dfa`.
+    ///
+    /// ```
+    /// use esafety::bundle::RegexEngine;
+    /// assert_eq!(RegexEngine::Dfa.id(), "dfa");
+    /// ```
+    pub fn id(self) -> &'static str {
+        match self {
+            RegexEngine::Dfa => "dfa",
+            RegexEngine::AnchoredDfa => "anchored-dfa",
+        }
+    }
+}
+
+impl fmt::Display for RegexEngine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// What an expression is matched against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum RegexInput {
+    /// The canonical `host/path?query`, escapes decoded.
+    Url,
+    /// The same with the host chopped as squidGuard chops it
+    /// ([`crate::lists::squidguard_chop`]).
+    SquidGuard,
+}
+
+impl RegexInput {
+    /// The id stored in the metadata.
+    #[cfg(feature = "compile")]
+    pub(crate) fn id(self) -> &'static str {
+        match self {
+            RegexInput::Url => "url",
+            RegexInput::SquidGuard => "squidguard",
+        }
+    }
+
+    /// The input with this id.
+    pub(crate) fn from_id(id: &str) -> Option<RegexInput> {
+        match id {
+            "url" => Some(RegexInput::Url),
+            "squidguard" => Some(RegexInput::SquidGuard),
+            _ => None,
+        }
+    }
+}
+
+/// How one expression compiles: its engine, whether it needs Unicode, and
+/// the size of its DFA alone.
+#[cfg(feature = "compile")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan {
+    pub(crate) engine: RegexEngine,
+    pub(crate) unicode: bool,
+    size: usize,
+}
+
+/// Why an expression cannot be compiled.
+#[cfg(feature = "compile")]
+#[derive(Debug)]
+pub(crate) enum PlanError {
+    /// Not an expression regex-automata reads (or one a DFA cannot run,
+    /// such as a Unicode word boundary); the message says which.
+    Syntax(String),
+    /// Valid, but even its anchored DFA exceeds [`ANCHORED_LIMIT`].
+    TooComplex,
+}
+
+/// The pattern as the DFA compiles it: flags before it (not a group, so
+/// a pattern's own `(?x)` comments cannot swallow a closing parenthesis).
+/// Byte mode is `-u`; `s` lets `.` match every byte, as POSIX `.` does.
+#[cfg(feature = "compile")]
+pub(crate) fn flagged(pattern: &str, no_case: bool, unicode: bool) -> String {
+    let flags = match (no_case, unicode) {
+        (true, true) => "(?is)",
+        (true, false) => "(?is-u)",
+        (false, true) => "(?s)",
+        (false, false) => "(?s-u)",
+    };
+    let mut out = String::with_capacity(flags.len() + pattern.len());
+    out.push_str(flags);
+    out.push_str(pattern);
+    out
+}
+
+/// Whether `pattern` parses in byte mode (`Ok(false)`), only with
+/// Unicode on (`Ok(true)`), or not at all (the byte-mode error).
+#[cfg(feature = "compile")]
+pub(crate) fn needs_unicode(pattern: &str, no_case: bool) -> Result<bool, String> {
+    // The error is only displayed: keep its text, not the large value.
+    let parse = |unicode| {
+        syntax::parse_with(
+            &flagged(pattern, no_case, unicode),
+            &syntax::Config::new().utf8(false),
+        )
+        .map(drop)
+        .map_err(|e| e.to_string())
+    };
+    match parse(false) {
+        Ok(()) => Ok(false),
+        Err(bytes) => match parse(true) {
+            Ok(()) => Ok(true),
+            Err(_) => Err(last_line(&bytes)),
+        },
+    }
+}
+
+/// The last line of a regex-syntax error (its pattern and caret lines
+/// come first).
+#[cfg(feature = "compile")]
+fn last_line(message: &str) -> String {
+    message.lines().last().unwrap_or_default().trim().to_owned()
+}
+
+/// A dense DFA of `patterns` (already [`flagged`]) within `limit` bytes.
+#[cfg(feature = "compile")]
+fn dense_dfa<P: AsRef<str>>(
+    patterns: &[P],
+    anchored: bool,
+    limit: usize,
+) -> Result<dense::DFA<Vec<u32>>, String> {
+    let start = if anchored {
+        StartKind::Anchored
+    } else {
+        StartKind::Unanchored
+    };
+    dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .match_kind(MatchKind::All)
+                .start_kind(start)
+                .dfa_size_limit(Some(limit))
+                .determinize_size_limit(Some(limit)),
+        )
+        .syntax(syntax::Config::new().utf8(false))
+        .thompson(
+            thompson::Config::new()
+                .utf8(false)
+                .nfa_size_limit(Some(NFA_LIMIT)),
+        )
+        .build_many(patterns)
+        .map_err(|e| e.to_string())
+}
+
+/// Chooses the engine of one expression.
+#[cfg(feature = "compile")]
+pub(crate) fn plan(pattern: &str, no_case: bool) -> Result<Plan, PlanError> {
+    let unicode = needs_unicode(pattern, no_case).map_err(PlanError::Syntax)?;
+    let one = [flagged(pattern, no_case, unicode)];
+    match dense_dfa(&one, false, DFA_LIMIT) {
+        Ok(dfa) => {
+            return Ok(Plan {
+                engine: RegexEngine::Dfa,
+                unicode,
+                size: dfa.memory_usage(),
+            });
+        }
+        Err(e) if !is_size_limit(&e) => return Err(PlanError::Syntax(e)),
+        Err(_) => {}
+    }
+    match dense_dfa(&one, true, ANCHORED_LIMIT) {
+        Ok(dfa) => Ok(Plan {
+            engine: RegexEngine::AnchoredDfa,
+            unicode,
+            size: dfa.memory_usage(),
+        }),
+        Err(e) if is_size_limit(&e) => Err(PlanError::TooComplex),
+        Err(e) => Err(PlanError::Syntax(e)),
+    }
+}
+
+/// Whether a build error is a size limit (rather than a pattern a DFA
+/// cannot run at all).
+#[cfg(feature = "compile")]
+fn is_size_limit(message: &str) -> bool {
+    message.contains("size limit")
+}
+
+/// One expression to build: its flagged pattern, its plan and input.
+#[cfg(feature = "compile")]
+pub(crate) struct Planned<'a> {
+    pub(crate) pattern: Cow<'a, str>,
+    pub(crate) plan: Plan,
+    pub(crate) input: RegexInput,
+}
+
+/// One built automaton: its serialized bytes (little-endian, without
+/// padding) and the expressions it holds, by index, in DFA pattern order.
+#[cfg(feature = "compile")]
+pub(crate) struct Built {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) anchored: bool,
+    pub(crate) patterns: Vec<u32>,
+}
+
+/// Builds every expression into automata: those of one engine and input
+/// together, in groups that fit the limits.
+#[cfg(feature = "compile")]
+pub(crate) fn build(planned: &[Planned<'_>]) -> Result<Vec<Built>, BuildError> {
+    let mut out = Vec::new();
+    for engine in [RegexEngine::Dfa, RegexEngine::AnchoredDfa] {
+        for input in [RegexInput::Url, RegexInput::SquidGuard] {
+            let ids: Vec<u32> = planned
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.plan.engine == engine && p.input == input)
+                .filter_map(|(i, _)| u32::try_from(i).ok())
+                .collect();
+            let (budget, anchored) = match engine {
+                RegexEngine::Dfa => (DFA_CHUNK_LIMIT, false),
+                RegexEngine::AnchoredDfa => (ANCHORED_LIMIT, true),
+            };
+            // Greedy groups by the sizes alone; a group whose DFA is
+            // larger than the sum (it can be) is split when it is built.
+            let mut group: Vec<u32> = Vec::new();
+            let mut size = 0usize;
+            for id in ids {
+                let one = planned
+                    .get(id as usize)
+                    .map_or(budget, |p| p.plan.size.max(1));
+                if !group.is_empty() && size.saturating_add(one) > budget {
+                    build_group(
+                        planned,
+                        std::mem::take(&mut group),
+                        anchored,
+                        budget,
+                        &mut out,
+                    )?;
+                    size = 0;
+                }
+                group.push(id);
+                size = size.saturating_add(one);
+            }
+            if !group.is_empty() {
+                build_group(planned, group, anchored, budget, &mut out)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Builds `group` into one automaton, or splits it in two if it does not
+/// fit (a single expression always fits: its plan built it alone).
+#[cfg(feature = "compile")]
+fn build_group(
+    planned: &[Planned<'_>],
+    group: Vec<u32>,
+    anchored: bool,
+    budget: usize,
+    out: &mut Vec<Built>,
+) -> Result<(), BuildError> {
+    let patterns: Vec<&str> = group
+        .iter()
+        .filter_map(|&i| planned.get(i as usize).map(|p| p.pattern.as_ref()))
+        .collect();
+    // A single expression fits: its plan built it alone within a limit no
+    // larger than `budget`.
+    match dense_dfa(&patterns, anchored, budget) {
+        Ok(dfa) => {
+            let (bytes, pad) = dfa.to_bytes_little_endian();
+            out.push(Built {
+                bytes: bytes.get(pad..).unwrap_or_default().to_vec(),
+                anchored,
+                patterns: group,
+            });
+            Ok(())
+        }
+        Err(reason) if group.len() > 1 && is_size_limit(&reason) => {
+            let mut first = group;
+            let second = first.split_off(first.len() / 2);
+            build_group(planned, first, anchored, budget, out)?;
+            build_group(planned, second, anchored, budget, out)
+        }
+        Err(reason) => Err(BuildError::Encode {
+            section: "regex",
+            reason: format!("an expression that compiled alone does not compile: {reason}"),
+        }),
+    }
+}
+
+/// A loaded automaton.
+#[derive(Clone)]
+pub(crate) struct Loaded {
+    dfa: dense::DFA<Vec<u32>>,
+    anchored: bool,
+    pub(crate) input: RegexInput,
+    /// The expression (index into the bundle's regex table) of each DFA
+    /// pattern id.
+    pub(crate) patterns: Vec<u32>,
+}
+
+impl Loaded {
+    /// Validates serialized DFA bytes (regex-automata checks every table)
+    /// and the metadata's claims about them.
+    pub(crate) fn from_bytes(
+        bytes: &[u8],
+        anchored: bool,
+        input: RegexInput,
+        patterns: Vec<u32>,
+    ) -> Result<Loaded, String> {
+        // A dense DFA is read in place from 4-aligned bytes: copy them to
+        // an aligned spot of a buffer (the bundle's own bytes may sit at
+        // any address).
+        let mut buf = vec![0u8; bytes.len().saturating_add(3)];
+        let at = buf.as_ptr().align_offset(4);
+        let end = at.checked_add(bytes.len()).ok_or("the DFA is too large")?;
+        let slot = buf
+            .get_mut(at..end)
+            .ok_or("no aligned buffer for the DFA")?;
+        slot.copy_from_slice(bytes);
+        let (dfa, read) = dense::DFA::from_bytes(slot).map_err(|e| e.to_string())?;
+        if read != bytes.len() {
+            return Err("trailing bytes after a DFA".to_owned());
+        }
+        if dfa.pattern_len() != patterns.len() {
+            return Err(format!(
+                "a DFA has {} patterns, the metadata {}",
+                dfa.pattern_len(),
+                patterns.len()
+            ));
+        }
+        let starts_ok = match (anchored, dfa.start_kind()) {
+            (_, StartKind::Both) => true,
+            (true, kind) => kind == StartKind::Anchored,
+            (false, kind) => kind == StartKind::Unanchored,
+        };
+        if !starts_ok {
+            return Err("a DFA lacks the start states its engine needs".to_owned());
+        }
+        Ok(Loaded {
+            dfa: dfa.to_owned(),
+            anchored,
+            input,
+            patterns,
+        })
+    }
+
+    /// Heap memory the automaton holds.
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.dfa
+            .memory_usage()
+            .saturating_add(self.patterns.len().saturating_mul(4))
+    }
+
+    /// Calls `found` with the DFA pattern id of every expression that
+    /// matches somewhere in `hay` (possibly more than once).
+    pub(crate) fn matches(&self, hay: &[u8], found: &mut dyn FnMut(usize)) {
+        if self.anchored {
+            for at in 0..=hay.len() {
+                let behind = at.checked_sub(1).and_then(|i| hay.get(i)).copied();
+                let config = start::Config::new()
+                    .anchored(Anchored::Yes)
+                    .look_behind(behind);
+                if let Ok(state) = self.dfa.start_state(&config) {
+                    self.walk(state, hay.get(at..).unwrap_or_default(), found);
+                }
+            }
+        } else {
+            let config = start::Config::new().anchored(Anchored::No);
+            if let Ok(state) = self.dfa.start_state(&config) {
+                self.walk(state, hay, found);
+            }
+        }
+    }
+
+    /// Runs the DFA from `state` over `hay` (to its end or a dead state),
+    /// reporting the patterns of every match state.
+    fn walk(
+        &self,
+        mut state: regex_automata::util::primitives::StateID,
+        hay: &[u8],
+        found: &mut dyn FnMut(usize),
+    ) {
+        let dfa = &self.dfa;
+        let report = |state, found: &mut dyn FnMut(usize)| {
+            for i in 0..dfa.match_len(state) {
+                found(dfa.match_pattern(state, i).as_usize());
+            }
+        };
+        for &byte in hay {
+            state = dfa.next_state(state, byte);
+            if dfa.is_special_state(state) {
+                if dfa.is_match_state(state) {
+                    report(state, found);
+                } else if dfa.is_dead_state(state) || dfa.is_quit_state(state) {
+                    return;
+                }
+            }
+        }
+        state = dfa.next_eoi_state(state);
+        if dfa.is_match_state(state) {
+            report(state, found);
+        }
+    }
+}
