@@ -6,9 +6,10 @@
 #                                           classify, decide with JSON policies
 # (`--target web` ES modules for browsers and extensions, `--target nodejs`
 # CommonJS for Node), wasm/pkg/package.json (`esafety`, `esafety/extension`)
-# and README.md; gates both sizes (gzip -9); and copies the extension build,
-# the built-in sample bundle and a shipped policy (as JSON) into the example
-# extension (wasm/extension/lib/, ignored by git).
+# and README.md; gates both sizes (gzip -9); and builds the example
+# extension's lib/ (ignored by git): the extension build with the `dnr`
+# feature, the built-in sample bundle and a shipped policy (as JSON), by
+# wasm/extension/build.mjs.
 #
 # Needs: the wasm32-unknown-unknown target and wasm-bindgen-cli at exactly the
 # wasm-bindgen version in Cargo.lock (both installed by scripts/setup.sh), and
@@ -172,16 +173,12 @@ if [ -n "${ESAFETY_WASM_PKG:-}" ]; then
   exit 0
 fi
 
-# The example extension: the extension build (web), the sample bundle and a
-# shipped policy compiled to the JSON that build reads (by the full build's
-# Policy.toJson, the core's Policy::to_json, as `esafety compile-policy`).
-EXT_LIB="$ROOT/wasm/extension/lib"
-rm -rf "$EXT_LIB"
-mkdir -p "$EXT_LIB"
-cp "$PKG/extension/web/esafety.js" "$PKG/extension/web/esafety_bg.wasm" "$EXT_LIB/"
-if [ -d "$PKG/extension/web/snippets" ]; then
-  cp -r "$PKG/extension/web/snippets" "$EXT_LIB/"
-fi
+# The example extension: the extension build with the `dnr` feature
+# (Engine.dnrRules, for an install without policy; it stays out of the
+# package), the built-in sample bundle and a shipped policy compiled to the
+# JSON that build reads (by the full build's Policy.toJson, the core's
+# Policy::to_json, as `esafety compile-policy`), embedded by
+# wasm/extension/build.mjs in lib/embedded.js (see there why).
 policy=""
 for p in policies/secondary-pupils.toml policies/*.toml; do
   [ -e "$p" ] && { policy=$p; break; }
@@ -190,11 +187,15 @@ if [ -z "$policy" ]; then
   echo "build-wasm: no policy in policies/ to ship in the extension" >&2
   exit 2
 fi
+EXT_BUILD="$TARGET_DIR/esafety-extension-dnr"
+rm -rf "$EXT_BUILD"
+build_variant "$EXT_BUILD" wasm-extension --no-default-features --features dnr
+mkdir -p "$EXT_BUILD/shipped"
 node -e '
   const fs = require("fs");
   const e = require(process.argv[1]);
-  fs.writeFileSync(process.argv[2], e.sampleBundleBytes());
-  const policy = e.Policy.fromToml(fs.readFileSync(process.argv[3], "utf8"), process.argv[3]);
-  fs.writeFileSync(process.argv[4], policy.toJson() + "\n");
-' "$PKG/node/esafety.js" "$EXT_LIB/sample.esb" "$policy" "$EXT_LIB/policy.json"
-echo "build-wasm: wasm/pkg built (full and extension builds); the extension ships the extension build and $policy as lib/policy.json"
+  const policy = e.Policy.fromToml(fs.readFileSync(process.argv[2], "utf8"), process.argv[2]);
+  fs.writeFileSync(process.argv[3], policy.toJson() + "\n");
+' "$PKG/node/esafety.js" "$policy" "$EXT_BUILD/shipped/policy.json"
+node "$ROOT/wasm/extension/build.mjs" --web "$EXT_BUILD/web" --node-pkg "$PKG/node/esafety.js" --policy "$EXT_BUILD/shipped/policy.json"
+echo "build-wasm: wasm/pkg built (full and extension builds); the example extension ships the extension build with dnr and $policy as JSON (lib/embedded.js)"

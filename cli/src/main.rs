@@ -46,6 +46,8 @@ enum Command {
     SquidHelper(cmd::squid_helper::Args),
     /// Check site files, or import one from a squidGuard configuration.
     Site(cmd::site::Args),
+    /// Write a bundle and a policy as browser declarativeNetRequest rules for one user.
+    Dnr(cmd::dnr::Args),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Keygen(args) => cmd::sign::keygen(args),
         Command::Sign(args) => cmd::sign::sign(args),
         Command::Verify(args) => cmd::sign::verify(args),
+        Command::Dnr(args) => cmd::dnr::run(args),
     };
     match result {
         Ok(code) => code,

@@ -6,9 +6,10 @@
 //! [`url`] canonicalizes, [`lists`] parses vendor lists, [`bundle`] compiles
 //! them into an immutable artefact, [`classify`] matches a URL against it,
 //! `content` scores page text and search terms with weighted phrase lists,
-//! [`policy`] decides what a user may do, and [`incident`] assesses what to do
-//! when something goes wrong, and [`record`] keeps who asked for what, when,
-//! and why it was decided so.
+//! [`policy`] decides what a user may do, [`export`] writes a bundle and a
+//! policy as other engines' rules, [`incident`] assesses what to do when
+//! something goes wrong, and [`record`] keeps who asked for what, when, and
+//! why it was decided so.
 //!
 //! # Features
 //!
@@ -33,6 +34,7 @@ pub mod content;
 pub mod datetime;
 mod document;
 mod error_code;
+pub mod export;
 #[cfg(feature = "incident")]
 pub mod incident;
 pub mod lists;

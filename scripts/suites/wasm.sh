@@ -34,7 +34,10 @@ cargo build -p esafety-cli
 export ESAFETY_CLI="$TARGET_DIR/debug/esafety"
 
 cd wasm
-node --test --test-reporter=spec test/*.test.mjs test/browser/*.test.mjs
+# One test file at a time: a managed-extension test force-installs its
+# extension by a machine-wide policy file, which any other Chromium started
+# meanwhile would also obey.
+node --test --test-concurrency=1 --test-reporter=spec test/*.test.mjs test/browser/*.test.mjs
 
 # A short benchmark run (Node half only: the native half needs a release
 # build; ESAFETY_WASM_BENCH=1 runs both and checks they decide alike).

@@ -26,6 +26,16 @@ if (shown) {
     li.textContent = reason;
     list.appendChild(li);
   }
+  // Blocked because the filter was starting: load the address again once
+  // it has started (it is then decided like any other request). The worker
+  // may itself be starting, so ask until it answers.
+  if (shown.retry && typeof chrome !== 'undefined' && chrome.runtime?.sendMessage) {
+    const ask = () => chrome.runtime.sendMessage({ type: 'ready' }).then((answer) => {
+      if (answer && answer.ready && answer.ok) location.replace(shown.retry);
+      else if (!answer || !answer.ready) setTimeout(ask, 250);
+    }, () => setTimeout(ask, 250));
+    ask();
+  }
 } else {
   text('wording', 'This page has been blocked by the esafety filter.');
 }

@@ -16,6 +16,8 @@
 mod bundle;
 mod decision;
 mod error;
+#[cfg(feature = "dnr")]
+mod export;
 #[cfg(feature = "full")]
 mod incident;
 mod policy;

@@ -120,6 +120,17 @@ pub struct Engine {
     inner: esafety::policy::Engine<SharedBytes>,
 }
 
+impl Engine {
+    /// The core engine, for the other exports.
+    #[cfg_attr(
+        not(feature = "dnr"),
+        expect(dead_code, reason = "used by the dnr feature's export")
+    )]
+    pub(crate) fn core(&self) -> &esafety::policy::Engine<SharedBytes> {
+        &self.inner
+    }
+}
+
 #[wasm_bindgen]
 impl Engine {
     /// An engine deciding with `policy` over `bundle`. Neither argument is

@@ -3,7 +3,9 @@
 // Chromium (Debian's /usr/bin/chromium driven by playwright-core; no browser
 // download).
 import { createRequire } from 'node:module';
-import { readFileSync, readdirSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, dirname, extname, resolve, sep } from 'node:path';
@@ -72,8 +74,11 @@ const MIME = {
 };
 
 /**
- * Serves `mounts` ({urlPrefix: folder}) and `routes` ({path: body | fn(req)})
- * on 127.0.0.1 with an ephemeral port. Resolves to {port, origin, close, hits}.
+ * Serves `mounts` ({urlPrefix: folder}) and `routes` ({path: answer |
+ * fn(req) => answer or a promise of one; an answer is an HTML body, or
+ * `{status, headers, body}`}) on 127.0.0.1 with an ephemeral port.
+ * Resolves to {port, origin, close, hits}: `hits` logs every request that
+ * reached the server (`{host, path}`), in order.
  */
 export function serve({ mounts = {}, routes = {} } = {}) {
   const hits = [];
@@ -82,9 +87,13 @@ export function serve({ mounts = {}, routes = {} } = {}) {
     hits.push({ host: req.headers.host, path: url.pathname });
     const route = routes[url.pathname];
     if (route !== undefined) {
-      const body = typeof route === 'function' ? route(req) : route;
-      res.writeHead(200, { 'content-type': MIME['.html'], 'cache-control': 'no-store' });
-      res.end(body);
+      Promise.resolve(typeof route === 'function' ? route(req) : route).then((answer) => {
+        // A string or bytes: an HTML page. `{status, headers, body}`: that.
+        const full = answer !== null && typeof answer === 'object' && !ArrayBuffer.isView(answer);
+        const { status = 200, headers = {}, body = '' } = full ? answer : { body: answer };
+        res.writeHead(status, { 'content-type': MIME['.html'], 'cache-control': 'no-store', ...headers });
+        res.end(body);
+      });
       return;
     }
     for (const [prefix, folder] of Object.entries(mounts)) {
@@ -137,15 +146,15 @@ export const CHROMIUM_FLAGS = [
  * Launches Debian's Chromium headless with a fresh profile in a temp folder.
  * Resolves to {context, close}; `close` also removes the profile.
  */
-export async function launchChromium({ extraArgs = [], allowExtensions = false } = {}) {
+export async function launchChromium({ extraArgs = [], allowExtensions = false, dropFlags = [], ignoreDefaultArgs = [] } = {}) {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'esafety-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     // We pass --headless=new ourselves so the mode is explicit.
     headless: false,
-    args: [...CHROMIUM_FLAGS, ...extraArgs],
-    ignoreDefaultArgs: allowExtensions ? ['--disable-extensions'] : [],
+    args: [...CHROMIUM_FLAGS.filter((f) => !dropFlags.includes(f)), ...extraArgs],
+    ignoreDefaultArgs: [...(allowExtensions ? ['--disable-extensions'] : []), ...ignoreDefaultArgs],
     timeout: 60_000,
   });
   return {
@@ -153,7 +162,7 @@ export async function launchChromium({ extraArgs = [], allowExtensions = false }
     userDataDir,
     close: async () => {
       await context.close().catch(() => {});
-      rmSync(userDataDir, { recursive: true, force: true });
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
@@ -174,23 +183,134 @@ export async function settle(browser, url) {
   return page;
 }
 
+/** Flags of every browser with the extension: loopback only, no https upgrade. */
+const EXTENSION_FLAGS = [
+  '--host-resolver-rules=MAP * 127.0.0.1',
+  '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable',
+];
+
+/** Where Chromium on Linux reads machine policies (one JSON file each). */
+export const POLICY_DIR = process.env.ESAFETY_CHROMIUM_POLICY_DIR ?? '/etc/chromium/policies/managed';
+
 /**
- * Headless Chromium with the unpacked extension in `dir` loaded, every host
- * name resolving to 127.0.0.1 (nothing leaves the machine) and no upgrade
- * of http to https; resolves to `{browser, worker}`, the extension's
- * service worker once it has started.
+ * Headless Chromium with the extension in `dir` and every host name
+ * resolving to 127.0.0.1 (nothing leaves the machine); resolves to
+ * `{browser, worker, extensionId}`, with the extension's service worker
+ * once it has started. `browser.close()` ends it all.
+ *
+ * Unmanaged (the default): the unpacked extension loaded with
+ * `--load-extension`, as a developer (or a user) installs it; Chromium
+ * then refuses the extension a blocking `webRequest` listener.
+ *
+ * `{managed: true}`: force-installed as an administrator does it. The
+ * folder is packed into a CRX3 signed with a key made for the run
+ * (`chromium --pack-extension`; the extension id derives from the key), an
+ * update manifest and the CRX are served on 127.0.0.1, and a policy file
+ * in `POLICY_DIR` lists it in `ExtensionInstallForcelist`, with
+ * `managedConfig` (default: the folder's config.json) as its
+ * `chrome.storage.managed` (the `3rdparty` policy)
+ * and `DeveloperToolsAvailability: 1` (by default Chromium refuses DevTools,
+ * and so the test driver, on extensions installed by policy). The policy
+ * file is removed when the browser is closed, when the launch fails, and
+ * when the process exits.
+ *
+ * @param {string} dir the extension folder
+ * @param {{managed?: boolean, managedConfig?: object, extraArgs?: string[]}} options
+ *   (`extraArgs`: more Chromium flags)
  */
-export async function launchWithExtension(dir) {
-  const browser = await launchChromium({
-    allowExtensions: true,
-    extraArgs: [
-      `--disable-extensions-except=${dir}`,
-      `--load-extension=${dir}`,
-      '--host-resolver-rules=MAP * 127.0.0.1',
-      '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable',
-    ],
+export async function launchWithExtension(dir, { managed = false, managedConfig, extraArgs = [] } = {}) {
+  if (!managed) {
+    const browser = await launchChromium({
+      allowExtensions: true,
+      extraArgs: [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...EXTENSION_FLAGS, ...extraArgs],
+    });
+    const worker = browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
+      ?? await browser.context.waitForEvent('serviceworker', { timeout: 30_000 });
+    return { browser, worker, extensionId: new URL(worker.url()).host };
+  }
+  // The default configuration: the extension's own config.json, if any.
+  const config = managedConfig ?? (existsSync(join(dir, 'config.json')) ? JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) : {});
+  const work = mkdtempSync(join(tmpdir(), 'esafety-crx-'));
+  const cleanups = [() => rmSync(work, { recursive: true, force: true })];
+  const cleanup = async () => {
+    for (const f of cleanups.splice(0).reverse()) await f();
+  };
+  try {
+    const packed = packExtension(dir, work);
+    const updates = await serve({
+      routes: {
+        '/update.xml': () => updateManifest(packed, `${updates.origin}/extension.crx`),
+        '/extension.crx': () => packed.crx,
+      },
+    });
+    cleanups.push(() => updates.close());
+    const policyFile = join(POLICY_DIR, `esafety-test-${process.pid}-${packed.id}.json`);
+    mkdirSync(POLICY_DIR, { recursive: true });
+    const removePolicy = () => rmSync(policyFile, { force: true });
+    process.once('exit', removePolicy);
+    cleanups.push(() => {
+      removePolicy();
+      process.removeListener('exit', removePolicy);
+    });
+    writeFileSync(policyFile, JSON.stringify({
+      ExtensionInstallForcelist: [`${packed.id};${updates.origin}/update.xml`],
+      DeveloperToolsAvailability: 1,
+      '3rdparty': { extensions: { [packed.id]: config } },
+    }));
+    // No --disable-background-networking: with it Chromium does not run the
+    // extension updater, which is what installs a force-listed extension.
+    const browser = await launchChromium({
+      allowExtensions: true,
+      dropFlags: ['--disable-background-networking'],
+      extraArgs: [...EXTENSION_FLAGS, ...extraArgs],
+      ignoreDefaultArgs: ['--disable-background-networking', '--disable-component-extensions-with-background-pages'],
+    });
+    const close = browser.close;
+    cleanups.push(close);
+    browser.close = cleanup;
+    const isOurs = (w) => w.url().startsWith(`chrome-extension://${packed.id}/`);
+    const worker = browser.context.serviceWorkers().find(isOurs)
+      ?? await browser.context.waitForEvent('serviceworker', { predicate: isOurs, timeout: 60_000 });
+    return { browser, worker, extensionId: packed.id };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/**
+ * Packs `dir` into `work`/extension.crx with a new RSA key:
+ * `{id, crx, version}`.
+ */
+export function packExtension(dir, work) {
+  const copy = join(work, 'extension');
+  cpSync(dir, copy, { recursive: true });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'der' },
   });
-  const worker = browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
-    ?? await browser.context.waitForEvent('serviceworker', { timeout: 30_000 });
-  return { browser, worker };
+  const key = join(work, 'key.pem');
+  writeFileSync(key, privateKey, { mode: 0o600 });
+  execFileSync(CHROMIUM, ['--headless=new', '--no-sandbox', `--pack-extension=${copy}`, `--pack-extension-key=${key}`], { stdio: 'ignore', timeout: 60_000 });
+  return {
+    id: extensionId(publicKey),
+    crx: readFileSync(join(work, 'extension.crx')),
+    version: JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')).version,
+  };
+}
+
+/** The extension id of a public key (SPKI DER): its SHA-256's first 16 bytes in the letters a-p. */
+export function extensionId(spki) {
+  const hex = createHash('sha256').update(spki).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+}
+
+/** The gupdate update manifest Chromium's extension updater reads. */
+function updateManifest({ id, version }, codebase) {
+  return `<?xml version='1.0' encoding='UTF-8'?>
+<gupdate xmlns='http://www.google.com/update2/response' protocol='2.0'>
+  <app appid='${id}'><updatecheck codebase='${codebase}' version='${version}' /></app>
+</gupdate>
+`;
 }

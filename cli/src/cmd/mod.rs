@@ -5,6 +5,7 @@ pub(crate) mod check;
 pub(crate) mod classify;
 pub(crate) mod compile;
 pub(crate) mod compile_policy;
+pub(crate) mod dnr;
 pub(crate) mod incident;
 pub(crate) mod lint;
 pub(crate) mod scan;

@@ -13,7 +13,10 @@
 //! takes one step per key byte, so it always terminates.
 //!
 //! Only what the classifier needs is here: the root, one transition on a
-//! byte, whether a node is final and its final output, and `get`.
+//! byte, whether a node is final and its final output, and `get`; and for
+//! the exports ([`crate::export`]), a walk over every key
+//! ([`Fst::for_each`]), which ends too: every transition leads to a lower
+//! address, and the walk stops after as many keys as it is allowed.
 //!
 //! # Format (as written by `fst::raw::Builder`, version 3)
 //!
@@ -170,6 +173,30 @@ impl FstSection {
     }
 }
 
+/// Why [`Fst::for_each`] stopped before the last key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WalkError {
+    /// The node at this address does not decode (the bytes were not written
+    /// by `fst`'s builder).
+    Malformed {
+        /// The node's address in the map.
+        at: usize,
+    },
+    /// More keys than the walk was allowed to visit.
+    TooManyKeys {
+        /// The limit.
+        max: u64,
+    },
+}
+
+/// One node on the path of [`Fst::for_each`]: its transitions, the next one
+/// to follow, and the output summed up to the node.
+struct WalkFrame {
+    transitions: Vec<(u8, u64, Node)>,
+    next: usize,
+    acc: u64,
+}
+
 /// A read-only view of one `fst` map's bytes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fst<'a> {
@@ -218,6 +245,113 @@ impl<'a> Fst<'a> {
             node = next;
         }
         Some(acc.wrapping_add(self.final_output(node)?))
+    }
+
+    /// Calls `visit` with every key and its value, in key order, and
+    /// returns how many there were.
+    ///
+    /// # Errors
+    ///
+    /// [`WalkError::Malformed`] at the first node that does not decode, and
+    /// [`WalkError::TooManyKeys`] when there are more than `max_keys` keys
+    /// (a few hundred crafted bytes can describe more keys than any memory
+    /// holds). The walk always ends: every transition goes to a lower
+    /// address, so no path is longer than the map.
+    pub(crate) fn for_each(
+        &self,
+        max_keys: u64,
+        mut visit: impl FnMut(&[u8], u64),
+    ) -> Result<u64, WalkError> {
+        let mut key: Vec<u8> = Vec::new();
+        let mut stack: Vec<WalkFrame> = Vec::new();
+        let mut count = 0u64;
+        self.walk_enter(
+            self.root, 0, &key, &mut stack, &mut count, max_keys, &mut visit,
+        )?;
+        while let Some(top) = stack.last_mut() {
+            let Some(&(byte, out, next)) = top.transitions.get(top.next) else {
+                stack.pop();
+                if !stack.is_empty() {
+                    key.pop();
+                }
+                continue;
+            };
+            top.next += 1;
+            let acc = top.acc.wrapping_add(out);
+            key.push(byte);
+            self.walk_enter(
+                next, acc, &key, &mut stack, &mut count, max_keys, &mut visit,
+            )?;
+        }
+        Ok(count)
+    }
+
+    /// Visits `node` if it is final and pushes its transitions.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the state of one walk, kept on its stack frame"
+    )]
+    fn walk_enter(
+        &self,
+        node: Node,
+        acc: u64,
+        key: &[u8],
+        stack: &mut Vec<WalkFrame>,
+        count: &mut u64,
+        max_keys: u64,
+        visit: &mut impl FnMut(&[u8], u64),
+    ) -> Result<(), WalkError> {
+        let malformed = WalkError::Malformed { at: node.addr };
+        if node.is_final() {
+            let fin = self.final_output(node).ok_or(malformed)?;
+            *count += 1;
+            if *count > max_keys {
+                return Err(WalkError::TooManyKeys { max: max_keys });
+            }
+            visit(key, acc.wrapping_add(fin));
+        }
+        let mut transitions = self.transitions(node).ok_or(malformed)?;
+        transitions.sort_unstable_by_key(|&(input, _, _)| input);
+        stack.push(WalkFrame {
+            transitions,
+            next: 0,
+            acc,
+        });
+        Ok(())
+    }
+
+    /// Every transition of `node` (input, output, target); `None` if the
+    /// node is malformed or a target is not below it.
+    fn transitions(&self, node: Node) -> Option<Vec<(u8, u64, Node)>> {
+        if node.addr == EMPTY_ADDRESS {
+            return Some(Vec::new());
+        }
+        let below = |n: Node| (n.addr < node.addr).then_some(n);
+        match node.state >> 6 {
+            0b11 => {
+                let (input, input_len) = self.one_input(node.addr, node.state)?;
+                let next = self.node(node.addr.checked_sub(input_len + 1)?)?;
+                Some(vec![(input, 0, below(next)?)])
+            }
+            0b10 => {
+                let (input, _) = self.one_input(node.addr, node.state)?;
+                let (out, next) = self.step_other(node, input)?;
+                Some(vec![(input, out, below(next)?)])
+            }
+            _ => {
+                let l = self.any_layout(node)?;
+                let mut out = Vec::with_capacity(l.ntrans);
+                for i in 0..l.ntrans {
+                    let input = self.byte(l.inputs_at.checked_add(l.ntrans - 1 - i)?)?;
+                    let delta_at = l.inputs_at.checked_sub((i + 1).checked_mul(l.tsize)?)?;
+                    let delta = self.delta(delta_at, l.tsize)?;
+                    let out_at = l.deltas_at.checked_sub((i + 1).checked_mul(l.osize)?)?;
+                    let value = self.uint(out_at, l.osize)?;
+                    out.push((input, value, below(self.target(l.end, delta)?)?));
+                }
+                Some(out)
+            }
+        }
     }
 
     /// Follows the transition of `node` on `byte`: its output and the node
@@ -576,6 +710,40 @@ mod tests {
             }
         }
 
+        /// The walk visits exactly the keys and values `fst`'s own stream
+        /// gives, in the same order.
+        #[test]
+        fn walk_agrees_with_fst_stream(
+            keys in prop::collection::btree_map(prop::collection::vec(key_byte(), 0..10), value(), 0..150),
+        ) {
+            use fst::Streamer as _;
+            let bytes = build(&keys);
+            let mut ours = Vec::new();
+            let n = open(&bytes).unwrap().for_each(u64::MAX, |k, v| ours.push((k.to_vec(), v))).unwrap();
+            let map = fst::Map::new(bytes.clone()).unwrap();
+            let mut theirs = Vec::new();
+            let mut stream = map.stream();
+            while let Some((k, v)) = stream.next() {
+                theirs.push((k.to_vec(), v));
+            }
+            prop_assert_eq!(n, theirs.len() as u64);
+            prop_assert_eq!(ours, theirs);
+        }
+
+        /// Whatever the node bytes, the walk ends (an error or the keys),
+        /// without a panic and within its key limit.
+        #[test]
+        fn walk_of_arbitrary_nodes_ends(nodes in prop::collection::vec(any::<u8>(), 1..600)) {
+            let bytes = with_nodes(&nodes);
+            let f = open(&bytes).unwrap();
+            let mut seen = 0u64;
+            match f.for_each(1000, |_, _| seen += 1) {
+                Ok(n) => prop_assert_eq!(n, seen),
+                Err(WalkError::TooManyKeys { max }) => prop_assert_eq!((max, seen), (1000, 1000)),
+                Err(WalkError::Malformed { .. }) => prop_assert!(seen <= 1000),
+            }
+        }
+
         /// Whatever the node bytes between a valid header and footer,
         /// lookups end without a panic.
         #[test]
@@ -590,6 +758,20 @@ mod tests {
                 walk(&f, q);
             }
         }
+    }
+
+    #[test]
+    fn walk_stops_at_its_key_limit() {
+        let keys: BTreeMap<Vec<u8>, u64> = (0..10u64)
+            .map(|i| (format!("k{i}").into_bytes(), i))
+            .collect();
+        let bytes = build(&keys);
+        let f = open(&bytes).unwrap();
+        assert_eq!(f.for_each(10, |_, _| {}), Ok(10));
+        assert_eq!(
+            f.for_each(9, |_, _| {}),
+            Err(WalkError::TooManyKeys { max: 9 })
+        );
     }
 
     /// Steps along `key` as the classifier does, asking for final outputs.

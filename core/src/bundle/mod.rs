@@ -110,6 +110,7 @@ mod load;
 mod meta;
 mod parts;
 mod regex;
+mod walk;
 
 use std::fmt;
 use std::sync::Arc;

@@ -357,7 +357,7 @@ fn describe(m: &Match<'_>) -> String {
 }
 
 /// The local time of a request in the policy time zone, computed once.
-struct Clock {
+pub(super) struct Clock {
     day_bit: u8,
     minute: u16,
 }
@@ -480,7 +480,9 @@ impl Policy {
         }
     }
 
-    fn rule_matches(
+    /// Whether every condition of `rule` holds for `req` classified as
+    /// `class` (also the basis of [`Policy::possible_actions`]).
+    pub(super) fn rule_matches(
         &self,
         rule: &CompiledRule,
         req: &Request<'_>,

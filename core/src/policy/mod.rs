@@ -45,6 +45,7 @@ mod engine;
 mod error;
 mod evaluate;
 mod fail_closed;
+pub(crate) mod guarantee;
 #[cfg(feature = "lint")]
 pub mod lint;
 mod report;
