@@ -246,3 +246,42 @@ fn the_sample_bundle_is_not_taken_as_signed() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_squid_helper_starts_only_on_signed_files() {
+    let scratch = Scratch::new("cli-signed-helper");
+    let (secret, public) = keygen(&scratch, "publisher");
+    let bundle = signed_bundle(&scratch, &secret);
+    let policy = scratch.file("p.toml", "id = \"p\"\ndefault = \"allow\"\n");
+    let helper = || {
+        common::esafety_stdin(
+            &[
+                "squid-helper",
+                "--policy",
+                s(&policy),
+                "--bundle",
+                s(&bundle),
+                "--verify",
+                s(&public),
+            ],
+            Some("http://bet.example/\n"),
+        )
+    };
+    let o = helper();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "served with an unsigned policy: {}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("p.toml` has no signature"),
+        "{}",
+        stderr(&o)
+    );
+    let o = esafety(&["sign", "--key", s(&secret), s(&policy)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = helper();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("OK"), "{}", stdout(&o));
+}

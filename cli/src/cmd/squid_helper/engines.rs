@@ -12,6 +12,7 @@ use esafety::classify::Classifier;
 use esafety::policy::{Device, Policy};
 use esafety::record::Identity;
 use esafety::record::site::Site;
+use esafety::signing::PublicKey;
 
 /// Where the engine set comes from.
 #[derive(Debug, Clone)]
@@ -19,6 +20,9 @@ pub(crate) struct Sources {
     pub(crate) policy: PathBuf,
     pub(crate) bundle: Option<PathBuf>,
     pub(crate) site: Option<PathBuf>,
+    /// `--verify`: every file (bundle, policies, site file) is used only if
+    /// its `.sig` is this key's signature of it.
+    pub(crate) verify: Option<esafety::signing::PublicKey>,
 }
 
 /// The identity a client gets when no site entry matches (`--group`,
@@ -59,47 +63,74 @@ pub(crate) fn fingerprint(path: &Path) -> Option<Fingerprint> {
     })
 }
 
-fn load_policy(path: &Path) -> anyhow::Result<Policy> {
-    let source = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read policy `{source}`"))?;
-    Ok(Policy::load(&source, &text)?)
+/// Reads a text file (a policy, the site file) and, with a key, checks its
+/// signature before anything reads the text.
+fn read_text(path: &Path, what: &str, key: Option<&PublicKey>) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {what} `{}`", path.display()))?;
+    if let Some(key) = key {
+        crate::cmd::sign::verify_file(path, text.as_bytes(), key)?;
+    }
+    Ok(text)
 }
 
-/// Reads the bundle's bytes. This is where a signature check of the bytes
-/// (`--verify`) belongs: before they are parsed, so a bad signature is a
-/// failed load and the old engine keeps serving.
-fn read_bundle(path: &Path) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read bundle `{}`", path.display()))
+fn load_policy(path: &Path, key: Option<&PublicKey>) -> anyhow::Result<Policy> {
+    let text = read_text(path, "policy", key)?;
+    Ok(Policy::load(&path.display().to_string(), &text)?)
+}
+
+/// Reads the bundle's bytes and, with a key, checks their signature before
+/// they are parsed: a bad signature is a failed load, and the old engine
+/// keeps serving.
+fn read_bundle(path: &Path, key: Option<&PublicKey>) -> anyhow::Result<Vec<u8>> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read bundle `{}`", path.display()))?;
+    if let Some(key) = key {
+        crate::cmd::sign::verify_file(path, &bytes, key)?;
+    }
+    Ok(bytes)
 }
 
 impl Engines {
     /// Loads everything: the bundle, the default policy, the site file and
     /// each of its policies (paths relative to the site file).
     pub(crate) fn load(sources: &Sources) -> anyhow::Result<Engines> {
+        let key = sources.verify.as_ref();
         let mut files = Vec::new();
-        let mut watch = |path: &Path| files.push((path.to_path_buf(), fingerprint(path)));
+        // With a key, a new signature is a change too (a publisher may
+        // replace a file and then its `.sig`).
+        let mut watch = |path: &Path| {
+            files.push((path.to_path_buf(), fingerprint(path)));
+            if key.is_some() {
+                let sig = crate::cmd::sign::signature_path(path);
+                let print = fingerprint(&sig);
+                files.push((sig, print));
+            }
+        };
         watch(&sources.policy);
         let classifier = match &sources.bundle {
             Some(path) => {
                 watch(path);
-                let bytes = read_bundle(path)?;
+                let bytes = read_bundle(path, key)?;
                 let bundle = esafety::bundle::Bundle::from_bytes(bytes)
                     .with_context(|| format!("cannot load bundle `{}`", path.display()))?;
                 Classifier::new(bundle)
             }
+            None if key.is_some() => anyhow::bail!(
+                "the built-in sample bundle is not signed; pass the signed bundle with --bundle, \
+                 or leave out --verify"
+            ),
             None => Classifier::new(
                 esafety::sample::bundle().context("cannot load the built-in sample bundle")?,
             ),
         };
-        let default_policy = load_policy(&sources.policy)?;
+        let default_policy = load_policy(&sources.policy, key)?;
         let (site, entry_policies) = match &sources.site {
             None => (None, Vec::new()),
             Some(path) => {
                 watch(path);
                 let name = path.display().to_string();
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read site file `{name}`"))?;
+                let text = read_text(path, "site file", key)?;
                 let site = Site::from_toml_str(&name, &text)?;
                 let base = path.parent().unwrap_or(Path::new("."));
                 let mut policies = Vec::with_capacity(site.clients().len());
@@ -109,7 +140,7 @@ impl Engines {
                         Some(relative) => {
                             let policy_path = base.join(relative);
                             watch(&policy_path);
-                            Some(load_policy(&policy_path).with_context(|| {
+                            Some(load_policy(&policy_path, key).with_context(|| {
                                 format!("{name}:{}: the entry's policy", entry.line())
                             })?)
                         }

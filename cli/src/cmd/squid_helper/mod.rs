@@ -107,6 +107,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         policy: args.engine.policy.clone(),
         bundle: args.engine.bundle.clone(),
         site: args.site.clone(),
+        verify: args
+            .engine
+            .verify
+            .as_deref()
+            .map(crate::cmd::sign::read_public_key)
+            .transpose()?,
     };
     let defaults = Defaults {
         group: args.user.group.clone(),
