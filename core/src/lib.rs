@@ -39,6 +39,7 @@ pub mod export;
 pub mod incident;
 pub mod lists;
 pub mod policy;
+#[cfg(feature = "incident")]
 pub mod record;
 #[cfg(feature = "compile")]
 pub mod sample;

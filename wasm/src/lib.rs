@@ -21,6 +21,7 @@ mod export;
 #[cfg(feature = "full")]
 mod incident;
 mod policy;
+#[cfg(feature = "full")]
 mod record;
 mod request;
 #[cfg(feature = "full")]
@@ -35,6 +36,7 @@ pub use incident::{assess_incident, escalation_profiles};
 #[cfg(feature = "full")]
 pub use policy::lint_policy;
 pub use policy::{Engine, Policy};
+#[cfg(feature = "full")]
 pub use record::search_terms;
 #[cfg(feature = "full")]
 pub use scan::{ScanStream, Scanner};

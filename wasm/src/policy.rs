@@ -195,6 +195,7 @@ impl Engine {
     }
 
     /// The record of one request (the `record` module binds it).
+    #[cfg(feature = "full")]
     pub(crate) fn record_for(
         &self,
         url: &str,

@@ -75,6 +75,7 @@ pub use safe_search::{SafeSearch, SearchEngine, safe_search};
 #[cfg(feature = "schema")]
 pub use schema::json_schema;
 #[cfg(feature = "schema")]
+#[cfg(feature = "incident")]
 pub(crate) use schema::schema_text;
 pub use time::{Day, TimeWindow, TimeWindowError, TimeZoneName};
 

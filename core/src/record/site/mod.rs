@@ -66,6 +66,7 @@
 
 mod cidr;
 mod document;
+#[cfg(feature = "lint")]
 mod lint;
 mod squidguard;
 
@@ -73,6 +74,7 @@ use std::net::IpAddr;
 
 pub use cidr::{Cidr, CidrError};
 pub use document::{ClientDoc, SiteDocument};
+#[cfg(feature = "lint")]
 pub use lint::{lint, lint_with_policies};
 pub use squidguard::{ImportError, import_squidguard};
 
