@@ -593,7 +593,7 @@ impl BundleBuilder {
     ///     for (i, h) in hosts.iter().enumerate() {
     ///         b.add_entry(list, &Entry { kind: EntryKind::Domain((*h).into()), line: i + 1 })?;
     ///     }
-    ///     b.build()
+    ///     Ok(b.build()?)
     /// };
     /// // Entry order does not change the bytes.
     /// assert_eq!(build(&["a.example", "b.example"])?, build(&["b.example", "a.example"])?);

@@ -240,18 +240,19 @@ pub enum EntryKind {
     ///
     /// ```
     /// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
-    /// let parsed = parse(Format::SquidGuardUrls, "urls", b"example.com/Adult/\n", &ParseOptions::new())?;
+    /// let parsed = parse(Format::Adblock, "rules", b"||example.com/Adult/\n", &ParseOptions::new())?;
     /// assert_eq!(parsed.entries.first().map(|e| &e.kind), Some(&EntryKind::UrlPrefixNoCase("example.com/adult/".into())));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     UrlPrefixNoCase(String),
-    /// [`EntryKind::Regex`] compiled ASCII case-insensitively (squidGuard
-    /// `expressions`, e2guardian `bannedregexpurllist`, which match against
-    /// the lowercased URL): `porn` matches `/PORN/` and `/Porn.html`.
+    /// [`EntryKind::Regex`] compiled ASCII case-insensitively (e2guardian
+    /// `bannedregexpurllist`, which matches against the lowercased URL;
+    /// squidGuard `expressions` are [`EntryKind::SquidGuardExpression`]):
+    /// `porn` matches `/PORN/` and `/Porn.html`.
     ///
     /// ```
     /// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
-    /// let parsed = parse(Format::SquidGuardExpressions, "expressions", b"(^|[-/_.])porn([-/_.]|$)\n", &ParseOptions::new())?;
+    /// let parsed = parse(Format::E2Regexp, "bannedregexpurllist", b"(^|[-/_.])porn([-/_.]|$)\n", &ParseOptions::new())?;
     /// assert!(matches!(parsed.entries.first().map(|e| &e.kind), Some(EntryKind::RegexNoCase(_))));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -63,7 +63,7 @@ pub enum ReadError {
 /// assert_eq!(read.len(), 3);
 /// assert_eq!(read[1].as_ref().map(|r| r.categories.clone()).ok(), Some(vec!["gambling".to_owned()]));
 /// let err = read[2].as_ref().unwrap_err().to_string();
-/// assert!(err.starts_with("decisions.jsonl:3:1: not a decision record"), "{err}");
+/// assert!(err.starts_with("decisions.jsonl:3:2: not a decision record"), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_records<'a, R: BufRead + 'a>(
