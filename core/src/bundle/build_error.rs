@@ -44,7 +44,7 @@ pub enum BuildError {
         /// The limit.
         max: usize,
     },
-    /// A [`ListId`] from another builder.
+    /// A [`ListId`](super::ListId) from another builder.
     #[error("list id {id} does not belong to this builder; use the id `add_list` returned")]
     UnknownList {
         /// The id.
@@ -70,7 +70,7 @@ pub enum BuildError {
         reason: String,
     },
     /// A valid regular expression that no bounded automaton can apply:
-    /// even its anchored DFA exceeds the limit (see [`RegexEngine`]). An
+    /// even its anchored DFA exceeds the limit (see [`RegexEngine`](super::RegexEngine)). An
     /// error, not a skipped line: a rule that cannot be applied must not
     /// silently stop applying.
     #[error(

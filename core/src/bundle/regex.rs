@@ -81,7 +81,8 @@ pub(crate) const ANCHORED_LIMIT: usize = 4 << 20;
 #[cfg(feature = "compile")]
 const NFA_LIMIT: usize = 16 << 20;
 
-/// How an expression is applied; see the [module docs](self).
+/// How an expression is applied: the engine the builder chose for it (the
+/// compile summary names it for each expression).
 ///
 /// ```
 /// use esafety::bundle::{Bundle, BundleBuilder, RegexEngine};

@@ -83,7 +83,8 @@ fn vote(text: &str) -> Vote {
 /// for hosts, 64 hex digits for IWF, anything else for plain; the largest
 /// vote wins, ties go to the more specific format.
 ///
-/// Never a regular-expression format: see the [module docs](self). A list
+/// Never a regular-expression format (a regex format changes what every
+/// line means, so it is never guessed from the content). A list
 /// of expressions must be named `expressions` or `bannedregexpurllist`,
 /// or given as `squidguard-expressions:PATH` or `e2guardian-regexp:PATH`.
 ///
