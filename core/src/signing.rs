@@ -56,6 +56,11 @@ const SIGNATURE_TAG: &str = "esafety-signature-ed25519";
 
 /// The longest key or signature text read (a line of well under 200 bytes
 /// is all a valid one needs).
+///
+/// ```
+/// use esafety::signing::{MAX_TEXT_LEN, PublicKey};
+/// assert!(PublicKey::parse(&" ".repeat(MAX_TEXT_LEN + 1)).is_err());
+/// ```
 pub const MAX_TEXT_LEN: usize = 4096;
 
 /// Why a key or a signature was refused.

@@ -7,6 +7,20 @@ use super::line::{self, Form, Note, Weight};
 use super::{ContentError, LineProblem, show};
 
 /// Reads the file an `.Include` names.
+///
+/// ```
+/// use esafety::content::Loader;
+///
+/// let mut files = |name: &str| -> std::io::Result<Vec<u8>> {
+///     match name {
+///         "weighted" => Ok(b"< porn ><80>\n".to_vec()),
+///         other => Err(std::io::Error::new(std::io::ErrorKind::NotFound, other.to_owned())),
+///     }
+/// };
+/// let loader: &mut Loader<'_> = &mut files;
+/// assert!(loader("weighted").is_ok());
+/// assert!(loader("missing").is_err());
+/// ```
 pub type Loader<'l> = dyn FnMut(&str) -> Result<Vec<u8>, io::Error> + 'l;
 
 /// Which of e2guardian's three phrase lists a file is (an included file is

@@ -14,10 +14,18 @@ use crate::url::{CanonicalUrl, UrlError};
 
 /// The rule name of a fail-closed decision: the request could not be read
 /// (its URL cannot be canonicalized), so it is blocked.
+///
+/// ```
+/// assert_eq!(esafety::record::ERROR_RULE, esafety::policy::ERROR);
+/// ```
 pub const ERROR_RULE: &str = crate::policy::ERROR;
 
 /// What `url` holds in the record of a statutory match without a digest id
 /// (a classification built by hand): never the URL.
+///
+/// ```
+/// assert_eq!(esafety::record::REDACTED_URL, "redacted");
+/// ```
 pub const REDACTED_URL: &str = "redacted";
 
 /// One decision, as the decision log keeps it: who (site, client, user,

@@ -14,9 +14,17 @@ use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::Sha256;
 
 /// The fewest key bytes accepted.
+///
+/// ```
+/// assert_eq!(esafety::record::MIN_KEY_LEN, 16);
+/// ```
 pub const MIN_KEY_LEN: usize = 16;
 
 /// The prefix of every pseudonym.
+///
+/// ```
+/// assert_eq!(esafety::record::PSEUDONYM_PREFIX, "pseudonym:");
+/// ```
 pub const PSEUDONYM_PREFIX: &str = "pseudonym:";
 
 /// A secret key for user pseudonyms. Its `Debug` output never shows the key.

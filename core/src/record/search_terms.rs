@@ -15,6 +15,10 @@ use crate::url::CanonicalUrl;
 
 /// The most characters of search terms kept (a record stays one short
 /// line; the rest is cut, ending in `…`).
+///
+/// ```
+/// assert_eq!(esafety::record::MAX_TERMS_CHARS, 256);
+/// ```
 pub const MAX_TERMS_CHARS: usize = 256;
 
 /// A site whose searches esafety reads.
