@@ -4,7 +4,7 @@
 //! A Squid helper process: reads one request per line on standard input and
 //! answers each on standard output at once, as Squid's helper protocols
 //! expect ([`protocol`]). Each line is decided for the client it names
-//! (`--format`, [`format`]): the site file (`--site`) gives the client's
+//! (`--format`, [`format`](mod@format)): the site file (`--site`) gives the client's
 //! policy, group, age and device, and `--policy` is the policy of clients no
 //! entry matches. All the deciding is [`esafety::record::check_with`]; this
 //! module only speaks the protocol, keeps the log and swaps engines.
