@@ -152,11 +152,11 @@ EOF
 # one fails the build. wasm/README.md, "Size and speed", says where the
 # bytes go.
 # The full build's goal was 450 KiB before the content scanner (e2guardian
-# phrase lists, about 90 KB gzip) and signature checking (about 20 KB) joined
-# it; with them it is about 546 KB (wasm/README.md, "Size and speed"). This
-# gate holds it there, so any growth is caught; 450 KiB again would take a
-# third build without the scanner.
-FULL_GOAL=563200      # 550 KiB
+# phrase lists), signature checking and decision records joined it; with
+# them it is 588,774 bytes (wasm/README.md, "Size and speed"). This gate
+# holds it there, so any growth is caught; 450 KiB again would take a third
+# build without the scanner and records.
+FULL_GOAL=614400      # 600 KiB
 EXTENSION_GOAL=256000 # 250 KiB
 size_gate() {
   local name=$1 wasm=$2 goal=$3 raw gz
