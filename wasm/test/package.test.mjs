@@ -61,7 +61,7 @@ test('npm pack ships both builds, their .wasm, the types and the README', () => 
   assert.ok(files.some((f) => f.startsWith('web/snippets/')), 'web/snippets is not in the tarball');
   assert.ok(files.some((f) => f.startsWith('node/snippets/')), 'node/snippets is not in the tarball');
   // Nothing from outside the package folder.
-  for (const f of files) assert.match(f, /^(package\.json|README\.md|esafety\.d\.ts|(node|web)\/.+)$/, f);
+  for (const f of files) assert.match(f, /^(package\.json|README\.md|esafety\.d\.ts|(node|web|extension)\/.+)$/, f);
   // The version is the workspace's.
   const cargo = readFileSync(join(REPO, 'Cargo.toml'), 'utf8');
   assert.equal(packed.version, /^version = "([^"]+)"/m.exec(cargo)[1]);

@@ -17,7 +17,7 @@ function fields(name) {
   const m = new RegExp(`export interface ${name}(?: extends \\w+)? \\{([\\s\\S]*?)\\n\\}`).exec(api);
   assert.ok(m, `interface ${name} is not declared`);
   const body = m[1].replace(/\/\*\*[\s\S]*?\*\//g, '');
-  const all = [...body.matchAll(/^( +)([a-z_]+)\??:/gm)];
+  const all = [...body.matchAll(/^( +)([A-Za-z_]+)\??:/gm)];
   // Top-level fields only (nested inline object types are indented deeper).
   const indent = Math.min(...all.map((x) => x[1].length));
   return all.filter((x) => x[1].length === indent).map((x) => x[2]);
