@@ -44,30 +44,49 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         };
         let findings = lint(&file, &text, options);
-        errors |= findings.iter().any(|f| f.severity == Severity::Error);
-        if args.json {
-            serde_json::to_writer(&mut out, &LintReport { file, findings })?;
-            writeln!(out)?;
-        } else {
-            for f in &findings {
-                let severity = match f.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                writeln!(
-                    out,
-                    "{file}:{}: {severity} {}: {}",
-                    f.line, f.code, f.message
-                )?;
-            }
-        }
+        errors |= write_findings(&mut out, file, findings, args.json)?;
     }
     out.flush()?;
-    Ok(if unreadable {
+    Ok(exit_code(unreadable, errors))
+}
+
+/// Writes one file's findings (a `LintReport` JSON line, or one
+/// `file:line: severity code: message` line each); returns whether any is
+/// an error. `esafety lint` and `esafety site lint` print alike.
+pub(crate) fn write_findings(
+    out: &mut impl Write,
+    file: String,
+    findings: Vec<esafety::policy::Finding>,
+    json: bool,
+) -> anyhow::Result<bool> {
+    let errors = findings.iter().any(|f| f.severity == Severity::Error);
+    if json {
+        serde_json::to_writer(&mut *out, &LintReport { file, findings })?;
+        writeln!(out)?;
+    } else {
+        for f in &findings {
+            let severity = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            writeln!(
+                out,
+                "{file}:{}: {severity} {}: {}",
+                f.line, f.code, f.message
+            )?;
+        }
+    }
+    Ok(errors)
+}
+
+/// The lint commands' exit status: 2 if a file could not be read, 1 if a
+/// finding is an error, else 0.
+pub(crate) fn exit_code(unreadable: bool, errors: bool) -> ExitCode {
+    if unreadable {
         ExitCode::from(2)
     } else if errors {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use esafety::policy::{LintReport, Severity};
 use esafety::record::site::{import_squidguard, lint_with_policies};
 
 /// Arguments of `esafety site`.
@@ -77,32 +76,10 @@ fn lint(json: bool, sites: &[PathBuf]) -> anyhow::Result<ExitCode> {
         let findings = lint_with_policies(&file, &text, |policy| {
             std::fs::read_to_string(base.join(policy)).map_err(|e| e.to_string())
         });
-        errors |= findings.iter().any(|f| f.severity == Severity::Error);
-        if json {
-            serde_json::to_writer(&mut out, &LintReport { file, findings })?;
-            writeln!(out)?;
-        } else {
-            for f in &findings {
-                let severity = match f.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                writeln!(
-                    out,
-                    "{file}:{}: {severity} {}: {}",
-                    f.line, f.code, f.message
-                )?;
-            }
-        }
+        errors |= crate::cmd::lint::write_findings(&mut out, file, findings, json)?;
     }
     out.flush()?;
-    Ok(if unreadable {
-        ExitCode::from(2)
-    } else if errors {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(crate::cmd::lint::exit_code(unreadable, errors))
 }
 
 fn import(config: &Path, name: Option<String>, output: Option<&Path>) -> anyhow::Result<ExitCode> {
