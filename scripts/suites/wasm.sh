@@ -29,6 +29,17 @@ for build in web extension/web; do
   echo "wasm: $wasm is $(wc -c <"$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9"
 done
 
+# The package as published: `npm pack`, then publint (strict: warnings
+# fail) and @arethetypeswrong/cli (every condition's types resolve and match
+# the module kind) on the tarball, offline. test/package.test.mjs does the
+# same and installs it into consumers.
+pack_dir=$(mktemp -d)
+trap 'rm -rf "$pack_dir"' EXIT
+tarball=$(cd wasm && npm pack --offline --silent --pack-destination "$pack_dir" ./pkg | tail -n 1)
+(cd wasm && node_modules/.bin/attw "$pack_dir/$tarball")
+mkdir -p "$pack_dir/unpacked" && tar -xzf "$pack_dir/$tarball" -C "$pack_dir/unpacked"
+(cd wasm && node_modules/.bin/publint run "$pack_dir/unpacked/package" --pack false --strict)
+
 # The CLI, for the same-JSON-as-the-CLI test.
 cargo build -p esafety-cli
 export ESAFETY_CLI="$TARGET_DIR/debug/esafety"
