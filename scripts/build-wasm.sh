@@ -145,18 +145,22 @@ JS
   local dispose_lib='/// <reference lib="esnext.disposable" />'
   { echo "$dispose_lib"; cat "$out/web/esafety.d.ts"; printf '%s\n' "$error_class"; } >"$out/web/index.d.ts"
 
+  # One \`exports.NAME =\` line per export: the form Node's and the type
+  # checkers' CommonJS lexers read.
+  local assignments
+  assignments=$(for n in ${api//,/ }; do printf 'exports.%s = esafety.%s;\n' "$n" "$n"; done)
   cat >"$out/node/index.js" <<JS
 'use strict';
 // The Node build loads its .wasm when it is required: \`init\` and
 // \`initSync\` exist so that code written for the web build runs as is.
-const { start, ...esafety } = require('./esafety.js');
-const { EsafetyError } = require('./$error');
-function init() {
-  return Promise.resolve();
-}
-function initSync() {}
 Object.defineProperty(exports, '__esModule', { value: true });
-Object.assign(exports, esafety, { EsafetyError, initSync, default: init });
+const esafety = require('./esafety.js');
+$assignments
+exports.EsafetyError = require('./$error').EsafetyError;
+exports.initSync = function initSync() {};
+exports.default = function init() {
+  return Promise.resolve();
+};
 JS
   local names
   names=$(node -e '
