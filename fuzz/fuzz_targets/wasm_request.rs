@@ -78,7 +78,11 @@ fn scratch(fields: &Fields<'_>) -> Option<([f64; 5], Vec<u8>, i32)> {
     };
     bytes.extend_from_slice(url.as_bytes());
     let url_len = i32::try_from(url.len()).ok()?;
-    Some(([millis, has_age, age, group_len, device_len], bytes, url_len))
+    Some((
+        [millis, has_age, age, group_len, device_len],
+        bytes,
+        url_len,
+    ))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -104,6 +108,9 @@ fuzz_target!(|data: &[u8]| {
             panic!("decide.js's layout did not read back: {fields:?}");
         };
         let fast = reader::read(read, number_text);
-        assert_eq!(fast, slow, "fast and field-by-field reads differ for {fields:?}");
+        assert_eq!(
+            fast, slow,
+            "fast and field-by-field reads differ for {fields:?}"
+        );
     }
 });

@@ -105,7 +105,7 @@ pub fn error_decision(
     let text = |v: &JsValue| v.as_string().unwrap_or_default();
     Ok(to_js(&esafety::policy::DecisionReport::error(
         &text(&url),
-        &text(&reason),
+        text(&reason),
     ))?)
 }
 
