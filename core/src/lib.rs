@@ -37,6 +37,7 @@ mod error_code;
 pub mod export;
 #[cfg(feature = "incident")]
 pub mod incident;
+pub mod limits;
 pub mod lists;
 pub mod policy;
 #[cfg(feature = "incident")]
@@ -51,6 +52,7 @@ pub mod tzdb;
 pub mod url;
 
 pub use error_code::ErrorCode;
+pub use limits::Limits;
 #[cfg(feature = "incident")]
 pub use incident::{Assessment, EscalationProfile, Incident, assess};
 pub use policy::{Action, Decision, Engine, Policy, PolicyError, Request};

@@ -874,7 +874,7 @@ fn not_utf8_and_overlong_lines_are_skipped_with_reasons() {
         reasons,
         [
             "t:2: the line is not valid UTF-8; save the list as UTF-8 or remove the line",
-            "t:3: the line is 9008 bytes long, over the 8192-byte limit; remove or shorten it",
+            "t:3: the line is 9008 bytes long, over the 8192-byte limit `max_list_line_len`; remove or shorten it",
         ]
     );
 }
