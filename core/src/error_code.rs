@@ -240,14 +240,18 @@ impl crate::url::UrlError {
 }
 
 impl crate::bundle::BundleError {
-    /// The error's kind: always [`ErrorCode::InvalidBundle`].
+    /// The error's kind: [`ErrorCode::TooLarge`] for a bundle over its
+    /// size limits, else [`ErrorCode::InvalidBundle`].
     ///
     /// ```
     /// use esafety::{ErrorCode, bundle::Bundle};
     /// assert_eq!(Bundle::from_bytes(&b"x"[..]).unwrap_err().code(), ErrorCode::InvalidBundle);
     /// ```
     pub fn code(&self) -> ErrorCode {
-        ErrorCode::InvalidBundle
+        match self {
+            crate::bundle::BundleError::TooLarge { .. } => ErrorCode::TooLarge,
+            _ => ErrorCode::InvalidBundle,
+        }
     }
 }
 

@@ -15,7 +15,7 @@
 //! | [`Limits::max_include_depth`] | 8 | e2guardian `.Include` nesting | [`lists::parse_with_includes`](crate::lists::parse_with_includes) |
 //! | [`Limits::max_include_files`] | 1,024 | `.Include` files one parse reads, repeats counted | [`lists::parse_with_includes`](crate::lists::parse_with_includes) |
 //! | [`Limits::max_bundle_len`] | 1 GiB | a bundle | [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes) |
-//! | [`Limits::max_bundle_meta_len`] | 64 MiB | a bundle's metadata section | [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes) |
+//! | [`Limits::max_bundle_meta_len`] | 16 MiB | a bundle's metadata section | [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes) |
 //!
 //! A limit exceeded is a typed error naming the input (file and line where
 //! there is one) and the [`Limit`] by its name, never a warning and never a
@@ -85,7 +85,9 @@ pub struct Limits {
     pub max_include_files: usize,
     /// The largest bundle loaded, in bytes (default 1 GiB).
     pub max_bundle_len: u64,
-    /// The largest metadata section of a bundle, in bytes (default 64 MiB).
+    /// The largest metadata section of a bundle, in bytes (default 16 MiB;
+    /// the metadata of a bundle of the UT1 blacklists and the peer lists
+    /// is well under 1 MiB). Loading allocates at most about 10 times it.
     pub max_bundle_meta_len: u64,
 }
 
@@ -122,7 +124,7 @@ impl Limits {
         max_include_depth: 8,
         max_include_files: 1024,
         max_bundle_len: 1 << 30,
-        max_bundle_meta_len: 64 << 20,
+        max_bundle_meta_len: 16 << 20,
     };
 
     /// The value of one limit, as a number.
