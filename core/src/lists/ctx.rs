@@ -114,7 +114,13 @@ pub(crate) struct Sink<'o> {
     pub(crate) include_files: usize,
     /// The entries produced so far.
     pub(crate) produced: usize,
+    /// Where entries go as they are parsed (with the name of the file
+    /// they are in); `None`: into [`ParsedList::entries`].
+    pub(crate) emit: Option<Emit<'o>>,
 }
+
+/// A caller's sink for entries as they are parsed.
+pub(crate) type Emit<'o> = &'o mut dyn FnMut(&str, Entry);
 
 impl<'o> Sink<'o> {
     pub(crate) fn new(format: Format, source: &str, options: &'o ParseOptions) -> Sink<'o> {
@@ -131,6 +137,7 @@ impl<'o> Sink<'o> {
             },
             include_files: 0,
             produced: 0,
+            emit: None,
         }
     }
 
@@ -186,7 +193,11 @@ impl<'o> Sink<'o> {
                 kind => kind,
             }
         };
-        self.out.entries.push(Entry { kind, line });
+        let entry = Entry { kind, line };
+        match self.emit.as_mut() {
+            Some(emit) => emit(&self.source, entry),
+            None => self.out.entries.push(entry),
+        }
         Ok(())
     }
 

@@ -1119,7 +1119,50 @@ pub fn parse_with_includes(
     parse_inner(format, source, bytes, options, Some(loader))
 }
 
+/// [`parse_with_includes`] that hands each entry to `on_entry` as it is
+/// parsed, with the name of the file it is in (an included file's own),
+/// instead of collecting them: memory stays that of one file's bytes and
+/// what `on_entry` keeps (`esafety compile` adds each entry to the bundle
+/// builder). The returned [`ParsedList`] has no
+/// [`entries`](ParsedList::entries); everything else is as
+/// [`parse_with_includes`] gives it. Without a `loader`, includes are
+/// skipped lines, as in [`parse`].
+///
+/// ```
+/// use esafety::lists::{parse_streaming, Format, ParseOptions};
+/// let mut seen = Vec::new();
+/// let parsed = parse_streaming(Format::Plain, "ads.txt", b"a.example\nb.example\nnot a host\n", &ParseOptions::new(), None, &mut |file, entry| {
+///     seen.push((file.to_owned(), entry.line));
+/// })?;
+/// assert_eq!(seen, [("ads.txt".to_owned(), 1), ("ads.txt".to_owned(), 2)]);
+/// assert!(parsed.entries.is_empty());
+/// assert_eq!(parsed.skipped.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// Those of [`parse_with_includes`].
+///
+/// # Panics
+///
+/// Never, whatever the bytes or the loader returns (unless `on_entry`
+/// panics).
 #[cfg(feature = "compile")]
+pub fn parse_streaming(
+    format: Format,
+    source: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+    loader: Option<&mut dyn FnMut(&str) -> Result<Vec<u8>, std::io::Error>>,
+    on_entry: &mut dyn FnMut(&str, Entry),
+) -> Result<ParsedList, ListError> {
+    let mut sink = ctx::Sink::new(format, source, options);
+    sink.emit = Some(on_entry);
+    parse_sink(&mut sink, format, source, bytes, loader)?;
+    Ok(sink.finish())
+}
+
 #[cfg(feature = "compile")]
 fn parse_inner(
     format: Format,
@@ -1129,18 +1172,32 @@ fn parse_inner(
     loader: Option<e2guardian::Loader<'_>>,
 ) -> Result<ParsedList, ListError> {
     let mut sink = ctx::Sink::new(format, source, options);
+    parse_sink(&mut sink, format, source, bytes, loader)?;
+    Ok(sink.finish())
+}
+
+/// Parses `bytes` into `sink`.
+#[cfg(feature = "compile")]
+fn parse_sink(
+    sink: &mut ctx::Sink<'_>,
+    format: Format,
+    source: &str,
+    bytes: &[u8],
+    loader: Option<e2guardian::Loader<'_>>,
+) -> Result<(), ListError> {
+    let sink = &mut *sink;
     match format {
-        Format::Plain => plain::parse(&mut sink, bytes)?,
-        Format::Hosts => hosts::parse(&mut sink, bytes)?,
-        Format::Adblock => adblock::parse(&mut sink, bytes)?,
+        Format::Plain => plain::parse(sink, bytes)?,
+        Format::Hosts => hosts::parse(sink, bytes)?,
+        Format::Adblock => adblock::parse(sink, bytes)?,
         Format::SquidGuardDomains | Format::SquidGuardUrls | Format::SquidGuardExpressions => {
-            squidguard::parse(&mut sink, format, bytes)?;
+            squidguard::parse(sink, format, bytes)?;
         }
         Format::E2Site | Format::E2Url | Format::E2Regexp => {
             let mut stack = vec![source.to_owned()];
-            e2guardian::parse(&mut sink, format, bytes, loader, &mut stack)?;
+            e2guardian::parse(sink, format, bytes, loader, &mut stack)?;
         }
-        Format::Iwf => iwf::parse(&mut sink, bytes)?,
+        Format::Iwf => iwf::parse(sink, bytes)?,
     }
-    Ok(sink.finish())
+    Ok(())
 }
