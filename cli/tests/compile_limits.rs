@@ -37,7 +37,13 @@ fn compile(args: &[String], out: &std::path::Path) -> std::process::Output {
 fn devices_and_fifos_are_refused_by_every_list_flag() {
     let dir = Scratch::new("compile-special");
     let fifo = dir.path().join("list.fifo");
-    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let out = dir.path().join("out.esb");
     let cases = [
         ("/dev/zero", "/dev/zero".to_owned(), "character device"),
@@ -70,7 +76,10 @@ fn a_file_that_is_not_a_list_has_no_line_printed() {
         "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nsecretuser:x:1000:1000:Secret User:/home/secretuser:/bin/bash\n",
     );
     let out = dir.path().join("out.esb");
-    let o = compile(&["--list".into(), format!("adult={}", passwd.display())], &out);
+    let o = compile(
+        &["--list".into(), format!("adult={}", passwd.display())],
+        &out,
+    );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("3 bad lines skipped"), "{err}");
@@ -78,7 +87,14 @@ fn a_file_that_is_not_a_list_has_no_line_printed() {
         assert!(!err.contains(word), "`{word}` printed: {err}");
     }
     // Strict: the error names the file and line only.
-    let o = compile(&["--strict".into(), "--list".into(), format!("adult={}", passwd.display())], &out);
+    let o = compile(
+        &[
+            "--strict".into(),
+            "--list".into(),
+            format!("adult={}", passwd.display()),
+        ],
+        &out,
+    );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("passwd:1: "), "{err}");
@@ -120,13 +136,20 @@ fn an_include_fan_out_is_refused_quickly() {
     let out = dir.path().join("out.esb");
     let start = Instant::now();
     let o = compile(
-        &["--list".into(), format!("adult=e2guardian-site:{}", top.display())],
+        &[
+            "--list".into(),
+            format!("adult=e2guardian-site:{}", top.display()),
+        ],
         &out,
     );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("`max_include_files`"), "{err}");
-    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 /// An include outside the list's folder is refused unless allowed.
@@ -144,7 +167,10 @@ fn an_include_outside_the_folder_needs_allow_include_outside() {
     let o = compile(&args, &out);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("outside the folder") && err.contains("--allow-include-outside"), "{err}");
+    assert!(
+        err.contains("outside the folder") && err.contains("--allow-include-outside"),
+        "{err}"
+    );
     let mut allowed = args.clone();
     allowed.push("--allow-include-outside".into());
     let o = compile(&allowed, &out);
@@ -163,7 +189,10 @@ fn an_unreadable_include_in_an_iwf_list_names_no_path() {
         "abuse.example/a.html\n.Include<abuse-secret.example/page>\n",
     );
     let out = dir.path().join("out.esb");
-    let o = compile(&["--iwf".into(), format!("e2guardian-url:{}", iwf.display())], &out);
+    let o = compile(
+        &["--iwf".into(), format!("e2guardian-url:{}", iwf.display())],
+        &out,
+    );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(!err.contains("abuse-secret"), "{err}");

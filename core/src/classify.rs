@@ -641,11 +641,7 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         let Some(lists) = self.bundle.string_sets.get(set) else {
             return;
         };
-        let case_ignoring = self
-            .bundle
-            .folded_sets
-            .get(set)
-            .unwrap_or(&[]);
+        let case_ignoring = self.bundle.folded_sets.get(set).unwrap_or(&[]);
         for &l in lists {
             if !folded || case_ignoring.binary_search(&l).is_ok() {
                 self.push_list(matches, allowed, usize::from(l), &expression);

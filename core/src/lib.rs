@@ -53,9 +53,9 @@ pub mod tzdb;
 pub mod url;
 
 pub use error_code::ErrorCode;
-pub use limits::Limits;
 #[cfg(feature = "incident")]
 pub use incident::{Assessment, EscalationProfile, Incident, assess};
+pub use limits::Limits;
 pub use policy::{Action, Decision, Engine, Policy, PolicyError, Request};
 pub use taxonomy::{Category, CategorySet};
 pub use url::{CanonicalUrl, UrlError};

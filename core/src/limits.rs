@@ -223,14 +223,15 @@ mod tests {
 
     #[test]
     fn every_limit_reads_its_field() {
-        let mut l = Limits::default();
-        l.max_list_file_len = 1;
-        l.max_list_line_len = 2;
-        l.max_entries = 3;
-        l.max_include_depth = 4;
-        l.max_include_files = 5;
-        l.max_bundle_len = 6;
-        l.max_bundle_meta_len = 7;
+        let l = Limits {
+            max_list_file_len: 1,
+            max_list_line_len: 2,
+            max_entries: 3,
+            max_include_depth: 4,
+            max_include_files: 5,
+            max_bundle_len: 6,
+            max_bundle_meta_len: 7,
+        };
         let cases = [
             (Limit::ListFileLen, 1),
             (Limit::ListLineLen, 2),

@@ -5,6 +5,12 @@
 //!
 //! A counting global allocator measures, per thread, the peak of the bytes
 //! live during a load above those live before it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -92,7 +98,11 @@ fn sections(bundle: &[u8]) -> Vec<(u32, usize, usize)> {
     (0..count)
         .map(|i| {
             let at = 48 + i * 24;
-            (u32_at(at), u64_at(at + 8) as usize, u64_at(at + 16) as usize)
+            (
+                u32_at(at),
+                u64_at(at + 8) as usize,
+                u64_at(at + 16) as usize,
+            )
         })
         .collect()
 }
@@ -103,11 +113,15 @@ fn with_meta(bundle: &[u8], meta: &[u8]) -> Vec<u8> {
     let table = sections(bundle);
     let mut out = bundle[..48 + table.len() * 24].to_vec();
     for (i, (kind, offset, len)) in table.iter().enumerate() {
-        while out.len() % 8 != 0 {
+        while !out.len().is_multiple_of(8) {
             out.push(0);
         }
         let at = out.len() as u64;
-        let body: &[u8] = if *kind == 1 { meta } else { &bundle[*offset..offset + len] };
+        let body: &[u8] = if *kind == 1 {
+            meta
+        } else {
+            &bundle[*offset..offset + len]
+        };
         out.extend_from_slice(body);
         let entry = 48 + i * 24;
         out[entry + 8..entry + 16].copy_from_slice(&at.to_le_bytes());
@@ -162,16 +176,19 @@ fn inflated_metadata_allocates_a_small_multiple_of_the_bundle() {
             m["folded_sets"] = json!([[n, [0]]]);
             m["string_prefix_sets"] = json!([[n, [0]]]);
         }),
-        ("one-list sets with folded and string-prefix subsets", |m, n| {
-            m["list_sets"] = J::Array(
-                std::iter::once(json!([]))
-                    .chain(std::iter::repeat_n(json!([0]), n))
-                    .collect(),
-            );
-            let pairs: Vec<J> = (1..=n).map(|i| json!([i, [0]])).collect();
-            m["folded_sets"] = J::Array(pairs.clone());
-            m["string_prefix_sets"] = J::Array(pairs);
-        }),
+        (
+            "one-list sets with folded and string-prefix subsets",
+            |m, n| {
+                m["list_sets"] = J::Array(
+                    std::iter::once(json!([]))
+                        .chain(std::iter::repeat_n(json!([0]), n))
+                        .collect(),
+                );
+                let pairs: Vec<J> = (1..=n).map(|i| json!([i, [0]])).collect();
+                m["folded_sets"] = J::Array(pairs.clone());
+                m["string_prefix_sets"] = J::Array(pairs);
+            },
+        ),
         ("many lists", |m, n| {
             let lists: Vec<J> = (0..n.min(65_535))
                 .map(|i| json!({"name": format!("l{i}"), "category": null, "entries": 0, "date": null}))
@@ -179,13 +196,17 @@ fn inflated_metadata_allocates_a_small_multiple_of_the_bundle() {
             m["lists"] = J::Array(lists);
         }),
         ("many local categories", |m, n| {
-            let ids: Vec<J> = (0..n.min(65_535)).map(|i| json!(format!("local-{i}"))).collect();
+            let ids: Vec<J> = (0..n.min(65_535))
+                .map(|i| json!(format!("local-{i}")))
+                .collect();
             m["local_categories"] = J::Array(ids);
         }),
         ("many regexes and automata", |m, n| {
             let n = n / 10;
             m["regexes"] = J::Array(
-                (0..n).map(|_| json!({"list": 0, "pattern": "", "input": "url"})).collect(),
+                (0..n)
+                    .map(|_| json!({"list": 0, "pattern": "", "input": "url"}))
+                    .collect(),
             );
             m["automata"] = J::Array(
                 (0..n)
@@ -205,7 +226,11 @@ fn inflated_metadata_allocates_a_small_multiple_of_the_bundle() {
         // Loaded (the one-list sets are valid) or refused: either way within
         // the bound, and quickly.
         let _ = load_within_bound(name, bytes);
-        assert!(start.elapsed() < Duration::from_secs(20), "{name}: {:?}", start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{name}: {:?}",
+            start.elapsed()
+        );
     }
 }
 
@@ -219,7 +244,13 @@ fn metadata_over_its_limit_is_refused_before_it_is_parsed() {
     let (result, peak) = peak_of(|| Bundle::from_bytes(&bytes[..]).map(drop));
     let err = result.unwrap_err();
     assert!(
-        matches!(err, BundleError::TooLarge { limit: Limit::BundleMetaLen, .. }),
+        matches!(
+            err,
+            BundleError::TooLarge {
+                limit: Limit::BundleMetaLen,
+                ..
+            }
+        ),
         "{err}"
     );
     assert!(err.to_string().contains("`max_bundle_meta_len`"), "{err}");
@@ -227,7 +258,16 @@ fn metadata_over_its_limit_is_refused_before_it_is_parsed() {
     let mut small = Limits::default();
     small.max_bundle_len = 1000;
     let err = Bundle::from_bytes_with_limits(&bundle[..], &small).unwrap_err();
-    assert!(matches!(err, BundleError::TooLarge { limit: Limit::BundleLen, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            BundleError::TooLarge {
+                limit: Limit::BundleLen,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 /// Real bundles load within the same bound.
@@ -279,7 +319,9 @@ fn arbitrary_meta(
     }
     if regexes > 0 {
         meta["regexes"] = J::Array(
-            (0..regexes).map(|_| json!({"list": 0, "pattern": "a+", "input": "url"})).collect(),
+            (0..regexes)
+                .map(|_| json!({"list": 0, "pattern": "a+", "input": "url"}))
+                .collect(),
         );
     }
     meta

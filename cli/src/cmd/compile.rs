@@ -490,23 +490,28 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             let first_expression = builder.expressions().len();
             let entries_before = report.entries;
-            let (parsed, format, stop) =
-                match add_job(&mut builder, list, job, &options, &mut report) {
-                    Ok(added) => added,
-                    Err(err) => match err.downcast::<lists::ListError>() {
-                        Ok(err @ lists::ListError::BadLine(_)) => {
-                            if let Some(bar) = &progress {
-                                bar.finish_and_clear();
-                            }
-                            eprintln!(
-                                "esafety: {err} (--strict stops at the first bad line; without it bad lines are skipped)"
-                            );
-                            return Ok(ExitCode::from(1));
+            let (parsed, format, stop) = match add_job(
+                &mut builder,
+                list,
+                job,
+                &options,
+                &mut report,
+            ) {
+                Ok(added) => added,
+                Err(err) => match err.downcast::<lists::ListError>() {
+                    Ok(err @ lists::ListError::BadLine(_)) => {
+                        if let Some(bar) = &progress {
+                            bar.finish_and_clear();
                         }
-                        Ok(err) => return Err(err.into()),
-                        Err(err) => return Err(err),
-                    },
-                };
+                        eprintln!(
+                            "esafety: {err} (--strict stops at the first bad line; without it bad lines are skipped)"
+                        );
+                        return Ok(ExitCode::from(1));
+                    }
+                    Ok(err) => return Err(err.into()),
+                    Err(err) => return Err(err),
+                },
+            };
             report.skipped.extend(parsed.skipped);
             report.ignored = report.ignored.saturating_add(parsed.ignored);
             report.files.push(FileReport {

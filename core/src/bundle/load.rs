@@ -117,7 +117,11 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B, limits: &Limits) -> Result<Bundle<B>
     // them, and is refused over its own limit before a byte is parsed.
     let meta_len = range(SectionKind::Meta).len();
     if meta_len as u64 > limits.max_bundle_meta_len {
-        return Err(too_large(Limit::BundleMetaLen, "the metadata section", meta_len));
+        return Err(too_large(
+            Limit::BundleMetaLen,
+            "the metadata section",
+            meta_len,
+        ));
     }
 
     // Metadata.
@@ -201,12 +205,13 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B, limits: &Limits) -> Result<Bundle<B>
             ));
         }
     }
-    let folded_sets = subsets(&meta.list_sets, std::mem::take(&mut meta.folded_sets)).map_err(|()| {
-        meta_err(
+    let folded_sets =
+        subsets(&meta.list_sets, std::mem::take(&mut meta.folded_sets)).map_err(|()| {
+            meta_err(
             "a case-folded list set names an unknown set or lists outside its set, or is not sorted"
                 .into(),
         )
-    })?;
+        })?;
     let string_sets = subsets(&meta.list_sets, std::mem::take(&mut meta.string_prefix_sets)).map_err(|()| {
         meta_err(
             "a string-prefix list set names an unknown set or lists outside its set, or is not sorted"

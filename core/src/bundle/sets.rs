@@ -266,7 +266,11 @@ mod tests {
         assert_eq!(serde_json::to_string(&subsets).unwrap(), text);
         assert_eq!(subsets.get(4), Some(&[1, 2][..]));
         assert_eq!(subsets.get(2), None);
-        for (name, bad) in [("one", "[[1]]"), ("three", "[[1,[0],2]]"), ("not ids", "[[1,[\"a\"]]]")] {
+        for (name, bad) in [
+            ("one", "[[1]]"),
+            ("three", "[[1,[0],2]]"),
+            ("not ids", "[[1,[\"a\"]]]"),
+        ] {
             assert!(serde_json::from_str::<Subsets>(bad).is_err(), "{name}");
         }
     }

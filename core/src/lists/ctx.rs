@@ -2,8 +2,8 @@
 //! skipped lines, and wording reasons without leaking sensitive text.
 
 use super::expression_digest;
-use crate::limits::Limit;
 use super::{Entry, EntryKind, Format, HostKey, ListError, ParseOptions, ParsedList, SkippedLine};
+use crate::limits::Limit;
 
 /// What is wrong with a line. Worded by [`Problem::describe`], which leaves
 /// out the text of the line for a sensitive list.

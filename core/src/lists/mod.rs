@@ -1119,6 +1119,21 @@ pub fn parse_with_includes(
     parse_inner(format, source, bytes, options, Some(loader))
 }
 
+/// What reads the file an e2guardian `.Include` names: given the path
+/// (a relative one already joined to the including file's folder), its
+/// bytes.
+///
+/// ```
+/// use esafety::lists::{read_list_file, IncludeLoader};
+/// use esafety::Limits;
+/// let limits = Limits::default();
+/// let mut read = |path: &str| read_list_file(std::path::Path::new(path), &limits).map_err(std::io::Error::from);
+/// let loader: &mut IncludeLoader<'_> = &mut read;
+/// assert!(loader("/dev/zero").is_err());
+/// ```
+#[cfg(feature = "compile")]
+pub type IncludeLoader<'l> = dyn FnMut(&str) -> Result<Vec<u8>, std::io::Error> + 'l;
+
 /// [`parse_with_includes`] that hands each entry to `on_entry` as it is
 /// parsed, with the name of the file it is in (an included file's own),
 /// instead of collecting them: memory stays that of one file's bytes and
@@ -1149,12 +1164,12 @@ pub fn parse_with_includes(
 /// Never, whatever the bytes or the loader returns (unless `on_entry`
 /// panics).
 #[cfg(feature = "compile")]
-pub fn parse_streaming(
+pub fn parse_streaming<'l>(
     format: Format,
     source: &str,
     bytes: &[u8],
     options: &ParseOptions,
-    loader: Option<&mut dyn FnMut(&str) -> Result<Vec<u8>, std::io::Error>>,
+    loader: Option<&'l mut IncludeLoader<'l>>,
     on_entry: &mut dyn FnMut(&str, Entry),
 ) -> Result<ParsedList, ListError> {
     let mut sink = ctx::Sink::new(format, source, options);
