@@ -256,14 +256,18 @@ impl crate::bundle::BundleError {
 }
 
 impl crate::policy::PolicyError {
-    /// The error's kind: always [`ErrorCode::InvalidPolicy`].
+    /// The error's kind: [`ErrorCode::TooLarge`] for a policy over its
+    /// [`Limits`](crate::Limits), else [`ErrorCode::InvalidPolicy`].
     ///
     /// ```
     /// use esafety::{ErrorCode, Policy};
     /// assert_eq!(Policy::load("p.toml", "id = 1").unwrap_err().code(), ErrorCode::InvalidPolicy);
     /// ```
     pub fn code(&self) -> ErrorCode {
-        ErrorCode::InvalidPolicy
+        match self {
+            crate::policy::PolicyError::Limit(_) => ErrorCode::TooLarge,
+            _ => ErrorCode::InvalidPolicy,
+        }
     }
 }
 

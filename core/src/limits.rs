@@ -14,6 +14,8 @@
 //! | [`Limits::max_entries`] | 50,000,000 | entries one parse produces, includes counted | [`lists::parse`](crate::lists::parse) |
 //! | [`Limits::max_include_depth`] | 8 | e2guardian `.Include` nesting | [`lists::parse_with_includes`](crate::lists::parse_with_includes) |
 //! | [`Limits::max_include_files`] | 1,024 | `.Include` files one parse reads, repeats counted | [`lists::parse_with_includes`](crate::lists::parse_with_includes) |
+//! | [`Limits::max_document_len`] | 4 MiB | a policy document | [`Policy::load_with_limits`](crate::Policy::load_with_limits) |
+//! | [`Limits::max_policy_rules`] | 100,000 | a policy's rules | [`Policy::load_with_limits`](crate::Policy::load_with_limits) |
 //! | [`Limits::max_bundle_len`] | 1 GiB | a bundle | [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes) |
 //! | [`Limits::max_bundle_meta_len`] | 16 MiB | a bundle's metadata section | [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes) |
 //!
@@ -83,6 +85,11 @@ pub struct Limits {
     /// including the next several times) would otherwise read
     /// exponentially many files from a few kilobytes.
     pub max_include_files: usize,
+    /// The largest policy (or other TOML / JSON document) read, in bytes
+    /// (default 4 MiB, the C face's `ESAFETY_MAX_POLICY_LEN`).
+    pub max_document_len: usize,
+    /// The most rules a policy may have (default 100,000).
+    pub max_policy_rules: usize,
     /// The largest bundle loaded, in bytes (default 1 GiB).
     pub max_bundle_len: u64,
     /// The largest metadata section of a bundle, in bytes (default 16 MiB;
@@ -123,6 +130,8 @@ impl Limits {
         max_entries: 50_000_000,
         max_include_depth: 8,
         max_include_files: 1024,
+        max_document_len: 4 << 20,
+        max_policy_rules: 100_000,
         max_bundle_len: 1 << 30,
         max_bundle_meta_len: 16 << 20,
     };
@@ -144,6 +153,8 @@ impl Limits {
             Limit::Entries => n(self.max_entries),
             Limit::IncludeDepth => n(self.max_include_depth),
             Limit::IncludeFiles => n(self.max_include_files),
+            Limit::DocumentLen => n(self.max_document_len),
+            Limit::PolicyRules => n(self.max_policy_rules),
             Limit::BundleLen => self.max_bundle_len,
             Limit::BundleMetaLen => self.max_bundle_meta_len,
         }
@@ -183,6 +194,10 @@ pub enum Limit {
     IncludeDepth,
     /// [`Limits::max_include_files`].
     IncludeFiles,
+    /// [`Limits::max_document_len`].
+    DocumentLen,
+    /// [`Limits::max_policy_rules`].
+    PolicyRules,
     /// [`Limits::max_bundle_len`].
     BundleLen,
     /// [`Limits::max_bundle_meta_len`].
@@ -205,6 +220,8 @@ impl Limit {
             Limit::Entries => "max_entries",
             Limit::IncludeDepth => "max_include_depth",
             Limit::IncludeFiles => "max_include_files",
+            Limit::DocumentLen => "max_document_len",
+            Limit::PolicyRules => "max_policy_rules",
             Limit::BundleLen => "max_bundle_len",
             Limit::BundleMetaLen => "max_bundle_meta_len",
         }
@@ -229,6 +246,8 @@ mod tests {
             max_entries: 3,
             max_include_depth: 4,
             max_include_files: 5,
+            max_document_len: 8,
+            max_policy_rules: 9,
             max_bundle_len: 6,
             max_bundle_meta_len: 7,
         };
@@ -238,6 +257,8 @@ mod tests {
             (Limit::Entries, 3),
             (Limit::IncludeDepth, 4),
             (Limit::IncludeFiles, 5),
+            (Limit::DocumentLen, 8),
+            (Limit::PolicyRules, 9),
             (Limit::BundleLen, 6),
             (Limit::BundleMetaLen, 7),
         ];
@@ -248,6 +269,7 @@ mod tests {
 
     #[test]
     fn the_old_constants_are_the_defaults() {
+        assert_eq!(Limits::DEFAULT.max_document_len, 4_194_304);
         assert_eq!(Limits::MAX_URL_LEN, crate::url::MAX_INPUT_LEN);
         assert_eq!(Limits::MAX_URL_LINE_LEN, crate::url::MAX_LINE_LEN);
     }
