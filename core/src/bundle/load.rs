@@ -53,6 +53,24 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B, limits: &Limits) -> Result<Bundle<B>
             actual,
         });
     }
+    // The metadata's size, if the table names it inside the bytes, is
+    // checked before the checksum: refusing an inflated bundle costs no
+    // pass over its bytes. (The table is checked in full below.)
+    let meta_entry = (
+        read_u64(bytes, HEADER_LEN + 8),
+        read_u64(bytes, HEADER_LEN + 16),
+    );
+    if read_u32(bytes, HEADER_LEN) == Some(SectionKind::Meta as u32)
+        && let (Some(offset), Some(len)) = meta_entry
+        && offset.checked_add(len).is_some_and(|end| end <= actual)
+        && len > limits.max_bundle_meta_len
+    {
+        return Err(too_large(
+            Limit::BundleMetaLen,
+            "the metadata section",
+            usize::try_from(len).unwrap_or(usize::MAX),
+        ));
+    }
     let stored = header(16)?;
     let computed = format::checksum(bytes);
     if stored != computed {
