@@ -39,7 +39,10 @@ pub(super) fn columns(
             .draw()?;
         chart.draw_series(data.iter().enumerate().map(|(i, (_, v))| {
             let mut bar = Rectangle::new(
-                [(SegmentValue::Exact(i), 0), (SegmentValue::Exact(i + 1), *v)],
+                [
+                    (SegmentValue::Exact(i), 0),
+                    (SegmentValue::Exact(i + 1), *v),
+                ],
                 BAR.filled(),
             );
             bar.set_margin(0, 0, 2, 2);
@@ -94,7 +97,10 @@ pub(super) fn rows(data: &[(String, u64)], x_label: &str) -> anyhow::Result<Stri
         let at = |row: usize| n.saturating_sub(row + 1);
         chart.draw_series(data.iter().enumerate().map(|(row, (_, v))| {
             let mut bar = Rectangle::new(
-                [(0, SegmentValue::Exact(at(row))), (*v, SegmentValue::Exact(at(row) + 1))],
+                [
+                    (0, SegmentValue::Exact(at(row))),
+                    (*v, SegmentValue::Exact(at(row) + 1)),
+                ],
                 BAR.filled(),
             );
             bar.set_margin(3, 3, 0, 0);
@@ -117,4 +123,3 @@ fn headroom(data: &[(String, u64)]) -> u64 {
     let max = data.iter().map(|(_, v)| *v).max().unwrap_or(0);
     max.saturating_add(max / 8).saturating_add(1)
 }
-

@@ -70,7 +70,12 @@ pub(super) fn write<W: Write>(out: W, summary: &Summary) -> anyhow::Result<()> {
         )?;
     }
     for term in &summary.flagged_search_terms {
-        row("flagged_search_terms", &term.terms, "", term.count.to_string())?;
+        row(
+            "flagged_search_terms",
+            &term.terms,
+            "",
+            term.count.to_string(),
+        )?;
     }
     for alert in &summary.alert_details {
         let routes: Vec<&str> = alert.routes.iter().map(|r| r.route.id()).collect();
@@ -85,7 +90,12 @@ pub(super) fn write<W: Write>(out: W, summary: &Summary) -> anyhow::Result<()> {
             routes.join(" "),
         )?;
     }
-    row("warn_rates", "rate", "", format!("{:.6}", summary.warn_rates.rate))?;
+    row(
+        "warn_rates",
+        "rate",
+        "",
+        format!("{:.6}", summary.warn_rates.rate),
+    )?;
     for (category, n) in &summary.warn_rates.by_category {
         row("warned_by_category", category, "", n.to_string())?;
     }
@@ -118,7 +128,12 @@ pub(super) fn write<W: Write>(out: W, summary: &Summary) -> anyhow::Result<()> {
             row("previous", key, &period, n.to_string())?;
         }
         for (category, n) in &previous.by_category {
-            row("previous_blocked_by_category", category, &period, n.to_string())?;
+            row(
+                "previous_blocked_by_category",
+                category,
+                &period,
+                n.to_string(),
+            )?;
         }
     }
     drop(row);

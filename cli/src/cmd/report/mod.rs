@@ -24,7 +24,7 @@ use esafety::report::{Aggregator, LessonTimes, ReportOptions, Summary};
 
 /// Arguments of `esafety report`.
 #[derive(clap::Args, Debug)]
-#[command(group = clap::ArgGroup::new("output").required(true).args(["output", "json", "csv"]))]
+#[command(group = clap::ArgGroup::new("form").required(true).args(["output", "json", "csv"]))]
 pub(crate) struct Args {
     /// A decision log (JSON Lines, as `squid-helper --log` writes); repeat
     /// for several sites or days (`-` for standard input).
@@ -88,11 +88,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Feeds the records of one log to the aggregator; bad lines go to stderr.
-fn read_log(
-    path: &PathBuf,
-    aggregator: &mut Aggregator,
-    reported: &mut u64,
-) -> anyhow::Result<()> {
+fn read_log(path: &PathBuf, aggregator: &mut Aggregator, reported: &mut u64) -> anyhow::Result<()> {
     let name = path.display().to_string();
     let (reader, progress): (Box<dyn BufRead>, Option<indicatif::ProgressBar>) = if name == "-" {
         (Box::new(io::stdin().lock()), None)

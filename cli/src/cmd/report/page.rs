@@ -52,8 +52,16 @@ pub(super) fn render(summary: &Summary) -> anyhow::Result<String> {
         .collect();
     let previous = summary.previous.as_ref();
     let totals = [
-        ("Decisions recorded", summary.records, previous.map(|p| p.records)),
-        ("Blocked attempts", summary.blocked, previous.map(|p| p.blocked)),
+        (
+            "Decisions recorded",
+            summary.records,
+            previous.map(|p| p.records),
+        ),
+        (
+            "Blocked attempts",
+            summary.blocked,
+            previous.map(|p| p.blocked),
+        ),
         ("Warnings shown", summary.warned, previous.map(|p| p.warned)),
         ("Alerts raised", summary.alerts, previous.map(|p| p.alerts)),
     ]
