@@ -190,20 +190,21 @@ impl Aggregator {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add(&mut self, record: &DecisionRecord) {
-        if let Some(site) = self.options.site() {
-            if record.site.as_deref() != Some(site) {
-                self.summary.outside += 1;
-                return;
-            }
+        if let Some(site) = self.options.site()
+            && record.site.as_deref() != Some(site)
+        {
+            self.summary.outside += 1;
+            return;
         }
         let local = record.time.offset().to_datetime(record.time.instant());
         let date = local.date();
-        if let (Some(previous), Some((from, to))) = (&mut self.previous, self.previous_period) {
-            if from <= date && date <= to {
-                count_previous(previous, record);
-                self.summary.outside += 1;
-                return;
-            }
+        if let (Some(previous), Some((from, to))) = (&mut self.previous, self.previous_period)
+            && from <= date
+            && date <= to
+        {
+            count_previous(previous, record);
+            self.summary.outside += 1;
+            return;
         }
         let before = self.options.from().is_some_and(|from| date < from);
         let after = self.options.to().is_some_and(|to| date > to);
@@ -297,12 +298,13 @@ impl Aggregator {
                     site.categories.insert(at, category.clone());
                 }
             }
-        } else if record.action == Action::Allow && record.categories.is_empty() {
-            if let Some(site) = self.sites.get_mut(key.as_str()) {
-                if site.category_blocks > 0 && when > site.first_block {
-                    site.allowed_after += 1;
-                }
-            }
+        } else if record.action == Action::Allow
+            && record.categories.is_empty()
+            && let Some(site) = self.sites.get_mut(key.as_str())
+            && site.category_blocks > 0
+            && when > site.first_block
+        {
+            site.allowed_after += 1;
         }
     }
 

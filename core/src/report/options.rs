@@ -170,10 +170,10 @@ impl ReportOptions {
         from: Option<Date>,
         to: Option<Date>,
     ) -> Result<ReportOptions, OptionsError> {
-        if let (Some(from), Some(to)) = (from, to) {
-            if to < from {
-                return Err(OptionsError::PeriodReversed { from, to });
-            }
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            return Err(OptionsError::PeriodReversed { from, to });
         }
         self.from = from;
         self.to = to;

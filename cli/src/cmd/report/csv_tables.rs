@@ -136,7 +136,6 @@ pub(super) fn write<W: Write>(out: W, summary: &Summary) -> anyhow::Result<()> {
             )?;
         }
     }
-    drop(row);
     csv.flush()?;
     Ok(())
 }
