@@ -46,6 +46,8 @@ enum Command {
     SquidHelper(cmd::squid_helper::Args),
     /// Check site files, or import one from a squidGuard configuration.
     Site(cmd::site::Args),
+    /// Report on decision logs for the safeguarding lead: HTML page, JSON summary or CSV tables.
+    Report(cmd::report::Args),
     /// Write a bundle and a policy as browser declarativeNetRequest rules for one user.
     Dnr(cmd::dnr::Args),
 }
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => cmd::sign::sign(args),
         Command::Verify(args) => cmd::sign::verify(args),
         Command::Dnr(args) => cmd::dnr::run(args),
+        Command::Report(args) => cmd::report::run(args),
     };
     match result {
         Ok(code) => code,

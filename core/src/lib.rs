@@ -24,6 +24,7 @@
 //! | `lint` | the policy linter ([`policy::lint()`]) |
 //! | `incident` | the incident model ([`incident`]; needs `toml` for its escalation profiles) |
 //! | `schema` | the policy's JSON Schema ([`policy::json_schema`], through `schemars`) |
+//! | `report` | filtering and monitoring reports from decision records ([`report`]; needs `incident`) |
 //! | `fuzzing` | test hooks for the fuzz targets, tests and benches; never for production |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -43,6 +44,8 @@ pub mod lists;
 pub mod policy;
 #[cfg(feature = "incident")]
 pub mod record;
+#[cfg(feature = "report")]
+pub mod report;
 #[cfg(feature = "compile")]
 pub mod sample;
 #[cfg(feature = "signing")]

@@ -28,7 +28,8 @@ pub(crate) struct Args {
     file: PathBuf,
 }
 
-fn load_profile(spec: Option<&str>) -> anyhow::Result<EscalationProfile> {
+/// The escalation profile `spec` names (shipped name or file), `national` by default.
+pub(crate) fn load_profile(spec: Option<&str>) -> anyhow::Result<EscalationProfile> {
     let Some(spec) = spec else {
         return Ok(EscalationProfile::national()?);
     };
