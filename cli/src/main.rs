@@ -48,6 +48,8 @@ enum Command {
     Site(cmd::site::Args),
     /// Write a bundle and a policy as browser declarativeNetRequest rules for one user.
     Dnr(cmd::dnr::Args),
+    /// Write an Acceptable Use Policy as the HTML document users and carers sign (prints on A4).
+    Aup(cmd::aup::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => cmd::sign::sign(args),
         Command::Verify(args) => cmd::sign::verify(args),
         Command::Dnr(args) => cmd::dnr::run(args),
+        Command::Aup(args) => cmd::aup::run(args),
     };
     match result {
         Ok(code) => code,
