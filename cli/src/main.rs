@@ -50,6 +50,8 @@ enum Command {
     Report(cmd::report::Args),
     /// Write a bundle and a policy as browser declarativeNetRequest rules for one user.
     Dnr(cmd::dnr::Args),
+    /// Write an Acceptable Use Policy as the HTML document users and carers sign (prints on A4).
+    Aup(cmd::aup::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::sign::verify(args),
         Command::Dnr(args) => cmd::dnr::run(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::Aup(args) => cmd::aup::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod aup;
 pub(crate) mod canonicalize;
 pub(crate) mod check;
 pub(crate) mod classify;

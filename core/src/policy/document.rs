@@ -1021,6 +1021,41 @@ pub struct PolicyDocument {
     pub rules: Vec<Rule>,
 }
 
+impl PolicyDocument {
+    /// When the next review is due: `reviewed` plus `review_interval_months`
+    /// (held to 1..=12, as the linter holds it for requirement 4). `None`
+    /// when the policy has no `reviewed` date.
+    ///
+    /// ```
+    /// use esafety::policy::Policy;
+    ///
+    /// let text =
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/primary-pupils.toml"));
+    /// let doc = Policy::load("primary-pupils.toml", text)?.document().clone();
+    /// assert_eq!(doc.review_due(), Some(jiff::civil::date(2027, 9, 1)));
+    ///
+    /// let six_monthly = Policy::load("p.toml", r#"
+    ///     id = "p"
+    ///     reviewed = 2026-08-31
+    ///     review_interval_months = 6
+    ///     default = "allow"
+    /// "#)?;
+    /// // The end of a shorter month: the last day of February.
+    /// assert_eq!(six_monthly.document().review_due(), Some(jiff::civil::date(2027, 2, 28)));
+    /// // An interval beyond the standard's 12 months counts as 12.
+    /// let lax = Policy::load("p.toml", "id = \"p\"\nreviewed = 2026-01-01\nreview_interval_months = 36\ndefault = \"allow\"\n")?;
+    /// assert_eq!(lax.document().review_due(), Some(jiff::civil::date(2027, 1, 1)));
+    /// assert_eq!(Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"\n")?.document().review_due(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn review_due(&self) -> Option<jiff::civil::Date> {
+        let reviewed = self.reviewed?;
+        let months = self.review_interval_months.clamp(1, 12);
+        let span = jiff::Span::new().try_months(i64::from(months)).ok()?;
+        reviewed.0.checked_add(span).ok()
+    }
+}
+
 /// Reads the rules, refusing a second rule with an id already used. The
 /// check runs as each rule is read (not on the finished list) so that the
 /// error is located at the duplicate, not at the first `[[rules]]`.
