@@ -40,8 +40,7 @@ static esafety_bundle *bundle;
 static struct expected expected[NURLS];
 
 static esafety_request request_for(const char *url, int i) {
-  esafety_request r;
-  memset(&r, 0, sizeof r);
+  esafety_request r = ESAFETY_REQUEST_INIT;
   r.url = url;
   r.url_len = strlen(url);
   r.age = (i % 3 == 0) ? 17 : -1;
