@@ -204,7 +204,7 @@ static esafety_engine *engine_for(esafety_bundle *bundle, const char *root, cons
     if (strcmp(engines[i].policy, policy) == 0) return engines[i].engine;
   snprintf(path, sizeof path, "%s/%s", root, policy);
   if (esafety_policy_from_file(path, &p) == ESAFETY_STATUS_OK) {
-    (void)esafety_engine_new(bundle, p, &e);
+    if (esafety_engine_new(bundle, p, &e) != ESAFETY_STATUS_OK) { /* checked by what it wrote */ }
     esafety_policy_free(p);
   } else {
     fprintf(stderr, "vector: policy %s: %s\n", path, esafety_last_error_message(NULL));
