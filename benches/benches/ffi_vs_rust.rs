@@ -37,6 +37,8 @@ const AGE: u8 = 14;
 
 fn request(url: &str) -> c::esafety_request {
     c::esafety_request {
+        // What `ESAFETY_REQUEST_INIT` sets in C.
+        struct_size: std::mem::size_of::<c::esafety_request>(),
         url: url.as_ptr().cast::<c_char>(),
         url_len: url.len(),
         group: GROUP.as_ptr().cast::<c_char>(),

@@ -46,112 +46,112 @@ pub const LISTS: &[(&str, &str, &str)] = &[
     (
         "sample-gambling",
         "gambling",
-        include_str!("../../policies/samples/gambling.txt"),
+        include_str!("../policies/samples/gambling.txt"),
     ),
     (
         "sample-pornography",
         "pornography",
-        include_str!("../../policies/samples/pornography.txt"),
+        include_str!("../policies/samples/pornography.txt"),
     ),
     (
         "sample-social-networking",
         "social-networking",
-        include_str!("../../policies/samples/social-networking.txt"),
+        include_str!("../policies/samples/social-networking.txt"),
     ),
     (
         "sample-search",
         "search",
-        include_str!("../../policies/samples/search.txt"),
+        include_str!("../policies/samples/search.txt"),
     ),
     (
         "sample-streaming",
         "streaming",
-        include_str!("../../policies/samples/streaming.txt"),
+        include_str!("../policies/samples/streaming.txt"),
     ),
     (
         "sample-gaming",
         "gaming",
-        include_str!("../../policies/samples/gaming.txt"),
+        include_str!("../policies/samples/gaming.txt"),
     ),
     (
         "sample-chat",
         "chat",
-        include_str!("../../policies/samples/chat.txt"),
+        include_str!("../policies/samples/chat.txt"),
     ),
     (
         "sample-webmail",
         "webmail",
-        include_str!("../../policies/samples/webmail.txt"),
+        include_str!("../policies/samples/webmail.txt"),
     ),
     (
         "sample-malware-hacking",
         "malware-hacking",
-        include_str!("../../policies/samples/malware-hacking.txt"),
+        include_str!("../policies/samples/malware-hacking.txt"),
     ),
     (
         "sample-circumvention",
         "circumvention",
-        include_str!("../../policies/samples/circumvention.txt"),
+        include_str!("../policies/samples/circumvention.txt"),
     ),
     (
         "sample-drugs",
         "drugs",
-        include_str!("../../policies/samples/drugs.txt"),
+        include_str!("../policies/samples/drugs.txt"),
     ),
     (
         "sample-violence",
         "violence",
-        include_str!("../../policies/samples/violence.txt"),
+        include_str!("../policies/samples/violence.txt"),
     ),
     (
         "sample-weapons",
         "weapons",
-        include_str!("../../policies/samples/weapons.txt"),
+        include_str!("../policies/samples/weapons.txt"),
     ),
     (
         "sample-self-harm",
         "self-harm",
-        include_str!("../../policies/samples/self-harm.txt"),
+        include_str!("../policies/samples/self-harm.txt"),
     ),
     (
         "sample-extremism",
         "extremism",
-        include_str!("../../policies/samples/extremism.txt"),
+        include_str!("../policies/samples/extremism.txt"),
     ),
     (
         "sample-discrimination",
         "discrimination",
-        include_str!("../../policies/samples/discrimination.txt"),
+        include_str!("../policies/samples/discrimination.txt"),
     ),
     (
         "sample-piracy",
         "piracy",
-        include_str!("../../policies/samples/piracy.txt"),
+        include_str!("../policies/samples/piracy.txt"),
     ),
     (
         "sample-dating",
         "dating",
-        include_str!("../../policies/samples/dating.txt"),
+        include_str!("../policies/samples/dating.txt"),
     ),
     (
         "sample-file-sharing",
         "file-sharing",
-        include_str!("../../policies/samples/file-sharing.txt"),
+        include_str!("../policies/samples/file-sharing.txt"),
     ),
     (
         "sample-adult",
         "adult",
-        include_str!("../../policies/samples/adult.txt"),
+        include_str!("../policies/samples/adult.txt"),
     ),
     (
         "sample-iwf",
         "child-abuse",
-        include_str!("../../policies/samples/iwf.txt"),
+        include_str!("../policies/samples/iwf.txt"),
     ),
     (
         "sample-terrorism",
         "terrorism",
-        include_str!("../../policies/samples/terrorism.txt"),
+        include_str!("../policies/samples/terrorism.txt"),
     ),
 ];
 
@@ -164,7 +164,7 @@ pub const LISTS: &[(&str, &str, &str)] = &[
 /// ```
 pub const ALLOW: (&str, &str) = (
     "sample-allow",
-    include_str!("../../policies/samples/allow.txt"),
+    include_str!("../policies/samples/allow.txt"),
 );
 
 /// The entries of one sample list.

@@ -111,7 +111,7 @@ int main(int argc, char **argv) {
   esafety_policy_free(policy);
   if (status != ESAFETY_STATUS_OK) return fail("engine");
 
-  memset(&request, 0, sizeof request);
+  if (esafety_request_init(&request) != ESAFETY_STATUS_OK) return fail("request");
   request.group = group;
   request.group_len = group ? strlen(group) : 0;
   request.age = (int32_t)age;

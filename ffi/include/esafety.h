@@ -3,7 +3,7 @@
  * as an embeddable filtering engine (https://github.com/ -- see README).
  *
  * LINKING
- *   After the install step in ffi/README.md (scripts/install-ffi.sh PREFIX):
+ *   After the install step in ffi/README.md (cargo cinstall, cargo-c):
  *     cc app.c $(pkg-config --cflags --libs esafety)          (shared)
  *     cc app.c $(pkg-config --cflags --libs --static esafety) (static)
  *   From a build tree: cargo build --release -p esafety-ffi, then
@@ -19,6 +19,11 @@
  *   Before 1.0, a MINOR release may change the ABI (the SONAME carries it);
  *   from 1.0, only a MAJOR release may. Status and enum numbers are never
  *   reused: new ones are only added, so treat an unknown number as an error.
+ *   Structs the caller fills in (esafety_request) grow only at the end and
+ *   carry their size first (struct_size): start one from its _INIT macro or
+ *   _init function, so a program built with an older header keeps working
+ *   with a newer library; a size the library does not know is an error (and
+ *   a block), never a guess.
  *
  * THREAD SAFETY
  *   Every handle (esafety_bundle, esafety_policy, esafety_engine) is
@@ -61,6 +66,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* A status a caller ignores is a compile-time warning (-Werror: an error):
+ * every function returning esafety_status is marked with it. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ESAFETY_MUST_USE __attribute__((warn_unused_result))
+#else
+#define ESAFETY_MUST_USE
+#endif
+
+/* An esafety_request with this header's struct_size and the defaults (age
+ * -1: not known; no group, device or RFC 3339 time). Every field has its
+ * initializer, in order, so C and C++ compile it without -Wmissing-field-initializers:
+ *   esafety_request r = ESAFETY_REQUEST_INIT;
+ *   r.url = url; r.url_len = strlen(url); */
+#define ESAFETY_REQUEST_INIT { sizeof(esafety_request), NULL, 0, NULL, 0, -1, 0, 0, NULL, 0 }
+
 
 /**
  * The major version of the library this header belongs to.
@@ -534,13 +555,27 @@ typedef struct esafety_classification {
 } esafety_classification;
 
 /**
- * One request to decide. Zero it (`memset` or `= {0}`), set `age` to -1
- * unless you know it (0 means a user aged 0), then fill in what you know:
- * only `url` is required.
+ * One request to decide. Start from `ESAFETY_REQUEST_INIT` (C and C++:
+ * `esafety_request r = ESAFETY_REQUEST_INIT;`) or `esafety_request_init`,
+ * which set `struct_size` and the defaults (age -1, not known; no group,
+ * device or RFC 3339 time), then fill in what you know: only `url` is
+ * required.
+ *
+ * ABI growth: new fields are only ever appended, and `struct_size` tells
+ * the library which version of the struct the caller was compiled with. A
+ * library reads only the fields `struct_size` covers; a `struct_size` it
+ * does not know (0, a garbage value, or a newer header's larger struct) is
+ * `ESAFETY_STATUS_INVALID_REQUEST` and the fail-closed block decision,
+ * never a guess.
  *
  * The struct and the buffers it points to are only read during the call.
  */
 typedef struct esafety_request {
+  /**
+   * `sizeof(esafety_request)` from the header the caller was compiled
+   * with: set by `ESAFETY_REQUEST_INIT` and `esafety_request_init`.
+   */
+  size_t struct_size;
   /**
    * The URL as the user asked for it (`url_len` bytes, not
    * NUL-terminated). Bytes that are not part of valid UTF-8, as a raw
@@ -743,6 +778,7 @@ uint32_t esafety_version_number(void);
  * `bytes` is NULL or points to `len` readable bytes; `out` is NULL or
  * points to a writable `esafety_bundle *`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_bundle_from_bytes(const uint8_t *bytes,
                                          size_t len,
                                          struct esafety_bundle **out);
@@ -766,7 +802,9 @@ esafety_status esafety_bundle_from_bytes(const uint8_t *bytes,
  * `path` is NULL or a NUL-terminated string; `out` is NULL or points to a
  * writable `esafety_bundle *`.
  */
-esafety_status esafety_bundle_from_file(const char *path, struct esafety_bundle **out);
+ESAFETY_MUST_USE
+esafety_status esafety_bundle_from_file(const char *path,
+                                        struct esafety_bundle **out);
 
 /**
  * Loads the small sample bundle built into the library (synthetic lists,
@@ -779,7 +817,7 @@ esafety_status esafety_bundle_from_file(const char *path, struct esafety_bundle 
  *
  * `out` is NULL or points to a writable `esafety_bundle *`.
  */
-esafety_status esafety_bundle_sample(struct esafety_bundle **out);
+ESAFETY_MUST_USE esafety_status esafety_bundle_sample(struct esafety_bundle **out);
 
 /**
  * The bytes of a loaded bundle (for example to save the sample bundle to a
@@ -794,6 +832,7 @@ esafety_status esafety_bundle_sample(struct esafety_bundle **out);
  * writable `const uint8_t *`; `out_len` is NULL or points to a writable
  * `size_t`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_bundle_bytes(const struct esafety_bundle *bundle,
                                     const uint8_t **out,
                                     size_t *out_len);
@@ -827,6 +866,7 @@ void esafety_bundle_free(struct esafety_bundle *bundle);
  * `bundle` is NULL or a live bundle; `signature` and `public_key` are NULL
  * or point to `signature_len` and `public_key_len` readable bytes.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_bundle_verify(const struct esafety_bundle *bundle,
                                      const char *signature,
                                      size_t signature_len,
@@ -851,7 +891,11 @@ esafety_status esafety_bundle_verify(const struct esafety_bundle *bundle,
  * points to a writable `char *`; `out_len` is NULL or points to a writable
  * `size_t`.
  */
-esafety_status esafety_canonicalize(const char *url, size_t url_len, char **out, size_t *out_len);
+ESAFETY_MUST_USE
+esafety_status esafety_canonicalize(const char *url,
+                                    size_t url_len,
+                                    char **out,
+                                    size_t *out_len);
 
 /**
  * Canonicalizes `url` and returns the report `esafety canonicalize --json`
@@ -865,6 +909,7 @@ esafety_status esafety_canonicalize(const char *url, size_t url_len, char **out,
  *
  * As `esafety_canonicalize`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_canonicalize_json(const char *url,
                                          size_t url_len,
                                          char **out_json,
@@ -882,6 +927,7 @@ esafety_status esafety_canonicalize_json(const char *url,
  * `bundle` is NULL or a live bundle; `out_count` is NULL or points to a
  * writable `size_t`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_bundle_category_count(const struct esafety_bundle *bundle,
                                              size_t *out_count);
 
@@ -901,6 +947,7 @@ esafety_status esafety_bundle_category_count(const struct esafety_bundle *bundle
  * `bundle` is NULL or a live bundle; `out_id` is NULL or points to a
  * writable `char *`; `out_len` is NULL or points to a writable `size_t`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_bundle_category_id(const struct esafety_bundle *bundle,
                                           uint32_t index,
                                           char **out_id,
@@ -934,6 +981,7 @@ esafety_status esafety_bundle_category_id(const struct esafety_bundle *bundle,
  * readable bytes; `out_indices` is NULL or points to `capacity` writable
  * `uint32_t`; `out_count` is NULL or points to a writable `size_t`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_classify_categories(const struct esafety_bundle *bundle,
                                            const char *url,
                                            size_t url_len,
@@ -957,6 +1005,7 @@ esafety_status esafety_classify_categories(const struct esafety_bundle *bundle,
  * readable bytes; `out` is NULL or points to a writable
  * `esafety_classification`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_classify(const struct esafety_bundle *bundle,
                                 const char *url,
                                 size_t url_len,
@@ -978,11 +1027,24 @@ esafety_status esafety_classify(const struct esafety_bundle *bundle,
  * readable bytes; `out_json` is NULL or points to a writable `char *`;
  * `out_len` is NULL or points to a writable `size_t`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_classify_json(const struct esafety_bundle *bundle,
                                      const char *url,
                                      size_t url_len,
                                      char **out_json,
                                      size_t *out_len);
+
+/**
+ * Sets `*request` to the defaults `ESAFETY_REQUEST_INIT` gives (this
+ * header's `struct_size`, age -1, everything else absent), for callers
+ * that cannot use the macro (bindings from other languages). NULL is
+ * `NULL_PARAMETER`.
+ *
+ * # Safety
+ *
+ * `request` is NULL or points to a writable `esafety_request`.
+ */
+ESAFETY_MUST_USE esafety_status esafety_request_init(struct esafety_request *request);
 
 /**
  * Decides a request: canonicalizes and classifies the URL against the
@@ -993,7 +1055,7 @@ esafety_status esafety_classify_json(const struct esafety_bundle *bundle,
  * Errors: `NULL_PARAMETER` (`engine`, `request`, `request->url` or `out`
  * is NULL; `group` or `time_rfc3339` NULL with a non-zero length),
  * `TOO_LARGE`, `INVALID_UTF8` (`group`, `time_rfc3339`), `INVALID_URL`,
- * `INVALID_REQUEST` (age over
+ * `INVALID_REQUEST` (a `struct_size` the library does not know, age over
  * 255, an unknown device, an unreadable or out-of-range time).
  *
  * Fail closed: on every error (and on `PANIC`) `*out` holds the core's
@@ -1010,6 +1072,7 @@ esafety_status esafety_classify_json(const struct esafety_bundle *bundle,
  * lengths in readable bytes; `out` is NULL or points to a writable
  * `esafety_decision`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_decide(const struct esafety_engine *engine,
                               const struct esafety_request *request,
                               struct esafety_decision *out);
@@ -1034,6 +1097,7 @@ esafety_status esafety_decide(const struct esafety_engine *engine,
  * As `esafety_decide`, with `out_json` NULL or pointing to a writable
  * `char *` and `out_len` NULL or pointing to a writable `size_t`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_decide_json(const struct esafety_engine *engine,
                                    const struct esafety_request *request,
                                    char **out_json,
@@ -1059,6 +1123,7 @@ const char *esafety_action_name(uint32_t action);
  * `bundle` and `policy` are NULL or live handles; `out` is NULL or points
  * to a writable `esafety_engine *`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_engine_new(const struct esafety_bundle *bundle,
                                   const struct esafety_policy *policy,
                                   struct esafety_engine **out);
@@ -1147,6 +1212,7 @@ const char *esafety_status_name(uint32_t status);
  * NULL or points to a writable `char *`; `out_len` is NULL or points to a
  * writable `size_t`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_assess_incident(const char *incident,
                                        size_t incident_len,
                                        const char *profile,
@@ -1180,6 +1246,7 @@ esafety_status esafety_assess_incident(const char *incident,
  * to a writable `esafety_lint_summary`; `out_json` is NULL or points to a
  * writable `char *`; `out_len` is NULL or points to a writable `size_t`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_lint_policy(const char *text,
                                    size_t text_len,
                                    const char *file,
@@ -1206,7 +1273,10 @@ esafety_status esafety_lint_policy(const char *text,
  * `text` is NULL or points to `len` readable bytes; `out` is NULL or
  * points to a writable `esafety_policy *`.
  */
-esafety_status esafety_policy_from_text(const char *text, size_t len, struct esafety_policy **out);
+ESAFETY_MUST_USE
+esafety_status esafety_policy_from_text(const char *text,
+                                        size_t len,
+                                        struct esafety_policy **out);
 
 /**
  * Loads a policy from the file at `path` (NUL-terminated): JSON if the
@@ -1222,7 +1292,9 @@ esafety_status esafety_policy_from_text(const char *text, size_t len, struct esa
  * `path` is NULL or a NUL-terminated string; `out` is NULL or points to a
  * writable `esafety_policy *`.
  */
-esafety_status esafety_policy_from_file(const char *path, struct esafety_policy **out);
+ESAFETY_MUST_USE
+esafety_status esafety_policy_from_file(const char *path,
+                                        struct esafety_policy **out);
 
 /**
  * Frees a policy. `NULL` is a no-op. Engines made from it stay valid.
@@ -1264,6 +1336,7 @@ void esafety_policy_free(struct esafety_policy *policy);
  * readable `esafety_identity` whose pointers are NULL or point to their
  * lengths in readable bytes.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_record_json(const struct esafety_engine *engine,
                                    const struct esafety_request *request,
                                    const struct esafety_identity *identity,
@@ -1286,6 +1359,7 @@ esafety_status esafety_record_json(const struct esafety_engine *engine,
  * or points to a writable `char *`; `out_len` is NULL or points to a
  * writable `size_t`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_search_terms_json(const char *url,
                                          size_t url_len,
                                          char **out_json,
@@ -1313,6 +1387,7 @@ esafety_status esafety_search_terms_json(const char *url,
  * NUL-terminated string; `out` is NULL or points to a writable
  * `esafety_scanner *`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_scanner_new(const char *const *paths,
                                    size_t paths_len,
                                    struct esafety_scanner **out);
@@ -1346,6 +1421,7 @@ void esafety_scanner_free(struct esafety_scanner *scanner);
  * is NULL or points to a writable `char *`; `out_len` is NULL or points
  * to a writable `size_t`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_scan(const struct esafety_scanner *scanner,
                             const uint8_t *text,
                             size_t text_len,
@@ -1369,6 +1445,7 @@ esafety_status esafety_scan(const struct esafety_scanner *scanner,
  * `scanner` is NULL or a live scanner; `out` is NULL or points to a
  * writable `esafety_scan_stream *`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_scan_stream_new(const struct esafety_scanner *scanner,
                                        struct esafety_scan_stream **out);
 
@@ -1381,6 +1458,7 @@ esafety_status esafety_scan_stream_new(const struct esafety_scanner *scanner,
  * `stream` is NULL or a live stream not used by another thread at once;
  * `bytes` is NULL or points to `len` readable bytes.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_scan_stream_feed(struct esafety_scan_stream *stream,
                                         const uint8_t *bytes,
                                         size_t len);
@@ -1395,6 +1473,7 @@ esafety_status esafety_scan_stream_feed(struct esafety_scan_stream *stream,
  * `stream` is NULL or a live stream, not used again after this call;
  * the outputs as for `esafety_scan`.
  */
+ESAFETY_MUST_USE
 esafety_status esafety_scan_stream_finish(struct esafety_scan_stream *stream,
                                           uint32_t limit,
                                           struct esafety_scan_result *out_result,

@@ -70,6 +70,7 @@ fn load(backing: Backing, out: &mut *mut esafety_bundle) -> Result<(), Failure> 
 ///
 /// `bytes` is NULL or points to `len` readable bytes; `out` is NULL or
 /// points to a writable `esafety_bundle *`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_bundle_from_bytes(
     bytes: *const u8,
@@ -104,6 +105,7 @@ pub unsafe extern "C" fn esafety_bundle_from_bytes(
 ///
 /// `path` is NULL or a NUL-terminated string; `out` is NULL or points to a
 /// writable `esafety_bundle *`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_bundle_from_file(
     path: *const std::ffi::c_char,
@@ -156,6 +158,7 @@ pub unsafe extern "C" fn esafety_bundle_from_file(
 /// # Safety
 ///
 /// `out` is NULL or points to a writable `esafety_bundle *`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_bundle_sample(out: *mut *mut esafety_bundle) -> esafety_status {
     ffi_status!({
@@ -179,6 +182,7 @@ pub unsafe extern "C" fn esafety_bundle_sample(out: *mut *mut esafety_bundle) ->
 /// `bundle` is NULL or a live bundle; `out` is NULL or points to a
 /// writable `const uint8_t *`; `out_len` is NULL or points to a writable
 /// `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_bundle_bytes(
     bundle: *const esafety_bundle,

@@ -43,6 +43,7 @@ pub(crate) unsafe fn url_in<'a>(
 /// `url` is NULL or points to `url_len` readable bytes; `out` is NULL or
 /// points to a writable `char *`; `out_len` is NULL or points to a writable
 /// `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_canonicalize(
     url: *const c_char,
@@ -69,6 +70,7 @@ pub unsafe extern "C" fn esafety_canonicalize(
 /// # Safety
 ///
 /// As `esafety_canonicalize`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_canonicalize_json(
     url: *const c_char,

@@ -80,6 +80,7 @@ pub const ESAFETY_CATEGORY_LOCAL_MASK: u64 = 0xFFFF_FFFF_0000_0000;
 ///
 /// `bundle` is NULL or a live bundle; `out_count` is NULL or points to a
 /// writable `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_bundle_category_count(
     bundle: *const esafety_bundle,
@@ -110,6 +111,7 @@ pub unsafe extern "C" fn esafety_bundle_category_count(
 ///
 /// `bundle` is NULL or a live bundle; `out_id` is NULL or points to a
 /// writable `char *`; `out_len` is NULL or points to a writable `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_bundle_category_id(
     bundle: *const esafety_bundle,
@@ -163,6 +165,7 @@ pub unsafe extern "C" fn esafety_bundle_category_id(
 /// `bundle` is NULL or a live bundle; `url` is NULL or points to `url_len`
 /// readable bytes; `out_indices` is NULL or points to `capacity` writable
 /// `uint32_t`; `out_count` is NULL or points to a writable `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_classify_categories(
     bundle: *const esafety_bundle,

@@ -38,6 +38,7 @@ pub struct esafety_classification {
 /// `bundle` is NULL or a live bundle; `url` is NULL or points to `url_len`
 /// readable bytes; `out` is NULL or points to a writable
 /// `esafety_classification`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_classify(
     bundle: *const esafety_bundle,
@@ -76,6 +77,7 @@ pub unsafe extern "C" fn esafety_classify(
 /// `bundle` is NULL or a live bundle; `url` is NULL or points to `url_len`
 /// readable bytes; `out_json` is NULL or points to a writable `char *`;
 /// `out_len` is NULL or points to a writable `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_classify_json(
     bundle: *const esafety_bundle,

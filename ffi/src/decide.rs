@@ -52,14 +52,26 @@ pub enum esafety_device {
     Byod = 2,
 }
 
-/// One request to decide. Zero it (`memset` or `= {0}`), set `age` to -1
-/// unless you know it (0 means a user aged 0), then fill in what you know:
-/// only `url` is required.
+/// One request to decide. Start from `ESAFETY_REQUEST_INIT` (C and C++:
+/// `esafety_request r = ESAFETY_REQUEST_INIT;`) or `esafety_request_init`,
+/// which set `struct_size` and the defaults (age -1, not known; no group,
+/// device or RFC 3339 time), then fill in what you know: only `url` is
+/// required.
+///
+/// ABI growth: new fields are only ever appended, and `struct_size` tells
+/// the library which version of the struct the caller was compiled with. A
+/// library reads only the fields `struct_size` covers; a `struct_size` it
+/// does not know (0, a garbage value, or a newer header's larger struct) is
+/// `ESAFETY_STATUS_INVALID_REQUEST` and the fail-closed block decision,
+/// never a guess.
 ///
 /// The struct and the buffers it points to are only read during the call.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct esafety_request {
+    /// `sizeof(esafety_request)` from the header the caller was compiled
+    /// with: set by `ESAFETY_REQUEST_INIT` and `esafety_request_init`.
+    pub struct_size: usize,
     /// The URL as the user asked for it (`url_len` bytes, not
     /// NUL-terminated). Bytes that are not part of valid UTF-8, as a raw
     /// request line can carry, read as their `%XX` escapes: the same URL to
@@ -86,6 +98,47 @@ pub struct esafety_request {
     /// The length of `time_rfc3339` in bytes (at most
     /// `ESAFETY_MAX_NAME_LEN`).
     pub time_rfc3339_len: usize,
+}
+
+/// The `struct_size` of every version of `esafety_request` this library
+/// reads, oldest first (one so far: the first).
+const REQUEST_SIZES: [usize; 1] = [std::mem::size_of::<esafety_request>()];
+
+impl esafety_request {
+    /// What `ESAFETY_REQUEST_INIT` and `esafety_request_init` give: this
+    /// version's `struct_size`, no URL, group or RFC 3339 time, age not
+    /// known (-1), device unknown, time 0.
+    const INIT: esafety_request = esafety_request {
+        struct_size: std::mem::size_of::<esafety_request>(),
+        url: std::ptr::null(),
+        url_len: 0,
+        group: std::ptr::null(),
+        group_len: 0,
+        age: -1,
+        device: 0,
+        time: 0,
+        time_rfc3339: std::ptr::null(),
+        time_rfc3339_len: 0,
+    };
+}
+
+/// Sets `*request` to the defaults `ESAFETY_REQUEST_INIT` gives (this
+/// header's `struct_size`, age -1, everything else absent), for callers
+/// that cannot use the macro (bindings from other languages). NULL is
+/// `NULL_PARAMETER`.
+///
+/// # Safety
+///
+/// `request` is NULL or points to a writable `esafety_request`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_request_init(request: *mut esafety_request) -> esafety_status {
+    ffi_status!({
+        // SAFETY: `request` is NULL or writable (contract).
+        let request = unsafe { out_ptr(request, "request") }?;
+        *request = esafety_request::INIT;
+        Ok(())
+    })
 }
 
 /// The fixed-shape result of `esafety_decide`. It owns nothing.
@@ -139,7 +192,21 @@ const ERROR_RULE: &std::ffi::CStr = c"error";
 pub(crate) unsafe fn read_request<'r>(
     request: *const esafety_request,
 ) -> Result<(Cow<'r, str>, Context<'r>), Failure> {
-    // SAFETY: `request` is NULL or a readable request (contract).
+    // SAFETY: `request` is NULL or a readable request (contract): its
+    // first field, `struct_size`, is read before anything else.
+    let size = unsafe { handle_in(request.cast::<usize>(), "request") }?;
+    if !REQUEST_SIZES.contains(size) {
+        return Err(Failure::new(
+            esafety_status::InvalidRequest,
+            format!(
+                "request struct_size is `{size}`, not a size of esafety_request this library reads ({}); \
+                 start the request from ESAFETY_REQUEST_INIT or esafety_request_init",
+                REQUEST_SIZES.map(|s| s.to_string()).join(", ")
+            ),
+        ));
+    }
+    // SAFETY: `struct_size` is this version's size: the caller's struct
+    // has every field of `esafety_request` (contract).
     let r = unsafe { handle_in(request, "request") }?;
     // SAFETY: the request's buffers are NULL or their lengths in readable
     // bytes (contract).
@@ -202,7 +269,7 @@ unsafe fn decide<'r>(
 /// Errors: `NULL_PARAMETER` (`engine`, `request`, `request->url` or `out`
 /// is NULL; `group` or `time_rfc3339` NULL with a non-zero length),
 /// `TOO_LARGE`, `INVALID_UTF8` (`group`, `time_rfc3339`), `INVALID_URL`,
-/// `INVALID_REQUEST` (age over
+/// `INVALID_REQUEST` (a `struct_size` the library does not know, age over
 /// 255, an unknown device, an unreadable or out-of-range time).
 ///
 /// Fail closed: on every error (and on `PANIC`) `*out` holds the core's
@@ -218,6 +285,7 @@ unsafe fn decide<'r>(
 /// readable `esafety_request` whose pointers are NULL or point to their
 /// lengths in readable bytes; `out` is NULL or points to a writable
 /// `esafety_decision`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_decide(
     engine: *const esafety_engine,
@@ -271,6 +339,7 @@ pub unsafe extern "C" fn esafety_decide(
 ///
 /// As `esafety_decide`, with `out_json` NULL or pointing to a writable
 /// `char *` and `out_len` NULL or pointing to a writable `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_decide_json(
     engine: *const esafety_engine,

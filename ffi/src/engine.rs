@@ -35,6 +35,7 @@ pub struct esafety_engine {
 ///
 /// `bundle` and `policy` are NULL or live handles; `out` is NULL or points
 /// to a writable `esafety_engine *`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_engine_new(
     bundle: *const esafety_bundle,

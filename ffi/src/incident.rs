@@ -59,6 +59,7 @@ impl From<Severity> for esafety_severity {
 /// `out_severity` is NULL or points to a writable `uint32_t`; `out_json` is
 /// NULL or points to a writable `char *`; `out_len` is NULL or points to a
 /// writable `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_assess_incident(
     incident: *const c_char,

@@ -41,7 +41,7 @@ pub use categories::*;
 pub use classify::{esafety_classification, esafety_classify, esafety_classify_json};
 pub use decide::{
     esafety_action, esafety_action_name, esafety_decide, esafety_decide_json, esafety_decision,
-    esafety_device, esafety_request,
+    esafety_device, esafety_request, esafety_request_init,
 };
 pub use engine::{esafety_engine, esafety_engine_free, esafety_engine_new};
 pub use error::{

@@ -45,6 +45,7 @@ pub struct esafety_lint_summary {
 /// or points to `file_len` readable bytes; `out_summary` is NULL or points
 /// to a writable `esafety_lint_summary`; `out_json` is NULL or points to a
 /// writable `char *`; `out_len` is NULL or points to a writable `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_lint_policy(
     text: *const c_char,

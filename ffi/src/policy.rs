@@ -87,6 +87,7 @@ pub(crate) fn read_text_file(
 ///
 /// `text` is NULL or points to `len` readable bytes; `out` is NULL or
 /// points to a writable `esafety_policy *`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_policy_from_text(
     text: *const c_char,
@@ -115,6 +116,7 @@ pub unsafe extern "C" fn esafety_policy_from_text(
 ///
 /// `path` is NULL or a NUL-terminated string; `out` is NULL or points to a
 /// writable `esafety_policy *`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_policy_from_file(
     path: *const c_char,

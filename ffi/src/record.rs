@@ -154,6 +154,7 @@ unsafe fn identity_in<'a>(identity: *const esafety_identity) -> Result<Who<'a>, 
 /// As `esafety_decide_json`, with `identity` NULL or pointing to a
 /// readable `esafety_identity` whose pointers are NULL or point to their
 /// lengths in readable bytes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_record_json(
     engine: *const esafety_engine,
@@ -199,6 +200,7 @@ pub unsafe extern "C" fn esafety_record_json(
 /// `url` is NULL or points to `url_len` readable bytes; `out_json` is NULL
 /// or points to a writable `char *`; `out_len` is NULL or points to a
 /// writable `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_search_terms_json(
     url: *const c_char,

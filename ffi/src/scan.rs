@@ -87,6 +87,7 @@ pub struct esafety_scan_stream {
 /// `paths` is NULL or points to `paths_len` pointers, each NULL or a
 /// NUL-terminated string; `out` is NULL or points to a writable
 /// `esafety_scanner *`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_scanner_new(
     paths: *const *const c_char,
@@ -217,6 +218,7 @@ unsafe fn json_out<'a>(
 /// `text_len` readable bytes; `out_result` is NULL or writable; `out_json`
 /// is NULL or points to a writable `char *`; `out_len` is NULL or points
 /// to a writable `size_t`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_scan(
     scanner: *const esafety_scanner,
@@ -254,6 +256,7 @@ pub unsafe extern "C" fn esafety_scan(
 ///
 /// `scanner` is NULL or a live scanner; `out` is NULL or points to a
 /// writable `esafety_scan_stream *`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_scan_stream_new(
     scanner: *const esafety_scanner,
@@ -279,6 +282,7 @@ pub unsafe extern "C" fn esafety_scan_stream_new(
 ///
 /// `stream` is NULL or a live stream not used by another thread at once;
 /// `bytes` is NULL or points to `len` readable bytes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_scan_stream_feed(
     stream: *mut esafety_scan_stream,
@@ -303,6 +307,7 @@ pub unsafe extern "C" fn esafety_scan_stream_feed(
 ///
 /// `stream` is NULL or a live stream, not used again after this call;
 /// the outputs as for `esafety_scan`.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn esafety_scan_stream_finish(
     stream: *mut esafety_scan_stream,

@@ -446,8 +446,7 @@ static void test_engine(void) {
 }
 
 static esafety_request request_for(const char *url) {
-  esafety_request r;
-  memset(&r, 0, sizeof r);
+  esafety_request r = ESAFETY_REQUEST_INIT;
   r.url = url;
   r.url_len = strlen(url);
   r.age = -1;
@@ -636,6 +635,66 @@ static void test_decide(void) {
     CHECK(zeroed.action == ESAFETY_ACTION_BLOCK);
   }
 
+  esafety_engine_free(engine);
+}
+
+/* esafety_request carries its size first (struct_size): the init macro and
+ * function set it and the defaults; a size the library does not know is
+ * INVALID_REQUEST and the fail-closed block, on every function that reads
+ * a request. */
+static void test_request_size(void) {
+  esafety_engine *engine = make_engine();
+  esafety_request macro = ESAFETY_REQUEST_INIT;
+  esafety_request init;
+  esafety_decision d;
+  char *json = NULL;
+  size_t len = 0;
+  size_t i;
+  static const size_t bad_sizes[] = {0, 1, sizeof(esafety_request) - 1,
+                                     sizeof(esafety_request) + 8, (size_t)-1};
+
+  CHECK(macro.struct_size == sizeof(esafety_request));
+  CHECK(macro.age == -1 && macro.url == NULL && macro.group == NULL);
+  CHECK(macro.device == ESAFETY_DEVICE_UNKNOWN && macro.time_rfc3339 == NULL);
+  memset(&init, 0xAB, sizeof init);
+  CHECK_STATUS(esafety_request_init(&init), ESAFETY_STATUS_OK);
+  CHECK(init.struct_size == macro.struct_size && init.age == -1);
+  CHECK(init.url == NULL && init.url_len == 0 && init.group == NULL && init.group_len == 0);
+  CHECK(init.device == 0 && init.time == 0 && init.time_rfc3339 == NULL &&
+        init.time_rfc3339_len == 0);
+  CHECK_STATUS(esafety_request_init(NULL), ESAFETY_STATUS_NULL_PARAMETER);
+
+  /* With its size set the request decides. */
+  init = request_for("http://www.pornhub.com/");
+  CHECK_STATUS(esafety_decide(engine, &init, &d), ESAFETY_STATUS_OK);
+  CHECK(d.action == ESAFETY_ACTION_BLOCK && rule_is(&d, "block-pornography"));
+
+  for (i = 0; i < sizeof bad_sizes / sizeof bad_sizes[0]; i++) {
+    esafety_request r = request_for("https://www.bbc.co.uk/news");
+    r.struct_size = bad_sizes[i];
+    d.action = ESAFETY_ACTION_ALLOW;
+    CHECK_STATUS(esafety_decide(engine, &r, &d), ESAFETY_STATUS_INVALID_REQUEST);
+    CHECK_FAIL_CLOSED(&d);
+    CHECK_ERROR_MENTIONS("struct_size");
+    CHECK_ERROR_MENTIONS("ESAFETY_REQUEST_INIT");
+    CHECK_STATUS(esafety_decide_json(engine, &r, &json, &len), ESAFETY_STATUS_INVALID_REQUEST);
+    CHECK(json != NULL);
+    CHECK_CONTAINS(json, "\"action\":\"block\",\"rule\":\"error\"");
+    esafety_string_free(json);
+    json = NULL;
+    CHECK_STATUS(esafety_record_json(engine, &r, NULL, &json, &len), ESAFETY_STATUS_INVALID_REQUEST);
+    esafety_string_free(json);
+    json = NULL;
+  }
+  /* A zeroed request (the old `= {0}` idiom) is refused, not decided. */
+  {
+    esafety_request zeroed;
+    memset(&zeroed, 0, sizeof zeroed);
+    zeroed.url = "https://www.bbc.co.uk/news";
+    zeroed.url_len = strlen(zeroed.url);
+    CHECK_STATUS(esafety_decide(engine, &zeroed, &d), ESAFETY_STATUS_INVALID_REQUEST);
+    CHECK_FAIL_CLOSED(&d);
+  }
   esafety_engine_free(engine);
 }
 
@@ -996,6 +1055,7 @@ int main(void) {
   test_policy();
   test_engine();
   test_decide();
+  test_request_size();
   test_record();
   test_incident();
   test_lint();

@@ -56,8 +56,8 @@ int main() {
   esafety_policy_free(policy);
 
   const std::string url = "https://www.williamhill.com/";
-  esafety_request request;
-  std::memset(&request, 0, sizeof request);
+  // The init macro in C++ (-Wextra -Wmissing-field-initializers -Werror).
+  esafety_request request = ESAFETY_REQUEST_INIT;
   request.url = url.data();
   request.url_len = url.size();
   request.age = -1;

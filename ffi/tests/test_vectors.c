@@ -204,7 +204,7 @@ static esafety_engine *engine_for(esafety_bundle *bundle, const char *root, cons
     if (strcmp(engines[i].policy, policy) == 0) return engines[i].engine;
   snprintf(path, sizeof path, "%s/%s", root, policy);
   if (esafety_policy_from_file(path, &p) == ESAFETY_STATUS_OK) {
-    (void)esafety_engine_new(bundle, p, &e);
+    if (esafety_engine_new(bundle, p, &e) != ESAFETY_STATUS_OK) { /* checked by what it wrote */ }
     esafety_policy_free(p);
   } else {
     fprintf(stderr, "vector: policy %s: %s\n", path, esafety_last_error_message(NULL));
@@ -221,7 +221,7 @@ static esafety_engine *engine_for(esafety_bundle *bundle, const char *root, cons
 static void run_decide(esafety_bundle *bundle, const char *root, struct field *f) {
   const char *name = f[1].data;
   esafety_engine *engine = engine_for(bundle, root, f[2].data);
-  esafety_request r;
+  esafety_request r = ESAFETY_REQUEST_INIT;
   esafety_decision d;
   esafety_status st;
   char *json = NULL;
@@ -233,7 +233,6 @@ static void run_decide(esafety_bundle *bundle, const char *root, struct field *f
     fail_case("decide", name, "policy", "does not load", f[2].data);
     return;
   }
-  memset(&r, 0, sizeof r);
   r.url = f[3].data;
   r.url_len = f[3].len;
   if (!f[4].absent) {

@@ -33,7 +33,7 @@ use super::ids::RouteId;
 /// assert_eq!(EscalationProfile::from_toml(NATIONAL_TOML)?, EscalationProfile::national()?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub const NATIONAL_TOML: &str = include_str!("../../../policies/escalation/national.toml");
+pub const NATIONAL_TOML: &str = include_str!("../../policies/escalation/national.toml");
 /// The Manchester profile, shipped with the library.
 ///
 /// ```
@@ -44,7 +44,7 @@ pub const NATIONAL_TOML: &str = include_str!("../../../policies/escalation/natio
 /// assert_eq!(manchester.contact(RouteId::Police).1, ContactSource::NationalDefault);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub const MANCHESTER_TOML: &str = include_str!("../../../policies/escalation/manchester.toml");
+pub const MANCHESTER_TOML: &str = include_str!("../../policies/escalation/manchester.toml");
 
 /// The shipped profiles by name, for `--profile NAME`.
 ///

@@ -208,7 +208,7 @@ pub enum Setting {
 /// use esafety::policy::{Policy, Signatory};
 ///
 /// let text =
-///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// let policy = Policy::load("secondary-pupils.toml", text)?;
 /// assert_eq!(policy.document().signatures, [Signatory::User, Signatory::ParentCarer]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -772,7 +772,7 @@ impl Rule {
     /// use esafety::policy::{Day, Policy};
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("secondary-pupils.toml", text)?;
     /// let lessons = policy.rules()[3].doc();
     /// assert_eq!(lessons.id.as_str(), "block-distractions-in-lessons");
@@ -791,7 +791,7 @@ impl Rule {
     /// use esafety::policy::{Policy, Rule};
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("secondary-pupils.toml", text)?;
     /// let ids: Vec<&str> = policy.rules().iter().map(Rule::id).collect();
     /// assert_eq!(ids[..2], ["block-uksic", "block-adult-services"]);
@@ -937,7 +937,7 @@ fn is_default_interval(v: &u8) -> bool {
 /// use esafety::policy::{Audience, Policy};
 ///
 /// let text =
-///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// let doc = Policy::load("secondary-pupils.toml", text)?.document().clone();
 /// assert_eq!(doc.id.as_str(), "secondary-pupils");
 /// assert_eq!(doc.audience, [Audience::Pupils]);

@@ -142,7 +142,7 @@ impl<B: AsRef<[u8]>> Engine<B> {
     /// use esafety::policy::{Action, Context, Engine, Policy};
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("secondary-pupils.toml", text)?;
     /// let engine = Engine::new(esafety::sample::bundle()?, policy);
     /// // Monday 12:45 in London: lunch, so games get a warning, not a block.
@@ -181,7 +181,7 @@ impl<B: AsRef<[u8]>> Engine<B> {
     /// use esafety::policy::{Engine, Policy};
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("secondary-pupils.toml", text)?;
     /// let engine = Engine::new(esafety::sample::bundle()?, policy);
     /// assert_eq!(engine.policy().id(), "secondary-pupils");
@@ -199,7 +199,7 @@ impl<B: AsRef<[u8]>> Engine<B> {
     /// use esafety::CanonicalUrl;
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("secondary-pupils.toml", text)?;
     /// let engine = Engine::new(esafety::sample::bundle()?, policy);
     /// let url = CanonicalUrl::parse("https://www.instagram.com/")?;
@@ -232,7 +232,7 @@ impl<B: AsRef<[u8]>> Engine<B> {
     /// use esafety::policy::{Action, Context, Device, Engine, Policy};
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("secondary-pupils.toml", text)?;
     /// let engine = Engine::new(esafety::sample::bundle()?, policy);
     /// let at_ten = Context::at("2026-03-02T10:00:00Z".parse()?);

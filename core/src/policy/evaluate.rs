@@ -42,7 +42,7 @@ pub const BASELINE: &str = "baseline";
 /// use esafety::policy::{Action, Context, DEFAULT, Engine, Policy};
 ///
 /// let text =
-///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// let policy = Policy::load("secondary-pupils.toml", text)?;
 /// let engine = Engine::new(esafety::sample::bundle()?, policy);
 /// let context = Context::at("2026-03-02T10:00:00Z".parse()?);
@@ -106,7 +106,7 @@ of unlawful terrorist content.";
 /// use esafety::CanonicalUrl;
 ///
 /// let text =
-///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// let policy = Policy::load("secondary-pupils.toml", text)?;
 /// let classifier = Classifier::new(esafety::sample::bundle()?);
 /// let url = CanonicalUrl::parse("https://www.youtube.com/watch?v=abc")?;
@@ -198,7 +198,7 @@ impl<'a> Request<'a> {
     /// use esafety::CanonicalUrl;
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("secondary-pupils.toml", text)?;
     /// let classifier = Classifier::new(esafety::sample::bundle()?);
     /// let url = CanonicalUrl::parse("https://www.instagram.com/")?;
@@ -223,7 +223,7 @@ impl<'a> Request<'a> {
     /// use esafety::CanonicalUrl;
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("secondary-pupils.toml", text)?;
     /// let classifier = Classifier::new(esafety::sample::bundle()?);
     /// let url = CanonicalUrl::parse("https://www.netflix.com/")?;
@@ -246,7 +246,7 @@ impl<'a> Request<'a> {
 /// use esafety::CanonicalUrl;
 ///
 /// let text =
-///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// let policy = Policy::load("secondary-pupils.toml", text)?;
 /// let engine = Engine::new(esafety::sample::bundle()?, policy);
 /// let context = Context::at("2026-03-02T10:00:00Z".parse()?);
@@ -278,7 +278,7 @@ pub enum DecidedBy {
 /// use esafety::CanonicalUrl;
 ///
 /// let text =
-///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// let policy = Policy::load("secondary-pupils.toml", text)?;
 /// let engine = Engine::new(esafety::sample::bundle()?, policy);
 /// let url = CanonicalUrl::parse("https://www.bet365.com/")?;

@@ -68,7 +68,7 @@ use crate::taxonomy::{Category, CategorySet};
 ///
 /// ```
 /// use esafety::policy::{lint, LintOptions, Severity};
-/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// let clean = lint("secondary-pupils.toml", text, LintOptions { today: jiff::civil::date(2026, 11, 23) });
 /// assert!(clean.iter().all(|f| f.severity != Severity::Error), "{clean:?}");
 /// // A year and a day after its last review, the shipped policy is overdue: an error.
@@ -132,7 +132,7 @@ pub struct LintReport {
 ///
 /// ```
 /// use esafety::policy::{lint, LintOptions};
-/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// // `today` is an argument: the same text lints the same on any machine, on any day.
 /// let before = lint("s.toml", text, LintOptions { today: jiff::civil::date(2026, 8, 31) });
 /// assert!(before.iter().any(|f| f.code == "P404")); // reviewed "in the future"
@@ -184,7 +184,7 @@ pub fn minimum_age(category: Category) -> Option<u8> {
 /// ```
 /// use esafety::policy::{lint, LintOptions};
 /// let options = LintOptions { today: jiff::civil::date(2026, 11, 23) };
-/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"))
+/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"))
 ///     .replace("categories = [\"@uksic\"]", "categories = [\"gambling\"]");
 /// let findings = lint("s.toml", &text, options);
 /// // Blocking only gambling leaves the other UKSIC categories open to children.

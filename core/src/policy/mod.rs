@@ -140,7 +140,7 @@ impl Format {
 /// use esafety::policy::Policy;
 ///
 /// let text =
-///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// let policy = Arc::new(Policy::load("secondary-pupils.toml", text)?);
 /// let for_worker = Arc::clone(&policy);
 /// let worker = std::thread::spawn(move || for_worker.rules().len());
@@ -230,7 +230,7 @@ impl Policy {
     /// use esafety::policy::{Action, Policy};
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("policies/secondary-pupils.toml", text)?;
     /// assert_eq!(policy.document().default, Action::Allow);
     ///
@@ -420,7 +420,7 @@ impl Policy {
     /// use esafety::policy::{Format, Policy};
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("secondary-pupils.toml", text)?;
     /// let json = policy.to_json()?;
     /// assert!(json.starts_with("{\n  \"id\": \"secondary-pupils\","), "{json}");
@@ -442,7 +442,7 @@ impl Policy {
     /// use esafety::policy::{AgeRange, Audience, Policy};
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let doc = Policy::load("secondary-pupils.toml", text)?.document().clone();
     /// assert_eq!(doc.audience, [Audience::Pupils]);
     /// assert_eq!(doc.age, AgeRange::new(11, 16));
@@ -473,7 +473,7 @@ impl Policy {
     /// use esafety::policy::{Action, Policy};
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
     /// let policy = Policy::load("secondary-pupils.toml", text)?;
     /// let rules = policy.rules();
     /// assert_eq!(rules.len(), 9);

@@ -46,7 +46,7 @@ pub const REDACTED_URL: &str = "redacted";
 /// use esafety::record::{DecisionRecord, Identity, RecordOptions, record};
 ///
 /// let text =
-///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// let engine = Engine::new(esafety::sample::bundle()?, Policy::load("secondary-pupils.toml", text)?);
 /// let identity = Identity { user: Some("alice"), group: Some("pupils"), age: Some(14), ..Identity::default() };
 /// let rec = record(&engine, "https://www.bet365.com/", &identity, "2026-03-02T10:00:00Z".parse()?, &RecordOptions::new());

@@ -23,7 +23,7 @@
 //! use esafety::record::{Identity, RecordOptions, record};
 //!
 //! let text =
-//!     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+//!     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 //! let engine = Engine::new(esafety::sample::bundle()?, Policy::load("secondary-pupils.toml", text)?);
 //! let pupil = Identity {
 //!     site: Some("example-school"),

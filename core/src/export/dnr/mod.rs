@@ -32,7 +32,7 @@
 //! use esafety::export::dnr::{self, ActionType, Coverage, DnrOptions};
 //! use esafety::policy::{Context, Device, Engine, Policy};
 //!
-//! let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+//! let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 //! let engine = Engine::new(esafety::sample::bundle()?, Policy::load("secondary-pupils.toml", text)?);
 //! let context = Context { group: Some("pupils"), age: Some(14), device: Some(Device::Managed), ..Context::at("2026-03-02T10:00:00Z".parse()?) };
 //! let export = dnr::rules(&engine, context, &DnrOptions::default())?;
