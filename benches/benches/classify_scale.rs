@@ -100,7 +100,7 @@ fn main() {
         ),
         ("adult/urls", Format::SquidGuardUrls, &urls_text, PREFIXES),
     ] {
-        let list = b.add_list(name, "adult").unwrap();
+        let list = b.add_list(&name.replace('/', "-"), "adult").unwrap();
         let (t, cpu) = (Instant::now(), cpu_seconds());
         let parsed = parse(format, name, text.as_bytes(), &ParseOptions::new()).unwrap();
         parsing.0 += t.elapsed();

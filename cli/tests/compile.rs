@@ -55,7 +55,7 @@ fn compiles_a_good_list_and_classifies_with_it() {
     // the `&` and `=` string prefixes e2guardian also accepts.
     assert!(err.contains("6 entries"), "{err}");
     assert!(
-        err.contains("bannedurllist: e2guardian-url, 6 entries"),
+        err.contains("bannedurllist (list `e2guardian`): e2guardian-url, 6 entries"),
         "{err}"
     );
     let lines = classify(
@@ -111,7 +111,7 @@ fn squidguard_folder_is_read_from_its_files() {
     let err = stderr(&o);
     assert!(err.contains("9 entries"), "{err}");
     assert!(
-        err.contains("adult/urls: squidguard-urls, 4 entries"),
+        err.contains("adult/urls (list `adult`): squidguard-urls, 4 entries"),
         "{err}"
     );
     assert!(err.contains("adult/domains:5:"), "{err}");
@@ -278,7 +278,7 @@ fn list_without_equals_is_a_usage_error() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("needs the form CATEGORY=PATH"),
+        stderr(&o).contains("needs the form CATEGORY=[NAME:]PATH"),
         "{}",
         stderr(&o)
     );

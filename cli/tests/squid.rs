@@ -810,7 +810,7 @@ fn squid_decides_per_client_address_and_authenticated_user() {
     );
     assert_eq!(pupil["site"], "example-school");
     assert_eq!(pupil["user"], serde_json::Value::Null);
-    assert_eq!(pupil["lists"][0], "games.txt");
+    assert_eq!(pupil["lists"][0], "games");
     let staff = by_ip("127.0.0.3");
     assert_eq!(
         (staff["action"].as_str(), staff["policy"].as_str()),

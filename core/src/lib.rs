@@ -35,6 +35,7 @@ pub mod datetime;
 mod document;
 mod error_code;
 pub mod export;
+mod ident;
 #[cfg(feature = "incident")]
 pub mod incident;
 pub mod lists;

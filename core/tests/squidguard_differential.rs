@@ -332,7 +332,7 @@ fn esafety_answers() -> Vec<Option<String>> {
             let format = detect_file(&name, &bytes);
             let options = ParseOptions::new().with_strict(true);
             let parsed = parse(format, &name, &bytes, &options).unwrap();
-            let id = b.add_list(&name, category).unwrap();
+            let id = b.add_list(&format!("{dest}.{file}"), category).unwrap();
             b.add_entries(id, &parsed.entries).unwrap();
         }
     }
@@ -346,7 +346,7 @@ fn esafety_answers() -> Vec<Option<String>> {
                 .find(|(dest, _)| {
                     c.matches
                         .iter()
-                        .any(|m| m.list.split('/').next() == Some(dest))
+                        .any(|m| m.list.split('.').next() == Some(dest))
                 })
                 .map(|(dest, _)| (*dest).to_owned())
         })

@@ -1,6 +1,10 @@
 //! `esafety compile [--iwf FILE]... [--terrorism FILE]... [--list CATEGORY=PATH]...
 //! [--allow PATH]... -o BUNDLE`
 //!
+//! Every list gets a name of its own (`NAME:PATH`, else made from its file
+//! name by [`esafety::bundle::default_list_name`]): the bundle, match
+//! reasons, decision records and block pages carry that name, never a path.
+//!
 //! Parses every list (format from its file name when that is a
 //! squidGuard, UT1 or e2guardian name, else detected from its content, or
 //! given as `FORMAT:PATH`; a squidGuard / UT1 category folder is read from
@@ -17,6 +21,7 @@
 //! unknown category or format) or an unreadable file, with one line on
 //! stderr.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -36,7 +41,11 @@ const PROGRESS_BYTES: u64 = 1 << 20;
 /// Arguments of `esafety compile`.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
-PATH may be `FORMAT:PATH` to override the detected format; formats: plain, hosts, adblock, \
+A list is named after its file (`lists/gambling.txt` is `gambling`; a squidGuard / UT1 \
+`domains` file or category folder takes the folder's name), `-2`, `-3`, ... when two would \
+share a name; `NAME:PATH` names it yourself (lowercase letters, digits, `-`, `_`, `.`). Block pages, \
+reasons, records and policy rules' `lists` use that name, never the path.\n\
+PATH may be `FORMAT:PATH` (or `NAME:FORMAT:PATH`) to override the detected format; formats: plain, hosts, adblock, \
 squidguard-domains, squidguard-urls, squidguard-expressions, e2guardian-site, e2guardian-url, \
 e2guardian-regexp, iwf. A file named domains, urls, expressions, bannedsitelist, bannedurllist \
 or bannedregexpurllist is read in that format; any other is detected from its content, which \
@@ -52,8 +61,8 @@ pub(crate) struct Args {
     /// The police-assessed terrorism list: category `terrorism`, stored only as digests.
     #[arg(long, value_name = "FILE")]
     terrorism: Vec<String>,
-    /// A category list: CATEGORY is a built-in category id or a `local-` id; PATH a file or a squidGuard folder.
-    #[arg(long = "list", value_name = "CATEGORY=PATH")]
+    /// A category list: CATEGORY is a built-in category id or a `local-` id; PATH a file or a squidGuard folder, optionally `NAME:PATH` to name the list (default: its file name).
+    #[arg(long = "list", value_name = "CATEGORY=[NAME:]PATH")]
     lists: Vec<String>,
     /// A local allow list: its hosts and URLs are unblocked for every category except child-abuse and terrorism.
     #[arg(long, value_name = "PATH")]
@@ -85,7 +94,10 @@ enum Role {
 #[derive(Debug)]
 struct Source {
     role: Role,
-    /// The path as given (the list name in the bundle).
+    /// The list name given with `NAME:PATH`; without one the list is named
+    /// after its file ([`esafety::bundle::default_list_name`]).
+    name: Option<String>,
+    /// The path as given (read, and shown in the summary; never stored).
     path: String,
     /// A format override.
     format: Option<Format>,
@@ -98,6 +110,25 @@ struct Job {
     name: String,
     format: Format,
     bytes: Vec<u8>,
+}
+
+/// Splits `[NAME:][FORMAT:]PATH`: a leading part before a `:` that is a
+/// format id is the format; one that is a list name (and not a format id)
+/// is the list's name. A path that itself holds a `:` in its first part is
+/// written `./PATH`.
+fn split_spec(spec: &str) -> anyhow::Result<(Option<String>, Option<Format>, String)> {
+    if let Some((head, rest)) = spec.split_once(':')
+        && head.parse::<Format>().is_err()
+        && esafety::bundle::is_list_name(head)
+    {
+        if rest.is_empty() {
+            bail!("`{spec}` names list `{head}` but no file; write `{head}:PATH`");
+        }
+        let (format, path) = split_format(rest)?;
+        return Ok((Some(head.to_owned()), format, path));
+    }
+    let (format, path) = split_format(spec)?;
+    Ok((None, format, path))
 }
 
 /// Splits `FORMAT:PATH` when the part before the first `:` is a format id.
@@ -125,7 +156,7 @@ fn valid_category_ids() -> String {
 fn list_source(spec: &str) -> anyhow::Result<Source> {
     let Some((category, rest)) = spec.split_once('=') else {
         bail!(
-            "`--list {spec}` needs the form CATEGORY=PATH, e.g. `--list gambling=lists/gambling.txt`"
+            "`--list {spec}` needs the form CATEGORY=[NAME:]PATH, e.g. `--list gambling=lists/gambling.txt` or `--list gambling=ut1-gambling:blacklists/gambling`"
         );
     };
     let known = Category::from_id(category);
@@ -135,12 +166,13 @@ fn list_source(spec: &str) -> anyhow::Result<Source> {
             valid_category_ids()
         );
     }
-    let (format, path) = split_format(rest)?;
+    let (name, format, path) = split_spec(rest)?;
     if path.is_empty() {
         bail!("`--list {spec}` has no path after `=`; write `--list {category}=PATH`");
     }
     Ok(Source {
         role: Role::Block(category.to_owned()),
+        name,
         path,
         format,
         sensitive: known.is_some_and(Category::is_statutory),
@@ -151,9 +183,10 @@ fn sources(args: &Args) -> anyhow::Result<Vec<Source>> {
     let mut out = Vec::new();
     for (files, category) in [(&args.iwf, "child-abuse"), (&args.terrorism, "terrorism")] {
         for spec in files {
-            let (format, path) = split_format(spec)?;
+            let (name, format, path) = split_spec(spec)?;
             out.push(Source {
                 role: Role::Block(category.to_owned()),
+                name,
                 path,
                 format: Some(format.unwrap_or(Format::Iwf)),
                 sensitive: true,
@@ -164,9 +197,10 @@ fn sources(args: &Args) -> anyhow::Result<Vec<Source>> {
         out.push(list_source(spec)?);
     }
     for spec in &args.allow {
-        let (format, path) = split_format(spec)?;
+        let (name, format, path) = split_spec(spec)?;
         out.push(Source {
             role: Role::Allow,
+            name,
             path,
             format,
             sensitive: false,
@@ -178,6 +212,33 @@ fn sources(args: &Args) -> anyhow::Result<Vec<Source>> {
         );
     }
     Ok(out)
+}
+
+/// The name of a source's list in the bundle: the name it was given, else
+/// one made from its file name ([`esafety::bundle::default_list_name`];
+/// `-2`, `-3`, … told apart from names already taken or given to another
+/// source). A path never names a list: it would show the build machine's
+/// folders on every block page and in every record.
+fn list_name(
+    source: &Source,
+    category: &str,
+    sources: &[Source],
+    taken: &mut HashSet<String>,
+) -> String {
+    if let Some(name) = &source.name {
+        taken.insert(name.clone());
+        return name.clone();
+    }
+    let given = |n: &str| sources.iter().any(|s| s.name.as_deref() == Some(n));
+    let base = esafety::bundle::default_list_name(&source.path, category);
+    let mut name = base.clone();
+    let mut n = 2_u32;
+    while taken.contains(&name) || given(&name) {
+        name = format!("{base}-{n}");
+        n = n.saturating_add(1);
+    }
+    taken.insert(name.clone());
+    name
 }
 
 /// The files of a source: the file itself, or a squidGuard folder's files.
@@ -323,7 +384,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut builder = BundleBuilder::new();
     builder.created(created);
     let mut reports = Vec::new();
-    let mut names = std::collections::HashSet::new();
+    let mut names = HashSet::new();
     for (source, jobs) in sources.iter().zip(&loaded) {
         let options = ParseOptions::new()
             .with_strict(args.strict)
@@ -332,13 +393,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             Role::Block(id) => id.clone(),
             Role::Allow => "allow".to_owned(),
         };
-        // The list name is its path; the same file given twice (for two
-        // categories) is told apart by its category.
-        let name = if names.insert(source.path.clone()) {
-            source.path.clone()
-        } else {
-            format!("{category}:{}", source.path)
-        };
+        let name = list_name(source, &category, &sources, &mut names);
         let list = match &source.role {
             Role::Block(id) => builder.add_list(&name, id),
             Role::Allow => builder.add_allow_list(&name),
@@ -542,18 +597,21 @@ fn summary(
         );
     }
     let _ = writeln!(s, "  read as:");
-    for file in reports.iter().flat_map(|r| &r.files) {
-        let fragments = match file.fragment_lines.len() {
-            0 => String::new(),
-            n => format!(", {} without their #fragment", plural(n, "line")),
-        };
-        let _ = writeln!(
-            s,
-            "    {}: {}, {}{fragments}",
-            file.name,
-            file.format,
-            plural(file.entries, "entry")
-        );
+    for r in reports {
+        for file in &r.files {
+            let fragments = match file.fragment_lines.len() {
+                0 => String::new(),
+                n => format!(", {} without their #fragment", plural(n, "line")),
+            };
+            let _ = writeln!(
+                s,
+                "    {} (list `{}`): {}, {}{fragments}",
+                file.name,
+                r.name,
+                file.format,
+                plural(file.entries, "entry")
+            );
+        }
     }
     for r in reports {
         if r.skipped.is_empty() && r.ignored == 0 {

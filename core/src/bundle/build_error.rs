@@ -38,6 +38,16 @@ pub enum BuildError {
         /// The name given.
         name: String,
     },
+    /// A list name that is not a list name (see
+    /// [`is_list_name`](super::is_list_name)): a path, a name with spaces
+    /// or other characters, or one over the length limit.
+    #[error(
+        "`{name}` is not a list name; name a list with lowercase letters, digits, `-`, `_` and `.` (at most 64), never a file path"
+    )]
+    NotAListName {
+        /// The name given.
+        name: String,
+    },
     /// More lists than a bundle can hold.
     #[error("too many source lists (at most {max}); merge some lists")]
     TooManyLists {

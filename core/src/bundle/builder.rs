@@ -228,6 +228,11 @@ impl BundleBuilder {
     /// b.add_list("bets", "gambling")?;
     /// b.add_list("exams", "local-exam-mode")?;
     /// assert_eq!(b.add_list("bets", "gaming"), Err(BuildError::ListName { name: "bets".into() }));
+    /// // A list has a name of its own, never the path it was read from.
+    /// assert_eq!(
+    ///     b.add_list("lists/gambling.txt", "gambling"),
+    ///     Err(BuildError::NotAListName { name: "lists/gambling.txt".into() })
+    /// );
     /// let err = b.add_list("odd", "gamblng").unwrap_err();
     /// assert_eq!(err.to_string(), "unknown category `gamblng`; use a built-in id (e.g. `gambling`) or `local-<name>`");
     /// # Ok::<(), BuildError>(())
@@ -236,6 +241,8 @@ impl BundleBuilder {
     /// # Errors
     ///
     /// [`BuildError::ListName`] for an empty or repeated name,
+    /// [`BuildError::NotAListName`] for a path or another string that is
+    /// not a list name ([`is_list_name`](super::is_list_name)),
     /// [`BuildError::UnknownCategory`],
     /// [`BuildError::TooManyLocalCategories`] or
     /// [`BuildError::TooManyLists`].
@@ -295,6 +302,11 @@ impl BundleBuilder {
         category: Option<String>,
         sensitive: bool,
     ) -> Result<ListId, BuildError> {
+        if !name.is_empty() && !super::is_list_name(name) {
+            return Err(BuildError::NotAListName {
+                name: name.to_owned(),
+            });
+        }
         if name.is_empty() || self.lists.iter().any(|l| l.name == name) {
             return Err(BuildError::ListName {
                 name: name.to_owned(),

@@ -106,6 +106,7 @@ mod builder;
 pub mod format;
 mod fst_reader;
 mod gate;
+mod list_name;
 mod load;
 mod meta;
 mod parts;
@@ -123,6 +124,7 @@ use crate::taxonomy::{Category, LocalCategory};
 pub use build_error::BuildError;
 #[cfg(feature = "compile")]
 pub use builder::{BundleBuilder, ExpressionPlan, ListId};
+pub use list_name::{MAX_LIST_NAME_LEN, default_list_name, is_list_name};
 
 /// The most source lists a bundle holds (list ids are `u16`).
 pub(crate) const MAX_LISTS: usize = u16::MAX as usize;
@@ -821,12 +823,12 @@ impl<B: AsRef<[u8]>> Bundle<B> {
     /// use esafety::lists::{parse, Format, ParseOptions};
     /// let parsed = parse(Format::SquidGuardExpressions, "expressions", b"(^|[-/_.])porn([-/_.]|$)\n", &ParseOptions::new())?;
     /// let mut b = BundleBuilder::new();
-    /// let list = b.add_list("adult/expressions", "adult")?;
+    /// let list = b.add_list("adult-expressions", "adult")?;
     /// b.add_entries(list, &parsed.entries)?;
     /// let bundle = Bundle::from_bytes(b.build()?)?;
     /// let expressions = bundle.expressions();
     /// assert_eq!(expressions.len(), 1);
-    /// assert_eq!((expressions[0].list, expressions[0].pattern), ("adult/expressions", "(^|[-/_.])porn([-/_.]|$)"));
+    /// assert_eq!((expressions[0].list, expressions[0].pattern), ("adult-expressions", "(^|[-/_.])porn([-/_.]|$)"));
     /// assert_eq!(expressions[0].engine, RegexEngine::Dfa);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -312,7 +312,7 @@ pub enum EntryKind {
     /// use esafety::classify::Classifier;
     /// use esafety::lists::{Entry, EntryKind};
     /// let mut b = BundleBuilder::new();
-    /// let adult = b.add_list("adult/urls", "adult")?;
+    /// let adult = b.add_list("adult.urls", "adult")?;
     /// b.add_entry(adult, &Entry { kind: EntryKind::SquidGuardUrl("tumblr.com/someone/123".into()), line: 1 })?;
     /// let classifier = Classifier::new(Bundle::from_bytes(b.build()?)?);
     /// for url in ["http://tumblr.com/someone/123", "https://www2.tumblr.com/someone/1234?x", "http://WWW.tumblr.com/Someone/123"] {

@@ -620,15 +620,7 @@ impl Ident {
     ///
     /// When `s` is empty, longer than 64 bytes or has other characters.
     pub fn new(s: &str) -> Result<Ident, String> {
-        let ok = !s.is_empty()
-            && s.len() <= 64
-            && s.bytes()
-                .next()
-                .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            && s.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-            });
-        if ok {
+        if crate::ident::is_identifier(s) {
             Ok(Ident(s.to_owned()))
         } else {
             Err(format!(
