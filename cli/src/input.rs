@@ -134,6 +134,9 @@ pub(crate) struct LineReader<R> {
     line: Vec<u8>,
     max: usize,
     number: usize,
+    /// Whether the last line read ended with `\n` (not at the end of the
+    /// input).
+    terminated: bool,
 }
 
 impl<R: Read> LineReader<R> {
@@ -144,12 +147,19 @@ impl<R: Read> LineReader<R> {
             line: Vec::new(),
             max,
             number: 0,
+            terminated: false,
         }
     }
 
     /// How many lines have been read.
     pub(crate) fn number(&self) -> usize {
         self.number
+    }
+
+    /// Whether the last line read ended with a line ending (`false` for a
+    /// last line the input stopped in the middle of).
+    pub(crate) fn terminated(&self) -> bool {
+        self.terminated
     }
 
     /// The next line, or `None` at the end of the input (a last line
@@ -171,6 +181,7 @@ impl<R: Read> LineReader<R> {
         let mut len = 0usize;
         let mut last = None;
         let mut any = false;
+        self.terminated = false;
         loop {
             if self.reader.buffer().is_empty() {
                 before_wait()?;
@@ -207,6 +218,7 @@ impl<R: Read> LineReader<R> {
                 .extend_from_slice(chunk.get(..room).unwrap_or_default());
             self.reader.consume(used);
             if end {
+                self.terminated = true;
                 break;
             }
         }
@@ -228,26 +240,6 @@ impl<R: Read> LineReader<R> {
         }
         Ok(Some(Line::Text(&self.line)))
     }
-}
-
-/// The next line of `reader` (without its `\n` or `\r\n`) as URL text, or
-/// `None` at the end (the Squid helper's reader).
-///
-/// A line is bytes, not necessarily UTF-8 (a log file, a request line Squid
-/// copied off the network): bytes that are not UTF-8 are written `%XX`
-/// ([`esafety::url::escape_invalid_utf8`]), which canonicalizes exactly as
-/// the raw bytes would, rather than ending the whole run at that line.
-pub(crate) fn read_url_line(
-    reader: &mut impl BufRead,
-    buf: &mut Vec<u8>,
-) -> io::Result<Option<String>> {
-    buf.clear();
-    if reader.read_until(b'\n', buf)? == 0 {
-        return Ok(None);
-    }
-    let line = buf.strip_suffix(b"\n").unwrap_or(buf);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    Ok(Some(escape_invalid_utf8(line).into_owned()))
 }
 
 /// Whether an error chain ends in a broken pipe (the reader went away:

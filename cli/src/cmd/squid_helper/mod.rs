@@ -22,6 +22,12 @@
 //!   requests. A new set that does not load is reported on standard error
 //!   and the old one keeps serving; no request waits for a load, is dropped
 //!   or is answered twice. SIGHUP also reopens the log (logrotate).
+//! - **Input**: lines are read through a fixed buffer and capped at
+//!   [`esafety::url::MAX_LINE_LEN`] bytes; a longer line is answered
+//!   with a block (rule `error`) on its channel, none of it echoed. A last
+//!   line without a line ending (the input stopped in the middle of it) is
+//!   not answered: it is reported on standard error and the helper ends.
+//!   A `-` where the URL belongs is no URL: the request is blocked.
 //! - **Time** comes from the system clock; records write it in the
 //!   deciding policy's time zone.
 
@@ -43,9 +49,12 @@ use esafety::policy::DecisionReport;
 use esafety::record::{PseudonymKey, RecordOptions, check_with};
 
 use engines::{Defaults, Engines, Sources};
+use esafety::url::{MAX_LINE_LEN, escape_invalid_utf8};
 use format::LineFormat;
 use protocol::Answer;
 pub(crate) use protocol::Protocol;
+
+use crate::input::{Line, LineReader, TooLong};
 
 /// Arguments of `esafety squid-helper`.
 #[derive(clap::Args, Debug)]
@@ -88,6 +97,11 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // First of all: a SIGHUP that comes while the engines load (logrotate,
+    // `squid -k reconfigure`) must not end the helper.
+    let hangup = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&hangup))
+        .context("cannot watch for SIGHUP")?;
     let format = match &args.format {
         Some(text) => LineFormat::parse(text).map_err(|e| anyhow::anyhow!("--format: {e}"))?,
         None => LineFormat::default_for(args.protocol == Protocol::UrlRewrite),
@@ -125,9 +139,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => Some(Arc::new(log::RecordLog::open(path)?)),
         None => None,
     };
-    let hangup = Arc::new(AtomicBool::new(false));
-    signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&hangup))
-        .context("cannot watch for SIGHUP")?;
     spawn_reloader(
         sources,
         Arc::clone(&current),
@@ -141,24 +152,64 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .as_deref()
         .unwrap_or("http://esafety.invalid/blocked");
 
-    let mut stdin = io::stdin().lock();
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let mut buf = Vec::new();
-    // Squid copies request bytes as they came: a line that is not UTF-8 is
-    // still a request to answer. Ending the helper there would take Squid
-    // down ("helpers are crashing too rapidly") for one crafted request.
-    while let Some(line) =
-        crate::input::read_url_line(&mut stdin, &mut buf).context("reading a request from Squid")?
-    {
+    let mut lines = LineReader::new(io::stdin().lock(), MAX_LINE_LEN);
+    loop {
+        let number = lines.number() + 1;
+        // Every answer is flushed as it is written: nothing waits.
+        let Some(line) = lines
+            .next_line(|| Ok(()))
+            .with_context(|| format!("reading request line {number} from Squid"))?
+        else {
+            break;
+        };
+        // Squid copies request bytes as they came: a line that is not
+        // UTF-8 is still a request to answer. Ending the helper there would
+        // take Squid down ("helpers are crashing too rapidly") for one
+        // crafted request.
+        let (line, too_long) = match line {
+            Line::Text(bytes) => (escape_invalid_utf8(bytes).into_owned(), None),
+            Line::TooLong {
+                number,
+                len,
+                prefix,
+            } => (
+                escape_invalid_utf8(prefix).into_owned(),
+                Some((number, len)),
+            ),
+        };
+        if !lines.terminated() {
+            // Squid ends every request with a line ending: a last line
+            // without one was cut off (Squid stopped mid-write), and
+            // whatever it holds is not the request Squid meant to send.
+            eprintln!(
+                "esafety: request line {number} ends without a line ending (the input stopped in the middle of it); it is not answered"
+            );
+            break;
+        }
         let fields = format.read(&line);
-        let answer = match fields.url {
-            None => Answer::for_report(
+        let answer = match (too_long, fields.url) {
+            (Some((line, len)), _) => {
+                // Answered (blocked) on its channel, echoing none of it.
+                let too_long = TooLong {
+                    line,
+                    len,
+                    prefix: "",
+                };
+                eprintln!("esafety: {too_long}; blocking it (fail closed)");
+                Answer::for_report(
+                    &DecisionReport::error("", &too_long),
+                    args.protocol,
+                    block_url,
+                )
+            }
+            (None, None) => Answer::for_report(
                 &DecisionReport::error("", "the request line is empty"),
                 args.protocol,
                 block_url,
             ),
-            Some(url) => {
+            (None, Some(url)) => {
                 let engines = engines::in_service(&current);
                 let (policy, identity) =
                     engines.resolve(&defaults, fields.client_ip, fields.user.as_deref());

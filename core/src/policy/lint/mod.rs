@@ -43,6 +43,17 @@
 //! | `P953` | warning | rules with different actions have overlapping time windows for the same requests |
 //! | `P954` | error | a rule's age range lies outside the policy's age range, so it can never match |
 //!
+//! **Cost.** The checks that compare rules (P950, P953, and the walks of
+//! P901/P902) go through an index of the rules by what they test
+//! (categories, lists, groups, days, device, hours): each rule is compared
+//! only with the earlier rules that leave a condition unset or share its
+//! rarest key there, so linting is O(n·k) for n rules, k the largest such
+//! candidate set (small when rules name groups, categories or times), not
+//! O(n²); each rule's line is found in one pass over the text. Measured
+//! (`policy_lint` bench, release, shared machine): 1k rules 29.6 ms, 10k
+//! 563 ms, 100k 11.6 s; the old pairwise algorithm 477 ms at 1k and 85.8 s
+//! at 8k in the same run.
+//!
 //! ```
 //! use esafety::policy::{lint, LintOptions, Severity};
 //! let findings = lint("staff.toml", "id = \"staff\"\ndefault = \"allow\"\n", LintOptions {
@@ -62,7 +73,20 @@ use super::document::{
 };
 use super::time::TimeWindow;
 use super::{Format, parse_document};
-use crate::taxonomy::{Category, CategorySet};
+use crate::taxonomy::Category;
+
+#[cfg(test)]
+mod differential;
+mod index;
+mod lines;
+#[cfg(any(test, feature = "fuzzing"))]
+mod pairwise;
+mod rules;
+mod structure;
+
+use lines::Lines;
+use rules::{Culprit, Reach, RequestAge};
+use structure::{Indexed, RuleSearch};
 
 /// How serious a finding is.
 ///
@@ -207,9 +231,56 @@ pub fn lint(source: &str, text: &str, options: LintOptions) -> Vec<Finding> {
             }];
         }
     };
+    let rules: Vec<&RuleDoc> = doc.rules.iter().map(|r| r.doc()).collect();
+    let lines = Lines::new(text);
+    let rule_lines: Vec<usize> = rules.iter().map(|r| lines.rule(r.id.as_str())).collect();
+    run(&doc, lines, rule_lines, Indexed::new(&rules), options)
+}
+
+/// [`lint()`] by the old quadratic algorithm: every rule compared with
+/// every earlier one, and the text scanned for each rule's line. The oracle
+/// of the indexed checks (test builds and the `fuzzing` feature only).
+///
+/// ```
+/// use esafety::policy::{lint, LintOptions};
+/// use esafety::policy::lint::lint_pairwise;
+/// let options = LintOptions { today: jiff::civil::date(2026, 11, 23) };
+/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// assert_eq!(lint_pairwise("s.toml", text, options), lint("s.toml", text, options));
+/// ```
+#[cfg(any(test, feature = "fuzzing"))]
+pub fn lint_pairwise(source: &str, text: &str, options: LintOptions) -> Vec<Finding> {
+    let doc = match parse_document(source, text, Format::detect(source, text)) {
+        Ok(doc) => doc,
+        Err(_) => return lint(source, text, options),
+    };
+    let rules: Vec<&RuleDoc> = doc.rules.iter().map(|r| r.doc()).collect();
+    let lines = Lines::new(text);
+    let rule_lines: Vec<usize> = rules
+        .iter()
+        .map(|r| lines.rule_by_scan(r.id.as_str()))
+        .collect();
+    run(
+        &doc,
+        lines,
+        rule_lines,
+        pairwise::Pairwise::new(&rules),
+        options,
+    )
+}
+
+fn run<S: RuleSearch>(
+    doc: &PolicyDocument,
+    lines: Lines<'_>,
+    rule_lines: Vec<usize>,
+    search: S,
+    options: LintOptions,
+) -> Vec<Finding> {
     let mut l = Linter {
-        doc: &doc,
-        lines: Lines::new(text),
+        doc,
+        lines,
+        rule_lines,
+        search,
         findings: Vec::new(),
     };
     l.metadata(options.today);
@@ -223,9 +294,12 @@ pub fn lint(source: &str, text: &str, options: LintOptions) -> Vec<Finding> {
     findings
 }
 
-struct Linter<'a> {
+struct Linter<'a, S> {
     doc: &'a PolicyDocument,
     lines: Lines<'a>,
+    /// Each rule's line, in rule order.
+    rule_lines: Vec<usize>,
+    search: S,
     findings: Vec<Finding>,
 }
 
@@ -240,7 +314,7 @@ fn quoted(cats: &[Category]) -> String {
         .join(", ")
 }
 
-impl Linter<'_> {
+impl<S: RuleSearch> Linter<'_, S> {
     fn push(&mut self, code: &str, severity: Severity, line: usize, message: String) {
         self.findings.push(Finding {
             code: code.to_owned(),
@@ -278,8 +352,9 @@ impl Linter<'_> {
         self.lines.key(key)
     }
 
-    fn rule_line(&self, rule: &RuleDoc) -> usize {
-        self.lines.rule(rule.id.as_str(), self.key("rules"))
+    /// The line of rule `i`.
+    fn rule_line(&self, i: usize) -> usize {
+        self.rule_lines.get(i).copied().unwrap_or(1)
     }
 
     fn metadata(&mut self, today: jiff::civil::Date) {
@@ -447,7 +522,6 @@ impl Linter<'_> {
         if !self.is_children() {
             return;
         }
-        let rules: Vec<&RuleDoc> = self.doc.rules.iter().map(|r| r.doc()).collect();
         let requests: Vec<Option<u8>> = std::iter::once(None)
             .chain((0..CHILD_AGES.max().saturating_add(1)).map(Some))
             .collect();
@@ -455,7 +529,7 @@ impl Linter<'_> {
         for c in Category::UKSIC {
             let mut by_culprit: BTreeMap<Culprit, Vec<RequestAge>> = BTreeMap::new();
             for &age in &requests {
-                let culprit = match reach(&rules, c, age) {
+                let culprit = match self.search.reach(c, age) {
                     Reach::Blocked => continue,
                     Reach::Rule(i) => Some(i),
                     Reach::Default if self.doc.default == Action::Block => continue,
@@ -470,10 +544,10 @@ impl Linter<'_> {
         for ((who, ages), cats) in culprits {
             let list = quoted(&cats);
             let whom = describe_requests(&ages);
-            match who.and_then(|i| self.doc.rules.get(i)) {
-                Some(rule) => {
+            match who.and_then(|i| self.doc.rules.get(i).map(|rule| (i, rule))) {
+                Some((i, rule)) => {
                     let d = rule.doc();
-                    let line = self.rule_line(d);
+                    let line = self.rule_line(i);
                     self.push("P901", Severity::Error, line,
                         format!("rule `{}` can {} {list} for {whom}, but a children's policy must block every \
                                  UKSIC category for every child; add a rule blocking them above it (e.g. \
@@ -494,7 +568,7 @@ impl Linter<'_> {
     /// ages the rule applies to.
     fn age_appropriate(&mut self) {
         let Some(ages) = self.ages() else { return };
-        for rule in &self.doc.rules {
+        for (i, rule) in self.doc.rules.iter().enumerate() {
             let d = rule.doc();
             if d.action == Action::Block {
                 continue;
@@ -523,7 +597,7 @@ impl Linter<'_> {
                     if i == 0 { "" } else { ", " }
                 );
             }
-            let line = self.rule_line(d);
+            let line = self.rule_line(i);
             self.push("P902", Severity::Error, line,
                 format!("rule `{}` would {} {detail} for users aged {applies}; change the action to `block` \
                          or restrict the rule with `age = {{ min = .., max = .. }}` to users old enough", d.id, d.action));
@@ -542,7 +616,6 @@ impl Linter<'_> {
         if self.doc.default == Action::Block {
             return;
         }
-        let rules: Vec<&RuleDoc> = self.doc.rules.iter().map(|r| r.doc()).collect();
         let mut open: Vec<(Category, u8, Vec<Option<u8>>)> = Vec::new();
         for &c in Category::BUILTIN {
             if c.is_statutory() || Category::UKSIC.contains(&c) {
@@ -555,7 +628,7 @@ impl Linter<'_> {
             let young = users.min()..=users.max().min(min.saturating_sub(1));
             let requests = std::iter::once(None).chain(young.map(Some));
             let reaching: Vec<Option<u8>> = requests
-                .filter(|&age| reach(&rules, c, age) == Reach::Default)
+                .filter(|&age| self.search.reach(c, age) == Reach::Default)
                 .collect();
             if !reaching.is_empty() {
                 open.push((c, min, reaching));
@@ -595,54 +668,17 @@ impl Linter<'_> {
     }
 
     fn rule_structure(&mut self) {
-        let rules: Vec<&RuleDoc> = self.doc.rules.iter().map(|r| r.doc()).collect();
-        let mut dead = vec![false; rules.len()];
-        for (j, rj) in rules.iter().enumerate() {
-            let line = self.rule_line(rj);
-            for w in rj.times.iter().flatten().filter(|w| w.is_empty()) {
-                if let Some(d) = dead.get_mut(j) {
-                    *d = true;
-                }
-                self.push("P951", Severity::Error, line,
-                    format!("rule `{}` has the empty time window `{w}` (it opens and closes at the same minute), \
-                             so that window never applies; give it a later end or remove it", rj.id));
-            }
-            if let Some(times) = &rj.times {
-                let mut sorted: Vec<TimeWindow> =
-                    times.iter().copied().filter(|w| !w.is_empty()).collect();
-                crate::sorted::sort(&mut sorted);
-                for pair in sorted.windows(2) {
-                    if let [a, b] = pair
-                        && a.overlaps(*b)
-                    {
-                        self.push("P952", Severity::Warning, line,
-                            format!("rule `{}` has overlapping time windows `{a}` and `{b}`; merge them into one", rj.id));
-                    }
-                }
-            }
-            if let (Some(r), Some(policy)) = (rj.age, self.doc.age)
-                && r.intersect(policy).is_none()
-            {
-                if let Some(d) = dead.get_mut(j) {
-                    *d = true;
-                }
-                self.push("P954", Severity::Error, line,
-                    format!("rule `{}` applies to ages {r}, outside the policy's ages {policy}, so it never matches; \
-                             fix its age range or remove it", rj.id));
-            }
-            if dead.get(j).copied().unwrap_or(false) {
+        let doc = self.doc;
+        for (j, rj) in doc.rules.iter().map(|r| r.doc()).enumerate() {
+            let line = self.rule_line(j);
+            if self.never_applies(rj, line) {
                 continue;
             }
-            if let Some((i, ri)) = rules
-                .iter()
-                .enumerate()
-                .take(j)
-                .find(|(i, ri)| !dead.get(*i).copied().unwrap_or(true) && covers(ri, rj))
+            if let Some(ri) = self
+                .search
+                .first_cover(j)
+                .and_then(|i| doc.rules.get(i).map(|r| r.doc()))
             {
-                let _ = i;
-                if let Some(d) = dead.get_mut(j) {
-                    *d = true;
-                }
                 let same = if ri.action == rj.action {
                     format!("it would {} anyway, so remove it", rj.action)
                 } else {
@@ -655,124 +691,52 @@ impl Linter<'_> {
                     format!("rule `{}` can never match: the earlier rule `{}` matches every request it would; {same}", rj.id, ri.id));
                 continue;
             }
-            for (i, ri) in rules.iter().enumerate().take(j) {
-                if dead.get(i).copied().unwrap_or(true) || ri.action == rj.action {
-                    continue;
-                }
-                let (Some(ti), Some(tj)) = (&ri.times, &rj.times) else {
+            for (i, a, b) in self.search.conflicts(j) {
+                let Some(ri) = doc.rules.get(i).map(|r| r.doc()) else {
                     continue;
                 };
-                if !may_overlap(ri, rj) {
-                    continue;
-                }
-                if let Some((a, b)) = ti
-                    .iter()
-                    .find_map(|a| tj.iter().find(|b| a.overlaps(**b)).map(|b| (*a, *b)))
+                self.push("P953", Severity::Warning, line,
+                    format!("rule `{}` ({}, `{b}`) overlaps rule `{}` ({}, `{a}`) for the same requests; in the overlap \
+                             `{}` wins. Make the windows meet without overlapping", rj.id, rj.action, ri.id, ri.action, ri.id));
+            }
+            self.search.insert(j);
+        }
+    }
+
+    /// The checks of one rule alone (P951, P952, P954); whether they find
+    /// that it never applies (an empty window or an age outside the
+    /// policy's), so later rules are not compared with it.
+    fn never_applies(&mut self, rj: &RuleDoc, line: usize) -> bool {
+        let mut dead = false;
+        for w in rj.times.iter().flatten().filter(|w| w.is_empty()) {
+            dead = true;
+            self.push("P951", Severity::Error, line,
+                format!("rule `{}` has the empty time window `{w}` (it opens and closes at the same minute), \
+                         so that window never applies; give it a later end or remove it", rj.id));
+        }
+        if let Some(times) = &rj.times {
+            let mut sorted: Vec<TimeWindow> =
+                times.iter().copied().filter(|w| !w.is_empty()).collect();
+            crate::sorted::sort(&mut sorted);
+            for pair in sorted.windows(2) {
+                if let [a, b] = pair
+                    && a.overlaps(*b)
                 {
-                    self.push("P953", Severity::Warning, line,
-                        format!("rule `{}` ({}, `{b}`) overlaps rule `{}` ({}, `{a}`) for the same requests; in the overlap \
-                                 `{}` wins. Make the windows meet without overlapping", rj.id, rj.action, ri.id, ri.action, ri.id));
+                    self.push("P952", Severity::Warning, line,
+                        format!("rule `{}` has overlapping time windows `{a}` and `{b}`; merge them into one", rj.id));
                 }
             }
         }
-    }
-}
-
-fn builtin_set(refs: &[CategoryRef]) -> CategorySet {
-    refs.iter().flat_map(CategoryRef::builtins).collect()
-}
-
-fn locals(refs: &[CategoryRef]) -> Vec<&str> {
-    refs.iter()
-        .filter_map(|r| match r {
-            CategoryRef::Local(id) => Some(id.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn may_match_category(d: &RuleDoc, c: Category) -> bool {
-    d.categories
-        .as_ref()
-        .is_none_or(|refs| builtin_set(refs).contains(c))
-}
-
-/// The age a request gives, if any (a rule with an `age` does not match a
-/// request without one).
-type RequestAge = Option<u8>;
-
-/// What lets a category through: a rule (its index) or, for `None`, the
-/// default.
-type Culprit = Option<usize>;
-
-/// Where a request in one category, of one age (or none), can end up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reach {
-    /// Every such request is blocked by a rule.
-    Blocked,
-    /// Some such request is decided by this rule (its index), which does
-    /// not block.
-    Rule(usize),
-    /// Some such request reaches the default (whatever it is).
-    Default,
-}
-
-/// Walks the rules in order, as the engine does, for a URL in category `c`
-/// alone (on a list no `lists` condition names) and a request of `age`
-/// (`None`: it gives none), with any group, device, day and time.
-///
-/// A rule that may match such a request and does not block is reached
-/// unless one earlier blocking rule matches every request it would (joint
-/// cover by several rules is not modelled, so this errs towards a finding).
-/// A blocking rule with no other condition ends the walk.
-fn reach(rules: &[&RuleDoc], c: Category, age: Option<u8>) -> Reach {
-    let mut blocks: Vec<&RuleDoc> = Vec::new();
-    for (i, d) in rules.iter().enumerate() {
-        if !may_match_category(d, c) || !may_match_age(d, age) || has_only_empty_windows(d) {
-            continue;
+        if let (Some(r), Some(policy)) = (rj.age, self.doc.age)
+            && r.intersect(policy).is_none()
+        {
+            dead = true;
+            self.push("P954", Severity::Error, line,
+                format!("rule `{}` applies to ages {r}, outside the policy's ages {policy}, so it never matches; \
+                         fix its age range or remove it", rj.id));
         }
-        if d.action == Action::Block {
-            if always_holds(d) {
-                return Reach::Blocked;
-            }
-            blocks.push(d);
-        } else if !blocks.iter().any(|b| conditions_cover(b, d)) {
-            return Reach::Rule(i);
-        }
+        dead
     }
-    Reach::Default
-}
-
-/// Whether a rule's age condition holds for a request of `age`: a request
-/// without an age matches only a rule without one (as in the engine).
-fn may_match_age(d: &RuleDoc, age: Option<u8>) -> bool {
-    match (d.age, age) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(r), Some(a)) => r.contains(a),
-    }
-}
-
-fn has_only_empty_windows(d: &RuleDoc) -> bool {
-    d.times
-        .as_ref()
-        .is_some_and(|ts| ts.iter().all(|w| w.is_empty()))
-}
-
-/// Whether the conditions other than category and age hold for every
-/// request: no list, group or device condition (a request may be on another
-/// list, in no group, from an unknown device), and days and times that
-/// cover the whole week.
-fn always_holds(d: &RuleDoc) -> bool {
-    let all_week = d
-        .days
-        .as_ref()
-        .is_none_or(|days| days.iter().fold(0u8, |m, day| m | day.bit()) == 0x7f);
-    let all_day = d
-        .times
-        .as_ref()
-        .is_none_or(|ts| merged(ts).iter().any(|&(s, e)| s == 0 && e >= 24 * 60));
-    d.lists.is_none() && d.groups.is_none() && d.device.is_none() && all_week && all_day
 }
 
 /// `ages` as the requests a finding is about: "children aged 4-11, 13 and
@@ -804,151 +768,5 @@ fn describe_requests(ages: &[Option<u8>]) -> String {
         (Some(a), None) => a,
         (None, Some(u)) => u,
         (None, None) => "no request".to_owned(),
-    }
-}
-
-fn subset<T: PartialEq>(inner: &Option<Vec<T>>, outer: &Option<Vec<T>>) -> bool {
-    match (outer, inner) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(o), Some(i)) => i.iter().all(|x| o.contains(x)),
-    }
-}
-
-fn intersects<T: PartialEq>(a: &Option<Vec<T>>, b: &Option<Vec<T>>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => a.iter().any(|x| b.contains(x)),
-        _ => true,
-    }
-}
-
-/// The minutes covered by a set of windows, merged.
-fn merged(ws: &[TimeWindow]) -> Vec<(u16, u16)> {
-    let mut v: Vec<(u16, u16)> = ws
-        .iter()
-        .filter(|w| !w.is_empty())
-        .map(|w| (w.start_minute(), w.end_minute()))
-        .collect();
-    crate::sorted::sort(&mut v);
-    let mut out: Vec<(u16, u16)> = Vec::new();
-    for (s, e) in v {
-        match out.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => out.push((s, e)),
-        }
-    }
-    out
-}
-
-/// Whether every request rule `j` matches is matched by rule `i`.
-fn covers(i: &RuleDoc, j: &RuleDoc) -> bool {
-    let cats = match (&i.categories, &j.categories) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(ci), Some(cj)) => {
-            let (bi, bj) = (builtin_set(ci), builtin_set(cj));
-            let li = locals(ci);
-            bi.intersection(&bj) == bj && locals(cj).iter().all(|l| li.contains(l))
-        }
-    };
-    let age = match (i.age, j.age) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(a), Some(b)) => a.covers(b),
-    };
-    cats && age && conditions_cover(i, j)
-}
-
-/// Whether rule `i`'s list, group, device, day and time conditions hold for
-/// every request rule `j`'s do (categories and ages aside).
-fn conditions_cover(i: &RuleDoc, j: &RuleDoc) -> bool {
-    let device = i.device.is_none() || i.device == j.device;
-    let times = match (&i.times, &j.times) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(ti), Some(tj)) => {
-            let cover = merged(ti);
-            merged(tj)
-                .iter()
-                .all(|(s, e)| cover.iter().any(|(cs, ce)| cs <= s && e <= ce))
-        }
-    };
-    subset(&j.lists, &i.lists)
-        && subset(&j.groups, &i.groups)
-        && device
-        && subset(&j.days, &i.days)
-        && times
-}
-
-/// Whether some request could match both rules, ignoring their times.
-fn may_overlap(a: &RuleDoc, b: &RuleDoc) -> bool {
-    let cats = match (&a.categories, &b.categories) {
-        (Some(ca), Some(cb)) => {
-            !builtin_set(ca).intersection(&builtin_set(cb)).is_empty()
-                || locals(ca).iter().any(|l| locals(cb).contains(l))
-        }
-        _ => true,
-    };
-    let age = match (a.age, b.age) {
-        (Some(x), Some(y)) => x.intersect(y).is_some(),
-        _ => true,
-    };
-    let device = a.device.is_none() || b.device.is_none() || a.device == b.device;
-    cats && intersects(&a.lists, &b.lists)
-        && intersects(&a.groups, &b.groups)
-        && age
-        && device
-        && intersects(&a.days, &b.days)
-}
-
-/// Finds the lines of keys and rules in TOML or JSON text.
-struct Lines<'a> {
-    lines: Vec<&'a str>,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Lines<'a> {
-        Lines {
-            lines: text.lines().collect(),
-        }
-    }
-
-    fn is_key(line: &str, key: &str) -> bool {
-        let t = line.trim_start();
-        let rest = if let Some(r) = t
-            .strip_prefix('"')
-            .and_then(|r| r.strip_prefix(key))
-            .and_then(|r| r.strip_prefix('"'))
-        {
-            r
-        } else if let Some(r) = t.strip_prefix(key) {
-            r
-        } else if let Some(r) = t.strip_prefix("[[").and_then(|r| r.strip_prefix(key)) {
-            return r.trim_start().starts_with("]]");
-        } else {
-            return false;
-        };
-        let r = rest.trim_start();
-        r.starts_with('=') || r.starts_with(':')
-    }
-
-    /// The first line setting `key` (TOML `key =`, `[[key]]`, JSON `"key":`), or 1.
-    fn key(&self, key: &str) -> usize {
-        self.lines
-            .iter()
-            .position(|l| Lines::is_key(l, key))
-            .map_or(1, |i| i + 1)
-    }
-
-    /// The line of the rule with this id, searching from line `from`.
-    fn rule(&self, id: &str, from: usize) -> usize {
-        let dq = format!("\"{id}\"");
-        let sq = format!("'{id}'");
-        self.lines
-            .iter()
-            .enumerate()
-            .skip(from.saturating_sub(1))
-            .find(|(_, l)| Lines::is_key(l, "id") && (l.contains(&dq) || l.contains(&sq)))
-            .map_or(from.max(1), |(i, _)| i + 1)
     }
 }

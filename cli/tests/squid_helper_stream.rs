@@ -1,0 +1,232 @@
+//! The Squid helper's input (issue 31, "Streams"): it answers each request
+//! as it arrives, caps a line at `esafety::url::MAX_LINE_LEN` bytes (a
+//! longer one is blocked on its channel, echoing none of it, and the
+//! stream goes on), does not answer a last line the input stopped in the
+//! middle of, takes `-` as no URL (blocked), and survives SIGHUP.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers: a failure should panic with its message"
+)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use esafety::url::MAX_LINE_LEN;
+
+mod common;
+use common::Scratch;
+
+const POLICY: &str = r#"id = "pupils"
+default = "allow"
+[[rules]]
+id = "no-games"
+action = "block"
+categories = ["gaming"]
+"#;
+
+/// Starts `esafety squid-helper` on a policy blocking gaming over a bundle
+/// listing `games.example` as gaming, with no file watching (SIGHUP only).
+fn start(scratch: &Scratch) -> Child {
+    let policy = scratch.file("pupils.toml", POLICY);
+    scratch.file("games.txt", "games.example\n");
+    let iwf = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/samples/iwf.txt");
+    let bundle = scratch.path().join("lists.esb");
+    let out = Command::new(env!("CARGO_BIN_EXE_esafety"))
+        .current_dir(scratch.path())
+        .args([
+            "compile",
+            "--iwf",
+            iwf,
+            "--list",
+            "gaming=plain:games.txt",
+            "-o",
+        ])
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Command::new(env!("CARGO_BIN_EXE_esafety"))
+        .arg("squid-helper")
+        .arg("--policy")
+        .arg(&policy)
+        .arg("--bundle")
+        .arg(&bundle)
+        .args(["--watch-interval-ms", "1000000000"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The child's standard output, line by line, as it comes.
+fn answers(child: &mut Child) -> mpsc::Receiver<String> {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn next(rx: &mpsc::Receiver<String>, what: &str) -> String {
+    rx.recv_timeout(Duration::from_secs(30))
+        .unwrap_or_else(|e| panic!("no answer to {what}: {e}"))
+}
+
+fn stderr(child: &mut Child) -> String {
+    let mut text = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn helper_answers_each_request_while_the_input_stays_open() {
+    let scratch = Scratch::new("helper-live");
+    let mut child = start(&scratch);
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = answers(&mut child);
+    for (line, want) in [
+        ("0 http://games.example/play", "0 ERR"),
+        ("1 http://school.example/", "1 OK"),
+        ("2 http://games.example/again", "2 ERR"),
+    ] {
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        let answer = next(&rx, line);
+        assert!(answer.starts_with(want), "{line}: {answer}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn helper_does_not_answer_a_partial_last_line() {
+    let scratch = Scratch::new("helper-partial");
+    let mut child = start(&scratch);
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = answers(&mut child);
+    stdin
+        .write_all(b"0 http://school.example/\n1 http://games.example/cut-off")
+        .unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    let err = stderr(&mut child);
+    let all: Vec<String> = rx.iter().collect();
+    assert_eq!(all.len(), 1, "only the complete line is answered: {all:?}");
+    assert!(all[0].starts_with("0 OK"), "{all:?}");
+    assert!(status.success(), "{status}: {err}");
+    assert!(
+        err.contains("line 2 ends without a line ending") && !err.contains("cut-off"),
+        "{err}"
+    );
+}
+
+#[test]
+fn helper_takes_a_dash_as_no_url_and_blocks() {
+    let scratch = Scratch::new("helper-dash");
+    let mut child = start(&scratch);
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = answers(&mut child);
+    for (line, want) in [
+        ("0 -", "0 ERR"),
+        ("-", "ERR"),
+        ("1 http://school.example/", "1 OK"),
+    ] {
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        let answer = next(&rx, line);
+        assert!(answer.starts_with(want), "{line:?}: {answer}");
+        assert!(!answer.contains("http://-"), "{answer}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+/// A 100 MB request line (over the cap) is blocked on its channel with a
+/// short answer that echoes none of it, and the next request is answered.
+#[test]
+fn helper_blocks_an_over_long_line_without_echoing_it() {
+    const LEN: usize = 100 * 1024 * 1024;
+    const { assert!(LEN > MAX_LINE_LEN) };
+    let scratch = Scratch::new("helper-long");
+    let mut child = start(&scratch);
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = answers(&mut child);
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(b"5 http://school.example/").unwrap();
+        let chunk = vec![b'a'; 1024 * 1024];
+        for _ in 0..LEN / chunk.len() {
+            stdin.write_all(&chunk).unwrap();
+        }
+        stdin.write_all(b"\n6 http://school.example/ok\n").unwrap();
+    });
+    let long = next(&rx, "the long line");
+    let after = next(&rx, "the line after it");
+    writer.join().unwrap();
+    assert!(
+        long.starts_with("5 ERR"),
+        "{}",
+        long.chars().take(300).collect::<String>()
+    );
+    assert!(long.len() < 1024, "the answer is {} bytes", long.len());
+    assert!(!long.contains("aaaa"), "{long}");
+    assert!(after.starts_with("6 OK"), "{after}");
+    assert!(child.wait().unwrap().success());
+    let err = stderr(&mut child);
+    assert!(err.contains("over the limit"), "{err}");
+    assert!(err.len() < 4096 && !err.contains("aaaa"), "{err}");
+}
+
+#[test]
+fn helper_survives_sighup_and_reloads() {
+    let scratch = Scratch::new("helper-hup");
+    let mut child = start(&scratch);
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = answers(&mut child);
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    // Up and answering first (a SIGHUP before the process has started at
+    // all would meet the default action).
+    writeln!(stdin, "9 http://school.example/").unwrap();
+    stdin.flush().unwrap();
+    assert!(next(&rx, "the first request").starts_with("9 OK"));
+    for round in 0..3 {
+        let hup = Command::new("kill")
+            .args(["-HUP", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(hup.success());
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        assert!(
+            line.contains("reloaded") && line.contains("on SIGHUP"),
+            "{line}"
+        );
+        writeln!(stdin, "{round} http://games.example/").unwrap();
+        stdin.flush().unwrap();
+        let answer = next(&rx, "a request after SIGHUP");
+        assert!(answer.starts_with(&format!("{round} ERR")), "{answer}");
+    }
+    assert!(child.try_wait().unwrap().is_none(), "the helper died");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
