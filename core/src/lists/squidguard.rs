@@ -93,10 +93,20 @@ pub(super) fn line(
             Ok(_) => sink.entry(line, EntryKind::SquidGuardExpression(text.to_owned())),
             Err(problem) => sink.skip(line, &problem),
         },
-        Format::E2Regexp => match canon::regex(text, true) {
-            Ok(kind) => sink.entry(line, kind),
-            Err(problem) => sink.skip(line, &problem),
-        },
+        Format::E2Regexp => {
+            // e2guardian chops a trailing `/` off every list line as it
+            // reads it, expressions too (`ListContainer::readAnotherItemList`):
+            // `^[^/]*\.ads\.example/` is `^[^/]*\.ads\.example` there. An
+            // escaped `\/` is kept (chopped, it would not compile).
+            let text = match text.strip_suffix('/') {
+                Some(chopped) if !chopped.ends_with('\\') => chopped,
+                _ => text,
+            };
+            match canon::regex(text, true) {
+                Ok(kind) => sink.entry(line, kind),
+                Err(problem) => sink.skip(line, &problem),
+            }
+        }
         _ => {
             let text = strip_inline_comment(text);
             match canon::domain(text) {
