@@ -414,3 +414,47 @@ fn e2guardian_and_esafety_agree_but_for_the_named_differences() {
         DIFFERENCES.len()
     );
 }
+
+/// e2guardian drops a trailing `/` from every list line it reads,
+/// expressions too; esafety reads an expression line so (without
+/// e2guardian: the end-to-end test above shows the request it decides).
+#[test]
+fn an_expression_line_loses_its_trailing_slash_as_in_e2guardian() {
+    use esafety::lists::{EntryKind, Format};
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        (
+            "trailing slash",
+            "^[^/]*\\.adtrack\\.example/",
+            Some("^[^/]*\\.adtrack\\.example"),
+        ),
+        ("no trailing slash", "\\.exe$", Some("\\.exe$")),
+        ("escaped slash kept", "ads\\/", Some("ads\\/")),
+        ("one slash only", "ads//", Some("ads/")),
+        ("only a slash", "/", None),
+    ];
+    for (name, line, want) in cases {
+        let parsed = parse(
+            Format::E2Regexp,
+            "bannedregexpurllist",
+            format!("{line}\n").as_bytes(),
+            &ParseOptions::new(),
+        )
+        .unwrap();
+        let got: Vec<&str> = parsed
+            .entries
+            .iter()
+            .map(|e| match &e.kind {
+                EntryKind::RegexNoCase(r) | EntryKind::Regex(r) => r.as_str(),
+                other => panic!("{name}: {other:?}"),
+            })
+            .collect();
+        assert_eq!(got, want.iter().copied().collect::<Vec<_>>(), "{name}");
+        if want.is_none() {
+            assert_eq!(
+                parsed.skipped.len(),
+                1,
+                "{name}: an empty expression is a skipped line"
+            );
+        }
+    }
+}
