@@ -341,6 +341,7 @@ fn e2guardian_answers() -> Vec<(bool, String)> {
                         .find(|(u, _)| u.eq_ignore_ascii_case(url))
                         .map(|(_, l)| l)
                 })
+                .or_else(|| log.get(url.strip_suffix('/').unwrap_or(url)))
                 .map(|l| l.what.clone())
                 .unwrap_or_default();
             let blocked = match (reached, denied, passed) {
@@ -351,6 +352,12 @@ fn e2guardian_answers() -> Vec<(bool, String)> {
                     response.chars().take(600).collect::<String>()
                 ),
             };
+            // The access log says so too.
+            assert_eq!(
+                reason.contains("*DENIED*"),
+                blocked,
+                "{url}: e2guardian's access log gives `{reason}`"
+            );
             (blocked, reason)
         })
         .collect()
