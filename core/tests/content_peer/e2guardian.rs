@@ -13,6 +13,11 @@ use super::lists::ListSet;
 use super::proxy::{self, set};
 pub use super::proxy::{E2guardian, Scratch, free_port};
 
+/// The e2guardian binary, if installed.
+pub fn binary() -> Option<std::path::PathBuf> {
+    proxy::binary()
+}
+
 /// Whether to run: e2guardian and its phrase lists installed (see
 /// [`proxy::available`]).
 pub fn available() -> bool {
