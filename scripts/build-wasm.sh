@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds the esafety WebAssembly package into wasm/pkg/, in two builds:
-#   wasm/pkg/web/, node/, esafety.d.ts      the full build (everything)
-#   wasm/pkg/extension/{web,node}/, esafety.d.ts
-#                                           the extension build: bundles,
+#   wasm/pkg/web/, node/                    the full build (everything)
+#   wasm/pkg/extension/{web,node}/          the extension build: bundles,
 #                                           classify, decide with JSON policies
 # (`--target web` ES modules for browsers and extensions, `--target nodejs`
 # CommonJS for Node), wasm/pkg/package.json (`esafety`, `esafety/extension`)
-# and README.md; gates both sizes (gzip -9); and builds the example
+# with entry modules and types per condition (write_entries), README.md and
+# the licences; gates both sizes (gzip -9); and builds the example
 # extension's lib/ (ignored by git): the extension build with the `dnr`
 # feature, the built-in sample bundle and a shipped policy (as JSON), by
 # wasm/extension/build.mjs.
@@ -90,62 +90,166 @@ build_variant() {
   printf '{"type": "module"}\n' >"$out/web/package.json"
 }
 
+# write_entries OUT: the package's entry modules over one build's
+# wasm-bindgen output, so that every entry has the same exports in every
+# condition, with types of its own:
+#   web/index.js, index.d.ts       ES module: the web build and `EsafetyError`
+#   node/index.js, index.d.ts      CommonJS: the Node build, `EsafetyError`,
+#                                  `init` (default) and `initSync`, no-ops
+#                                  (Node loads the .wasm synchronously)
+#   node/index.mjs, index.d.mts    ES module over node/index.js
+# The Node types are wasm-bindgen's Node declarations (no DOM types, so a
+# Node-only `tsc --strict` project compiles); the web types add its loader.
+write_entries() {
+  local out=$1 error
+  error=$(cd "$out/web" && find snippets -path '*/js/error.js' | head -n 1)
+  if [ -z "$error" ]; then
+    echo "build-wasm: no js/error.js snippet in $out/web/snippets" >&2
+    exit 2
+  fi
+  local error_class
+  error_class=$(cat <<'TS'
+
+/**
+ * The class of every error this package throws: `message` is the esafety
+ * core's message (the same text the CLI prints).
+ */
+export declare class EsafetyError extends Error {
+  constructor(message: string, code: ErrorCode, help: string, line?: number, column?: number);
+  readonly name: "EsafetyError";
+  /** What kind of input was wrong: one of the core's error code ids. */
+  readonly code: ErrorCode;
+  /** What to do about it, in general terms. */
+  readonly help: string;
+  /** For a policy or incident text: the 1-based line of the problem. */
+  readonly line?: number;
+  /** For a policy text: the 1-based column of the problem. */
+  readonly column?: number;
+}
+TS
+)
+  # The API: wasm-bindgen's exports less `start` (its start function, which
+  # installs the panic hook when the module loads: not API, not declared).
+  local api
+  api=$(node -e '
+    const e = require(process.argv[1]);
+    console.log(Object.keys(e).filter((n) => n !== "start").join(", "));
+  ' "$out/node/esafety.js")
+  cat >"$out/web/index.js" <<JS
+export { $api, initSync, default } from './esafety.js';
+export { EsafetyError } from './$error';
+JS
+  # wasm-bindgen declares `[Symbol.dispose]()` on its classes: the lib
+  # that declares `Symbol.dispose` comes with the types, so that a project
+  # whose `lib` is older (es2022) still compiles them.
+  local dispose_lib='/// <reference lib="esnext.disposable" />'
+  { echo "$dispose_lib"; cat "$out/web/esafety.d.ts"; printf '%s\n' "$error_class"; } >"$out/web/index.d.ts"
+
+  # One \`exports.NAME =\` line per export: the form Node's and the type
+  # checkers' CommonJS lexers read.
+  local assignments
+  assignments=$(for n in ${api//,/ }; do printf 'exports.%s = esafety.%s;\n' "$n" "$n"; done)
+  cat >"$out/node/index.js" <<JS
+'use strict';
+// The Node build loads its .wasm when it is required: \`init\` and
+// \`initSync\` exist so that code written for the web build runs as is.
+Object.defineProperty(exports, '__esModule', { value: true });
+const esafety = require('./esafety.js');
+$assignments
+exports.EsafetyError = require('./$error').EsafetyError;
+exports.initSync = function initSync() {};
+exports.default = function init() {
+  return Promise.resolve();
+};
+JS
+  local names
+  names=$(node -e '
+    const e = require(process.argv[1]);
+    console.log(Object.keys(e).filter((n) => n !== "default").join(", "));
+  ' "$out/node/index.js")
+  cat >"$out/node/index.mjs" <<JS
+import esafety from './index.js';
+export const { $names } = esafety;
+export default esafety.default;
+JS
+  local node_types
+  node_types=$(echo "$dispose_lib"; cat "$out/node/esafety.d.ts"; printf '%s\n' "$error_class"; cat <<'TS'
+
+/** A no-op in Node (the module is ready when it is imported); resolves at once. */
+export default function init(module_or_path?: unknown): Promise<void>;
+/** A no-op in Node (the module is ready when it is imported). */
+export declare function initSync(module?: unknown): void;
+TS
+)
+  printf '%s\n' "$node_types" >"$out/node/index.d.ts"
+  printf '%s\n' "$node_types" >"$out/node/index.d.mts"
+}
+
+# package_exports KEY DIR: the `exports` members of one build under DIR
+# (`.` or `./extension`). Node gets the Node build (import: the ES module,
+# require: CommonJS), browsers, bundlers and everything else the web build,
+# each with its own types.
+package_exports() {
+  local key=$1 dir=$2
+  cat <<JSON
+    "$key": {
+      "node": {
+        "import": { "types": "$dir/node/index.d.mts", "default": "$dir/node/index.mjs" },
+        "require": { "types": "$dir/node/index.d.ts", "default": "$dir/node/index.js" }
+      },
+      "browser": { "types": "$dir/web/index.d.ts", "default": "$dir/web/index.js" },
+      "default": { "types": "$dir/web/index.d.ts", "default": "$dir/web/index.js" }
+    },
+    "$key/web": { "types": "$dir/web/index.d.ts", "default": "$dir/web/index.js" },
+    "$key/node": {
+      "import": { "types": "$dir/node/index.d.mts", "default": "$dir/node/index.mjs" },
+      "require": { "types": "$dir/node/index.d.ts", "default": "$dir/node/index.js" }
+    },
+    "$key/web/esafety_bg.wasm": "$dir/web/esafety_bg.wasm",
+JSON
+}
+
 rm -rf "$PKG"
 mkdir -p "$PKG"
 # The full build (everything) at the top, the extension build (bundles,
 # classification, decisions with JSON policies) under extension/.
 build_variant "$PKG" wasm-release
 build_variant "$PKG/extension" wasm-extension --no-default-features
-cp "$PKG/extension/web/esafety.d.ts" "$PKG/extension/esafety.d.ts"
+write_entries "$PKG"
+write_entries "$PKG/extension"
 
-# One .d.ts at the top (the web and node builds declare the same exports).
-cp "$PKG/web/esafety.d.ts" "$PKG/esafety.d.ts"
 cp "$ROOT/wasm/README.md" "$PKG/README.md"
+cp "$ROOT/wasm/LICENSE-MIT" "$ROOT/wasm/LICENSE-APACHE" "$PKG/"
 version=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
+repository=$(awk -F'"' '/^repository = / {print $2; exit}' Cargo.toml)
+homepage=$(awk -F'"' '/^homepage = / {print $2; exit}' Cargo.toml)
+node_range=$(node -p 'require(process.argv[1]).engines.node' "$ROOT/wasm/package.json")
+repository=${repository:-https://github.com/esafety/esafety}
 cat >"$PKG/package.json" <<EOF
 {
   "name": "esafety",
   "version": "$version",
   "description": "The UK child online-safety standard as a filtering engine: URL canonicalization, classification bundles, acceptable use policies and incident escalation (WebAssembly)",
   "license": "MIT OR Apache-2.0",
-  "main": "./node/esafety.js",
-  "module": "./web/esafety.js",
-  "types": "./esafety.d.ts",
+  "repository": { "type": "git", "url": "git+$repository.git", "directory": "wasm" },
+  "homepage": "${homepage:-$repository}",
+  "bugs": "$repository/issues",
+  "keywords": ["safeguarding", "web-filter", "url-classification", "webassembly"],
+  "engines": { "node": "$node_range" },
+  "type": "module",
+  "main": "./node/index.js",
+  "module": "./web/index.js",
+  "types": "./node/index.d.ts",
   "exports": {
-    ".": {
-      "types": "./esafety.d.ts",
-      "node": "./node/esafety.js",
-      "default": "./web/esafety.js"
-    },
-    "./web": {
-      "types": "./web/esafety.d.ts",
-      "default": "./web/esafety.js"
-    },
-    "./node": {
-      "types": "./node/esafety.d.ts",
-      "default": "./node/esafety.js"
-    },
-    "./web/esafety_bg.wasm": "./web/esafety_bg.wasm",
-    "./extension": {
-      "types": "./extension/esafety.d.ts",
-      "node": "./extension/node/esafety.js",
-      "default": "./extension/web/esafety.js"
-    },
-    "./extension/web": {
-      "types": "./extension/web/esafety.d.ts",
-      "default": "./extension/web/esafety.js"
-    },
-    "./extension/node": {
-      "types": "./extension/node/esafety.d.ts",
-      "default": "./extension/node/esafety.js"
-    },
-    "./extension/web/esafety_bg.wasm": "./extension/web/esafety_bg.wasm",
+$(package_exports . .)
+$(package_exports ./extension ./extension)
     "./package.json": "./package.json"
   },
-  "files": ["web/", "node/", "extension/", "esafety.d.ts", "README.md"],
-  "sideEffects": ["./web/esafety.js", "./extension/web/esafety.js"]
+  "files": ["web/", "node/", "extension/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
+  "sideEffects": ["./web/esafety.js", "./node/*.js", "./extension/web/esafety.js", "./extension/node/*.js"]
 }
 EOF
+node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$PKG/package.json"
 
 # The size goals (gzip -9 of the .wasm; the build is the same bytes on
 # every machine, so this is not a flaky measurement): a change that passes

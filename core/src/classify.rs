@@ -601,7 +601,7 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         &'s self,
         matches: &mut Vec<Match<'s>>,
         allowed: &mut bool,
-        lists: Option<&Vec<u16>>,
+        lists: Option<&[u16]>,
         expression: impl Fn() -> String,
     ) {
         for &l in lists.into_iter().flatten() {
@@ -623,11 +623,7 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         let Some(lists) = self.bundle.string_sets.get(set) else {
             return;
         };
-        let case_ignoring = self
-            .bundle
-            .folded_sets
-            .get(set)
-            .map_or(&[][..], Vec::as_slice);
+        let case_ignoring = self.bundle.folded_sets.get(set).unwrap_or(&[]);
         for &l in lists {
             if !folded || case_ignoring.binary_search(&l).is_ok() {
                 self.push_list(matches, allowed, usize::from(l), &expression);

@@ -240,26 +240,34 @@ impl crate::url::UrlError {
 }
 
 impl crate::bundle::BundleError {
-    /// The error's kind: always [`ErrorCode::InvalidBundle`].
+    /// The error's kind: [`ErrorCode::TooLarge`] for a bundle over its
+    /// size limits, else [`ErrorCode::InvalidBundle`].
     ///
     /// ```
     /// use esafety::{ErrorCode, bundle::Bundle};
     /// assert_eq!(Bundle::from_bytes(&b"x"[..]).unwrap_err().code(), ErrorCode::InvalidBundle);
     /// ```
     pub fn code(&self) -> ErrorCode {
-        ErrorCode::InvalidBundle
+        match self {
+            crate::bundle::BundleError::TooLarge { .. } => ErrorCode::TooLarge,
+            _ => ErrorCode::InvalidBundle,
+        }
     }
 }
 
 impl crate::policy::PolicyError {
-    /// The error's kind: always [`ErrorCode::InvalidPolicy`].
+    /// The error's kind: [`ErrorCode::TooLarge`] for a policy over its
+    /// [`Limits`](crate::Limits), else [`ErrorCode::InvalidPolicy`].
     ///
     /// ```
     /// use esafety::{ErrorCode, Policy};
     /// assert_eq!(Policy::load("p.toml", "id = 1").unwrap_err().code(), ErrorCode::InvalidPolicy);
     /// ```
     pub fn code(&self) -> ErrorCode {
-        ErrorCode::InvalidPolicy
+        match self {
+            crate::policy::PolicyError::Limit(_) => ErrorCode::TooLarge,
+            _ => ErrorCode::InvalidPolicy,
+        }
     }
 }
 

@@ -38,6 +38,7 @@ pub mod export;
 mod ident;
 #[cfg(feature = "incident")]
 pub mod incident;
+pub mod limits;
 pub mod lists;
 pub mod policy;
 #[cfg(feature = "incident")]
@@ -54,6 +55,7 @@ pub mod url;
 pub use error_code::ErrorCode;
 #[cfg(feature = "incident")]
 pub use incident::{Assessment, EscalationProfile, Incident, assess};
+pub use limits::Limits;
 pub use policy::{Action, Decision, Engine, Policy, PolicyError, Request};
 pub use taxonomy::{Category, CategorySet};
 pub use url::{CanonicalUrl, UrlError};

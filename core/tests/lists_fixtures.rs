@@ -256,8 +256,8 @@ fn e2guardian_relative_includes_are_found_next_to_the_including_file() {
             &["lists/sub/inc", "lists/sub/more"],
         ),
         (
-            "absolute as written",
-            "lists/bannedsitelist",
+            "absolute as written (below the list's folder)",
+            "/etc/e2/bannedsitelist",
             ".Include</etc/e2/sub/inc>\n",
             &["/etc/e2/sub/inc", "/etc/e2/sub/more"],
         ),

@@ -874,7 +874,7 @@ fn not_utf8_and_overlong_lines_are_skipped_with_reasons() {
         reasons,
         [
             "t:2: the line is not valid UTF-8; save the list as UTF-8 or remove the line",
-            "t:3: the line is 9008 bytes long, over the 8192-byte limit; remove or shorten it",
+            "t:3: the line is 9008 bytes long, over the 8192-byte limit `max_list_line_len`; remove or shorten it",
         ]
     );
 }
@@ -886,7 +886,9 @@ fn a_bad_host_character_is_named_as_the_list_wrote_it() {
     let parsed = parse(
         Format::Plain,
         "t",
-        b"2001:db8::1\nbad_host!.example\n",
+        // Good lines first: a file with more bad lines than entries is not
+        // a list, and none of its lines is quoted.
+        b"a.example\nb.example\nc.example\n2001:db8::1\nbad_host!.example\n",
         &ParseOptions::new(),
     )
     .unwrap();
@@ -894,8 +896,8 @@ fn a_bad_host_character_is_named_as_the_list_wrote_it() {
     assert_eq!(
         reasons,
         [
-            "t:1: `2001:db8::1` is not a valid host name (`:` cannot appear in a host name; an IPv6 address is written in brackets, as in `[2001:db8::1]`); fix or remove the line",
-            "t:2: `bad_host!.example` is not a valid host name (`!` cannot appear in a host name); fix or remove the line",
+            "t:4: `2001:db8::1` is not a valid host name (`:` cannot appear in a host name; an IPv6 address is written in brackets, as in `[2001:db8::1]`); fix or remove the line",
+            "t:5: `bad_host!.example` is not a valid host name (`!` cannot appear in a host name); fix or remove the line",
         ]
     );
 }

@@ -21,11 +21,17 @@ pub const ESAFETY_MAX_NAME_LEN: usize = 1_024;
 /// The longest policy document accepted, in bytes (4 MiB).
 pub const ESAFETY_MAX_POLICY_LEN: usize = 4_194_304;
 
+// The boundary's policy and bundle limits are the core's defaults
+// (`esafety::Limits`), so a document the C face accepts is one core reads.
+const _: () = assert!(ESAFETY_MAX_POLICY_LEN == esafety::Limits::DEFAULT.max_document_len);
+
 /// The longest incident record accepted, in bytes (1 MiB).
 pub const ESAFETY_MAX_INCIDENT_LEN: usize = 1_048_576;
 
 /// The largest bundle accepted, from bytes or from a file, in bytes (1 GiB).
 pub const ESAFETY_MAX_BUNDLE_LEN: usize = 1_073_741_824;
+
+const _: () = assert!(ESAFETY_MAX_BUNDLE_LEN as u64 == esafety::Limits::DEFAULT.max_bundle_len);
 
 /// The longest file path accepted, in bytes, without its NUL.
 pub const ESAFETY_MAX_PATH_LEN: usize = 4_096;

@@ -98,9 +98,8 @@ fn check_browser_page(input: &str) {
             return;
         }
     };
-    let ours = ours.unwrap_or_else(|err| {
-        panic!("{input:?}: the browser requests {page}, esafety says {err}")
-    });
+    let ours = ours
+        .unwrap_or_else(|err| panic!("{input:?}: the browser requests {page}, esafety says {err}"));
     let exact = page.host_and_path_query();
     let path = format!("{}{}", page.host(), page.path());
     let mut found = (false, false);
@@ -114,7 +113,9 @@ fn check_browser_page(input: &str) {
     assert!(
         found == (true, true),
         "{input:?}: the browser requests {page} but esafety looks up {:?}",
-        ours.expressions().map(|e| e.to_string()).collect::<Vec<_>>()
+        ours.expressions()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
     );
 }
 

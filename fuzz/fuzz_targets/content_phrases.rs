@@ -22,9 +22,14 @@ fuzz_target!(|data: &[u8]| {
                     .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
             };
             let options = PhraseOptions::new().with_strict(strict);
-            if let Ok(list) = PhraseList::parse_with_includes("0", main, kind, &options, &mut loader) {
+            if let Ok(list) =
+                PhraseList::parse_with_includes("0", main, kind, &options, &mut loader)
+            {
                 for p in list.problems() {
-                    assert!(p.to_string().starts_with(&format!("{}:{}: ", p.source, p.line)));
+                    assert!(
+                        p.to_string()
+                            .starts_with(&format!("{}:{}: ", p.source, p.line))
+                    );
                 }
                 let mut b = ScannerBuilder::new();
                 b.add_list(list);

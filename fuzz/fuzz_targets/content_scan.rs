@@ -5,7 +5,9 @@
 //! (streaming never depends on where a body was cut).
 #![no_main]
 
-use esafety::content::{CaseMode, Counting, ListKind, PassMode, PhraseList, PhraseOptions, ScanOptions, ScannerBuilder};
+use esafety::content::{
+    CaseMode, Counting, ListKind, PassMode, PhraseList, PhraseOptions, ScanOptions, ScannerBuilder,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -94,7 +94,11 @@ fn export(bytes: Vec<u8>) {
         let mut ids = HashSet::new();
         let mut regex_rules = 0;
         for rule in &export.rules {
-            assert!(rule.id >= first_rule_id, "rule id {} below the first", rule.id);
+            assert!(
+                rule.id >= first_rule_id,
+                "rule id {} below the first",
+                rule.id
+            );
             assert!(ids.insert(rule.id), "rule id {} twice", rule.id);
             if let Some(filter) = &rule.condition.regex_filter {
                 regex_rules += 1;

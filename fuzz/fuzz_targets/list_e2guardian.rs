@@ -1,10 +1,12 @@
 //! Fuzz the e2guardian list parsers with `.Include` following: the input
 //! is split at NUL bytes into a main file and included files (`.Include<N>`
 //! reads part N), so cycles, deep nesting and missing files are reached.
-//! Every input is `Ok` or `Err`, never a panic or an endless loop.
+//! Every input is `Ok` or `Err`, never a panic or an endless loop; a
+//! sensitive parse never names an included path, and streaming the
+//! entries gives the entries a collecting parse gives.
 #![no_main]
 
-use esafety::lists::{Format, ParseOptions, parse_with_includes};
+use esafety::lists::{Format, ListError, ParseOptions, parse_streaming, parse_with_includes};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -20,8 +22,33 @@ fuzz_target!(|data: &[u8]| {
                     .map(|p| p.to_vec())
                     .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
             };
-            let options = ParseOptions::new().with_strict(strict);
-            let _ = parse_with_includes(format, "0", main, &options, &mut loader);
+            for sensitive in [false, true] {
+                let options = ParseOptions::new()
+                    .with_strict(strict)
+                    .with_sensitive(sensitive);
+                let collected = parse_with_includes(format, "0", main, &options, &mut loader);
+                let mut streamed = Vec::new();
+                let streaming = parse_streaming(
+                    format,
+                    "0",
+                    main,
+                    &options,
+                    Some(&mut loader),
+                    &mut |_, entry| streamed.push(entry),
+                );
+                match (&collected, &streaming) {
+                    (Ok(c), Ok(s)) => {
+                        assert_eq!(c.entries, streamed);
+                        assert_eq!(c.skipped, s.skipped);
+                    }
+                    (Err(_), Err(_)) => {}
+                    _ => panic!("collecting and streaming disagree"),
+                }
+                if sensitive && let Err(err @ ListError::SensitiveInclude { .. }) = &collected {
+                    // No included path (a part number) follows the `:line: `.
+                    assert!(!format!("{err:?}").contains("path"));
+                }
+            }
         }
     }
 });

@@ -29,6 +29,23 @@ for build in web extension/web; do
   echo "wasm: $wasm is $(wc -c <"$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9"
 done
 
+# The package as published: `npm pack`, then publint (strict: warnings
+# fail) and @arethetypeswrong/cli (every condition's types resolve and match
+# the module kind) on the tarball, offline. test/package.test.mjs does the
+# same and installs it into consumers.
+pack_dir=$(mktemp -d)
+trap 'rm -rf "$pack_dir"' EXIT
+tarball=$(cd wasm && npm pack --offline --silent --pack-destination "$pack_dir" ./pkg | tail -n 1)
+# `esafety/web` is the ES-module build only (by design: `require('esafety')`
+# is the Node build) and the `.wasm` entries are files, not modules: they
+# are checked without the one rule that says so.
+(cd wasm && node_modules/.bin/attw "$pack_dir/$tarball" \
+  --exclude-entrypoints ./web/esafety_bg.wasm ./extension/web/esafety_bg.wasm ./web ./extension/web)
+(cd wasm && node_modules/.bin/attw "$pack_dir/$tarball" --entrypoints ./web ./extension/web \
+  --ignore-rules cjs-resolves-to-esm)
+mkdir -p "$pack_dir/unpacked" && tar -xzf "$pack_dir/$tarball" -C "$pack_dir/unpacked"
+(cd wasm && node_modules/.bin/publint run "$pack_dir/unpacked/package" --pack false --strict)
+
 # The CLI, for the same-JSON-as-the-CLI test.
 cargo build -p esafety-cli
 export ESAFETY_CLI="$TARGET_DIR/debug/esafety"

@@ -22,6 +22,9 @@ const SLOW = -1;
 
 const encoder = new TextEncoder();
 
+/** `Date.prototype.getTime`, as the page found it when this module loaded. */
+const dateValue = Date.prototype.getTime;
+
 /** The `url` string of the request `readRequest` read last, handed back by `makeReport`. */
 let lastUrl = '';
 
@@ -97,7 +100,10 @@ function readRequest(r, memory, numbersAt, bytesAt, bytesLen) {
     const time = r.time;
     let ms;
     if (typeof time === 'number') ms = time;
-    else if (time instanceof Date) ms = time.getTime();
+    // A `Date` by its own time value, never by a `getTime` the caller
+    // overrides (the Rust side reads it the same way); anything else
+    // throws here and takes the slow path.
+    else if (typeof time === 'object' && time !== null) ms = dateValue.call(time);
     else return SLOW;
     const group = r.group;
     const age = r.age;

@@ -74,7 +74,10 @@ impl Bundle {
     /// Throws an `Error` with code `invalid-bundle` when the bytes are
     /// truncated, corrupt or of another format version.
     #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, JsValue> {
+    pub fn from_bytes(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    ) -> Result<Bundle, JsValue> {
+        let bytes = crate::boundary::bytes(&bytes, "bytes")?;
         Ok(Bundle::load(Arc::from(bytes))?)
     }
 
@@ -120,10 +123,14 @@ impl Bundle {
     ///
     /// Throws an `Error` with code `invalid-url` if `url` is not a URL.
     #[wasm_bindgen(unchecked_return_type = "ClassificationReport")]
-    pub fn classify(&self, url: &str) -> Result<JsValue, JsValue> {
+    pub fn classify(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let url = crate::boundary::string(&url, "url")?;
         let report = self
             .classifier
-            .report(url)
+            .report(&url)
             .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
         Ok(to_js(&report)?)
     }
@@ -143,9 +150,11 @@ impl Bundle {
     #[cfg(feature = "signing")]
     pub fn verify(
         &self,
-        signature: &str,
-        #[wasm_bindgen(js_name = publicKey)] public_key: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
+        #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string")] public_key: JsValue,
     ) -> Result<(), JsValue> {
+        let signature = &crate::boundary::string(&signature, "signature")?;
+        let public_key = &crate::boundary::string(&public_key, "publicKey")?;
         let failure = |e: esafety::signing::SignatureError| Failure::new(e.code(), e);
         let key = esafety::signing::PublicKey::parse(public_key).map_err(failure)?;
         esafety::signing::verify_detached(&self.bytes, signature, &key).map_err(failure)?;

@@ -1,20 +1,37 @@
-//! Errors thrown to JavaScript: an `Error` whose `message` is the core's
-//! message, with a stable `code` and a `help` text (cedar-wasm's
-//! `DetailedError` fields, thrown as an exception as DESIGN.md asks).
+//! Errors thrown to JavaScript: an `EsafetyError` (wasm/js/error.js, a
+//! subclass of `Error`) whose `message` is the core's message, with a stable
+//! `code` and a `help` text (cedar-wasm's `DetailedError` fields, thrown as
+//! an exception as DESIGN.md asks).
 
 use std::fmt::Display;
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
-/// What kind of input was wrong: the `code` field of a thrown `Error` is
+/// What kind of input was wrong: the `code` field of a thrown error is
 /// its [`ErrorCode::id`](esafety::ErrorCode::id) and `help` its
 /// [`ErrorCode::help`](esafety::ErrorCode::help) — the core's one list of
 /// error kinds, which the C face's status codes spell too.
-pub(crate) use esafety::ErrorCode as Code;
+pub use esafety::ErrorCode as Code;
 
-/// A failed call, turned into a thrown JavaScript `Error` at the boundary.
-#[derive(Debug)]
-pub(crate) struct Failure {
+#[wasm_bindgen(module = "/js/error.js")]
+extern "C" {
+    /// A new `EsafetyError` (`line`, `column`: 0 when not known). Our own
+    /// constructor: it runs no caller code.
+    #[wasm_bindgen(js_name = newError)]
+    fn new_error(message: &str, code: &str, help: &str, line: u32, column: u32) -> JsValue;
+}
+
+/// A failed call, turned into a thrown `EsafetyError` at the boundary.
+///
+/// ```
+/// use esafety_wasm::{Code, Failure};
+///
+/// let failure = Failure::new(Code::InvalidRequest, "request field `url` is missing");
+/// assert_eq!(failure.code(), Code::InvalidRequest);
+/// assert_eq!(failure.message(), "request field `url` is missing");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
     code: Code,
     message: String,
     location: Option<(usize, usize)>,
@@ -22,7 +39,7 @@ pub(crate) struct Failure {
 
 impl Failure {
     /// A failure of kind `code` with the core's message.
-    pub(crate) fn new(code: Code, message: impl Display) -> Failure {
+    pub fn new(code: Code, message: impl Display) -> Failure {
         Failure {
             code,
             message: message.to_string(),
@@ -37,29 +54,27 @@ impl Failure {
         self
     }
 
+    /// What kind of input was wrong.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
     /// The message.
-    #[cfg(feature = "full")]
-    pub(crate) fn message_text(&self) -> &str {
+    pub fn message(&self) -> &str {
         &self.message
     }
 }
 
 impl From<Failure> for JsValue {
     fn from(failure: Failure) -> JsValue {
-        let error = js_sys::Error::new(&failure.message);
-        let set = |key: &str, value: JsValue| {
-            // Setting a property on a fresh Error object cannot fail; if it
-            // did, the message alone still reaches the caller.
-            let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), &value);
-        };
-        set("code", JsValue::from_str(failure.code.id()));
-        set("help", JsValue::from_str(failure.code.help()));
-        if let Some((line, column)) = failure.location {
-            set("line", JsValue::from_f64(line as f64));
-            if column > 0 {
-                set("column", JsValue::from_f64(column as f64));
-            }
-        }
-        error.into()
+        let (line, column) = failure.location.unwrap_or((0, 0));
+        let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        new_error(
+            &failure.message,
+            failure.code.id(),
+            failure.code.help(),
+            number(line),
+            number(column),
+        )
     }
 }

@@ -34,15 +34,18 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "DnrContext")] context: JsValue,
         #[wasm_bindgen(js_name = firstRuleId)] first_rule_id: Option<u32>,
     ) -> Result<JsValue, JsValue> {
-        let with_url =
-            js_sys::Object::assign(&js_sys::Object::new(), &js_sys::Object::from(context));
+        // A copy (the caller's getters run once, caught), with the url set.
+        let with_url = crate::boundary::plain(&context, "context", Code::InvalidRequest)?;
+        if !with_url.is_object() {
+            return Err(Failure::new(Code::InvalidRequest, "the context is not an object").into());
+        }
         js_sys::Reflect::set(
             &with_url,
             &JsValue::from_str("url"),
             &JsValue::from_str(NO_URL),
         )
         .map_err(|_| Failure::new(Code::InvalidRequest, "the context is not an object"))?;
-        let request = JsRequest::read(&with_url.into(), None)?;
+        let request = JsRequest::read(&with_url, None)?;
         let options = DnrOptions {
             first_rule_id: first_rule_id.unwrap_or(1),
             ..DnrOptions::default()

@@ -89,7 +89,7 @@ fn read_profile(value: &JsValue) -> Result<EscalationProfile, Failure> {
 #[wasm_bindgen(js_name = assessIncident, unchecked_return_type = "AssessmentReport")]
 pub fn assess_incident(
     #[wasm_bindgen(unchecked_param_type = "Incident | string")] incident: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string | { toml: string; file?: string }")]
+    #[wasm_bindgen(unchecked_optional_param_type = "string | { toml: string; file?: string }")]
     profile: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let incident = read_incident(&incident)?;

@@ -13,6 +13,7 @@
 //! The TypeScript types of the results are written by hand in the `types`
 //! module and shipped in the package's `esafety.d.ts`.
 
+mod boundary;
 mod bundle;
 mod decision;
 mod error;
@@ -21,6 +22,7 @@ mod export;
 #[cfg(feature = "full")]
 mod incident;
 mod policy;
+pub mod reader;
 #[cfg(feature = "full")]
 mod record;
 mod request;
@@ -31,6 +33,7 @@ mod types;
 pub use bundle::Bundle;
 #[cfg(feature = "full")]
 pub use bundle::{sample_bundle, sample_bundle_bytes};
+pub use error::{Code, Failure};
 #[cfg(feature = "full")]
 pub use incident::{assess_incident, escalation_profiles};
 #[cfg(feature = "full")]
@@ -44,8 +47,6 @@ pub use scan::{ScanStream, Scanner};
 use esafety::url::{CanonicalUrl, CanonicalizeReport};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-
-use crate::error::{Code, Failure};
 
 /// Installs the panic hook, so that a panic (which core code is written
 /// never to cause) is reported on the console with its message before the
@@ -78,11 +79,15 @@ pub fn version() -> String {
 /// Canonicalizes `url` (Safe Browsing v4) and lists its lookup expressions:
 /// `{input, canonical, expressions}`, as `esafety canonicalize --json`.
 ///
-/// Throws an `Error` with code `invalid-url` if `url` is not a URL.
+/// Throws an `EsafetyError` with code `invalid-url` if `url` is not a URL,
+/// `invalid-argument` if it is not a string.
 #[wasm_bindgen(js_name = canonicalize, unchecked_return_type = "CanonicalizeReport")]
-pub fn canonicalize(url: &str) -> Result<JsValue, JsValue> {
-    let url_ = parse_url(url)?;
-    Ok(to_js(&CanonicalizeReport::new(url, &url_))?)
+pub fn canonicalize(
+    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+) -> Result<JsValue, JsValue> {
+    let url = boundary::string(&url, "url")?;
+    let url_ = parse_url(&url)?;
+    Ok(to_js(&CanonicalizeReport::new(&url, &url_))?)
 }
 
 /// The decision for a request that could not be decided: the core's
@@ -90,8 +95,18 @@ pub fn canonicalize(url: &str) -> Result<JsValue, JsValue> {
 /// `reason` in `reasons`), for a host that must answer a request its engine
 /// could not check (an engine that failed to load, a thrown error).
 #[wasm_bindgen(js_name = errorDecision, unchecked_return_type = "DecisionReport")]
-pub fn error_decision(url: &str, reason: &str) -> Result<JsValue, JsValue> {
-    Ok(to_js(&esafety::policy::DecisionReport::error(url, reason))?)
+///
+/// It never throws for what it is given: a `url` or `reason` that is not a
+/// string is written as an empty string (the decision blocks all the same).
+pub fn error_decision(
+    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = |v: &JsValue| v.as_string().unwrap_or_default();
+    Ok(to_js(&esafety::policy::DecisionReport::error(
+        &text(&url),
+        text(&reason),
+    ))?)
 }
 
 fn parse_url(url: &str) -> Result<CanonicalUrl, Failure> {

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use esafety::url::CanonicalUrl;
 
+use crate::boundary;
 use crate::bundle::{Bundle, SharedBytes};
 use crate::decision::Fields;
 use crate::error::{Code, Failure};
@@ -32,7 +33,9 @@ fn policy_failure(e: PolicyError) -> Failure {
     Failure::new(Code::InvalidPolicy, e).at(line, column)
 }
 
-fn load(text: &str, source: Option<String>, format: Option<Format>) -> Result<Policy, JsValue> {
+fn load(text: &JsValue, source: &JsValue, format: Option<Format>) -> Result<Policy, JsValue> {
+    let text = &boundary::string(text, "text")?;
+    let source = boundary::optional_string(source, "source")?;
     let default_name = match format {
         Some(Format::Json) => "policy.json",
         Some(Format::Toml) => "policy.toml",
@@ -58,8 +61,11 @@ impl Policy {
     /// (`esafety compile-policy` writes them).
     #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = fromToml)]
-    pub fn from_toml(text: &str, source: Option<String>) -> Result<Policy, JsValue> {
-        load(text, source, Some(Format::Toml))
+    pub fn from_toml(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] source: JsValue,
+    ) -> Result<Policy, JsValue> {
+        load(&text, &source, Some(Format::Toml))
     }
 
     /// Loads a policy from JSON text. `source` names it in error messages
@@ -68,8 +74,11 @@ impl Policy {
     /// Throws an `Error` with code `invalid-policy` and `line`/`column`
     /// when the text does not load.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: &str, source: Option<String>) -> Result<Policy, JsValue> {
-        load(text, source, Some(Format::Json))
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] source: JsValue,
+    ) -> Result<Policy, JsValue> {
+        load(&text, &source, Some(Format::Json))
     }
 
     /// Loads a policy from TOML or JSON text, chosen by the extension of
@@ -77,8 +86,11 @@ impl Policy {
     ///
     /// Throws an `Error` with code `invalid-policy` and `line`/`column`
     /// when the text does not load.
-    pub fn load(text: &str, source: Option<String>) -> Result<Policy, JsValue> {
-        load(text, source, None)
+    pub fn load(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] source: JsValue,
+    ) -> Result<Policy, JsValue> {
+        load(&text, &source, None)
     }
 
     /// The policy id.
@@ -166,10 +178,10 @@ impl Engine {
             let request = JsRequest::read(&request, scratch)?;
             // `Engine::check` in two steps, so that the report's fields are
             // borrowed rather than copied into a `DecisionReport`.
-            let url =
-                CanonicalUrl::parse(&request.url).map_err(|e| Failure::new(Code::InvalidUrl, e))?;
+            let url = CanonicalUrl::parse(&request.request.url)
+                .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
             let decision = self.inner.decide(&url, request.context());
-            let fields = Fields::new(&request.url, url.as_str(), &decision);
+            let fields = Fields::new(&request.request.url, url.as_str(), &decision);
             let object = crate::decision::to_object(&fields, request.url_value.as_ref());
             // Only statutory blocks and rules that ask for one alert: the
             // common case pays nothing.
@@ -185,11 +197,15 @@ impl Engine {
 
     /// Classifies `url` against the engine's bundle, as `Bundle.classify`.
     #[wasm_bindgen(unchecked_return_type = "ClassificationReport")]
-    pub fn classify(&self, url: &str) -> Result<JsValue, JsValue> {
+    pub fn classify(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let url = boundary::string(&url, "url")?;
         let report = self
             .inner
             .classifier()
-            .report(url)
+            .report(&url)
             .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
         Ok(to_js(&report)?)
     }
@@ -224,10 +240,12 @@ impl Engine {
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = lintPolicy, unchecked_return_type = "LintReport")]
 pub fn lint_policy(
-    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | number | Date")] today: JsValue,
-    file: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] file: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let text = &boundary::string(&text, "text")?;
+    let file = boundary::optional_string(&file, "file")?;
     let today = date(&today)?;
     let file = file.unwrap_or_else(|| match Format::detect("", text) {
         Format::Json => "policy.json".to_owned(),

@@ -6,6 +6,7 @@ use esafety::record::{Identity, PseudonymKey, RecordOptions};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
+use crate::boundary;
 use crate::error::{Code, Failure};
 use crate::policy::Engine;
 use crate::to_js;
@@ -99,6 +100,17 @@ fn record_of(
     request: JsValue,
     options: JsValue,
 ) -> Result<esafety::record::DecisionRecord, Failure> {
+    let request = boundary::plain(&request, "request", Code::InvalidRequest)?;
+    const FIELDS: [&str; 8] = [
+        "url", "time", "site", "clientIp", "user", "group", "age", "device",
+    ];
+    if let Some(key) = boundary::unknown_key(&request, &FIELDS) {
+        return Err(bad(format!(
+            "unknown record request field `{}`; the fields are {}",
+            key.chars().take(64).collect::<String>(),
+            FIELDS.join(", ")
+        )));
+    }
     let r: RecordRequest = serde_wasm_bindgen::from_value(request).map_err(|e| {
         bad(format!(
             "a record request is `{{url, time, site?, clientIp?, user?, group?, age?, device?}}`: {e}"
@@ -107,6 +119,14 @@ fn record_of(
     let options: Options = if options.is_undefined() || options.is_null() {
         Options::default()
     } else {
+        let options = boundary::plain(&options, "options", Code::InvalidRequest)?;
+        const OPTIONS: [&str; 2] = ["pseudonymKey", "clientIp"];
+        if let Some(key) = boundary::unknown_key(&options, &OPTIONS) {
+            return Err(bad(format!(
+                "unknown record option `{}`; the options are pseudonymKey and clientIp",
+                key.chars().take(64).collect::<String>()
+            )));
+        }
         serde_wasm_bindgen::from_value(options).map_err(|e| {
             bad(format!(
                 "record options are `{{pseudonymKey?, clientIp?}}`: {e}"
@@ -180,7 +200,7 @@ impl Engine {
     pub fn record(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RecordOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RecordOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let rec = record_of(self, request, options)?;
         Ok(to_js(&rec)?)
@@ -191,7 +211,7 @@ impl Engine {
     pub fn record_json(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RecordOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RecordOptions")] options: JsValue,
     ) -> Result<String, JsValue> {
         Ok(record_of(self, request, options)?.to_json_line())
     }
@@ -203,8 +223,11 @@ impl Engine {
 ///
 /// Throws an `Error` with code `invalid-url` when `url` is not a URL.
 #[wasm_bindgen(js_name = searchTerms, unchecked_return_type = "SearchTerms | null")]
-pub fn search_terms(url: &str) -> Result<JsValue, JsValue> {
+pub fn search_terms(
+    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+) -> Result<JsValue, JsValue> {
+    let url = boundary::string(&url, "url")?;
     let found =
-        esafety::record::search_terms_of(url).map_err(|e| Failure::new(Code::InvalidUrl, e))?;
+        esafety::record::search_terms_of(&url).map_err(|e| Failure::new(Code::InvalidUrl, e))?;
     Ok(to_js(&found)?)
 }

@@ -6,25 +6,25 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use esafety::policy::{Device, RequestError, context};
+#[cfg(feature = "full")]
+use esafety::policy::{RequestError, context};
+#[cfg(feature = "full")]
 use jiff::Timestamp;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::boundary::{self, given};
 use crate::error::{Code, Failure};
+use crate::reader::{self, FIELDS, Fields, Keys, Request, Value};
 
 /// A request read from JavaScript. The strings borrow the scratch buffer
 /// the fast path wrote them into, or are owned when read field by field.
 #[derive(Debug)]
 pub(crate) struct JsRequest<'a> {
-    pub(crate) url: Cow<'a, str>,
+    pub(crate) request: Request<'a>,
     /// `url` as the JavaScript string given, handed back in the result;
     /// `None` when the fast path read it (wasm/js/decide.js keeps it).
     pub(crate) url_value: Option<JsValue>,
-    pub(crate) group: Option<Cow<'a, str>>,
-    pub(crate) age: Option<u8>,
-    pub(crate) device: Option<Device>,
-    pub(crate) time: Timestamp,
 }
 
 #[wasm_bindgen(module = "/js/decide.js")]
@@ -81,8 +81,6 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(Option<&mut Scratch>) -> R) -> R {
     })
 }
 
-const FIELDS: [&str; 5] = ["url", "time", "group", "age", "device"];
-
 /// What separates the keys in [`unknown_key`]'s one-call `join`: a character
 /// no real field name contains (a key that does contain it is caught by the
 /// count check and read one by one).
@@ -108,74 +106,68 @@ extern "C" {
     fn device(this: &RawRequest) -> Result<JsValue, JsValue>;
 }
 
-fn bad(message: String) -> Failure {
-    Failure::new(Code::InvalidRequest, message)
-}
-
 /// A request value the core's validator refused, with its wording.
+#[cfg(feature = "full")]
 pub(crate) fn rejected(e: RequestError) -> Failure {
     Failure::new(e.code(), e)
 }
 
-/// Whether a field value counts as given (`undefined` and `null` are absent).
-fn given(value: &JsValue) -> bool {
-    !value.is_undefined() && !value.is_null()
-}
-
-/// One field read by `getter`; `undefined` and `null` are absent.
-fn field(
-    object: &RawRequest,
-    name: &str,
-    getter: fn(&RawRequest) -> Result<JsValue, JsValue>,
-) -> Result<Option<JsValue>, Failure> {
-    let value = getter(object).map_err(|_| bad(format!("cannot read request field `{name}`")))?;
-    Ok(given(&value).then_some(value))
-}
-
-/// A string field. The string is tried first: each check is a call into
-/// JavaScript, and a given field is usually a string.
-fn string_field(
-    object: &RawRequest,
-    name: &str,
-    getter: fn(&RawRequest) -> Result<JsValue, JsValue>,
-) -> Result<Option<String>, Failure> {
-    let value = getter(object).map_err(|_| bad(format!("cannot read request field `{name}`")))?;
-    match value.as_string() {
-        Some(s) => Ok(Some(s)),
-        None if given(&value) => Err(bad(format!("request field `{name}` must be a string"))),
-        None => Ok(None),
+/// A value sorted by type for the reader: each check is a `typeof` (no
+/// caller code), a `Date` is read by its time value.
+fn value_of(read: Result<JsValue, JsValue>) -> Value<'static> {
+    let Ok(value) = read else {
+        return Value::Unreadable;
+    };
+    if !given(&value) {
+        Value::Absent
+    } else if let Some(n) = value.as_f64() {
+        Value::Number(n)
+    } else if let Some(s) = value.as_string() {
+        Value::Text(Cow::Owned(s))
+    } else if let Some(millis) = boundary::date_millis(&value) {
+        Value::Date(millis)
+    } else {
+        Value::Other
     }
 }
 
 /// The first own enumerable key of `object` that is not a request field, in
 /// `Object.keys` order.
-fn unknown_key(object: &js_sys::Object) -> Option<String> {
-    let keys = js_sys::Object::keys(object);
+fn unknown_key(object: &JsValue) -> Keys<'static> {
+    let Some(keys) = boundary::keys(object) else {
+        return Keys::Unreadable;
+    };
     let count = keys.length() as usize;
     if count == 0 {
-        return None;
+        return Keys::Fields;
     }
-    // One `join` and one string copy instead of a call per key.
+    // One `join` and one string copy instead of a call per key (the keys
+    // are strings: `join` runs no caller code on them).
     if let Some(joined) = keys.join(KEY_SEPARATOR).as_string() {
         let parts: Vec<&str> = joined.split(KEY_SEPARATOR).collect();
         if parts.len() == count {
-            return parts
-                .into_iter()
-                .find(|k| !FIELDS.contains(k))
-                .map(str::to_owned);
+            return match parts.into_iter().find(|k| !FIELDS.contains(k)) {
+                Some(k) => Keys::Unknown(Cow::Owned(k.to_owned())),
+                None => Keys::Fields,
+            };
         }
     }
     // A key contains the separator: read them one by one.
-    keys.iter()
+    match keys
+        .iter()
         .map(|k| k.as_string().unwrap_or_default())
         .find(|k| !FIELDS.contains(&k.as_str()))
+    {
+        Some(k) => Keys::Unknown(Cow::Owned(k)),
+        None => Keys::Fields,
+    }
 }
 
 impl<'a> JsRequest<'a> {
     /// Reads `{url, time, group?, age?, device?}`; unknown fields are errors
     /// (a misspelt `grop` must not silently decide for nobody). A plain
     /// request is read in one call into `scratch`; anything else field by
-    /// field, which words the error.
+    /// field. Both end in the reader's checks.
     pub(crate) fn read(
         value: &JsValue,
         scratch: Option<&'a mut Scratch>,
@@ -199,108 +191,45 @@ impl<'a> JsRequest<'a> {
         if url_len == SLOW {
             return JsRequest::read_fields(value);
         }
-        let [millis, has_age, age_value, group_len, device_len] = *numbers;
         let bytes: &'a [u8] = bytes;
-        let mut rest = bytes;
-        let mut take = |len: f64| -> Option<Option<&'a str>> {
-            if len < 0.0 {
-                return Some(None);
-            }
-            // A length the JavaScript side wrote; checked, never trusted.
-            let len = usize::try_from(len as i64).ok()?;
-            let (text, tail) = rest.split_at_checked(len)?;
-            rest = tail;
-            std::str::from_utf8(text).ok().map(Some)
-        };
-        let (Some(group), Some(device), Some(Some(url))) =
-            (take(group_len), take(device_len), take(f64::from(url_len)))
-        else {
-            return JsRequest::read_fields(value);
-        };
-        let time = from_millis(millis)?;
-        let age = if has_age == 0.0 {
-            None
-        } else {
-            Some(age(age_value)?)
-        };
-        let device = device
-            .map(context::device_from_name)
-            .transpose()
-            .map_err(rejected)?;
-        Ok(JsRequest {
-            url: Cow::Borrowed(url),
-            url_value: None,
-            group: group.map(Cow::Borrowed),
-            age,
-            device,
-            time,
-        })
+        match reader::from_scratch(*numbers, bytes, url_len) {
+            Some(fields) => Ok(JsRequest {
+                request: reader::read(fields, js_number)?,
+                url_value: None,
+            }),
+            None => JsRequest::read_fields(value),
+        }
     }
 
-    /// Reads the request one field at a time, as JavaScript code would,
-    /// and says exactly what is wrong with it.
+    /// Reads the request one field at a time, as JavaScript code would.
     fn read_fields(value: &JsValue) -> Result<JsRequest<'a>, Failure> {
         if !value.is_object() {
-            return Err(bad(
-                "a request must be an object `{url, time, group?, age?, device?}`".to_owned(),
+            return Err(Failure::new(
+                Code::InvalidRequest,
+                "a request must be an object `{url, time, group?, age?, device?}`",
             ));
         }
-        if let Some(key) = unknown_key(value.unchecked_ref::<js_sys::Object>()) {
-            return Err(bad(format!(
-                "unknown request field `{}`; the fields are url, time, group, age and device",
-                key.chars().take(64).collect::<String>()
-            )));
-        }
+        let keys = unknown_key(value);
         let object = value.unchecked_ref::<RawRequest>();
-        let url_value = RawRequest::url(object)
-            .map_err(|_| bad("cannot read request field `url`".to_owned()))?;
-        let url = match url_value.as_string() {
-            Some(s) => s,
-            None if given(&url_value) => {
-                return Err(bad("request field `url` must be a string".to_owned()));
-            }
-            None => return Err(bad("request field `url` is missing".to_owned())),
+        let url_value = RawRequest::url(object);
+        let url = value_of(url_value.clone());
+        let fields = Fields {
+            keys,
+            url,
+            time: value_of(RawRequest::time(object)),
+            group: value_of(RawRequest::group(object)),
+            age: value_of(RawRequest::age(object)),
+            device: value_of(RawRequest::device(object)),
         };
-        // Numbers are tried first (`Date.now()`, an age): one call each.
-        let time = RawRequest::time(object)
-            .map_err(|_| bad("cannot read request field `time`".to_owned()))?;
-        let time = match time.as_f64() {
-            Some(millis) => from_millis(millis)?,
-            None if given(&time) => timestamp(&time)?,
-            None => {
-                return Err(rejected(RequestError::TimeMissing));
-            }
-        };
-        let group = string_field(object, "group", RawRequest::group)?;
-        let age = match field(object, "age", RawRequest::age)? {
-            None => None,
-            Some(v) => Some(age(v.as_f64().ok_or_else(|| {
-                bad("request field `age` must be a number of years".to_owned())
-            })?)?),
-        };
-        let device = string_field(object, "device", RawRequest::device)?
-            .as_deref()
-            .map(context::device_from_name)
-            .transpose()
-            .map_err(rejected)?;
         Ok(JsRequest {
-            url: Cow::Owned(url),
-            url_value: Some(url_value),
-            group: group.map(Cow::Owned),
-            age,
-            device,
-            time,
+            request: reader::read(fields, js_number)?,
+            url_value: url_value.ok(),
         })
     }
 
     /// The core's request context.
     pub(crate) fn context(&self) -> esafety::policy::Context<'_> {
-        esafety::policy::Context {
-            group: self.group.as_deref(),
-            age: self.age,
-            device: self.device,
-            time: self.time,
-        }
+        self.request.context()
     }
 }
 
@@ -315,12 +244,14 @@ fn js_number(n: f64) -> String {
 }
 
 /// An age in whole years, 0 to 255 (read by the core).
+#[cfg(feature = "full")]
 pub(crate) fn age(n: f64) -> Result<u8, Failure> {
     context::age_from_number(n, &js_number(n)).map_err(rejected)
 }
 
 /// A time given as an RFC 3339 string with an offset (`Z` or
 /// `+01:00`), as epoch milliseconds, or as a `Date`.
+#[cfg(feature = "full")]
 pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
     // A number first: `Date.now()` is the common case, and each check is a
     // call into JavaScript (a number is never a string or a `Date`).
@@ -330,19 +261,17 @@ pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
     {
         return context::time_from_rfc3339(&s).map_err(rejected);
     }
-    let millis = if let Some(n) = number {
-        n
-    } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        date.get_time()
-    } else {
-        return Err(bad(
-            "time must be an RFC 3339 string, epoch milliseconds or a Date".to_owned(),
+    let Some(millis) = number.or_else(|| boundary::date_millis(value)) else {
+        return Err(Failure::new(
+            Code::InvalidRequest,
+            "time must be an RFC 3339 string, epoch milliseconds or a Date",
         ));
     };
     from_millis(millis)
 }
 
 /// A time given as epoch milliseconds (read by the core).
+#[cfg(feature = "full")]
 fn from_millis(millis: f64) -> Result<Timestamp, Failure> {
     context::time_from_unix_millis(millis, &js_number(millis)).map_err(rejected)
 }
@@ -362,6 +291,6 @@ pub(crate) fn date(value: &JsValue) -> Result<jiff::civil::Date, Failure> {
             )
         });
     }
-    let ts = timestamp(value).map_err(|e| Failure::new(Code::InvalidArgument, e.message_text()))?;
+    let ts = timestamp(value).map_err(|e| Failure::new(Code::InvalidArgument, e.message()))?;
     Ok(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
 }

@@ -9,6 +9,7 @@ use esafety::content::{
 };
 use wasm_bindgen::prelude::*;
 
+use crate::boundary;
 use crate::error::{Code, Failure};
 use crate::to_js;
 
@@ -77,12 +78,11 @@ fn text_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, Failure> {
     if let Some(text) = value.as_string() {
         return Ok(text.into_bytes());
     }
-    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
-        return Ok(bytes.to_vec());
-    }
-    Err(argument(format!(
-        "`{what}` must be a string or a Uint8Array"
-    )))
+    boundary::bytes(value, what).map_err(|_| {
+        argument(format!(
+            "`{what}` must be a string, a Uint8Array or an ArrayBuffer"
+        ))
+    })
 }
 
 /// e2guardian phrase lists compiled once; scans texts as e2guardian scans
@@ -113,7 +113,7 @@ impl Scanner {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "Record<string, string | Uint8Array>")]
         files: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScannerOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScannerOptions")] options: Option<JsValue>,
     ) -> Result<Scanner, JsValue> {
         Ok(Scanner::build(&files, options.as_ref())?)
     }
@@ -125,7 +125,7 @@ impl Scanner {
             ));
         }
         let mut texts: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for entry in js_sys::Object::entries(files.unchecked_ref()).iter() {
+        for entry in boundary::entries(files, "files")?.iter() {
             let pair: js_sys::Array = entry.unchecked_into();
             let name = pair
                 .get(0)
@@ -138,9 +138,11 @@ impl Scanner {
             Some(v) if !v.is_undefined() && !v.is_null() => {
                 // serde-wasm-bindgen reads only the fields it knows, so an
                 // unknown (misspelt) option is looked for here.
+                let v = &boundary::plain(v, "options", Code::InvalidArgument)?;
                 if v.is_object() {
-                    let object: &js_sys::Object = v.unchecked_ref();
-                    for key in js_sys::Object::keys(object).iter() {
+                    let keys = boundary::keys(v)
+                        .ok_or_else(|| argument("cannot read the keys of `options`"))?;
+                    for key in keys.iter() {
                         let key = key.as_string().unwrap_or_default();
                         if !OPTION_NAMES.contains(&key.as_str()) {
                             return Err(argument(format!(
@@ -219,7 +221,7 @@ impl Scanner {
     pub fn scan(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ContentLimit")] limit: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ContentLimit")] limit: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let limit = self::limit(&limit.unwrap_or(JsValue::UNDEFINED))?;
         let text = text_bytes(&text, "text")?;
@@ -231,10 +233,11 @@ impl Scanner {
     #[wasm_bindgen(js_name = scanSearchTerms, unchecked_return_type = "ContentScore")]
     pub fn scan_search_terms(
         &self,
-        terms: Vec<String>,
-        #[wasm_bindgen(unchecked_param_type = "ContentLimit")] limit: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] terms: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ContentLimit")] limit: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let limit = self::limit(&limit.unwrap_or(JsValue::UNDEFINED))?;
+        let terms = boundary::strings(&terms, "terms")?;
         let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
         Ok(to_js(&self.inner.scan_search_terms(&terms).judge(limit))?)
     }
@@ -279,7 +282,7 @@ impl ScanStream {
     #[wasm_bindgen(unchecked_return_type = "ContentScore")]
     pub fn finish(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "ContentLimit")] limit: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ContentLimit")] limit: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let limit = self::limit(&limit.unwrap_or(JsValue::UNDEFINED))?;
         let stream = self.inner.take().ok_or_else(finished)?;

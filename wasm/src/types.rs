@@ -333,7 +333,7 @@ export interface AssessmentReport {
   profile: string;
 }
 
-/** The `code` of every `Error` this package throws. */
+/** The `code` of every `EsafetyError` this package throws (the core's `ErrorCode` ids). */
 export type ErrorCode =
   | "invalid-url"
   | "invalid-bundle"
@@ -343,8 +343,11 @@ export type ErrorCode =
   | "unknown-profile"
   | "invalid-profile"
   | "invalid-phrases"
+  | "invalid-signature"
+  | "too-large"
   | "io"
-  | "invalid-argument";
+  | "invalid-argument"
+  | "internal";
 
 /** A content limit: points, or an audience e2guardian suggests a limit for. */
 export type ContentLimit = number | "young-children" | "older-children" | "young-adults";
@@ -409,18 +412,6 @@ export interface ContentScore {
   hits: ContentHit[];
 }
 
-/**
- * Every function throws an `Error` whose `message` is the esafety core's
- * message (the same text the CLI prints), with these extra fields.
- */
-export interface EsafetyError extends Error {
-  /** What kind of input was wrong. */
-  code: ErrorCode;
-  /** What to do about it, in general terms. */
-  help: string;
-  /** For a policy or incident text: the 1-based line of the problem. */
-  line?: number;
-  /** For a policy text: the 1-based column of the problem. */
-  column?: number;
-}
+// `EsafetyError`, the class of every thrown error, is declared in the
+// package's entry modules beside the class itself (scripts/build-wasm.sh).
 "#;

@@ -19,9 +19,9 @@ export const PKG = process.env.ESAFETY_WASM_PKG ? resolve(process.env.ESAFETY_WA
 
 const require = createRequire(import.meta.url);
 
-/** The Node build of the package (wasm/pkg/node), built by scripts/build-wasm.sh. */
+/** The Node build of the package (wasm/pkg/node/index.js, its CommonJS entry), built by scripts/build-wasm.sh. */
 export function loadNodePackage() {
-  const entry = join(PKG, 'node', 'esafety.js');
+  const entry = join(PKG, 'node', 'index.js');
   if (!existsSync(entry)) {
     throw new Error(`${entry} is missing; run scripts/build-wasm.sh first`);
   }
@@ -313,4 +313,30 @@ function updateManifest({ id, version }, codebase) {
   <app appid='${id}'><updatecheck codebase='${codebase}' version='${version}' /></app>
 </gupdate>
 `;
+}
+
+/**
+ * The package as users get it: `npm pack` of wasm/pkg into a new temp
+ * folder, installed (offline: the package has no dependencies) into a fresh
+ * project there. Resolves to `{dir, tarball, packed, installed}`: `packed`
+ * is npm's report of the tarball, `installed` its node_modules folder.
+ */
+export function installPackage(prefix = 'esafety-npm-') {
+  const npm = (args, cwd) =>
+    execFileSync('npm', [...args, '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir, PKG], dir))[0];
+  const tarball = join(dir, packed.filename);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+  npm(['install', tarball], dir);
+  return { dir, tarball, packed, installed: join(dir, 'node_modules', 'esafety') };
+}
+
+/** A tool of wasm/node_modules/.bin (the pinned devDependencies). */
+export function tool(name) {
+  return join(WASM_DIR, 'node_modules', '.bin', name);
 }

@@ -102,7 +102,7 @@ describe('Scanner', () => {
     throwsEsafety(() => new Scanner(files, { colour: 'red' }), 'invalid-argument', /`colour` is not a scanner option/);
     throwsEsafety(() => new Scanner(files, { categories: { Gambling: 'child-abuse' } }), 'invalid-phrases', /statutory|cannot carry/);
     throwsEsafety(() => new Scanner('text'), 'invalid-argument', /`files` must be an object/);
-    throwsEsafety(() => scanner.scan(42), 'invalid-argument', /`text` must be a string or a Uint8Array/);
+    throwsEsafety(() => scanner.scan(42), 'invalid-argument', /`text` must be a string, a Uint8Array or an ArrayBuffer/);
     throwsEsafety(() => scanner.scan('x', 'teens'), 'invalid-argument', /`teens` is not a content limit/);
     throwsEsafety(() => scanner.scan('x', -1), 'invalid-argument', /not a content limit/);
   });

@@ -79,6 +79,9 @@ pub(crate) struct Args {
     /// Sign the bundle with this secret key (`esafety keygen`): writes BUNDLE.sig.
     #[arg(long, value_name = "KEY")]
     sign: Option<PathBuf>,
+    /// Let an e2guardian `.Include` name a file outside the including list's folder (refused by default).
+    #[arg(long)]
+    allow_include_outside: bool,
 }
 
 /// What a source list is for.
@@ -104,12 +107,17 @@ struct Source {
     sensitive: bool,
 }
 
-/// One file to parse (a folder yields up to three).
+/// One file to parse (a folder yields up to three). Its bytes are read
+/// when it is parsed, one file at a time.
 struct Job {
     path: PathBuf,
     name: String,
-    format: Format,
-    bytes: Vec<u8>,
+    /// The format given with `FORMAT:PATH`; else detected once read.
+    format: Option<Format>,
+    /// The name its format is detected by (a folder's `domains`, …).
+    file_name: String,
+    /// Its size when the jobs were listed (for the progress bar).
+    len: u64,
 }
 
 /// Splits `[NAME:][FORMAT:]PATH`: a leading part before a `:` that is a
@@ -242,40 +250,36 @@ fn list_name(
 }
 
 /// The files of a source: the file itself, or a squidGuard folder's files.
+/// Nothing is read yet; a file that is not a regular file (a device, a
+/// FIFO) is refused when it is read, by `lists::read_list_file`.
 fn jobs(source: &Source) -> anyhow::Result<Vec<Job>> {
     let path = Path::new(&source.path);
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read list `{}`", source.path))?;
     if !meta.is_dir() {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read list `{}`", source.path))?;
-        let format = source
-            .format
-            .unwrap_or_else(|| lists::detect_file(&source.path, &bytes));
         return Ok(vec![Job {
             path: path.to_owned(),
             name: source.path.clone(),
-            format,
-            bytes,
+            format: source.format,
+            file_name: source.path.clone(),
+            len: meta.len(),
         }]);
     }
     let mut out = Vec::new();
     for file in ["domains", "urls", "expressions"] {
         let file_path = path.join(file);
-        if !file_path.is_file() {
+        let Ok(meta) = std::fs::metadata(&file_path) else {
+            continue;
+        };
+        if !meta.is_file() {
             continue;
         }
-        let name = file_path.display().to_string();
-        let bytes =
-            std::fs::read(&file_path).with_context(|| format!("cannot read list `{name}`"))?;
-        let format = source
-            .format
-            .unwrap_or_else(|| lists::detect_file(file, &bytes));
         out.push(Job {
+            name: file_path.display().to_string(),
             path: file_path,
-            name,
-            format,
-            bytes,
+            format: source.format,
+            file_name: file.to_owned(),
+            len: meta.len(),
         });
     }
     if out.is_empty() {
@@ -287,11 +291,77 @@ fn jobs(source: &Source) -> anyhow::Result<Vec<Job>> {
     Ok(out)
 }
 
-/// Parses a job, following e2guardian includes (core gives a relative one
-/// already joined to the including file's folder).
-fn parse_job(job: &Job, options: &ParseOptions) -> Result<ParsedList, lists::ListError> {
-    let mut loader = |include: &str| std::fs::read(include);
-    lists::parse_with_includes(job.format, &job.name, &job.bytes, options, &mut loader)
+/// Why adding a file's entries to the builder stopped the compile.
+enum Stop {
+    /// `--strict` and the builder refused an entry (exit 1).
+    Strict(SkippedLine),
+    /// An expression no bounded automaton can apply (exit 1).
+    RegexTooComplex(BuildError),
+    /// Anything else (exit 2).
+    Failed(anyhow::Error),
+}
+
+/// Reads a job (a regular file within the limits) and streams its entries
+/// into the builder as they are parsed, following e2guardian includes
+/// through the same opener (core gives a relative include already joined
+/// to the including file's folder). Returns the parse (without entries),
+/// the format it was read in, and what stopped the compile, if anything.
+fn add_job(
+    builder: &mut BundleBuilder,
+    list: ListId,
+    job: &Job,
+    options: &ParseOptions,
+    report: &mut Report,
+) -> anyhow::Result<(ParsedList, Format, Option<Stop>)> {
+    let limits = options.limits;
+    let bytes = lists::read_list_file(&job.path, &limits)
+        .with_context(|| format!("cannot read list `{}`", job.name))?;
+    let format = job
+        .format
+        .unwrap_or_else(|| lists::detect_file(&job.file_name, &bytes));
+    let mut loader = |include: &str| {
+        lists::read_list_file(Path::new(include), &limits).map_err(std::io::Error::from)
+    };
+    let mut stop: Option<Stop> = None;
+    let strict = options.strict;
+    let mut on_entry = |file: &str, entry: lists::Entry| {
+        if stop.is_some() {
+            return;
+        }
+        match builder.add_entry(list, &entry) {
+            Ok(()) => report.entries = report.entries.saturating_add(1),
+            Err(BuildError::Entry { reason, .. }) => {
+                let skipped = SkippedLine {
+                    source: file.to_owned(),
+                    line: entry.line,
+                    reason,
+                };
+                if strict {
+                    stop = Some(Stop::Strict(skipped));
+                } else {
+                    report.skipped.push(skipped);
+                }
+            }
+            Err(err @ BuildError::RegexTooComplex { .. }) => {
+                stop = Some(Stop::RegexTooComplex(err));
+            }
+            Err(err) => {
+                stop = Some(Stop::Failed(
+                    anyhow::Error::new(err)
+                        .context(format!("cannot add the entries of `{}`", job.name)),
+                ));
+            }
+        }
+    };
+    let parsed = lists::parse_streaming(
+        format,
+        &job.name,
+        &bytes,
+        options,
+        Some(&mut loader),
+        &mut on_entry,
+    )?;
+    Ok((parsed, format, stop))
 }
 
 /// The creation time: `--created`, else `SOURCE_DATE_EPOCH`, else now.
@@ -367,7 +437,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     for source in &sources {
         loaded.push(jobs(source)?);
     }
-    let total: u64 = loaded.iter().flatten().map(|j| j.bytes.len() as u64).sum();
+    let total: u64 = loaded.iter().flatten().map(|j| j.len).sum();
     let progress = Progress(
         (total >= PROGRESS_BYTES && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new(total);
@@ -388,7 +458,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     for (source, jobs) in sources.iter().zip(&loaded) {
         let options = ParseOptions::new()
             .with_strict(args.strict)
-            .with_sensitive(source.sensitive);
+            .with_sensitive(source.sensitive)
+            .with_allow_include_outside(args.allow_include_outside);
         let category = match &source.role {
             Role::Block(id) => id.clone(),
             Role::Allow => "allow".to_owned(),
@@ -417,52 +488,54 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let file = job.path.file_name().unwrap_or(job.path.as_os_str());
                 bar.set_message(file.to_string_lossy().into_owned());
             }
-            let parsed = match parse_job(job, &options) {
-                Ok(parsed) => parsed,
-                Err(err @ lists::ListError::BadLine(_)) => {
-                    if let Some(bar) = &progress {
-                        bar.finish_and_clear();
-                    }
-                    eprintln!(
-                        "esafety: {err} (--strict stops at the first bad line; without it bad lines are skipped)"
-                    );
-                    return Ok(ExitCode::from(1));
-                }
-                Err(err) => return Err(err.into()),
-            };
             let first_expression = builder.expressions().len();
             let entries_before = report.entries;
-            let fragment_lines = parsed.fragment_lines.clone();
-            let added = add_parsed(&mut builder, list, job, parsed, &mut report, args.strict);
-            let added = match added {
-                Err(err) => match err.downcast::<BuildError>() {
-                    Ok(err @ BuildError::RegexTooComplex { .. }) => {
+            let (parsed, format, stop) = match add_job(
+                &mut builder,
+                list,
+                job,
+                &options,
+                &mut report,
+            ) {
+                Ok(added) => added,
+                Err(err) => match err.downcast::<lists::ListError>() {
+                    Ok(err @ lists::ListError::BadLine(_)) => {
                         if let Some(bar) = &progress {
                             bar.finish_and_clear();
                         }
-                        eprintln!("esafety: {err}");
+                        eprintln!(
+                            "esafety: {err} (--strict stops at the first bad line; without it bad lines are skipped)"
+                        );
                         return Ok(ExitCode::from(1));
                     }
                     Ok(err) => return Err(err.into()),
                     Err(err) => return Err(err),
                 },
-                Ok(added) => added,
             };
+            report.skipped.extend(parsed.skipped);
+            report.ignored = report.ignored.saturating_add(parsed.ignored);
             report.files.push(FileReport {
                 name: job.name.clone(),
-                format: job.format,
+                format,
                 entries: report.entries.saturating_sub(entries_before),
-                fragment_lines,
+                fragment_lines: parsed.fragment_lines,
                 expressions: first_expression..builder.expressions().len(),
             });
-            if let Some(code) = added {
+            if let Some(stop) = stop {
                 if let Some(bar) = &progress {
                     bar.finish_and_clear();
                 }
-                return Ok(code);
+                match stop {
+                    Stop::Strict(skipped) => eprintln!(
+                        "esafety: {skipped} (--strict stops at the first bad line; without it bad lines are skipped)"
+                    ),
+                    Stop::RegexTooComplex(err) => eprintln!("esafety: {err}"),
+                    Stop::Failed(err) => return Err(err),
+                }
+                return Ok(ExitCode::from(1));
             }
             if let Some(bar) = &progress {
-                bar.inc(job.bytes.len() as u64);
+                bar.inc(job.len);
             }
         }
         reports.push(report);
@@ -490,45 +563,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         )
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Adds the entries of one parsed file. An entry the bundle refuses (a
-/// regex over the size limit) is a skipped line, or with `--strict` exit 1.
-fn add_parsed(
-    builder: &mut BundleBuilder,
-    list: ListId,
-    job: &Job,
-    parsed: ParsedList,
-    report: &mut Report,
-    strict: bool,
-) -> anyhow::Result<Option<ExitCode>> {
-    report.skipped.extend(parsed.skipped);
-    report.ignored = report.ignored.saturating_add(parsed.ignored);
-    for entry in &parsed.entries {
-        match builder.add_entry(list, entry) {
-            Ok(()) => report.entries = report.entries.saturating_add(1),
-            Err(BuildError::Entry { reason, .. }) => {
-                let skipped = SkippedLine {
-                    source: job.name.clone(),
-                    line: entry.line,
-                    reason,
-                };
-                if strict {
-                    eprintln!(
-                        "esafety: {skipped} (--strict stops at the first bad line; without it bad lines are skipped)"
-                    );
-                    return Ok(Some(ExitCode::from(1)));
-                }
-                report.skipped.push(skipped);
-            }
-            Err(err @ BuildError::RegexTooComplex { .. }) => return Err(err.into()),
-            Err(err) => {
-                return Err(err)
-                    .with_context(|| format!("cannot add the entries of `{}`", job.name));
-            }
-        }
-    }
-    Ok(None)
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it, so a

@@ -82,9 +82,15 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     });
     for path in &args.phrases {
         let name = path.display().to_string();
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read phrase list `{name}`"))?;
-        let mut loader = |included: &str| std::fs::read(included);
+        // Regular files only, at most `Limits::max_list_file_len` each: a
+        // device, FIFO or directory is refused, never read or waited on.
+        let limits = esafety::Limits::default();
+        let bytes = esafety::lists::read_list_file(path, &limits)
+            .with_context(|| format!("cannot read phrase list `{name}`"))?;
+        let mut loader = |included: &str| {
+            esafety::lists::read_list_file(std::path::Path::new(included), &limits)
+                .map_err(std::io::Error::from)
+        };
         let list = PhraseList::parse_with_includes(
             &name,
             &bytes,

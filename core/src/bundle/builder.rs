@@ -669,21 +669,9 @@ impl BundleBuilder {
                 })
                 .collect(),
             local_categories: self.local_categories.clone(),
-            folded_sets: sets
-                .folded
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| !f.is_empty())
-                .map(|(i, f)| (u32::try_from(i).unwrap_or(u32::MAX), f.clone()))
-                .collect(),
-            string_prefix_sets: sets
-                .strings
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| !s.is_empty())
-                .map(|(i, s)| (u32::try_from(i).unwrap_or(u32::MAX), s.clone()))
-                .collect(),
-            list_sets: sets.sets,
+            folded_sets: subsets(&sets.folded),
+            string_prefix_sets: subsets(&sets.strings),
+            list_sets: sets.sets.into(),
             gate_seed,
             gate_hashes: gate::HASHES,
             ungated_digests: self.ungated_digests,
@@ -829,6 +817,18 @@ impl BundleBuilder {
         out.dedup();
         out
     }
+}
+
+/// The non-empty sets of a table parallel to the list sets, as the
+/// metadata's `(set, lists)` pairs.
+fn subsets(table: &[Vec<u16>]) -> super::sets::Subsets {
+    let mut out = super::sets::Subsets::default();
+    for (i, lists) in table.iter().enumerate() {
+        if !lists.is_empty() {
+            out.push(u32::try_from(i).unwrap_or(u32::MAX), lists);
+        }
+    }
+    out
 }
 
 /// Interned list sets; index 0 is the empty set.

@@ -11,11 +11,23 @@ use super::format::{
 use super::fst_reader::FstSection;
 use super::parts::BundleParts;
 use super::regex::{Loaded, REGEX_INPUT, RegexEngine};
+use super::sets::{FlatSets, Subsets};
 use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, gate};
+use crate::Limits;
+use crate::limits::Limit;
 use crate::taxonomy::{Category, LocalCategory, MAX_LOCAL_CATEGORIES};
 
-pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
+pub(super) fn load<B: AsRef<[u8]>>(data: B, limits: &Limits) -> Result<Bundle<B>, BundleError> {
     let bytes = data.as_ref();
+    let too_large = |limit: Limit, what: &'static str, len: usize| BundleError::TooLarge {
+        what,
+        len: len as u64,
+        limit,
+        max: limits.get(limit),
+    };
+    if bytes.len() as u64 > limits.max_bundle_len {
+        return Err(too_large(Limit::BundleLen, "the bundle", bytes.len()));
+    }
     let header = |at| read_u64(bytes, at).ok_or(BundleError::TooShort { len: bytes.len() });
     if bytes.len() < HEADER_LEN {
         return Err(BundleError::TooShort { len: bytes.len() });
@@ -40,6 +52,24 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             expected: total,
             actual,
         });
+    }
+    // The metadata's size, if the table names it inside the bytes, is
+    // checked before the checksum: refusing an inflated bundle costs no
+    // pass over its bytes. (The table is checked in full below.)
+    let meta_entry = (
+        read_u64(bytes, HEADER_LEN + 8),
+        read_u64(bytes, HEADER_LEN + 16),
+    );
+    if read_u32(bytes, HEADER_LEN) == Some(SectionKind::Meta as u32)
+        && let (Some(offset), Some(len)) = meta_entry
+        && offset.checked_add(len).is_some_and(|end| end <= actual)
+        && len > limits.max_bundle_meta_len
+    {
+        return Err(too_large(
+            Limit::BundleMetaLen,
+            "the metadata section",
+            usize::try_from(len).unwrap_or(usize::MAX),
+        ));
     }
     let stored = header(16)?;
     let computed = format::checksum(bytes);
@@ -99,6 +129,18 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
     }
     let range = |k: SectionKind| ranges.get(k as usize - 1).cloned().unwrap_or(0..0);
     let slice = |k: SectionKind| bytes.get(range(k)).unwrap_or(&[]);
+    // Every section lies inside the bytes (checked above), so what each
+    // allocates is bounded by its own length: the metadata is read into
+    // flat tables (`sets.rs`) that cost no more than the JSON that spells
+    // them, and is refused over its own limit before a byte is parsed.
+    let meta_len = range(SectionKind::Meta).len();
+    if meta_len as u64 > limits.max_bundle_meta_len {
+        return Err(too_large(
+            Limit::BundleMetaLen,
+            "the metadata section",
+            meta_len,
+        ));
+    }
 
     // Metadata.
     let meta_text = std::str::from_utf8(slice(SectionKind::Meta)).map_err(|e| {
@@ -107,7 +149,7 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             format!("metadata is not UTF-8 (byte {})", e.valid_up_to()),
         )
     })?;
-    let meta: Meta = super::meta::read(meta_text)
+    let mut meta: Meta = super::meta::read(meta_text)
         .map_err(|reason| BundleError::section(SectionKind::Meta, reason))?;
     let meta_err = |reason: String| BundleError::section(SectionKind::Meta, reason);
     if meta.local_categories.len() > MAX_LOCAL_CATEGORIES {
@@ -163,13 +205,16 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             date: l.date.clone(),
         });
     }
-    if meta.list_sets.first().is_none_or(|s| !s.is_empty()) {
+    if meta.list_sets.get(0).is_none_or(|s| !s.is_empty()) {
         return Err(meta_err("list set 0 must exist and be empty".into()));
+    }
+    if meta.list_sets.iter().skip(1).any(<[u16]>::is_empty) {
+        return Err(meta_err("only list set 0 may be empty".into()));
     }
     if meta.list_sets.len() > u32::MAX as usize >> 1 {
         return Err(meta_err("too many list sets".into()));
     }
-    for set in &meta.list_sets {
+    for set in meta.list_sets.iter() {
         if set.iter().any(|l| usize::from(*l) >= lists.len())
             || !set.windows(2).all(|w| matches!(w, [a, b] if a < b))
         {
@@ -178,13 +223,14 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
             ));
         }
     }
-    let folded_sets = subsets(&meta.list_sets, &meta.folded_sets).map_err(|()| {
-        meta_err(
+    let folded_sets =
+        subsets(&meta.list_sets, std::mem::take(&mut meta.folded_sets)).map_err(|()| {
+            meta_err(
             "a case-folded list set names an unknown set or lists outside its set, or is not sorted"
                 .into(),
         )
-    })?;
-    let string_sets = subsets(&meta.list_sets, &meta.string_prefix_sets).map_err(|()| {
+        })?;
+    let string_sets = subsets(&meta.list_sets, std::mem::take(&mut meta.string_prefix_sets)).map_err(|()| {
         meta_err(
             "a string-prefix list set names an unknown set or lists outside its set, or is not sorted"
                 .into(),
@@ -254,13 +300,9 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
     let (automata, engines) = regex_automata(regex_bytes, &meta)?;
 
     let heap = automata.iter().map(Loaded::memory_usage).sum::<usize>()
-        + meta
-            .list_sets
-            .iter()
-            .map(|s| s.len() * 2 + 24)
-            .sum::<usize>()
-        + folded_sets.iter().map(|s| s.len() * 2 + 24).sum::<usize>()
-        + string_sets.iter().map(|s| s.len() * 2 + 24).sum::<usize>()
+        + meta.list_sets.heap()
+        + folded_sets.heap()
+        + string_sets.heap()
         + meta
             .regexes
             .iter()
@@ -323,32 +365,24 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B) -> Result<Bundle<B>, BundleError> {
     }))
 }
 
-/// A subset table of the metadata (`folded_sets`, `string_prefix_sets`)
-/// as a table parallel to `list_sets` (empty if it has no entry): set ids
-/// must increase and name existing non-empty sets, and each subset must be
-/// a sorted, non-empty subset of its set.
-fn subsets(list_sets: &[Vec<u16>], pairs: &[(u32, Vec<u16>)]) -> Result<Vec<Vec<u16>>, ()> {
-    let mut out: Vec<Vec<u16>> = Vec::new();
+/// A subset table of the metadata (`folded_sets`, `string_prefix_sets`),
+/// checked: set ids must increase and name existing non-empty sets, and
+/// each subset must be a sorted, non-empty subset of its set.
+fn subsets(list_sets: &FlatSets, pairs: Subsets) -> Result<Subsets, ()> {
     let mut prev_set: Option<u32> = None;
-    for (set, sub) in pairs {
-        let lists_of = list_sets.get(*set as usize);
-        let ok = *set != 0
-            && prev_set.is_none_or(|p| p < *set)
+    for (set, sub) in pairs.iter() {
+        let lists_of = list_sets.get(set as usize);
+        let ok = set != 0
+            && prev_set.is_none_or(|p| p < set)
             && !sub.is_empty()
             && sub.windows(2).all(|w| matches!(w, [a, b] if a < b))
             && lists_of.is_some_and(|all| sub.iter().all(|l| all.binary_search(l).is_ok()));
         if !ok {
             return Err(());
         }
-        prev_set = Some(*set);
-        if out.is_empty() {
-            out = vec![Vec::new(); list_sets.len()];
-        }
-        if let Some(slot) = out.get_mut(*set as usize) {
-            slot.clone_from(sub);
-        }
+        prev_set = Some(set);
     }
-    Ok(out)
+    Ok(pairs)
 }
 
 /// The regex automata the metadata describes, validated, and the engine

@@ -100,6 +100,8 @@
 //! authors): load bundles from a source you trust to have compiled them.
 
 #[cfg(feature = "compile")]
+use crate::Limits;
+
 mod build_error;
 #[cfg(feature = "compile")]
 mod builder;
@@ -111,6 +113,7 @@ mod load;
 mod meta;
 mod parts;
 mod regex;
+mod sets;
 mod walk;
 
 use std::fmt;
@@ -192,6 +195,21 @@ pub enum BundleError {
         stored: u64,
         /// The checksum of the bytes.
         computed: u64,
+    },
+    /// The bundle, or its metadata section, is larger than its limit
+    /// ([`Limits::max_bundle_len`], [`Limits::max_bundle_meta_len`]).
+    #[error(
+        "{what} is {len} bytes, over {max}, the limit `{limit}`; compile a smaller bundle, or raise the limit (`Limits::{limit}`)"
+    )]
+    TooLarge {
+        /// What is too large: `the bundle` or `the metadata section`.
+        what: &'static str,
+        /// Its length.
+        len: u64,
+        /// The limit exceeded.
+        limit: crate::limits::Limit,
+        /// Its value.
+        max: u64,
     },
     /// A section of the bundle is malformed.
     #[error("bundle section `{section}` is invalid: {reason}; compile the bundle again")]
@@ -462,18 +480,18 @@ pub struct ExpressionInfo<'b> {
 pub(crate) struct Meta {
     pub(crate) lists: Vec<ListMeta>,
     pub(crate) local_categories: Vec<String>,
-    pub(crate) list_sets: Vec<Vec<u16>>,
+    pub(crate) list_sets: sets::FlatSets,
     /// The path-key list sets some of whose lists hold the key as a
     /// case-ignoring entry: `(set, those lists)`, by increasing set id,
     /// each a non-empty subset of its set.
-    pub(crate) folded_sets: Vec<(u32, Vec<u16>)>,
+    pub(crate) folded_sets: sets::Subsets,
     /// The prefix-key list sets some of whose lists hold the key as a
     /// string prefix (Adblock `||host/path`): `(set, those lists)`, by
     /// increasing set id, each a non-empty subset of its set. Absent when
     /// empty, so a bundle without string prefixes has the bytes it had
     /// before they existed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) string_prefix_sets: Vec<(u32, Vec<u16>)>,
+    #[serde(default, skip_serializing_if = "sets::Subsets::is_empty")]
+    pub(crate) string_prefix_sets: sets::Subsets,
     pub(crate) gate_seed: u64,
     pub(crate) gate_hashes: u32,
     pub(crate) ungated_digests: bool,
@@ -615,7 +633,36 @@ impl<B: AsRef<[u8]>> Bundle<B> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_bytes(bytes: B) -> Result<Bundle<B>, BundleError> {
-        load::load(bytes)
+        load::load(bytes, &Limits::DEFAULT)
+    }
+
+    /// [`Bundle::from_bytes`] within other [`Limits`]: the bundle at most
+    /// [`Limits::max_bundle_len`] bytes, its metadata section at most
+    /// [`Limits::max_bundle_meta_len`]. Both are checked before anything
+    /// is allocated; what loading allocates after that is a small
+    /// multiple of the bytes (the metadata is read into flat tables).
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleError};
+    /// use esafety::{limits::Limit, Limits};
+    /// let bytes = esafety::sample::bundle_bytes();
+    /// let mut limits = Limits::default();
+    /// limits.max_bundle_len = 1000;
+    /// let err = Bundle::from_bytes_with_limits(&bytes[..], &limits).unwrap_err();
+    /// assert!(matches!(err, BundleError::TooLarge { limit: Limit::BundleLen, max: 1000, .. }), "{err}");
+    /// assert!(err.to_string().contains("`max_bundle_len`"), "{err}");
+    /// assert!(Bundle::from_bytes_with_limits(&bytes[..], &Limits::default()).is_ok());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Bundle::from_bytes`], and [`BundleError::TooLarge`].
+    ///
+    /// # Panics
+    ///
+    /// Never, whatever the bytes.
+    pub fn from_bytes_with_limits(bytes: B, limits: &Limits) -> Result<Bundle<B>, BundleError> {
+        load::load(bytes, limits)
     }
 
     /// The bundle bytes.

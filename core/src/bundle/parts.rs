@@ -14,17 +14,17 @@ pub struct BundleParts<B> {
     pub(crate) created: i64,
     pub(crate) lists: Vec<ListInfo>,
     pub(crate) local_categories: Vec<String>,
-    pub(crate) list_sets: Vec<Vec<u16>>,
-    /// Parallel to `list_sets`: the lists of each set that hold a path key
+    pub(crate) list_sets: super::sets::FlatSets,
+    /// By set id: the lists of each set that hold a path key
     /// as a case-ignoring entry (empty for most sets). Empty as a whole in
     /// a bundle without such entries, and the classifier's folded lookups
     /// are skipped then.
-    pub(crate) folded_sets: Vec<Vec<u16>>,
-    /// Parallel to `list_sets`: the lists of each prefix set that hold the
+    pub(crate) folded_sets: super::sets::Subsets,
+    /// By set id: the lists of each prefix set that hold the
     /// key as a string prefix, matching where the key does not end on a
     /// path boundary (empty for most sets). Empty as a whole in a bundle
     /// without string prefixes: no extra work off a path boundary then.
-    pub(crate) string_sets: Vec<Vec<u16>>,
+    pub(crate) string_sets: super::sets::Subsets,
     pub(crate) hosts: fst_reader::FstSection,
     pub(crate) paths: fst_reader::FstSection,
     pub(crate) gate_range: Range<usize>,

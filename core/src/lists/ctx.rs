@@ -3,6 +3,7 @@
 
 use super::expression_digest;
 use super::{Entry, EntryKind, Format, HostKey, ListError, ParseOptions, ParsedList, SkippedLine};
+use crate::limits::Limit;
 
 /// What is wrong with a line. Worded by [`Problem::describe`], which leaves
 /// out the text of the line for a sensitive list.
@@ -60,7 +61,7 @@ impl Problem<'_> {
                 "the line is not valid UTF-8; save the list as UTF-8 or remove the line".to_owned()
             }
             Problem::TooLong { len, max } => format!(
-                "the line is {len} bytes long, over the {max}-byte limit; remove or shorten it"
+                "the line is {len} bytes long, over the {max}-byte limit `max_list_line_len`; remove or shorten it"
             ),
             Problem::BadHost { text, why: w } => format!(
                 "{} is not a valid host name{}; fix or remove the line",
@@ -109,7 +110,17 @@ pub(crate) struct Sink<'o> {
     pub(crate) source: String,
     pub(crate) options: &'o ParseOptions,
     pub(crate) out: ParsedList,
+    /// The `.Include` files read so far (repeats counted).
+    pub(crate) include_files: usize,
+    /// The entries produced so far.
+    pub(crate) produced: usize,
+    /// Where entries go as they are parsed (with the name of the file
+    /// they are in); `None`: into [`ParsedList::entries`].
+    pub(crate) emit: Option<Emit<'o>>,
 }
+
+/// A caller's sink for entries as they are parsed.
+pub(crate) type Emit<'o> = &'o mut dyn FnMut(&str, Entry);
 
 impl<'o> Sink<'o> {
     pub(crate) fn new(format: Format, source: &str, options: &'o ParseOptions) -> Sink<'o> {
@@ -124,11 +135,24 @@ impl<'o> Sink<'o> {
                 list_category: None,
                 fragment_lines: Vec::new(),
             },
+            include_files: 0,
+            produced: 0,
+            emit: None,
         }
     }
 
     /// Adds an entry; in a sensitive list it becomes a digest at once.
     pub(crate) fn entry(&mut self, line: usize, kind: EntryKind) -> Result<(), ListError> {
+        if self.produced >= self.options.limits.max_entries {
+            return Err(ListError::LimitExceeded {
+                file: self.source.clone(),
+                line,
+                limit: Limit::Entries,
+                max: self.options.limits.get(Limit::Entries),
+                what: "entries, the files it includes counted",
+            });
+        }
+        self.produced = self.produced.saturating_add(1);
         let kind = if self.options.sensitive {
             match kind {
                 EntryKind::Domain(host) => {
@@ -169,16 +193,26 @@ impl<'o> Sink<'o> {
                 kind => kind,
             }
         };
-        self.out.entries.push(Entry { kind, line });
+        let entry = Entry { kind, line };
+        match self.emit.as_mut() {
+            Some(emit) => emit(&self.source, entry),
+            None => self.out.entries.push(entry),
+        }
         Ok(())
     }
 
     /// Records a bad line, or fails in strict mode.
+    ///
+    /// The line's text is quoted only while the file has given more
+    /// entries than bad lines: a file that is not a list (`/etc/passwd`
+    /// given by mistake) has none of its lines printed, since its first
+    /// line is bad before any entry and every later one is outnumbered.
     pub(crate) fn skip(&mut self, line: usize, problem: &Problem<'_>) -> Result<(), ListError> {
+        let is_list = self.produced > self.out.skipped.len();
         let skipped = SkippedLine {
             source: self.source.clone(),
             line,
-            reason: problem.describe(self.options.sensitive),
+            reason: problem.describe(self.options.sensitive || !is_list),
         };
         if self.options.strict {
             return Err(ListError::BadLine(skipped));
@@ -208,12 +242,12 @@ impl<'o> Sink<'o> {
         for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
             let line = i.saturating_add(1);
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            if raw.len() > self.options.max_line_len {
+            if raw.len() > self.options.limits.max_list_line_len {
                 self.skip(
                     line,
                     &Problem::TooLong {
                         len: raw.len(),
-                        max: self.options.max_line_len,
+                        max: self.options.limits.max_list_line_len,
                     },
                 )?;
                 continue;

@@ -5,11 +5,17 @@
 //! - `#listcategory: "Name"` sets [`ParsedList::list_category`](super::ParsedList::list_category)
 //!   (the first one wins; an included file's does not override it);
 //! - `.Include</path/to/file>` reads another list of the same kind through
-//!   the caller's loader (core does no I/O; a relative path is given to it
-//!   in the including file's folder), at most
-//!   [`ParseOptions::max_include_depth`](super::ParseOptions::max_include_depth)
-//!   deep; a file that includes itself, directly or not, is an error naming
-//!   the including file and line;
+//!   the caller's loader (a relative path is given to it in the including
+//!   file's folder; [`read_list_file`](super::read_list_file) is the loader
+//!   that refuses what is not a regular file), at most
+//!   [`Limits::max_include_depth`](crate::Limits::max_include_depth) deep
+//!   and [`Limits::max_include_files`](crate::Limits::max_include_files)
+//!   files in all (so includes that fan out cannot read exponentially many
+//!   files), and only below the including file's folder unless
+//!   [`ParseOptions::allow_include_outside`](super::ParseOptions::allow_include_outside);
+//!   a file that includes itself, directly or not, is an error naming the
+//!   including file and line (for a sensitive list, only those: never the
+//!   included path);
 //! - the blanket-block directives `**`, `**s`, `*ip`, `*ips` are counted in
 //!   [`ParsedList::ignored`](super::ParsedList::ignored): they are policy,
 //!   not list entries;
@@ -47,6 +53,7 @@
 use super::ctx::{Problem, Sink, strip_inline_comment, without_fragment};
 use super::squidguard;
 use super::{EntryKind, Format, ListError, canon};
+use crate::limits::Limit;
 
 /// Reads the file an `.Include` names.
 pub(super) type Loader<'l> = &'l mut dyn FnMut(&str) -> Result<Vec<u8>, std::io::Error>;
@@ -81,10 +88,7 @@ fn include_path(text: &str) -> Option<&str> {
 /// a nested list's neighbours are next to it, not next to the list that
 /// included it.
 fn resolve(including: &str, path: &str) -> String {
-    let bytes = path.as_bytes();
-    let absolute = path.starts_with(['/', '\\'])
-        || (bytes.get(1) == Some(&b':') && bytes.first().is_some_and(u8::is_ascii_alphabetic));
-    if absolute {
+    if is_absolute(path) {
         return path.to_owned();
     }
     match including
@@ -142,7 +146,9 @@ pub(super) fn parse(
         squidguard::line(sink, format, line, text)
     })?;
     // Includes are read after the including file, in order; their entries
-    // carry their own line numbers and their skipped lines their own name.
+    // carry their own line numbers and their skipped lines their own name
+    // (for a sensitive list, the including file's name and the line of the
+    // include: never the path, which is the list's text).
     for (line, path) in includes {
         let Some(load) = loader.as_deref_mut() else {
             sink.skip(
@@ -154,31 +160,83 @@ pub(super) fn parse(
             )?;
             continue;
         };
-        let file = stack.last().cloned().unwrap_or_default();
+        let file = sink.source.clone();
+        let including = stack.last().cloned().unwrap_or_default();
         let written = path;
-        let path = resolve(&file, &written);
-        if stack.len() > sink.options.max_include_depth {
+        let path = resolve(&including, &written);
+        let sensitive = sink.options.sensitive;
+        let refuse = |reason: &str, plain: ListError| {
+            if sensitive {
+                ListError::SensitiveInclude {
+                    file: file.clone(),
+                    line,
+                    reason: reason.to_owned(),
+                }
+            } else {
+                plain
+            }
+        };
+        if stack.len() > sink.options.limits.max_include_depth {
             return Err(ListError::IncludeTooDeep {
                 file,
                 line,
-                max: sink.options.max_include_depth,
+                max: sink.options.limits.max_include_depth,
             });
         }
-        if stack.contains(&path) {
-            return Err(ListError::IncludeCycle {
+        if sink.include_files >= sink.options.limits.max_include_files {
+            return Err(ListError::LimitExceeded {
                 file,
                 line,
-                path: written,
+                limit: Limit::IncludeFiles,
+                max: sink.options.limits.get(Limit::IncludeFiles),
+                what: "`.Include` files read, a file included twice counted twice",
             });
         }
-        let included = load(&path).map_err(|error| ListError::IncludeRead {
-            file: file.clone(),
-            line,
-            path: written,
-            tried: path.clone(),
-            error,
-        })?;
-        let outer = std::mem::replace(&mut sink.source, path.clone());
+        if !sink.options.allow_include_outside && !below(&including, &written) {
+            return Err(refuse(
+                "the `.Include` names a file outside the folder of the list; move it below that folder, or allow it (`--allow-include-outside`)",
+                ListError::IncludeOutside {
+                    file: file.clone(),
+                    line,
+                    path: written,
+                },
+            ));
+        }
+        if stack.contains(&path) {
+            return Err(refuse(
+                "the `.Include` includes a file that is already being read (an include cycle); remove it",
+                ListError::IncludeCycle {
+                    file: file.clone(),
+                    line,
+                    path: written,
+                },
+            ));
+        }
+        sink.include_files = sink.include_files.saturating_add(1);
+        let included = match load(&path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                let reason = format!(
+                    "cannot read the file the `.Include` names: {error}; check that it exists and is a readable list file"
+                );
+                return Err(refuse(
+                    &reason,
+                    ListError::IncludeRead {
+                        file: file.clone(),
+                        line,
+                        path: written,
+                        tried: path.clone(),
+                        error,
+                    },
+                ));
+            }
+        };
+        let name = if sensitive {
+            format!("{file} (the `.Include` on line {line})")
+        } else {
+            path.clone()
+        };
+        let outer = std::mem::replace(&mut sink.source, name);
         stack.push(path);
         let result = parse(sink, format, &included, Some(&mut *load), stack);
         stack.pop();
@@ -186,6 +244,62 @@ pub(super) fn parse(
         result?;
     }
     Ok(())
+}
+
+/// Whether `path`, as an `.Include` in the file named `including` writes
+/// it, names a file below the including file's folder: a relative path
+/// whose `..` never climbs above its start, or an absolute one inside the
+/// (absolute) folder. Judged on the text (symbolic links are followed as
+/// e2guardian follows them).
+fn below(including: &str, path: &str) -> bool {
+    if is_absolute(path) {
+        if !is_absolute(including) {
+            return false;
+        }
+        let folder = match including.rfind(['/', '\\']) {
+            Some(i) => including.get(..i).unwrap_or(""),
+            None => return false,
+        };
+        let (Some(folder), Some(target)) = (normalise(folder), normalise(path)) else {
+            return false;
+        };
+        return target.len() > folder.len() && target.starts_with(&folder);
+    }
+    let mut depth = 0usize;
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => depth = depth.saturating_add(1),
+        }
+    }
+    depth > 0
+}
+
+/// Whether `path` is absolute (`/x`, `\x`, `C:x`).
+fn is_absolute(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.starts_with(['/', '\\'])
+        || (bytes.get(1) == Some(&b':') && bytes.first().is_some_and(u8::is_ascii_alphabetic))
+}
+
+/// The components of an absolute path with `.` and `..` resolved; `None`
+/// if `..` climbs above the root.
+fn normalise(path: &str) -> Option<Vec<&str>> {
+    let mut out: Vec<&str> = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            _ => out.push(part),
+        }
+    }
+    Some(out)
 }
 
 /// A `bannedurllist` line (see the module docs).

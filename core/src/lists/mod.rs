@@ -79,7 +79,9 @@
 //!   list. `#listcategory: "Name"` sets [`ParsedList::list_category`];
 //!   `.Include<path>` is followed by [`parse_with_includes`] (the included
 //!   file is read as the same format, at most
-//!   [`ParseOptions::max_include_depth`] deep, cycles are an error); the
+//!   [`Limits::max_include_depth`](crate::Limits::max_include_depth) deep, at most
+//!   [`Limits::max_include_files`](crate::Limits::max_include_files) files in all, below the
+//!   including file's folder unless [`ParseOptions::allow_include_outside`]; cycles are an error); the
 //!   blanket-block directives `**`, `**s`, `*ip`, `*ips` are policy, not
 //!   entries, and counted in [`ParsedList::ignored`]. Where esafety
 //!   deliberately answers otherwise than e2guardian (each a named case of
@@ -112,7 +114,7 @@
 //! letters, digits, `-` and `_`, labels over 63 bytes) and a non-IP host
 //! with no dot (as a domain it would match a whole top-level domain or an
 //! intranet name). Lines must be UTF-8 (a leading BOM and CRLF endings are
-//! fine) and at most [`ParseOptions::max_line_len`] bytes.
+//! fine) and at most [`Limits::max_list_line_len`](crate::Limits::max_list_line_len) bytes.
 //!
 //! [`detect`] guesses the format from content; see its documentation.
 //!
@@ -191,6 +193,7 @@ mod ctx;
 mod detect;
 #[cfg(feature = "compile")]
 mod e2guardian;
+mod file;
 #[cfg(feature = "compile")]
 mod hosts;
 #[cfg(feature = "compile")]
@@ -206,6 +209,7 @@ use std::str::FromStr;
 pub use chop::squidguard_chop;
 #[cfg(feature = "compile")]
 pub use detect::{detect, detect_file};
+pub use file::{ListFileError, read_list_file};
 
 use sha2::{Digest as _, Sha256};
 
@@ -640,9 +644,11 @@ pub struct UnknownFormat(String);
 ///
 /// ```
 /// use esafety::lists::{parse, Format, ParseOptions};
+/// use esafety::Limits;
 /// let long = format!("{}.example\nok.example\n", "a".repeat(100));
-/// let mut options = ParseOptions::new();
-/// options.max_line_len = 64;
+/// let mut limits = Limits::default();
+/// limits.max_list_line_len = 64;
+/// let options = ParseOptions::new().with_limits(limits);
 /// let parsed = parse(Format::Plain, "list.txt", long.as_bytes(), &options)?;
 /// assert_eq!(parsed.entries.len(), 1);
 /// assert_eq!(parsed.skipped.first().map(|s| s.line), Some(1));
@@ -655,12 +661,23 @@ pub struct ParseOptions {
     pub strict: bool,
     /// A sensitive list (IWF, terrorism): every entry becomes an
     /// [`EntryKind::Digest`] at once, and no reason, error or `Debug` output
-    /// contains the text of a line.
+    /// contains the text of a line or the path of a file it includes.
     pub sensitive: bool,
-    /// Lines longer than this many bytes are skipped (default 8192).
-    pub max_line_len: usize,
-    /// How deep e2guardian `.Include` may nest (default 8).
-    pub max_include_depth: usize,
+    /// The bounds of the parse: [`Limits::max_list_line_len`] (a longer
+    /// line is skipped), [`Limits::max_entries`],
+    /// [`Limits::max_include_depth`] and [`Limits::max_include_files`]
+    /// (each an error).
+    ///
+    /// [`Limits::max_list_line_len`]: crate::Limits::max_list_line_len
+    /// [`Limits::max_entries`]: crate::Limits::max_entries
+    /// [`Limits::max_include_depth`]: crate::Limits::max_include_depth
+    /// [`Limits::max_include_files`]: crate::Limits::max_include_files
+    pub limits: crate::Limits,
+    /// An e2guardian `.Include` may name a file outside the including
+    /// file's folder (an absolute path elsewhere, or `..` above it).
+    /// Off by default: such an include is a
+    /// [`ListError::IncludeOutside`].
+    pub allow_include_outside: bool,
 }
 
 impl Default for ParseOptions {
@@ -668,23 +685,57 @@ impl Default for ParseOptions {
         ParseOptions {
             strict: false,
             sensitive: false,
-            max_line_len: 8192,
-            max_include_depth: 8,
+            limits: crate::Limits::DEFAULT,
+            allow_include_outside: false,
         }
     }
 }
 
 impl ParseOptions {
-    /// The defaults: lenient, not sensitive.
+    /// The defaults: lenient, not sensitive, [`Limits::DEFAULT`](crate::Limits::DEFAULT),
+    /// includes below the including file's folder only.
     ///
     /// ```
     /// use esafety::lists::ParseOptions;
     /// let options = ParseOptions::new();
-    /// assert!(!options.strict && !options.sensitive);
-    /// assert_eq!((options.max_line_len, options.max_include_depth), (8192, 8));
+    /// assert!(!options.strict && !options.sensitive && !options.allow_include_outside);
+    /// assert_eq!((options.limits.max_list_line_len, options.limits.max_include_depth), (8192, 8));
     /// ```
     pub fn new() -> ParseOptions {
         ParseOptions::default()
+    }
+
+    /// Sets [`ParseOptions::limits`].
+    ///
+    /// ```
+    /// use esafety::lists::{parse, Format, ListError, ParseOptions};
+    /// use esafety::{limits::Limit, Limits};
+    /// let mut limits = Limits::default();
+    /// limits.max_entries = 2;
+    /// let err = parse(Format::Plain, "l.txt", b"a.example\nb.example\nc.example\n", &ParseOptions::new().with_limits(limits)).unwrap_err();
+    /// assert!(matches!(err, ListError::LimitExceeded { limit: Limit::Entries, line: 3, .. }), "{err}");
+    /// ```
+    pub fn with_limits(mut self, limits: crate::Limits) -> ParseOptions {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets [`ParseOptions::allow_include_outside`].
+    ///
+    /// ```
+    /// use esafety::lists::{parse_with_includes, Format, ListError, ParseOptions};
+    /// let mut loader = |_: &str| Ok(b"more.example\n".to_vec());
+    /// let main = b".Include</etc/other/list>\n";
+    /// let err = parse_with_includes(Format::E2Site, "/lists/bannedsitelist", main, &ParseOptions::new(), &mut loader).unwrap_err();
+    /// assert!(matches!(err, ListError::IncludeOutside { .. }), "{err}");
+    /// let options = ParseOptions::new().with_allow_include_outside(true);
+    /// let parsed = parse_with_includes(Format::E2Site, "/lists/bannedsitelist", main, &options, &mut loader)?;
+    /// assert_eq!(parsed.entries.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_allow_include_outside(mut self, allow: bool) -> ParseOptions {
+        self.allow_include_outside = allow;
+        self
     }
 
     /// Sets [`ParseOptions::strict`].
@@ -852,7 +903,7 @@ fn hex(bytes: &[u8]) -> String {
 ///     _ => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
 /// };
 /// let main = b"one.example\n.Include</lists/a>\n";
-/// let err = parse_with_includes(Format::E2Site, "bannedsitelist", main, &ParseOptions::new(), &mut loader).unwrap_err();
+/// let err = parse_with_includes(Format::E2Site, "/lists/bannedsitelist", main, &ParseOptions::new(), &mut loader).unwrap_err();
 /// assert!(matches!(err, ListError::IncludeCycle { .. }), "{err}");
 /// assert!(err.to_string().contains("include cycle"), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -864,7 +915,7 @@ pub enum ListError {
     #[error("{0}")]
     BadLine(SkippedLine),
     /// e2guardian `.Include` directives nest deeper than
-    /// [`ParseOptions::max_include_depth`].
+    /// [`Limits::max_include_depth`](crate::Limits::max_include_depth).
     #[error("{file}:{line}: `.Include` nests more than {max} levels deep; flatten the includes")]
     IncludeTooDeep {
         /// The including file.
@@ -905,6 +956,53 @@ pub enum ListError {
         /// would say it twice.
         error: std::io::Error,
     },
+    /// An e2guardian `.Include` names a file outside the including file's
+    /// folder (an absolute path elsewhere, `..` above it, or an absolute
+    /// path from a list named by a relative one) and
+    /// [`ParseOptions::allow_include_outside`] is off.
+    #[error(
+        "{file}:{line}: `.Include<{path}>` names a file outside the folder of `{file}`; move the list below that folder, or allow it (`--allow-include-outside`, `ParseOptions::allow_include_outside`)"
+    )]
+    IncludeOutside {
+        /// The including file.
+        file: String,
+        /// The line of the `.Include`.
+        line: usize,
+        /// The included path, as written.
+        path: String,
+    },
+    /// An `.Include` of a sensitive list (IWF, terrorism) could not be
+    /// followed: a cycle, a file that cannot be read, or one outside the
+    /// folder. The message names the including file and line only, never
+    /// the included path (which is the list's text).
+    #[error("{file}:{line}: {reason}")]
+    SensitiveInclude {
+        /// The including file (for a nested include, the top file and the
+        /// lines of the includes that lead to it).
+        file: String,
+        /// The line of the `.Include`.
+        line: usize,
+        /// What is wrong and what to do, with no path and no line text.
+        reason: String,
+    },
+    /// A bound of [`ParseOptions::limits`] was exceeded: the entries of the
+    /// parse ([`Limit::Entries`](crate::limits::Limit::Entries)) or the
+    /// files its includes read ([`Limit::IncludeFiles`](crate::limits::Limit::IncludeFiles)).
+    #[error(
+        "{file}:{line}: the list goes over {max}, the limit `{limit}` ({what}); split the list, or raise the limit (`Limits::{limit}`)"
+    )]
+    LimitExceeded {
+        /// The file being read.
+        file: String,
+        /// The line that went over (the entry, or the `.Include`).
+        line: usize,
+        /// Which limit.
+        limit: crate::limits::Limit,
+        /// Its value.
+        max: u64,
+        /// What it counts, in words.
+        what: &'static str,
+    },
 }
 
 impl ListError {
@@ -922,7 +1020,10 @@ impl ListError {
             ListError::BadLine(s) => &s.source,
             ListError::IncludeTooDeep { file, .. }
             | ListError::IncludeCycle { file, .. }
-            | ListError::IncludeRead { file, .. } => file,
+            | ListError::IncludeRead { file, .. }
+            | ListError::IncludeOutside { file, .. }
+            | ListError::SensitiveInclude { file, .. }
+            | ListError::LimitExceeded { file, .. } => file,
         }
     }
 
@@ -938,7 +1039,10 @@ impl ListError {
             ListError::BadLine(s) => s.line,
             ListError::IncludeTooDeep { line, .. }
             | ListError::IncludeCycle { line, .. }
-            | ListError::IncludeRead { line, .. } => *line,
+            | ListError::IncludeRead { line, .. }
+            | ListError::IncludeOutside { line, .. }
+            | ListError::SensitiveInclude { line, .. }
+            | ListError::LimitExceeded { line, .. } => *line,
         }
     }
 }
@@ -989,7 +1093,8 @@ pub fn parse(
 }
 
 /// Parses one list, reading the files its e2guardian `.Include<path>` lines
-/// name through `loader` (core does no I/O of its own).
+/// name through `loader` (give it [`read_list_file`], as the CLI does, to
+/// refuse devices, FIFOs, directories and files over the size limit).
 ///
 /// Included files are read as the same format as the including one, after
 /// it; their entries carry their own line numbers and their skipped lines
@@ -999,6 +1104,14 @@ pub fn parse(
 /// as they are, and a nested list finds its neighbours next to itself.
 /// Other formats have no includes and never call `loader`.
 ///
+/// An include must name a file below the including file's folder (a
+/// relative path that does not climb out with `..`, or an absolute one
+/// inside the folder of an absolute `source`) unless
+/// [`ParseOptions::allow_include_outside`] is set; at most
+/// [`Limits::max_include_depth`](crate::Limits::max_include_depth) deep and
+/// [`Limits::max_include_files`](crate::Limits::max_include_files) files
+/// are read. For a sensitive list no error names an included path.
+///
 /// ```
 /// use esafety::lists::{parse_with_includes, Format, ParseOptions};
 ///
@@ -1007,7 +1120,7 @@ pub fn parse(
 ///     "/lists/more" => Ok(b"more.example\n".to_vec()),
 ///     _ => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
 /// };
-/// let parsed = parse_with_includes(Format::E2Site, "bannedsitelist", main, &ParseOptions::new(), &mut loader)?;
+/// let parsed = parse_with_includes(Format::E2Site, "/lists/bannedsitelist", main, &ParseOptions::new(), &mut loader)?;
 /// assert_eq!(parsed.list_category.as_deref(), Some("Ads"));
 /// assert_eq!(parsed.entries.len(), 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -1016,8 +1129,10 @@ pub fn parse(
 /// # Errors
 ///
 /// Those of [`parse`], and [`ListError::IncludeRead`],
-/// [`ListError::IncludeCycle`] or [`ListError::IncludeTooDeep`], each
-/// naming the including file and line.
+/// [`ListError::IncludeCycle`], [`ListError::IncludeTooDeep`],
+/// [`ListError::IncludeOutside`], [`ListError::LimitExceeded`] (too many
+/// include files) or, for a sensitive list, [`ListError::SensitiveInclude`],
+/// each naming the including file and line.
 ///
 /// # Panics
 ///
@@ -1033,7 +1148,65 @@ pub fn parse_with_includes(
     parse_inner(format, source, bytes, options, Some(loader))
 }
 
+/// What reads the file an e2guardian `.Include` names: given the path
+/// (a relative one already joined to the including file's folder), its
+/// bytes.
+///
+/// ```
+/// use esafety::lists::{read_list_file, IncludeLoader};
+/// use esafety::Limits;
+/// let limits = Limits::default();
+/// let mut read = |path: &str| read_list_file(std::path::Path::new(path), &limits).map_err(std::io::Error::from);
+/// let loader: &mut IncludeLoader<'_> = &mut read;
+/// assert!(loader("/dev/zero").is_err());
+/// ```
 #[cfg(feature = "compile")]
+pub type IncludeLoader<'l> = dyn FnMut(&str) -> Result<Vec<u8>, std::io::Error> + 'l;
+
+/// [`parse_with_includes`] that hands each entry to `on_entry` as it is
+/// parsed, with the name of the file it is in (an included file's own),
+/// instead of collecting them: memory stays that of one file's bytes and
+/// what `on_entry` keeps (`esafety compile` adds each entry to the bundle
+/// builder). The returned [`ParsedList`] has no
+/// [`entries`](ParsedList::entries); everything else is as
+/// [`parse_with_includes`] gives it. Without a `loader`, includes are
+/// skipped lines, as in [`parse`].
+///
+/// ```
+/// use esafety::lists::{parse_streaming, Format, ParseOptions};
+/// let mut seen = Vec::new();
+/// let parsed = parse_streaming(Format::Plain, "ads.txt", b"a.example\nb.example\nnot a host\n", &ParseOptions::new(), None, &mut |file, entry| {
+///     seen.push((file.to_owned(), entry.line));
+/// })?;
+/// assert_eq!(seen, [("ads.txt".to_owned(), 1), ("ads.txt".to_owned(), 2)]);
+/// assert!(parsed.entries.is_empty());
+/// assert_eq!(parsed.skipped.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// Those of [`parse_with_includes`].
+///
+/// # Panics
+///
+/// Never, whatever the bytes or the loader returns (unless `on_entry`
+/// panics).
+#[cfg(feature = "compile")]
+pub fn parse_streaming<'l>(
+    format: Format,
+    source: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+    loader: Option<&'l mut IncludeLoader<'l>>,
+    on_entry: &mut dyn FnMut(&str, Entry),
+) -> Result<ParsedList, ListError> {
+    let mut sink = ctx::Sink::new(format, source, options);
+    sink.emit = Some(on_entry);
+    parse_sink(&mut sink, format, source, bytes, loader)?;
+    Ok(sink.finish())
+}
+
 #[cfg(feature = "compile")]
 fn parse_inner(
     format: Format,
@@ -1043,18 +1216,32 @@ fn parse_inner(
     loader: Option<e2guardian::Loader<'_>>,
 ) -> Result<ParsedList, ListError> {
     let mut sink = ctx::Sink::new(format, source, options);
+    parse_sink(&mut sink, format, source, bytes, loader)?;
+    Ok(sink.finish())
+}
+
+/// Parses `bytes` into `sink`.
+#[cfg(feature = "compile")]
+fn parse_sink(
+    sink: &mut ctx::Sink<'_>,
+    format: Format,
+    source: &str,
+    bytes: &[u8],
+    loader: Option<e2guardian::Loader<'_>>,
+) -> Result<(), ListError> {
+    let sink = &mut *sink;
     match format {
-        Format::Plain => plain::parse(&mut sink, bytes)?,
-        Format::Hosts => hosts::parse(&mut sink, bytes)?,
-        Format::Adblock => adblock::parse(&mut sink, bytes)?,
+        Format::Plain => plain::parse(sink, bytes)?,
+        Format::Hosts => hosts::parse(sink, bytes)?,
+        Format::Adblock => adblock::parse(sink, bytes)?,
         Format::SquidGuardDomains | Format::SquidGuardUrls | Format::SquidGuardExpressions => {
-            squidguard::parse(&mut sink, format, bytes)?;
+            squidguard::parse(sink, format, bytes)?;
         }
         Format::E2Site | Format::E2Url | Format::E2Regexp => {
             let mut stack = vec![source.to_owned()];
-            e2guardian::parse(&mut sink, format, bytes, loader, &mut stack)?;
+            e2guardian::parse(sink, format, bytes, loader, &mut stack)?;
         }
-        Format::Iwf => iwf::parse(&mut sink, bytes)?,
+        Format::Iwf => iwf::parse(sink, bytes)?,
     }
-    Ok(sink.finish())
+    Ok(())
 }

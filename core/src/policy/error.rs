@@ -48,6 +48,12 @@ pub enum PolicyError {
     /// a date that is not `YYYY-MM-DD`.
     #[error("{0}")]
     Time(LoadError),
+    /// A bound of [`Limits`](crate::Limits) exceeded: a document over
+    /// [`Limits::max_document_len`](crate::Limits::max_document_len) bytes
+    /// (refused before it is parsed) or with more rules than
+    /// [`Limits::max_policy_rules`](crate::Limits::max_policy_rules).
+    #[error("{0}")]
+    Limit(LoadError),
 }
 
 /// The kind of a [`PolicyError`], without its location.
@@ -69,6 +75,8 @@ pub enum PolicyErrorKind {
     Baseline,
     /// See [`PolicyError::Time`].
     Time,
+    /// See [`PolicyError::Limit`].
+    Limit,
 }
 
 impl PolicyError {
@@ -79,6 +87,7 @@ impl PolicyError {
             PolicyErrorKind::Schema => PolicyError::Schema(location),
             PolicyErrorKind::Baseline => PolicyError::Baseline(location),
             PolicyErrorKind::Time => PolicyError::Time(location),
+            PolicyErrorKind::Limit => PolicyError::Limit(location),
         }
     }
 
@@ -100,6 +109,7 @@ impl PolicyError {
             PolicyError::Schema(_) => PolicyErrorKind::Schema,
             PolicyError::Baseline(_) => PolicyErrorKind::Baseline,
             PolicyError::Time(_) => PolicyErrorKind::Time,
+            PolicyError::Limit(_) => PolicyErrorKind::Limit,
         }
     }
 
@@ -118,7 +128,8 @@ impl PolicyError {
             PolicyError::Syntax(e)
             | PolicyError::Schema(e)
             | PolicyError::Baseline(e)
-            | PolicyError::Time(e) => e,
+            | PolicyError::Time(e)
+            | PolicyError::Limit(e) => e,
         }
     }
 }

@@ -270,7 +270,61 @@ impl Policy {
     ///
     /// As [`Policy::load`].
     pub fn load_as(source: &str, text: &str, format: Format) -> Result<Policy, PolicyError> {
-        Ok(Policy::from_document(parse_document(source, text, format)?))
+        Policy::load_with_limits(source, text, format, &crate::Limits::DEFAULT)
+    }
+
+    /// [`Policy::load_as`] within other [`Limits`](crate::Limits): a
+    /// document over [`Limits::max_document_len`](crate::Limits::max_document_len)
+    /// bytes is refused before it is parsed, one with more rules than
+    /// [`Limits::max_policy_rules`](crate::Limits::max_policy_rules) after.
+    /// [`Policy::load`] and [`Policy::load_as`] use the defaults.
+    ///
+    /// ```
+    /// use esafety::policy::{Format, Policy, PolicyErrorKind};
+    /// use esafety::Limits;
+    /// let text = "id = \"p\"\ndefault = \"allow\"\n[[rules]]\nid = \"a\"\naction = \"block\"\ncategories = [\"gambling\"]\n";
+    /// let mut limits = Limits::default();
+    /// limits.max_policy_rules = 0;
+    /// let err = Policy::load_with_limits("p.toml", text, Format::Toml, &limits).unwrap_err();
+    /// assert_eq!(err.kind(), PolicyErrorKind::Limit);
+    /// assert!(err.to_string().contains("`max_policy_rules`"), "{err}");
+    /// limits.max_document_len = 10;
+    /// let err = Policy::load_with_limits("p.toml", text, Format::Toml, &limits).unwrap_err();
+    /// assert!(err.to_string().starts_with("p.toml:1:1: the policy is"), "{err}");
+    /// assert!(Policy::load_with_limits("p.toml", text, Format::Toml, &Limits::default()).is_ok());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::load`], and [`PolicyError::Limit`].
+    pub fn load_with_limits(
+        source: &str,
+        text: &str,
+        format: Format,
+        limits: &crate::Limits,
+    ) -> Result<Policy, PolicyError> {
+        let limit_error = |message: String| {
+            PolicyError::new(
+                PolicyErrorKind::Limit,
+                LoadError::new(source, text, 0, message),
+            )
+        };
+        if text.len() > limits.max_document_len {
+            return Err(limit_error(format!(
+                "the policy is {} bytes, over {}, the limit `max_document_len`; split it into smaller policies, or raise the limit (`Limits::max_document_len`)",
+                text.len(),
+                limits.max_document_len
+            )));
+        }
+        let document = parse_document(source, text, format)?;
+        if document.rules.len() > limits.max_policy_rules {
+            return Err(limit_error(format!(
+                "the policy has {} rules, over {}, the limit `max_policy_rules`; merge rules that share an action, or raise the limit (`Limits::max_policy_rules`)",
+                document.rules.len(),
+                limits.max_policy_rules
+            )));
+        }
+        Ok(Policy::from_document(document))
     }
 
     /// Loads a TOML policy.

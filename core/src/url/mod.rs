@@ -216,7 +216,8 @@ use std::str::FromStr;
 pub use expressions::{Expression, Expressions, HostSuffixes};
 pub use report::{CanonicalizeFailure, CanonicalizeReport};
 
-/// The longest input [`CanonicalUrl::parse`] accepts, in bytes (2 MiB).
+/// The longest input [`CanonicalUrl::parse`] accepts, in bytes (2 MiB):
+/// [`Limits::MAX_URL_LEN`](crate::Limits::MAX_URL_LEN), kept under this name.
 ///
 /// This is Chromium's own limit (`url::kMaxURLChars`): a browser does not
 /// open a longer URL, so every address a browser can navigate to can be
@@ -232,7 +233,7 @@ pub use report::{CanonicalizeFailure, CanonicalizeReport};
 /// let err = CanonicalUrl::parse(&format!("http://example.com/{path}a")).unwrap_err();
 /// assert_eq!(err, UrlError::TooLong { len: MAX_INPUT_LEN + 1, max: MAX_INPUT_LEN });
 /// ```
-pub const MAX_INPUT_LEN: usize = 2 * 1024 * 1024;
+pub const MAX_INPUT_LEN: usize = crate::Limits::MAX_URL_LEN;
 
 /// The longest line a face reads from a stream as one URL input, in bytes
 /// without its line ending: [`MAX_INPUT_LEN`] and 4 KiB of slack for the
@@ -249,7 +250,7 @@ pub const MAX_INPUT_LEN: usize = 2 * 1024 * 1024;
 /// use esafety::url::{MAX_INPUT_LEN, MAX_LINE_LEN};
 /// assert_eq!(MAX_LINE_LEN, MAX_INPUT_LEN + 4096);
 /// ```
-pub const MAX_LINE_LEN: usize = MAX_INPUT_LEN + 4096;
+pub const MAX_LINE_LEN: usize = crate::Limits::MAX_URL_LINE_LEN;
 
 /// The text of a URL received as bytes that may not be UTF-8 (a request
 /// line off the network, a log file): every byte that is not part of a

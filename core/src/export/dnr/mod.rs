@@ -590,7 +590,7 @@ impl<'b, 'p> Plan<'b, 'p> {
             }
         })?;
         for (host, set) in hosts {
-            let lists = sets.get(set).cloned().unwrap_or_default();
+            let lists = sets.get(set).map(<[u16]>::to_vec).unwrap_or_default();
             let outcome = self.outcome(&lists);
             self.count(&lists, outcome);
             self.domain(host, outcome);
@@ -651,7 +651,11 @@ impl<'b, 'p> Plan<'b, 'p> {
         set: usize,
         prefix: bool,
     ) {
-        let all = bundle.list_sets.get(set).cloned().unwrap_or_default();
+        let all = bundle
+            .list_sets
+            .get(set)
+            .map(<[u16]>::to_vec)
+            .unwrap_or_default();
         let all_outcome = self.outcome(&all);
         if key.find('/').is_some_and(|i| key.get(i..) == Some("/")) {
             // `host/`: every URL on the host, in any case and continuation.
@@ -659,9 +663,17 @@ impl<'b, 'p> Plan<'b, 'p> {
             self.domain(key.trim_end_matches('/').to_owned(), all_outcome);
             return;
         }
-        let folded = bundle.folded_sets.get(set).cloned().unwrap_or_default();
+        let folded = bundle
+            .folded_sets
+            .get(set)
+            .map(<[u16]>::to_vec)
+            .unwrap_or_default();
         let strings = if prefix {
-            bundle.string_sets.get(set).cloned().unwrap_or_default()
+            bundle
+                .string_sets
+                .get(set)
+                .map(<[u16]>::to_vec)
+                .unwrap_or_default()
         } else {
             Vec::new()
         };

@@ -1,0 +1,145 @@
+//! Arguments checked at the boundary: every value a caller passes is read
+//! here by type, with a coded error for the wrong type, before any of it
+//! reaches the core.
+//!
+//! wasm-bindgen's own conversions trust the declared types: a number passed
+//! where a `&str` is declared is read from a bogus address (a `memory access
+//! out of bounds` trap) and an `ArrayBuffer` passed as `&[u8]` reads as 0
+//! bytes. So the exports take `JsValue`s and read them with the functions
+//! below. Reading a value can run caller code (a Proxy trap, a getter, an
+//! overridden method); every such JavaScript function is imported with
+//! `catch` (wasm/js/boundary.js), so a caller's exception comes back as a
+//! value and never unwinds through WebAssembly frames.
+
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Code, Failure};
+
+#[wasm_bindgen(module = "/js/boundary.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = dateTime)]
+    fn date_time(value: &JsValue) -> Result<f64, JsValue>;
+    #[wasm_bindgen(catch, js_name = ownKeys)]
+    fn own_keys(value: &JsValue) -> Result<js_sys::Array, JsValue>;
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(catch, js_name = ownEntries)]
+    fn own_entries(value: &JsValue) -> Result<js_sys::Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = bytesOf)]
+    fn bytes_of(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[cfg(any(feature = "full", feature = "dnr"))]
+    #[wasm_bindgen(catch, js_name = plainCopy)]
+    fn plain_copy(value: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+fn argument(message: String) -> Failure {
+    Failure::new(Code::InvalidArgument, message)
+}
+
+/// The JavaScript type of `value`, for a message (`typeof`, which runs no
+/// caller code; `null` is `null`).
+fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        return "null".to_owned();
+    }
+    value.js_typeof().as_string().unwrap_or_default()
+}
+
+/// Whether an optional argument is given (`undefined` and `null` are not).
+pub(crate) fn given(value: &JsValue) -> bool {
+    !value.is_undefined() && !value.is_null()
+}
+
+/// A string argument named `name`.
+pub(crate) fn string(value: &JsValue, name: &str) -> Result<String, Failure> {
+    value.as_string().ok_or_else(|| {
+        argument(format!(
+            "`{name}` must be a string, not {}",
+            type_name(value)
+        ))
+    })
+}
+
+/// An optional string argument named `name` (`undefined` and `null`: none).
+pub(crate) fn optional_string(value: &JsValue, name: &str) -> Result<Option<String>, Failure> {
+    if given(value) {
+        string(value, name).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// The bytes of a bytes argument named `name`: a `Uint8Array` (or any typed
+/// array or `DataView`: its bytes) or an `ArrayBuffer`, copied.
+pub(crate) fn bytes(value: &JsValue, name: &str) -> Result<Vec<u8>, Failure> {
+    let view =
+        bytes_of(value).map_err(|_| argument(format!("cannot read the bytes of `{name}`")))?;
+    if view.is_null() {
+        return Err(argument(format!(
+            "`{name}` must be a Uint8Array or an ArrayBuffer, not {}",
+            type_name(value)
+        )));
+    }
+    Ok(view.unchecked_into::<js_sys::Uint8Array>().to_vec())
+}
+
+/// The time value (epoch milliseconds) of a `Date`, read from the date
+/// itself (never by a `getTime` a subclass overrides); `None` for anything
+/// that is not a `Date`.
+pub(crate) fn date_millis(value: &JsValue) -> Option<f64> {
+    date_time(value).ok()
+}
+
+/// `Object.keys(value)`, or `None` when a trap or getter throws.
+pub(crate) fn keys(value: &JsValue) -> Option<js_sys::Array> {
+    own_keys(value).ok()
+}
+
+/// `Object.entries(value)` of the argument named `name`.
+#[cfg(feature = "full")]
+pub(crate) fn entries(value: &JsValue, name: &str) -> Result<js_sys::Array, Failure> {
+    own_entries(value).map_err(|_| argument(format!("cannot read the entries of `{name}`")))
+}
+
+/// A structured clone of the argument named `name`, for reading with serde:
+/// the clone has no Proxy traps or getters left to run.
+#[cfg(any(feature = "full", feature = "dnr"))]
+pub(crate) fn plain(value: &JsValue, name: &str, code: Code) -> Result<JsValue, Failure> {
+    plain_copy(value).map_err(|_| {
+        Failure::new(
+            code,
+            format!("cannot read `{name}`: give plain data (objects, arrays, strings, numbers)"),
+        )
+    })
+}
+
+/// The first own key of the object `copy` (a [`plain`] copy) that is not
+/// in `known`: serde-wasm-bindgen reads only the fields it knows, so a
+/// misspelt one would be dropped without a word.
+#[cfg(feature = "full")]
+pub(crate) fn unknown_key(copy: &JsValue, known: &[&str]) -> Option<String> {
+    if !copy.is_object() {
+        return None;
+    }
+    keys(copy)?
+        .iter()
+        .map(|k| k.as_string().unwrap_or_default())
+        .find(|k| !known.contains(&k.as_str()))
+}
+
+/// A list of strings argument named `name`: an array whose every element
+/// is a string.
+#[cfg(feature = "full")]
+pub(crate) fn strings(value: &JsValue, name: &str) -> Result<Vec<String>, Failure> {
+    let copy = plain(value, name, Code::InvalidArgument)?;
+    if !js_sys::Array::is_array(&copy) {
+        return Err(argument(format!(
+            "`{name}` must be an array of strings, not {}",
+            type_name(value)
+        )));
+    }
+    copy.unchecked_into::<js_sys::Array>()
+        .iter()
+        .enumerate()
+        .map(|(i, item)| string(&item, &format!("{name}[{i}]")))
+        .collect()
+}
