@@ -344,7 +344,7 @@ impl<B: AsRef<[u8]>> Classifier<B> {
 
         // 5. Regexes over the decoded host/path?query.
         if !self.bundle.automata.is_empty() {
-            self.match_regexes(url, hpq, &mut out.matches, &mut allowed);
+            self.match_regexes(hpq, &mut out.matches, &mut allowed);
         }
 
         if allowed {
@@ -509,30 +509,12 @@ impl<B: AsRef<[u8]>> Classifier<B> {
         }
     }
 
-    /// Regex entries: each automaton over its input, the canonical
-    /// `host/path?query` decoded, or for squidGuard expressions the same
-    /// from the host squidGuard chops.
-    fn match_regexes<'s>(
-        &'s self,
-        url: &CanonicalUrl,
-        hpq: &str,
-        matches: &mut Vec<Match<'s>>,
-        allowed: &mut bool,
-    ) {
+    /// Regex entries: each automaton over the canonical `host/path?query`,
+    /// escapes decoded.
+    fn match_regexes<'s>(&'s self, hpq: &str, matches: &mut Vec<Match<'s>>, allowed: &mut bool) {
         let view = decoded(hpq);
-        let squidguard = if self.bundle.squidguard_regex && !url.is_ip() {
-            crate::lists::squidguard_chop(url.host())
-                .and_then(|rest| hpq.get(url.host().len() - rest.len()..))
-                .map(decoded)
-        } else {
-            None
-        };
         for automaton in &self.bundle.automata {
-            let hay: &[u8] = match (automaton.input, &squidguard) {
-                (crate::bundle::RegexInput::SquidGuard, Some(chopped)) => chopped,
-                _ => &view,
-            };
-            automaton.matches(hay, &mut |pattern| {
+            automaton.matches(&view, &mut |pattern| {
                 let Some(r) = automaton
                     .patterns
                     .get(pattern)

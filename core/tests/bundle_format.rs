@@ -590,3 +590,48 @@ fn string_prefix_sets_are_recorded_and_checked() {
         );
     }
 }
+
+/// The loader refuses a regex input the builder does not write: an older
+/// build matched some expressions against the host squidGuard chops
+/// (`"input":"squidguard"`); such a bundle is corrupt or from another
+/// version, and loading it would apply its expressions to a different
+/// text, so it is an error naming the input, never a silent fallback.
+#[test]
+fn a_regex_input_the_builder_does_not_write_is_refused() {
+    let build = |pattern: &str| {
+        let mut b = BundleBuilder::new();
+        let list = b.add_list("words", "adult").unwrap();
+        b.add_entry(list, &entry(EntryKind::Regex(pattern.into()), 1))
+            .unwrap();
+        b.build().unwrap()
+    };
+    // Same-length edits: bytes of the pattern become bytes of the input.
+    let bytes = build("roulette1234567");
+    let field = br#""pattern":"roulette1234567","input":"url""#;
+    let at = bytes
+        .windows(field.len())
+        .position(|w| w == field)
+        .expect("the builder writes the `url` input");
+    Bundle::from_bytes(bytes.clone()).unwrap();
+    for (name, bad) in [
+        (
+            "squidguard",
+            &br#""pattern":"roulette","input":"squidguard""#[..],
+        ),
+        ("unknown", br#""pattern":"roulette12","input":"anything""#),
+        ("case", br#""pattern":"roulette1234567","input":"URL""#),
+    ] {
+        let mut edited = bytes.clone();
+        edited[at..at + field.len()].copy_from_slice(bad);
+        assert!(reseal_checksum(&mut edited), "{name}");
+        let err = Bundle::from_bytes(edited).unwrap_err();
+        let BundleError::Section { section, reason } = &err else {
+            panic!("{name}: {err:?}");
+        };
+        assert_eq!(*section, "meta", "{name}");
+        assert!(
+            reason.contains("corrupt or from another esafety version"),
+            "{name}: {err}"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use super::format::{
     self, DIGEST_RECORD_LEN, ENDIAN_MARK, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
     SectionKind,
 };
-use super::regex::{self, Plan, PlanError, RegexEngine, RegexInput};
+use super::regex::{self, Plan, PlanError, RegexEngine};
 use super::{AutomatonMeta, BuildError, EntryCounts, ListMeta, Meta, RegexMeta, gate};
 use crate::lists::{Entry, EntryKind, HostKey};
 use crate::taxonomy::{Category, MAX_LOCAL_CATEGORIES};
@@ -68,7 +68,6 @@ struct RegexBuild {
     line: usize,
     pattern: String,
     no_case: bool,
-    input: RegexInput,
     plan: Plan,
 }
 
@@ -533,8 +532,8 @@ impl BundleBuilder {
                 let no_case = !matches!(entry.kind, EntryKind::Regex(_));
                 // squidGuard 1.6 matches expressions against its full URL
                 // (`regexec(.., req->furl, ..)`): the host as requested, not
-                // chopped, which is the canonical `host/path?query`.
-                let input = RegexInput::Url;
+                // chopped, which is the canonical `host/path?query`
+                // (`regex::REGEX_INPUT`).
                 if sensitive {
                     return Err(err(
                         "a sensitive list cannot hold regex entries (they cannot be stored as digests); give the URLs instead".to_owned(),
@@ -563,7 +562,6 @@ impl BundleBuilder {
                     line: entry.line,
                     pattern: r.clone(),
                     no_case,
-                    input,
                     plan,
                 });
             }
@@ -684,7 +682,7 @@ impl BundleBuilder {
                     list: r.list,
                     pattern: r.pattern.clone(),
                     ignore_case: r.no_case,
-                    input: r.input.id().to_owned(),
+                    input: regex::REGEX_INPUT.to_owned(),
                 })
                 .collect(),
             automata,
@@ -792,7 +790,6 @@ impl BundleBuilder {
             .map(|r| regex::Planned {
                 pattern: Cow::Owned(regex::flagged(&r.pattern, r.no_case, r.plan.unicode)),
                 plan: r.plan,
-                input: r.input,
             })
             .collect();
         let mut bytes = Vec::new();

@@ -10,7 +10,7 @@ use super::format::{
 };
 use super::fst_reader::FstSection;
 use super::parts::BundleParts;
-use super::regex::{Loaded, RegexEngine, RegexInput};
+use super::regex::{Loaded, REGEX_INPUT, RegexEngine};
 use super::sets::{FlatSets, Subsets};
 use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, gate};
 use crate::Limits;
@@ -298,7 +298,6 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B, limits: &Limits) -> Result<Bundle<B>
     // inside the section.
     let regex_bytes = bytes.get(range(SectionKind::Regex)).unwrap_or(&[]);
     let (automata, engines) = regex_automata(regex_bytes, &meta)?;
-    let squidguard_regex = automata.iter().any(|a| a.input == RegexInput::SquidGuard);
 
     let heap = automata.iter().map(Loaded::memory_usage).sum::<usize>()
         + meta.list_sets.heap()
@@ -358,7 +357,6 @@ pub(super) fn load<B: AsRef<[u8]>>(data: B, limits: &Limits) -> Result<Bundle<B>
         ungated_digests: meta.ungated_digests,
         digest_range,
         automata,
-        squidguard_regex,
         regexes: meta.regexes,
         engines,
         host_prefixes,
@@ -394,15 +392,14 @@ fn regex_automata(
     meta: &Meta,
 ) -> Result<(Vec<Loaded>, Vec<RegexEngine>), BundleError> {
     let err = |reason: String| BundleError::section(SectionKind::Regex, reason);
-    let mut inputs = Vec::with_capacity(meta.regexes.len());
-    for r in &meta.regexes {
-        let input = RegexInput::from_id(&r.input).ok_or_else(|| {
-            BundleError::section(
-                SectionKind::Meta,
-                format!("a regex has unknown input `{}`", r.input),
-            )
-        })?;
-        inputs.push(input);
+    if let Some(r) = meta.regexes.iter().find(|r| r.input != REGEX_INPUT) {
+        return Err(BundleError::section(
+            SectionKind::Meta,
+            format!(
+                "a regex is matched against input `{}`, which this esafety neither writes nor reads (only `{REGEX_INPUT}`): the bundle is corrupt or from another esafety version",
+                r.input
+            ),
+        ));
     }
     let mut engines: Vec<Option<RegexEngine>> = vec![None; meta.regexes.len()];
     let mut automata = Vec::with_capacity(meta.automata.len());
@@ -426,26 +423,17 @@ fn regex_automata(
         } else {
             RegexEngine::Dfa
         };
-        let mut input = None;
         for &p in &a.patterns {
-            let slot = engines.get_mut(p as usize);
-            let this = inputs.get(p as usize).copied();
-            match (slot, this) {
-                (Some(slot @ None), Some(this)) if input.is_none_or(|i| i == this) => {
-                    *slot = Some(engine);
-                    input = Some(this);
-                }
+            match engines.get_mut(p as usize) {
+                Some(slot @ None) => *slot = Some(engine),
                 _ => {
                     return Err(err(
-                        "an automaton names an unknown or repeated expression, or mixes inputs"
-                            .into(),
+                        "an automaton names an unknown or repeated expression".into()
                     ));
                 }
             }
         }
-        let input = input.unwrap_or(RegexInput::Url);
-        automata
-            .push(Loaded::from_bytes(bytes, a.anchored, input, a.patterns.clone()).map_err(err)?);
+        automata.push(Loaded::from_bytes(bytes, a.anchored, a.patterns.clone()).map_err(err)?);
     }
     let engines: Option<Vec<RegexEngine>> = engines.into_iter().collect();
     let engines = engines.ok_or_else(|| err("an expression is in no automaton".into()))?;

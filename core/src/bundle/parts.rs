@@ -33,8 +33,6 @@ pub struct BundleParts<B> {
     pub(crate) ungated_digests: bool,
     pub(crate) digest_range: Range<usize>,
     pub(crate) automata: Vec<regex::Loaded>,
-    /// Whether an automaton reads the squidGuard input (chopped host).
-    pub(crate) squidguard_regex: bool,
     pub(crate) regexes: Vec<RegexMeta>,
     /// The engine of each of `regexes`.
     pub(crate) engines: Vec<RegexEngine>,

@@ -132,35 +132,12 @@ impl fmt::Display for RegexEngine {
     }
 }
 
-/// What an expression is matched against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum RegexInput {
-    /// The canonical `host/path?query`, escapes decoded.
-    Url,
-    /// The same with the host chopped as squidGuard chops it
-    /// ([`crate::lists::squidguard_chop`]).
-    SquidGuard,
-}
-
-impl RegexInput {
-    /// The id stored in the metadata.
-    #[cfg(feature = "compile")]
-    pub(crate) fn id(self) -> &'static str {
-        match self {
-            RegexInput::Url => "url",
-            RegexInput::SquidGuard => "squidguard",
-        }
-    }
-
-    /// The input with this id.
-    pub(crate) fn from_id(id: &str) -> Option<RegexInput> {
-        match id {
-            "url" => Some(RegexInput::Url),
-            "squidguard" => Some(RegexInput::SquidGuard),
-            _ => None,
-        }
-    }
-}
+/// The one input an expression is matched against, as the metadata names
+/// it: the canonical `host/path?query`, escapes decoded. squidGuard 1.6
+/// matches expressions against the URL as requested, host unchopped, so
+/// no other input is written; a bundle that names another (an older
+/// build wrote `squidguard`, a chopped host) is refused when it loads.
+pub(crate) const REGEX_INPUT: &str = "url";
 
 /// How one expression compiles: its engine, whether it needs Unicode, and
 /// the size of its DFA alone.
@@ -293,12 +270,11 @@ fn is_size_limit(message: &str) -> bool {
     message.contains("size limit")
 }
 
-/// One expression to build: its flagged pattern, its plan and input.
+/// One expression to build: its flagged pattern and its plan.
 #[cfg(feature = "compile")]
 pub(crate) struct Planned<'a> {
     pub(crate) pattern: Cow<'a, str>,
     pub(crate) plan: Plan,
-    pub(crate) input: RegexInput,
 }
 
 /// One built automaton: its serialized bytes (little-endian, without
@@ -310,47 +286,45 @@ pub(crate) struct Built {
     pub(crate) patterns: Vec<u32>,
 }
 
-/// Builds every expression into automata: those of one engine and input
-/// together, in groups that fit the limits.
+/// Builds every expression into automata: those of one engine together,
+/// in groups that fit the limits.
 #[cfg(feature = "compile")]
 pub(crate) fn build(planned: &[Planned<'_>]) -> Result<Vec<Built>, BuildError> {
     let mut out = Vec::new();
     for engine in [RegexEngine::Dfa, RegexEngine::AnchoredDfa] {
-        for input in [RegexInput::Url, RegexInput::SquidGuard] {
-            let ids: Vec<u32> = planned
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.plan.engine == engine && p.input == input)
-                .filter_map(|(i, _)| u32::try_from(i).ok())
-                .collect();
-            let (budget, anchored) = match engine {
-                RegexEngine::Dfa => (DFA_CHUNK_LIMIT, false),
-                RegexEngine::AnchoredDfa => (ANCHORED_LIMIT, true),
-            };
-            // Greedy groups by the sizes alone; a group whose DFA is
-            // larger than the sum (it can be) is split when it is built.
-            let mut group: Vec<u32> = Vec::new();
-            let mut size = 0usize;
-            for id in ids {
-                let one = planned
-                    .get(id as usize)
-                    .map_or(budget, |p| p.plan.size.max(1));
-                if !group.is_empty() && size.saturating_add(one) > budget {
-                    build_group(
-                        planned,
-                        std::mem::take(&mut group),
-                        anchored,
-                        budget,
-                        &mut out,
-                    )?;
-                    size = 0;
-                }
-                group.push(id);
-                size = size.saturating_add(one);
+        let ids: Vec<u32> = planned
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.plan.engine == engine)
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect();
+        let (budget, anchored) = match engine {
+            RegexEngine::Dfa => (DFA_CHUNK_LIMIT, false),
+            RegexEngine::AnchoredDfa => (ANCHORED_LIMIT, true),
+        };
+        // Greedy groups by the sizes alone; a group whose DFA is
+        // larger than the sum (it can be) is split when it is built.
+        let mut group: Vec<u32> = Vec::new();
+        let mut size = 0usize;
+        for id in ids {
+            let one = planned
+                .get(id as usize)
+                .map_or(budget, |p| p.plan.size.max(1));
+            if !group.is_empty() && size.saturating_add(one) > budget {
+                build_group(
+                    planned,
+                    std::mem::take(&mut group),
+                    anchored,
+                    budget,
+                    &mut out,
+                )?;
+                size = 0;
             }
-            if !group.is_empty() {
-                build_group(planned, group, anchored, budget, &mut out)?;
-            }
+            group.push(id);
+            size = size.saturating_add(one);
+        }
+        if !group.is_empty() {
+            build_group(planned, group, anchored, budget, &mut out)?;
         }
     }
     Ok(out)
@@ -400,7 +374,6 @@ fn build_group(
 pub(crate) struct Loaded {
     dfa: dense::DFA<Vec<u32>>,
     anchored: bool,
-    pub(crate) input: RegexInput,
     /// The expression (index into the bundle's regex table) of each DFA
     /// pattern id.
     pub(crate) patterns: Vec<u32>,
@@ -412,7 +385,6 @@ impl Loaded {
     pub(crate) fn from_bytes(
         bytes: &[u8],
         anchored: bool,
-        input: RegexInput,
         patterns: Vec<u32>,
     ) -> Result<Loaded, String> {
         // A dense DFA is read in place from 4-aligned bytes: copy them to
@@ -447,7 +419,6 @@ impl Loaded {
         Ok(Loaded {
             dfa: dfa.to_owned(),
             anchored,
-            input,
             patterns,
         })
     }

@@ -25,14 +25,14 @@
 //!
 //! e2guardian lowercases the line and drops a trailing `/`; it lowercases
 //! the request without its scheme, decodes the path's `%XX` escapes,
-//! resolves `.`, `..` and `//` in it and drops a trailing `/`. A line
+//! resolves `..` and `//` in it (not `/./`) and drops a trailing `/`. A line
 //! `host/page` then blocks a request that is `host/page` or goes on from
 //! it with `/`, `?`, `&` or `=` (`/page/x`, `/page?q`, `/page&x`,
 //! `/page=1`, not `/pagex`), on the host and every subdomain (its
 //! `sitewild` default). esafety reads the line so: a case-ignoring prefix
 //! of the line without its trailing `/` on a path boundary (`/`, `?`, the
 //! end) and two case-ignoring string prefixes, the line followed by `&`
-//! and by `=`; a line without a path is a domain. Two choices differ from
+//! and by `=`; a line without a path is a domain. Among the choices that differ from
 //! e2guardian: a line with a scheme (`http://host/page`) is read without
 //! it (e2guardian strips only `ftp://` from lines, so such a line never
 //! blocks there), and a `#fragment`, which e2guardian keeps and so never
@@ -41,7 +41,14 @@
 //!
 //! `bannedregexpurllist` lines match, ignoring ASCII case, anywhere in the
 //! request without its scheme, its path decoded
-//! ([`EntryKind::RegexNoCase`](super::EntryKind::RegexNoCase)).
+//! ([`EntryKind::RegexNoCase`](super::EntryKind::RegexNoCase)). e2guardian
+//! drops a trailing `/` from every list line it reads, expressions too, so
+//! esafety drops it from an expression line (`^[^/]*\.ads\.example/` is
+//! `^[^/]*\.ads\.example`); an escaped `\/` is kept. Every difference
+//! from e2guardian that remains is listed in the [`lists`](super) docs
+//! ("how each format is read") and is a named case of
+//! `core/tests/e2guardian_differential.rs`, which runs e2guardian beside
+//! esafety.
 
 use super::ctx::{Problem, Sink, strip_inline_comment, without_fragment};
 use super::squidguard;

@@ -65,16 +65,45 @@
 //!   syntax (POSIX features it lacks, such as backreferences, are skipped
 //!   lines). Both ignore the case of the path, as squidGuard does (see
 //!   "Path case" below).
-//! - **e2guardian**: `bannedsitelist` lines read like `domains`,
-//!   `bannedurllist` like `urls`, `bannedregexpurllist` like `expressions`.
-//!   `#listcategory: "Name"` sets [`ParsedList::list_category`];
+//! - **e2guardian** (as e2guardian 5.3 matches them; the end-to-end test
+//!   `core/tests/e2guardian_differential.rs` runs Debian's e2guardian
+//!   beside esafety on the same lists and requests): `bannedsitelist`
+//!   lines are domains (the host and every subdomain, IP hosts too);
+//!   `bannedurllist` lines are `host/page` prefixes on a path boundary:
+//!   the page, the pages below it, and the page followed by `?`, `&` or
+//!   `=` (`/page?q`, `/page&x`, `/page=1`, never `/pagex`), on the host
+//!   and every subdomain, a trailing `/` of the line ignored, case
+//!   ignored; `bannedregexpurllist` lines are expressions matched,
+//!   ignoring case, anywhere in the request without its scheme, each line
+//!   with a trailing `/` dropped as e2guardian drops it when it reads a
+//!   list. `#listcategory: "Name"` sets [`ParsedList::list_category`];
 //!   `.Include<path>` is followed by [`parse_with_includes`] (the included
 //!   file is read as the same format, at most
 //!   [`Limits::max_include_depth`](crate::Limits::max_include_depth) deep, at most
 //!   [`Limits::max_include_files`](crate::Limits::max_include_files) files in all, below the
 //!   including file's folder unless [`ParseOptions::allow_include_outside`]; cycles are an error); the
 //!   blanket-block directives `**`, `**s`, `*ip`, `*ips` are policy, not
-//!   entries, and counted in [`ParsedList::ignored`].
+//!   entries, and counted in [`ParsedList::ignored`]. Where esafety
+//!   deliberately answers otherwise than e2guardian (each a named case of
+//!   the end-to-end test):
+//!   - a site line with a leading dot (`.site.example`) is the domain and
+//!     its subdomains; e2guardian keeps the dot and never matches it;
+//!   - a URL line with `%XX` escapes (`host/caf%C3%A9`) is canonicalized
+//!     like a request and blocks that page; e2guardian decodes requests
+//!     but not lines, so such a line never matches there;
+//!   - a request with `/./` is looked up as the browser sends it
+//!     (`/a/./b` is `/a/b`); e2guardian resolves `..` and `//` but not
+//!     `/./`, so there the line misses it;
+//!   - a URL line with a scheme (`http://host/page`) is read without it;
+//!     e2guardian strips only `ftp://` from lines, and never matches it;
+//!   - a URL line with a `#fragment` is the page without it, and reported
+//!     ([`ParsedList::fragment_lines`]); e2guardian keeps the fragment,
+//!     which no request has, and never matches it;
+//!   - an expression is matched against the canonical URL with its
+//!     trailing `/` (the one input every expression has, as squidGuard
+//!     has it); e2guardian chops a trailing `/` off the request first, so
+//!     there `\.exe$` also blocks the directory `host/setup.exe/`, which
+//!     esafety does not.
 //! - **iwf**: a URL is the exact page, its canonical `host/path?query`
 //!   (`example.com` alone is `example.com/`, which every page of that host
 //!   reaches through its lookup expressions); 64 hex digits (either case)

@@ -93,10 +93,32 @@ pub(super) fn line(
             Ok(_) => sink.entry(line, EntryKind::SquidGuardExpression(text.to_owned())),
             Err(problem) => sink.skip(line, &problem),
         },
-        Format::E2Regexp => match canon::regex(text, true) {
-            Ok(kind) => sink.entry(line, kind),
-            Err(problem) => sink.skip(line, &problem),
-        },
+        Format::E2Regexp => {
+            // e2guardian chops a trailing `/` off every list line as it
+            // reads it, expressions too (`ListContainer::readAnotherItemList`):
+            // `^[^/]*\.ads\.example/` is `^[^/]*\.ads\.example` there. An
+            // escaped `\/` is kept (chopped, it would not compile).
+            let line_text = text;
+            let text = match text.strip_suffix('/') {
+                Some(chopped) if !chopped.ends_with('\\') => chopped,
+                _ => text,
+            };
+            if text.is_empty() {
+                // e2guardian ignores the line; as an expression it would
+                // match every URL.
+                return sink.skip(
+                    line,
+                    &super::ctx::Problem::BadRegex {
+                        text: line_text,
+                        why: "it is empty once its trailing `/` is dropped as e2guardian drops it, and an empty expression would match every URL".to_owned(),
+                    },
+                );
+            }
+            match canon::regex(text, true) {
+                Ok(kind) => sink.entry(line, kind),
+                Err(problem) => sink.skip(line, &problem),
+            }
+        }
         _ => {
             let text = strip_inline_comment(text);
             match canon::domain(text) {

@@ -15,3 +15,5 @@
 pub mod e2guardian;
 pub mod lists;
 pub mod pages;
+#[path = "../e2guardian_proxy/mod.rs"]
+pub mod proxy;
