@@ -99,9 +99,9 @@
 //! bundle can still do is classify wrongly (checksums stop accidents, not
 //! authors): load bundles from a source you trust to have compiled them.
 
-#[cfg(feature = "compile")]
 use crate::Limits;
 
+#[cfg(feature = "compile")]
 mod build_error;
 #[cfg(feature = "compile")]
 mod builder;

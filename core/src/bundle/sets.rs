@@ -158,7 +158,8 @@ impl Subsets {
         self.lists.get(i)
     }
 
-    /// Appends a pair.
+    /// Appends a pair (the builder writes them).
+    #[cfg(feature = "compile")]
     pub(crate) fn push(&mut self, set: u32, lists: &[u16]) {
         self.sets.push(set);
         self.lists.push(lists);
