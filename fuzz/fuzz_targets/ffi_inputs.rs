@@ -108,6 +108,13 @@ fuzz_target!(|data: &[u8]| {
                 let group = "staff";
                 let at = "2026-03-02T10:00:00Z";
                 let req = c::esafety_request {
+                    // Mostly this library's size; sometimes a size it must
+                    // refuse (and block on).
+                    struct_size: if b(7) & 0x02 == 0 {
+                        std::mem::size_of::<c::esafety_request>()
+                    } else {
+                        usize::from(b(6))
+                    },
                     url: url.as_ptr().cast(),
                     url_len: url.len(),
                     group: if b(0) & 1 == 1 {
