@@ -1030,7 +1030,7 @@ impl PolicyDocument {
     /// use esafety::policy::Policy;
     ///
     /// let text =
-    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/primary-pupils.toml"));
+    ///     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/primary-pupils.toml"));
     /// let doc = Policy::load("primary-pupils.toml", text)?.document().clone();
     /// assert_eq!(doc.review_due(), Some(jiff::civil::date(2027, 9, 1)));
     ///

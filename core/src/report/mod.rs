@@ -24,7 +24,7 @@
 //! use esafety::record::{Identity, RecordOptions, record};
 //! use esafety::report::{Aggregator, ReportOptions};
 //!
-//! let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+//! let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 //! let engine = Engine::new(esafety::sample::bundle()?, Policy::load("secondary-pupils.toml", text)?);
 //! let pupil = Identity { site: Some("school"), group: Some("pupils"), age: Some(14), ..Identity::default() };
 //! let time = "2026-03-02T10:00:00Z".parse()?;

@@ -245,7 +245,7 @@ pub fn lint(source: &str, text: &str, options: LintOptions) -> Vec<Finding> {
 /// use esafety::policy::{lint, LintOptions};
 /// use esafety::policy::lint::lint_pairwise;
 /// let options = LintOptions { today: jiff::civil::date(2026, 11, 23) };
-/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/secondary-pupils.toml"));
+/// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/secondary-pupils.toml"));
 /// assert_eq!(lint_pairwise("s.toml", text, options), lint("s.toml", text, options));
 /// ```
 #[cfg(any(test, feature = "fuzzing"))]
