@@ -33,9 +33,11 @@
 //!   that continues it otherwise (`/keyXYZ`) only the string-prefix list.
 //!   The expression reported is the listed prefix.
 //! - **Regex** entries match anywhere in
-//!   [`CanonicalUrl::host_and_path_query`] (`host/path?query`, ASCII,
-//!   byte-oriented); the expression reported is `regex:` followed by the
-//!   pattern.
+//!   [`CanonicalUrl::host_and_path_query`] (`host/path?query`, its `%XX`
+//!   escapes decoded, byte-oriented); e2guardian expressions
+//!   ([`EntryKind::E2guardianExpression`](crate::lists::EntryKind::E2guardianExpression))
+//!   see it with one trailing `/` chopped off, as e2guardian does. The
+//!   expression reported is `regex:` followed by the pattern.
 //! - **Sensitive lists** (`child-abuse`, `terrorism`) hold only digests of
 //!   lookup expressions (a domain entry is the expression `host/`): they
 //!   match like URL entries, and the expression reported is the digest id
@@ -510,11 +512,11 @@ impl<B: AsRef<[u8]>> Classifier<B> {
     }
 
     /// Regex entries: each automaton over the canonical `host/path?query`,
-    /// escapes decoded.
+    /// escapes decoded, as its input has it.
     fn match_regexes<'s>(&'s self, hpq: &str, matches: &mut Vec<Match<'s>>, allowed: &mut bool) {
         let view = decoded(hpq);
         for automaton in &self.bundle.automata {
-            automaton.matches(&view, &mut |pattern| {
+            automaton.matches(automaton.input.view(&view), &mut |pattern| {
                 let Some(r) = automaton
                     .patterns
                     .get(pattern)

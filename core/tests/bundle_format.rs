@@ -635,3 +635,85 @@ fn a_regex_input_the_builder_does_not_write_is_refused() {
         );
     }
 }
+
+/// A version 3 bundle stored e2guardian expressions with the `url`
+/// input, which version 4 reads as squidGuard's meaning (no trailing `/`
+/// chopped): it is refused with the message that says to recompile,
+/// never read with a meaning its lists did not have.
+#[test]
+fn a_version_3_bundle_is_refused_with_a_recompile_message() {
+    let mut older = esafety::sample::bundle_bytes();
+    older[12..16].copy_from_slice(&3u32.to_le_bytes());
+    let err = Bundle::from_bytes(older).unwrap_err();
+    assert_eq!(
+        err,
+        BundleError::UnsupportedVersion {
+            found: 3,
+            supported: FORMAT_VERSION
+        }
+    );
+    assert_eq!(FORMAT_VERSION, 4);
+    assert!(
+        err.to_string()
+            .contains("recompile the bundle with this esafety's `esafety compile`"),
+        "{err}"
+    );
+}
+
+/// squidGuard and e2guardian expressions are written with inputs of
+/// their own (`url`, `e2guardian`), each in automata of their own; an
+/// automaton whose expressions name different inputs is refused.
+#[test]
+fn e2guardian_expressions_have_an_input_of_their_own() {
+    let mut b = BundleBuilder::new();
+    let sg = b.add_list("expressions", "adult").unwrap();
+    let e2 = b.add_list("bannedregexpurllist", "adult").unwrap();
+    b.add_entry(
+        sg,
+        &entry(EntryKind::SquidGuardExpression("\\.exe$".into()), 1),
+    )
+    .unwrap();
+    b.add_entry(
+        e2,
+        &entry(EntryKind::E2guardianExpression("\\.exe$".into()), 1),
+    )
+    .unwrap();
+    b.add_entry(
+        e2,
+        &entry(EntryKind::E2guardianExpression("roulette1234567".into()), 2),
+    )
+    .unwrap();
+    let bytes = b.build().unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains(r#""pattern":"\\.exe$","ignore_case":true,"input":"url""#));
+    assert!(text.contains(r#""pattern":"\\.exe$","ignore_case":true,"input":"e2guardian""#));
+    let classifier = Classifier::new(Bundle::from_bytes(bytes.clone()).unwrap());
+    let lists = |url: &str| -> Vec<String> {
+        let c = classifier.classify_str(url).unwrap();
+        let mut lists: Vec<String> = c.matches.iter().map(|m| m.list.to_owned()).collect();
+        lists.sort();
+        lists
+    };
+    assert_eq!(
+        lists("http://files.example/setup.exe"),
+        ["bannedregexpurllist", "expressions"]
+    );
+    assert_eq!(
+        lists("http://files.example/setup.exe/"),
+        ["bannedregexpurllist"]
+    );
+    // One e2guardian expression's input edited to `url` (same length):
+    // its automaton now mixes inputs.
+    let field = br#""pattern":"roulette1234567","ignore_case":true,"input":"e2guardian""#;
+    let bad = br#""pattern":"roulette12345678901234","ignore_case":true,"input":"url""#;
+    assert_eq!(field.len(), bad.len());
+    let at = bytes
+        .windows(field.len())
+        .position(|w| w == field)
+        .expect("the builder writes the `e2guardian` input");
+    let mut edited = bytes.clone();
+    edited[at..at + field.len()].copy_from_slice(bad);
+    assert!(reseal_checksum(&mut edited));
+    let err = Bundle::from_bytes(edited).unwrap_err();
+    assert!(err.to_string().contains("different inputs"), "{err}");
+}

@@ -64,8 +64,8 @@ fn sx(s: &str) -> EntryKind {
 fn sg(s: &str) -> EntryKind {
     EntryKind::SquidGuardUrl(s.to_owned())
 }
-fn ri(s: &str) -> EntryKind {
-    EntryKind::RegexNoCase(s.to_owned())
+fn e2x(s: &str) -> EntryKind {
+    EntryKind::E2guardianExpression(s.to_owned())
 }
 
 fn e2_loader(path: &str) -> Result<Vec<u8>, std::io::Error> {
@@ -328,7 +328,7 @@ fn e2guardian_url_and_regexp_lists() {
         &ParseOptions::new(),
     )
     .unwrap();
-    assert_eq!(entries(&parsed), [(2, ri("(^|\\.)bad[0-9]+\\.example"))]);
+    assert_eq!(entries(&parsed), [(2, e2x("(^|\\.)bad[0-9]+\\.example"))]);
     assert_eq!(parsed.skipped.len(), 1);
     assert_eq!(parsed.skipped[0].line, 3);
 }

@@ -38,8 +38,8 @@ fn sg(s: &str) -> EntryKind {
 fn sx(s: &str) -> EntryKind {
     EntryKind::SquidGuardExpression(s.to_owned())
 }
-fn ri(s: &str) -> EntryKind {
-    EntryKind::RegexNoCase(s.to_owned())
+fn e2x(s: &str) -> EntryKind {
+    EntryKind::E2guardianExpression(s.to_owned())
 }
 
 /// `case!(name, format, input, [entries], skipped, ignored)`
@@ -806,7 +806,7 @@ case!(
     e2_regexp,
     E2Regexp,
     "bad[0-9]+\\.example",
-    [ri("bad[0-9]+\\.example")],
+    [e2x("bad[0-9]+\\.example")],
     0,
     0
 );

@@ -10,7 +10,7 @@ use super::format::{
     self, DIGEST_RECORD_LEN, ENDIAN_MARK, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
     SectionKind,
 };
-use super::regex::{self, Plan, PlanError, RegexEngine};
+use super::regex::{self, Plan, PlanError, RegexEngine, RegexInput};
 use super::{AutomatonMeta, BuildError, EntryCounts, ListMeta, Meta, RegexMeta, gate};
 use crate::lists::{Entry, EntryKind, HostKey};
 use crate::taxonomy::{Category, MAX_LOCAL_CATEGORIES};
@@ -68,6 +68,7 @@ struct RegexBuild {
     line: usize,
     pattern: String,
     no_case: bool,
+    input: RegexInput,
     plan: Plan,
 }
 
@@ -528,12 +529,18 @@ impl BundleBuilder {
             }
             EntryKind::Regex(r)
             | EntryKind::RegexNoCase(r)
-            | EntryKind::SquidGuardExpression(r) => {
+            | EntryKind::SquidGuardExpression(r)
+            | EntryKind::E2guardianExpression(r) => {
                 let no_case = !matches!(entry.kind, EntryKind::Regex(_));
                 // squidGuard 1.6 matches expressions against its full URL
                 // (`regexec(.., req->furl, ..)`): the host as requested, not
                 // chopped, which is the canonical `host/path?query`
-                // (`regex::REGEX_INPUT`).
+                // (`RegexInput::Url`); e2guardian chops one trailing `/`
+                // off it first (`RegexInput::E2guardian`).
+                let input = match entry.kind {
+                    EntryKind::E2guardianExpression(_) => RegexInput::E2guardian,
+                    _ => RegexInput::Url,
+                };
                 if sensitive {
                     return Err(err(
                         "a sensitive list cannot hold regex entries (they cannot be stored as digests); give the URLs instead".to_owned(),
@@ -562,6 +569,7 @@ impl BundleBuilder {
                     line: entry.line,
                     pattern: r.clone(),
                     no_case,
+                    input,
                     plan,
                 });
             }
@@ -682,7 +690,7 @@ impl BundleBuilder {
                     list: r.list,
                     pattern: r.pattern.clone(),
                     ignore_case: r.no_case,
-                    input: regex::REGEX_INPUT.to_owned(),
+                    input: r.input.id().to_owned(),
                 })
                 .collect(),
             automata,
@@ -790,6 +798,7 @@ impl BundleBuilder {
             .map(|r| regex::Planned {
                 pattern: Cow::Owned(regex::flagged(&r.pattern, r.no_case, r.plan.unicode)),
                 plan: r.plan,
+                input: r.input,
             })
             .collect();
         let mut bytes = Vec::new();
@@ -1486,6 +1495,15 @@ mod tests {
         assert_eq!(bytes, mixed_bundle(), "two builds differ");
         assert_eq!(
             sha256_hex(&bytes),
+            "1e24423c1e54ca2a75718545178fceaf14407665921ba02d7a3fe990823f8871"
+        );
+        // Version 4 changed only the version for this input (it has no
+        // e2guardian expression): with version 3 in its place (outside
+        // the checksum) the bytes are version 3's.
+        let mut v3 = bytes.clone();
+        v3.splice(12..16, 3u32.to_le_bytes());
+        assert_eq!(
+            sha256_hex(&v3),
             "96abb8001983705066af6293ec80ae4a64120f061102d4c1b22f48a80ddc425b"
         );
     }

@@ -81,14 +81,30 @@
 //!   (`offset`, `len`, 8-aligned, in order, not overlapping), whether it
 //!   is `anchored` (run from every position) and its `patterns` (indices
 //!   into `regexes`, which together name every expression exactly once).
-//!   Each `regexes` entry has an `input`: `url` (the canonical
-//!   `host/path?query`, escapes decoded) or `squidguard` (the same, the
-//!   host chopped as squidGuard chops it). See
+//!   Each `regexes` entry has an `input`; version 3 wrote only `url` (the
+//!   canonical `host/path?query`, escapes decoded). See
 //!   [`RegexEngine`](super::RegexEngine).
 //! - **Local categories** are not limited to 32: a bundle lists as many as
 //!   its lists name.
 //!
 //! Version 2 bundles are refused with
+//! [`BundleError::UnsupportedVersion`](super::BundleError::UnsupportedVersion),
+//! whose message says to recompile.
+//!
+//! # Version 4
+//!
+//! - **e2guardian expressions have an input of their own.** A `regexes`
+//!   entry's `input` is `url` (squidGuard `expressions` and generic regex
+//!   entries: the canonical `host/path?query`, escapes decoded) or
+//!   `e2guardian` (e2guardian `bannedregexpurllist` lines,
+//!   [`EntryKind::E2guardianExpression`](crate::lists::EntryKind::E2guardianExpression):
+//!   the same text with one trailing `/` chopped off, as e2guardian chops
+//!   it). Every automaton holds expressions of one input; the loader
+//!   refuses one that mixes them, and any other input id.
+//!
+//! A version 3 bundle stored e2guardian expressions with input `url`,
+//! which now means the squidGuard reading: rather than read it with a
+//! meaning its lists did not have, it is refused with
 //! [`BundleError::UnsupportedVersion`](super::BundleError::UnsupportedVersion),
 //! whose message says to recompile.
 
@@ -116,7 +132,7 @@ pub(crate) const ENDIAN_MARK: u32 = 0x0102_0304;
 ///     BundleError::UnsupportedVersion { found: FORMAT_VERSION + 1, supported: FORMAT_VERSION }
 /// );
 /// ```
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Length of the fixed header.
 pub(crate) const HEADER_LEN: usize = 48;
 /// The checksum covers every byte from here to the end.

@@ -10,7 +10,7 @@ use super::format::{
 };
 use super::fst_reader::FstSection;
 use super::parts::BundleParts;
-use super::regex::{Loaded, REGEX_INPUT, RegexEngine};
+use super::regex::{Loaded, RegexEngine, RegexInput};
 use super::sets::{FlatSets, Subsets};
 use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, gate};
 use crate::Limits;
@@ -392,14 +392,18 @@ fn regex_automata(
     meta: &Meta,
 ) -> Result<(Vec<Loaded>, Vec<RegexEngine>), BundleError> {
     let err = |reason: String| BundleError::section(SectionKind::Regex, reason);
-    if let Some(r) = meta.regexes.iter().find(|r| r.input != REGEX_INPUT) {
-        return Err(BundleError::section(
-            SectionKind::Meta,
-            format!(
-                "a regex is matched against input `{}`, which this esafety neither writes nor reads (only `{REGEX_INPUT}`): the bundle is corrupt or from another esafety version",
-                r.input
-            ),
-        ));
+    let mut inputs = Vec::with_capacity(meta.regexes.len());
+    for r in &meta.regexes {
+        let Some(input) = RegexInput::from_id(&r.input) else {
+            return Err(BundleError::section(
+                SectionKind::Meta,
+                format!(
+                    "a regex is matched against input `{}`, which this esafety neither writes nor reads (only `url` and `e2guardian`): the bundle is corrupt or from another esafety version",
+                    r.input
+                ),
+            ));
+        };
+        inputs.push(input);
     }
     let mut engines: Vec<Option<RegexEngine>> = vec![None; meta.regexes.len()];
     let mut automata = Vec::with_capacity(meta.automata.len());
@@ -423,7 +427,18 @@ fn regex_automata(
         } else {
             RegexEngine::Dfa
         };
+        let input = a
+            .patterns
+            .first()
+            .and_then(|&p| inputs.get(p as usize))
+            .copied()
+            .unwrap_or(RegexInput::Url);
         for &p in &a.patterns {
+            if inputs.get(p as usize).is_some_and(|&i| i != input) {
+                return Err(err(
+                    "an automaton holds expressions matched against different inputs".into(),
+                ));
+            }
             match engines.get_mut(p as usize) {
                 Some(slot @ None) => *slot = Some(engine),
                 _ => {
@@ -433,7 +448,8 @@ fn regex_automata(
                 }
             }
         }
-        automata.push(Loaded::from_bytes(bytes, a.anchored, a.patterns.clone()).map_err(err)?);
+        automata
+            .push(Loaded::from_bytes(bytes, a.anchored, input, a.patterns.clone()).map_err(err)?);
     }
     let engines: Option<Vec<RegexEngine>> = engines.into_iter().collect();
     let engines = engines.ok_or_else(|| err("an expression is in no automaton".into()))?;

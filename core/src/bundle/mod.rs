@@ -135,6 +135,7 @@ pub use format::FORMAT_VERSION;
 #[cfg(feature = "fuzzing")]
 pub use format::reseal_checksum;
 pub use regex::RegexEngine;
+pub(crate) use regex::RegexInput;
 
 /// An error loading a bundle: the bytes are not a complete, intact bundle
 /// of this format version. (Building one fails with a
@@ -534,8 +535,8 @@ pub(crate) struct RegexMeta {
     /// Compiled ASCII case-insensitively (squidGuard, e2guardian).
     #[serde(default, skip_serializing_if = "is_false")]
     pub(crate) ignore_case: bool,
-    /// What it is matched against: always `url` (`regex::REGEX_INPUT`);
-    /// the loader refuses any other.
+    /// What it is matched against (`regex::RegexInput`): `url` or
+    /// `e2guardian`; the loader refuses any other.
     pub(crate) input: String,
 }
 

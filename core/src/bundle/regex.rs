@@ -132,12 +132,48 @@ impl fmt::Display for RegexEngine {
     }
 }
 
-/// The one input an expression is matched against, as the metadata names
-/// it: the canonical `host/path?query`, escapes decoded. squidGuard 1.6
-/// matches expressions against the URL as requested, host unchopped, so
-/// no other input is written; a bundle that names another (an older
-/// build wrote `squidguard`, a chopped host) is refused when it loads.
-pub(crate) const REGEX_INPUT: &str = "url";
+/// What an expression is matched against, as the metadata names it
+/// (`input`). Every automaton holds expressions of one input only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum RegexInput {
+    /// `url`: the canonical `host/path?query`, escapes decoded. squidGuard
+    /// 1.6 matches expressions against the URL as requested, host
+    /// unchopped (`regexec` on `furl`); generic regex entries too.
+    Url,
+    /// `e2guardian`: the same text with one trailing `/` chopped off, as
+    /// e2guardian 5.3 chops it before it applies a `bannedregexpurllist`
+    /// (`ListMeta::inRegExpURLList`: `if (url.endsWith("/")) url.chop()`).
+    E2guardian,
+}
+
+impl RegexInput {
+    /// The id the metadata stores.
+    #[cfg(feature = "compile")]
+    pub(crate) fn id(self) -> &'static str {
+        match self {
+            RegexInput::Url => "url",
+            RegexInput::E2guardian => "e2guardian",
+        }
+    }
+
+    /// The input an id names (`None` for one this esafety does not read:
+    /// an older build wrote `squidguard`, a chopped host).
+    pub(crate) fn from_id(id: &str) -> Option<RegexInput> {
+        match id {
+            "url" => Some(RegexInput::Url),
+            "e2guardian" => Some(RegexInput::E2guardian),
+            _ => None,
+        }
+    }
+
+    /// This input, given the decoded canonical `host/path?query`.
+    pub(crate) fn view(self, decoded: &[u8]) -> &[u8] {
+        match self {
+            RegexInput::Url => decoded,
+            RegexInput::E2guardian => decoded.strip_suffix(b"/").unwrap_or(decoded),
+        }
+    }
+}
 
 /// How one expression compiles: its engine, whether it needs Unicode, and
 /// the size of its DFA alone.
@@ -275,6 +311,7 @@ fn is_size_limit(message: &str) -> bool {
 pub(crate) struct Planned<'a> {
     pub(crate) pattern: Cow<'a, str>,
     pub(crate) plan: Plan,
+    pub(crate) input: RegexInput,
 }
 
 /// One built automaton: its serialized bytes (little-endian, without
@@ -286,16 +323,25 @@ pub(crate) struct Built {
     pub(crate) patterns: Vec<u32>,
 }
 
-/// Builds every expression into automata: those of one engine together,
-/// in groups that fit the limits.
+/// The (engine, input) groups expressions are built in, in section order.
+#[cfg(feature = "compile")]
+const GROUPS: [(RegexEngine, RegexInput); 4] = [
+    (RegexEngine::Dfa, RegexInput::Url),
+    (RegexEngine::Dfa, RegexInput::E2guardian),
+    (RegexEngine::AnchoredDfa, RegexInput::Url),
+    (RegexEngine::AnchoredDfa, RegexInput::E2guardian),
+];
+
+/// Builds every expression into automata: those of one engine and one
+/// input together, in groups that fit the limits.
 #[cfg(feature = "compile")]
 pub(crate) fn build(planned: &[Planned<'_>]) -> Result<Vec<Built>, BuildError> {
     let mut out = Vec::new();
-    for engine in [RegexEngine::Dfa, RegexEngine::AnchoredDfa] {
+    for (engine, input) in GROUPS {
         let ids: Vec<u32> = planned
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.plan.engine == engine)
+            .filter(|(_, p)| p.plan.engine == engine && p.input == input)
             .filter_map(|(i, _)| u32::try_from(i).ok())
             .collect();
         let (budget, anchored) = match engine {
@@ -374,6 +420,8 @@ fn build_group(
 pub(crate) struct Loaded {
     dfa: dense::DFA<Vec<u32>>,
     anchored: bool,
+    /// What its expressions are matched against.
+    pub(crate) input: RegexInput,
     /// The expression (index into the bundle's regex table) of each DFA
     /// pattern id.
     pub(crate) patterns: Vec<u32>,
@@ -385,6 +433,7 @@ impl Loaded {
     pub(crate) fn from_bytes(
         bytes: &[u8],
         anchored: bool,
+        input: RegexInput,
         patterns: Vec<u32>,
     ) -> Result<Loaded, String> {
         // A dense DFA is read in place from 4-aligned bytes: copy them to
@@ -419,6 +468,7 @@ impl Loaded {
         Ok(Loaded {
             dfa: dfa.to_owned(),
             anchored,
+            input,
             patterns,
         })
     }

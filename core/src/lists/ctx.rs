@@ -177,7 +177,8 @@ impl<'o> Sink<'o> {
                 }
                 EntryKind::Regex(_)
                 | EntryKind::RegexNoCase(_)
-                | EntryKind::SquidGuardExpression(_) => {
+                | EntryKind::SquidGuardExpression(_)
+                | EntryKind::E2guardianExpression(_) => {
                     return self.skip(line, &Problem::RegexInSensitive);
                 }
                 kind @ (EntryKind::Digest(_) | EntryKind::GatedDigest(..)) => kind,

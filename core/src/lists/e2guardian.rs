@@ -40,8 +40,10 @@
 //! ([`ParsedList::fragment_lines`](super::ParsedList::fragment_lines)).
 //!
 //! `bannedregexpurllist` lines match, ignoring ASCII case, anywhere in the
-//! request without its scheme, its path decoded
-//! ([`EntryKind::RegexNoCase`](super::EntryKind::RegexNoCase)). e2guardian
+//! request without its scheme, its path decoded, and one trailing `/`
+//! chopped off the request as e2guardian chops it before it applies them
+//! ([`EntryKind::E2guardianExpression`](super::EntryKind::E2guardianExpression):
+//! `\.exe$` blocks `host/setup.exe/`). e2guardian
 //! drops a trailing `/` from every list line it reads, expressions too, so
 //! esafety drops it from an expression line (`^[^/]*\.ads\.example/` is
 //! `^[^/]*\.ads\.example`); an escaped `\/` is kept. Every difference

@@ -74,9 +74,12 @@
 //!   `=` (`/page?q`, `/page&x`, `/page=1`, never `/pagex`), on the host
 //!   and every subdomain, a trailing `/` of the line ignored, case
 //!   ignored; `bannedregexpurllist` lines are expressions matched,
-//!   ignoring case, anywhere in the request without its scheme, each line
-//!   with a trailing `/` dropped as e2guardian drops it when it reads a
-//!   list. `#listcategory: "Name"` sets [`ParsedList::list_category`];
+//!   ignoring case, anywhere in the request without its scheme and with
+//!   one trailing `/` chopped off it (`host/setup.exe/` is matched as
+//!   `host/setup.exe`, the root `host/` as `host`), as e2guardian chops it
+//!   before it applies expressions ([`EntryKind::E2guardianExpression`]),
+//!   each line with a trailing `/` dropped as e2guardian drops it when it
+//!   reads a list. `#listcategory: "Name"` sets [`ParsedList::list_category`];
 //!   `.Include<path>` is followed by [`parse_with_includes`] (the included
 //!   file is read as the same format, at most
 //!   [`Limits::max_include_depth`](crate::Limits::max_include_depth) deep, at most
@@ -98,12 +101,7 @@
 //!     e2guardian strips only `ftp://` from lines, and never matches it;
 //!   - a URL line with a `#fragment` is the page without it, and reported
 //!     ([`ParsedList::fragment_lines`]); e2guardian keeps the fragment,
-//!     which no request has, and never matches it;
-//!   - an expression is matched against the canonical URL with its
-//!     trailing `/` (the one input every expression has, as squidGuard
-//!     has it); e2guardian chops a trailing `/` off the request first, so
-//!     there `\.exe$` also blocks the directory `host/setup.exe/`, which
-//!     esafety does not.
+//!     which no request has, and never matches it.
 //! - **iwf**: a URL is the exact page, its canonical `host/path?query`
 //!   (`example.com` alone is `example.com/`, which every page of that host
 //!   reaches through its lookup expressions); 64 hex digits (either case)
@@ -278,15 +276,20 @@ pub enum EntryKind {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     UrlPrefixNoCase(String),
-    /// [`EntryKind::Regex`] compiled ASCII case-insensitively (e2guardian
-    /// `bannedregexpurllist`, which matches against the lowercased URL;
-    /// squidGuard `expressions` are [`EntryKind::SquidGuardExpression`]):
-    /// `porn` matches `/PORN/` and `/Porn.html`.
+    /// [`EntryKind::Regex`] compiled ASCII case-insensitively: `porn`
+    /// matches `/PORN/` and `/Porn.html`. (squidGuard `expressions` are
+    /// [`EntryKind::SquidGuardExpression`], e2guardian
+    /// `bannedregexpurllist` lines [`EntryKind::E2guardianExpression`].)
     ///
     /// ```
-    /// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
-    /// let parsed = parse(Format::E2Regexp, "bannedregexpurllist", b"(^|[-/_.])porn([-/_.]|$)\n", &ParseOptions::new())?;
-    /// assert!(matches!(parsed.entries.first().map(|e| &e.kind), Some(EntryKind::RegexNoCase(_))));
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// use esafety::classify::Classifier;
+    /// use esafety::lists::{Entry, EntryKind};
+    /// let mut b = BundleBuilder::new();
+    /// let list = b.add_list("adult", "adult")?;
+    /// b.add_entry(list, &Entry { kind: EntryKind::RegexNoCase("(^|[-/_.])porn([-/_.]|$)".into()), line: 1 })?;
+    /// let classifier = Classifier::new(Bundle::from_bytes(b.build()?)?);
+    /// assert!(!classifier.classify_str("http://video.example/PORN/1")?.matches.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     RegexNoCase(String),
@@ -370,6 +373,31 @@ pub enum EntryKind {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     SquidGuardExpression(String),
+    /// An e2guardian `bannedregexpurllist` line: a regular expression
+    /// matched ignoring ASCII case anywhere in the request as e2guardian
+    /// 5.3 sees it (`ListMeta::inRegExpURLList`): `host/path?query`
+    /// without the scheme, the path decoded and its dot segments resolved,
+    /// and then **one trailing `/` chopped off**. So `\.exe$` matches
+    /// `files.example/setup.exe/` (seen as `files.example/setup.exe`), and
+    /// `/dl/$` never matches (`files.example/dl/` is seen as
+    /// `files.example/dl`). esafety gives it the canonical
+    /// `host/path?query`, escapes decoded, with one trailing `/` removed.
+    ///
+    /// ```
+    /// use esafety::bundle::{Bundle, BundleBuilder};
+    /// use esafety::classify::Classifier;
+    /// use esafety::lists::{parse, EntryKind, Format, ParseOptions};
+    /// let parsed = parse(Format::E2Regexp, "bannedregexpurllist", b"\\.exe$\n", &ParseOptions::new())?;
+    /// assert!(matches!(parsed.entries.first().map(|e| &e.kind), Some(EntryKind::E2guardianExpression(_))));
+    /// let mut b = BundleBuilder::new();
+    /// let list = b.add_list("bannedregexpurllist", "malware-hacking")?;
+    /// b.add_entries(list, &parsed.entries)?;
+    /// let classifier = Classifier::new(Bundle::from_bytes(b.build()?)?);
+    /// assert!(!classifier.classify_str("http://files.example/setup.exe/")?.matches.is_empty());
+    /// assert!(classifier.classify_str("http://files.example/setup.exe.txt")?.matches.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    E2guardianExpression(String),
     /// The SHA-256 of a canonical lookup expression (sensitive lists: IWF,
     /// terrorism); see [`expression_digest`]. A list that gives only
     /// digests (no URLs) yields these: the bundle cannot gate them by host,
@@ -463,6 +491,9 @@ impl fmt::Debug for EntryKind {
             EntryKind::SquidGuardUrl(s) => f.debug_tuple("SquidGuardUrl").field(s).finish(),
             EntryKind::SquidGuardExpression(s) => {
                 f.debug_tuple("SquidGuardExpression").field(s).finish()
+            }
+            EntryKind::E2guardianExpression(s) => {
+                f.debug_tuple("E2guardianExpression").field(s).finish()
             }
             EntryKind::UrlStringPrefixNoCase(s) => {
                 f.debug_tuple("UrlStringPrefixNoCase").field(s).finish()

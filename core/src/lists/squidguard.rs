@@ -115,7 +115,7 @@ pub(super) fn line(
                 );
             }
             match canon::regex(text, true) {
-                Ok(kind) => sink.entry(line, kind),
+                Ok(_) => sink.entry(line, EntryKind::E2guardianExpression(text.to_owned())),
                 Err(problem) => sink.skip(line, &problem),
             }
         }

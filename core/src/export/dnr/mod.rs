@@ -59,7 +59,7 @@ use serde::Serialize;
 pub use rule::{ActionType, ResourceType, Rule, RuleAction, RuleCondition};
 
 use crate::ErrorCode;
-use crate::bundle::{Bundle, BundleError, ListRole};
+use crate::bundle::{Bundle, BundleError, ListRole, RegexInput};
 use crate::classify::{Classification, Match};
 use crate::policy::guarantee::Actions;
 use crate::policy::{Action, Context, Engine, Policy, Request};
@@ -317,6 +317,7 @@ pub const SPELLING_DIFFERENCES: &[&str] = &[
     "URL and prefix entries are matched as the browser spells the address: a path with percent-escapes the engine would decode (`/%70age.html` for `/page.html`), doubled slashes (`//`), a host written with a trailing dot, or an explicit non-default port gets past a rule, though the engine blocks it; domain entries match every such spelling",
     "a URL entry whose host has more than five labels also matches its subdomains (the engine's Safe Browsing lookups try that host only)",
     "a regex entry with `^` may also match inside the address's `scheme://`",
+    "an e2guardian expression whose match ends with the address's final `/` (`a/$`) also matches there; e2guardian, which the engine follows, chops that `/` off first",
 ];
 
 /// What only the engine does, which an install without policy therefore
@@ -609,7 +610,10 @@ impl<'b, 'p> Plan<'b, 'p> {
             let set = [r.list];
             let outcome = self.outcome(&set);
             match outcome {
-                Outcome::Block | Outcome::Allow => match regex::regex_filter(&r.pattern) {
+                Outcome::Block | Outcome::Allow => match regex::regex_filter(
+                    &r.pattern,
+                    RegexInput::from_id(&r.input) == Some(RegexInput::E2guardian),
+                ) {
                     Ok(filter) => {
                         self.count(&set, outcome);
                         self.regexes.push((filter, !r.ignore_case, outcome));

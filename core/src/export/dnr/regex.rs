@@ -17,7 +17,14 @@
 //!   lazy or not, and alternation `|`;
 //! - `^` (the start of `host/path?query`) becomes
 //!   `(?:^[a-zA-Z][a-zA-Z0-9+.-]*://)`, the scheme before it; `$` stays
-//!   (a request URL has no fragment, so its end is the end of the query).
+//!   (a request URL has no fragment, so its end is the end of the query),
+//!   except in an e2guardian expression, which is matched with one
+//!   trailing `/` chopped off the request: there `$` becomes `(?:/?$)`,
+//!   the end or a final `/` before it (`\.exe$` blocks `/setup.exe/`). A
+//!   match that itself ends with the final `/` (`a/$`, `(exe/)`) is not
+//!   chopped that way, so such an expression can match a URL ending in
+//!   `/` that e2guardian lets through ([`super::SPELLING_DIFFERENCES`]);
+//!   it never misses one that e2guardian blocks.
 //!
 //! A pattern without `^` is written `^[a-zA-Z][a-zA-Z0-9+.-]*://.*(?:…)`,
 //! so that it cannot match inside the scheme; one with `^` is written as
@@ -30,12 +37,13 @@ const SCHEME: &str = "[a-zA-Z][a-zA-Z0-9+.\\-]*://";
 /// RE2's largest repetition count.
 const MAX_REPEAT: u32 = 1000;
 
-/// The `regexFilter` for `pattern`.
+/// The `regexFilter` for `pattern`; with `chop_slash`, for an expression
+/// matched with one trailing `/` chopped off the URL (e2guardian).
 ///
 /// # Errors
 ///
 /// What in the pattern RE2 may not read as regex-automata does, quoted.
-pub(super) fn regex_filter(pattern: &str) -> Result<String, String> {
+pub(super) fn regex_filter(pattern: &str, chop_slash: bool) -> Result<String, String> {
     let mut out = String::with_capacity(pattern.len() + 48);
     let mut anchored = false;
     // How many `^` a match can pass, per open group: (in the alternative so
@@ -83,6 +91,7 @@ pub(super) fn regex_filter(pattern: &str) -> Result<String, String> {
                 out.push(')');
             }
             '{' => repeat(&mut chars, &mut out)?,
+            '$' if chop_slash => out.push_str("(?:/?$)"),
             _ => out.push(c),
         }
     }
@@ -334,7 +343,7 @@ mod tests {
         ];
         for (name, pattern, want) in cases {
             assert_eq!(
-                regex_filter(pattern).as_deref(),
+                regex_filter(pattern, false).as_deref(),
                 want.map_err(str::to_owned).as_deref(),
                 "{name}"
             );
@@ -368,7 +377,7 @@ mod tests {
         fn a_written_filter_matches_where_the_pattern_does(pattern in pattern(), hpq in hpq(), scheme in prop::sample::select(vec!["http", "https", "wss"])) {
             use regex_automata::dfa::regex::Regex;
             let Ok(ours) = Regex::new(&pattern) else { return Ok(()) };
-            let Ok(filter) = regex_filter(&pattern) else { return Ok(()) };
+            let Ok(filter) = regex_filter(&pattern, false) else { return Ok(()) };
             let theirs = Regex::new(&filter).unwrap_or_else(|e| panic!("{pattern} → {filter}: {e}"));
             let url = format!("{scheme}://{hpq}");
             let (p, f) = (ours.is_match(&hpq), theirs.is_match(&url));
@@ -378,5 +387,66 @@ mod tests {
                 prop_assert!(!p || f, "{} → {} misses {}", pattern, filter, url);
             }
         }
+
+        /// An e2guardian expression's filter matches the whole URL
+        /// wherever the expression matches `host/path?query` with one
+        /// trailing `/` chopped off (it may match more: a match that ends
+        /// with the final `/` itself).
+        #[test]
+        fn an_e2guardian_filter_matches_where_the_chopped_pattern_does(pattern in pattern(), hpq in hpq(), slash in any::<bool>()) {
+            use regex_automata::dfa::regex::Regex;
+            let hpq = if slash { format!("{hpq}/") } else { hpq };
+            let Ok(ours) = Regex::new(&pattern) else { return Ok(()) };
+            let Ok(filter) = regex_filter(&pattern, true) else { return Ok(()) };
+            let theirs = Regex::new(&filter).unwrap_or_else(|e| panic!("{pattern} → {filter}: {e}"));
+            let chopped = hpq.strip_suffix('/').unwrap_or(&hpq);
+            let url = format!("http://{hpq}");
+            prop_assert!(!ours.is_match(chopped) || theirs.is_match(&url), "{} → {} misses {}", pattern, filter, url);
+        }
+    }
+
+    #[test]
+    fn e2guardian_end_anchors() {
+        let cases = [
+            (
+                "file at the end",
+                "\\.exe$",
+                "http://files.example/setup.exe",
+                true,
+            ),
+            (
+                "directory named like a file",
+                "\\.exe$",
+                "http://files.example/setup.exe/",
+                true,
+            ),
+            (
+                "query ending in a slash",
+                "\\.exe$",
+                "http://files.example/get?f=a.exe/",
+                true,
+            ),
+            (
+                "not at the end",
+                "\\.exe$",
+                "http://files.example/setup.exe.txt",
+                false,
+            ),
+            (
+                "two slashes are not one",
+                "\\.exe$",
+                "http://files.example/setup.exe//x",
+                false,
+            ),
+        ];
+        for (name, pattern, url, want) in cases {
+            let filter = regex_filter(pattern, true).unwrap();
+            let re = regex_automata::dfa::regex::Regex::new(&filter).unwrap();
+            assert_eq!(re.is_match(url), want, "{name}: {filter} on {url}");
+        }
+        assert_eq!(
+            regex_filter("\\.exe$", true).as_deref(),
+            Ok("^[a-zA-Z][a-zA-Z0-9+.\\-]*://.*(?:\\.exe(?:/?$))")
+        );
     }
 }
