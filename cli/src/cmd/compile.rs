@@ -12,7 +12,8 @@
 //! bundle and prints a summary to stderr: for every file, the format it
 //! was read in, its entries, bad lines, ignored lines and the lines whose
 //! `#fragment` was dropped; for the regular expressions, the engine each
-//! got (every one with `--strict`, else those not on the one-pass DFA).
+//! got (every one with `--strict`, else those not on the anchored DFA
+//! every expression gets).
 //! IWF and terrorism lists are parsed as sensitive lists: their entries
 //! are digests from the moment they are read, and no message quotes them.
 //!
@@ -717,7 +718,8 @@ fn fragment_summary(s: &mut String, reports: &[Report]) {
 }
 
 /// The engines of the regular expressions: counts, and each expression
-/// not on the one-pass DFA (with `strict`, every one).
+/// not on the anchored DFA the builder gives every expression (with
+/// `strict`, every one).
 fn expression_summary(s: &mut String, reports: &[Report], builder: &BundleBuilder, strict: bool) {
     let plans = builder.expressions();
     if plans.is_empty() {
@@ -729,14 +731,14 @@ fn expression_summary(s: &mut String, reports: &[Report], builder: &BundleBuilde
         .count();
     let _ = writeln!(
         s,
-        "  expressions: {} ({} on a one-pass DFA, {} on an anchored DFA run from every position: their one-pass DFA would be too large)",
+        "  expressions: {} ({} on an anchored DFA run from every position, {} on a one-pass DFA)",
         plans.len(),
-        plans.len().saturating_sub(anchored),
-        anchored
+        anchored,
+        plans.len().saturating_sub(anchored)
     );
     for file in reports.iter().flat_map(|r| &r.files) {
         for plan in plans.get(file.expressions.clone()).unwrap_or_default() {
-            if !strict && plan.engine == RegexEngine::Dfa {
+            if !strict && plan.engine == RegexEngine::AnchoredDfa {
                 continue;
             }
             let unicode = if plan.unicode { ", Unicode" } else { "" };

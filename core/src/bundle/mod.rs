@@ -877,7 +877,7 @@ impl<B: AsRef<[u8]>> Bundle<B> {
     /// let expressions = bundle.expressions();
     /// assert_eq!(expressions.len(), 1);
     /// assert_eq!((expressions[0].list, expressions[0].pattern), ("adult-expressions", "(^|[-/_.])porn([-/_.]|$)"));
-    /// assert_eq!(expressions[0].engine, RegexEngine::Dfa);
+    /// assert_eq!(expressions[0].engine, RegexEngine::AnchoredDfa);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn expressions(&self) -> Vec<ExpressionInfo<'_>> {

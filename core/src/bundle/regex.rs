@@ -5,27 +5,37 @@
 //!
 //! A vendor expression list is any number of expressions, some of which
 //! (UT1's `strong_redirector`: seven `.*`-joined alternatives before fifty
-//! keywords) have no unanchored DFA of any reasonable size. So each
-//! expression gets the first engine that fits, and a set is never compiled
-//! as one automaton that one line can make too large:
+//! keywords) have no unanchored DFA of any reasonable size, and a set of
+//! ordinary ones has no unanchored DFA that is quick to build: the
+//! unanchored search loop puts every expression's start into every DFA
+//! state, so determinizing N expressions together costs about N² (1,000
+//! UT1-style keyword expressions took about 60 s in groups of 2 MiB, and
+//! still 2.6 s in groups of ten, against 0.08 s anchored). So:
 //!
-//! 1. [`RegexEngine::Dfa`]: a dense DFA searched once over the URL,
-//!    unanchored, if the expression's DFA alone fits in [`DFA_LIMIT`]
-//!    bytes. Such expressions are then built together into as many DFAs as
-//!    it takes for each to fit in [`DFA_CHUNK_LIMIT`] (a group that does
+//! 1. Every expression gets [`RegexEngine::AnchoredDfa`]: a dense DFA with
+//!    anchored start states only, if its DFA alone fits in
+//!    [`ANCHORED_LIMIT`] bytes. Without the leading "anything" loop the
+//!    DFA does not track every partial match at once, so it stays small
+//!    and quick to build: `strong_redirector` takes about 400 KB this way
+//!    and more than 16 MiB unanchored; an ordinary keyword expression
+//!    about 1 KB. Expressions are then built together into as many DFAs
+//!    as it takes for each to fit in [`ANCHORED_LIMIT`] (a group that does
 //!    not fit is split in two, down to single expressions, which fit).
-//! 2. [`RegexEngine::AnchoredDfa`]: otherwise, a dense DFA with anchored
-//!    start states only, run from every position of the URL until it dies,
-//!    if it fits in [`ANCHORED_LIMIT`]. Without the leading "anything"
-//!    loop of an unanchored search the DFA does not have to track every
-//!    partial match at once, so it stays small: `strong_redirector` takes
-//!    about 400 KB this way and more than 16 MiB (the old limit, reached
-//!    after about 26 s) unanchored. It costs a walk per position, most of
-//!    which end at the first byte.
-//! 3. Otherwise the expression cannot be applied by a bounded automaton,
+//! 2. Otherwise the expression cannot be applied by a bounded automaton,
 //!    and building the bundle fails with [`BuildError::RegexTooComplex`](super::BuildError::RegexTooComplex),
 //!    naming the list and line: a rule that cannot be applied is an
 //!    error, never a warning.
+//!
+//! An anchored DFA is searched by starting it at every position of the
+//! URL, all the runs advanced together one byte at a time: runs that
+//! reach the same DFA state are one run from then on (a DFA state's future
+//! depends only on the state and the bytes left), and a run ends at a dead
+//! state. So a search costs a start and a step per byte, plus a step per
+//! byte for each distinct live state, at most the DFA's states: linear in
+//! the URL, even for `.*` (every run that entered the loop is in one of
+//! its few states), never the quadratic walk-per-position of a naive
+//! anchored search. [`RegexEngine::Dfa`] (one unanchored pass) is still
+//! read from a bundle, but the builder no longer writes it.
 //!
 //! Every automaton is built with regex-automata's size limits, so the
 //! time and memory of a build are bounded by the limits above, and is
@@ -56,6 +66,7 @@ use regex_automata::MatchKind;
 use regex_automata::dfa::{Automaton as _, StartKind, dense};
 #[cfg(feature = "compile")]
 use regex_automata::nfa::thompson;
+use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 #[cfg(feature = "compile")]
 use regex_automata::util::syntax;
@@ -63,18 +74,9 @@ use regex_automata::util::syntax;
 #[cfg(feature = "compile")]
 use super::BuildError;
 
-/// The largest unanchored DFA one expression may have to get
-/// [`RegexEngine::Dfa`], in bytes. Determinization stops when it is
-/// reached, which bounds the time a failing attempt costs (about 0.1 s for
-/// `strong_redirector`).
-#[cfg(feature = "compile")]
-pub(crate) const DFA_LIMIT: usize = 256 << 10;
-/// The largest DFA several [`RegexEngine::Dfa`] expressions are built
-/// into together, in bytes.
-#[cfg(feature = "compile")]
-pub(crate) const DFA_CHUNK_LIMIT: usize = 2 << 20;
 /// The largest anchored DFA of one [`RegexEngine::AnchoredDfa`]
-/// expression, and of a group of them, in bytes.
+/// expression, and of a group of them, in bytes. Determinization stops
+/// when it is reached, which bounds the time and memory of a build.
 #[cfg(feature = "compile")]
 pub(crate) const ANCHORED_LIMIT: usize = 4 << 20;
 /// The largest NFA an expression may compile to, in bytes.
@@ -93,7 +95,7 @@ const NFA_LIMIT: usize = 16 << 20;
 /// b.add_entry(list, &Entry { kind: EntryKind::SquidGuardExpression("(^|[-/_.])porn([-/_.]|$)".into()), line: 1 })?;
 /// b.add_entry(list, &Entry { kind: EntryKind::SquidGuardExpression(strong.into()), line: 2 })?;
 /// let engines: Vec<RegexEngine> = b.expressions().iter().map(|e| e.engine).collect();
-/// assert_eq!(engines, [RegexEngine::Dfa, RegexEngine::AnchoredDfa]);
+/// assert_eq!(engines, [RegexEngine::AnchoredDfa, RegexEngine::AnchoredDfa]);
 /// assert_eq!(RegexEngine::AnchoredDfa.id(), "anchored-dfa");
 /// // Both apply.
 /// let classifier = esafety::classify::Classifier::new(Bundle::from_bytes(b.build()?)?);
@@ -104,9 +106,11 @@ const NFA_LIMIT: usize = 16 << 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RegexEngine {
-    /// A dense DFA searched once over the URL.
+    /// A dense DFA searched once over the URL (read from bundles; the
+    /// builder no longer writes it).
     Dfa,
-    /// A dense DFA with anchored start states, run from every position.
+    /// A dense DFA with anchored start states, run from every position
+    /// (what the builder gives every expression).
     AnchoredDfa,
 }
 
@@ -272,22 +276,12 @@ fn dense_dfa<P: AsRef<str>>(
         .map_err(|e| e.to_string())
 }
 
-/// Chooses the engine of one expression.
+/// Chooses the engine of one expression: its anchored DFA, alone, within
+/// [`ANCHORED_LIMIT`].
 #[cfg(feature = "compile")]
 pub(crate) fn plan(pattern: &str, no_case: bool) -> Result<Plan, PlanError> {
     let unicode = needs_unicode(pattern, no_case).map_err(PlanError::Syntax)?;
     let one = [flagged(pattern, no_case, unicode)];
-    match dense_dfa(&one, false, DFA_LIMIT) {
-        Ok(dfa) => {
-            return Ok(Plan {
-                engine: RegexEngine::Dfa,
-                unicode,
-                size: dfa.memory_usage(),
-            });
-        }
-        Err(e) if !is_size_limit(&e) => return Err(PlanError::Syntax(e)),
-        Err(_) => {}
-    }
     match dense_dfa(&one, true, ANCHORED_LIMIT) {
         Ok(dfa) => Ok(Plan {
             engine: RegexEngine::AnchoredDfa,
@@ -345,7 +339,7 @@ pub(crate) fn build(planned: &[Planned<'_>]) -> Result<Vec<Built>, BuildError> {
             .filter_map(|(i, _)| u32::try_from(i).ok())
             .collect();
         let (budget, anchored) = match engine {
-            RegexEngine::Dfa => (DFA_CHUNK_LIMIT, false),
+            RegexEngine::Dfa => (ANCHORED_LIMIT, false),
             RegexEngine::AnchoredDfa => (ANCHORED_LIMIT, true),
         };
         // Greedy groups by the sizes alone; a group whose DFA is
@@ -484,15 +478,7 @@ impl Loaded {
     /// matches somewhere in `hay` (possibly more than once).
     pub(crate) fn matches(&self, hay: &[u8], found: &mut dyn FnMut(usize)) {
         if self.anchored {
-            for at in 0..=hay.len() {
-                let behind = at.checked_sub(1).and_then(|i| hay.get(i)).copied();
-                let config = start::Config::new()
-                    .anchored(Anchored::Yes)
-                    .look_behind(behind);
-                if let Ok(state) = self.dfa.start_state(&config) {
-                    self.walk(state, hay.get(at..).unwrap_or_default(), found);
-                }
-            }
+            self.every_position(hay, found);
         } else {
             let config = start::Config::new().anchored(Anchored::No);
             if let Ok(state) = self.dfa.start_state(&config) {
@@ -501,14 +487,64 @@ impl Loaded {
         }
     }
 
+    /// The anchored DFA started at every position of `hay`, the runs
+    /// advanced together and merged where they reach the same state (see
+    /// the module docs): linear in `hay`.
+    fn every_position(&self, hay: &[u8], found: &mut dyn FnMut(usize)) {
+        let dfa = &self.dfa;
+        let report = |state, found: &mut dyn FnMut(usize)| {
+            for i in 0..dfa.match_len(state) {
+                found(dfa.match_pattern(state, i).as_usize());
+            }
+        };
+        let mut live: Vec<StateID> = Vec::new();
+        let mut next: Vec<StateID> = Vec::new();
+        let mut behind = None;
+        let mut at = 0;
+        loop {
+            let config = start::Config::new()
+                .anchored(Anchored::Yes)
+                .look_behind(behind);
+            if let Ok(state) = dfa.start_state(&config)
+                && !dfa.is_dead_state(state)
+            {
+                live.push(state);
+            }
+            let Some(&byte) = hay.get(at) else {
+                for &state in &live {
+                    let state = dfa.next_eoi_state(state);
+                    if dfa.is_match_state(state) {
+                        report(state, found);
+                    }
+                }
+                return;
+            };
+            next.clear();
+            for &state in &live {
+                let state = dfa.next_state(state, byte);
+                if dfa.is_special_state(state) {
+                    if dfa.is_match_state(state) {
+                        report(state, found);
+                    } else if dfa.is_dead_state(state) || dfa.is_quit_state(state) {
+                        continue;
+                    }
+                }
+                next.push(state);
+            }
+            // Runs in the same state are one run from here on.
+            if next.len() > 1 {
+                next.sort_unstable();
+                next.dedup();
+            }
+            std::mem::swap(&mut live, &mut next);
+            behind = Some(byte);
+            at += 1;
+        }
+    }
+
     /// Runs the DFA from `state` over `hay` (to its end or a dead state),
     /// reporting the patterns of every match state.
-    fn walk(
-        &self,
-        mut state: regex_automata::util::primitives::StateID,
-        hay: &[u8],
-        found: &mut dyn FnMut(usize),
-    ) {
+    fn walk(&self, mut state: StateID, hay: &[u8], found: &mut dyn FnMut(usize)) {
         let dfa = &self.dfa;
         let report = |state, found: &mut dyn FnMut(usize)| {
             for i in 0..dfa.match_len(state) {
