@@ -9,7 +9,8 @@
 //! adblock-rust's peer lists only), so the `strong_redirector` expression
 //! is generated in its shape: seven `.*`-joined search-engine alternatives
 //! before fifty keywords, the shape that has no unanchored DFA within the
-//! limits and gets the anchored engine (see `esafety::bundle::RegexEngine`).
+//! limits (every expression gets the anchored engine now, see
+//! `esafety::bundle::RegexEngine`).
 //! The ordinary expressions are UT1 `expressions`-style keyword
 //! boundaries, `(^|[-/_.])WORD([-/_.]|$)`, each with its own word.
 //!

@@ -797,7 +797,7 @@ impl BundleBuilder {
             .iter()
             .map(|r| regex::Planned {
                 pattern: Cow::Owned(regex::flagged(&r.pattern, r.no_case, r.plan.unicode)),
-                plan: r.plan,
+                plan: r.plan.clone(),
                 input: r.input,
             })
             .collect();

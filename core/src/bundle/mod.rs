@@ -28,9 +28,11 @@
 //! URL-prefix entries). A host that has path entries is marked in the hosts
 //! map, so a URL on a host without any pays nothing for them. Values are
 //! indices into a table of distinct *list sets* (which source lists hold
-//! the key). Regex entries are compiled into one regex-automata sparse DFA
-//! (built with size limits; a bad or oversized regex is reported with its
-//! list and line when compiling), serialized so loading only validates it.
+//! the key). Regex entries are compiled into regex-automata dense DFAs
+//! with anchored starts, several expressions to a DFA (built with size
+//! limits; a bad or oversized regex is reported with its list and line
+//! when compiling), serialized so loading only validates them (see
+//! [`RegexEngine`]).
 //!
 //! # Sensitive lists (DESIGN.md invariant 2)
 //!

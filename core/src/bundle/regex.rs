@@ -179,15 +179,24 @@ impl RegexInput {
     }
 }
 
-/// How one expression compiles: its engine, whether it needs Unicode, and
-/// the size of its DFA alone.
+/// How one expression compiles: its engine, whether it needs Unicode, the
+/// size of its DFA alone, and that DFA's serialized bytes if it is at
+/// least [`ALONE_FROM`] bytes.
 #[cfg(feature = "compile")]
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub(crate) engine: RegexEngine,
     pub(crate) unicode: bool,
     size: usize,
+    alone: Option<std::sync::Arc<[u8]>>,
 }
+
+/// An expression whose DFA alone is at least this large (`strong_redirector`:
+/// about 400 KB) keeps the DFA its plan built and is an automaton of its
+/// own: building it again, with others, would cost its determinization
+/// twice, for a group that is mostly its DFA anyway.
+#[cfg(feature = "compile")]
+const ALONE_FROM: usize = 64 << 10;
 
 /// Why an expression cannot be compiled.
 #[cfg(feature = "compile")]
@@ -283,14 +292,26 @@ pub(crate) fn plan(pattern: &str, no_case: bool) -> Result<Plan, PlanError> {
     let unicode = needs_unicode(pattern, no_case).map_err(PlanError::Syntax)?;
     let one = [flagged(pattern, no_case, unicode)];
     match dense_dfa(&one, true, ANCHORED_LIMIT) {
-        Ok(dfa) => Ok(Plan {
-            engine: RegexEngine::AnchoredDfa,
-            unicode,
-            size: dfa.memory_usage(),
-        }),
+        Ok(dfa) => {
+            let size = dfa.memory_usage();
+            let alone = (size >= ALONE_FROM).then(|| serialized(&dfa).into());
+            Ok(Plan {
+                engine: RegexEngine::AnchoredDfa,
+                unicode,
+                size,
+                alone,
+            })
+        }
         Err(e) if is_size_limit(&e) => Err(PlanError::TooComplex),
         Err(e) => Err(PlanError::Syntax(e)),
     }
+}
+
+/// A DFA's little-endian bytes, without the alignment padding.
+#[cfg(feature = "compile")]
+fn serialized(dfa: &dense::DFA<Vec<u32>>) -> Vec<u8> {
+    let (bytes, pad) = dfa.to_bytes_little_endian();
+    bytes.get(pad..).unwrap_or_default().to_vec()
 }
 
 /// Whether a build error is a size limit (rather than a pattern a DFA
@@ -347,6 +368,14 @@ pub(crate) fn build(planned: &[Planned<'_>]) -> Result<Vec<Built>, BuildError> {
         let mut group: Vec<u32> = Vec::new();
         let mut size = 0usize;
         for id in ids {
+            if let Some(bytes) = planned.get(id as usize).and_then(|p| p.plan.alone.as_ref()) {
+                out.push(Built {
+                    bytes: bytes.to_vec(),
+                    anchored,
+                    patterns: vec![id],
+                });
+                continue;
+            }
             let one = planned
                 .get(id as usize)
                 .map_or(budget, |p| p.plan.size.max(1));
@@ -388,9 +417,8 @@ fn build_group(
     // larger than `budget`.
     match dense_dfa(&patterns, anchored, budget) {
         Ok(dfa) => {
-            let (bytes, pad) = dfa.to_bytes_little_endian();
             out.push(Built {
-                bytes: bytes.get(pad..).unwrap_or_default().to_vec(),
+                bytes: serialized(&dfa),
                 anchored,
                 patterns: group,
             });
