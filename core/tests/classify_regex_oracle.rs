@@ -65,12 +65,13 @@ fn decoded(url: &CanonicalUrl) -> Vec<u8> {
     let mut i = 0;
     while i < text.len() {
         let hex = |b: u8| char::from(b).to_digit(16);
-        if text[i] == b'%' && i + 2 < text.len() {
-            if let (Some(h), Some(l)) = (hex(text[i + 1]), hex(text[i + 2])) {
-                out.push(u8::try_from(h * 16 + l).unwrap());
-                i += 3;
-                continue;
-            }
+        if text[i] == b'%'
+            && i + 2 < text.len()
+            && let (Some(h), Some(l)) = (hex(text[i + 1]), hex(text[i + 2]))
+        {
+            out.push(u8::try_from(h * 16 + l).unwrap());
+            i += 3;
+            continue;
         }
         out.push(text[i]);
         i += 1;
