@@ -221,6 +221,8 @@ impl<B: AsRef<[u8]>> Engine<B> {
             age: context.age,
             device: context.device,
             time: context.time,
+            #[cfg(feature = "content")]
+            content: &[],
         };
         self.policy.evaluate(&request, &classification)
     }

@@ -312,6 +312,8 @@ pub fn check_with<B: AsRef<[u8]>>(
                 age: identity.age,
                 device: identity.device,
                 time,
+                #[cfg(feature = "content")]
+                content: &[],
             };
             let decision = policy.evaluate(&request, &classification);
             let record = DecisionRecord::of_decision(
