@@ -314,7 +314,11 @@ impl<B: AsRef<[u8]>> Engine<B> {
         let terms = crate::record::search_terms(input, &url)
             .map(|t| scanner.scan_search_terms(&[t.terms.as_str()]));
         #[cfg(not(feature = "incident"))]
-        let terms: Option<ContentMatches> = None;
+        let terms: Option<ContentMatches> = {
+            // Search terms are read by the record module (feature `incident`).
+            let _ = scanner;
+            None
+        };
         let content: Vec<&ContentMatches> = page.into_iter().chain(terms.as_ref()).collect();
         let decision = self.decide_scanned(&url, context, &content);
         Ok(DecisionReport::new(input, url.as_str(), decision))
