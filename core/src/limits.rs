@@ -16,7 +16,7 @@
 //! | [`Limits::max_include_files`] | 1,024 | `.Include` files one parse reads, repeats counted | [`lists::parse_with_includes`](crate::lists::parse_with_includes) |
 //! | [`Limits::max_document_len`] | 4 MiB | a policy document | [`Policy::load_with_limits`](crate::Policy::load_with_limits) |
 //! | [`Limits::max_policy_rules`] | 100,000 | a policy's rules | [`Policy::load_with_limits`](crate::Policy::load_with_limits) |
-//! | [`Limits::max_bundle_len`] | 1 GiB | a bundle | [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes) |
+//! | [`Limits::max_bundle_len`] | 1 GiB | a bundle (and a bundle file) | [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes), [`bundle::read_bundle_file`](crate::bundle::read_bundle_file) |
 //! | [`Limits::max_bundle_meta_len`] | 16 MiB | a bundle's metadata section | [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes) |
 //!
 //! A limit exceeded is a typed error naming the input (file and line where
@@ -70,7 +70,7 @@ use std::fmt;
 pub struct Limits {
     /// The largest list file read, in bytes (default 1 GiB): a longer
     /// one, or a device or FIFO that never ends, is a
-    /// [`ListFileError::TooLarge`](crate::lists::ListFileError::TooLarge).
+    /// [`FileError::TooLarge`](crate::file::FileError::TooLarge).
     pub max_list_file_len: u64,
     /// The longest list line, in bytes without its line ending (default
     /// 8 KiB); a longer line is a skipped line saying so.
@@ -90,7 +90,10 @@ pub struct Limits {
     pub max_document_len: usize,
     /// The most rules a policy may have (default 100,000).
     pub max_policy_rules: usize,
-    /// The largest bundle loaded, in bytes (default 1 GiB).
+    /// The largest bundle loaded, in bytes (default 1 GiB): a longer bundle
+    /// file is refused before it is read
+    /// ([`FileError::TooLarge`](crate::file::FileError::TooLarge)), and
+    /// longer bytes before they are parsed.
     pub max_bundle_len: u64,
     /// The largest metadata section of a bundle, in bytes (default 16 MiB;
     /// the metadata of a bundle of the UT1 blacklists and the peer lists

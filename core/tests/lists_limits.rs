@@ -47,7 +47,7 @@ fn dev_zero_is_refused_as_a_device_not_read_to_out_of_memory() {
     );
     assert_eq!(
         err.to_string(),
-        "it is a character device, not a regular file; give a list file"
+        "it is a character device, not a regular file; give the path of a file"
     );
     assert!(start.elapsed() < Duration::from_secs(1));
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -256,8 +257,22 @@ static void test_bundle(void) {
     remove(path);
   }
   CHECK_STATUS(esafety_bundle_from_file(path, &mapped), ESAFETY_STATUS_IO);
-  CHECK_ERROR_MENTIONS("cannot open bundle");
+  CHECK_ERROR_MENTIONS("cannot read bundle");
+  /* Core's opener: a directory, a device and a FIFO are refused at once (a
+     FIFO used to block the open forever, /dev/zero to be read as empty). */
   CHECK_STATUS(esafety_bundle_from_file("/", &mapped), ESAFETY_STATUS_IO);
+  CHECK_ERROR_MENTIONS("it is a directory, not a regular file");
+  CHECK_STATUS(esafety_bundle_from_file("/dev/zero", &mapped), ESAFETY_STATUS_IO);
+  CHECK_ERROR_MENTIONS("it is a character device, not a regular file");
+  {
+    const char *fifo = tmp_path("bundle.fifo");
+    remove(fifo);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    CHECK_STATUS(esafety_bundle_from_file(fifo, &mapped), ESAFETY_STATUS_IO);
+    CHECK_ERROR_MENTIONS("it is a FIFO, not a regular file");
+    CHECK(mapped == NULL);
+    remove(fifo);
+  }
   CHECK_STATUS(esafety_bundle_from_file(NULL, &mapped), ESAFETY_STATUS_NULL_PARAMETER);
   CHECK_STATUS(esafety_bundle_from_file(path, NULL), ESAFETY_STATUS_NULL_PARAMETER);
   memset(long_path, 'a', sizeof long_path);

@@ -83,8 +83,8 @@ fn load_policy(path: &Path, key: Option<&PublicKey>) -> anyhow::Result<Policy> {
 /// they are parsed: a bad signature is a failed load, and the old engine
 /// keeps serving.
 fn read_bundle(path: &Path, key: Option<&PublicKey>) -> anyhow::Result<Vec<u8>> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read bundle `{}`", path.display()))?;
+    let bytes = esafety::bundle::read_bundle_file(path, &esafety::Limits::default())
+        .with_context(|| format!("cannot read bundle `{}`", path.display()))?;
     if let Some(key) = key {
         crate::cmd::sign::verify_file(path, &bytes, key)?;
     }
