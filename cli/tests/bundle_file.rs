@@ -107,7 +107,11 @@ fn helper_reload_refuses_a_fifo_and_keeps_serving() {
         .arg(&bundle)
         .output()
         .unwrap();
-    assert!(compiled.status.success(), "{}", String::from_utf8_lossy(&compiled.stderr));
+    assert!(
+        compiled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
     let mut child = Command::new(env!("CARGO_BIN_EXE_esafety"))
         .arg("squid-helper")
         .arg("--policy")

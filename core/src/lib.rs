@@ -41,6 +41,8 @@ pub mod file;
 mod ident;
 #[cfg(feature = "incident")]
 pub mod incident;
+#[cfg(any(feature = "compile", feature = "content"))]
+mod include_path;
 pub mod limits;
 pub mod lists;
 pub mod policy;

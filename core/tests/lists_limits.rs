@@ -448,3 +448,66 @@ fn etc_passwd_read_from_disk_shows_no_line() {
         assert!(!s.reason.contains("root"), "{s}");
     }
 }
+
+/// A phrase list's `.Include` is confined below the including file's
+/// folder as a URL list's is, by the same code (`include_path::below`):
+/// it used to follow any path, `/etc/passwd` and `../` included.
+#[test]
+fn a_phrase_list_include_outside_its_folder_is_refused() {
+    use esafety::content::{ContentError, ListKind, PhraseList, PhraseOptions};
+    let mut loader = |_: &str| Ok(b"<sex>,<50>\n".to_vec());
+    let cases = [
+        ("absolute elsewhere", ".Include</etc/passwd>\n", false),
+        ("up and out", ".Include<../other/weighted>\n", false),
+        (
+            "up to its own folder",
+            ".Include<porn/../../weighted>\n",
+            false,
+        ),
+        ("below", ".Include<porn/weighted>\n", true),
+        (
+            "below through ..",
+            ".Include<porn/../drugs/weighted>\n",
+            true,
+        ),
+    ];
+    for (name, text, allowed) in cases {
+        let confined = PhraseList::parse_with_includes(
+            "lists/phraselists/weighted",
+            text.as_bytes(),
+            ListKind::Weighted,
+            &PhraseOptions::new(),
+            &mut loader,
+        );
+        // The same rule as a URL list's `.Include` in the same folder.
+        let url_list = parse_with_includes(
+            Format::E2Site,
+            "lists/phraselists/weighted",
+            text.as_bytes(),
+            &ParseOptions::new(),
+            &mut |_: &str| Ok(b"a.example\n".to_vec()),
+        );
+        assert_eq!(confined.is_ok(), allowed, "{name}: {confined:?}");
+        assert_eq!(url_list.is_ok(), allowed, "{name}: {url_list:?}");
+        if !allowed {
+            let err = confined.unwrap_err();
+            assert!(
+                matches!(err, ContentError::IncludeOutside { line: 1, .. }),
+                "{name}: {err}"
+            );
+            assert!(
+                err.to_string().contains("--allow-include-outside"),
+                "{name}: {err}"
+            );
+            let open = PhraseOptions::new().with_allow_include_outside(true);
+            let followed = PhraseList::parse_with_includes(
+                "lists/phraselists/weighted",
+                text.as_bytes(),
+                ListKind::Weighted,
+                &open,
+                &mut loader,
+            );
+            assert!(followed.is_ok(), "{name}: {followed:?}");
+        }
+    }
+}

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use esafety::Limits;
 use esafety::bundle::Bundle;
+use esafety::classify::Classifier;
 use esafety::file::FileError;
 use esafety::limits::Limit;
-use esafety::classify::Classifier;
 
 use crate::error::{Failure, esafety_status};
 use crate::input::{ESAFETY_MAX_BUNDLE_LEN, bytes_in, out_ptr, path_in};
@@ -51,11 +51,7 @@ pub struct esafety_bundle {
     pub(crate) classifier: Classifier<SharedBytes>,
 }
 
-fn load(
-    backing: Backing,
-    limits: &Limits,
-    out: &mut *mut esafety_bundle,
-) -> Result<(), Failure> {
+fn load(backing: Backing, limits: &Limits, out: &mut *mut esafety_bundle) -> Result<(), Failure> {
     let bytes = SharedBytes(Arc::new(backing));
     let bundle = Bundle::from_bytes_with_limits(bytes, limits)
         .map_err(|e| Failure::from_error(e.code().into(), &e))?;

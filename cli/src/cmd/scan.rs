@@ -60,6 +60,9 @@ pub(crate) struct Args {
     /// standard error).
     #[arg(long)]
     strict: bool,
+    /// Let a phrase list's `.Include` name a file outside the including list's folder (refused by default).
+    #[arg(long)]
+    allow_include_outside: bool,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -69,7 +72,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let options = PhraseOptions::new().with_strict(args.strict);
+    let options = PhraseOptions::new()
+        .with_strict(args.strict)
+        .with_allow_include_outside(args.allow_include_outside);
     let mut builder = ScannerBuilder::new();
     builder.options(ScanOptions {
         passes: args.passes,
