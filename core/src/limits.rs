@@ -11,7 +11,7 @@
 //! | [`Limits::MAX_URL_LINE_LEN`] (fixed) | 2 MiB + 4 KiB | one line of a URL stream | the CLI's stdin reader |
 //! | [`Limits::max_list_file_len`] | 1 GiB | one list file (and each file it includes) | [`lists::read_list_file`](crate::lists::read_list_file) |
 //! | [`Limits::max_list_line_len`] | 8 KiB | one list line (longer: a skipped line) | [`lists::parse`](crate::lists::parse) |
-//! | [`Limits::max_entries`] | 50,000,000 | entries one parse produces, includes counted | [`lists::parse`](crate::lists::parse) |
+//! | [`Limits::max_entries`] | 50,000,000 | entries one parse produces, includes counted, and entries one compile is given over all its lists | [`lists::parse`](crate::lists::parse), [`BundleBuilder::limits`](crate::bundle::BundleBuilder::limits) |
 //! | [`Limits::max_include_depth`] | 8 | e2guardian `.Include` nesting | [`lists::parse_with_includes`](crate::lists::parse_with_includes) |
 //! | [`Limits::max_include_files`] | 1,024 | `.Include` files one parse reads, repeats counted | [`lists::parse_with_includes`](crate::lists::parse_with_includes) |
 //! | [`Limits::max_document_len`] | 4 MiB | a policy document | [`Policy::load_with_limits`](crate::Policy::load_with_limits) |
@@ -75,8 +75,10 @@ pub struct Limits {
     /// The longest list line, in bytes without its line ending (default
     /// 8 KiB); a longer line is a skipped line saying so.
     pub max_list_line_len: usize,
-    /// The most entries one parse produces, the files it includes counted
-    /// (default 50,000,000; the UT1 blacklists hold about 4 million).
+    /// The most entries one parse produces, the files it includes counted,
+    /// and the most one [`BundleBuilder`](crate::bundle::BundleBuilder) is
+    /// given over all its lists (default 50,000,000; the UT1 blacklists
+    /// hold about 4 million).
     pub max_entries: usize,
     /// How deep e2guardian `.Include` may nest (default 8).
     pub max_include_depth: usize,

@@ -511,3 +511,39 @@ fn a_phrase_list_include_outside_its_folder_is_refused() {
         }
     }
 }
+
+/// `max_entries` bounds one compile, not one parse: two lists each under
+/// the limit, whose sum is over it, are refused by the builder with a
+/// typed error naming the second list (each parse alone passed before).
+#[test]
+fn the_entries_limit_is_per_compile_over_every_list() {
+    use esafety::bundle::{BuildError, BundleBuilder};
+    use esafety::limits::Limit;
+    let mut limits = Limits::default();
+    limits.max_entries = 5;
+    let options = ParseOptions::new().with_limits(limits);
+    let mut builder = BundleBuilder::new();
+    builder.limits(limits);
+    let lists = [
+        ("bets", "gambling", "a.example\nb.example\nc.example\n"),
+        (
+            "ads",
+            "malware-hacking",
+            "d.example\ne.example\nf.example\n",
+        ),
+    ];
+    let mut outcome = Vec::new();
+    for (name, category, text) in lists {
+        let parsed = parse(Format::Plain, name, text.as_bytes(), &options).unwrap();
+        let id = builder.add_list(name, category).unwrap();
+        outcome.push((name, builder.add_entries(id, &parsed.entries)));
+    }
+    assert!(outcome[0].1.is_ok(), "{:?}", outcome[0]);
+    let err = outcome[1].1.as_ref().unwrap_err();
+    assert!(
+        matches!(err, BuildError::LimitExceeded { list, line: 3, limit: Limit::Entries, max: 5 } if list == "ads"),
+        "{err}"
+    );
+    assert_eq!(err.code(), esafety::ErrorCode::TooLarge);
+    assert!(err.to_string().contains("`max_entries`"), "{err}");
+}
