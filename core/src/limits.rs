@@ -14,7 +14,7 @@
 //! | [`Limits::max_entries`] | 50,000,000 | entries one parse produces, includes counted, and entries one compile is given over all its lists | [`lists::parse`](crate::lists::parse), [`BundleBuilder::limits`](crate::bundle::BundleBuilder::limits) |
 //! | [`Limits::max_include_depth`] | 8 | e2guardian `.Include` nesting | [`lists::parse_with_includes`](crate::lists::parse_with_includes) |
 //! | [`Limits::max_include_files`] | 1,024 | `.Include` files one parse reads, repeats counted | [`lists::parse_with_includes`](crate::lists::parse_with_includes) |
-//! | [`Limits::max_document_len`] | 4 MiB | a policy document | [`Policy::load_with_limits`](crate::Policy::load_with_limits) |
+//! | [`Limits::max_document_len`] | 4 MiB | a policy, incident, site or escalation-profile document | [`Policy::load_with_limits`](crate::Policy::load_with_limits), `Incident::from_bytes`, `Site::from_toml_str`, `EscalationProfile::from_toml` (these three at the default) |
 //! | [`Limits::max_policy_rules`] | 100,000 | a policy's rules | [`Policy::load_with_limits`](crate::Policy::load_with_limits) |
 //! | [`Limits::max_bundle_len`] | 1 GiB | a bundle (and a bundle file) | [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes), [`bundle::read_bundle_file`](crate::bundle::read_bundle_file) |
 //! | [`Limits::max_bundle_meta_len`] | 16 MiB | a bundle's metadata section | [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes) |

@@ -66,7 +66,7 @@ pub(crate) fn fingerprint(path: &Path) -> Option<Fingerprint> {
 /// Reads a text file (a policy, the site file) and, with a key, checks its
 /// signature before anything reads the text.
 fn read_text(path: &Path, what: &str, key: Option<&PublicKey>) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_document(path)
         .with_context(|| format!("cannot read {what} `{}`", path.display()))?;
     if let Some(key) = key {
         crate::cmd::sign::verify_file(path, text.as_bytes(), key)?;
