@@ -35,12 +35,22 @@
 //!
 //! # Faces
 //!
-//! The CLI uses [`Limits::default`] (no flag changes them); the C and
-//! WebAssembly faces load bundles with the defaults through
-//! [`Bundle::from_bytes`](crate::bundle::Bundle::from_bytes). A Rust host
-//! that needs other bounds sets the fields and passes the value to
-//! [`Bundle::from_bytes_with_limits`](crate::bundle::Bundle::from_bytes_with_limits)
-//! and [`ParseOptions::with_limits`](crate::lists::ParseOptions::with_limits).
+//! The CLI uses [`Limits::default`] (no flag changes them). A host that
+//! needs other bounds sets them, and core checks them
+//! ([`Limits::validate`]: none 0, the include depth at most
+//! [`Limits::MAX_INCLUDE_DEPTH`], the metadata limit at most the bundle
+//! limit) before they are used:
+//!
+//! - Rust: set the fields and pass the value to
+//!   [`Bundle::from_bytes_with_limits`](crate::bundle::Bundle::from_bytes_with_limits),
+//!   [`Policy::load_with_limits`](crate::Policy::load_with_limits),
+//!   [`ParseOptions::with_limits`](crate::lists::ParseOptions::with_limits) and
+//!   [`BundleBuilder::limits`](crate::bundle::BundleBuilder::limits);
+//! - C: `esafety_limits_default()`, set fields, and pass it to
+//!   `esafety_bundle_from_file_with_limits`,
+//!   `esafety_bundle_from_bytes_with_limits` or
+//!   `esafety_policy_from_text_with_limits`;
+//! - WebAssembly: `new Engine(bundle, policy, { limits: { maxBundleLen, … } })`.
 //!
 //! ```
 //! use esafety::Limits;
@@ -163,6 +173,116 @@ impl Limits {
             Limit::BundleLen => self.max_bundle_len,
             Limit::BundleMetaLen => self.max_bundle_meta_len,
         }
+    }
+}
+
+impl Limits {
+    /// The deepest [`Limits::max_include_depth`] a host may set: includes
+    /// are followed by recursion, so this bounds the stack they use.
+    ///
+    /// ```
+    /// assert_eq!(esafety::Limits::MAX_INCLUDE_DEPTH, 64);
+    /// ```
+    pub const MAX_INCLUDE_DEPTH: usize = 64;
+
+    /// Checks the values a host set, for every face that lets one set
+    /// them (a Rust host, the C `esafety_limits`, the WebAssembly
+    /// `limits: {…}` option): every limit is at least 1 (a limit of 0
+    /// would refuse every input, which is never what a host means, and a
+    /// zeroed struct must never pass for a choice), the include depth is at
+    /// most [`Limits::MAX_INCLUDE_DEPTH`], and the bundle metadata limit is
+    /// at most the bundle limit.
+    ///
+    /// ```
+    /// use esafety::limits::{Limit, LimitsError};
+    /// use esafety::Limits;
+    /// assert_eq!(Limits::default().validate(), Ok(()));
+    /// let mut limits = Limits::default();
+    /// limits.max_entries = 0;
+    /// assert_eq!(limits.validate(), Err(LimitsError::Zero { limit: Limit::Entries }));
+    /// limits.max_entries = 10;
+    /// limits.max_include_depth = 1000;
+    /// let err = limits.validate().unwrap_err();
+    /// assert_eq!(err.to_string(), "`max_include_depth` is 1000, over 64, the most it may be; set it to at most 64");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The first value that is wrong, as a [`LimitsError`].
+    pub fn validate(&self) -> Result<(), LimitsError> {
+        const SET: [Limit; 9] = [
+            Limit::ListFileLen,
+            Limit::ListLineLen,
+            Limit::Entries,
+            Limit::IncludeDepth,
+            Limit::IncludeFiles,
+            Limit::DocumentLen,
+            Limit::PolicyRules,
+            Limit::BundleLen,
+            Limit::BundleMetaLen,
+        ];
+        if let Some(&limit) = SET.iter().find(|&&l| self.get(l) == 0) {
+            return Err(LimitsError::Zero { limit });
+        }
+        if self.max_include_depth > Limits::MAX_INCLUDE_DEPTH {
+            return Err(LimitsError::OverCeiling {
+                limit: Limit::IncludeDepth,
+                value: self.get(Limit::IncludeDepth),
+                max: Limits::MAX_INCLUDE_DEPTH as u64,
+            });
+        }
+        if self.max_bundle_meta_len > self.max_bundle_len {
+            return Err(LimitsError::OverCeiling {
+                limit: Limit::BundleMetaLen,
+                value: self.max_bundle_meta_len,
+                max: self.max_bundle_len,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A [`Limits`] value a host set that cannot be used
+/// ([`Limits::validate`]).
+///
+/// ```
+/// use esafety::limits::{Limit, LimitsError};
+/// let err = LimitsError::Zero { limit: Limit::BundleLen };
+/// assert_eq!(err.to_string(), "`max_bundle_len` is 0, which would refuse every input; set it to at least 1, or leave the default");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LimitsError {
+    /// A limit is 0.
+    #[error(
+        "`{limit}` is 0, which would refuse every input; set it to at least 1, or leave the default"
+    )]
+    Zero {
+        /// The limit.
+        limit: Limit,
+    },
+    /// A limit is over the most it may be.
+    #[error("`{limit}` is {value}, over {max}, the most it may be; set it to at most {max}")]
+    OverCeiling {
+        /// The limit.
+        limit: Limit,
+        /// The value set.
+        value: u64,
+        /// The most it may be.
+        max: u64,
+    },
+}
+
+impl LimitsError {
+    /// The error's kind on every face: [`ErrorCode::InvalidArgument`](crate::ErrorCode::InvalidArgument).
+    ///
+    /// ```
+    /// use esafety::limits::{Limit, LimitsError};
+    /// let err = LimitsError::Zero { limit: Limit::Entries };
+    /// assert_eq!(err.code(), esafety::ErrorCode::InvalidArgument);
+    /// ```
+    pub fn code(&self) -> crate::ErrorCode {
+        crate::ErrorCode::InvalidArgument
     }
 }
 

@@ -183,6 +183,93 @@ static char *tmp_path(const char *name) {
   return path;
 }
 
+/* esafety_limits: the host's override of core's Limits, validated by core. */
+static void test_limits(void) {
+  esafety_limits limits = esafety_limits_default();
+  esafety_limits zeroed;
+  esafety_bundle *bundle = (esafety_bundle *)1;
+  esafety_policy *policy = (esafety_policy *)1;
+  const uint8_t *bytes = NULL;
+  size_t len = 0;
+  const char *path;
+  FILE *f;
+  const char *text = "id = \"p\"\ndefault = \"allow\"\n[[rules]]\nid = \"a\"\naction = \"block\"\n"
+                     "categories = [\"gambling\"]\n[[rules]]\nid = \"b\"\naction = \"block\"\n"
+                     "categories = [\"drugs\"]\n";
+  esafety_bundle *sample = NULL;
+
+  CHECK(limits.struct_size == sizeof(esafety_limits));
+  CHECK(limits.max_bundle_len == ESAFETY_MAX_BUNDLE_LEN);
+  CHECK(limits.max_document_len == ESAFETY_MAX_POLICY_LEN);
+  CHECK(limits.max_include_depth == 8);
+  CHECK_STATUS(esafety_bundle_sample(&sample), ESAFETY_STATUS_OK);
+  CHECK_STATUS(esafety_bundle_bytes(sample, &bytes, &len), ESAFETY_STATUS_OK);
+
+  /* The defaults load what the plain loaders load. */
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, &limits, &bundle), ESAFETY_STATUS_OK);
+  esafety_bundle_free(bundle);
+  CHECK_STATUS(esafety_policy_from_text_with_limits(text, strlen(text), &limits, &policy), ESAFETY_STATUS_OK);
+  esafety_policy_free(policy);
+
+  /* Lowered: the bundle and the policy are over them. */
+  limits.max_bundle_len = len - 1;
+  limits.max_bundle_meta_len = 16;
+  bundle = (esafety_bundle *)1;
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, &limits, &bundle), ESAFETY_STATUS_TOO_LARGE);
+  CHECK(bundle == NULL);
+  path = tmp_path("limits.esb");
+  f = fopen(path, "wb");
+  CHECK(f != NULL);
+  if (f != NULL) {
+    CHECK(fwrite(bytes, 1, len, f) == len);
+    fclose(f);
+    CHECK_STATUS(esafety_bundle_from_file_with_limits(path, &limits, &bundle), ESAFETY_STATUS_TOO_LARGE);
+    CHECK_ERROR_MENTIONS("max_bundle_len");
+    limits.max_bundle_len = len;
+    CHECK_STATUS(esafety_bundle_from_file_with_limits(path, &limits, &bundle), ESAFETY_STATUS_TOO_LARGE);
+    CHECK_ERROR_MENTIONS("max_bundle_meta_len");
+    limits = esafety_limits_default();
+    CHECK_STATUS(esafety_bundle_from_file_with_limits(path, &limits, &bundle), ESAFETY_STATUS_OK);
+    esafety_bundle_free(bundle);
+    remove(path);
+  }
+  limits = esafety_limits_default();
+  limits.max_policy_rules = 1;
+  CHECK_STATUS(esafety_policy_from_text_with_limits(text, strlen(text), &limits, &policy), ESAFETY_STATUS_TOO_LARGE);
+  CHECK_ERROR_MENTIONS("max_policy_rules");
+  CHECK(policy == NULL);
+  limits = esafety_limits_default();
+  limits.max_document_len = 10;
+  CHECK_STATUS(esafety_policy_from_text_with_limits(text, strlen(text), &limits, &policy), ESAFETY_STATUS_TOO_LARGE);
+  CHECK_ERROR_MENTIONS("max_document_len");
+
+  /* Values core refuses, and a zeroed struct: nothing is loaded. */
+  limits = esafety_limits_default();
+  limits.max_entries = 0;
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, &limits, &bundle), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_ERROR_MENTIONS("`max_entries` is 0");
+  limits = esafety_limits_default();
+  limits.max_include_depth = 1000;
+  CHECK_STATUS(esafety_policy_from_text_with_limits(text, strlen(text), &limits, &policy), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_ERROR_MENTIONS("`max_include_depth` is 1000, over 64");
+  limits = esafety_limits_default();
+  limits.max_bundle_meta_len = limits.max_bundle_len + 1;
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, &limits, &bundle), ESAFETY_STATUS_INVALID_PARAMETER);
+  memset(&zeroed, 0, sizeof zeroed);
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, &zeroed, &bundle), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_ERROR_MENTIONS("struct_size is `0`");
+  CHECK(bundle == NULL);
+  limits = esafety_limits_default();
+  limits.struct_size = sizeof(esafety_limits) + 8;
+  CHECK_STATUS(esafety_bundle_from_file_with_limits("/nonexistent", &limits, &bundle), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, NULL, &bundle), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_policy_from_text_with_limits(text, strlen(text), NULL, &policy), ESAFETY_STATUS_NULL_PARAMETER);
+  limits = esafety_limits_default();
+  CHECK_STATUS(esafety_bundle_from_file_with_limits("/dev/zero", &limits, &bundle), ESAFETY_STATUS_IO);
+  CHECK_ERROR_MENTIONS("not a regular file");
+  esafety_bundle_free(sample);
+}
+
 static void test_bundle(void) {
   esafety_bundle *bundle = NULL, *copy = (esafety_bundle *)1, *mapped = NULL;
   const uint8_t *bytes = NULL;
@@ -1065,6 +1152,7 @@ int main(void) {
   test_last_error();
   test_canonicalize();
   test_bundle();
+  test_limits();
   test_classify();
   test_categories();
   test_policy();
