@@ -51,7 +51,11 @@ pub struct esafety_bundle {
     pub(crate) classifier: Classifier<SharedBytes>,
 }
 
-pub(crate) fn load(backing: Backing, limits: &Limits, out: &mut *mut esafety_bundle) -> Result<(), Failure> {
+pub(crate) fn load(
+    backing: Backing,
+    limits: &Limits,
+    out: &mut *mut esafety_bundle,
+) -> Result<(), Failure> {
     let bytes = SharedBytes(Arc::new(backing));
     let bundle = Bundle::from_bytes_with_limits(bytes, limits)
         .map_err(|e| Failure::from_error(e.code().into(), &e))?;

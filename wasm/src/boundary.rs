@@ -24,6 +24,8 @@ extern "C" {
     #[cfg(feature = "full")]
     #[wasm_bindgen(catch, js_name = ownEntries)]
     fn own_entries(value: &JsValue) -> Result<js_sys::Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = shareOf)]
+    fn share_of(value: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = bytesOf)]
     fn bytes_of(value: &JsValue) -> Result<JsValue, JsValue>;
     #[cfg(any(feature = "full", feature = "dnr"))]
@@ -66,6 +68,52 @@ pub(crate) fn optional_string(value: &JsValue, name: &str) -> Result<Option<Stri
     } else {
         Ok(None)
     }
+}
+
+/// An optional whole-number argument named `name` (`undefined` and
+/// `null`: none): a number that is an integer from 0 to 4294967295, never
+/// rounded or wrapped.
+#[cfg(feature = "dnr")]
+pub(crate) fn optional_u32(value: &JsValue, name: &str) -> Result<Option<u32>, Failure> {
+    if !given(value) {
+        return Ok(None);
+    }
+    let Some(number) = value.as_f64() else {
+        return Err(argument(format!(
+            "`{name}` must be a number, not {}",
+            type_name(value)
+        )));
+    };
+    if number.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&number) {
+        return Err(argument(format!(
+            "`{name}` must be a whole number from 0 to {}, not {number}",
+            u32::MAX
+        )));
+    }
+    // INVARIANT: a whole number in `0..=u32::MAX`, so the cast is exact.
+    Ok(Some(number as u32))
+}
+
+/// An argument named `name` that must be an instance of the exported
+/// class `class` (a `Bundle`, a `Policy`): a second handle on it, so the
+/// caller's stays theirs. wasm-bindgen's own `&Bundle` argument threw a
+/// plain `Error` before entering WebAssembly, and reading a `JsValue` as
+/// the class takes the caller's object; instead the value's
+/// `__esafetyShare()` gives a new handle (any exception caught), which is
+/// read as the class only if it is one.
+pub(crate) fn instance<T: wasm_bindgen::convert::TryFromJsValue>(
+    value: &JsValue,
+    name: &str,
+    class: &str,
+) -> Result<T, Failure> {
+    let wrong = || {
+        argument(format!(
+            "`{name}` must be a {class}, not {}",
+            type_name(value)
+        ))
+    };
+    let shared = share_of(value).map_err(|_| wrong())?;
+    T::try_from_js_value(shared).map_err(|_| wrong())
 }
 
 /// The bytes of a bytes argument named `name`: a `Uint8Array` (or any typed

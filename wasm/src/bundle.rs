@@ -67,6 +67,14 @@ impl Bundle {
 
 #[wasm_bindgen]
 impl Bundle {
+    /// A second handle on this bundle (its bytes and classifier shared,
+    /// nothing copied): how the boundary reads a `Bundle` argument without
+    /// taking the caller's (`boundary::instance`). Not API.
+    #[wasm_bindgen(js_name = __esafetyShare, skip_typescript)]
+    pub fn share(&self) -> Bundle {
+        self.clone()
+    }
+
     /// Loads a bundle from its bytes (an `.esb` file written by
     /// `esafety compile`). The bytes are copied and validated completely
     /// (checksum, every section, every automaton).

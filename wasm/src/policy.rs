@@ -51,6 +51,14 @@ fn load(text: &JsValue, source: &JsValue, format: Option<Format>) -> Result<Poli
 
 #[wasm_bindgen]
 impl Policy {
+    /// A second handle on this policy (its loaded parts shared, nothing
+    /// copied): how the boundary reads a `Policy` argument without taking
+    /// the caller's (`boundary::instance`). Not API.
+    #[wasm_bindgen(js_name = __esafetyShare, skip_typescript)]
+    pub fn share(&self) -> Policy {
+        self.clone()
+    }
+
     /// Loads a policy from TOML text. `source` names it in error messages
     /// (default `policy.toml`).
     ///
@@ -148,14 +156,23 @@ impl Engine {
     /// An engine deciding with `policy` over `bundle`. Neither argument is
     /// consumed: both stay usable, and the engine shares their loaded parts
     /// (nothing is validated or copied again).
+    ///
+    /// Throws an `Error` with code `invalid-argument` when `bundle` is not
+    /// a `Bundle` or `policy` not a `Policy` (checked here, by the
+    /// boundary: wasm-bindgen's own check threw a plain `Error`).
     #[wasm_bindgen(constructor)]
-    pub fn new(bundle: &Bundle, policy: &Policy) -> Engine {
-        Engine {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Bundle")] bundle: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Policy")] policy: JsValue,
+    ) -> Result<Engine, JsValue> {
+        let bundle = boundary::instance::<Bundle>(&bundle, "bundle", "Bundle")?;
+        let policy = boundary::instance::<Policy>(&policy, "policy", "Policy")?;
+        Ok(Engine {
             inner: esafety::policy::Engine::new(
                 bundle.classifier.bundle().clone(),
                 (*policy.inner).clone(),
             ),
-        }
+        })
     }
 
     /// Decides one request `{url, time, group?, age?, device?}`: the
