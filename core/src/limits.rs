@@ -210,18 +210,7 @@ impl Limits {
     ///
     /// The first value that is wrong, as a [`LimitsError`].
     pub fn validate(&self) -> Result<(), LimitsError> {
-        const SET: [Limit; 9] = [
-            Limit::ListFileLen,
-            Limit::ListLineLen,
-            Limit::Entries,
-            Limit::IncludeDepth,
-            Limit::IncludeFiles,
-            Limit::DocumentLen,
-            Limit::PolicyRules,
-            Limit::BundleLen,
-            Limit::BundleMetaLen,
-        ];
-        if let Some(&limit) = SET.iter().find(|&&l| self.get(l) == 0) {
+        if let Some(&limit) = Limit::SETTABLE.iter().find(|&&l| self.get(l) == 0) {
             return Err(LimitsError::Zero { limit });
         }
         if self.max_include_depth > Limits::MAX_INCLUDE_DEPTH {
@@ -261,6 +250,13 @@ pub enum LimitsError {
         /// The limit.
         limit: Limit,
     },
+    /// A fixed limit ([`Limits::MAX_URL_LEN`], [`Limits::MAX_URL_LINE_LEN`])
+    /// cannot be set.
+    #[error("`{limit}` is fixed (see `Limits`, \"why two are fixed\"); leave it out")]
+    Fixed {
+        /// The limit.
+        limit: Limit,
+    },
     /// A limit is over the most it may be.
     #[error("`{limit}` is {value}, over {max}, the most it may be; set it to at most {max}")]
     OverCeiling {
@@ -283,6 +279,50 @@ impl LimitsError {
     /// ```
     pub fn code(&self) -> crate::ErrorCode {
         crate::ErrorCode::InvalidArgument
+    }
+}
+
+impl Limits {
+    /// Sets one limit by its [`Limit`], for a face that reads them by name
+    /// (the WebAssembly `limits: {…}` option). [`Limits::validate`] checks
+    /// the values afterwards.
+    ///
+    /// ```
+    /// use esafety::limits::{Limit, LimitsError};
+    /// use esafety::Limits;
+    /// let mut limits = Limits::default();
+    /// limits.set(Limit::IncludeFiles, 16)?;
+    /// assert_eq!(limits.max_include_files, 16);
+    /// assert_eq!(limits.set(Limit::UrlLen, 1), Err(LimitsError::Fixed { limit: Limit::UrlLen }));
+    /// # Ok::<(), LimitsError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LimitsError::Fixed`] for a fixed limit ([`Limit::UrlLen`],
+    /// [`Limit::UrlLineLen`]); [`LimitsError::OverCeiling`] for a value
+    /// this platform cannot address.
+    pub fn set(&mut self, limit: Limit, value: u64) -> Result<(), LimitsError> {
+        let size = |v: u64| {
+            usize::try_from(v).map_err(|_| LimitsError::OverCeiling {
+                limit,
+                value: v,
+                max: u64::try_from(usize::MAX).unwrap_or(u64::MAX),
+            })
+        };
+        match limit {
+            Limit::UrlLen | Limit::UrlLineLen => return Err(LimitsError::Fixed { limit }),
+            Limit::ListFileLen => self.max_list_file_len = value,
+            Limit::ListLineLen => self.max_list_line_len = size(value)?,
+            Limit::Entries => self.max_entries = size(value)?,
+            Limit::IncludeDepth => self.max_include_depth = size(value)?,
+            Limit::IncludeFiles => self.max_include_files = size(value)?,
+            Limit::DocumentLen => self.max_document_len = size(value)?,
+            Limit::PolicyRules => self.max_policy_rules = size(value)?,
+            Limit::BundleLen => self.max_bundle_len = value,
+            Limit::BundleMetaLen => self.max_bundle_meta_len = value,
+        }
+        Ok(())
     }
 }
 
@@ -330,6 +370,26 @@ pub enum Limit {
 }
 
 impl Limit {
+    /// The limits a host may set (every one but the two fixed URL limits),
+    /// in the order of the [`Limits`] fields.
+    ///
+    /// ```
+    /// use esafety::limits::Limit;
+    /// assert_eq!(Limit::SETTABLE.len(), 9);
+    /// assert!(!Limit::SETTABLE.contains(&Limit::UrlLen));
+    /// ```
+    pub const SETTABLE: [Limit; 9] = [
+        Limit::ListFileLen,
+        Limit::ListLineLen,
+        Limit::Entries,
+        Limit::IncludeDepth,
+        Limit::IncludeFiles,
+        Limit::DocumentLen,
+        Limit::PolicyRules,
+        Limit::BundleLen,
+        Limit::BundleMetaLen,
+    ];
+
     /// The name of the limit: the [`Limits`] field (or constant) it is.
     ///
     /// ```
