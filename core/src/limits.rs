@@ -453,6 +453,70 @@ mod tests {
     }
 
     #[test]
+    fn validate_refuses_each_unusable_value() {
+        use super::LimitsError;
+        let with = |f: fn(&mut Limits)| {
+            let mut l = Limits::DEFAULT;
+            f(&mut l);
+            l.validate()
+        };
+        let cases: [(&str, Result<(), LimitsError>); 6] = [
+            ("defaults", with(|_| {})),
+            ("entries 0", with(|l| l.max_entries = 0)),
+            ("bundle 0", with(|l| l.max_bundle_len = 0)),
+            ("depth 64", with(|l| l.max_include_depth = 64)),
+            ("depth 65", with(|l| l.max_include_depth = 65)),
+            (
+                "meta over bundle",
+                with(|l| {
+                    l.max_bundle_len = 10;
+                    l.max_bundle_meta_len = 11;
+                }),
+            ),
+        ];
+        let want: [Result<(), LimitsError>; 6] = [
+            Ok(()),
+            Err(LimitsError::Zero {
+                limit: Limit::Entries,
+            }),
+            Err(LimitsError::Zero {
+                limit: Limit::BundleLen,
+            }),
+            Ok(()),
+            Err(LimitsError::OverCeiling {
+                limit: Limit::IncludeDepth,
+                value: 65,
+                max: 64,
+            }),
+            Err(LimitsError::OverCeiling {
+                limit: Limit::BundleMetaLen,
+                value: 11,
+                max: 10,
+            }),
+        ];
+        for ((name, got), want) in cases.into_iter().zip(want) {
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn set_reaches_every_settable_field() {
+        for (i, limit) in Limit::SETTABLE.into_iter().enumerate() {
+            let mut l = Limits::DEFAULT;
+            let value = 40 + i as u64;
+            l.set(limit, value).unwrap();
+            assert_eq!(l.get(limit), value, "{limit}");
+            for other in Limit::SETTABLE.into_iter().filter(|&o| o != limit) {
+                assert_eq!(
+                    l.get(other),
+                    Limits::DEFAULT.get(other),
+                    "{limit} changed {other}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_old_constants_are_the_defaults() {
         assert_eq!(Limits::DEFAULT.max_document_len, 4_194_304);
         assert_eq!(Limits::MAX_URL_LEN, crate::url::MAX_INPUT_LEN);
