@@ -12,6 +12,9 @@ use esafety::record::site::{Site, SiteError, lint};
 
 const MAX: usize = Limits::DEFAULT.max_document_len;
 
+/// A named reader: the message of its too-large error, or `None`.
+type Case<'a> = (&'static str, Box<dyn Fn() -> Option<String> + 'a>);
+
 /// A valid TOML document of `body`, padded with a comment to `len` bytes.
 fn padded(body: &str, len: usize) -> String {
     let mut text = format!("{body}#");
@@ -33,7 +36,7 @@ fn each_document_reader_refuses_one_byte_over_max_document_len() {
     assert!(EscalationProfile::from_toml(&padded(profile, MAX)).is_ok());
 
     let over = padded(incident, MAX + 1);
-    let cases: [(&str, Box<dyn Fn() -> Option<String>>); 4] = [
+    let cases: [Case<'_>; 4] = [
         (
             "incident text",
             Box::new(|| match Incident::from_toml(&over) {
