@@ -38,8 +38,7 @@
 //! The CLI uses [`Limits::default`] (no flag changes them). A host that
 //! needs other bounds sets them, and core checks them
 //! ([`Limits::validate`]: none 0, the include depth at most
-//! [`Limits::MAX_INCLUDE_DEPTH`], the metadata limit at most the bundle
-//! limit) before they are used:
+//! [`Limits::MAX_INCLUDE_DEPTH`]) before they are used:
 //!
 //! - Rust: set the fields and pass the value to
 //!   [`Bundle::from_bytes_with_limits`](crate::bundle::Bundle::from_bytes_with_limits),
@@ -189,9 +188,9 @@ impl Limits {
     /// them (a Rust host, the C `esafety_limits`, the WebAssembly
     /// `limits: {…}` option): every limit is at least 1 (a limit of 0
     /// would refuse every input, which is never what a host means, and a
-    /// zeroed struct must never pass for a choice), the include depth is at
-    /// most [`Limits::MAX_INCLUDE_DEPTH`], and the bundle metadata limit is
-    /// at most the bundle limit.
+    /// zeroed struct must never pass for a choice), and the include depth is
+    /// at most [`Limits::MAX_INCLUDE_DEPTH`]. (A metadata limit over the
+    /// bundle limit is allowed: the bundle limit then binds.)
     ///
     /// ```
     /// use esafety::limits::{Limit, LimitsError};
@@ -218,13 +217,6 @@ impl Limits {
                 limit: Limit::IncludeDepth,
                 value: self.get(Limit::IncludeDepth),
                 max: Limits::MAX_INCLUDE_DEPTH as u64,
-            });
-        }
-        if self.max_bundle_meta_len > self.max_bundle_len {
-            return Err(LimitsError::OverCeiling {
-                limit: Limit::BundleMetaLen,
-                value: self.max_bundle_meta_len,
-                max: self.max_bundle_len,
             });
         }
         Ok(())
@@ -488,11 +480,7 @@ mod tests {
                 value: 65,
                 max: 64,
             }),
-            Err(LimitsError::OverCeiling {
-                limit: Limit::BundleMetaLen,
-                value: 11,
-                max: 10,
-            }),
+            Ok(()),
         ];
         for ((name, got), want) in cases.into_iter().zip(want) {
             assert_eq!(got, want, "{name}");

@@ -27,8 +27,8 @@ use crate::policy::{TEXT_SOURCE, esafety_policy};
 /// esafety_status s = esafety_bundle_from_file_with_limits(path, &limits, &bundle);
 /// ```
 ///
-/// Every value must be at least 1; `max_include_depth` at most 64;
-/// `max_bundle_meta_len` at most `max_bundle_len`. Anything else (a zeroed
+/// Every value must be at least 1, and `max_include_depth` at most 64.
+/// Anything else (a zeroed
 /// struct included: its `struct_size` is 0) is `INVALID_PARAMETER`, and
 /// nothing is loaded.
 ///

@@ -20,8 +20,7 @@ export type CategoryId =
 /**
  * Overrides of the core's bounds on what is read (`esafety::Limits`; every
  * field optional, a whole number of at least 1, the default when left out).
- * `maxIncludeDepth` is at most 64 and `maxBundleMetaLen` at most
- * `maxBundleLen`; anything else is an `EsafetyError` with code
+ * `maxIncludeDepth` is at most 64; anything else is an `EsafetyError` with code
  * `invalid-argument`.
  */
 export interface Limits {

@@ -83,7 +83,6 @@ describe('options.limits', () => {
     ['NaN', { limits: { maxEntries: NaN } }, /must be a whole number/],
     ['zero (core)', { limits: { maxEntries: 0 } }, /`max_entries` is 0/],
     ['include depth 1000 (core)', { limits: { maxIncludeDepth: 1000 } }, /`max_include_depth` is 1000, over 64/],
-    ['metadata over the bundle (core)', { limits: { maxBundleLen: 100, maxBundleMetaLen: 200 } }, /`max_bundle_meta_len` is 200, over 100/],
     ['a throwing getter', { limits: { get maxEntries() { throw new Error('caller'); } } }, /cannot read `options.limits.maxEntries`/],
   ];
   for (const [name, options, message] of bad) {
