@@ -21,6 +21,30 @@ const READ_BUFFER: usize = 64 * 1024;
 /// flushed when full and whenever no more input is waiting).
 pub(crate) const WRITE_BUFFER: usize = 64 * 1024;
 
+/// Reads a document a user wrote (a policy, site file, incident file,
+/// escalation profile) as UTF-8, with core's opener: a regular file within
+/// `Limits::max_document_len` (a device, FIFO or directory is refused at
+/// once, never waited on or read to the end).
+pub(crate) fn read_document(path: &std::path::Path) -> io::Result<String> {
+    let bytes = read_document_bytes(path)?;
+    String::from_utf8(bytes).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
+/// [`read_document`]'s bytes, not yet checked to be UTF-8.
+pub(crate) fn read_document_bytes(path: &std::path::Path) -> io::Result<Vec<u8>> {
+    let limits = esafety::Limits::default();
+    Ok(esafety::file::read_regular_file(
+        path,
+        esafety::limits::Limit::DocumentLen,
+        &limits,
+    )?)
+}
+
 /// How many bytes of an over-long line are kept to echo in its error
 /// (the echo itself is cut shorter by [`esafety::policy::echo_prefix`]).
 const KEPT_PREFIX: usize = 1024;
@@ -272,7 +296,7 @@ impl EngineArgs {
     /// that key.
     pub(crate) fn load(&self) -> anyhow::Result<esafety::policy::Engine> {
         let source = self.policy.display().to_string();
-        let text = std::fs::read_to_string(&self.policy)
+        let text = read_document(&self.policy)
             .with_context(|| format!("cannot read policy `{source}`"))?;
         if let Some(key) = &self.verify {
             let key = crate::cmd::sign::read_public_key(key)?;

@@ -290,14 +290,19 @@ impl crate::policy::EngineError {
 
 #[cfg(feature = "incident")]
 impl crate::incident::IncidentError {
-    /// The error's kind: always [`ErrorCode::InvalidIncident`].
+    /// The error's kind: [`ErrorCode::TooLarge`] for a document over
+    /// [`Limits::max_document_len`](crate::Limits::max_document_len), else
+    /// [`ErrorCode::InvalidIncident`].
     ///
     /// ```
     /// use esafety::{ErrorCode, Incident};
     /// assert_eq!(Incident::from_toml("kind = 1").unwrap_err().code(), ErrorCode::InvalidIncident);
     /// ```
     pub fn code(&self) -> ErrorCode {
-        ErrorCode::InvalidIncident
+        match self {
+            crate::incident::IncidentError::TooLarge { .. } => ErrorCode::TooLarge,
+            _ => ErrorCode::InvalidIncident,
+        }
     }
 }
 
@@ -313,6 +318,7 @@ impl crate::incident::ProfileError {
     pub fn code(&self) -> ErrorCode {
         match self {
             crate::incident::ProfileError::UnknownShipped(_) => ErrorCode::UnknownProfile,
+            crate::incident::ProfileError::TooLarge { .. } => ErrorCode::TooLarge,
             _ => ErrorCode::InvalidProfile,
         }
     }

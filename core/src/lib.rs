@@ -9,7 +9,8 @@
 //! [`policy`] decides what a user may do, [`export`] writes a bundle and a
 //! policy as other engines' rules, [`incident`] assesses what to do when
 //! something goes wrong, and [`record`] keeps who asked for what, when, and
-//! why it was decided so.
+//! why it was decided so. [`file`] is the one place core opens a file a
+//! caller names (regular files only, under a size limit).
 //!
 //! # Features
 //!
@@ -36,9 +37,12 @@ pub mod datetime;
 mod document;
 mod error_code;
 pub mod export;
+pub mod file;
 mod ident;
 #[cfg(feature = "incident")]
 pub mod incident;
+#[cfg(any(feature = "compile", feature = "content"))]
+mod include_path;
 pub mod limits;
 pub mod lists;
 pub mod policy;

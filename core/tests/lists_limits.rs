@@ -47,7 +47,7 @@ fn dev_zero_is_refused_as_a_device_not_read_to_out_of_memory() {
     );
     assert_eq!(
         err.to_string(),
-        "it is a character device, not a regular file; give a list file"
+        "it is a character device, not a regular file; give the path of a file"
     );
     assert!(start.elapsed() < Duration::from_secs(1));
 }
@@ -447,4 +447,103 @@ fn etc_passwd_read_from_disk_shows_no_line() {
         }
         assert!(!s.reason.contains("root"), "{s}");
     }
+}
+
+/// A phrase list's `.Include` is confined below the including file's
+/// folder as a URL list's is, by the same code (`include_path::below`):
+/// it used to follow any path, `/etc/passwd` and `../` included.
+#[test]
+fn a_phrase_list_include_outside_its_folder_is_refused() {
+    use esafety::content::{ContentError, ListKind, PhraseList, PhraseOptions};
+    let mut loader = |_: &str| Ok(b"<sex>,<50>\n".to_vec());
+    let cases = [
+        ("absolute elsewhere", ".Include</etc/passwd>\n", false),
+        ("up and out", ".Include<../other/weighted>\n", false),
+        (
+            "up to its own folder",
+            ".Include<porn/../../weighted>\n",
+            false,
+        ),
+        ("below", ".Include<porn/weighted>\n", true),
+        (
+            "below through ..",
+            ".Include<porn/../drugs/weighted>\n",
+            true,
+        ),
+    ];
+    for (name, text, allowed) in cases {
+        let confined = PhraseList::parse_with_includes(
+            "lists/phraselists/weighted",
+            text.as_bytes(),
+            ListKind::Weighted,
+            &PhraseOptions::new(),
+            &mut loader,
+        );
+        // The same rule as a URL list's `.Include` in the same folder.
+        let url_list = parse_with_includes(
+            Format::E2Site,
+            "lists/phraselists/weighted",
+            text.as_bytes(),
+            &ParseOptions::new(),
+            &mut |_: &str| Ok(b"a.example\n".to_vec()),
+        );
+        assert_eq!(confined.is_ok(), allowed, "{name}: {confined:?}");
+        assert_eq!(url_list.is_ok(), allowed, "{name}: {url_list:?}");
+        if !allowed {
+            let err = confined.unwrap_err();
+            assert!(
+                matches!(err, ContentError::IncludeOutside { line: 1, .. }),
+                "{name}: {err}"
+            );
+            assert!(
+                err.to_string().contains("--allow-include-outside"),
+                "{name}: {err}"
+            );
+            let open = PhraseOptions::new().with_allow_include_outside(true);
+            let followed = PhraseList::parse_with_includes(
+                "lists/phraselists/weighted",
+                text.as_bytes(),
+                ListKind::Weighted,
+                &open,
+                &mut loader,
+            );
+            assert!(followed.is_ok(), "{name}: {followed:?}");
+        }
+    }
+}
+
+/// `max_entries` bounds one compile, not one parse: two lists each under
+/// the limit, whose sum is over it, are refused by the builder with a
+/// typed error naming the second list (each parse alone passed before).
+#[test]
+fn the_entries_limit_is_per_compile_over_every_list() {
+    use esafety::bundle::{BuildError, BundleBuilder};
+    use esafety::limits::Limit;
+    let mut limits = Limits::default();
+    limits.max_entries = 5;
+    let options = ParseOptions::new().with_limits(limits);
+    let mut builder = BundleBuilder::new();
+    builder.limits(limits);
+    let lists = [
+        ("bets", "gambling", "a.example\nb.example\nc.example\n"),
+        (
+            "ads",
+            "malware-hacking",
+            "d.example\ne.example\nf.example\n",
+        ),
+    ];
+    let mut outcome = Vec::new();
+    for (name, category, text) in lists {
+        let parsed = parse(Format::Plain, name, text.as_bytes(), &options).unwrap();
+        let id = builder.add_list(name, category).unwrap();
+        outcome.push((name, builder.add_entries(id, &parsed.entries)));
+    }
+    assert!(outcome[0].1.is_ok(), "{:?}", outcome[0]);
+    let err = outcome[1].1.as_ref().unwrap_err();
+    assert!(
+        matches!(err, BuildError::LimitExceeded { list, line: 3, limit: Limit::Entries, max: 5 } if list == "ads"),
+        "{err}"
+    );
+    assert_eq!(err.code(), esafety::ErrorCode::TooLarge);
+    assert!(err.to_string().contains("`max_entries`"), "{err}");
 }

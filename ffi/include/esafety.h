@@ -659,6 +659,71 @@ typedef struct esafety_decision {
 } esafety_decision;
 
 /**
+ * The bounds on what the library reads: core's `Limits`, one field each
+ * (their documentation is core's, `esafety::Limits`). Start one from
+ * `esafety_limits_default()`, which sets `struct_size` and the defaults,
+ * then change the fields you need:
+ *
+ * ```c
+ * esafety_limits limits = esafety_limits_default();
+ * limits.max_bundle_len = 64u << 20;
+ * esafety_status s = esafety_bundle_from_file_with_limits(path, &limits, &bundle);
+ * ```
+ *
+ * Every value must be at least 1, and `max_include_depth` at most 64.
+ * Anything else (a zeroed
+ * struct included: its `struct_size` is 0) is `INVALID_PARAMETER`, and
+ * nothing is loaded.
+ *
+ * ABI growth: fields are only appended, and `struct_size` says which
+ * version the caller was compiled with; a size the library does not know
+ * is `INVALID_PARAMETER`.
+ */
+typedef struct esafety_limits {
+  /**
+   * `sizeof(esafety_limits)` from the caller's header (set by
+   * `esafety_limits_default`).
+   */
+  size_t struct_size;
+  /**
+   * The largest list or phrase-list file read, in bytes (1 GiB).
+   */
+  uint64_t max_list_file_len;
+  /**
+   * The longest list line, in bytes (8 KiB).
+   */
+  uint64_t max_list_line_len;
+  /**
+   * The most entries one parse or compile produces (50,000,000).
+   */
+  uint64_t max_entries;
+  /**
+   * How deep `.Include`s nest (8; at most 64).
+   */
+  uint64_t max_include_depth;
+  /**
+   * The most `.Include` files one parse reads (1,024).
+   */
+  uint64_t max_include_files;
+  /**
+   * The largest document (policy, incident) read, in bytes (4 MiB).
+   */
+  uint64_t max_document_len;
+  /**
+   * The most rules a policy may have (100,000).
+   */
+  uint64_t max_policy_rules;
+  /**
+   * The largest bundle loaded, in bytes (1 GiB).
+   */
+  uint64_t max_bundle_len;
+  /**
+   * The largest metadata section of a bundle, in bytes (16 MiB).
+   */
+  uint64_t max_bundle_meta_len;
+} esafety_limits;
+
+/**
  * How many findings of each severity `esafety_lint_policy` found.
  */
 typedef struct esafety_lint_summary {
@@ -795,7 +860,8 @@ esafety_status esafety_bundle_from_bytes(const uint8_t *bytes,
  * On success `*out` is a new bundle to free with `esafety_bundle_free`;
  * on failure it is NULL. Errors: `NULL_PARAMETER`, `TOO_LARGE` (path over
  * `ESAFETY_MAX_PATH_LEN`, file over `ESAFETY_MAX_BUNDLE_LEN`), `IO` (the
- * file cannot be opened or mapped), `INVALID_BUNDLE`.
+ * file cannot be opened or mapped, or is a directory, device or FIFO:
+ * refused at once, never read), `INVALID_BUNDLE`.
  *
  * # Safety
  *
@@ -1220,6 +1286,65 @@ esafety_status esafety_assess_incident(const char *incident,
                                        uint32_t *out_severity,
                                        char **out_json,
                                        size_t *out_len);
+
+/**
+ * The defaults, core's `Limits::DEFAULT`, with this header's
+ * `struct_size`.
+ */
+struct esafety_limits esafety_limits_default(void);
+
+/**
+ * `esafety_bundle_from_bytes` within `*limits` (`max_bundle_len`,
+ * `max_bundle_meta_len`). Errors: as `esafety_bundle_from_bytes`, and
+ * `NULL_PARAMETER` for a NULL `limits`, `INVALID_PARAMETER` for limits
+ * that cannot be used (see `esafety_limits`), `TOO_LARGE` over them.
+ *
+ * # Safety
+ *
+ * `bytes` is NULL or points to `len` readable bytes; `limits` is NULL or
+ * points to an `esafety_limits` from `esafety_limits_default()`; `out` is
+ * NULL or points to a writable `esafety_bundle *`.
+ */
+ESAFETY_MUST_USE
+esafety_status esafety_bundle_from_bytes_with_limits(const uint8_t *bytes,
+                                                     size_t len,
+                                                     const struct esafety_limits *limits,
+                                                     struct esafety_bundle **out);
+
+/**
+ * `esafety_bundle_from_file` within `*limits`: a file over
+ * `max_bundle_len` is refused before it is mapped. Errors: as
+ * `esafety_bundle_from_file`, and `NULL_PARAMETER` for a NULL `limits`,
+ * `INVALID_PARAMETER` for limits that cannot be used.
+ *
+ * # Safety
+ *
+ * `path` is NULL or a NUL-terminated string; `limits` is NULL or points to
+ * an `esafety_limits` from `esafety_limits_default()`; `out` is NULL or
+ * points to a writable `esafety_bundle *`.
+ */
+ESAFETY_MUST_USE
+esafety_status esafety_bundle_from_file_with_limits(const char *path,
+                                                    const struct esafety_limits *limits,
+                                                    struct esafety_bundle **out);
+
+/**
+ * `esafety_policy_from_text` within `*limits` (`max_document_len`,
+ * `max_policy_rules`). Errors: as `esafety_policy_from_text`, and
+ * `NULL_PARAMETER` for a NULL `limits`, `INVALID_PARAMETER` for limits
+ * that cannot be used, `TOO_LARGE` over them.
+ *
+ * # Safety
+ *
+ * `text` is NULL or points to `len` readable bytes; `limits` is NULL or
+ * points to an `esafety_limits` from `esafety_limits_default()`; `out` is
+ * NULL or points to a writable `esafety_policy *`.
+ */
+ESAFETY_MUST_USE
+esafety_status esafety_policy_from_text_with_limits(const char *text,
+                                                    size_t len,
+                                                    const struct esafety_limits *limits,
+                                                    struct esafety_policy **out);
 
 /**
  * Lints a policy (`text_len` bytes of TOML or JSON) against the minimum

@@ -1,10 +1,13 @@
 //! `esafety_bundle`: a loaded, validated category bundle.
 
-use std::fs::File;
+use std::path::Path;
 use std::sync::Arc;
 
+use esafety::Limits;
 use esafety::bundle::Bundle;
 use esafety::classify::Classifier;
+use esafety::file::FileError;
+use esafety::limits::Limit;
 
 use crate::error::{Failure, esafety_status};
 use crate::input::{ESAFETY_MAX_BUNDLE_LEN, bytes_in, out_ptr, path_in};
@@ -48,13 +51,60 @@ pub struct esafety_bundle {
     pub(crate) classifier: Classifier<SharedBytes>,
 }
 
-fn load(backing: Backing, out: &mut *mut esafety_bundle) -> Result<(), Failure> {
+pub(crate) fn load(
+    backing: Backing,
+    limits: &Limits,
+    out: &mut *mut esafety_bundle,
+) -> Result<(), Failure> {
     let bytes = SharedBytes(Arc::new(backing));
-    let bundle = Bundle::from_bytes(bytes).map_err(|e| Failure::from_error(e.code().into(), &e))?;
+    let bundle = Bundle::from_bytes_with_limits(bytes, limits)
+        .map_err(|e| Failure::from_error(e.code().into(), &e))?;
     *out = Box::into_raw(Box::new(esafety_bundle {
         classifier: Classifier::new(bundle),
     }));
     Ok(())
+}
+
+/// Opens the bundle file at `path` with core's opener (a regular file within
+/// `limits.max_bundle_len`: a device, FIFO or directory is refused at once)
+/// and maps it read-only.
+pub(crate) fn load_file(
+    path: &Path,
+    limits: &Limits,
+    out: &mut *mut esafety_bundle,
+) -> Result<(), Failure> {
+    let (file, len) = esafety::file::open_regular_file(path, Limit::BundleLen, limits)
+        .map_err(|e| file_failure("bundle", path, &e))?;
+    let backing = if len == 0 {
+        // An empty file cannot be mapped; it is simply not a bundle.
+        Backing::Owned(Vec::new())
+    } else {
+        // SAFETY: the map is read-only and private to this bundle. The
+        // caller promises (header) not to modify or truncate the file
+        // while the bundle is alive, which is what memmap2 requires for
+        // the mapped bytes to stay valid and unchanged.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| {
+            Failure::new(
+                esafety_status::Io,
+                format!("cannot map bundle `{}`: {e}", path.display()),
+            )
+        })?;
+        Backing::Mapped(map)
+    };
+    load(backing, limits, out)
+}
+
+/// A file core's opener refused, as a status and a message naming it:
+/// `TOO_LARGE` over its limit, `IO` otherwise.
+pub(crate) fn file_failure(what: &str, path: &Path, err: &FileError) -> Failure {
+    let status = match err {
+        FileError::TooLarge { .. } => esafety_status::TooLarge,
+        _ => esafety_status::Io,
+    };
+    Failure::new(
+        status,
+        format!("cannot read {what} `{}`: {err}", path.display()),
+    )
 }
 
 /// Loads a bundle from `len` bytes at `bytes`, which are copied: the
@@ -84,7 +134,7 @@ pub unsafe extern "C" fn esafety_bundle_from_bytes(
         // SAFETY: `bytes` is NULL or `len` readable bytes (contract); they
         // are copied before this function returns.
         let bytes = unsafe { bytes_in(bytes, len, "bytes", ESAFETY_MAX_BUNDLE_LEN) }?;
-        load(Backing::Owned(bytes.to_vec()), out)
+        load(Backing::Owned(bytes.to_vec()), &Limits::DEFAULT, out)
     })
 }
 
@@ -99,7 +149,8 @@ pub unsafe extern "C" fn esafety_bundle_from_bytes(
 /// On success `*out` is a new bundle to free with `esafety_bundle_free`;
 /// on failure it is NULL. Errors: `NULL_PARAMETER`, `TOO_LARGE` (path over
 /// `ESAFETY_MAX_PATH_LEN`, file over `ESAFETY_MAX_BUNDLE_LEN`), `IO` (the
-/// file cannot be opened or mapped), `INVALID_BUNDLE`.
+/// file cannot be opened or mapped, or is a directory, device or FIFO:
+/// refused at once, never read), `INVALID_BUNDLE`.
 ///
 /// # Safety
 ///
@@ -117,35 +168,7 @@ pub unsafe extern "C" fn esafety_bundle_from_file(
         *out = std::ptr::null_mut();
         // SAFETY: `path` is NULL or NUL-terminated (contract).
         let path = unsafe { path_in(path, "path") }?;
-        let io = |what: &str, e: std::io::Error| {
-            Failure::new(
-                esafety_status::Io,
-                format!("cannot {what} bundle `{}`: {e}", path.display()),
-            )
-        };
-        let file = File::open(path).map_err(|e| io("open", e))?;
-        let len = file.metadata().map_err(|e| io("read", e))?.len();
-        if len > ESAFETY_MAX_BUNDLE_LEN as u64 {
-            return Err(Failure::new(
-                esafety_status::TooLarge,
-                format!(
-                    "bundle `{}` is {len} bytes, over the limit of {ESAFETY_MAX_BUNDLE_LEN} bytes",
-                    path.display()
-                ),
-            ));
-        }
-        let backing = if len == 0 {
-            // An empty file cannot be mapped; it is simply not a bundle.
-            Backing::Owned(Vec::new())
-        } else {
-            // SAFETY: the map is read-only and private to this bundle. The
-            // caller promises (header) not to modify or truncate the file
-            // while the bundle is alive, which is what memmap2 requires for
-            // the mapped bytes to stay valid and unchanged.
-            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io("map", e))?;
-            Backing::Mapped(map)
-        };
-        load(backing, out)
+        load_file(path, &esafety::Limits::DEFAULT, out)
     })
 }
 
@@ -167,7 +190,7 @@ pub unsafe extern "C" fn esafety_bundle_sample(out: *mut *mut esafety_bundle) ->
         *out = std::ptr::null_mut();
         let bytes = esafety::sample::try_bundle_bytes()
             .map_err(|e| Failure::from_error(e.code().into(), &e))?;
-        load(Backing::Owned(bytes), out)
+        load(Backing::Owned(bytes), &Limits::DEFAULT, out)
     })
 }
 

@@ -25,6 +25,7 @@ mod engine;
 mod error;
 mod incident;
 mod input;
+mod limits;
 mod lint;
 mod panic;
 mod policy;
@@ -51,6 +52,10 @@ pub use incident::{esafety_assess_incident, esafety_severity};
 pub use input::{
     ESAFETY_MAX_BUNDLE_LEN, ESAFETY_MAX_INCIDENT_LEN, ESAFETY_MAX_NAME_LEN, ESAFETY_MAX_PATH_LEN,
     ESAFETY_MAX_POLICY_LEN, ESAFETY_MAX_URL_LEN,
+};
+pub use limits::{
+    esafety_bundle_from_bytes_with_limits, esafety_bundle_from_file_with_limits, esafety_limits,
+    esafety_limits_default, esafety_policy_from_text_with_limits,
 };
 pub use lint::{esafety_lint_policy, esafety_lint_summary};
 pub use policy::{

@@ -28,43 +28,20 @@ fn load(source: &str, text: &str, out: &mut *mut esafety_policy) -> Result<(), F
     Ok(())
 }
 
-/// Reads a policy file as UTF-8 text, within the size limit.
-pub(crate) fn read_policy_file(path: &std::path::Path) -> Result<String, Failure> {
-    read_text_file(path, "policy", ESAFETY_MAX_POLICY_LEN)
-}
-
-/// Reads a text file of at most `max` bytes (reading no more than
-/// `max + 1`, so a device or a pipe cannot exhaust memory) as UTF-8.
-pub(crate) fn read_text_file(
+/// Reads a policy file as UTF-8 text with core's opener: a regular file of
+/// at most `limits.max_document_len` bytes (a device, FIFO or directory is
+/// refused at once).
+pub(crate) fn read_policy_file(
     path: &std::path::Path,
-    what: &str,
-    max: usize,
+    limits: &esafety::Limits,
 ) -> Result<String, Failure> {
-    use std::io::Read as _;
-    let io = |e: std::io::Error| {
-        Failure::new(
-            esafety_status::Io,
-            format!("cannot read {what} `{}`: {e}", path.display()),
-        )
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
-    file.take(limit).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() > max {
-        return Err(Failure::new(
-            esafety_status::TooLarge,
-            format!(
-                "{what} `{}` is over the limit of {max} bytes",
-                path.display()
-            ),
-        ));
-    }
+    let bytes = esafety::file::read_regular_file(path, esafety::limits::Limit::DocumentLen, limits)
+        .map_err(|e| crate::bundle::file_failure("policy", path, &e))?;
     String::from_utf8(bytes).map_err(|e| {
         Failure::new(
             esafety_status::InvalidUtf8,
             format!(
-                "{what} `{}` is not valid UTF-8 at byte {}; save it as UTF-8",
+                "policy `{}` is not valid UTF-8 at byte {}; save it as UTF-8",
                 path.display(),
                 e.utf8_error().valid_up_to()
             ),
@@ -128,7 +105,7 @@ pub unsafe extern "C" fn esafety_policy_from_file(
         *out = std::ptr::null_mut();
         // SAFETY: `path` is NULL or NUL-terminated (contract).
         let path = unsafe { path_in(path, "path") }?;
-        let text = read_policy_file(path)?;
+        let text = read_policy_file(path, &esafety::Limits::DEFAULT)?;
         load(&path.display().to_string(), &text, out)
     })
 }

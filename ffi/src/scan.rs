@@ -121,13 +121,15 @@ pub unsafe extern "C" fn esafety_scanner_new(
             // SAFETY: each path is NULL or NUL-terminated (contract).
             let path = unsafe { path_in(ptr, "paths[i]") }?;
             let name = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| {
-                Failure::new(
-                    esafety_status::Io,
-                    format!("cannot read phrase list `{name}`: {e}"),
-                )
-            })?;
-            let mut loader = |included: &str| std::fs::read(included);
+            // Core's opener: regular files within `max_list_file_len` (a
+            // FIFO or a device is refused, never waited on or read).
+            let limits = esafety::Limits::DEFAULT;
+            let bytes = esafety::lists::read_list_file(path, &limits)
+                .map_err(|e| crate::bundle::file_failure("phrase list", path, &e))?;
+            let mut loader = |included: &str| {
+                esafety::lists::read_list_file(std::path::Path::new(included), &limits)
+                    .map_err(std::io::Error::from)
+            };
             let list = PhraseList::parse_with_includes(
                 &name,
                 &bytes,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -182,6 +183,90 @@ static char *tmp_path(const char *name) {
   return path;
 }
 
+/* esafety_limits: the host's override of core's Limits, validated by core. */
+static void test_limits(void) {
+  esafety_limits limits = esafety_limits_default();
+  esafety_limits zeroed;
+  esafety_bundle *bundle = (esafety_bundle *)1;
+  esafety_policy *policy = (esafety_policy *)1;
+  const uint8_t *bytes = NULL;
+  size_t len = 0;
+  const char *path;
+  FILE *f;
+  const char *text = "id = \"p\"\ndefault = \"allow\"\n[[rules]]\nid = \"a\"\naction = \"block\"\n"
+                     "categories = [\"gambling\"]\n[[rules]]\nid = \"b\"\naction = \"block\"\n"
+                     "categories = [\"drugs\"]\n";
+  esafety_bundle *sample = NULL;
+
+  CHECK(limits.struct_size == sizeof(esafety_limits));
+  CHECK(limits.max_bundle_len == ESAFETY_MAX_BUNDLE_LEN);
+  CHECK(limits.max_document_len == ESAFETY_MAX_POLICY_LEN);
+  CHECK(limits.max_include_depth == 8);
+  CHECK_STATUS(esafety_bundle_sample(&sample), ESAFETY_STATUS_OK);
+  CHECK_STATUS(esafety_bundle_bytes(sample, &bytes, &len), ESAFETY_STATUS_OK);
+
+  /* The defaults load what the plain loaders load. */
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, &limits, &bundle), ESAFETY_STATUS_OK);
+  esafety_bundle_free(bundle);
+  CHECK_STATUS(esafety_policy_from_text_with_limits(text, strlen(text), &limits, &policy), ESAFETY_STATUS_OK);
+  esafety_policy_free(policy);
+
+  /* Lowered: the bundle and the policy are over them. */
+  limits.max_bundle_len = len - 1;
+  limits.max_bundle_meta_len = 16;
+  bundle = (esafety_bundle *)1;
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, &limits, &bundle), ESAFETY_STATUS_TOO_LARGE);
+  CHECK(bundle == NULL);
+  path = tmp_path("limits.esb");
+  f = fopen(path, "wb");
+  CHECK(f != NULL);
+  if (f != NULL) {
+    CHECK(fwrite(bytes, 1, len, f) == len);
+    fclose(f);
+    CHECK_STATUS(esafety_bundle_from_file_with_limits(path, &limits, &bundle), ESAFETY_STATUS_TOO_LARGE);
+    CHECK_ERROR_MENTIONS("max_bundle_len");
+    limits.max_bundle_len = len;
+    CHECK_STATUS(esafety_bundle_from_file_with_limits(path, &limits, &bundle), ESAFETY_STATUS_TOO_LARGE);
+    CHECK_ERROR_MENTIONS("max_bundle_meta_len");
+    limits = esafety_limits_default();
+    CHECK_STATUS(esafety_bundle_from_file_with_limits(path, &limits, &bundle), ESAFETY_STATUS_OK);
+    esafety_bundle_free(bundle);
+    remove(path);
+  }
+  limits = esafety_limits_default();
+  limits.max_policy_rules = 1;
+  CHECK_STATUS(esafety_policy_from_text_with_limits(text, strlen(text), &limits, &policy), ESAFETY_STATUS_TOO_LARGE);
+  CHECK_ERROR_MENTIONS("max_policy_rules");
+  CHECK(policy == NULL);
+  limits = esafety_limits_default();
+  limits.max_document_len = 10;
+  CHECK_STATUS(esafety_policy_from_text_with_limits(text, strlen(text), &limits, &policy), ESAFETY_STATUS_TOO_LARGE);
+  CHECK_ERROR_MENTIONS("max_document_len");
+
+  /* Values core refuses, and a zeroed struct: nothing is loaded. */
+  limits = esafety_limits_default();
+  limits.max_entries = 0;
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, &limits, &bundle), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_ERROR_MENTIONS("`max_entries` is 0");
+  limits = esafety_limits_default();
+  limits.max_include_depth = 1000;
+  CHECK_STATUS(esafety_policy_from_text_with_limits(text, strlen(text), &limits, &policy), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_ERROR_MENTIONS("`max_include_depth` is 1000, over 64");
+  memset(&zeroed, 0, sizeof zeroed);
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, &zeroed, &bundle), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_ERROR_MENTIONS("struct_size is `0`");
+  CHECK(bundle == NULL);
+  limits = esafety_limits_default();
+  limits.struct_size = sizeof(esafety_limits) + 8;
+  CHECK_STATUS(esafety_bundle_from_file_with_limits("/nonexistent", &limits, &bundle), ESAFETY_STATUS_INVALID_PARAMETER);
+  CHECK_STATUS(esafety_bundle_from_bytes_with_limits(bytes, len, NULL, &bundle), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_STATUS(esafety_policy_from_text_with_limits(text, strlen(text), NULL, &policy), ESAFETY_STATUS_NULL_PARAMETER);
+  limits = esafety_limits_default();
+  CHECK_STATUS(esafety_bundle_from_file_with_limits("/dev/zero", &limits, &bundle), ESAFETY_STATUS_IO);
+  CHECK_ERROR_MENTIONS("not a regular file");
+  esafety_bundle_free(sample);
+}
+
 static void test_bundle(void) {
   esafety_bundle *bundle = NULL, *copy = (esafety_bundle *)1, *mapped = NULL;
   const uint8_t *bytes = NULL;
@@ -256,8 +341,22 @@ static void test_bundle(void) {
     remove(path);
   }
   CHECK_STATUS(esafety_bundle_from_file(path, &mapped), ESAFETY_STATUS_IO);
-  CHECK_ERROR_MENTIONS("cannot open bundle");
+  CHECK_ERROR_MENTIONS("cannot read bundle");
+  /* Core's opener: a directory, a device and a FIFO are refused at once (a
+     FIFO used to block the open forever, /dev/zero to be read as empty). */
   CHECK_STATUS(esafety_bundle_from_file("/", &mapped), ESAFETY_STATUS_IO);
+  CHECK_ERROR_MENTIONS("it is a directory, not a regular file");
+  CHECK_STATUS(esafety_bundle_from_file("/dev/zero", &mapped), ESAFETY_STATUS_IO);
+  CHECK_ERROR_MENTIONS("it is a character device, not a regular file");
+  {
+    const char *fifo = tmp_path("bundle.fifo");
+    remove(fifo);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    CHECK_STATUS(esafety_bundle_from_file(fifo, &mapped), ESAFETY_STATUS_IO);
+    CHECK_ERROR_MENTIONS("it is a FIFO, not a regular file");
+    CHECK(mapped == NULL);
+    remove(fifo);
+  }
   CHECK_STATUS(esafety_bundle_from_file(NULL, &mapped), ESAFETY_STATUS_NULL_PARAMETER);
   CHECK_STATUS(esafety_bundle_from_file(path, NULL), ESAFETY_STATUS_NULL_PARAMETER);
   memset(long_path, 'a', sizeof long_path);
@@ -1106,6 +1205,7 @@ int main(void) {
   test_last_error();
   test_canonicalize();
   test_bundle();
+  test_limits();
   test_classify();
   test_categories();
   test_policy();

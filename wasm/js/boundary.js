@@ -48,6 +48,19 @@ function bytesOf(value) {
 }
 
 /**
+ * A second handle on an esafety `Bundle` or `Policy` (its Rust method
+ * `__esafetyShare`), for the Rust face to take instead of the caller's
+ * object; `null` for a value without one. A caller's object may define the
+ * method or a getter: what it returns is read as the class only if it is
+ * one (wasm-bindgen checks), and a throw is caught.
+ */
+function shareOf(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return null;
+  const share = value.__esafetyShare;
+  return typeof share === 'function' ? share.call(value) : null;
+}
+
+/**
  * A structured clone of `value` (plain objects, arrays, strings, numbers,
  * typed arrays and dates): getters run once, here, and what the Rust face
  * then reads has no traps or getters left. Throws for a Proxy or a function.
@@ -56,4 +69,4 @@ function plainCopy(value) {
   return structuredClone(value);
 }
 
-export { dateTime, ownKeys, ownEntries, bytesOf, plainCopy };
+export { dateTime, ownKeys, ownEntries, bytesOf, shareOf, plainCopy };

@@ -24,6 +24,8 @@ extern "C" {
     #[cfg(feature = "full")]
     #[wasm_bindgen(catch, js_name = ownEntries)]
     fn own_entries(value: &JsValue) -> Result<js_sys::Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = shareOf)]
+    fn share_of(value: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = bytesOf)]
     fn bytes_of(value: &JsValue) -> Result<JsValue, JsValue>;
     #[cfg(any(feature = "full", feature = "dnr"))]
@@ -66,6 +68,154 @@ pub(crate) fn optional_string(value: &JsValue, name: &str) -> Result<Option<Stri
     } else {
         Ok(None)
     }
+}
+
+/// An optional whole-number argument named `name` (`undefined` and
+/// `null`: none): a number that is an integer from 0 to 4294967295, never
+/// rounded or wrapped.
+#[cfg(feature = "dnr")]
+pub(crate) fn optional_u32(value: &JsValue, name: &str) -> Result<Option<u32>, Failure> {
+    if !given(value) {
+        return Ok(None);
+    }
+    let Some(number) = value.as_f64() else {
+        return Err(argument(format!(
+            "`{name}` must be a number, not {}",
+            type_name(value)
+        )));
+    };
+    if number.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&number) {
+        return Err(argument(format!(
+            "`{name}` must be a whole number from 0 to {}, not {number}",
+            u32::MAX
+        )));
+    }
+    // INVARIANT: a whole number in `0..=u32::MAX`, so the cast is exact.
+    Ok(Some(number as u32))
+}
+
+/// An argument named `name` that must be an instance of the exported
+/// class `class` (a `Bundle`, a `Policy`): a second handle on it, so the
+/// caller's stays theirs. wasm-bindgen's own `&Bundle` argument threw a
+/// plain `Error` before entering WebAssembly, and reading a `JsValue` as
+/// the class takes the caller's object; instead the value's
+/// `__esafetyShare()` gives a new handle (any exception caught), which is
+/// read as the class only if it is one.
+pub(crate) fn instance<T: wasm_bindgen::convert::TryFromJsValue>(
+    value: &JsValue,
+    name: &str,
+    class: &str,
+) -> Result<T, Failure> {
+    let wrong = || {
+        argument(format!(
+            "`{name}` must be a {class}, not {}",
+            type_name(value)
+        ))
+    };
+    let shared = share_of(value).map_err(|_| wrong())?;
+    T::try_from_js_value(shared).map_err(|_| wrong())
+}
+
+/// The JavaScript name of a limit: its core name in camel case
+/// (`max_bundle_len` is `maxBundleLen`).
+fn camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The `limits` field of an options argument named `name` (`{limits:
+/// {maxBundleLen, …}}`; no options, or no `limits`: the defaults), read by
+/// type: each field a whole number, no unknown field; core then checks the
+/// values (`Limits::validate`). Errors are `invalid-argument`.
+pub(crate) fn limits(options: &JsValue, name: &str) -> Result<esafety::Limits, Failure> {
+    use esafety::limits::Limit;
+    let mut out = esafety::Limits::default();
+    if !given(options) {
+        return Ok(out);
+    }
+    if !options.is_object() {
+        return Err(argument(format!(
+            "`{name}` must be an object, not {}",
+            type_name(options)
+        )));
+    }
+    let get = |object: &JsValue, key: &str, what: &str| {
+        js_sys::Reflect::get(object, &JsValue::from_str(key))
+            .map_err(|_| argument(format!("cannot read `{what}`")))
+    };
+    let unknown = |object: &JsValue, what: &str, known: &[String]| -> Result<(), Failure> {
+        let keys =
+            keys(object).ok_or_else(|| argument(format!("cannot read the keys of `{what}`")))?;
+        match keys
+            .iter()
+            .map(|k| k.as_string().unwrap_or_default())
+            .find(|k| !known.iter().any(|n| n == k))
+        {
+            Some(key) => Err(argument(format!(
+                "`{what}` has no field `{key}`; the fields are {}",
+                known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+            None => Ok(()),
+        }
+    };
+    unknown(options, name, &["limits".to_owned()])?;
+    let limits = get(options, "limits", &format!("{name}.limits"))?;
+    if !given(&limits) {
+        return Ok(out);
+    }
+    let what = format!("{name}.limits");
+    if !limits.is_object() {
+        return Err(argument(format!(
+            "`{what}` must be an object, not {}",
+            type_name(&limits)
+        )));
+    }
+    let names: Vec<(Limit, String)> = Limit::SETTABLE
+        .iter()
+        .map(|&l| (l, camel(l.name())))
+        .collect();
+    let known: Vec<String> = names.iter().map(|(_, n)| n.clone()).collect();
+    unknown(&limits, &what, &known)?;
+    for (limit, key) in &names {
+        let field = format!("{what}.{key}");
+        let value = get(&limits, key, &field)?;
+        if value.is_undefined() {
+            continue;
+        }
+        let number = value
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(n));
+        let Some(number) = number else {
+            return Err(argument(format!(
+                "`{field}` must be a whole number of at least 1, not {}",
+                if value.as_f64().is_some() {
+                    format!("{}", value.as_f64().unwrap_or_default())
+                } else {
+                    type_name(&value)
+                }
+            )));
+        };
+        // A whole number from 0 to 2^53 - 1: exact as a u64.
+        out.set(*limit, number as u64)
+            .map_err(|e| Failure::new(e.code(), e))?;
+    }
+    out.validate().map_err(|e| Failure::new(e.code(), e))?;
+    Ok(out)
 }
 
 /// The bytes of a bytes argument named `name`: a `Uint8Array` (or any typed

@@ -55,9 +55,12 @@ struct BundleInfo<'a> {
 }
 
 impl Bundle {
-    fn load(bytes: Arc<[u8]>) -> Result<Bundle, Failure> {
-        let bundle = esafety::bundle::Bundle::from_bytes(SharedBytes(Arc::clone(&bytes)))
-            .map_err(|e| Failure::new(Code::InvalidBundle, e))?;
+    fn load(bytes: Arc<[u8]>, limits: &esafety::Limits) -> Result<Bundle, Failure> {
+        let bundle = esafety::bundle::Bundle::from_bytes_with_limits(
+            SharedBytes(Arc::clone(&bytes)),
+            limits,
+        )
+        .map_err(|e| Failure::new(e.code(), e))?;
         Ok(Bundle {
             bytes,
             classifier: Arc::new(Classifier::new(bundle)),
@@ -67,18 +70,33 @@ impl Bundle {
 
 #[wasm_bindgen]
 impl Bundle {
+    /// A second handle on this bundle (its bytes and classifier shared,
+    /// nothing copied): how the boundary reads a `Bundle` argument without
+    /// taking the caller's (`boundary::instance`). Not API.
+    #[wasm_bindgen(js_name = __esafetyShare, skip_typescript)]
+    pub fn share(&self) -> Bundle {
+        self.clone()
+    }
+
     /// Loads a bundle from its bytes (an `.esb` file written by
     /// `esafety compile`). The bytes are copied and validated completely
     /// (checksum, every section, every automaton).
     ///
+    /// `options.limits` overrides the core's bounds on a bundle
+    /// (`maxBundleLen`, `maxBundleMetaLen`; see `Limits`).
+    ///
     /// Throws an `Error` with code `invalid-bundle` when the bytes are
-    /// truncated, corrupt or of another format version.
+    /// truncated, corrupt or of another format version, `too-large` when
+    /// they are over the limits, `invalid-argument` for options that are
+    /// not `{limits: {…}}` of whole numbers the core accepts.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: JsValue,
     ) -> Result<Bundle, JsValue> {
+        let limits = crate::boundary::limits(&options, "options")?;
         let bytes = crate::boundary::bytes(&bytes, "bytes")?;
-        Ok(Bundle::load(Arc::from(bytes))?)
+        Ok(Bundle::load(Arc::from(bytes), &limits)?)
     }
 
     /// The bundle format version.
@@ -180,7 +198,7 @@ static SAMPLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sample.esb"));
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = sampleBundle)]
 pub fn sample_bundle() -> Result<Bundle, JsValue> {
-    Ok(Bundle::load(Arc::from(SAMPLE))?)
+    Ok(Bundle::load(Arc::from(SAMPLE), &esafety::Limits::DEFAULT)?)
 }
 
 /// The bytes of the built-in sample bundle (the same on every platform),

@@ -27,13 +27,19 @@ impl Engine {
     /// at `valid_until`.
     ///
     /// Throws an `Error` with code `too-large` when the rules do not fit
-    /// the dynamic-rule limits, `invalid-request` for a malformed context.
+    /// the dynamic-rule limits, `invalid-request` for a malformed context,
+    /// `invalid-argument` for a `firstRuleId` that is not an integer from 1
+    /// to 2147483647 (with room for the rules' ids).
     #[wasm_bindgen(js_name = dnrRules, unchecked_return_type = "DnrExport")]
     pub fn dnr_rules(
         &self,
         #[wasm_bindgen(unchecked_param_type = "DnrContext")] context: JsValue,
-        #[wasm_bindgen(js_name = firstRuleId)] first_rule_id: Option<u32>,
+        #[wasm_bindgen(js_name = firstRuleId, unchecked_optional_param_type = "number")]
+        first_rule_id: JsValue,
     ) -> Result<JsValue, JsValue> {
+        // Read by type (wasm-bindgen's `Option<u32>` coerced `1.5` to 1 and
+        // `-1` to 4294967295 without a word); core checks the range.
+        let first_rule_id = crate::boundary::optional_u32(&first_rule_id, "firstRuleId")?;
         // A copy (the caller's getters run once, caught), with the url set.
         let with_url = crate::boundary::plain(&context, "context", Code::InvalidRequest)?;
         if !with_url.is_object() {

@@ -30,10 +30,16 @@ pub struct Policy {
 
 fn policy_failure(e: PolicyError) -> Failure {
     let (line, column) = (e.load_error().line(), e.load_error().column());
-    Failure::new(Code::InvalidPolicy, e).at(line, column)
+    Failure::new(e.code(), e).at(line, column)
 }
 
-fn load(text: &JsValue, source: &JsValue, format: Option<Format>) -> Result<Policy, JsValue> {
+fn load(
+    text: &JsValue,
+    source: &JsValue,
+    options: &JsValue,
+    format: Option<Format>,
+) -> Result<Policy, JsValue> {
+    let limits = boundary::limits(options, "options")?;
     let text = &boundary::string(text, "text")?;
     let source = boundary::optional_string(source, "source")?;
     let default_name = match format {
@@ -43,7 +49,8 @@ fn load(text: &JsValue, source: &JsValue, format: Option<Format>) -> Result<Poli
     };
     let source = source.unwrap_or_else(|| default_name.to_owned());
     let format = format.unwrap_or_else(|| Format::detect(&source, text));
-    let policy = esafety::policy::Policy::load_as(&source, text, format).map_err(policy_failure)?;
+    let policy = esafety::policy::Policy::load_with_limits(&source, text, format, &limits)
+        .map_err(policy_failure)?;
     Ok(Policy {
         inner: Arc::new(policy),
     })
@@ -51,11 +58,20 @@ fn load(text: &JsValue, source: &JsValue, format: Option<Format>) -> Result<Poli
 
 #[wasm_bindgen]
 impl Policy {
+    /// A second handle on this policy (its loaded parts shared, nothing
+    /// copied): how the boundary reads a `Policy` argument without taking
+    /// the caller's (`boundary::instance`). Not API.
+    #[wasm_bindgen(js_name = __esafetyShare, skip_typescript)]
+    pub fn share(&self) -> Policy {
+        self.clone()
+    }
+
     /// Loads a policy from TOML text. `source` names it in error messages
     /// (default `policy.toml`).
     ///
     /// Throws an `Error` with code `invalid-policy` and `line`/`column`
-    /// when the text does not load.
+    /// when the text does not load; `options.limits` overrides the core's
+    /// bounds (`maxDocumentLen`, `maxPolicyRules`; see `Limits`).
     ///
     /// Full build only: the extension build reads JSON policies
     /// (`esafety compile-policy` writes them).
@@ -64,33 +80,38 @@ impl Policy {
     pub fn from_toml(
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] source: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: JsValue,
     ) -> Result<Policy, JsValue> {
-        load(&text, &source, Some(Format::Toml))
+        load(&text, &source, &options, Some(Format::Toml))
     }
 
     /// Loads a policy from JSON text. `source` names it in error messages
     /// (default `policy.json`).
     ///
     /// Throws an `Error` with code `invalid-policy` and `line`/`column`
-    /// when the text does not load.
+    /// when the text does not load; `options.limits` overrides the core's
+    /// bounds (`maxDocumentLen`, `maxPolicyRules`; see `Limits`).
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] source: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: JsValue,
     ) -> Result<Policy, JsValue> {
-        load(&text, &source, Some(Format::Json))
+        load(&text, &source, &options, Some(Format::Json))
     }
 
     /// Loads a policy from TOML or JSON text, chosen by the extension of
     /// `source` (`.toml`, `.json`), else by the text (a leading `{` is JSON).
     ///
     /// Throws an `Error` with code `invalid-policy` and `line`/`column`
-    /// when the text does not load.
+    /// when the text does not load; `options.limits` overrides the core's
+    /// bounds (`maxDocumentLen`, `maxPolicyRules`; see `Limits`).
     pub fn load(
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] source: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: JsValue,
     ) -> Result<Policy, JsValue> {
-        load(&text, &source, None)
+        load(&text, &source, &options, None)
     }
 
     /// The policy id.
@@ -151,14 +172,23 @@ impl Engine {
     /// An engine deciding with `policy` over `bundle`. Neither argument is
     /// consumed: both stay usable, and the engine shares their loaded parts
     /// (nothing is validated or copied again).
+    ///
+    /// Throws an `Error` with code `invalid-argument` when `bundle` is not
+    /// a `Bundle` or `policy` not a `Policy` (checked here, by the
+    /// boundary: wasm-bindgen's own check threw a plain `Error`).
     #[wasm_bindgen(constructor)]
-    pub fn new(bundle: &Bundle, policy: &Policy) -> Engine {
-        Engine {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Bundle")] bundle: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Policy")] policy: JsValue,
+    ) -> Result<Engine, JsValue> {
+        let bundle = boundary::instance::<Bundle>(&bundle, "bundle", "Bundle")?;
+        let policy = boundary::instance::<Policy>(&policy, "policy", "Policy")?;
+        Ok(Engine {
             inner: esafety::policy::Engine::new(
                 bundle.classifier.bundle().clone(),
                 (*policy.inner).clone(),
             ),
-        }
+        })
     }
 
     /// Decides one request `{url, time, group?, age?, device?}`: the

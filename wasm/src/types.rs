@@ -17,6 +17,33 @@ export type CategoryId =
   | "dating" | "file-sharing" | "search"
   | `local-${string}`;
 
+/**
+ * Overrides of the core's bounds on what is read (`esafety::Limits`; every
+ * field optional, a whole number of at least 1, the default when left out).
+ * `maxIncludeDepth` is at most 64; anything else is an `EsafetyError` with code
+ * `invalid-argument`.
+ */
+export interface Limits {
+  maxListFileLen?: number;
+  maxListLineLen?: number;
+  maxEntries?: number;
+  maxIncludeDepth?: number;
+  maxIncludeFiles?: number;
+  /** The largest policy document, in bytes (default 4 MiB). */
+  maxDocumentLen?: number;
+  /** The most rules a policy may have (default 100,000). */
+  maxPolicyRules?: number;
+  /** The largest bundle, in bytes (default 1 GiB). */
+  maxBundleLen?: number;
+  /** The largest metadata section of a bundle, in bytes (default 16 MiB). */
+  maxBundleMetaLen?: number;
+}
+
+/** The options of `Bundle.fromBytes` and the `Policy` loaders. */
+export interface LoadOptions {
+  limits?: Limits;
+}
+
 /** `canonicalize(url)`: the `esafety canonicalize --json` line. */
 export interface CanonicalizeReport {
   /** The input as given. */

@@ -54,7 +54,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let file = args.policy.display().to_string();
-    let text = std::fs::read_to_string(&args.policy)
+    let text = crate::input::read_document(&args.policy)
         .with_context(|| format!("cannot read policy `{file}`"))?;
     let today = args
         .today

@@ -73,6 +73,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             options,
             &[],
             false,
+            false,
         )?)
     };
     let page = match (&args.page, &scanner) {

@@ -69,8 +69,8 @@ pub(crate) fn load_bundle(
         }
         return esafety::sample::bundle().context("cannot load the built-in sample bundle");
     };
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read bundle `{}`", path.display()))?;
+    let bytes = esafety::bundle::read_bundle_file(path, &esafety::Limits::default())
+        .with_context(|| format!("cannot read bundle `{}`", path.display()))?;
     if let Some(key) = &key {
         crate::cmd::sign::verify_file(path, &bytes, key)?;
     }

@@ -453,7 +453,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let progress = &progress.0;
 
     let mut builder = BundleBuilder::new();
-    builder.created(created);
+    // The same bounds as every parse; `max_entries` holds for the whole
+    // compile (all lists and includes), not only for each parse.
+    builder.created(created).limits(esafety::Limits::default());
     let mut reports = Vec::new();
     let mut names = HashSet::new();
     for (source, jobs) in sources.iter().zip(&loaded) {

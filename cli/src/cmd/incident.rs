@@ -42,7 +42,7 @@ pub(crate) fn load_profile(spec: Option<&str>) -> anyhow::Result<EscalationProfi
     if !looks_like_path {
         return Ok(EscalationProfile::shipped(spec)?);
     }
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_document(path)
         .with_context(|| format!("cannot read escalation profile `{spec}`"))?;
     Ok(EscalationProfile::from_toml_named(&text, spec)?)
 }
@@ -52,13 +52,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let name = args.file.display().to_string();
     let bytes = if name == "-" {
         let mut buf = Vec::new();
+        // One byte over the document limit is enough for core to refuse it.
+        let max = esafety::Limits::default().get(esafety::limits::Limit::DocumentLen);
         io::stdin()
             .lock()
+            .take(max.saturating_add(1))
             .read_to_end(&mut buf)
             .context("cannot read the incident from standard input")?;
         buf
     } else {
-        std::fs::read(&args.file).with_context(|| format!("cannot read incident file `{name}`"))?
+        crate::input::read_document_bytes(&args.file)
+            .with_context(|| format!("cannot read incident file `{name}`"))?
     };
     let incident = match Incident::from_named_bytes(&name, &bytes) {
         Ok(incident) => incident,

@@ -39,7 +39,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (mut errors, mut unreadable) = (false, false);
     for path in &args.policies {
         let file = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::input::read_document(path) {
             Ok(t) => t,
             Err(e) => {
                 out.flush()?;

@@ -13,14 +13,18 @@ use esafety::content::{ListKind, PhraseList, PhraseOptions, ScanOptions, Scanner
 /// A scanner over the phrase lists at `paths`, with `options`, and
 /// `categories` (`NAME=ID`) mapped over the default mapping. `strict`
 /// refuses lines e2guardian reads as other than they look; otherwise they
-/// are counted on standard error.
+/// are counted on standard error. `allow_include_outside` follows an
+/// `.Include` outside the including list's folder (refused otherwise).
 pub(crate) fn load_scanner(
     paths: &[PathBuf],
     options: ScanOptions,
     categories: &[String],
     strict: bool,
+    allow_include_outside: bool,
 ) -> anyhow::Result<Scanner> {
-    let list_options = PhraseOptions::new().with_strict(strict);
+    let list_options = PhraseOptions::new()
+        .with_strict(strict)
+        .with_allow_include_outside(allow_include_outside);
     let mut builder = ScannerBuilder::new();
     builder.options(options);
     for path in paths {

@@ -57,6 +57,9 @@ pub(crate) struct Args {
     /// standard error).
     #[arg(long)]
     strict: bool,
+    /// Let a phrase list's `.Include` name a file outside the including list's folder (refused by default).
+    #[arg(long)]
+    allow_include_outside: bool,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -79,6 +82,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         &args.category,
         args.strict,
+        args.allow_include_outside,
     )?;
 
     let mut stream = scanner.stream();

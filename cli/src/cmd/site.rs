@@ -63,7 +63,7 @@ fn lint(json: bool, sites: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let (mut errors, mut unreadable) = (false, false);
     for path in sites {
         let file = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::input::read_document(path) {
             Ok(t) => t,
             Err(e) => {
                 out.flush()?;
@@ -74,7 +74,7 @@ fn lint(json: bool, sites: &[PathBuf]) -> anyhow::Result<ExitCode> {
         };
         let base = path.parent().unwrap_or(Path::new("."));
         let findings = lint_with_policies(&file, &text, |policy| {
-            std::fs::read_to_string(base.join(policy)).map_err(|e| e.to_string())
+            crate::input::read_document(&base.join(policy)).map_err(|e| e.to_string())
         });
         errors |= crate::cmd::lint::write_findings(&mut out, file, findings, json)?;
     }
@@ -84,7 +84,7 @@ fn lint(json: bool, sites: &[PathBuf]) -> anyhow::Result<ExitCode> {
 
 fn import(config: &Path, name: Option<String>, output: Option<&Path>) -> anyhow::Result<ExitCode> {
     let source = config.display().to_string();
-    let text = std::fs::read_to_string(config)
+    let text = crate::input::read_document(config)
         .with_context(|| format!("cannot read squidGuard configuration `{source}`"))?;
     let name = name.unwrap_or_else(|| {
         config
@@ -92,7 +92,7 @@ fn import(config: &Path, name: Option<String>, output: Option<&Path>) -> anyhow:
             .map_or_else(|| "site".to_owned(), |s| s.to_string_lossy().into_owned())
     });
     let site = import_squidguard(&source, &text, &name, |path| {
-        std::fs::read_to_string(path).map_err(|e| e.to_string())
+        crate::input::read_document(Path::new(path)).map_err(|e| e.to_string())
     })?;
     match output {
         Some(path) => std::fs::write(path, site)

@@ -94,6 +94,22 @@ pub enum BuildError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The builder was given more entries than
+    /// [`Limits::max_entries`](crate::Limits::max_entries), over all its
+    /// lists and their includes: one compile's total, not one parse's.
+    #[error(
+        "{list}:{line}: the compile goes over {max} entries over all its lists, the limit `{limit}`; compile fewer lists into one bundle, or raise the limit (`Limits::{limit}`)"
+    )]
+    LimitExceeded {
+        /// The list whose entry went over.
+        list: String,
+        /// The 1-based line of that entry in its file.
+        line: usize,
+        /// The limit exceeded ([`Limit::Entries`](crate::limits::Limit::Entries)).
+        limit: crate::limits::Limit,
+        /// Its value.
+        max: u64,
+    },
     /// A part of the bundle would exceed what the format can address.
     #[error("bundle too large: {what}; split the lists into several bundles")]
     TooLarge {
@@ -138,9 +154,9 @@ impl BuildError {
     /// ```
     pub fn code(&self) -> crate::ErrorCode {
         match self {
-            BuildError::TooLarge { .. } | BuildError::TooManyLists { .. } => {
-                crate::ErrorCode::TooLarge
-            }
+            BuildError::TooLarge { .. }
+            | BuildError::TooManyLists { .. }
+            | BuildError::LimitExceeded { .. } => crate::ErrorCode::TooLarge,
             BuildError::Encode { .. } => crate::ErrorCode::Internal,
             _ => crate::ErrorCode::InvalidArgument,
         }

@@ -12,6 +12,8 @@ use super::format::{
 };
 use super::regex::{self, Plan, PlanError, RegexEngine, RegexInput};
 use super::{AutomatonMeta, BuildError, EntryCounts, ListMeta, Meta, RegexMeta, gate};
+use crate::Limits;
+use crate::limits::Limit;
 use crate::lists::{Entry, EntryKind, HostKey};
 use crate::taxonomy::{Category, MAX_LOCAL_CATEGORIES};
 use crate::url::CanonicalUrl;
@@ -144,6 +146,10 @@ enum PathKind {
 #[derive(Default)]
 pub struct BundleBuilder {
     created: i64,
+    /// The bounds of this compile ([`BundleBuilder::limits`]).
+    limits: Limits,
+    /// Entries added so far, over every list.
+    entries: usize,
     lists: Vec<ListBuild>,
     local_categories: Vec<String>,
     /// Reversed canonical hosts, back to back: one arena rather than an
@@ -200,6 +206,37 @@ impl BundleBuilder {
     /// ```
     pub fn new() -> BundleBuilder {
         BundleBuilder::default()
+    }
+
+    /// Sets the bounds of this compile (default [`Limits::default`]). The
+    /// builder enforces [`Limits::max_entries`] over everything it is
+    /// given: every list and every file those lists include, so a compile
+    /// of many lists, each under the per-parse limit, is bounded too.
+    ///
+    /// ```
+    /// use esafety::bundle::{BundleBuilder, BuildError};
+    /// use esafety::lists::{Entry, EntryKind};
+    /// use esafety::{limits::Limit, Limits};
+    /// let mut limits = Limits::default();
+    /// limits.max_entries = 2;
+    /// let mut b = BundleBuilder::new();
+    /// b.limits(limits);
+    /// let bets = b.add_list("bets", "gambling")?;
+    /// let ads = b.add_list("ads", "malware-hacking")?;
+    /// let entry = |d: &str, line| Entry { kind: EntryKind::Domain(d.into()), line };
+    /// b.add_entry(bets, &entry("a.example", 1))?;
+    /// b.add_entry(ads, &entry("b.example", 1))?;
+    /// let err = b.add_entry(ads, &entry("c.example", 2)).unwrap_err();
+    /// assert!(
+    ///     matches!(&err, BuildError::LimitExceeded { list, line: 2, limit: Limit::Entries, max: 2 } if list == "ads"),
+    ///     "{err}"
+    /// );
+    /// assert!(err.to_string().starts_with("ads:2: the compile goes over 2 entries"), "{err}");
+    /// # Ok::<(), BuildError>(())
+    /// ```
+    pub fn limits(&mut self, limits: Limits) -> &mut BundleBuilder {
+        self.limits = limits;
+        self
     }
 
     /// Sets the creation time stored in the header (whole seconds).
@@ -437,6 +474,18 @@ impl BundleBuilder {
             line: entry.line,
             reason,
         };
+        if self.entries >= self.limits.max_entries {
+            return Err(BuildError::LimitExceeded {
+                list: lists
+                    .get(list.index())
+                    .map(|l| l.name.clone())
+                    .unwrap_or_default(),
+                line: entry.line,
+                limit: Limit::Entries,
+                max: self.limits.get(Limit::Entries),
+            });
+        }
+        self.entries = self.entries.saturating_add(1);
         let id = list.0;
         match &entry.kind {
             EntryKind::Domain(d) => {

@@ -139,6 +139,41 @@ pub use format::reseal_checksum;
 pub use regex::RegexEngine;
 pub(crate) use regex::RegexInput;
 
+/// Reads a bundle file for [`Bundle::from_bytes_with_limits`]: a regular
+/// file of at most [`Limits::max_bundle_len`] bytes, whole; a device, FIFO
+/// or directory is refused at once ([`crate::file`]). Every face that loads
+/// a bundle by path reads it with this (the C face maps it after
+/// [`open_regular_file`](crate::file::open_regular_file) with the same limit).
+///
+/// ```
+/// use esafety::bundle::{read_bundle_file, Bundle};
+/// use esafety::file::FileError;
+/// use esafety::Limits;
+/// let path = std::env::temp_dir().join(format!("esafety-doc-bundle-{}.esb", std::process::id()));
+/// std::fs::write(&path, esafety::sample::bundle_bytes())?;
+/// let bundle = Bundle::from_bytes(read_bundle_file(&path, &Limits::default())?)?;
+/// assert!(!bundle.lists().is_empty());
+/// let err = read_bundle_file(std::path::Path::new("/dev/zero"), &Limits::default()).unwrap_err();
+/// assert!(matches!(err, FileError::NotAFile { .. }), "{err}");
+/// std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`FileError`](crate::file::FileError): not a regular file, over
+/// [`Limits::max_bundle_len`], or unreadable.
+///
+/// # Panics
+///
+/// Never.
+pub fn read_bundle_file(
+    path: &std::path::Path,
+    limits: &Limits,
+) -> Result<Vec<u8>, crate::file::FileError> {
+    crate::file::read_regular_file(path, crate::limits::Limit::BundleLen, limits)
+}
+
 /// An error loading a bundle: the bytes are not a complete, intact bundle
 /// of this format version. (Building one fails with a
 /// [`BuildError`] instead.)

@@ -125,6 +125,20 @@ pub enum ContentError {
         /// What went wrong (in the message, so not also the `source()`).
         error: std::io::Error,
     },
+    /// An `.Include` names a file outside the including file's folder and
+    /// [`PhraseOptions::allow_include_outside`](super::PhraseOptions::allow_include_outside)
+    /// is off.
+    #[error(
+        "{file}:{line}: `.Include<{path}>` names a file outside the folder of `{file}`; move the list below that folder, or allow it (`--allow-include-outside`, `PhraseOptions::allow_include_outside`)"
+    )]
+    IncludeOutside {
+        /// The including file.
+        file: String,
+        /// The line of the `.Include`.
+        line: usize,
+        /// The path as written.
+        path: String,
+    },
     /// An `.Include` in a list parsed without a loader.
     #[error(
         "{file}:{line}: `.Include<{path}>` cannot be followed here; parse with `PhraseList::parse_with_includes` (the CLI does)"

@@ -5,6 +5,7 @@ use std::io;
 
 use super::line::{self, Form, Note, Weight};
 use super::{ContentError, LineProblem, show};
+use crate::include_path::{below, resolve};
 
 /// Reads the file an `.Include` names.
 ///
@@ -105,6 +106,13 @@ pub struct PhraseOptions {
     pub max_include_depth: usize,
     /// Make the first [`LineProblem`] an error.
     pub strict: bool,
+    /// Follow an `.Include` that names a file outside the including file's
+    /// folder (an absolute path elsewhere, or `..` above it). Off by
+    /// default: such an include is [`ContentError::IncludeOutside`], the
+    /// rule URL lists follow
+    /// ([`ParseOptions::allow_include_outside`](crate::lists::ParseOptions::allow_include_outside)),
+    /// judged by the same code.
+    pub allow_include_outside: bool,
 }
 
 impl PhraseOptions {
@@ -119,7 +127,26 @@ impl PhraseOptions {
         PhraseOptions {
             max_include_depth: 16,
             strict: false,
+            allow_include_outside: false,
         }
+    }
+
+    /// Sets [`PhraseOptions::allow_include_outside`].
+    ///
+    /// ```
+    /// use esafety::content::{ContentError, ListKind, PhraseList, PhraseOptions};
+    /// let text = b".Include</etc/e2guardian/lists/phraselists/porn/weighted>\n";
+    /// let mut loader = |_: &str| Ok(b"<sex>,<50>\n".to_vec());
+    /// let confined = PhraseOptions::new();
+    /// let err = PhraseList::parse_with_includes("lists/weighted", text, ListKind::Weighted, &confined, &mut loader)
+    ///     .unwrap_err();
+    /// assert!(matches!(err, ContentError::IncludeOutside { line: 1, .. }), "{err}");
+    /// let open = PhraseOptions::new().with_allow_include_outside(true);
+    /// assert!(PhraseList::parse_with_includes("lists/weighted", text, ListKind::Weighted, &open, &mut loader).is_ok());
+    /// ```
+    pub fn with_allow_include_outside(mut self, allow: bool) -> PhraseOptions {
+        self.allow_include_outside = allow;
+        self
     }
 
     /// Sets [`PhraseOptions::strict`].
@@ -656,6 +683,13 @@ impl<'o, 'l, 'f> Reader<'o, 'l, 'f> {
             });
         };
         let tried = resolve(&including, &path);
+        if !self.options.allow_include_outside && !below(&including, &path) {
+            return Err(ContentError::IncludeOutside {
+                file: including,
+                line: number,
+                path,
+            });
+        }
         if self.stack.len() > self.options.max_include_depth {
             return Err(ContentError::IncludeTooDeep {
                 file: including,
@@ -695,24 +729,6 @@ fn trim(raw: &[u8]) -> &[u8] {
     };
     let end = raw.iter().rposition(|b| !ws(b)).unwrap_or(start);
     raw.get(start..=end).unwrap_or(raw)
-}
-
-/// The path an `.Include` in `including` gives the loader: absolute as
-/// written, relative in the including file's folder.
-fn resolve(including: &str, path: &str) -> String {
-    let bytes = path.as_bytes();
-    let absolute = path.starts_with(['/', '\\'])
-        || (bytes.get(1) == Some(&b':') && bytes.first().is_some_and(u8::is_ascii_alphabetic));
-    if absolute {
-        return path.to_owned();
-    }
-    match including
-        .rfind(['/', '\\'])
-        .and_then(|i| including.get(..=i))
-    {
-        Some(folder) => format!("{folder}{path}"),
-        None => path.to_owned(),
-    }
 }
 
 #[cfg(test)]
@@ -840,7 +856,8 @@ mod tests {
             "dir/top",
             b".Include</Lists/Porn> #BETA#\n",
             ListKind::Weighted,
-            &PhraseOptions::new(),
+            // An absolute path outside `dir/`: allowed, to see how it is read.
+            &PhraseOptions::new().with_allow_include_outside(true),
             &mut loader,
         )
         .unwrap();

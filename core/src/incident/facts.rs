@@ -479,6 +479,20 @@ pub enum IncidentError {
         /// What is wrong, in plain words.
         message: String,
     },
+    /// The document is longer than
+    /// [`Limits::max_document_len`](crate::Limits::max_document_len) bytes
+    /// (default 4 MiB): refused before it is parsed.
+    #[error("{}the incident file is {len} bytes, over {max}, the limit `{limit}`; give a smaller incident file", loc(.file, 0, 0))]
+    TooLarge {
+        /// The file name, if the caller gave one.
+        file: Option<String>,
+        /// Its length in bytes.
+        len: usize,
+        /// The limit exceeded ([`Limit::DocumentLen`](crate::limits::Limit::DocumentLen)).
+        limit: crate::limits::Limit,
+        /// Its value.
+        max: usize,
+    },
     /// The document is well-formed but is not a valid incident record.
     #[error("{}{message}", loc(.file, *.line, *.column))]
     Invalid {
@@ -491,6 +505,21 @@ pub enum IncidentError {
         /// What is wrong, in plain words.
         message: String,
     },
+}
+
+/// An incident document over [`Limits::max_document_len`](crate::Limits::max_document_len)
+/// (the default) is refused before it is parsed.
+fn too_large(len: usize) -> Result<(), IncidentError> {
+    let max = crate::Limits::DEFAULT.max_document_len;
+    if len > max {
+        return Err(IncidentError::TooLarge {
+            file: None,
+            len,
+            limit: crate::limits::Limit::DocumentLen,
+            max,
+        });
+    }
+    Ok(())
 }
 
 /// `file:line:column: ` with whatever parts are known.
@@ -545,6 +574,7 @@ impl IncidentError {
             IncidentError::Syntax { line, .. }
             | IncidentError::Invalid { line, .. }
             | IncidentError::NotUtf8 { line, .. } => (*line > 0).then_some(*line),
+            IncidentError::TooLarge { .. } => None,
         }
     }
 
@@ -561,7 +591,8 @@ impl IncidentError {
         match &mut self {
             IncidentError::NotUtf8 { file, .. }
             | IncidentError::Syntax { file, .. }
-            | IncidentError::Invalid { file, .. } => *file = Some(name.to_owned()),
+            | IncidentError::Invalid { file, .. }
+            | IncidentError::TooLarge { file, .. } => *file = Some(name.to_owned()),
         }
         self
     }
@@ -649,6 +680,7 @@ impl Incident {
     }
 
     fn read(text: &str, format: Format) -> Result<Incident, IncidentError> {
+        too_large(text.len())?;
         let language = match format {
             Format::Toml => crate::document::Format::Toml,
             Format::Json => crate::document::Format::Json,
@@ -734,6 +766,7 @@ impl Incident {
     ///
     /// As [`Incident::from_bytes_auto`].
     pub fn from_bytes(bytes: &[u8], format: Format) -> Result<Incident, IncidentError> {
+        too_large(bytes.len())?;
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let offset = e.valid_up_to();
             // The bytes before the first invalid one are valid UTF-8, so

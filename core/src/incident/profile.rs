@@ -93,6 +93,23 @@ pub enum ProfileError {
         /// What is wrong.
         message: String,
     },
+    /// The profile is longer than
+    /// [`Limits::max_document_len`](crate::Limits::max_document_len) bytes
+    /// (default 4 MiB): refused before it is parsed.
+    #[error(
+        "{}the escalation profile is {len} bytes, over {max}, the limit `{limit}`; give a smaller profile",
+        if .file.is_empty() { String::new() } else { format!("{} ", .file) }
+    )]
+    TooLarge {
+        /// The file name and a colon, or empty.
+        file: String,
+        /// Its length in bytes.
+        len: usize,
+        /// The limit exceeded ([`Limit::DocumentLen`](crate::limits::Limit::DocumentLen)).
+        limit: crate::limits::Limit,
+        /// Its value.
+        max: usize,
+    },
     /// No shipped profile has this name.
     #[error("no shipped escalation profile `{0}`; use one of {names} or give the path of a profile TOML file", names = shipped_names())]
     UnknownShipped(String),
@@ -540,6 +557,15 @@ fn fallback_contact(_route: RouteId) -> &'static Contact {
 }
 
 fn parse_file(text: &str, prefix: &str) -> Result<ProfileFile, ProfileError> {
+    let max = crate::Limits::DEFAULT.max_document_len;
+    if text.len() > max {
+        return Err(ProfileError::TooLarge {
+            file: prefix.to_owned(),
+            len: text.len(),
+            limit: crate::limits::Limit::DocumentLen,
+            max,
+        });
+    }
     let file: ProfileFile =
         crate::document::read(text, crate::document::Format::Toml).map_err(|err| {
             let (line, column) = err.line_column(text);

@@ -66,7 +66,7 @@ pub(crate) fn fingerprint(path: &Path) -> Option<Fingerprint> {
 /// Reads a text file (a policy, the site file) and, with a key, checks its
 /// signature before anything reads the text.
 fn read_text(path: &Path, what: &str, key: Option<&PublicKey>) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_document(path)
         .with_context(|| format!("cannot read {what} `{}`", path.display()))?;
     if let Some(key) = key {
         crate::cmd::sign::verify_file(path, text.as_bytes(), key)?;
@@ -83,8 +83,8 @@ fn load_policy(path: &Path, key: Option<&PublicKey>) -> anyhow::Result<Policy> {
 /// they are parsed: a bad signature is a failed load, and the old engine
 /// keeps serving.
 fn read_bundle(path: &Path, key: Option<&PublicKey>) -> anyhow::Result<Vec<u8>> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read bundle `{}`", path.display()))?;
+    let bytes = esafety::bundle::read_bundle_file(path, &esafety::Limits::default())
+        .with_context(|| format!("cannot read bundle `{}`", path.display()))?;
     if let Some(key) = key {
         crate::cmd::sign::verify_file(path, &bytes, key)?;
     }

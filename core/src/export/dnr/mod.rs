@@ -117,6 +117,14 @@ impl DnrLimits {
     };
 }
 
+/// The largest declarativeNetRequest rule id: Chrome's rule `id` is an
+/// `integer`, a 32-bit signed one.
+///
+/// ```
+/// assert_eq!(esafety::export::dnr::MAX_RULE_ID, 2_147_483_647);
+/// ```
+pub const MAX_RULE_ID: u32 = 0x7FFF_FFFF;
+
 /// How [`rules`] writes its rules.
 ///
 /// ```
@@ -353,12 +361,20 @@ pub const ENGINE_ONLY: &[&str] = &[
 /// [`ExportError::TooManyRules`] or [`ExportError::TooManyRegexRules`] when
 /// they do not fit `options.limits` (never a partial set of rules),
 /// [`ExportError::Bundle`] when the bundle's maps do not decode, and
-/// [`ExportError::Options`] for a first rule id of 0 or no domains per rule.
+/// [`ExportError::Options`] for a first rule id of 0 or over
+/// [`MAX_RULE_ID`] (or one that leaves no room for the rules' ids), or no
+/// domains per rule.
 pub fn rules<B: AsRef<[u8]>>(
     engine: &Engine<B>,
     context: Context<'_>,
     options: &DnrOptions,
 ) -> Result<DnrExport, ExportError> {
+    if options.first_rule_id > MAX_RULE_ID {
+        return Err(ExportError::Options(format!(
+            "the first rule id is {}, over {MAX_RULE_ID}, the largest id declarativeNetRequest takes; give a smaller one",
+            options.first_rule_id
+        )));
+    }
     if options.first_rule_id == 0 {
         return Err(ExportError::Options(
             "the first rule id is 0; declarativeNetRequest rule ids start at 1".to_owned(),
@@ -825,13 +841,17 @@ impl<'b, 'p> Plan<'b, 'p> {
                 limit: options.limits.rules,
             });
         }
-        let last = u32::try_from(built.len())
+        // declarativeNetRequest rule ids are 32-bit signed integers
+        // (Chrome's `integer`): the last id must be at most `i32::MAX`.
+        let last = u32::try_from(built.len().saturating_sub(1))
             .ok()
-            .and_then(|n| options.first_rule_id.checked_add(n));
+            .and_then(|n| options.first_rule_id.checked_add(n))
+            .filter(|&last| last <= MAX_RULE_ID);
         if last.is_none() {
             return Err(ExportError::Options(format!(
-                "rule ids from {} would pass the largest id",
-                options.first_rule_id
+                "rule ids from {} for {} rules would pass {MAX_RULE_ID}, the largest id declarativeNetRequest takes; give a smaller first rule id",
+                options.first_rule_id,
+                built.len()
             )));
         }
         let rules = built

@@ -66,6 +66,12 @@ pub fn lint(source: &str, text: &str) -> Vec<Finding> {
             line,
             format!("the site file does not load, so nothing else was checked: {message}"),
         )],
+        Err(err) => vec![finding(
+            "S000",
+            Severity::Error,
+            1,
+            format!("the site file does not load, so nothing else was checked: {err}"),
+        )],
     }
 }
 

@@ -105,6 +105,22 @@ pub enum SiteError {
         /// What is wrong and what to do.
         message: String,
     },
+    /// The site file is longer than
+    /// [`Limits::max_document_len`](crate::Limits::max_document_len) bytes
+    /// (default 4 MiB): refused before it is parsed.
+    #[error(
+        "{source_name}: the site file is {len} bytes, over {max}, the limit `{limit}`; split the site into smaller site files"
+    )]
+    TooLarge {
+        /// The site file's name.
+        source_name: String,
+        /// Its length in bytes.
+        len: usize,
+        /// The limit exceeded ([`Limit::DocumentLen`](crate::limits::Limit::DocumentLen)).
+        limit: crate::limits::Limit,
+        /// Its value.
+        max: usize,
+    },
 }
 
 /// One `[[clients]]` entry, checked.
@@ -307,8 +323,19 @@ impl Site {
     ///
     /// # Errors
     ///
-    /// [`SiteError::Invalid`] naming the file, line and column.
+    /// [`SiteError::Invalid`] naming the file, line and column;
+    /// [`SiteError::TooLarge`] for a text over
+    /// [`Limits::max_document_len`](crate::Limits::max_document_len).
     pub fn from_toml_str(source: &str, text: &str) -> Result<Site, SiteError> {
+        let max = crate::Limits::DEFAULT.max_document_len;
+        if text.len() > max {
+            return Err(SiteError::TooLarge {
+                source_name: source.to_owned(),
+                len: text.len(),
+                limit: crate::limits::Limit::DocumentLen,
+                max,
+            });
+        }
         document::load(source, text)
     }
 
