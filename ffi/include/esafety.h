@@ -784,6 +784,42 @@ esafety_status esafety_bundle_from_bytes(const uint8_t *bytes,
                                          struct esafety_bundle **out);
 
 /**
+ * Loads a bundle from `len` bytes at `bytes` only if `signature` is the
+ * signature of exactly these bytes by `public_key`: verify, then load, so
+ * that a filter configured with a key never holds an unverified bundle.
+ * `signature` is the text of the bundle's `.sig` file
+ * (`esafety compile --sign` writes it) and `public_key` the text of the
+ * publisher's `.pub` file (`esafety keygen`), each `*_len` bytes of
+ * UTF-8. The bytes are copied: the caller's buffers may be freed as soon
+ * as this returns.
+ *
+ * On success `*out` is a new bundle to free with `esafety_bundle_free`;
+ * on failure it is NULL, and a filter keeps its current engine. Errors:
+ * `NULL_PARAMETER` (`bytes`, `signature`, `public_key` or `out` is NULL;
+ * `(NULL, 0)` included), `TOO_LARGE` (`len` over
+ * `ESAFETY_MAX_BUNDLE_LEN`, a text over 4096 bytes), `INVALID_UTF8`,
+ * `INVALID_SIGNATURE` (an unsigned bundle, that is an empty signature; a
+ * text that is not esafety's format; a bundle signed by another key; any
+ * byte of the bundle or the signature changed), `INVALID_BUNDLE` (signed
+ * by the key, but not a bundle this library reads), with the reason in
+ * `esafety_last_error_message`.
+ *
+ * # Safety
+ *
+ * `bytes`, `signature` and `public_key` are NULL or point to `len`,
+ * `signature_len` and `public_key_len` readable bytes; `out` is NULL or
+ * points to a writable `esafety_bundle *`.
+ */
+ESAFETY_MUST_USE
+esafety_status esafety_bundle_from_verified_bytes(const uint8_t *bytes,
+                                                  size_t len,
+                                                  const char *signature,
+                                                  size_t signature_len,
+                                                  const char *public_key,
+                                                  size_t public_key_len,
+                                                  struct esafety_bundle **out);
+
+/**
  * Loads a bundle from the file at `path` (NUL-terminated), memory-mapped
  * read-only: loading is fast and the lookup structures are shared with
  * the page cache.

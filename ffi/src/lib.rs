@@ -34,7 +34,8 @@ mod string;
 
 pub use bundle::{
     esafety_bundle, esafety_bundle_bytes, esafety_bundle_free, esafety_bundle_from_bytes,
-    esafety_bundle_from_file, esafety_bundle_sample, esafety_bundle_verify,
+    esafety_bundle_from_file, esafety_bundle_from_verified_bytes, esafety_bundle_sample,
+    esafety_bundle_verify,
 };
 pub use canonicalize::{esafety_canonicalize, esafety_canonicalize_json};
 pub use categories::*;
