@@ -29,6 +29,7 @@ mod lint;
 mod panic;
 mod policy;
 mod record;
+mod record_struct;
 mod scan;
 mod string;
 
@@ -56,6 +57,9 @@ pub use input::{
 pub use lint::{esafety_lint_policy, esafety_lint_summary};
 pub use policy::{
     esafety_policy, esafety_policy_free, esafety_policy_from_file, esafety_policy_from_text,
+};
+pub use record_struct::{
+    esafety_alert_urgency, esafety_record, esafety_record_free, esafety_record_new, esafety_text,
 };
 pub use record::{
     ESAFETY_MAX_KEY_LEN, esafety_identity, esafety_record_json, esafety_search_terms_json,

@@ -146,6 +146,7 @@ run_variant() {
   "$@" "$dir/test_api"
   "$@" "$dir/test_threads"
   "$@" "$dir/test_signing"
+  "$@" "$dir/test_records"
   "$@" "$dir/test_vectors" "$work/vectors.tsv"
   "$@" "$dir/test_cpp"
   "$@" "$dir/esafety-filter" --policy ffi/tests/fixtures/policy.toml --at 2026-03-02T10:00:00Z \
