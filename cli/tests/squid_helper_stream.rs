@@ -145,10 +145,22 @@ fn helper_answers_a_single_line_before_the_next_is_sent_with_its_record_first() 
     let mut stdin = child.stdin.take().unwrap();
     let rx = answers(&mut child);
     let cases = [
-        ("0 http://games.example/play", "0 ERR", "http://games.example/play"),
+        (
+            "0 http://games.example/play",
+            "0 ERR",
+            "http://games.example/play",
+        ),
         ("1 http://school.example/", "1 OK", "http://school.example/"),
-        ("http://games.example/again", "ERR", "http://games.example/again"),
-        ("7 http://school.example/b", "7 OK", "http://school.example/b"),
+        (
+            "http://games.example/again",
+            "ERR",
+            "http://games.example/again",
+        ),
+        (
+            "7 http://school.example/b",
+            "7 OK",
+            "http://school.example/b",
+        ),
     ];
     for (n, (line, want, url)) in cases.iter().enumerate() {
         writeln!(stdin, "{line}").unwrap();
@@ -156,7 +168,11 @@ fn helper_answers_a_single_line_before_the_next_is_sent_with_its_record_first() 
         let answer = next(&rx, line);
         assert!(answer.starts_with(want), "{line}: {answer}");
         let logged = records(&log);
-        assert_eq!(logged.len(), n + 1, "{line}: the record is written before the answer");
+        assert_eq!(
+            logged.len(),
+            n + 1,
+            "{line}: the record is written before the answer"
+        );
         assert_eq!(logged[n]["url"], *url, "{line}");
     }
     drop(stdin);
@@ -176,7 +192,11 @@ fn helper_answers_a_burst_in_order_with_one_record_per_line() {
     let n = 1000;
     let mut burst = String::new();
     for i in 0..n {
-        let host = if i % 3 == 0 { "games.example" } else { "school.example" };
+        let host = if i % 3 == 0 {
+            "games.example"
+        } else {
+            "school.example"
+        };
         burst.push_str(&format!("{} http://{host}/{i}\n", i % 8));
     }
     let writer = std::thread::spawn(move || {
@@ -194,7 +214,11 @@ fn helper_answers_a_burst_in_order_with_one_record_per_line() {
     let logged = records(&log);
     assert_eq!(logged.len(), n);
     for (i, record) in logged.iter().enumerate() {
-        let host = if i % 3 == 0 { "games.example" } else { "school.example" };
+        let host = if i % 3 == 0 {
+            "games.example"
+        } else {
+            "school.example"
+        };
         assert_eq!(record["url"], format!("http://{host}/{i}"), "record {i}");
     }
 }
@@ -223,13 +247,22 @@ fn helper_blocks_every_request_whose_record_cannot_be_written() {
     });
     for i in 0..n {
         let answer = next(&rx, &format!("line {i}"));
-        assert!(answer.starts_with(&format!("{} ERR ", i % 8)), "line {i}: {answer}");
-        assert!(answer.contains("rule") || answer.contains("error"), "line {i}: {answer}");
+        assert!(
+            answer.starts_with(&format!("{} ERR ", i % 8)),
+            "line {i}: {answer}"
+        );
+        assert!(
+            answer.contains("rule") || answer.contains("error"),
+            "line {i}: {answer}"
+        );
     }
     drop(writer.join().unwrap());
     assert!(child.wait().unwrap().success());
     let err = stderr(&mut child);
-    assert!(err.contains("cannot write the decision log `/dev/full`"), "{err}");
+    assert!(
+        err.contains("cannot write the decision log `/dev/full`"),
+        "{err}"
+    );
 }
 
 #[test]

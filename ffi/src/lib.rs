@@ -58,11 +58,11 @@ pub use lint::{esafety_lint_policy, esafety_lint_summary};
 pub use policy::{
     esafety_policy, esafety_policy_free, esafety_policy_from_file, esafety_policy_from_text,
 };
-pub use record_struct::{
-    esafety_alert_urgency, esafety_record, esafety_record_free, esafety_record_new, esafety_text,
-};
 pub use record::{
     ESAFETY_MAX_KEY_LEN, esafety_identity, esafety_record_json, esafety_search_terms_json,
+};
+pub use record_struct::{
+    esafety_alert_urgency, esafety_record, esafety_record_free, esafety_record_new, esafety_text,
 };
 pub use scan::{
     ESAFETY_MAX_PHRASE_LISTS, ESAFETY_MAX_SCAN_LEN, esafety_scan, esafety_scan_result,

@@ -308,7 +308,9 @@ impl<W: Write> Batch<W> {
         let before = self.records.len();
         if let Err(e) = serde_json::to_writer(&mut self.records, record) {
             self.records.truncate(before);
-            return Err(anyhow::anyhow!("the decision record could not be written: {e}"));
+            return Err(anyhow::anyhow!(
+                "the decision record could not be written: {e}"
+            ));
         }
         self.records.push(b'\n');
         Ok(())
