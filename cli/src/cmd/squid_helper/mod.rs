@@ -253,7 +253,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
         };
-        batch.answer(fields.channel.as_deref(), answer);
+        batch.answer(fields.channel, answer);
         if batch.is_full() {
             batch.flush().context("answering Squid")?;
         }
