@@ -65,8 +65,8 @@ pub use record_struct::{
     esafety_alert_urgency, esafety_record, esafety_record_free, esafety_record_new, esafety_text,
 };
 pub use scan::{
-    ESAFETY_MAX_PHRASE_LISTS, ESAFETY_MAX_SCAN_LEN, esafety_scan, esafety_scan_result,
-    esafety_scan_stream, esafety_scan_stream_feed, esafety_scan_stream_finish,
+    ESAFETY_MAX_PHRASE_LISTS, ESAFETY_MAX_SCAN_LEN, esafety_decide_content_json, esafety_scan,
+    esafety_scan_result, esafety_scan_stream, esafety_scan_stream_feed, esafety_scan_stream_finish,
     esafety_scan_stream_free, esafety_scan_stream_new, esafety_scanner, esafety_scanner_free,
     esafety_scanner_new, esafety_verdict,
 };
