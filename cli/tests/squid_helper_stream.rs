@@ -33,6 +33,11 @@ categories = ["gaming"]
 /// Starts `esafety squid-helper` on a policy blocking gaming over a bundle
 /// listing `games.example` as gaming, with no file watching (SIGHUP only).
 fn start(scratch: &Scratch) -> Child {
+    start_with(scratch, &[])
+}
+
+/// [`start`] with more arguments.
+fn start_with(scratch: &Scratch, extra: &[&str]) -> Child {
     let policy = scratch.file("pupils.toml", POLICY);
     scratch.file("games.txt", "games.example\n");
     let iwf = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/samples/iwf.txt");
@@ -62,6 +67,7 @@ fn start(scratch: &Scratch) -> Child {
         .arg("--bundle")
         .arg(&bundle)
         .args(["--watch-interval-ms", "1000000000"])
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -117,6 +123,146 @@ fn helper_answers_each_request_while_the_input_stays_open() {
     }
     drop(stdin);
     assert!(child.wait().unwrap().success());
+}
+
+/// The records in the decision log so far.
+fn records(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn helper_answers_a_single_line_before_the_next_is_sent_with_its_record_first() {
+    // Answers are held only while more input is already waiting: a line
+    // alone is answered (and its record is in the log) before another is
+    // sent, with or without channel ids.
+    let scratch = Scratch::new("helper-live-log");
+    let log = scratch.path().join("decisions.jsonl");
+    let mut child = start_with(&scratch, &["--log", log.to_str().unwrap()]);
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = answers(&mut child);
+    let cases = [
+        (
+            "0 http://games.example/play",
+            "0 ERR",
+            "http://games.example/play",
+        ),
+        ("1 http://school.example/", "1 OK", "http://school.example/"),
+        (
+            "http://games.example/again",
+            "ERR",
+            "http://games.example/again",
+        ),
+        (
+            "7 http://school.example/b",
+            "7 OK",
+            "http://school.example/b",
+        ),
+    ];
+    for (n, (line, want, url)) in cases.iter().enumerate() {
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        let answer = next(&rx, line);
+        assert!(answer.starts_with(want), "{line}: {answer}");
+        let logged = records(&log);
+        assert_eq!(
+            logged.len(),
+            n + 1,
+            "{line}: the record is written before the answer"
+        );
+        assert_eq!(logged[n]["url"], *url, "{line}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn helper_answers_a_burst_in_order_with_one_record_per_line() {
+    // Squid with concurrency sends many lines before reading an answer:
+    // all of them are answered, in order, each once, with one record each
+    // in the same order (batches of answers cross the batch limit).
+    let scratch = Scratch::new("helper-burst");
+    let log = scratch.path().join("decisions.jsonl");
+    let mut child = start_with(&scratch, &["--log", log.to_str().unwrap()]);
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = answers(&mut child);
+    let n = 1000;
+    let mut burst = String::new();
+    for i in 0..n {
+        let host = if i % 3 == 0 {
+            "games.example"
+        } else {
+            "school.example"
+        };
+        burst.push_str(&format!("{} http://{host}/{i}\n", i % 8));
+    }
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(burst.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        stdin
+    });
+    for i in 0..n {
+        let answer = next(&rx, &format!("line {i}"));
+        let want = format!("{} {}", i % 8, if i % 3 == 0 { "ERR" } else { "OK" });
+        assert!(answer.starts_with(&want), "line {i}: {answer}");
+    }
+    drop(writer.join().unwrap());
+    assert!(child.wait().unwrap().success());
+    let logged = records(&log);
+    assert_eq!(logged.len(), n);
+    for (i, record) in logged.iter().enumerate() {
+        let host = if i % 3 == 0 {
+            "games.example"
+        } else {
+            "school.example"
+        };
+        assert_eq!(record["url"], format!("http://{host}/{i}"), "record {i}");
+    }
+}
+
+#[test]
+fn helper_blocks_every_request_whose_record_cannot_be_written() {
+    // A log that refuses every write (`/dev/full`): no answer goes out
+    // before its record is in the log, so every request of every batch is
+    // blocked (fail closed), alone or in a burst past the batch limit.
+    let scratch = Scratch::new("helper-full-log");
+    let mut child = start_with(&scratch, &["--log", "/dev/full"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = answers(&mut child);
+    writeln!(stdin, "0 http://school.example/alone").unwrap();
+    stdin.flush().unwrap();
+    let answer = next(&rx, "a line alone");
+    assert!(answer.starts_with("0 ERR "), "{answer}");
+    let n = 600;
+    let mut burst = String::new();
+    for i in 0..n {
+        burst.push_str(&format!("{} http://school.example/{i}\n", i % 8));
+    }
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(burst.as_bytes()).unwrap();
+        stdin
+    });
+    for i in 0..n {
+        let answer = next(&rx, &format!("line {i}"));
+        assert!(
+            answer.starts_with(&format!("{} ERR ", i % 8)),
+            "line {i}: {answer}"
+        );
+        assert!(
+            answer.contains("rule") || answer.contains("error"),
+            "line {i}: {answer}"
+        );
+    }
+    drop(writer.join().unwrap());
+    assert!(child.wait().unwrap().success());
+    let err = stderr(&mut child);
+    assert!(
+        err.contains("cannot write the decision log `/dev/full`"),
+        "{err}"
+    );
 }
 
 #[test]

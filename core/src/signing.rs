@@ -498,6 +498,117 @@ pub fn verify_detached(
     key.verify(bytes, &Signature::parse(signature_text)?)
 }
 
+/// Why [`verified_bundle`] did not load a bundle.
+///
+/// ```
+/// use esafety::signing::{SecretKey, VerifiedBundleError, verified_bundle};
+/// use esafety::{ErrorCode, Limits};
+///
+/// let key = SecretKey::from_seed([6; 32]).public_key().to_text();
+/// let bytes = esafety::sample::bundle_bytes();
+/// let err = verified_bundle(&bytes[..], "", &key, &Limits::DEFAULT).unwrap_err();
+/// assert!(matches!(err, VerifiedBundleError::Signature(_)));
+/// assert_eq!(err.code(), ErrorCode::InvalidSignature);
+/// assert!(err.to_string().contains("not an esafety signature: it is empty"), "{err}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifiedBundleError {
+    /// The key or the signature is not esafety's, the bundle is unsigned,
+    /// signed by another key, or its bytes or signature were changed:
+    /// nothing of the bytes was read as a bundle.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// The bytes are over [`Limits::max_bundle_len`](crate::Limits) (checked
+    /// before they are hashed), or they are signed by the key but are not a
+    /// bundle this library reads (another format version, a signed file
+    /// that is not a bundle).
+    #[error("{0}")]
+    Bundle(#[from] crate::bundle::BundleError),
+}
+
+impl VerifiedBundleError {
+    /// The error's code on every face: `InvalidSignature` for a refused
+    /// signature, the bundle error's code otherwise.
+    ///
+    /// ```
+    /// use esafety::ErrorCode;
+    /// use esafety::bundle::BundleError;
+    /// use esafety::signing::VerifiedBundleError;
+    ///
+    /// assert_eq!(VerifiedBundleError::Bundle(BundleError::BadMagic).code(), ErrorCode::InvalidBundle);
+    /// ```
+    pub fn code(&self) -> crate::ErrorCode {
+        match self {
+            VerifiedBundleError::Signature(e) => e.code(),
+            VerifiedBundleError::Bundle(e) => e.code(),
+        }
+    }
+}
+
+/// Loads a bundle only if `signature_text` (the text of its `.sig` file,
+/// `esafety compile --sign`) is the signature of exactly these bytes by
+/// the key in `public_key_text` (the publisher's `.pub` file,
+/// `esafety keygen`): verify, then load, in one call, so that a host
+/// configured with a key never holds an unverified bundle. The C and
+/// WebAssembly faces' verified constructors are this function.
+///
+/// The length is checked against `limits` first, then the key and the
+/// signature are read, then the bytes are verified, and only then are
+/// they read as a bundle ([`Bundle::from_bytes_with_limits`](crate::bundle::Bundle::from_bytes_with_limits)).
+///
+/// ```
+/// use esafety::signing::{SecretKey, SignatureError, VerifiedBundleError, verified_bundle};
+/// use esafety::Limits;
+///
+/// let secret = SecretKey::from_seed([6; 32]);
+/// let key = secret.public_key().to_text();
+/// let bytes = esafety::sample::bundle_bytes();
+/// let signature = secret.sign(&bytes).to_text();
+/// let bundle = verified_bundle(&bytes[..], &signature, &key, &Limits::DEFAULT)?;
+/// assert!(bundle.lists().iter().any(|l| l.category_id() == "gambling"));
+///
+/// let mut tampered = bytes.clone();
+/// tampered[200] ^= 1;
+/// let err = verified_bundle(&tampered[..], &signature, &key, &Limits::DEFAULT).unwrap_err();
+/// assert!(matches!(err, VerifiedBundleError::Signature(SignatureError::Mismatch { .. })), "{err}");
+/// # Ok::<(), VerifiedBundleError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`VerifiedBundleError::Signature`] when the key or signature text is
+/// not esafety's (an empty signature: the bundle is unsigned), another key
+/// signed it, or the bytes or the signature were changed;
+/// [`VerifiedBundleError::Bundle`] when the bytes are over the limit, or
+/// verify but do not load.
+///
+/// # Panics
+///
+/// Never, whatever the bytes and texts.
+pub fn verified_bundle<B: AsRef<[u8]>>(
+    bytes: B,
+    signature_text: &str,
+    public_key_text: &str,
+    limits: &crate::Limits,
+) -> Result<crate::bundle::Bundle<B>, VerifiedBundleError> {
+    let len = bytes.as_ref().len() as u64;
+    if len > limits.max_bundle_len {
+        return Err(crate::bundle::BundleError::TooLarge {
+            what: "the bundle",
+            len,
+            limit: crate::limits::Limit::BundleLen,
+            max: limits.max_bundle_len,
+        }
+        .into());
+    }
+    let key = PublicKey::parse(public_key_text)?;
+    verify_detached(bytes.as_ref(), signature_text, &key)?;
+    Ok(crate::bundle::Bundle::from_bytes_with_limits(
+        bytes, limits,
+    )?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -635,6 +746,189 @@ mod tests {
             err.to_string().contains("not 16 lowercase hex digits"),
             "{err}"
         );
+    }
+
+    /// Every way a verified load must refuse, by name, with the kind of
+    /// error and its code; and the one way it loads.
+    #[test]
+    fn verified_bundle_loads_only_the_signed_bytes() {
+        use crate::ErrorCode;
+        let secret = key();
+        let public = secret.public_key().to_text();
+        let stranger = SecretKey::from_seed([43; 32]).public_key().to_text();
+        let bytes = crate::sample::bundle_bytes();
+        let signature = secret.sign(&bytes).to_text();
+        let limits = crate::Limits::DEFAULT;
+        let loaded = verified_bundle(&bytes[..], &signature, &public, &limits).unwrap();
+        assert_eq!(loaded.as_bytes(), &bytes[..]);
+
+        let mut flipped_last = bytes.clone();
+        if let Some(b) = flipped_last.last_mut() {
+            *b ^= 0x80;
+        }
+        // A bundle byte changed and the checksum forged to match: the
+        // checksum passes, the signature does not.
+        let mut resealed = bytes.clone();
+        if let Some(b) = resealed.get_mut(200) {
+            *b ^= 1;
+        }
+        assert!(crate::bundle::reseal_checksum(&mut resealed));
+        let raw = Signature::parse(&signature).unwrap().signature.to_bytes();
+        let mut raw_flipped = raw;
+        if let Some(b) = raw_flipped.get_mut(10) {
+            *b ^= 4;
+        }
+        let sig_flipped = format!(
+            "{SIGNATURE_TAG} {} {}",
+            secret.public_key().id(),
+            STANDARD.encode(raw_flipped)
+        );
+        let other_bytes = secret.sign(b"another bundle").to_text();
+        let by_stranger = SecretKey::from_seed([43; 32]).sign(&bytes).to_text();
+        let not_a_bundle = b"signed, but not a bundle at all; long enough for a header.....";
+        let not_a_bundle_sig = secret.sign(not_a_bundle).to_text();
+        let mut small = crate::Limits::DEFAULT;
+        small.max_bundle_len = 100;
+
+        type Case<'a> = (
+            &'a str,
+            &'a [u8],
+            &'a str,
+            &'a str,
+            &'a crate::Limits,
+            ErrorCode,
+            &'a str,
+        );
+        let cases: &[Case<'_>] = &[
+            (
+                "unsigned",
+                &bytes,
+                "",
+                &public,
+                &limits,
+                ErrorCode::InvalidSignature,
+                "it is empty",
+            ),
+            (
+                "last byte changed",
+                &flipped_last,
+                &signature,
+                &public,
+                &limits,
+                ErrorCode::InvalidSignature,
+                "does not match the file",
+            ),
+            (
+                "byte changed, checksum resealed",
+                &resealed,
+                &signature,
+                &public,
+                &limits,
+                ErrorCode::InvalidSignature,
+                "does not match the file",
+            ),
+            (
+                "truncated",
+                bytes.get(..bytes.len() - 1).unwrap_or_default(),
+                &signature,
+                &public,
+                &limits,
+                ErrorCode::InvalidSignature,
+                "does not match the file",
+            ),
+            (
+                "signature byte changed",
+                &bytes,
+                &sig_flipped,
+                &public,
+                &limits,
+                ErrorCode::InvalidSignature,
+                "does not match the file",
+            ),
+            (
+                "signature of other bytes",
+                &bytes,
+                &other_bytes,
+                &public,
+                &limits,
+                ErrorCode::InvalidSignature,
+                "does not match the file",
+            ),
+            (
+                "wrong key",
+                &bytes,
+                &signature,
+                &stranger,
+                &limits,
+                ErrorCode::InvalidSignature,
+                "is signed by key",
+            ),
+            (
+                "signed by a stranger",
+                &bytes,
+                &by_stranger,
+                &public,
+                &limits,
+                ErrorCode::InvalidSignature,
+                "is signed by key",
+            ),
+            (
+                "not a key",
+                &bytes,
+                &signature,
+                "ssh-ed25519 AAAA",
+                &limits,
+                ErrorCode::InvalidSignature,
+                "not an esafety public key",
+            ),
+            (
+                "key text as signature",
+                &bytes,
+                &public,
+                &public,
+                &limits,
+                ErrorCode::InvalidSignature,
+                "not an esafety signature",
+            ),
+            (
+                "over the limit",
+                &bytes,
+                &signature,
+                &public,
+                &small,
+                ErrorCode::TooLarge,
+                "`max_bundle_len`",
+            ),
+            (
+                "signed non-bundle",
+                not_a_bundle,
+                &not_a_bundle_sig,
+                &public,
+                &limits,
+                ErrorCode::InvalidBundle,
+                "bad magic",
+            ),
+        ];
+        for (name, bytes, sig, key, limits, code, message) in cases {
+            let err = verified_bundle(*bytes, sig, key, limits).unwrap_err();
+            assert_eq!(err.code(), *code, "{name}: {err}");
+            assert!(err.to_string().contains(message), "{name}: {err}");
+        }
+        // Bundle bytes changed at every 64th offset: each refused.
+        for at in (0..bytes.len()).step_by(64) {
+            let mut changed = bytes.clone();
+            if let Some(b) = changed.get_mut(at) {
+                *b ^= 0x01;
+            }
+            let err = verified_bundle(&changed[..], &signature, &public, &limits).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    VerifiedBundleError::Signature(SignatureError::Mismatch { .. })
+                ),
+                "byte {at}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -54,7 +54,9 @@
  * OWNERSHIP
  *   Handles are freed with their esafety_*_free function, strings returned
  *   by the library with esafety_string_free. Every free function accepts
- *   NULL. Results in plain structs own nothing.
+ *   NULL. Results in plain structs own nothing; a decision record
+ *   (esafety_record_new) owns its texts and arrays until
+ *   esafety_record_free.
  */
 
 
@@ -406,32 +408,6 @@ typedef uint32_t esafety_action;
 #endif // __cplusplus
 
 /**
- * Block or allow. Zero is `ESAFETY_VERDICT_BLOCK`: a result that was
- * never written (a zeroed struct) blocks, never allows.
- */
-enum esafety_verdict
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * Over the limit, or a banned phrase (or an error).
-   */
-  ESAFETY_VERDICT_BLOCK = 0,
-  /**
-   * Within the limit, or an exception phrase.
-   */
-  ESAFETY_VERDICT_ALLOW = 1,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum esafety_verdict esafety_verdict;
-#else
-typedef uint32_t esafety_verdict;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
  * The kind of device a request comes from (`esafety_request.device`).
  */
 enum esafety_device
@@ -457,6 +433,72 @@ enum esafety_device
 typedef enum esafety_device esafety_device;
 #else
 typedef uint32_t esafety_device;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How soon a decision's alert asks the designated safeguarding lead to
+ * act (`esafety_record.alert`). Zero is the most urgent, as zero is the
+ * most restrictive action: a value that was never written never means
+ * "no alert".
+ */
+enum esafety_alert_urgency
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Now: the lead is told at once (every statutory block).
+   */
+  ESAFETY_ALERT_URGENCY_IMMEDIATELY = 0,
+  /**
+   * Before the end of the day.
+   */
+  ESAFETY_ALERT_URGENCY_SAME_DAY = 1,
+  /**
+   * Within one working day.
+   */
+  ESAFETY_ALERT_URGENCY_WITHIN_ONE_WORKING_DAY = 2,
+  /**
+   * At the next review of the logs.
+   */
+  ESAFETY_ALERT_URGENCY_AT_REVIEW = 3,
+  /**
+   * The decision raises no alert.
+   */
+  ESAFETY_ALERT_URGENCY_NONE = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum esafety_alert_urgency esafety_alert_urgency;
+#else
+typedef uint32_t esafety_alert_urgency;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Block or allow. Zero is `ESAFETY_VERDICT_BLOCK`: a result that was
+ * never written (a zeroed struct) blocks, never allows.
+ */
+enum esafety_verdict
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Over the limit, or a banned phrase (or an error).
+   */
+  ESAFETY_VERDICT_BLOCK = 0,
+  /**
+   * Within the limit, or an exception phrase.
+   */
+  ESAFETY_VERDICT_ALLOW = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum esafety_verdict esafety_verdict;
+#else
+typedef uint32_t esafety_verdict;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -792,6 +834,160 @@ typedef struct esafety_identity {
 } esafety_identity;
 
 /**
+ * A text of a record: `len` bytes of UTF-8 at `ptr`, followed by a NUL
+ * (so `ptr` is also a C string when the text has no NUL of its own).
+ * `ptr` is NULL (and `len` 0) when the record's field is null: not known,
+ * or not applicable. Owned by the record; valid until `esafety_record_free`.
+ */
+typedef struct esafety_text {
+  /**
+   * The text, NUL-terminated; NULL for none.
+   */
+  const char *ptr;
+  /**
+   * Its length in bytes, without the NUL.
+   */
+  size_t len;
+} esafety_text;
+
+/**
+ * One decision record, as `esafety squid-helper --log` writes it and
+ * `esafety_record_json` returns it, with one field per field of the JSON
+ * Lines record (README, "Decision records"; the schema is
+ * `policies/schema/record.schema.json`) and the JSON line itself. Made by
+ * `esafety_record_new`, freed with `esafety_record_free`; every text and
+ * array is owned by the record.
+ *
+ * A `child-abuse` or `terrorism` match holds the digest id (`sha256:…`)
+ * in `url`, never the URL or its host, in any field.
+ *
+ * ABI growth: fields are only ever appended. `struct_size` is the
+ * `sizeof(esafety_record)` of the library that made the record: a program
+ * compiled with a newer header reads a field only when `struct_size`
+ * covers it (`offsetof(esafety_record, field) < record->struct_size`).
+ */
+typedef struct esafety_record {
+  /**
+   * `sizeof(esafety_record)` of the library that made this record.
+   */
+  size_t struct_size;
+  /**
+   * When the request was decided, RFC 3339 with the UTC offset of the
+   * policy's time zone (`2026-03-02T10:00:00+00:00`).
+   */
+  struct esafety_text time;
+  /**
+   * The same instant in Unix seconds.
+   */
+  int64_t time_unix;
+  /**
+   * The site's name (`esafety_identity.site`); NULL when not known.
+   */
+  struct esafety_text site;
+  /**
+   * The client's IP address; NULL when not known or left out
+   * (`omit_client_ip`).
+   */
+  struct esafety_text client_ip;
+  /**
+   * The user name, or its pseudonym (`pseudonym:` + 32 hex digits);
+   * NULL when not known.
+   */
+  struct esafety_text user;
+  /**
+   * The kind of device (`ESAFETY_DEVICE_UNKNOWN` when not known).
+   */
+  esafety_device device;
+  /**
+   * The user's group; NULL when not known.
+   */
+  struct esafety_text group;
+  /**
+   * The user's age in years; -1 when not known.
+   */
+  int32_t age;
+  /**
+   * The id of the policy that decided.
+   */
+  struct esafety_text policy;
+  /**
+   * The canonical URL; for a `child-abuse` or `terrorism` match the
+   * digest id of the entry instead; NULL when the URL could not be read
+   * (rule `error`).
+   */
+  struct esafety_text url;
+  /**
+   * The ids of the URL's categories (`categories_len` of them; NULL
+   * when there are none).
+   */
+  const struct esafety_text *categories;
+  /**
+   * How many `categories`.
+   */
+  size_t categories_len;
+  /**
+   * What was done (`ESAFETY_ACTION_BLOCK` is 0).
+   */
+  esafety_action action;
+  /**
+   * The rule that decided: a rule id, `baseline`, `default` or `error`.
+   */
+  struct esafety_text rule;
+  /**
+   * The names of the lists that matched, sorted, each once
+   * (`lists_len`; NULL when none).
+   */
+  const struct esafety_text *lists;
+  /**
+   * How many `lists`.
+   */
+  size_t lists_len;
+  /**
+   * The search site (`google`, `youtube`, …) when the URL is a search;
+   * else NULL.
+   */
+  struct esafety_text search_site;
+  /**
+   * The search terms as typed; NULL when the URL is not a search.
+   */
+  struct esafety_text search_terms;
+  /**
+   * How urgent the decision's alert is (`ESAFETY_ALERT_URGENCY_NONE`:
+   * none).
+   */
+  esafety_alert_urgency alert;
+  /**
+   * Why the decision alerts, in words; NULL without an alert.
+   */
+  struct esafety_text alert_reason;
+  /**
+   * Why: the rule, and each list, category and expression behind it
+   * (for a statutory match the digest id, never the URL)
+   * (`reasons_len`; NULL when none).
+   */
+  const struct esafety_text *reasons;
+  /**
+   * How many `reasons`.
+   */
+  size_t reasons_len;
+  /**
+   * For a statutory block, the incident draft (`esafety incident` reads
+   * it) as JSON text; else NULL.
+   */
+  struct esafety_text incident_json;
+  /**
+   * Why the request could not be read (rule `error`), without the
+   * request itself; else NULL.
+   */
+  struct esafety_text error;
+  /**
+   * The whole record as one line of JSON, without the line break: what
+   * `esafety_record_json` returns.
+   */
+  struct esafety_text json;
+} esafety_record;
+
+/**
  * The fixed-shape result of a scan. It owns nothing.
  */
 typedef struct esafety_scan_result {
@@ -847,6 +1043,42 @@ ESAFETY_MUST_USE
 esafety_status esafety_bundle_from_bytes(const uint8_t *bytes,
                                          size_t len,
                                          struct esafety_bundle **out);
+
+/**
+ * Loads a bundle from `len` bytes at `bytes` only if `signature` is the
+ * signature of exactly these bytes by `public_key`: verify, then load, so
+ * that a filter configured with a key never holds an unverified bundle.
+ * `signature` is the text of the bundle's `.sig` file
+ * (`esafety compile --sign` writes it) and `public_key` the text of the
+ * publisher's `.pub` file (`esafety keygen`), each `*_len` bytes of
+ * UTF-8. The bytes are copied: the caller's buffers may be freed as soon
+ * as this returns.
+ *
+ * On success `*out` is a new bundle to free with `esafety_bundle_free`;
+ * on failure it is NULL, and a filter keeps its current engine. Errors:
+ * `NULL_PARAMETER` (`bytes`, `signature`, `public_key` or `out` is NULL;
+ * `(NULL, 0)` included), `TOO_LARGE` (`len` over
+ * `ESAFETY_MAX_BUNDLE_LEN`, a text over 4096 bytes), `INVALID_UTF8`,
+ * `INVALID_SIGNATURE` (an unsigned bundle, that is an empty signature; a
+ * text that is not esafety's format; a bundle signed by another key; any
+ * byte of the bundle or the signature changed), `INVALID_BUNDLE` (signed
+ * by the key, but not a bundle this library reads), with the reason in
+ * `esafety_last_error_message`.
+ *
+ * # Safety
+ *
+ * `bytes`, `signature` and `public_key` are NULL or point to `len`,
+ * `signature_len` and `public_key_len` readable bytes; `out` is NULL or
+ * points to a writable `esafety_bundle *`.
+ */
+ESAFETY_MUST_USE
+esafety_status esafety_bundle_from_verified_bytes(const uint8_t *bytes,
+                                                  size_t len,
+                                                  const char *signature,
+                                                  size_t signature_len,
+                                                  const char *public_key,
+                                                  size_t public_key_len,
+                                                  struct esafety_bundle **out);
 
 /**
  * Loads a bundle from the file at `path` (NUL-terminated), memory-mapped
@@ -1489,6 +1721,43 @@ esafety_status esafety_search_terms_json(const char *url,
                                          size_t url_len,
                                          char **out_json,
                                          size_t *out_len);
+
+/**
+ * Decides a request like `esafety_record_json`, for the identity the
+ * caller passes, and returns its decision record as a struct: `*out` is a
+ * new `esafety_record` (every field of the JSON Lines record, and the
+ * JSON line in `json`) to free with `esafety_record_free`. `identity` may
+ * be NULL (nobody known).
+ *
+ * A URL that cannot be read still has a record: blocked, rule `error`,
+ * status `OK`. A `child-abuse` or `terrorism` match records the digest id
+ * as `url`; no field holds the URL or its host.
+ *
+ * Errors: as `esafety_record_json` (`NULL_PARAMETER`, `TOO_LARGE`,
+ * `INVALID_UTF8`, `INVALID_REQUEST`, `INVALID_PARAMETER`). On error `*out`
+ * is NULL: no decision was made, so there is nothing to record (decide
+ * with `esafety_decide` for the fail-closed block).
+ *
+ * # Safety
+ *
+ * As `esafety_record_json`, with `out` NULL or pointing to a writable
+ * `esafety_record *`.
+ */
+ESAFETY_MUST_USE
+esafety_status esafety_record_new(const struct esafety_engine *engine,
+                                  const struct esafety_request *request,
+                                  const struct esafety_identity *identity,
+                                  struct esafety_record **out);
+
+/**
+ * Frees a record made by `esafety_record_new`, with every text and array
+ * it holds. `NULL` is a no-op.
+ *
+ * # Safety
+ *
+ * `record` is NULL or a record from `esafety_record_new` not yet freed.
+ */
+void esafety_record_free(struct esafety_record *record);
 
 /**
  * Builds a scanner from `paths_len` phrase-list files (NUL-terminated

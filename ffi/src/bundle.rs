@@ -138,6 +138,69 @@ pub unsafe extern "C" fn esafety_bundle_from_bytes(
     })
 }
 
+/// Loads a bundle from `len` bytes at `bytes` only if `signature` is the
+/// signature of exactly these bytes by `public_key`: verify, then load, so
+/// that a filter configured with a key never holds an unverified bundle.
+/// `signature` is the text of the bundle's `.sig` file
+/// (`esafety compile --sign` writes it) and `public_key` the text of the
+/// publisher's `.pub` file (`esafety keygen`), each `*_len` bytes of
+/// UTF-8. The bytes are copied: the caller's buffers may be freed as soon
+/// as this returns.
+///
+/// On success `*out` is a new bundle to free with `esafety_bundle_free`;
+/// on failure it is NULL, and a filter keeps its current engine. Errors:
+/// `NULL_PARAMETER` (`bytes`, `signature`, `public_key` or `out` is NULL;
+/// `(NULL, 0)` included), `TOO_LARGE` (`len` over
+/// `ESAFETY_MAX_BUNDLE_LEN`, a text over 4096 bytes), `INVALID_UTF8`,
+/// `INVALID_SIGNATURE` (an unsigned bundle, that is an empty signature; a
+/// text that is not esafety's format; a bundle signed by another key; any
+/// byte of the bundle or the signature changed), `INVALID_BUNDLE` (signed
+/// by the key, but not a bundle this library reads), with the reason in
+/// `esafety_last_error_message`.
+///
+/// # Safety
+///
+/// `bytes`, `signature` and `public_key` are NULL or point to `len`,
+/// `signature_len` and `public_key_len` readable bytes; `out` is NULL or
+/// points to a writable `esafety_bundle *`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_bundle_from_verified_bytes(
+    bytes: *const u8,
+    len: usize,
+    signature: *const std::ffi::c_char,
+    signature_len: usize,
+    public_key: *const std::ffi::c_char,
+    public_key_len: usize,
+    out: *mut *mut esafety_bundle,
+) -> esafety_status {
+    use esafety::signing::{MAX_TEXT_LEN, verified_bundle};
+    ffi_status!({
+        // SAFETY: `out` is NULL or a writable pointer (contract).
+        let out = unsafe { out_ptr(out, "out") }?;
+        *out = std::ptr::null_mut();
+        // SAFETY: `bytes` is NULL or `len` readable bytes (contract); they
+        // are copied before this function returns.
+        let bytes = unsafe { bytes_in(bytes, len, "bytes", ESAFETY_MAX_BUNDLE_LEN) }?;
+        // SAFETY: `signature` is NULL or `signature_len` readable bytes
+        // (contract).
+        let signature =
+            unsafe { crate::input::str_in(signature, signature_len, "signature", MAX_TEXT_LEN) }?;
+        // SAFETY: `public_key` is NULL or `public_key_len` readable bytes
+        // (contract).
+        let key = unsafe {
+            crate::input::str_in(public_key, public_key_len, "public_key", MAX_TEXT_LEN)
+        }?;
+        let shared = SharedBytes(Arc::new(Backing::Owned(bytes.to_vec())));
+        let bundle = verified_bundle(shared, signature, key, &esafety::Limits::DEFAULT)
+            .map_err(|e| Failure::from_error(e.code().into(), &e))?;
+        *out = Box::into_raw(Box::new(esafety_bundle {
+            classifier: Classifier::new(bundle),
+        }));
+        Ok(())
+    })
+}
+
 /// Loads a bundle from the file at `path` (NUL-terminated), memory-mapped
 /// read-only: loading is fast and the lookup structures are shared with
 /// the page cache.

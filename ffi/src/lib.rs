@@ -30,12 +30,14 @@ mod lint;
 mod panic;
 mod policy;
 mod record;
+mod record_struct;
 mod scan;
 mod string;
 
 pub use bundle::{
     esafety_bundle, esafety_bundle_bytes, esafety_bundle_free, esafety_bundle_from_bytes,
-    esafety_bundle_from_file, esafety_bundle_sample, esafety_bundle_verify,
+    esafety_bundle_from_file, esafety_bundle_from_verified_bytes, esafety_bundle_sample,
+    esafety_bundle_verify,
 };
 pub use canonicalize::{esafety_canonicalize, esafety_canonicalize_json};
 pub use categories::*;
@@ -63,6 +65,9 @@ pub use policy::{
 };
 pub use record::{
     ESAFETY_MAX_KEY_LEN, esafety_identity, esafety_record_json, esafety_search_terms_json,
+};
+pub use record_struct::{
+    esafety_alert_urgency, esafety_record, esafety_record_free, esafety_record_new, esafety_text,
 };
 pub use scan::{
     ESAFETY_MAX_PHRASE_LISTS, ESAFETY_MAX_SCAN_LEN, esafety_decide_content_json, esafety_scan,

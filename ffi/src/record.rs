@@ -4,7 +4,7 @@
 
 use std::ffi::c_char;
 
-use esafety::record::{Identity, PseudonymKey, RecordOptions};
+use esafety::record::{DecisionRecord, Identity, PseudonymKey, RecordOptions};
 
 use crate::decide::{esafety_request, read_request};
 use crate::engine::esafety_engine;
@@ -166,24 +166,47 @@ pub unsafe extern "C" fn esafety_record_json(
     ffi_status!({
         // SAFETY: `out_json` and `out_len` are NULL or writable (contract).
         let out = unsafe { OutString::new(out_json, out_len) }?;
-        // SAFETY: `engine` is NULL or a live engine (contract).
-        let engine = unsafe { handle_in(engine, "engine") }?;
-        // SAFETY: `request` is NULL or readable (contract).
-        let (text, context) = unsafe { read_request(request) }?;
-        // SAFETY: `identity` is NULL or readable (contract).
-        let who = unsafe { identity_in(identity) }?;
-        let options = who.options;
-        let who = Identity {
-            site: who.site,
-            client_ip: who.client_ip,
-            user: who.user,
-            device: context.device,
-            group: context.group,
-            age: context.age,
-        };
-        let record = esafety::record::record(&engine.engine, &text, &who, context.time, &options);
+        // SAFETY: forwarded from this function's contract.
+        let record = unsafe { make_record(engine, request, identity) }?;
         out.give(record.to_json_line())
     })
+}
+
+/// The decision record of `request` for `identity`: the core's
+/// (`esafety::record::record`), after every argument was read.
+///
+/// # Safety
+///
+/// `engine` is NULL or a live engine, `request` NULL or readable (as
+/// `esafety_decide`), `identity` NULL or a readable `esafety_identity`
+/// whose pointers are NULL or point to their lengths in readable bytes.
+pub(crate) unsafe fn make_record(
+    engine: *const esafety_engine,
+    request: *const esafety_request,
+    identity: *const esafety_identity,
+) -> Result<DecisionRecord, Failure> {
+    // SAFETY: `engine` is NULL or a live engine (contract).
+    let engine = unsafe { handle_in(engine, "engine") }?;
+    // SAFETY: `request` is NULL or readable (contract).
+    let (text, context) = unsafe { read_request(request) }?;
+    // SAFETY: `identity` is NULL or readable (contract).
+    let who = unsafe { identity_in(identity) }?;
+    let options = who.options;
+    let who = Identity {
+        site: who.site,
+        client_ip: who.client_ip,
+        user: who.user,
+        device: context.device,
+        group: context.group,
+        age: context.age,
+    };
+    Ok(esafety::record::record(
+        &engine.engine,
+        &text,
+        &who,
+        context.time,
+        &options,
+    ))
 }
 
 /// The search terms of a search-engine or video-site URL (Google, Bing,

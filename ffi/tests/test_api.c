@@ -1135,68 +1135,6 @@ static void test_decide_content(void) {
   esafety_scanner_free(scanner);
 }
 
-/* Signed updates: the suite writes a bundle, its signature and two public
- * keys with the CLI (`esafety keygen`, `esafety sign`) into
- * $ESAFETY_SIGNED; the library accepts the publisher's signature only. */
-static char *load_signed(const char *dir, const char *name, size_t *len) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  char *text = read_file(path, len);
-  if (text == NULL) {
-    fprintf(stderr, "cannot read %s\n", path);
-    exit(2);
-  }
-  return text;
-}
-
-static void test_signed_bundle(void) {
-  const char *dir = getenv("ESAFETY_SIGNED");
-  CHECK(dir != NULL);
-  if (dir == NULL) return;
-  char path[4096];
-  snprintf(path, sizeof path, "%s/lists.esb", dir);
-  esafety_bundle *bundle = NULL;
-  CHECK_STATUS(esafety_bundle_from_file(path, &bundle), ESAFETY_STATUS_OK);
-  size_t sig_len = 0, pub_len = 0, other_len = 0;
-  char *sig = load_signed(dir, "lists.esb.sig", &sig_len);
-  char *pub = load_signed(dir, "publisher.pub", &pub_len);
-  char *other = load_signed(dir, "stranger.pub", &other_len);
-
-  CHECK_STATUS(esafety_bundle_verify(bundle, sig, sig_len, pub, pub_len), ESAFETY_STATUS_OK);
-  CHECK_STATUS(esafety_bundle_verify(bundle, sig, sig_len, other, other_len),
-               ESAFETY_STATUS_INVALID_SIGNATURE);
-  CHECK_ERROR_MENTIONS("is signed by key");
-  /* One character of the signature changed. */
-  char *forged = malloc(sig_len);
-  CHECK(forged != NULL);
-  if (forged != NULL) {
-    memcpy(forged, sig, sig_len);
-    size_t at = sig_len - 5;
-    forged[at] = forged[at] == 'A' ? 'B' : 'A';
-    CHECK_STATUS(esafety_bundle_verify(bundle, forged, sig_len, pub, pub_len),
-                 ESAFETY_STATUS_INVALID_SIGNATURE);
-    free(forged);
-  }
-  /* A signature of another bundle (the sample) is refused. */
-  esafety_bundle *sample = NULL;
-  CHECK_STATUS(esafety_bundle_sample(&sample), ESAFETY_STATUS_OK);
-  CHECK_STATUS(esafety_bundle_verify(sample, sig, sig_len, pub, pub_len),
-               ESAFETY_STATUS_INVALID_SIGNATURE);
-  CHECK_ERROR_MENTIONS("does not match the file");
-  /* Not a key; missing arguments. */
-  CHECK_STATUS(esafety_bundle_verify(bundle, sig, sig_len, S("ssh-ed25519 AAAA")),
-               ESAFETY_STATUS_INVALID_SIGNATURE);
-  CHECK_ERROR_MENTIONS("not an esafety public key");
-  CHECK_STATUS(esafety_bundle_verify(NULL, sig, sig_len, pub, pub_len), ESAFETY_STATUS_NULL_PARAMETER);
-  CHECK_STATUS(esafety_bundle_verify(bundle, NULL, 1, pub, pub_len), ESAFETY_STATUS_NULL_PARAMETER);
-  CHECK_STATUS(esafety_bundle_verify(bundle, sig, 5000, pub, pub_len), ESAFETY_STATUS_TOO_LARGE);
-  esafety_bundle_free(sample);
-  esafety_bundle_free(bundle);
-  free(sig);
-  free(pub);
-  free(other);
-}
-
 int main(void) {
   const char *dir = getenv("ESAFETY_FIXTURES");
   if (dir != NULL) fixtures = dir;
@@ -1217,7 +1155,6 @@ int main(void) {
   test_lint();
   test_scan();
   test_decide_content();
-  test_signed_bundle();
   esafety_string_free(NULL);
   return check_report("test_api");
 }

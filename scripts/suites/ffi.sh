@@ -133,6 +133,8 @@ mkdir -p "$signed"
 printf 'bet.example\n' > "$signed/gambling.txt"
 "$esafety_bin" compile --list "gambling=$signed/gambling.txt" -o "$signed/lists.esb" 2>/dev/null
 "$esafety_bin" sign --key "$signed/publisher" "$signed/lists.esb" >/dev/null
+# Signed by the publisher, but not a bundle: verified, then refused.
+"$esafety_bin" sign --key "$signed/publisher" "$signed/gambling.txt" >/dev/null
 
 export ESAFETY_FIXTURES="$root/ffi/tests/fixtures" ESAFETY_ROOT="$root" TMPDIR="$work" ESAFETY_SIGNED="$signed"
 
@@ -143,6 +145,8 @@ run_variant() {
   say "run ($variant${1:+ under $1})"
   "$@" "$dir/test_api"
   "$@" "$dir/test_threads"
+  "$@" "$dir/test_signing"
+  "$@" "$dir/test_records"
   "$@" "$dir/test_vectors" "$work/vectors.tsv"
   "$@" "$dir/test_cpp"
   "$@" "$dir/esafety-filter" --policy ffi/tests/fixtures/policy.toml --at 2026-03-02T10:00:00Z \

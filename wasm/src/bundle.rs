@@ -99,6 +99,44 @@ impl Bundle {
         Ok(Bundle::load(Arc::from(bytes), &limits)?)
     }
 
+    /// Loads a bundle from its bytes only if `signature` is the signature of
+    /// exactly these bytes by `publicKey`: verify, then load, so that an
+    /// extension or a page configured with its publisher's key never holds
+    /// an unverified bundle. `signature` is the text of the bundle's `.sig`
+    /// file (`esafety compile --sign`), `publicKey` the text of the
+    /// publisher's `.pub` file (`esafety keygen`). The bytes are copied.
+    ///
+    /// Throws an `Error` with code `invalid-signature` for an unsigned
+    /// bundle (an empty signature), a text that is not esafety's format, a
+    /// bundle signed by another key, or any byte of the bundle or the
+    /// signature changed; `invalid-bundle` when the bytes are signed by the
+    /// key but are not a bundle this package reads; `too-large` over the
+    /// bundle limit. No bundle is made: keep the current engine.
+    ///
+    /// In the full build (the `signing` feature).
+    #[cfg(feature = "signing")]
+    #[wasm_bindgen(js_name = fromVerifiedBytes)]
+    pub fn from_verified_bytes(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
+        #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string")] public_key: JsValue,
+    ) -> Result<Bundle, JsValue> {
+        let bytes: Arc<[u8]> = Arc::from(crate::boundary::bytes(&bytes, "bytes")?);
+        let signature = &crate::boundary::string(&signature, "signature")?;
+        let public_key = &crate::boundary::string(&public_key, "publicKey")?;
+        let bundle = esafety::signing::verified_bundle(
+            SharedBytes(Arc::clone(&bytes)),
+            signature,
+            public_key,
+            &esafety::Limits::DEFAULT,
+        )
+        .map_err(|e| Failure::new(e.code(), e))?;
+        Ok(Bundle {
+            bytes,
+            classifier: Arc::new(Classifier::new(bundle)),
+        })
+    }
+
     /// The bundle format version.
     #[wasm_bindgen(getter)]
     pub fn version(&self) -> u32 {

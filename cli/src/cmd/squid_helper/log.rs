@@ -1,6 +1,7 @@
-//! The decision log (`--log`): one JSON line per decision, written with one
-//! `write` each (so helper processes sharing the file in append mode do not
-//! interleave lines), reopened on SIGHUP for logrotate.
+//! The decision log (`--log`): one JSON line per decision, whole lines
+//! written with one `write` at a time (so helper processes sharing the file
+//! in append mode do not interleave lines), reopened on SIGHUP for
+//! logrotate.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
@@ -30,17 +31,14 @@ impl RecordLog {
         })
     }
 
-    /// Appends one line (the record, then `\n`) in one write, unbuffered:
-    /// when this returns, the record is in the file.
-    pub(crate) fn write_line(&self, line: &str) -> anyhow::Result<()> {
-        let mut bytes = Vec::with_capacity(line.len() + 1);
-        bytes.extend_from_slice(line.as_bytes());
-        bytes.push(b'\n');
+    /// Appends whole lines (records, each with its `\n`) in one write,
+    /// unbuffered: when this returns, the records are in the file.
+    pub(crate) fn write_lines(&self, lines: &[u8]) -> anyhow::Result<()> {
         let mut file = self
             .file
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        file.write_all(&bytes)
+        file.write_all(lines)
             .with_context(|| format!("cannot write the decision log `{}`", self.path.display()))
     }
 

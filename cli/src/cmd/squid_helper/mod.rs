@@ -153,13 +153,25 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .unwrap_or("http://esafety.invalid/blocked");
 
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Standard output is line-buffered: one `write_all` of a batch of
+    // answer lines is one write.
+    let mut batch = Batch::new(
+        stdout.lock(),
+        log.clone(),
+        Answer::for_report(
+            &DecisionReport::error("", "the decision could not be recorded"),
+            args.protocol,
+            block_url,
+        ),
+    );
     let mut lines = LineReader::new(io::stdin().lock(), MAX_LINE_LEN);
     loop {
         let number = lines.number() + 1;
-        // Every answer is flushed as it is written: nothing waits.
+        // The answers (and their records) wait only while more input is
+        // already here: before any read that may block, they are written
+        // out (records first) and flushed, so Squid never waits for one.
         let Some(line) = lines
-            .next_line(|| Ok(()))
+            .next_line(|| batch.flush())
             .with_context(|| format!("reading request line {number} from Squid"))?
         else {
             break;
@@ -222,34 +234,141 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                     jiff::Timestamp::now(),
                     &options,
                 );
-                let line = checked.record.to_json_line();
-                let logged = match &log {
-                    Some(log) => log.write_line(&line),
-                    None => Ok(()),
-                };
-                alerts.raise(&checked.record, &line);
+                if checked.record.alert.is_some() {
+                    alerts.raise(&checked.record, &checked.record.to_json_line());
+                }
                 // Every error is answered with the core's error decision
                 // (fail closed); the URL is not repeated in it.
-                let report = match (logged, checked.outcome) {
-                    (Err(e), _) => {
-                        eprintln!("esafety: {e:#}; blocking the request (fail closed)");
-                        DecisionReport::error("", "the decision could not be recorded")
-                    }
-                    (Ok(()), Ok(report)) => report,
-                    (Ok(()), Err(e)) => DecisionReport::error("", e),
+                let report = match checked.outcome {
+                    Ok(report) => report,
+                    Err(e) => DecisionReport::error("", e),
                 };
-                Answer::for_report(&report, args.protocol, block_url)
+                let answer = Answer::for_report(&report, args.protocol, block_url);
+                match batch.record(&checked.record) {
+                    Ok(()) => answer,
+                    Err(e) => {
+                        eprintln!("esafety: {e:#}; blocking the request (fail closed)");
+                        batch.unrecorded.clone()
+                    }
+                }
             }
         };
-        match fields.channel {
-            Some(channel) => writeln!(out, "{channel} {}", answer.0),
-            None => writeln!(out, "{}", answer.0),
+        batch.answer(fields.channel, answer);
+        if batch.is_full() {
+            batch.flush().context("answering Squid")?;
         }
-        .context("answering Squid")?;
-        // Squid waits for each answer: never leave one in a buffer.
-        out.flush().context("answering Squid")?;
     }
+    // Whatever was read is answered, even when the input ends mid-line.
+    batch.flush().context("answering Squid")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The answers (and records) of lines read while more input was already
+/// waiting, held until the reader would block, the batch is full, or the
+/// input ends: then the records are appended to the log in one write and
+/// the answers written in one, records first. A batch whose records cannot
+/// be written is answered with blocks (fail closed): no answer goes out
+/// before its record is in the log.
+struct Batch<W: Write> {
+    out: W,
+    log: Option<Arc<log::RecordLog>>,
+    /// The records of the pending answers, one JSON line each.
+    records: Vec<u8>,
+    /// The pending answer lines (with channel ids and line endings).
+    answers: Vec<u8>,
+    /// Where each pending answer starts in `answers`, and its channel's
+    /// length (to answer it again as a block if its record is not written).
+    starts: Vec<(usize, usize)>,
+    /// The answer to a request whose record cannot be written.
+    unrecorded: Answer,
+}
+
+/// A batch is written out at this many answers even while more input waits
+/// (bounds memory and how long an answer can wait behind others).
+const BATCH_ANSWERS: usize = 256;
+
+impl<W: Write> Batch<W> {
+    fn new(out: W, log: Option<Arc<log::RecordLog>>, unrecorded: Answer) -> Batch<W> {
+        Batch {
+            out,
+            log,
+            records: Vec::with_capacity(1 << 16),
+            answers: Vec::with_capacity(1 << 14),
+            starts: Vec::with_capacity(BATCH_ANSWERS),
+            unrecorded,
+        }
+    }
+
+    /// Adds a decision's record (its JSON line) to the batch, when there is
+    /// a log.
+    fn record(&mut self, record: &esafety::record::DecisionRecord) -> anyhow::Result<()> {
+        if self.log.is_none() {
+            return Ok(());
+        }
+        let before = self.records.len();
+        if let Err(e) = serde_json::to_writer(&mut self.records, record) {
+            self.records.truncate(before);
+            return Err(anyhow::anyhow!(
+                "the decision record could not be written: {e}"
+            ));
+        }
+        self.records.push(b'\n');
+        Ok(())
+    }
+
+    /// Adds an answer line.
+    fn answer(&mut self, channel: Option<&str>, answer: Answer) {
+        let start = self.answers.len();
+        let channel_len = match channel {
+            Some(channel) => {
+                self.answers.extend_from_slice(channel.as_bytes());
+                self.answers.push(b' ');
+                channel.len() + 1
+            }
+            None => 0,
+        };
+        self.answers.extend_from_slice(answer.0.as_bytes());
+        self.answers.push(b'\n');
+        self.starts.push((start, channel_len));
+    }
+
+    fn is_full(&self) -> bool {
+        self.starts.len() >= BATCH_ANSWERS
+    }
+
+    /// Writes the records, then the answers, and flushes.
+    fn flush(&mut self) -> io::Result<()> {
+        if self.starts.is_empty() {
+            return Ok(());
+        }
+        let logged = match (&self.log, self.records.is_empty()) {
+            (Some(log), false) => log.write_lines(&self.records),
+            _ => Ok(()),
+        };
+        if let Err(e) = logged {
+            eprintln!(
+                "esafety: {e:#}; blocking the {} requests of this batch (fail closed)",
+                self.starts.len()
+            );
+            let mut blocked = Vec::with_capacity(self.answers.len());
+            for &(start, channel_len) in &self.starts {
+                let channel = self
+                    .answers
+                    .get(start..start + channel_len)
+                    .unwrap_or_default();
+                blocked.extend_from_slice(channel);
+                blocked.extend_from_slice(self.unrecorded.0.as_bytes());
+                blocked.push(b'\n');
+            }
+            self.answers = blocked;
+        }
+        self.records.clear();
+        self.starts.clear();
+        let written = self.out.write_all(&self.answers);
+        self.answers.clear();
+        written?;
+        self.out.flush()
+    }
 }
 
 /// Reloads on SIGHUP (reopening the log too) and when a file changes; a

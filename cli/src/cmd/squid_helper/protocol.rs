@@ -89,7 +89,7 @@ fn unquote_authority_brackets(url: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// One answer line, without the channel id.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Answer(pub(crate) String);
 
 impl Answer {
