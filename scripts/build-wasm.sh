@@ -259,8 +259,9 @@ node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$PKG/
 # speed", says by how much and where the bytes are: the TOML reader,
 # incident model, linter, content scanner, decision records and signature
 # checking that only this build has). This gate is its size when measured,
-# 595,234 bytes gzip -9, plus 2%, so that growth is caught.
-FULL_GOAL=607100
+# 607,837 bytes gzip -9 (after the content decisions merged), plus 2%, so
+# that growth is caught.
+FULL_GOAL=620000
 EXTENSION_GOAL=256000 # 250 KiB
 size_gate() {
   local name=$1 wasm=$2 goal=$3 raw gz
