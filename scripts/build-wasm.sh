@@ -255,12 +255,13 @@ node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$PKG/
 # every machine, so this is not a flaky measurement): a change that passes
 # one fails the build. wasm/README.md, "Size and speed", says where the
 # bytes go.
-# The full build's goal was 450 KiB before the content scanner (e2guardian
-# phrase lists), signature checking and decision records joined it; with
-# them it is 588,774 bytes (wasm/README.md, "Size and speed"). This gate
-# holds it there, so any growth is caught; 450 KiB again would take a third
-# build without the scanner and records.
-FULL_GOAL=614400      # 600 KiB
+# The full build's goal is 450 KB; it is not met (wasm/README.md, "Size and
+# speed", says by how much and where the bytes are: the TOML reader,
+# incident model, linter, content scanner, decision records and signature
+# checking that only this build has). This gate is its size when measured,
+# 607,837 bytes gzip -9 (after the content decisions merged), plus 2%, so
+# that growth is caught.
+FULL_GOAL=620000
 EXTENSION_GOAL=256000 # 250 KiB
 size_gate() {
   local name=$1 wasm=$2 goal=$3 raw gz

@@ -22,7 +22,8 @@
 //
 // Usage (repository root, after scripts/build-wasm.sh; the managed half
 // writes a policy file into /etc/chromium/policies/managed/ and removes it):
-//   node wasm/bench/extension.mjs [--bundle B.esb] [--requests 10000] [--repeat 20] [--no-managed] [--cli path/to/esafety]
+//   node wasm/bench/extension.mjs [--bundle B.esb] [--requests 10000] [--repeat 20] [--runs 5] [--no-managed] [--cli path/to/esafety]
+// --runs: fresh browser starts per mode; the ready times printed are their medians.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,8 +40,10 @@ const { values: opts } = parseArgs({
     repeat: { type: 'string', default: '100' },
     'no-managed': { type: 'boolean', default: false },
     cli: { type: 'string', default: process.env.ESAFETY_CLI },
+    runs: { type: 'string', default: '5' },
   },
 });
+const runs = Math.max(1, Math.trunc(Number(opts.runs)) || 1);
 const requests = Number(opts.requests);
 const repeat = Number(opts.repeat);
 const work = mkdtempSync(join(tmpdir(), 'esafety-ext-bench-'));
@@ -116,29 +119,55 @@ const stats = (xs) => {
   return { median: s[Math.floor(s.length / 2)], p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] };
 };
 
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+/** The median of each timing over runs (`phases` too), with every run's ready time. */
+function medianTimings(all) {
+  const out = { runs: all.length, readyAll: all.map((t) => t.readyMs), phases: {} };
+  for (const k of ['scriptMs', 'moduleMs', 'engineMs', 'readyMs']) out[k] = median(all.map((t) => t[k]));
+  for (const k of Object.keys(all[0].phases ?? {})) out.phases[k] = median(all.map((t) => t.phases[k]));
+  return out;
+}
+
 const out = {};
 try {
-  // Without policy: the engine built at the top level.
+  // Without policy: the engine built at the top level. A fresh browser
+  // (and so a first start of the worker) each run.
   {
-    const { browser, worker } = await launchWithExtension(ext);
-    try {
-      await worker.evaluate(() => globalThis.esafetyReady);
-      const t = await worker.evaluate(() => globalThis.esafetyTimings);
-      out.unmanaged = { scriptMs: t.scriptMs, moduleMs: t.moduleMs, engineMs: t.engineMs, readyMs: t.readyMs, rssKiB: workerRssKiB() };
-    } finally {
-      await browser.close();
+    const all = [];
+    let rss;
+    for (let run = 0; run < runs; run++) {
+      const { browser, worker } = await launchWithExtension(ext);
+      try {
+        await worker.evaluate(() => globalThis.esafetyReady);
+        all.push(await worker.evaluate(() => globalThis.esafetyTimings));
+        rss = workerRssKiB();
+      } finally {
+        await browser.close();
+      }
     }
+    out.unmanaged = { ...medianTimings(all), rssKiB: rss };
   }
   if (!opts['no-managed']) {
-    const { browser, worker } = await launchWithExtension(ext, { managed: true });
-    try {
-      await worker.evaluate(() => globalThis.esafetyReady);
-      const t = await worker.evaluate(() => globalThis.esafetyTimings);
-      const timed = await timeInWorker(worker);
-      out.managed = { engineMs: t.engineMs, readyMs: t.readyMs, rssKiB: workerRssKiB(), ...timed };
-    } finally {
-      await browser.close();
+    const all = [];
+    let timed;
+    let rss;
+    for (let run = 0; run < runs; run++) {
+      const { browser, worker } = await launchWithExtension(ext, { managed: true });
+      try {
+        await worker.evaluate(() => globalThis.esafetyReady);
+        all.push(await worker.evaluate(() => globalThis.esafetyTimings));
+        rss = workerRssKiB();
+        if (run === runs - 1) timed = await timeInWorker(worker);
+      } finally {
+        await browser.close();
+      }
     }
+    out.managed = { ...medianTimings(all), rssKiB: rss, ...timed };
   }
 } finally {
   rmSync(work, { recursive: true, force: true, maxRetries: 5 });
@@ -160,13 +189,20 @@ const us = (x) => `${x.toFixed(2)} µs`;
 console.log(`bundle: ${opts.bundle ?? 'easylist + easyprivacy + spam404'} — ${bundle.length} bytes, ${entries} entries`);
 console.log(`requests: ${urls.length} of top500-sitelist.txt, each timed over ${repeat} calls in a row`);
 console.log(`Chromium ${execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim().split('\n').pop()}:`);
+const ms = (x) => (x == null ? 'n/a' : `${x.toFixed(1)} ms`);
+const phaseLine = (p) => Object.entries(p).map(([k, v]) => `${k.replace(/Ms$/, '')} ${ms(v)}`).join(', ');
+console.log(`ready times: medians over ${runs} fresh browser start(s), in ms since the worker started (performance.now() in the worker)`);
 if (out.unmanaged) {
-  console.log(`  without policy: script body started ${out.unmanaged.scriptMs.toFixed(1)} ms (imports evaluated), module compiled ${out.unmanaged.moduleMs.toFixed(1)} ms, engine built ${out.unmanaged.engineMs.toFixed(1)} ms after the worker started (top level), rules written at ${out.unmanaged.readyMs?.toFixed(1)} ms; worker process RSS ${out.unmanaged.rssKiB} KiB`);
+  const u = out.unmanaged;
+  console.log(`  without policy: script body started ${ms(u.scriptMs)} (imports evaluated), module compiled ${ms(u.moduleMs)}, engine built ${ms(u.engineMs)} (top level), rules written ${ms(u.readyMs)}; worker process RSS ${u.rssKiB} KiB`);
+  console.log(`    steps: ${phaseLine(u.phases)}`);
 }
 if (out.managed) {
-  const s = stats(out.managed.per);
-  console.log(`  by policy: engine built ${out.managed.engineMs.toFixed(1)} ms, managed configuration in use ${out.managed.readyMs.toFixed(1)} ms after the worker started; worker process RSS ${out.managed.rssKiB} KiB`);
-  console.log(`  listener decision: median ${us(s.median)}, p99 ${us(s.p99)} (${out.managed.blocked} of ${urls.length} blocked; worker clock step ${out.managed.stepUs.toFixed(1)} µs)`);
+  const m = out.managed;
+  const s = stats(m.per);
+  console.log(`  by policy: script body started ${ms(m.scriptMs)}, module compiled ${ms(m.moduleMs)}, engine built ${ms(m.engineMs)}, managed configuration in use (ready) ${ms(m.readyMs)} [runs: ${m.readyAll.map((x) => x?.toFixed(1)).join(', ')}]; worker process RSS ${m.rssKiB} KiB`);
+  console.log(`    steps: ${phaseLine(m.phases)}`);
+  console.log(`  listener decision: median ${us(s.median)}, p99 ${us(s.p99)} (${m.blocked} of ${urls.length} blocked; worker clock step ${m.stepUs.toFixed(1)} µs)`);
 }
 const n = stats(nodePer);
 console.log(`node ${process.version} (peer, same run): engine.decide median ${us(n.median)}, p99 ${us(n.p99)}`);

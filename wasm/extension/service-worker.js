@@ -32,17 +32,36 @@ function fromBase64(s) {
   return bytes;
 }
 
-/** Builds an engine from bundle bytes and policy text (TOML, or JSON if it starts with `{`). */
-function makeEngine(bundleBytes, policyText, policyFile) {
+/**
+ * Builds an engine from bundle bytes and policy text (TOML, or JSON if it
+ * starts with `{`). `phases`, if given, gets the milliseconds each step took
+ * (`bundleMs`, `policyMs`, `engineMs`).
+ */
+function makeEngine(bundleBytes, policyText, policyFile, phases = {}) {
+  let t = performance.now();
   const policy = /^\s*\{/.test(policyText) ? Policy.fromJson(policyText, policyFile) : Policy.fromToml(policyText, policyFile);
-  return new Engine(Bundle.fromBytes(bundleBytes), policy);
+  phases.policyMs = performance.now() - t;
+  t = performance.now();
+  const bundle = Bundle.fromBytes(bundleBytes);
+  phases.bundleMs = performance.now() - t;
+  t = performance.now();
+  const engine = new Engine(bundle, policy);
+  phases.engineMs = performance.now() - t;
+  return engine;
 }
 
 // The WebAssembly module, synchronously. If it cannot start there is no
 // core to build the error decision: moduleFailedDecision stands in.
+// Milliseconds each start-up step took (for wasm/bench/extension.mjs).
+const phases = {};
 let moduleError = null;
 try {
-  initSync({ module: fromBase64(shipped.WASM) });
+  let t = performance.now();
+  const wasm = fromBase64(shipped.WASM);
+  phases.wasmDecodeMs = performance.now() - t;
+  t = performance.now();
+  initSync({ module: wasm });
+  phases.wasmCompileMs = performance.now() - t;
 } catch (error) {
   moduleError = error;
   console.error('esafety: the WebAssembly module could not start:', error);
@@ -60,7 +79,7 @@ const failDecision = moduleError
 let state = { engine: null, context: {}, ready: false, error: null };
 // Milliseconds since the worker started (performance.now()'s origin): the
 // module compiled, the shipped engine built, the filter deciding.
-const timings = { scriptMs, moduleMs: performance.now(), engineMs: null, readyMs: null };
+const timings = { scriptMs, moduleMs: performance.now(), engineMs: null, readyMs: null, phases };
 globalThis.esafetyTimings = timings;
 
 function setEngine(engine, context) {
@@ -77,7 +96,10 @@ function setFailed(error) {
 /** The engine of the shipped bundle and policy with config.json: the unmanaged default. */
 function shippedEngine() {
   if (moduleError) throw moduleError;
-  return makeEngine(fromBase64(shipped.BUNDLE), shipped.POLICY, shipped.POLICY_FILE);
+  const t = performance.now();
+  const bundle = fromBase64(shipped.BUNDLE);
+  phases.bundleDecodeMs = performance.now() - t;
+  return makeEngine(bundle, shipped.POLICY, shipped.POLICY_FILE, phases);
 }
 
 // Warned pages the user chose to continue to (until the worker restarts).
