@@ -28,6 +28,11 @@
 //!   line without a line ending (the input stopped in the middle of it) is
 //!   not answered: it is reported on standard error and the helper ends.
 //!   A `-` where the URL belongs is no URL: the request is blocked.
+//! - **Warn and proceed** ([`proceed`], `url-rewrite` only): a warned
+//!   request is redirected to the block page with `action=warn` and
+//!   `proceed=ADDRESS`, the page's "continue" link; the helper checks that
+//!   address's token when the browser asks for it and lets the next request
+//!   for the URL from the same person go ahead, recorded as `proceeded`.
 //! - **Time** comes from the system clock; records write it in the
 //!   deciding policy's time zone.
 
@@ -35,6 +40,7 @@ mod alerts;
 mod engines;
 mod format;
 mod log;
+mod proceed;
 mod protocol;
 
 use std::io::{self, Write};
@@ -152,6 +158,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .as_deref()
         .unwrap_or("http://esafety.invalid/blocked");
 
+    // Warn and proceed needs a page to show the warning on: url-rewrite.
+    let mut proceeding = match args.protocol {
+        Protocol::UrlRewrite => Some(proceed::Proceeding::new()?),
+        Protocol::ExternalAcl => None,
+    };
+
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut lines = LineReader::new(io::stdin().lock(), MAX_LINE_LEN);
@@ -214,14 +226,30 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let (policy, identity) =
                     engines.resolve(&defaults, fields.client_ip, fields.user.as_deref());
                 // Squid asks now; the core never reads the clock, the face does.
-                let checked = check_with(
-                    &engines.classifier,
-                    policy,
-                    &args.protocol.url_as_sent(url),
-                    &identity,
-                    jiff::Timestamp::now(),
-                    &options,
-                );
+                let now = jiff::Timestamp::now();
+                let url = args.protocol.url_as_sent(url);
+                let decide = |url: &str| {
+                    check_with(&engines.classifier, policy, url, &identity, now, &options)
+                };
+                let step = match &mut proceeding {
+                    Some(proceeding) => proceeding.step(&url, &identity, now, decide),
+                    None => proceed::Step::NotProceed,
+                };
+                let mut checked = match step {
+                    proceed::Step::NotProceed => decide(&url),
+                    proceed::Step::Continue(target) => {
+                        answer_line(&mut out, fields.channel, &Answer::redirect(&target))?;
+                        continue;
+                    }
+                    proceed::Step::Answer(report) => {
+                        let answer = Answer::for_report(&report, args.protocol, block_url);
+                        answer_line(&mut out, fields.channel, &answer)?;
+                        continue;
+                    }
+                };
+                if let Some(proceeding) = &mut proceeding {
+                    proceeding.take(&mut checked, &identity, now);
+                }
                 let line = checked.record.to_json_line();
                 let logged = match &log {
                     Some(log) => log.write_line(&line),
@@ -238,18 +266,27 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                     (Ok(()), Ok(report)) => report,
                     (Ok(()), Err(e)) => DecisionReport::error("", e),
                 };
-                Answer::for_report(&report, args.protocol, block_url)
+                let link = proceeding
+                    .as_ref()
+                    .and_then(|p| p.link(&report, &identity, now));
+                Answer::for_report_with(&report, args.protocol, block_url, link.as_deref())
             }
         };
-        match fields.channel {
-            Some(channel) => writeln!(out, "{channel} {}", answer.0),
-            None => writeln!(out, "{}", answer.0),
-        }
-        .context("answering Squid")?;
-        // Squid waits for each answer: never leave one in a buffer.
-        out.flush().context("answering Squid")?;
+        answer_line(&mut out, fields.channel, &answer)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes one answer on its channel and flushes it.
+fn answer_line(out: &mut impl Write, channel: Option<&str>, answer: &Answer) -> anyhow::Result<()> {
+    match channel {
+        Some(channel) => writeln!(out, "{channel} {}", answer.0),
+        None => writeln!(out, "{}", answer.0),
+    }
+    .context("answering Squid")?;
+    // Squid waits for each answer: never leave one in a buffer.
+    out.flush().context("answering Squid")?;
+    Ok(())
 }
 
 /// Reloads on SIGHUP (reopening the log too) and when a file changes; a
