@@ -2,6 +2,14 @@
 //! `DecisionRecord::from_json_line` then `Aggregator::add`: the same lines
 //! are records, the same lines are refused, the same summary comes out.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::panic,
+    reason = "a failed step should fail the test loudly"
+)]
+
 use esafety::EscalationProfile;
 use esafety::policy::{Engine, Policy};
 use esafety::record::{DecisionRecord, Identity, RecordOptions, record};
