@@ -1,6 +1,5 @@
 //! [`Aggregator`]: records in, one at a time; a [`Summary`] out.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::{Date, DateTime};
@@ -11,7 +10,7 @@ use super::summary::{
     AlertEntry, OverBlocking, PeriodTotals, SearchTermCount, SiteTally, Summary, UnblockedSite,
     WarnRates,
 };
-use super::view::RecordView;
+use super::view::{RecordView, Text};
 use crate::incident::{EscalationProfile, Incident, assess};
 use crate::policy::Action;
 use crate::record::{DecisionRecord, ERROR_RULE, REDACTED_URL};
@@ -272,7 +271,7 @@ impl Aggregator {
             Action::Allow => s.allowed += 1,
             Action::Monitor => s.monitored += 1,
         }
-        if blocked && record.rule == ERROR_RULE {
+        if blocked && &*record.rule == ERROR_RULE {
             s.fail_closed += 1;
         }
         let date = local.date();
@@ -544,7 +543,7 @@ fn is_statutory(record: &RecordView<'_>) -> bool {
 }
 
 /// Whether every category is a service category (and there is one).
-fn is_service_only(categories: &[Cow<'_, str>]) -> bool {
+fn is_service_only(categories: &[Text<'_>]) -> bool {
     !categories.is_empty()
         && categories
             .iter()
