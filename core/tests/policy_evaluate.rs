@@ -458,6 +458,7 @@ proptest! {
             age,
             device: device.map(|b| if b { Device::Managed } else { Device::Byod }),
             time: jiff::Timestamp::from_second(secs).unwrap(),
+            content: &[],
         };
         let a = policy.evaluate(&r, &c);
         let b = policy.evaluate(&r, &c);

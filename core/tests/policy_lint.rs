@@ -126,6 +126,8 @@ fn each_code_fires_with_its_line_severity_and_advice() {
         ("overlapping windows", with_rules("[[rules]]\nid = \"x\"\naction = \"block\"\ncategories = [\"gaming\"]\ntimes = [\"09:00-12:00\", \"11:00-13:00\"]\n"), "P952", Severity::Warning, 30, "merge them"),
         ("contradictory windows", with_rules("[[rules]]\nid = \"games-lunch\"\naction = \"warn\"\ncategories = [\"gaming\"]\ntimes = [\"12:00-13:30\"]\n\n[[rules]]\nid = \"games-lessons\"\naction = \"block\"\ncategories = [\"gaming\"]\ntimes = [\"13:00-15:00\"]\n"), "P953", Severity::Warning, 36, "meet without overlapping"),
         ("age outside the policy", with_rules("[[rules]]\nid = \"x\"\naction = \"block\"\ncategories = [\"gaming\"]\nage = { min = 4, max = 7 }\n"), "P954", Severity::Error, 30, "never matches"),
+        ("allow on content", with_rules("[[rules]]\nid = \"x\"\naction = \"allow\"\ncontent_limit = 50\n"), "P955", Severity::Error, 30, "make it `block`, `warn` or `monitor`"),
+        ("content limit above the policy's", with_rules("[[rules]]\nid = \"x\"\naction = \"warn\"\ncontent_limit = 200\n").replace("default = \"allow\"", "content_limit = \"by-age\"\ndefault = \"allow\""), "P956", Severity::Error, 31, "give the rule a lower limit"),
     ];
     for (name, text, code, severity, line, advice) in &cases {
         let findings = run(text);

@@ -200,6 +200,7 @@ fn representative_decisions_for_every_shipped_policy() {
                 age: context.age,
                 device: context.device,
                 time: context.time,
+                content: &[],
             };
             let decision = policy.evaluate(&request, &classification);
             assert_eq!(

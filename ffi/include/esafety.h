@@ -1490,6 +1490,34 @@ esafety_status esafety_scan_stream_finish(struct esafety_scan_stream *stream,
 void esafety_scan_stream_free(struct esafety_scan_stream *stream);
 
 /**
+ * Decides a request like `esafety_decide_json`, with its content scored
+ * by `scanner` for the policy's and its rules' `content_limit`s: the page
+ * text `page` (`page_len` bytes, any encoding; NULL: no page text, only
+ * the URL) and the URL's search terms, both as e2guardian scores them.
+ * The report has `"content": [{"source": "page"|"search-terms", "score",
+ * "limit", "crossed", "explanation", "categories", "phrases"}]`. All the
+ * deciding is the core's (`Engine::check_with_content`).
+ *
+ * Errors: as `esafety_decide_json`, and `NULL_PARAMETER` (`scanner`),
+ * `TOO_LARGE` (`page` over `ESAFETY_MAX_SCAN_LEN`). Fail closed: on an
+ * error that leaves the output pointers usable, `*out_json` is the core's
+ * error report (`"action":"block"`, `"rule":"error"`).
+ *
+ * # Safety
+ *
+ * As `esafety_decide_json`, with `scanner` NULL or a live scanner and
+ * `page` NULL or pointing to `page_len` readable bytes.
+ */
+ESAFETY_MUST_USE
+esafety_status esafety_decide_content_json(const struct esafety_engine *engine,
+                                           const struct esafety_request *request,
+                                           const struct esafety_scanner *scanner,
+                                           const uint8_t *page,
+                                           size_t page_len,
+                                           char **out_json,
+                                           size_t *out_len);
+
+/**
  * Frees a string returned by this library (a JSON result or a canonical
  * URL). `NULL` is a no-op.
  *

@@ -104,6 +104,7 @@ pub(crate) fn rule_name<'e>(engine: &'e esafety_engine, decision: &Decision) -> 
         DecidedBy::Baseline => n.checked_sub(2),
         DecidedBy::Default => n.checked_sub(1),
         DecidedBy::Error => return c"error",
+        DecidedBy::Content => return c"content",
     };
     let by_index = index
         .and_then(|i| engine.rule_names.get(i))

@@ -60,8 +60,8 @@ pub use record::{
     ESAFETY_MAX_KEY_LEN, esafety_identity, esafety_record_json, esafety_search_terms_json,
 };
 pub use scan::{
-    ESAFETY_MAX_PHRASE_LISTS, ESAFETY_MAX_SCAN_LEN, esafety_scan, esafety_scan_result,
-    esafety_scan_stream, esafety_scan_stream_feed, esafety_scan_stream_finish,
+    ESAFETY_MAX_PHRASE_LISTS, ESAFETY_MAX_SCAN_LEN, esafety_decide_content_json, esafety_scan,
+    esafety_scan_result, esafety_scan_stream, esafety_scan_stream_feed, esafety_scan_stream_finish,
     esafety_scan_stream_free, esafety_scan_stream_new, esafety_scanner, esafety_scanner_free,
     esafety_scanner_new, esafety_verdict,
 };

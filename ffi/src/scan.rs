@@ -353,3 +353,71 @@ pub unsafe extern "C" fn esafety_scan_stream_free(stream: *mut esafety_scan_stre
         }
     });
 }
+
+/// Decides a request like `esafety_decide_json`, with its content scored
+/// by `scanner` for the policy's and its rules' `content_limit`s: the page
+/// text `page` (`page_len` bytes, any encoding; NULL: no page text, only
+/// the URL) and the URL's search terms, both as e2guardian scores them.
+/// The report has `"content": [{"source": "page"|"search-terms", "score",
+/// "limit", "crossed", "explanation", "categories", "phrases"}]`. All the
+/// deciding is the core's (`Engine::check_with_content`).
+///
+/// Errors: as `esafety_decide_json`, and `NULL_PARAMETER` (`scanner`),
+/// `TOO_LARGE` (`page` over `ESAFETY_MAX_SCAN_LEN`). Fail closed: on an
+/// error that leaves the output pointers usable, `*out_json` is the core's
+/// error report (`"action":"block"`, `"rule":"error"`).
+///
+/// # Safety
+///
+/// As `esafety_decide_json`, with `scanner` NULL or a live scanner and
+/// `page` NULL or pointing to `page_len` readable bytes.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_decide_content_json(
+    engine: *const crate::engine::esafety_engine,
+    request: *const crate::decide::esafety_request,
+    scanner: *const esafety_scanner,
+    page: *const u8,
+    page_len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> esafety_status {
+    ffi_status!({
+        // SAFETY: `out_json` and `out_len` are NULL or writable (contract).
+        let out = unsafe { OutString::new(out_json, out_len) }?;
+        let decided = (|| {
+            // SAFETY: `engine` is NULL or a live engine (contract).
+            let engine = unsafe { handle_in(engine, "engine") }?;
+            // SAFETY: `scanner` is NULL or live (contract).
+            let scanner = unsafe { handle_in(scanner, "scanner") }?;
+            // SAFETY: `request` is NULL or readable (contract).
+            let (text, context) = unsafe { crate::decide::read_request(request) }?;
+            let page = if page.is_null() {
+                None
+            } else {
+                // SAFETY: `page` is `page_len` readable bytes (contract).
+                let bytes = unsafe { bytes_in(page, page_len, "page", ESAFETY_MAX_SCAN_LEN) }?;
+                Some(scanner.scanner.scan(bytes))
+            };
+            engine
+                .engine
+                .check_with_content(&text, context, &scanner.scanner, page.as_ref())
+                .map_err(|e| match e {
+                    esafety::policy::EngineError::Url(u) => {
+                        Failure::from_error(u.code().into(), &u)
+                    }
+                    other => Failure::new(esafety_status::InvalidUrl, other.to_string()),
+                })
+        })();
+        match decided {
+            Ok(report) => out.give_json(&report),
+            Err(failure) => {
+                out.give_json(&esafety::policy::DecisionReport::error(
+                    "",
+                    &failure.message,
+                ))?;
+                Err(failure)
+            }
+        }
+    })
+}

@@ -980,6 +980,62 @@ static void test_scan(void) {
   }
 }
 
+/* Deciding with content: a policy's by-age content limit over the page
+ * text and the URL's search terms, all decided by the core. */
+static void test_decide_content(void) {
+  static const char policy_text[] =
+      "id = \"p\"\nage = { min = 4, max = 18 }\ndefault = \"allow\"\ncontent_limit = \"by-age\"\n";
+  char weighted[4096];
+  snprintf(weighted, sizeof weighted, "%s", fixture("phrases/weightedphraselist"));
+  const char *paths[] = {weighted};
+  esafety_scanner *scanner = NULL;
+  esafety_bundle *bundle = NULL;
+  esafety_policy *policy = NULL;
+  esafety_engine *engine = NULL;
+  esafety_request r;
+  char *json = NULL;
+  size_t len = 0;
+  CHECK_STATUS(esafety_scanner_new(paths, 1, &scanner), ESAFETY_STATUS_OK);
+  CHECK_STATUS(esafety_bundle_sample(&bundle), ESAFETY_STATUS_OK);
+  CHECK_STATUS(esafety_policy_from_text(S(policy_text), &policy), ESAFETY_STATUS_OK);
+  CHECK_STATUS(esafety_engine_new(bundle, policy, &engine), ESAFETY_STATUS_OK);
+
+  /* Search terms: 30 + 30 is over a young child's 50. */
+  r = request_for("https://www.google.com/search?q=poker+casino");
+  r.age = 8;
+  CHECK_STATUS(esafety_decide_content_json(engine, &r, scanner, NULL, 0, &json, &len), ESAFETY_STATUS_OK);
+  CHECK_CONTAINS(json, "\"action\":\"block\",\"rule\":\"content\"");
+  CHECK_CONTAINS(json, "\"source\":\"search-terms\",\"score\":60,\"limit\":50,\"crossed\":true");
+  CHECK(json != NULL && len == strlen(json));
+  esafety_string_free(json);
+  json = NULL;
+  /* The same page text, for an older child: within 100. */
+  r = request_for("https://www.bbc.co.uk/");
+  r.age = 13;
+  CHECK_STATUS(esafety_decide_content_json(engine, &r, scanner, (const uint8_t *)S("<p>poker and casino nights</p>"), &json, &len), ESAFETY_STATUS_OK);
+  CHECK_CONTAINS(json, "\"action\":\"allow\"");
+  CHECK_CONTAINS(json, "\"source\":\"page\",\"score\":60,\"limit\":100,\"crossed\":false");
+  esafety_string_free(json);
+  json = NULL;
+  /* Errors: the core's fail-closed report. */
+  CHECK_STATUS(esafety_decide_content_json(engine, &r, NULL, NULL, 0, &json, &len), ESAFETY_STATUS_NULL_PARAMETER);
+  CHECK_CONTAINS(json, "\"action\":\"block\",\"rule\":\"error\"");
+  esafety_string_free(json);
+  json = NULL;
+  CHECK_STATUS(esafety_decide_content_json(engine, &r, scanner, (const uint8_t *)"x", ESAFETY_MAX_SCAN_LEN + 1, &json, &len), ESAFETY_STATUS_TOO_LARGE);
+  CHECK_CONTAINS(json, "\"rule\":\"error\"");
+  esafety_string_free(json);
+  json = NULL;
+  r = request_for("javascript:1");
+  CHECK_STATUS(esafety_decide_content_json(engine, &r, scanner, NULL, 0, &json, &len), ESAFETY_STATUS_INVALID_URL);
+  CHECK_CONTAINS(json, "\"rule\":\"error\"");
+  esafety_string_free(json);
+  esafety_engine_free(engine);
+  esafety_bundle_free(bundle);
+  esafety_policy_free(policy);
+  esafety_scanner_free(scanner);
+}
+
 /* Signed updates: the suite writes a bundle, its signature and two public
  * keys with the CLI (`esafety keygen`, `esafety sign`) into
  * $ESAFETY_SIGNED; the library accepts the publisher's signature only. */
@@ -1060,6 +1116,7 @@ int main(void) {
   test_incident();
   test_lint();
   test_scan();
+  test_decide_content();
   test_signed_bundle();
   esafety_string_free(NULL);
   return check_report("test_api");

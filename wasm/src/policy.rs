@@ -135,8 +135,11 @@ pub struct Engine {
 impl Engine {
     /// The core engine, for the other exports.
     #[cfg_attr(
-        not(feature = "dnr"),
-        expect(dead_code, reason = "used by the dnr feature's export")
+        not(any(feature = "dnr", feature = "full")),
+        expect(
+            dead_code,
+            reason = "used by the dnr feature's export and the full build's content decisions"
+        )
     )]
     pub(crate) fn core(&self) -> &esafety::policy::Engine<SharedBytes> {
         &self.inner

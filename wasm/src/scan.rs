@@ -290,6 +290,49 @@ impl ScanStream {
     }
 }
 
+#[wasm_bindgen]
+impl Scanner {
+    /// Decides `request` (`{url, time, group?, age?, device?}`, as
+    /// `engine.decide`) with its content scored: the page text `page`
+    /// (a string or the body's bytes; omitted: the URL alone) and the
+    /// URL's search terms, for the policy's and its rules'
+    /// `content_limit`s. The `esafety check --json` object, with
+    /// `content: [{source, score, limit, crossed, explanation, categories,
+    /// phrases}]`. All the deciding is the core's
+    /// (`Engine::check_with_content`).
+    ///
+    /// Throws as `engine.decide` (`invalid-request`, `invalid-url`), and
+    /// `invalid-argument` for a `page` that is not text or bytes: block on
+    /// any (fail closed).
+    #[wasm_bindgen(unchecked_return_type = "DecisionReport")]
+    pub fn decide(
+        &self,
+        engine: &crate::Engine,
+        #[wasm_bindgen(unchecked_param_type = "DecideRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | Uint8Array")] page: Option<
+            JsValue,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        let page = match page {
+            Some(p) if !p.is_undefined() => Some(self.inner.scan(&text_bytes(&p, "page")?)),
+            _ => None,
+        };
+        crate::request::with_scratch(|scratch| -> Result<JsValue, JsValue> {
+            let request = crate::request::JsRequest::read(&request, scratch)?;
+            let report = engine
+                .core()
+                .check_with_content(
+                    &request.request.url,
+                    request.context(),
+                    &self.inner,
+                    page.as_ref(),
+                )
+                .map_err(|e| Failure::new(Code::InvalidUrl, e))?;
+            Ok(to_js(&report)?)
+        })
+    }
+}
+
 fn finished() -> Failure {
     argument("the stream is already finished; start another with `scanner.stream()`")
 }

@@ -106,6 +106,20 @@ export interface DecisionReport {
   safe_search: string | null;
   /** The alert the decision raises (every statutory block; rules with `alert`); absent when none. */
   alert?: Alert;
+  /** The content scores (page text, search terms), from `scanner.decide`; absent when nothing was scanned. */
+  content?: ContentFinding[];
+}
+
+/** A content score in a decision, judged at the limit that decided. */
+export interface ContentFinding {
+  source: "page" | "search-terms";
+  score: number;
+  limit: number;
+  /** Over the limit, or a banned phrase. */
+  crossed: boolean;
+  explanation: string;
+  categories: Record<string, number>;
+  phrases: { phrase: string; kind: "weighted" | "banned" | "exception"; weight: number; count: number; score: number; category?: string }[];
 }
 
 /** How soon an alert must be acted on. */

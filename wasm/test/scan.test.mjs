@@ -130,3 +130,32 @@ describe('Scanner', () => {
     }
   });
 });
+
+// Deciding with content: the policy's content limits over the page text and
+// the URL's search terms, all decided by the core (`Engine::check_with_content`).
+describe('Scanner.decide', () => {
+  const { Engine, Policy, sampleBundle } = loadNodePackage();
+  const scanner = new Scanner(files, { lists });
+  const policy = Policy.fromToml('id = "p"\nage = { min = 4, max = 18 }\ndefault = "allow"\ncontent_limit = "by-age"\n', 'p.toml');
+  const engine = new Engine(sampleBundle(), policy);
+  const time = '2026-03-02T10:00:00Z';
+  const cases = [
+    { name: 'search terms over a young child\'s 50', url: 'https://www.google.com/search?q=poker+casino', age: 8, page: undefined, action: 'block', rule: 'content', content: [['search-terms', 60, 50, true]] },
+    { name: 'the same page text within an older child\'s 100', url: 'https://www.bbc.co.uk/', age: 13, page: '<p>poker and casino nights</p>', action: 'allow', rule: 'default', content: [['page', 60, 100, false]] },
+    { name: 'page bytes score as text', url: 'https://www.bbc.co.uk/', age: 8, page: new TextEncoder().encode('<p>poker and casino nights</p>'), action: 'block', rule: 'content', content: [['page', 60, 50, true]] },
+    { name: 'nothing scanned', url: 'https://www.bbc.co.uk/', age: 8, page: undefined, action: 'allow', rule: 'default', content: undefined },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const got = scanner.decide(engine, { url: c.url, time, age: c.age }, c.page);
+      assert.equal(got.action, c.action, JSON.stringify(got));
+      assert.equal(got.rule, c.rule);
+      assert.deepEqual(got.content?.map((f) => [f.source, f.score, f.limit, f.crossed]), c.content);
+    });
+  }
+  test('errors throw (block on them)', () => {
+    throwsEsafety(() => scanner.decide(engine, { url: 'javascript:1', time }), 'invalid-url');
+    throwsEsafety(() => scanner.decide(engine, { url: 'https://a.example/' }), 'invalid-request');
+    throwsEsafety(() => scanner.decide(engine, { url: 'https://a.example/', time }, 42), 'invalid-argument');
+  });
+});

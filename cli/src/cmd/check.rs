@@ -1,5 +1,12 @@
 //! `esafety check --policy POLICY [--bundle BUNDLE] [--group G] [--age N]
-//! [--device managed|byod] [--at RFC3339] [--json] [URL...]`
+//! [--device managed|byod] [--at RFC3339] [--json] [--phrases FILE...
+//! [--page FILE]] [URL...]`
+//!
+//! With `--phrases` (e2guardian phrase lists, as `esafety scan` reads
+//! them), each URL's search terms, and the page text of `--page` (one URL
+//! only), are scored, and the policy's and its rules' `content_limit`s act
+//! on the scores; the JSON line then has `content`. (`--phrases` takes
+//! every name after it: put URLs before it or after `--`.)
 //!
 //! Classifies each URL (arguments, else one per line on standard input)
 //! and decides it under the policy. All the deciding is
@@ -13,7 +20,8 @@
 //! be read (a policy or bundle file, a read error of standard input).
 
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -41,12 +49,44 @@ pub(crate) struct Args {
     /// Print one JSON object per URL.
     #[arg(long)]
     json: bool,
+    /// e2guardian phrase lists (kinds by file name, as `esafety scan`):
+    /// score each URL's search terms, and the `--page` text, for the
+    /// policy's `content_limit`s.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    phrases: Vec<PathBuf>,
+    /// The page's text (HTML or plain), scored with `--phrases`; only with
+    /// one URL.
+    #[arg(long, value_name = "FILE", requires = "phrases")]
+    page: Option<PathBuf>,
     /// URLs to check, as bytes (none: one per line on standard input).
     urls: Vec<OsString>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let engine = args.engine.load()?;
+    let scanner = if args.phrases.is_empty() {
+        None
+    } else {
+        let options = esafety::content::ScanOptions::default();
+        Some(super::phrases::load_scanner(
+            &args.phrases,
+            options,
+            &[],
+            false,
+        )?)
+    };
+    let page = match (&args.page, &scanner) {
+        (Some(path), Some(scanner)) => {
+            if args.urls.len() != 1 {
+                anyhow::bail!(
+                    "--page is the text of one page; give exactly one URL with it (got {})",
+                    args.urls.len()
+                );
+            }
+            Some(scan_page(scanner, path)?)
+        }
+        _ => None,
+    };
     let context = args
         .user
         .context(args.at.unwrap_or_else(jiff::Timestamp::now));
@@ -59,7 +99,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         // core's fail-closed one (block, rule `error`), with its reason on
         // standard error too.
         let (report, error) = match input {
-            Input::Url(input) => match engine.check(input, context) {
+            Input::Url(input) => match match &scanner {
+                Some(scanner) => engine.check_with_content(input, context, scanner, page.as_ref()),
+                None => engine.check(input, context),
+            } {
                 Ok(report) => (report, None),
                 Err(err) => (DecisionReport::error(input, &err), Some(err.to_string())),
             },
@@ -87,6 +130,29 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The page text at `path`, scanned in pieces as it is read.
+fn scan_page(
+    scanner: &esafety::content::Scanner,
+    path: &Path,
+) -> anyhow::Result<esafety::content::ContentMatches> {
+    let mut file = std::fs::File::open(path)
+        .with_context(|| format!("cannot read page `{}`", path.display()))?;
+    let mut stream = scanner.stream();
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let n = match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(e).with_context(|| format!("reading page `{}`", path.display()));
+            }
+        };
+        stream.feed(buffer.get(..n).unwrap_or_default());
+    }
+    Ok(stream.finish())
 }
 
 /// Writes the plain line of a decision:

@@ -9,6 +9,7 @@ pub(crate) mod compile_policy;
 pub(crate) mod dnr;
 pub(crate) mod incident;
 pub(crate) mod lint;
+pub(crate) mod phrases;
 pub(crate) mod report;
 pub(crate) mod scan;
 pub(crate) mod sign;

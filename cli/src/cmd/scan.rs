@@ -20,10 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use esafety::content::{
-    CaseMode, ContentLimit, Counting, ListKind, PassMode, PhraseList, PhraseOptions, ScanOptions,
-    ScannerBuilder,
-};
+use esafety::content::{CaseMode, ContentLimit, Counting, PassMode, ScanOptions};
 
 /// The size of the pieces the text is read and scanned in.
 const CHUNK: usize = 64 * 1024;
@@ -69,55 +66,20 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let options = PhraseOptions::new().with_strict(args.strict);
-    let mut builder = ScannerBuilder::new();
-    builder.options(ScanOptions {
-        passes: args.passes,
-        case: args.case,
-        counting: if args.count_occurrences {
-            Counting::Occurrences
-        } else {
-            Counting::OncePerPass
+    let scanner = super::phrases::load_scanner(
+        &args.phrases,
+        ScanOptions {
+            passes: args.passes,
+            case: args.case,
+            counting: if args.count_occurrences {
+                Counting::Occurrences
+            } else {
+                Counting::OncePerPass
+            },
         },
-    });
-    for path in &args.phrases {
-        let name = path.display().to_string();
-        // Regular files only, at most `Limits::max_list_file_len` each: a
-        // device, FIFO or directory is refused, never read or waited on.
-        let limits = esafety::Limits::default();
-        let bytes = esafety::lists::read_list_file(path, &limits)
-            .with_context(|| format!("cannot read phrase list `{name}`"))?;
-        let mut loader = |included: &str| {
-            esafety::lists::read_list_file(std::path::Path::new(included), &limits)
-                .map_err(std::io::Error::from)
-        };
-        let list = PhraseList::parse_with_includes(
-            &name,
-            &bytes,
-            ListKind::detect(&name),
-            &options,
-            &mut loader,
-        )?;
-        if !list.problems().is_empty() {
-            eprintln!(
-                "esafety: note: `{name}`: {} lines are read as e2guardian reads them, not as they look \
-                 (the first: {}); give --strict to refuse them",
-                list.problems().len(),
-                list.problems()
-                    .first()
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            );
-        }
-        builder.add_list(list);
-    }
-    for mapping in &args.category {
-        let (name, id) = mapping.rsplit_once('=').with_context(|| {
-            format!("`{mapping}` is not a category mapping; write `LIST CATEGORY=ID`")
-        })?;
-        builder.map_category(name, id)?;
-    }
-    let scanner = builder.build()?;
+        &args.category,
+        args.strict,
+    )?;
 
     let mut stream = scanner.stream();
     let mut buffer = vec![0u8; CHUNK];

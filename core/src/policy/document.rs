@@ -859,6 +859,12 @@ pub struct RuleDoc {
     /// Matches within any of these windows (in the policy time zone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub times: Option<Vec<TimeWindow>>,
+    /// Matches when the request's content (page text or search terms) was
+    /// scanned and crosses this limit: over it, or a banned phrase
+    /// (see [`ContentLimitSetting`](super::ContentLimitSetting)). A request
+    /// whose content was not scanned does not match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_limit: Option<super::content::ContentLimitSetting>,
     /// Text for the block or warning page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -889,6 +895,14 @@ impl TryFrom<RuleDoc> for Rule {
         nonempty("groups", &doc.id, &doc.groups)?;
         nonempty("days", &doc.id, &doc.days)?;
         nonempty("times", &doc.id, &doc.times)?;
+        #[cfg(not(feature = "content"))]
+        if let Some(l) = doc.content_limit {
+            return Err(format!(
+                "rule `{}`: content limit `{l}` cannot be applied: this build of esafety has no content \
+                 scanning (feature `content`); use a build with it, or remove `content_limit`",
+                doc.id
+            ));
+        }
         // DESIGN.md invariant 1: the statutory baseline cannot be lowered.
         if doc.action != Action::Block {
             for r in doc.categories.iter().flatten() {
@@ -1011,6 +1025,16 @@ pub struct PolicyDocument {
     /// `Europe/London`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<TimeZoneName>,
+    /// Content over this limit is blocked, after the statutory baseline and
+    /// before any rule (rule id `content`); see
+    /// [`ContentLimitSetting`](super::ContentLimitSetting). Without it, only
+    /// rules with a `content_limit` act on content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_limit: Option<super::content::ContentLimitSetting>,
+    /// Text for the block page when `content_limit` blocks (default
+    /// [`CONTENT_BLOCK_MESSAGE`](super::CONTENT_BLOCK_MESSAGE)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_message: Option<String>,
     /// What happens when no rule matches.
     pub default: Action,
     /// Text for the block or warning page when the default decides.

@@ -9,6 +9,8 @@ use super::evaluate::{Decision, Request};
 use super::report::DecisionReport;
 use crate::bundle::Bundle;
 use crate::classify::Classifier;
+#[cfg(feature = "content")]
+use crate::content::{ContentMatches, Scanner};
 use crate::url::{CanonicalUrl, UrlError};
 
 /// Why [`Engine::check`] could not decide.
@@ -221,8 +223,105 @@ impl<B: AsRef<[u8]>> Engine<B> {
             age: context.age,
             device: context.device,
             time: context.time,
+            #[cfg(feature = "content")]
+            content: &[],
         };
         self.policy.evaluate(&request, &classification)
+    }
+
+    /// [`Engine::decide`] with the request's content already scanned (page
+    /// text, search terms, typed text: [`Scanner::scan`],
+    /// [`Scanner::scan_search_terms`], [`ContentStream::finish`](crate::content::ContentStream::finish)),
+    /// for the policy's and its rules' `content_limit`s.
+    ///
+    /// ```
+    /// use esafety::content::{ListKind, PhraseList, PhraseOptions, ScannerBuilder};
+    /// use esafety::policy::{Action, CONTENT, Context, Engine, Policy};
+    /// use esafety::CanonicalUrl;
+    ///
+    /// let list = PhraseList::parse("w", b"< poker ><60>\n", ListKind::Weighted, &PhraseOptions::new())?;
+    /// let scanner = ScannerBuilder::new().add_list(list).build()?;
+    /// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/primary-pupils.toml"));
+    /// let engine = Engine::new(esafety::sample::bundle()?, Policy::load("primary-pupils.toml", text)?);
+    /// let url = CanonicalUrl::parse("https://www.bbc.co.uk/news")?;
+    /// let mut stream = scanner.stream();
+    /// stream.feed(b"<p>Poker ");
+    /// stream.feed(b"night</p>");
+    /// let page = stream.finish();
+    /// let context = Context { age: Some(8), ..Context::at("2026-03-02T10:00:00Z".parse()?) };
+    /// let decision = engine.decide_scanned(&url, context, &[&page]);
+    /// assert_eq!((decision.action, decision.rule.as_str()), (Action::Block, CONTENT));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "content")]
+    pub fn decide_scanned(
+        &self,
+        url: &CanonicalUrl,
+        context: Context<'_>,
+        content: &[&ContentMatches],
+    ) -> Decision {
+        let classification = self.classifier.classify(url);
+        let request = Request {
+            url,
+            group: context.group,
+            age: context.age,
+            device: context.device,
+            time: context.time,
+            content,
+        };
+        self.policy.evaluate(&request, &classification)
+    }
+
+    /// Canonicalizes `input` and decides it with its content: the page text
+    /// `page` when it was scanned (whole, or streamed in pieces), and, scanned
+    /// here by `scanner` (in builds with
+    /// decision records, feature `incident`) the URL's search terms
+    /// ([`crate::record::search_terms`]), scored as e2guardian scores
+    /// them. Returns the `check --json` report every face prints, with the
+    /// content scores.
+    ///
+    /// ```
+    /// use esafety::content::{ListKind, PhraseList, PhraseOptions, ScannerBuilder};
+    /// use esafety::policy::{Action, CONTENT, ContentSource, Context, Engine, Policy};
+    ///
+    /// let list = PhraseList::parse("w", b"#listcategory: \"Gambling\"\n< poker ><60>\n", ListKind::Weighted, &PhraseOptions::new())?;
+    /// let scanner = ScannerBuilder::new().add_list(list).build()?;
+    /// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/primary-pupils.toml"));
+    /// let engine = Engine::new(esafety::sample::bundle()?, Policy::load("primary-pupils.toml", text)?);
+    /// let context = Context { age: Some(8), ..Context::at("2026-03-02T10:00:00Z".parse()?) };
+    /// let search = engine.check_with_content("https://www.google.com/search?q=poker+tips", context, &scanner, None)?;
+    /// assert_eq!((search.action, search.rule.as_str()), (Action::Block, CONTENT));
+    /// assert_eq!((search.content[0].source, search.content[0].score), (ContentSource::SearchTerms, 60));
+    /// let text = scanner.scan(b"<p>volcanoes</p>");
+    /// let page = engine.check_with_content("https://www.bbc.co.uk/", context, &scanner, Some(&text))?;
+    /// assert_eq!((page.action, page.content[0].score), (Action::Allow, 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Engine::check`].
+    #[cfg(feature = "content")]
+    pub fn check_with_content(
+        &self,
+        input: &str,
+        context: Context<'_>,
+        scanner: &Scanner,
+        page: Option<&ContentMatches>,
+    ) -> Result<DecisionReport, EngineError> {
+        let url = CanonicalUrl::parse(input)?;
+        #[cfg(feature = "incident")]
+        let terms = crate::record::search_terms(input, &url)
+            .map(|t| scanner.scan_search_terms(&[t.terms.as_str()]));
+        #[cfg(not(feature = "incident"))]
+        let terms: Option<ContentMatches> = {
+            // Search terms are read by the record module (feature `incident`).
+            let _ = scanner;
+            None
+        };
+        let content: Vec<&ContentMatches> = page.into_iter().chain(terms.as_ref()).collect();
+        let decision = self.decide_scanned(&url, context, &content);
+        Ok(DecisionReport::new(input, url.as_str(), decision))
     }
 
     /// Canonicalizes `input`, classifies and decides it, and returns the

@@ -6,10 +6,13 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::alert::{Alert, AlertUrgency};
+use super::content::ContentFinding;
 use super::document::{Action, Device};
 use super::safe_search::{SafeSearch, may_be_engine_host, safe_search};
 use super::{CompiledRule, Policy};
 use crate::classify::{Classification, Match};
+#[cfg(feature = "content")]
+use crate::content::ContentMatches;
 use crate::taxonomy::{Category, CategorySet};
 use crate::url::CanonicalUrl;
 
@@ -132,6 +135,13 @@ pub struct Request<'a> {
     pub device: Option<Device>,
     /// When the request was made.
     pub time: Timestamp,
+    /// The request's content, scanned: the page's text
+    /// ([`Scanner::scan`](crate::content::Scanner::scan)), its search terms
+    /// ([`Scanner::scan_search_terms`](crate::content::Scanner::scan_search_terms)),
+    /// or both. Empty when nothing was scanned: then no content limit
+    /// applies.
+    #[cfg(feature = "content")]
+    pub content: &'a [&'a ContentMatches],
 }
 
 impl<'a> Request<'a> {
@@ -154,6 +164,8 @@ impl<'a> Request<'a> {
             age: None,
             device: None,
             time,
+            #[cfg(feature = "content")]
+            content: &[],
         }
     }
 
@@ -237,6 +249,40 @@ impl<'a> Request<'a> {
         self.device = Some(device);
         self
     }
+
+    /// Sets the request's scanned content (page text, search terms), for
+    /// the policy's and its rules' `content_limit`s.
+    ///
+    /// ```
+    /// use esafety::classify::Classification;
+    /// use esafety::content::{ListKind, PhraseList, PhraseOptions, ScannerBuilder};
+    /// use esafety::policy::{Action, CONTENT, Policy, Request};
+    /// use esafety::CanonicalUrl;
+    ///
+    /// let list = PhraseList::parse("w", b"#listcategory: \"Gambling\"\n< poker ><60>\n", ListKind::Weighted, &PhraseOptions::new())?;
+    /// let scanner = ScannerBuilder::new().add_list(list).build()?;
+    /// let policy = Policy::load("p.toml", "id = \"p\"\ndefault = \"allow\"\ncontent_limit = \"by-age\"\n")?;
+    /// let url = CanonicalUrl::parse("https://cards.example/")?;
+    /// let page = scanner.scan(b"<p>poker night</p>");
+    /// let content = [&page];
+    /// let request = Request::new(&url, "2026-03-02T10:00:00Z".parse()?).content(&content);
+    /// let none = Classification::default();
+    /// // 60 points: over the young children's 50, within the older children's 100.
+    /// let child = policy.evaluate(&request.age(9), &none);
+    /// assert_eq!((child.action, child.rule.as_str()), (Action::Block, CONTENT));
+    /// assert_eq!(child.content[0].score, 60);
+    /// assert_eq!(child.content[0].categories.get("gambling"), Some(&60));
+    /// assert!(child.reasons[1].contains("`< poker >` +60 (gambling)"), "{:?}", child.reasons);
+    /// let teen = policy.evaluate(&request.age(13), &none);
+    /// assert_eq!(teen.action, Action::Allow);
+    /// assert_eq!((teen.content[0].limit, teen.content[0].crossed), (100, false));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "content")]
+    pub fn content(mut self, content: &'a [&'a ContentMatches]) -> Request<'a> {
+        self.content = content;
+        self
+    }
 }
 
 /// What decided a request.
@@ -265,6 +311,9 @@ pub enum DecidedBy {
     Rule(usize),
     /// The policy default.
     Default,
+    /// The policy's own `content_limit`: the request's content crossed it
+    /// (rule [`super::CONTENT`]).
+    Content,
     /// Nothing: the request could not be decided and is blocked
     /// ([`Decision::error`], rule [`super::ERROR`]).
     Error,
@@ -321,6 +370,13 @@ pub struct Decision {
     /// decisions of rules with `alert`. A decision that alerts is logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert: Option<Alert>,
+    /// The request's content scores, one per text scanned (page, search
+    /// terms), judged at the limit that decided (a rule's or the policy's
+    /// `content_limit`), else at the policy's limit, else at the request's
+    /// age band ([`ContentLimitSetting::for_age`](super::ContentLimitSetting::for_age)).
+    /// Empty when no content was scanned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content: Vec<ContentFinding>,
 }
 
 fn default_decided_by() -> DecidedBy {
@@ -407,10 +463,21 @@ impl Policy {
         if classification.categories.has_statutory() {
             return self.baseline(classification, categories);
         }
+        let content = self.policy_content(request);
+        if self.parts.doc.content_limit.is_some() && content.iter().any(|f| f.crossed) {
+            return self.content_block(request, classification, categories, content);
+        }
         let mut clock = None;
         for (index, rule) in self.parts.rules.iter().enumerate() {
             if self.rule_matches(rule, request, classification, &mut clock) {
-                return self.decide_by_rule(index, rule, request, classification, categories);
+                return self.decide_by_rule(
+                    index,
+                    rule,
+                    request,
+                    classification,
+                    categories,
+                    content,
+                );
             }
         }
         let action = self.parts.doc.default;
@@ -428,6 +495,79 @@ impl Policy {
             None,
             request,
         )
+        .with_content(content)
+    }
+
+    /// The request's content judged at the policy's `content_limit`, or,
+    /// in a policy without one, at the request's age band.
+    fn policy_content(&self, request: &Request<'_>) -> Vec<ContentFinding> {
+        #[cfg(feature = "content")]
+        {
+            let doc = &self.parts.doc;
+            let setting = doc
+                .content_limit
+                .unwrap_or(super::ContentLimitSetting::ByAge);
+            self.judge_content(request, setting)
+        }
+        #[cfg(not(feature = "content"))]
+        {
+            let _ = request;
+            Vec::new()
+        }
+    }
+
+    /// The request's content judged at `setting` for the request's age.
+    #[cfg(feature = "content")]
+    fn judge_content(
+        &self,
+        request: &Request<'_>,
+        setting: super::ContentLimitSetting,
+    ) -> Vec<ContentFinding> {
+        let limit = setting.limit(request.age, self.parts.doc.age).points();
+        request
+            .content
+            .iter()
+            .map(|m| super::content::judge(m, limit))
+            .collect()
+    }
+
+    /// The decision of the policy's own `content_limit`: only called when
+    /// the policy has one and some content crossed it.
+    fn content_block(
+        &self,
+        request: &Request<'_>,
+        classification: &Classification<'_>,
+        categories: Vec<String>,
+        content: Vec<ContentFinding>,
+    ) -> Decision {
+        let doc = &self.parts.doc;
+        let limit = doc.content_limit.map(|s| s.to_string()).unwrap_or_default();
+        let mut reasons = vec![format!(
+            "the policy's content limit `{limit}` blocks content that crosses it"
+        )];
+        reasons.extend(
+            content
+                .iter()
+                .filter(|f| f.crossed)
+                .map(|f| f.explanation.clone()),
+        );
+        reasons.extend(classification.matches.iter().map(describe));
+        let message = doc
+            .content_message
+            .clone()
+            .unwrap_or_else(|| super::CONTENT_BLOCK_MESSAGE.to_owned());
+        self.finish(
+            Action::Block,
+            super::CONTENT.to_owned(),
+            DecidedBy::Content,
+            categories,
+            true,
+            reasons,
+            Some(message),
+            None,
+            request,
+        )
+        .with_content(content)
     }
 
     fn baseline(&self, classification: &Classification<'_>, categories: Vec<String>) -> Decision {
@@ -477,6 +617,7 @@ impl Policy {
             message: Some(message.to_owned()),
             safe_search: None,
             alert: Some(alert),
+            content: Vec::new(),
         }
     }
 
@@ -546,7 +687,26 @@ impl Policy {
                 return false;
             }
         }
+        if let Some(setting) = rule.content_limit {
+            return self.content_crosses(req, setting);
+        }
         true
+    }
+
+    /// Whether some of the request's content crosses `setting` (none was
+    /// scanned: no).
+    fn content_crosses(&self, req: &Request<'_>, setting: super::ContentLimitSetting) -> bool {
+        #[cfg(feature = "content")]
+        {
+            let limit = setting.limit(req.age, self.parts.doc.age).points();
+            req.content.iter().any(|m| m.judge(limit).blocks())
+        }
+        #[cfg(not(feature = "content"))]
+        {
+            // No such rule loads in this build (`ContentLimitSetting`).
+            let _ = (req, setting);
+            false
+        }
     }
 
     fn decide_by_rule(
@@ -556,6 +716,7 @@ impl Policy {
         request: &Request<'_>,
         class: &Classification<'_>,
         categories: Vec<String>,
+        policy_content: Vec<ContentFinding>,
     ) -> Decision {
         let doc = rule.rule.doc();
         let mut first = format!("rule `{}` ({}) matched", doc.id, doc.action);
@@ -571,6 +732,9 @@ impl Policy {
         }
         if rule.days.is_some() || rule.times.is_some() {
             conditions.push(format!("time in {}", self.parts.tz.name()));
+        }
+        if let Some(l) = rule.content_limit {
+            conditions.push(format!("content over `{l}`"));
         }
         if !conditions.is_empty() {
             let _ = write!(first, " for {}", conditions.join(", "));
@@ -592,7 +756,21 @@ impl Policy {
             by_cat && by_list
         };
         reasons.extend(class.matches.iter().filter(relevant).map(describe));
-        if class.matches.is_empty() {
+        let content = match rule.content_limit {
+            #[cfg(feature = "content")]
+            Some(setting) => {
+                let judged = self.judge_content(request, setting);
+                reasons.extend(
+                    judged
+                        .iter()
+                        .filter(|f| f.crossed)
+                        .map(|f| f.explanation.clone()),
+                );
+                judged
+            }
+            _ => policy_content,
+        };
+        if class.matches.is_empty() && rule.content_limit.is_none() {
             reasons.push("the URL is on no list".to_owned());
         }
         let alert = doc.alert.map(|urgency| Alert {
@@ -610,6 +788,7 @@ impl Policy {
             alert,
             request,
         )
+        .with_content(content)
     }
 
     #[expect(
@@ -654,7 +833,15 @@ impl Policy {
             message,
             safe_search: safe,
             alert,
+            content: Vec::new(),
         }
+    }
+}
+
+impl Decision {
+    fn with_content(mut self, content: Vec<ContentFinding>) -> Decision {
+        self.content = content;
+        self
     }
 }
 

@@ -98,6 +98,7 @@ impl Decision {
             safe_search: None,
             // An unreadable request is not a safeguarding concern in itself.
             alert: None,
+            content: Vec::new(),
         }
     }
 }

@@ -39,6 +39,7 @@
 //! ```
 
 mod alert;
+mod content;
 pub mod context;
 mod document;
 mod engine;
@@ -55,6 +56,10 @@ mod schema;
 mod time;
 
 pub use alert::{Alert, AlertUrgency};
+pub use content::{
+    CONTENT, CONTENT_BLOCK_MESSAGE, ContentFinding, ContentLimitSetting, ContentPhrase,
+    ContentSource,
+};
 pub use context::RequestError;
 pub use document::{
     Action, AgeRange, AgeRangeDoc, Audience, CategoryRef, Device, Ident, PolicyDate,
@@ -186,6 +191,7 @@ pub(crate) struct CompiledRule {
     pub(crate) device: Option<Device>,
     pub(crate) days: Option<u8>,
     pub(crate) times: Option<Vec<TimeWindow>>,
+    pub(crate) content_limit: Option<ContentLimitSetting>,
 }
 
 impl CompiledRule {
@@ -218,6 +224,7 @@ impl CompiledRule {
                 .as_ref()
                 .map(|days| days.iter().fold(0u8, |m, day| m | day.bit())),
             times: d.times.clone(),
+            content_limit: d.content_limit,
         }
     }
 }

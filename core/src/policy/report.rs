@@ -24,6 +24,7 @@ use super::safe_search::SafeSearch;
 ///     message: None,
 ///     safe_search: None,
 ///     alert: None,
+///     content: vec![],
 /// };
 /// let report = DecisionReport::new("games.example", "http://games.example/", decision);
 /// let json = serde_json::to_string(&report)?;
@@ -56,6 +57,9 @@ pub struct DecisionReport {
     /// `alert`); absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert: Option<super::alert::Alert>,
+    /// The content scores (page, search terms), when content was scanned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content: Vec<super::content::ContentFinding>,
 }
 
 impl DecisionReport {
@@ -78,6 +82,7 @@ impl DecisionReport {
     ///     message: None,
     ///     safe_search: safe_search(url.as_str()),
     ///     alert: None,
+    ///     content: vec![],
     /// };
     /// let report = DecisionReport::new(input, url.as_str(), decision);
     /// assert_eq!(report.url, input);
@@ -100,6 +105,7 @@ impl DecisionReport {
             message: decision.message,
             safe_search: decision.safe_search.map(|s: SafeSearch| s.url),
             alert: decision.alert,
+            content: decision.content,
         }
     }
 }

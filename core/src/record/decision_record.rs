@@ -96,6 +96,13 @@ pub struct DecisionRecord {
     /// The search terms, when the URL is a search on a known site (never for
     /// a statutory match).
     pub search_terms: Option<SearchTerms>,
+    /// The content scores of the request, when its content was scanned
+    /// (the search terms, the page text), each judged at the limit that
+    /// applied: the score, the limit, whether it crossed it, and the
+    /// phrases and categories behind it. A search whose terms crossed the
+    /// limit is blocked, so it is among a report's flagged searches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content: Vec<crate::policy::ContentFinding>,
     /// The alert the decision raises, if any.
     pub alert: Option<Alert>,
     /// Why: the rule, and each list, category and expression behind it (for
@@ -220,6 +227,7 @@ impl DecisionRecord {
             rule: ERROR_RULE.to_owned(),
             lists: Vec::new(),
             search_terms: None,
+            content: Vec::new(),
             alert: None,
             reasons: Vec::new(),
             incident: None,
@@ -294,6 +302,7 @@ impl DecisionRecord {
         } else {
             rec.url = Some(url.as_str().to_owned());
             rec.search_terms = search_terms(input, url);
+            rec.content = decision.content.clone();
             rec.reasons = decision.reasons.clone();
         }
         rec

@@ -149,6 +149,8 @@ impl<'a> Identity<'a> {
 pub struct RecordOptions {
     pseudonyms: Option<PseudonymKey>,
     client_ip: bool,
+    #[cfg(feature = "content")]
+    phrases: Option<crate::content::Scanner>,
 }
 
 impl Default for RecordOptions {
@@ -170,6 +172,8 @@ impl RecordOptions {
         RecordOptions {
             pseudonyms: None,
             client_ip: true,
+            #[cfg(feature = "content")]
+            phrases: None,
         }
     }
 
@@ -184,6 +188,35 @@ impl RecordOptions {
     /// ```
     pub fn with_pseudonyms(mut self, key: PseudonymKey) -> RecordOptions {
         self.pseudonyms = Some(key);
+        self
+    }
+
+    /// Scores each request's search terms with `scanner` (e2guardian's
+    /// phrase lists) before deciding, so that the policy's and its rules'
+    /// `content_limit`s act on them; the record carries the score
+    /// ([`DecisionRecord::content`]).
+    ///
+    /// ```
+    /// use esafety::content::{ListKind, PhraseList, PhraseOptions, ScannerBuilder};
+    /// use esafety::policy::{Action, Engine, Policy};
+    /// use esafety::record::{Identity, RecordOptions, record};
+    ///
+    /// let list = PhraseList::parse("w", b"#listcategory: \"Gambling\"\n< poker ><60>\n", ListKind::Weighted, &PhraseOptions::new())?;
+    /// let scanner = ScannerBuilder::new().add_list(list).build()?;
+    /// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/primary-pupils.toml"));
+    /// let engine = Engine::new(esafety::sample::bundle()?, Policy::load("primary-pupils.toml", text)?);
+    /// let pupil = Identity { age: Some(8), ..Identity::default() };
+    /// let options = RecordOptions::new().with_phrases(scanner);
+    /// let time = "2026-03-02T10:00:00Z".parse()?;
+    /// let rec = record(&engine, "https://www.google.com/search?q=poker+tips", &pupil, time, &options);
+    /// assert_eq!((rec.action, rec.rule.as_str()), (Action::Block, "content"));
+    /// assert_eq!(rec.search_terms.map(|s| s.terms).as_deref(), Some("poker tips"));
+    /// assert_eq!((rec.content[0].score, rec.content[0].limit), (60, 50));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "content")]
+    pub fn with_phrases(mut self, scanner: crate::content::Scanner) -> RecordOptions {
+        self.phrases = Some(scanner);
         self
     }
 
@@ -314,12 +347,20 @@ pub fn check_with<B: AsRef<[u8]>>(
     match CanonicalUrl::parse(input) {
         Ok(url) => {
             let classification = classifier.classify(&url);
+            #[cfg(feature = "content")]
+            let terms = options.phrases.as_ref().and_then(|scanner| {
+                search_terms(input, &url).map(|t| scanner.scan_search_terms(&[t.terms.as_str()]))
+            });
+            #[cfg(feature = "content")]
+            let content: Vec<&crate::content::ContentMatches> = terms.iter().collect();
             let request = Request {
                 url: &url,
                 group: identity.group,
                 age: identity.age,
                 device: identity.device,
                 time,
+                #[cfg(feature = "content")]
+                content: &content,
             };
             let decision = policy.evaluate(&request, &classification);
             let record = DecisionRecord::of_decision(

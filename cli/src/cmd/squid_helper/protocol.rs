@@ -277,6 +277,7 @@ mod tests {
             message: None,
             safe_search: safe_search.map(str::to_owned),
             alert: None,
+            content: vec![],
         }
     }
 

@@ -377,6 +377,9 @@ pub fn rules<B: AsRef<[u8]>>(
         age: context.age,
         device: context.device,
         time: context.time,
+        // Declarative rules cannot read a page: content limits never apply.
+        #[cfg(feature = "content")]
+        content: &[],
     };
     let mut plan = Plan::new(bundle, engine.policy(), request);
     plan.walk(bundle)?;

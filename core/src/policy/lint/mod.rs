@@ -42,6 +42,8 @@
 //! | `P952` | warning | two time windows of one rule overlap |
 //! | `P953` | warning | rules with different actions have overlapping time windows for the same requests |
 //! | `P954` | error | a rule's age range lies outside the policy's age range, so it can never match |
+//! | `P955` | error | a rule with a `content_limit` allows: content that crosses a limit would be let past the rules after it |
+//! | `P956` | error | a rule's `content_limit` can never be applied: for every age it matches, the policy's own `content_limit` is as low or lower and blocks first |
 //!
 //! **Cost.** The checks that compare rules (P950, P953, and the walks of
 //! P901/P902) go through an index of the rules by what they test
@@ -703,7 +705,7 @@ impl<S: RuleSearch> Linter<'_, S> {
         }
     }
 
-    /// The checks of one rule alone (P951, P952, P954); whether they find
+    /// The checks of one rule alone (P951, P952, P954, P955, P956); whether they find
     /// that it never applies (an empty window or an age outside the
     /// policy's), so later rules are not compared with it.
     fn never_applies(&mut self, rj: &RuleDoc, line: usize) -> bool {
@@ -735,7 +737,40 @@ impl<S: RuleSearch> Linter<'_, S> {
                 format!("rule `{}` applies to ages {r}, outside the policy's ages {policy}, so it never matches; \
                          fix its age range or remove it", rj.id));
         }
-        dead
+        self.content_limit(rj, line) || dead
+    }
+
+    /// P955 and P956 for a rule's `content_limit`; whether P956 finds that
+    /// the limit is never applied.
+    fn content_limit(&mut self, rj: &RuleDoc, line: usize) -> bool {
+        let Some(setting) = rj.content_limit else {
+            return false;
+        };
+        if rj.action == Action::Allow {
+            self.push("P955", Severity::Error, line,
+                format!("rule `{}` allows content that crosses its limit `{setting}`, which lets it past every later rule; \
+                         make it `block`, `warn` or `monitor`, or remove `content_limit`", rj.id));
+        }
+        let Some(policy) = self.doc.content_limit else {
+            return false;
+        };
+        // The requests the rule can match: its ages, else the policy's
+        // ages and requests without one.
+        let ages: Vec<Option<u8>> = match (rj.age, self.doc.age) {
+            (Some(r), _) => (r.min()..=r.max()).map(Some).collect(),
+            (None, Some(p)) => (p.min()..=p.max()).map(Some).chain([None]).collect(),
+            (None, None) => (0..=u8::MAX).map(Some).chain([None]).collect(),
+        };
+        let shadowed = ages.iter().all(|&age| {
+            setting.limit(age, self.doc.age).points() >= policy.limit(age, self.doc.age).points()
+        });
+        if shadowed {
+            self.push("P956", Severity::Error, line,
+                format!("rule `{}`'s content limit `{setting}` can never be applied: the policy's own content limit \
+                         `{policy}` is as low or lower for every request the rule matches and blocks first; \
+                         give the rule a lower limit, or remove its `content_limit`", rj.id));
+        }
+        shadowed
     }
 }
 

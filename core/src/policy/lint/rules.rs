@@ -57,8 +57,8 @@ pub(super) fn has_only_empty_windows(d: &RuleDoc) -> bool {
 
 /// Whether the conditions other than category and age hold for every
 /// request: no list, group or device condition (a request may be on another
-/// list, in no group, from an unknown device), and days and times that
-/// cover the whole week.
+/// list, in no group, from an unknown device, with no content scanned), and
+/// days and times that cover the whole week.
 pub(super) fn always_holds(d: &RuleDoc) -> bool {
     let all_week = d
         .days
@@ -68,7 +68,12 @@ pub(super) fn always_holds(d: &RuleDoc) -> bool {
         .times
         .as_ref()
         .is_none_or(|ts| merged(ts).iter().any(|&(s, e)| s == 0 && e >= 24 * 60));
-    d.lists.is_none() && d.groups.is_none() && d.device.is_none() && all_week && all_day
+    d.lists.is_none()
+        && d.groups.is_none()
+        && d.device.is_none()
+        && d.content_limit.is_none()
+        && all_week
+        && all_day
 }
 
 pub(super) fn subset<T: PartialEq>(inner: &Option<Vec<T>>, outer: &Option<Vec<T>>) -> bool {
@@ -123,10 +128,13 @@ pub(super) fn covers(i: &RuleDoc, j: &RuleDoc) -> bool {
     cats && age && conditions_cover(i, j)
 }
 
-/// Whether rule `i`'s list, group, device, day and time conditions hold for
+/// Whether rule `i`'s list, group, device, content, day and time conditions hold for
 /// every request rule `j`'s do (categories and ages aside).
 pub(super) fn conditions_cover(i: &RuleDoc, j: &RuleDoc) -> bool {
     let device = i.device.is_none() || i.device == j.device;
+    // Content over one limit is over every lower one, but per-cent weights
+    // move with the limit: only the same limit is sure to cover.
+    let content = i.content_limit.is_none() || i.content_limit == j.content_limit;
     let times = match (&i.times, &j.times) {
         (None, _) => true,
         (Some(_), None) => false,
@@ -140,6 +148,7 @@ pub(super) fn conditions_cover(i: &RuleDoc, j: &RuleDoc) -> bool {
     subset(&j.lists, &i.lists)
         && subset(&j.groups, &i.groups)
         && device
+        && content
         && subset(&j.days, &i.days)
         && times
 }
