@@ -47,6 +47,9 @@ pub(super) struct RecordView<'a> {
     pub(super) lists: Strings,
     #[serde(borrow)]
     pub(super) search_terms: Option<SearchTermsView<'a>>,
+    #[serde(default)]
+    #[expect(dead_code, reason = "checked as the record checks it, not counted")]
+    pub(super) content: Vec<crate::policy::ContentFinding>,
     #[serde(borrow)]
     pub(super) alert: Option<AlertView<'a>>,
     #[expect(dead_code, reason = "checked as the record checks it, not counted")]
@@ -107,6 +110,7 @@ impl<'a> RecordView<'a> {
             action: record.action,
             rule: Text(Cow::Borrowed(record.rule.as_str())),
             lists: Strings,
+            content: Vec::new(),
             search_terms: record.search_terms.as_ref().map(|s| SearchTermsView {
                 site: s.site,
                 terms: Text(Cow::Borrowed(s.terms.as_str())),
