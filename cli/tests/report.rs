@@ -92,7 +92,13 @@ fn generate(n: usize) -> Vec<DecisionRecord> {
                 ..Identity::default()
             };
             let engine = if is_staff { &staff } else { &pupils };
-            record(engine, url, &who, time, &RecordOptions::new())
+            let mut rec = record(engine, url, &who, time, &RecordOptions::new());
+            // A third of the warnings: the request that went ahead after
+            // the user chose to continue (a proxy's proceed address).
+            if rec.action == Action::Warn && next(3) == 0 {
+                assert!(rec.mark_proceeded());
+            }
+            rec
         })
         .collect()
 }
@@ -117,6 +123,7 @@ struct Count {
     records: u64,
     blocked: u64,
     warned: u64,
+    proceeded: u64,
     alerts: u64,
     by_category: BTreeMap<String, u64>,
     by_group: BTreeMap<String, u64>,
@@ -129,6 +136,7 @@ fn count<'a>(records: impl Iterator<Item = &'a DecisionRecord>) -> Count {
         records: 0,
         blocked: 0,
         warned: 0,
+        proceeded: 0,
         alerts: 0,
         by_category: BTreeMap::new(),
         by_group: BTreeMap::new(),
@@ -138,7 +146,8 @@ fn count<'a>(records: impl Iterator<Item = &'a DecisionRecord>) -> Count {
     for r in records {
         c.records += 1;
         c.alerts += u64::from(r.alert.is_some());
-        c.warned += u64::from(r.action == Action::Warn);
+        c.warned += u64::from(r.action == Action::Warn && !r.proceeded);
+        c.proceeded += u64::from(r.action == Action::Warn && r.proceeded);
         if r.action == Action::Block {
             c.blocked += 1;
             for cat in &r.categories {
@@ -175,6 +184,10 @@ fn check_against(json: &Value, want: &Count, case: &str) {
     assert_eq!(json["blocked"], want.blocked, "{case}: blocked");
     assert_eq!(json["warned"], want.warned, "{case}: warned");
     assert_eq!(json["alerts"], want.alerts, "{case}: alerts");
+    assert_eq!(
+        json["warn_rates"]["proceeded"], want.proceeded,
+        "{case}: proceeded"
+    );
     assert_eq!(
         as_map(&json["by_category"]),
         want.by_category,
@@ -231,6 +244,10 @@ fn json_summary_equals_an_independent_count() {
             ),
         ),
     ];
+    assert!(
+        cases[0].2.warned > 0 && cases[0].2.proceeded > 0,
+        "the generated log has warnings and requests that went ahead after one"
+    );
     for (case, args, want) in &cases {
         let json = report_json(args);
         check_against(&json, want, case);

@@ -116,7 +116,8 @@ fn origin() -> u16 {
 /// Names Squid resolves to 127.0.0.1 (its `hosts_file`). `host.123` is a
 /// name a resolver accepts but a URL canonicalizer must not (it ends in a
 /// number that is not an IPv4 address), so the engine cannot read it.
-const HOSTS: &str = "127.0.0.1 host.123\n";
+/// `games.example` is a listed gaming site served by a test's origin.
+const HOSTS: &str = "127.0.0.1 host.123 games.example\n";
 
 /// Starts Squid with `helper_lines` (the esafety helper configuration) and
 /// waits until it accepts connections.
@@ -1083,4 +1084,199 @@ fn squid_keeps_serving_while_the_bundle_is_replaced() {
         cache_log.contains("reload failed, the engine in service keeps serving"),
         "the corrupt bundle was reported:\n{cache_log}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Warn and proceed through the url-rewrite helper (issue 33's proceed rates).
+
+const WARN_GAMES_POLICY: &str = r#"id = "pupils"
+default = "allow"
+[[rules]]
+id = "warn-games"
+action = "warn"
+categories = ["gaming"]
+"#;
+
+/// `%XX` and `+` of a query value, as the block page would read it.
+fn query_value(location: &str, name: &str) -> Option<String> {
+    let query = location.split_once('?')?.1;
+    let raw = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(&format!("{name}=")))?;
+    let bytes = raw.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn location(response: &str) -> String {
+    response
+        .lines()
+        .find_map(|l| l.strip_prefix("Location: "))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn squid_url_rewrite_warns_and_lets_the_user_proceed_once_with_a_checked_token() {
+    if !squid_available() {
+        return;
+    }
+    let scratch = readable_scratch("squid-proceed");
+    let (exe, _) = install_helper(&scratch);
+    let policy = scratch.file("pupils.toml", WARN_GAMES_POLICY);
+    set_mode(&policy, 0o644);
+    let bundle = compile_in(
+        &scratch,
+        "games.esb",
+        &[("gaming", "games.txt", "games.example\n")],
+    );
+    let origin = counting_origin();
+    let block_page = format!("http://127.0.0.1:{}/blocked", origin.port);
+    let log = scratch.path().join("records.jsonl");
+    std::fs::write(&log, "").unwrap();
+    set_mode(&log, 0o666);
+    set_mode(scratch.path(), 0o777);
+    let squid = start_squid(
+        &scratch,
+        &format!(
+            "url_rewrite_program {} squid-helper --policy {} --bundle {} --protocol url-rewrite --block-url {block_page} --log {}\n\
+             url_rewrite_children 1 startup=1 idle=1 concurrency=4",
+            exe.display(),
+            policy.display(),
+            bundle.display(),
+            log.display()
+        ),
+    );
+    let page = format!("http://games.example:{}/play", origin.port);
+    let host = format!("games.example:{}", origin.port);
+    let reached = |path: &str| {
+        origin
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| p.as_str() == path)
+            .count()
+    };
+
+    // 1. Warned: to the block page with the decision and a proceed address.
+    let (status, response) = squid.get(&page, &host);
+    assert!(
+        status.contains(" 302 "),
+        "warned page should be redirected, got `{status}`"
+    );
+    let warned_at = location(&response);
+    assert!(
+        warned_at.starts_with(&format!(
+            "{block_page}?action=warn&rule=warn-games&categories=gaming&proceed="
+        )),
+        "{warned_at}"
+    );
+    let proceed = query_value(&warned_at, "proceed").unwrap();
+    assert!(
+        proceed.starts_with("http://proceed.esafety.invalid/?url="),
+        "{proceed}"
+    );
+    assert_eq!(
+        reached("/play"),
+        0,
+        "a warned page must not reach the origin before the user proceeds"
+    );
+
+    // 2. A forged token (what a page could embed to click "continue" for
+    // the child) is blocked, and lets nothing through.
+    let (head, token) = proceed.rsplit_once("token=").unwrap();
+    let flipped = format!(
+        "{head}token={}{}",
+        token.get(..token.len() - 1).unwrap(),
+        if token.ends_with('0') { '1' } else { '0' }
+    );
+    let (status, response) = squid.get(&flipped, "proceed.esafety.invalid");
+    assert!(status.contains(" 302 "), "{status}");
+    assert!(
+        location(&response).starts_with(&format!("{block_page}?action=block&rule=error")),
+        "a forged proceed address must be blocked: {}",
+        location(&response)
+    );
+    let (status, _) = squid.get(&page, &host);
+    assert!(
+        status.contains(" 302 "),
+        "a forged token must not grant a pass, got `{status}`"
+    );
+    assert_eq!(reached("/play"), 0);
+
+    // 3. The page's own link: redirected to the page, which then loads once.
+    let (status, response) = squid.get(&proceed, "proceed.esafety.invalid");
+    assert!(status.contains(" 302 "), "{status}");
+    assert_eq!(location(&response), page);
+    let (status, body) = squid.get(&page, &host);
+    assert!(
+        status.contains(" 200 "),
+        "the user proceeded, the page should load, got `{status}`"
+    );
+    assert!(body.ends_with("hello /play"), "{body}");
+    assert_eq!(reached("/play"), 1);
+
+    // 4. One pass per proceed: the next visit is warned again.
+    let (status, _) = squid.get(&page, &host);
+    assert!(
+        status.contains(" 302 "),
+        "the pass is used once, got `{status}`"
+    );
+    assert_eq!(reached("/play"), 1);
+
+    // The records: three warnings shown, one request that went ahead.
+    drop(squid);
+    let records = records(&log);
+    let actions: Vec<(String, bool)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["action"].as_str().unwrap_or_default().to_owned(),
+                r["proceeded"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("warn".to_owned(), false),
+            ("warn".to_owned(), false),
+            ("warn".to_owned(), true),
+            ("warn".to_owned(), false),
+        ],
+        "{records:#?}"
+    );
+    let report = Command::new(env!("CARGO_BIN_EXE_esafety"))
+        .args(["report", "--json", "--log"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(summary["warned"], 3);
+    assert_eq!(summary["warn_rates"]["proceeded"], 1);
+    assert_eq!(summary["warn_rates"]["proceeded_by_category"]["gaming"], 1);
 }

@@ -212,6 +212,8 @@ export interface DecisionRecord {
   incident?: Incident;
   /** For rule `error`: why the request could not be read. */
   error?: string;
+  /** Present (true) when the user continued past the warning of a `warn` decision. */
+  proceeded?: boolean;
 }
 
 /** One finding of `lintPolicy`. */

@@ -117,6 +117,12 @@ pub struct DecisionRecord {
     /// request itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The user chose to continue past the warning of a `warn` decision
+    /// (on a proxy: through the warning page's proceed address, see
+    /// [`super::ProceedKey`]); the request went ahead. Written only when
+    /// true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub proceeded: bool,
 }
 
 impl DecisionRecord {
@@ -146,6 +152,37 @@ impl DecisionRecord {
                 e.to_string().replace(['"', '\\'], "'")
             )
         })
+    }
+
+    /// Marks a `warn` record as one the user continued past (`proceeded`,
+    /// with a reason saying so); whether it did. Any other action is left
+    /// as it is: only a warning can be continued past, never a block.
+    ///
+    /// ```
+    /// use esafety::policy::{Action, Engine, Policy};
+    /// use esafety::record::{Identity, RecordOptions, record};
+    ///
+    /// let text = "id = \"p\"\ndefault = \"allow\"\n[[rules]]\nid = \"warn-games\"\naction = \"warn\"\ncategories = [\"gaming\"]";
+    /// let engine = Engine::new(esafety::sample::bundle()?, Policy::load("p.toml", text)?);
+    /// let time = "2026-03-02T10:00:00Z".parse()?;
+    /// let mut warned = record(&engine, "https://www.roblox.com/", &Identity::default(), time, &RecordOptions::new());
+    /// assert_eq!(warned.action, Action::Warn);
+    /// assert!(warned.mark_proceeded());
+    /// assert!(warned.to_json_line().ends_with(r#","proceeded":true}"#));
+    /// let mut blocked = record(&engine, "https://www.bet365.com/", &Identity::default(), time, &RecordOptions::new());
+    /// assert!(!blocked.mark_proceeded() && !blocked.proceeded);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn mark_proceeded(&mut self) -> bool {
+        if self.action != Action::Warn {
+            return false;
+        }
+        if !self.proceeded {
+            self.proceeded = true;
+            self.reasons
+                .push("the user chose to continue past the warning".to_owned());
+        }
+        true
     }
 
     /// Reads one record back from its JSON line.
@@ -195,6 +232,7 @@ impl DecisionRecord {
             reasons: Vec::new(),
             incident: None,
             error: None,
+            proceeded: false,
         }
     }
 

@@ -88,18 +88,36 @@ pub fn read_records<'a, R: BufRead + 'a>(
         if line.trim().is_empty() {
             return None;
         }
-        Some(DecisionRecord::from_json_line(&line).map_err(|e| {
-            ReadError::Record {
-                source_name: source.to_owned(),
-                line: index + 1,
-                column: e.column().max(1),
-                message: e
-                    .to_string()
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned(),
-            }
-        }))
+        Some(
+            DecisionRecord::from_json_line(&line)
+                .map_err(|e| ReadError::record(source, index + 1, &e)),
+        )
     })
+}
+
+impl ReadError {
+    /// The error of line `line` (1-based) of the log `source`, which is not
+    /// a record for the reason `error` gives.
+    ///
+    /// ```
+    /// use esafety::record::{DecisionRecord, ReadError};
+    ///
+    /// let err = DecisionRecord::from_json_line("{\"time\": 7}").unwrap_err();
+    /// let err = ReadError::record("decisions.jsonl", 12, &err);
+    /// assert!(err.to_string().starts_with("decisions.jsonl:12:"), "{err}");
+    /// assert!(matches!(err, ReadError::Record { line: 12, .. }));
+    /// ```
+    pub fn record(source: &str, line: usize, error: &serde_json::Error) -> ReadError {
+        ReadError::Record {
+            source_name: source.to_owned(),
+            line,
+            column: error.column().max(1),
+            message: error
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        }
+    }
 }

@@ -13,6 +13,9 @@
 //!   ([`PseudonymKey`]) or leave client addresses out.
 //! - [`search_terms`]: the terms of a search on Google, Bing, DuckDuckGo,
 //!   Yahoo, YouTube, Ecosia and others.
+//! - [`ProceedKey`], [`ProceedLink`], [`ProceedPasses`]: warn and proceed
+//!   on a proxy (the warning page's proceed address and the one request it
+//!   lets through, recorded as `proceeded`).
 //! - [`site`]: the site file mapping IP ranges and user names to a policy,
 //!   group, age and device; its linter; and the squidGuard `src` import.
 //!
@@ -45,6 +48,7 @@
 
 mod decision_record;
 mod jsonl;
+mod proceed;
 mod pseudonym;
 #[cfg(feature = "schema")]
 mod schema;
@@ -57,6 +61,10 @@ use std::net::IpAddr;
 
 pub use decision_record::{DecisionRecord, ERROR_RULE, REDACTED_URL};
 pub use jsonl::{ReadError, read_records};
+pub use proceed::{
+    MAX_PASSES, MIN_PROCEED_KEY_LEN, PASS_SECONDS, PROCEED_HOST, ProceedError, ProceedKey,
+    ProceedLink, ProceedPasses,
+};
 pub use pseudonym::{KeyError, MIN_KEY_LEN, PSEUDONYM_PREFIX, PseudonymKey};
 #[cfg(feature = "schema")]
 pub use schema::record_json_schema;

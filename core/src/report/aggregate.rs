@@ -10,6 +10,7 @@ use super::summary::{
     AlertEntry, OverBlocking, PeriodTotals, SearchTermCount, SiteTally, Summary, UnblockedSite,
     WarnRates,
 };
+use super::view::{RecordView, Text};
 use crate::incident::{EscalationProfile, Incident, assess};
 use crate::policy::Action;
 use crate::record::{DecisionRecord, ERROR_RULE, REDACTED_URL};
@@ -97,6 +98,9 @@ pub struct Aggregator {
     sites: HashMap<String, SiteState>,
     terms: HashMap<String, u64>,
     alerts: Vec<PendingAlert>,
+    /// The last record's local date and its text (records come in time
+    /// order, so most share the day before them).
+    last_day: Option<(Date, String)>,
 }
 
 impl Aggregator {
@@ -156,6 +160,7 @@ impl Aggregator {
             sites: HashMap::new(),
             terms: HashMap::new(),
             alerts: Vec::new(),
+            last_day: None,
         }
     }
 
@@ -190,6 +195,41 @@ impl Aggregator {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add(&mut self, record: &DecisionRecord) {
+        self.add_view(&RecordView::of(record));
+    }
+
+    /// Reads one line of a decision log and counts it: what
+    /// [`DecisionRecord::from_json_line`] then [`Aggregator::add`] do, with
+    /// the same errors and the same counts, without copying the record out
+    /// of the line (a report reads millions).
+    ///
+    /// ```
+    /// use esafety::report::{Aggregator, ReportOptions};
+    ///
+    /// let line = r#"{"time":"2026-03-02T10:00:00+00:00","site":null,"client_ip":null,"user":null,"device":null,
+    ///   "group":"pupils","age":null,"policy":"p","url":"https://www.bet365.com/","categories":["gambling"],
+    ///   "action":"block","rule":"r","lists":[],"search_terms":null,"alert":null,"reasons":[]}"#;
+    /// let mut report = Aggregator::new(ReportOptions::new(), esafety::EscalationProfile::national()?);
+    /// report.add_json_line(line)?;
+    /// assert!(report.add_json_line(r#"{"time":"yesterday"}"#).is_err());
+    /// let summary = report.finish();
+    /// assert_eq!((summary.records, summary.blocked, summary.bad_records), (1, 1, 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The `serde_json` error of a line that is not a record (nothing is
+    /// counted; the caller reports it and may call
+    /// [`Aggregator::add_bad_record`]).
+    pub fn add_json_line(&mut self, line: &str) -> Result<(), serde_json::Error> {
+        let view = RecordView::from_json_line(line)?;
+        self.add_view(&view);
+        Ok(())
+    }
+
+    /// Counts one record, read or built.
+    fn add_view(&mut self, record: &RecordView<'_>) {
         if let Some(site) = self.options.site()
             && record.site.as_deref() != Some(site)
         {
@@ -216,24 +256,42 @@ impl Aggregator {
     }
 
     /// Counts a record of the period.
-    fn count(&mut self, record: &DecisionRecord, local: DateTime) {
+    fn count(&mut self, record: &RecordView<'_>, local: DateTime) {
         let s = &mut self.summary;
         let group = record.group.as_deref().unwrap_or(UNKNOWN);
         let site_name = record.site.as_deref().unwrap_or(UNKNOWN);
         let blocked = record.action == Action::Block;
-        let warned = record.action == Action::Warn;
+        let proceeded = record.action == Action::Warn && record.proceeded;
+        let warned = record.action == Action::Warn && !record.proceeded;
         s.records += 1;
         match record.action {
             Action::Block => s.blocked += 1,
+            Action::Warn if proceeded => s.warn_rates.proceeded += 1,
             Action::Warn => s.warned += 1,
             Action::Allow => s.allowed += 1,
             Action::Monitor => s.monitored += 1,
         }
-        if blocked && record.rule == ERROR_RULE {
+        if blocked && &*record.rule == ERROR_RULE {
             s.fail_closed += 1;
         }
-        let day = s.daily.entry(local.date().to_string()).or_default();
-        let site = s.by_site.entry(site_name.to_owned()).or_default();
+        let date = local.date();
+        let day_key = match &self.last_day {
+            Some((last, text)) if *last == date => text.as_str(),
+            _ => {
+                self.last_day = Some((date, date.to_string()));
+                self.last_day.as_ref().map_or("", |(_, text)| text.as_str())
+            }
+        };
+        if !s.daily.contains_key(day_key) {
+            s.daily.insert(day_key.to_owned(), Default::default());
+        }
+        if !s.by_site.contains_key(site_name) {
+            s.by_site.insert(site_name.to_owned(), Default::default());
+        }
+        let (Some(day), Some(site)) = (s.daily.get_mut(day_key), s.by_site.get_mut(site_name))
+        else {
+            return;
+        };
         day.records += 1;
         site.records += 1;
         if let Some(alert) = &record.alert {
@@ -268,25 +326,39 @@ impl Aggregator {
                 add_one(&mut s.warn_rates.by_category, category);
             }
         }
+        if proceeded {
+            add_one(&mut s.warn_rates.proceeded_by_group, group);
+            for category in &record.categories {
+                add_one(&mut s.warn_rates.proceeded_by_category, category);
+            }
+        }
         self.count_site(record);
         self.count_terms(record);
         self.keep_alert(record);
     }
 
     /// The blocked-site tallies and the blocked-then-allowed signal.
-    fn count_site(&mut self, record: &DecisionRecord) {
+    fn count_site(&mut self, record: &RecordView<'_>) {
         let Some(key) = site_key(record) else { return };
         let when = record.time.instant().as_second();
         if record.action == Action::Block {
             let statutory = is_statutory(record);
-            if !self.sites.contains_key(key.as_str()) && self.sites.len() >= MAX_TRACKED_SITES {
-                self.summary.untracked_site_blocks += 1;
-                return;
+            if !self.sites.contains_key(key) {
+                if self.sites.len() >= MAX_TRACKED_SITES {
+                    self.summary.untracked_site_blocks += 1;
+                    return;
+                }
+                self.sites.insert(
+                    key.to_owned(),
+                    SiteState {
+                        first_block: when,
+                        ..SiteState::default()
+                    },
+                );
             }
-            let site = self.sites.entry(key).or_insert_with(|| SiteState {
-                first_block: when,
-                ..SiteState::default()
-            });
+            let Some(site) = self.sites.get_mut(key) else {
+                return;
+            };
             site.blocked += 1;
             site.statutory |= statutory;
             site.first_block = site.first_block.min(when);
@@ -294,13 +366,16 @@ impl Aggregator {
                 site.category_blocks += 1;
             }
             for category in &record.categories {
-                if let Err(at) = site.categories.binary_search(category) {
-                    site.categories.insert(at, category.clone());
+                if let Err(at) = site
+                    .categories
+                    .binary_search_by(|c| c.as_str().cmp(category))
+                {
+                    site.categories.insert(at, category.to_string());
                 }
             }
         } else if record.action == Action::Allow
             && record.categories.is_empty()
-            && let Some(site) = self.sites.get_mut(key.as_str())
+            && let Some(site) = self.sites.get_mut(key)
             && site.category_blocks > 0
             && when > site.first_block
         {
@@ -309,7 +384,7 @@ impl Aggregator {
     }
 
     /// The flagged search terms.
-    fn count_terms(&mut self, record: &DecisionRecord) {
+    fn count_terms(&mut self, record: &RecordView<'_>) {
         let Some(terms) = &record.search_terms else {
             return;
         };
@@ -317,17 +392,17 @@ impl Aggregator {
         if !flagged || is_statutory(record) {
             return;
         }
-        if let Some(count) = self.terms.get_mut(terms.terms.as_str()) {
+        if let Some(count) = self.terms.get_mut(&*terms.terms) {
             *count += 1;
         } else if self.terms.len() < MAX_TRACKED_TERMS {
-            self.terms.insert(terms.terms.clone(), 1);
+            self.terms.insert(terms.terms.to_string(), 1);
         } else {
             self.summary.untracked_search_terms += 1;
         }
     }
 
     /// Keeps the first alerts in full.
-    fn keep_alert(&mut self, record: &DecisionRecord) {
+    fn keep_alert(&mut self, record: &RecordView<'_>) {
         let Some(alert) = &record.alert else { return };
         if self.alerts.len() >= MAX_LISTED_ALERTS {
             return;
@@ -335,19 +410,19 @@ impl Aggregator {
         self.alerts.push(PendingAlert {
             entry: AlertEntry {
                 time: record.time.to_string(),
-                site: record.site.clone(),
-                user: record.user.clone(),
-                group: record.group.clone(),
+                site: record.site.as_deref().map(str::to_owned),
+                user: record.user.as_deref().map(str::to_owned),
+                group: record.group.as_deref().map(str::to_owned),
                 age: record.age,
                 urgency: alert.urgency,
-                reason: alert.reason.clone(),
-                target: site_key(record),
-                categories: record.categories.clone(),
-                rule: record.rule.clone(),
+                reason: alert.reason.to_string(),
+                target: site_key(record).map(str::to_owned),
+                categories: record.categories.iter().map(|c| c.to_string()).collect(),
+                rule: record.rule.to_string(),
                 incident: None,
                 routes: Vec::new(),
             },
-            incident: record.incident.clone(),
+            incident: record.incident.as_ref().map(|i| i.clone().into_owned()),
         });
     }
 
@@ -410,6 +485,11 @@ impl Aggregator {
         } else {
             summary.warned as f64 / summary.records as f64
         };
+        summary.warn_rates.proceed_rate = if summary.warned == 0 {
+            0.0
+        } else {
+            summary.warn_rates.proceeded as f64 / summary.warned as f64
+        };
         summary.alert_details = alerts
             .into_iter()
             .map(|pending| {
@@ -427,7 +507,7 @@ impl Aggregator {
 }
 
 /// Counts a record of the previous period.
-fn count_previous(previous: &mut PeriodTotals, record: &DecisionRecord) {
+fn count_previous(previous: &mut PeriodTotals, record: &RecordView<'_>) {
     previous.records += 1;
     match record.action {
         Action::Block => {
@@ -436,7 +516,8 @@ fn count_previous(previous: &mut PeriodTotals, record: &DecisionRecord) {
                 add_one(&mut previous.by_category, category);
             }
         }
-        Action::Warn => previous.warned += 1,
+        Action::Warn if !record.proceeded => previous.warned += 1,
+        Action::Warn => {}
         Action::Allow | Action::Monitor => {}
     }
     if record.alert.is_some() {
@@ -454,7 +535,7 @@ fn add_one(map: &mut BTreeMap<String, u64>, key: &str) {
 }
 
 /// Whether the record is of a statutory category.
-fn is_statutory(record: &DecisionRecord) -> bool {
+fn is_statutory(record: &RecordView<'_>) -> bool {
     record
         .categories
         .iter()
@@ -462,35 +543,31 @@ fn is_statutory(record: &DecisionRecord) -> bool {
 }
 
 /// Whether every category is a service category (and there is one).
-fn is_service_only(categories: &[String]) -> bool {
+fn is_service_only(categories: &[Text<'_>]) -> bool {
     !categories.is_empty()
         && categories
             .iter()
-            .all(|c| SERVICE_CATEGORIES.contains(&c.as_str()))
+            .all(|c| SERVICE_CATEGORIES.contains(&&**c))
 }
 
 /// What a report names a record's site by: for a statutory record the
 /// digest id (`sha256:…`) and nothing else (a record that holds anything
 /// else there is shown as [`REDACTED_URL`], DESIGN.md invariant 2); for
 /// others the URL's host. `None` when the record has no URL.
-fn site_key(record: &DecisionRecord) -> Option<String> {
+fn site_key<'r>(record: &'r RecordView<'_>) -> Option<&'r str> {
     let url = record.url.as_deref()?;
     if is_statutory(record) {
         let digest = url.starts_with("sha256:")
             && url.len() <= 40
             && url.bytes().skip(7).all(|b| b.is_ascii_hexdigit());
-        return Some(if digest {
-            url.to_owned()
-        } else {
-            REDACTED_URL.to_owned()
-        });
+        return Some(if digest { url } else { REDACTED_URL });
     }
     if url.starts_with("sha256:") || url == REDACTED_URL {
-        return Some(url.to_owned());
+        return Some(url);
     }
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let host = rest.split(['/', '?']).next().unwrap_or(rest);
-    Some(host.to_owned())
+    Some(host)
 }
 
 #[cfg(test)]
@@ -543,7 +620,7 @@ mod tests {
         ];
         for (name, categories, url, want) in cases {
             assert_eq!(
-                site_key(&rec(categories, url)).as_deref(),
+                site_key(&RecordView::of(&rec(categories, url))),
                 Some(want),
                 "{name}"
             );

@@ -44,6 +44,7 @@
 mod aggregate;
 mod options;
 mod summary;
+mod view;
 
 pub use aggregate::{Aggregator, MAX_LISTED_ALERTS, MAX_TRACKED_SITES, MAX_TRACKED_TERMS};
 pub use options::{LessonTimes, OptionsError, ReportOptions};

@@ -210,9 +210,10 @@ pub struct AlertEntry {
     pub routes: Vec<RouteStep>,
 }
 
-/// Warnings shown against decisions. No face records yet whether the user
-/// went on after a warning, so this is the rate of warnings, by category
-/// and group.
+/// Warnings shown against decisions, and how often users continued past
+/// them: a record marked `proceeded` (the Squid helper's warning page and
+/// proceed address, `record::ProceedKey`) is a request that went ahead
+/// after a warning. It counts here, not among the warnings shown.
 ///
 /// ```
 /// let rates = esafety::report::WarnRates::default();
@@ -229,6 +230,16 @@ pub struct WarnRates {
     pub by_category: BTreeMap<String, u64>,
     /// Warned records by group.
     pub by_group: BTreeMap<String, u64>,
+    /// Requests that went ahead after a warning (records marked
+    /// `proceeded`).
+    pub proceeded: u64,
+    /// `proceeded / warned` (0 when nothing was warned): the share of
+    /// warnings users continued past.
+    pub proceed_rate: f64,
+    /// Proceeded requests by category id.
+    pub proceeded_by_category: BTreeMap<String, u64>,
+    /// Proceeded requests by group.
+    pub proceeded_by_group: BTreeMap<String, u64>,
 }
 
 /// Signals that filtering may unreasonably stop teaching.

@@ -99,6 +99,21 @@ pub(super) fn write<W: Write>(out: W, summary: &Summary) -> anyhow::Result<()> {
     for (category, n) in &summary.warn_rates.by_category {
         row("warned_by_category", category, "", n.to_string())?;
     }
+    row(
+        "warn_rates",
+        "proceeded",
+        "",
+        summary.warn_rates.proceeded.to_string(),
+    )?;
+    row(
+        "warn_rates",
+        "proceed_rate",
+        "",
+        format!("{:.6}", summary.warn_rates.proceed_rate),
+    )?;
+    for (category, n) in &summary.warn_rates.proceeded_by_category {
+        row("proceeded_by_category", category, "", n.to_string())?;
+    }
     let signals = &summary.over_blocking;
     row(
         "over_blocking",

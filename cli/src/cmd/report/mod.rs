@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use esafety::record::read_records;
+use esafety::record::ReadError;
 use esafety::report::{Aggregator, LessonTimes, ReportOptions, Summary};
 
 /// Arguments of `esafety report`.
@@ -104,17 +104,31 @@ fn read_log(path: &PathBuf, aggregator: &mut Aggregator, reported: &mut u64) -> 
         }
     };
     let _clear = ClearOnDrop(progress);
-    for item in read_records(&name, reader) {
-        match item {
-            Ok(record) => aggregator.add(&record),
-            Err(err @ esafety::record::ReadError::Record { .. }) => {
-                aggregator.add_bad_record();
-                if *reported < MAX_REPORTED_BAD_LINES {
-                    *reported += 1;
-                    eprintln!("esafety: {err}; the line is skipped");
-                }
+    // One line buffer for the whole log; each record is read in place
+    // (`Aggregator::add_json_line`), never copied out of its line.
+    let mut reader = reader;
+    let mut line = String::new();
+    let mut number = 0usize;
+    loop {
+        line.clear();
+        let read = reader.read_line(&mut line).map_err(|error| ReadError::Io {
+            source_name: name.clone(),
+            error,
+        })?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Err(e) = aggregator.add_json_line(&line) {
+            aggregator.add_bad_record();
+            if *reported < MAX_REPORTED_BAD_LINES {
+                *reported += 1;
+                let err = ReadError::record(&name, number, &e);
+                eprintln!("esafety: {err}; the line is skipped");
             }
-            Err(err) => return Err(err.into()),
         }
     }
     Ok(())

@@ -83,6 +83,7 @@ pub(super) fn render(summary: &Summary) -> anyhow::Result<String> {
         group_rows => Value::from(Serde(&by_group)),
         charts => charts,
         warn_percent => format!("{:.1}", summary.warn_rates.rate * 100.0),
+        proceed_percent => format!("{:.1}", summary.warn_rates.proceed_rate * 100.0),
         several_sites => summary.by_site.len() > 1,
     })?;
     Ok(page)

@@ -28,6 +28,11 @@
 //!   line without a line ending (the input stopped in the middle of it) is
 //!   not answered: it is reported on standard error and the helper ends.
 //!   A `-` where the URL belongs is no URL: the request is blocked.
+//! - **Warn and proceed** ([`proceed`], `url-rewrite` only): a warned
+//!   request is redirected to the block page with `action=warn` and
+//!   `proceed=ADDRESS`, the page's "continue" link; the helper checks that
+//!   address's token when the browser asks for it and lets the next request
+//!   for the URL from the same person go ahead, recorded as `proceeded`.
 //! - **Time** comes from the system clock; records write it in the
 //!   deciding policy's time zone.
 
@@ -35,6 +40,7 @@ mod alerts;
 mod engines;
 mod format;
 mod log;
+mod proceed;
 mod protocol;
 
 use std::io::{self, Write};
@@ -152,6 +158,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .as_deref()
         .unwrap_or("http://esafety.invalid/blocked");
 
+    // Warn and proceed needs a page to show the warning on: url-rewrite.
+    let mut proceeding = match args.protocol {
+        Protocol::UrlRewrite => Some(proceed::Proceeding::new()?),
+        Protocol::ExternalAcl => None,
+    };
+
     let stdout = io::stdout();
     // Standard output is line-buffered: one `write_all` of a batch of
     // answer lines is one write.
@@ -226,29 +238,51 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let (policy, identity) =
                     engines.resolve(&defaults, fields.client_ip, fields.user.as_deref());
                 // Squid asks now; the core never reads the clock, the face does.
-                let checked = check_with(
-                    &engines.classifier,
-                    policy,
-                    &args.protocol.url_as_sent(url),
-                    &identity,
-                    jiff::Timestamp::now(),
-                    &options,
-                );
-                if checked.record.alert.is_some() {
-                    alerts.raise(&checked.record, &checked.record.to_json_line());
-                }
-                // Every error is answered with the core's error decision
-                // (fail closed); the URL is not repeated in it.
-                let report = match checked.outcome {
-                    Ok(report) => report,
-                    Err(e) => DecisionReport::error("", e),
+                let now = jiff::Timestamp::now();
+                let url = args.protocol.url_as_sent(url);
+                let decide = |url: &str| {
+                    check_with(&engines.classifier, policy, url, &identity, now, &options)
                 };
-                let answer = Answer::for_report(&report, args.protocol, block_url);
-                match batch.record(&checked.record) {
-                    Ok(()) => answer,
-                    Err(e) => {
-                        eprintln!("esafety: {e:#}; blocking the request (fail closed)");
-                        batch.unrecorded.clone()
+                let step = match &mut proceeding {
+                    Some(proceeding) => proceeding.step(&url, &identity, now, &decide),
+                    None => proceed::Step::NotProceed,
+                };
+                match step {
+                    // A proceed address is not a request for a page: no record.
+                    proceed::Step::Continue(target) => Answer::redirect(&target),
+                    proceed::Step::Answer(report) => {
+                        Answer::for_report(&report, args.protocol, block_url)
+                    }
+                    proceed::Step::NotProceed => {
+                        let mut checked = decide(&url);
+                        if let Some(proceeding) = &mut proceeding {
+                            proceeding.take(&mut checked, &identity, now);
+                        }
+                        if checked.record.alert.is_some() {
+                            alerts.raise(&checked.record, &checked.record.to_json_line());
+                        }
+                        // Every error is answered with the core's error decision
+                        // (fail closed); the URL is not repeated in it.
+                        let report = match checked.outcome {
+                            Ok(report) => report,
+                            Err(e) => DecisionReport::error("", e),
+                        };
+                        let link = proceeding
+                            .as_ref()
+                            .and_then(|p| p.link(&report, &identity, now));
+                        let answer = Answer::for_report_with(
+                            &report,
+                            args.protocol,
+                            block_url,
+                            link.as_deref(),
+                        );
+                        match batch.record(&checked.record) {
+                            Ok(()) => answer,
+                            Err(e) => {
+                                eprintln!("esafety: {e:#}; blocking the request (fail closed)");
+                                batch.unrecorded.clone()
+                            }
+                        }
                     }
                 }
             }

@@ -98,6 +98,26 @@ impl Answer {
         protocol: Protocol,
         block_url: &str,
     ) -> Answer {
+        Answer::for_report_with(report, protocol, block_url, None)
+    }
+
+    /// A `url-rewrite` redirect to `url` (a checked proceed address's URL).
+    pub(crate) fn redirect(url: &str) -> Answer {
+        Answer(format!(
+            "OK status=302 url={} log={}",
+            quote(url),
+            quote("warn proceed -")
+        ))
+    }
+
+    /// [`Answer::for_report`], offering `proceed` (the proceed address) on
+    /// the page of a warning.
+    pub(crate) fn for_report_with(
+        report: &DecisionReport,
+        protocol: Protocol,
+        block_url: &str,
+        proceed: Option<&str>,
+    ) -> Answer {
         let log = quote(&format!(
             "{} {} {}",
             report.action,
@@ -123,12 +143,16 @@ impl Answer {
             }
             Protocol::UrlRewrite => match (report.action, &report.safe_search) {
                 (Action::Block | Action::Warn, _) => {
-                    let target = block_target(
+                    let mut target = block_target(
                         block_url,
                         report.action,
                         &report.rule,
                         &report.categories.join(","),
                     );
+                    if let (Action::Warn, Some(link)) = (report.action, proceed) {
+                        target.push_str("&proceed=");
+                        target.push_str(&query_escape(link));
+                    }
                     Answer(format!("OK status=302 url={} log={log}", quote(&target)))
                 }
                 (_, Some(safe)) => Answer(format!("OK rewrite-url={} log={log}", quote(safe))),
