@@ -244,7 +244,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                     check_with(&engines.classifier, policy, url, &identity, now, &options)
                 };
                 let step = match &mut proceeding {
-                    Some(proceeding) => proceeding.step(&url, &identity, now, &decide),
+                    Some(proceeding) => proceeding.step(&url, &identity, now, decide),
                     None => proceed::Step::NotProceed,
                 };
                 match step {

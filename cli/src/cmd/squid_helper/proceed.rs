@@ -31,7 +31,7 @@ pub(crate) enum Step {
     Continue(String),
     /// Refused (forged, expired, malformed) or no longer a warning: answer
     /// this report (a block, or the URL's own decision).
-    Answer(DecisionReport),
+    Answer(Box<DecisionReport>),
 }
 
 impl Proceeding {
@@ -83,21 +83,21 @@ impl Proceeding {
             ProceedLink::NotProceed => return Step::NotProceed,
             ProceedLink::Proceed { url, token } => (url, token),
             _ => {
-                return Step::Answer(DecisionReport::error(
+                return Step::Answer(Box::new(DecisionReport::error(
                     "",
                     "the proceed address is malformed; use the link of the warning page",
-                ));
+                )));
             }
         };
         let canonical = match CanonicalUrl::parse(&url) {
             Ok(canonical) => canonical,
-            Err(e) => return Step::Answer(DecisionReport::error("", e)),
+            Err(e) => return Step::Answer(Box::new(DecisionReport::error("", e))),
         };
         if let Err(e) = self
             .key
             .check(&token, &Self::who(identity), &canonical, now)
         {
-            return Step::Answer(DecisionReport::error("", e));
+            return Step::Answer(Box::new(DecisionReport::error("", e)));
         }
         match decide(&url).outcome {
             Ok(report) if report.action == Action::Warn => {
@@ -106,8 +106,8 @@ impl Proceeding {
                 // the port, for one).
                 Step::Continue(url)
             }
-            Ok(report) => Step::Answer(report),
-            Err(e) => Step::Answer(DecisionReport::error("", e)),
+            Ok(report) => Step::Answer(Box::new(report)),
+            Err(e) => Step::Answer(Box::new(DecisionReport::error("", e))),
         }
     }
 
