@@ -375,7 +375,13 @@ pub struct Decision {
     /// `content_limit`), else at the policy's limit, else at the request's
     /// age band ([`ContentLimitSetting::for_age`](super::ContentLimitSetting::for_age)).
     /// Empty when no content was scanned.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Without the `content` feature nothing is scanned and the list is
+    // always empty: no code to write it (the WebAssembly extension build).
+    #[cfg_attr(
+        feature = "content",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    #[cfg_attr(not(feature = "content"), serde(default, skip_serializing))]
     pub content: Vec<ContentFinding>,
 }
 

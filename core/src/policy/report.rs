@@ -58,7 +58,13 @@ pub struct DecisionReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert: Option<super::alert::Alert>,
     /// The content scores (page, search terms), when content was scanned.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Without the `content` feature nothing is scanned and the list is
+    // always empty: no code to write it (the WebAssembly extension build).
+    #[cfg_attr(
+        feature = "content",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    #[cfg_attr(not(feature = "content"), serde(default, skip_serializing))]
     pub content: Vec<super::content::ContentFinding>,
 }
 

@@ -101,7 +101,13 @@ pub struct DecisionRecord {
     /// applied: the score, the limit, whether it crossed it, and the
     /// phrases and categories behind it. A search whose terms crossed the
     /// limit is blocked, so it is among a report's flagged searches.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Without the `content` feature nothing is scanned and the list is
+    // always empty: no code to write it (the WebAssembly extension build).
+    #[cfg_attr(
+        feature = "content",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    #[cfg_attr(not(feature = "content"), serde(default, skip_serializing))]
     pub content: Vec<crate::policy::ContentFinding>,
     /// The alert the decision raises, if any.
     pub alert: Option<Alert>,
