@@ -234,12 +234,13 @@ fn canonical_url_keeps_path_case() {
 }
 
 /// A version 1 bundle stored case-ignoring entries as written, a version
-/// 2 one had one regex DFA and no squidGuard `urls` section: both are
-/// refused, and the message says to recompile.
+/// 2 one had one regex DFA and no squidGuard `urls` section, a version 3
+/// one gave e2guardian expressions squidGuard's input: all are refused,
+/// and the message says to recompile.
 #[test]
 fn older_bundles_are_refused_with_recompile_advice() {
-    assert_eq!(FORMAT_VERSION, 3);
-    for old in [1u32, 2] {
+    assert_eq!(FORMAT_VERSION, 4);
+    for old in [1u32, 2, 3] {
         let mut bytes = esafety::sample::bundle_bytes();
         bytes.splice(12..16, old.to_le_bytes());
         esafety::bundle::reseal_checksum(&mut bytes);
@@ -248,7 +249,7 @@ fn older_bundles_are_refused_with_recompile_advice() {
             err,
             BundleError::UnsupportedVersion {
                 found: old,
-                supported: 3
+                supported: 4
             }
         );
         assert!(err.to_string().contains("recompile the bundle"), "{err}");
