@@ -9,7 +9,7 @@
 //! [`policy`] decides what a user may do, [`export`] writes a bundle and a
 //! policy as other engines' rules, [`incident`] assesses what to do when
 //! something goes wrong, and [`record`] keeps who asked for what, when, and
-//! why it was decided so. [`file`] is the one place core opens a file a
+//! why it was decided so. [`file`](mod@file) is the one place core opens a file a
 //! caller names (regular files only, under a size limit).
 //!
 //! # Features

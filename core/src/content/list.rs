@@ -258,7 +258,11 @@ impl PhraseList {
     ///     "/abs/a" => Ok(b".Include<b>\n".to_vec()),
     ///     _ => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
     /// };
+    /// // An include outside the list's folder is refused unless allowed.
     /// let err = PhraseList::parse_with_includes("lists/a", b".Include<b>\n", ListKind::Weighted, &PhraseOptions::new(), &mut loader);
+    /// assert!(matches!(err, Err(ContentError::IncludeOutside { .. })), "{err:?}");
+    /// let open = PhraseOptions::new().with_allow_include_outside(true);
+    /// let err = PhraseList::parse_with_includes("lists/a", b".Include<b>\n", ListKind::Weighted, &open, &mut loader);
     /// // lists/a → lists/b → /abs/a → /abs/b, which is missing.
     /// assert!(matches!(err, Err(ContentError::IncludeRead { ref tried, .. }) if tried == "/abs/b"));
     /// # Ok::<(), ContentError>(())
