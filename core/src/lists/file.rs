@@ -7,6 +7,12 @@ use crate::limits::Limit;
 
 /// Why a list file could not be read: a [`FileError`](crate::file::FileError)
 /// (the one error of every file core opens).
+///
+/// ```
+/// use esafety::lists::{read_list_file, ListFileError};
+/// let err: ListFileError = read_list_file(std::env::temp_dir().as_path(), &esafety::Limits::default()).unwrap_err();
+/// assert!(matches!(err, esafety::file::FileError::NotAFile { .. }), "{err}");
+/// ```
 pub type ListFileError = crate::file::FileError;
 
 /// Reads a list file: a regular file of at most
