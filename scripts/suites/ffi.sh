@@ -54,7 +54,10 @@ if grep -qE '\.symtab|\.debug_' "$work/so-sections.txt"; then
   echo "ffi: the installed libesafety.so is not stripped (it has a symbol table or debug info)" >&2
   exit 1
 fi
-readelf --dyn-syms "$so" | grep -q ' esafety_decide$' \
+# Into a file, not a pipe: `grep -q` stops at the first match, and with
+# pipefail the SIGPIPE that ends readelf's longer output fails the check.
+readelf --dyn-syms "$so" > "$work/so-syms.txt"
+grep -q ' esafety_decide$' "$work/so-syms.txt" \
   || { echo "ffi: the stripped libesafety.so does not export esafety_decide" >&2; exit 1; }
 say "installed libesafety.so.$version: $(stat -c %s "$so") bytes (stripped), libesafety.a: $(stat -c %s "$stage$libdir/libesafety.a") bytes"
 
