@@ -35,6 +35,16 @@ done
 say "cargo package ${publishable[*]} (builds each packaged crate)"
 args=()
 for p in "${publishable[@]}"; do args+=(-p "$p"); done
+# Cargo verifies each packaged crate against the others through a local
+# registry under target/package, and extracts them to
+# $CARGO_HOME/registry/src/-HASH/ (the hash of that registry's path) once
+# per version: a second run from the same checkout path would build against
+# the sources of the first. Those local-registry copies go first (the
+# crates.io directories are named after their index, never with a leading
+# `-`).
+for p in "${publishable[@]}"; do
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/"$p"-[0-9]*
+done
 # --allow-dirty: the suite also runs on a tree with uncommitted changes.
 cargo package --allow-dirty "${args[@]}"
 
