@@ -14,8 +14,8 @@ import { PKG } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 
-/** wasm-bindgen's internals on a class, and the boundary's `__esafetyShare` (wasm/src/boundary.rs, `instance`): not API. */
-const INTERNAL = new Set(['__wrap', '__destroy_into_raw', '__wbg_ptr', '__esafetyShare', 'constructor', 'length', 'name', 'prototype']);
+/** wasm-bindgen's internals on a class (`__unwrap` for classes read from JsValues), and the boundary's `__esafetyShare` (wasm/src/boundary.rs, `instance`): not API. */
+const INTERNAL = new Set(['__wrap', '__unwrap', '__destroy_into_raw', '__wbg_ptr', '__esafetyShare', 'constructor', 'length', 'name', 'prototype']);
 
 /** What the declaration file `file` exports: `{name: {statics, members} | null}` (null: not a class). */
 function declared(file) {
