@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PKG, REPO } from './helpers.mjs';
+import { PKG, REPO, withoutContentLimits } from './helpers.mjs';
 
 const POLICY_TOML = readFileSync(join(REPO, 'policies', 'secondary-pupils.toml'), 'utf8');
 const T = Date.UTC(2026, 2, 2, 10);
@@ -30,8 +30,9 @@ async function load(dir) {
 
 const full = await load('web');
 const extension = await load('extension/web');
-// The extension build reads JSON policies only: the full build writes it.
-const POLICY_JSON = full.esafety.Policy.fromToml(POLICY_TOML).toJson();
+// The extension build reads JSON policies only (the full build writes it),
+// and cannot scan content (helpers.mjs, withoutContentLimits).
+const POLICY_JSON = withoutContentLimits(full.esafety.Policy.fromToml(POLICY_TOML).toJson());
 
 /** Asserts that `f` throws an EsafetyError of `code` (and message matching `message`). */
 function throwsCoded(f, code, message, EsafetyError) {

@@ -340,3 +340,21 @@ export function installPackage(prefix = 'esafety-npm-') {
 export function tool(name) {
   return join(WASM_DIR, 'node_modules', '.bin', name);
 }
+
+/**
+ * A policy's JSON (as the full build's `policy.toJson()` writes it) without
+ * its content limit and content rules, for the extension build, which
+ * cannot scan content and refuses a policy that names a limit. Without
+ * scanned content the limit is never crossed and a content rule never
+ * matches, so every request decides the same (scripts/build-wasm.sh does
+ * this for the example extension).
+ * @param {string} json
+ * @returns {string}
+ */
+export function withoutContentLimits(json) {
+  const doc = JSON.parse(json);
+  delete doc.content_limit;
+  delete doc.content_message;
+  if (Array.isArray(doc.rules)) doc.rules = doc.rules.filter((r) => r.content_limit === undefined);
+  return JSON.stringify(doc);
+}
