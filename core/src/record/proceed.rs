@@ -339,11 +339,10 @@ impl ProceedLink {
             .split_once('?')
             .map_or("", |(_, q)| q.split('#').next().unwrap_or(q));
         let (mut url, mut token) = (None, None);
-        for pair in query.split('&') {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            match name {
-                "url" if url.is_none() => url = Some(query_unescape(value)),
-                "token" if token.is_none() => token = Some(query_unescape(value)),
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            match &*name {
+                "url" if url.is_none() => url = Some(value.into_owned()),
+                "token" if token.is_none() => token = Some(value.into_owned()),
                 _ => {}
             }
         }
@@ -479,15 +478,6 @@ fn query_escape(value: &str) -> String {
         }
     }
     out
-}
-
-/// The inverse of [`query_escape`] (`+` as a space, as forms write it; a
-/// `%` not followed by two hex digits stays as it is).
-fn query_unescape(value: &str) -> String {
-    form_urlencoded::parse(format!("v={value}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
