@@ -27,7 +27,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { dataDir, launchChromium, loadNodePackage, serve, PKG, REPO, WASM_DIR } from '../test/helpers.mjs';
+import { dataDir, launchChromium, loadNodePackage, serve, withoutContentLimits, PKG, REPO, WASM_DIR } from '../test/helpers.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -63,13 +63,17 @@ t = performance.now();
 const engine = new esafety.Engine(bundle, esafety.Policy.load(readFileSync(policyPath, 'utf8'), opts.policy));
 const engineMs = performance.now() - t;
 // The extension build (wasm/pkg/extension): the same bundle bytes, and the
-// policy as the JSON it reads (the full build's Policy.toJson).
+// policy as the JSON it reads (the full build's Policy.toJson, without the
+// content limits the extension build cannot apply: helpers.mjs).
 const extensionEntry = join(PKG, 'extension', 'node', 'esafety.js');
 const extension = existsSync(extensionEntry) ? createRequire(import.meta.url)(extensionEntry) : null;
 const extensionEngine = extension
   ? new extension.Engine(
       extension.Bundle.fromBytes(bundle.toBytes()),
-      extension.Policy.fromJson(esafety.Policy.load(readFileSync(policyPath, 'utf8'), opts.policy).toJson(), 'policy.json'),
+      extension.Policy.fromJson(
+        withoutContentLimits(esafety.Policy.load(readFileSync(policyPath, 'utf8'), opts.policy).toJson()),
+        'policy.json',
+      ),
     )
   : null;
 const time = Date.parse(opts.time);
