@@ -437,6 +437,48 @@ fn bad_records_are_reported_by_line_and_skipped() {
     );
 }
 
+/// A line that is not UTF-8 and a line over the 16 MiB cap are two bad
+/// lines like any other: reported by line, skipped, and the records after
+/// them counted (before, the first non-UTF-8 byte ended the whole report).
+#[test]
+fn lines_that_are_not_text_or_too_long_are_bad_lines_not_the_end() {
+    let scratch = Scratch::new("report-bytes");
+    let records = generate(3);
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(records[0].to_json_line().as_bytes());
+    bytes.extend_from_slice(b"\n");
+    bytes.extend_from_slice(records[1].to_json_line().as_bytes());
+    // A record-like line whose user name has a byte that is not UTF-8.
+    bytes.extend_from_slice(b"\n{\"time\":\"2026-03-02T10:00:00+00:00\",\"user\":\"\xff\"}\n");
+    bytes.extend(std::iter::repeat_n(
+        b' ',
+        esafety::record::MAX_LOG_LINE_LEN + 1,
+    ));
+    bytes.extend_from_slice(b"\n");
+    bytes.extend_from_slice(records[2].to_json_line().as_bytes());
+    bytes.extend_from_slice(b"\n");
+    let log = scratch.file("decisions.jsonl", bytes);
+    let out = esafety(&["report", "--json", "--log", log.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let cases = [
+        ("not utf-8", "decisions.jsonl:3:"),
+        (
+            "over the cap",
+            "decisions.jsonl:4: not a decision record: the line is 16777217 bytes",
+        ),
+    ];
+    for (name, want) in cases {
+        assert!(err.contains(want), "{name}: {err}");
+    }
+    assert_eq!(err.lines().count(), 2, "{err}");
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        (json["records"].as_u64(), json["bad_records"].as_u64()),
+        (Some(3), Some(2))
+    );
+}
+
 #[test]
 fn bad_usage_exits_2() {
     let scratch = Scratch::new("report-usage");

@@ -41,6 +41,21 @@ pub enum ReadError {
         /// What is wrong.
         message: String,
     },
+    /// A line is longer than the reader's cap ([`super::LogLines`]) and
+    /// was skipped unread.
+    #[error(
+        "{source_name}:{line}: not a decision record: the line is {len} bytes, over the {max}-byte cap; a record line is far shorter, so this is not a decision log or it is damaged"
+    )]
+    TooLong {
+        /// The log's name.
+        source_name: String,
+        /// The 1-based line.
+        line: usize,
+        /// The line's length in bytes.
+        len: usize,
+        /// The cap.
+        max: usize,
+    },
 }
 
 /// The records of a decision log, one per non-empty line, each with its
@@ -118,6 +133,25 @@ impl ReadError {
                 .next()
                 .unwrap_or_default()
                 .to_owned(),
+        }
+    }
+
+    /// The error of line `line` (1-based) of the log `source`, `len` bytes
+    /// long, over [`super::MAX_LOG_LINE_LEN`].
+    ///
+    /// ```
+    /// use esafety::record::ReadError;
+    ///
+    /// let err = ReadError::too_long("decisions.jsonl", 3, 20_000_000);
+    /// assert!(err.to_string().starts_with("decisions.jsonl:3: not a decision record"), "{err}");
+    /// assert!(matches!(err, ReadError::TooLong { line: 3, len: 20_000_000, .. }));
+    /// ```
+    pub fn too_long(source: &str, line: usize, len: usize) -> ReadError {
+        ReadError::TooLong {
+            source_name: source.to_owned(),
+            line,
+            len,
+            max: super::MAX_LOG_LINE_LEN,
         }
     }
 }

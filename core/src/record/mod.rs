@@ -48,6 +48,7 @@
 
 mod decision_record;
 mod jsonl;
+mod log_lines;
 mod proceed;
 mod pseudonym;
 #[cfg(feature = "schema")]
@@ -61,6 +62,7 @@ use std::net::IpAddr;
 
 pub use decision_record::{DecisionRecord, ERROR_RULE, REDACTED_URL};
 pub use jsonl::{ReadError, read_records};
+pub use log_lines::{LogLine, LogLines, MAX_LOG_LINE_LEN};
 pub use proceed::{
     MAX_PASSES, MIN_PROCEED_KEY_LEN, PASS_SECONDS, PROCEED_HOST, ProceedError, ProceedKey,
     ProceedLink, ProceedPasses,

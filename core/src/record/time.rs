@@ -1,7 +1,6 @@
 //! [`RecordTime`]: an instant with the UTC offset of the policy's zone at
 //! that instant, written RFC 3339 (`2026-06-02T11:00:00+01:00`).
 
-use std::borrow::Cow;
 use std::fmt;
 
 use jiff::Timestamp;
@@ -247,19 +246,32 @@ impl Serialize for RecordTime {
 
 impl<'de> Deserialize<'de> for RecordTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = Cow::<'de, str>::deserialize(d)?;
-        RecordTime::parse(&text).map_err(|e| {
-            serde::de::Error::custom(format!(
-                "bad time `{}` ({e}); write it RFC 3339 with an offset, e.g. `2026-03-02T10:00:00+00:00`",
-                text.chars().take(64).collect::<String>()
-            ))
-        })
+        // A visitor rather than `Cow<str>`, whose `Deserialize` always
+        // copies: a report reads a time from every line.
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = RecordTime;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 time")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RecordTime, E> {
+                RecordTime::parse(text).map_err(|e| {
+                    E::custom(format!(
+                        "bad time `{}` ({e}); write it RFC 3339 with an offset, e.g. `2026-03-02T10:00:00+00:00`",
+                        text.chars().take(64).collect::<String>()
+                    ))
+                })
+            }
+        }
+        d.deserialize_str(Visit)
     }
 }
 
 #[cfg(feature = "schema")]
 impl JsonSchema for RecordTime {
-    fn schema_name() -> Cow<'static, str> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "RecordTime".into()
     }
 

@@ -98,9 +98,10 @@ pub struct Aggregator {
     sites: HashMap<String, SiteState>,
     terms: HashMap<String, u64>,
     alerts: Vec<PendingAlert>,
-    /// The last record's local date and its text (records come in time
-    /// order, so most share the day before them).
-    last_day: Option<(Date, String)>,
+    /// Each local date seen and its text, the key of `summary.daily`
+    /// (one per day of the logs; logs of several sites are not in time
+    /// order, so a record's day is looked up, not formatted again).
+    day_keys: BTreeMap<Date, String>,
 }
 
 impl Aggregator {
@@ -160,7 +161,7 @@ impl Aggregator {
             sites: HashMap::new(),
             terms: HashMap::new(),
             alerts: Vec::new(),
-            last_day: None,
+            day_keys: BTreeMap::new(),
         }
     }
 
@@ -201,7 +202,9 @@ impl Aggregator {
     /// Reads one line of a decision log and counts it: what
     /// [`DecisionRecord::from_json_line`] then [`Aggregator::add`] do, with
     /// the same errors and the same counts, without copying the record out
-    /// of the line (a report reads millions).
+    /// of the line (a report reads millions). The line is bytes, as
+    /// [`crate::record::LogLines`] reads them: one that is not UTF-8 is an
+    /// error like any other bad line.
     ///
     /// ```
     /// use esafety::report::{Aggregator, ReportOptions};
@@ -212,6 +215,7 @@ impl Aggregator {
     /// let mut report = Aggregator::new(ReportOptions::new(), esafety::EscalationProfile::national()?);
     /// report.add_json_line(line)?;
     /// assert!(report.add_json_line(r#"{"time":"yesterday"}"#).is_err());
+    /// assert!(report.add_json_line(b"{\"time\":\"\xff\"}").is_err());
     /// let summary = report.finish();
     /// assert_eq!((summary.records, summary.blocked, summary.bad_records), (1, 1, 0));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -222,8 +226,8 @@ impl Aggregator {
     /// The `serde_json` error of a line that is not a record (nothing is
     /// counted; the caller reports it and may call
     /// [`Aggregator::add_bad_record`]).
-    pub fn add_json_line(&mut self, line: &str) -> Result<(), serde_json::Error> {
-        let view = RecordView::from_json_line(line)?;
+    pub fn add_json_line(&mut self, line: impl AsRef<[u8]>) -> Result<(), serde_json::Error> {
+        let view = RecordView::from_json_line(line.as_ref())?;
         self.add_view(&view);
         Ok(())
     }
@@ -275,13 +279,11 @@ impl Aggregator {
             s.fail_closed += 1;
         }
         let date = local.date();
-        let day_key = match &self.last_day {
-            Some((last, text)) if *last == date => text.as_str(),
-            _ => {
-                self.last_day = Some((date, date.to_string()));
-                self.last_day.as_ref().map_or("", |(_, text)| text.as_str())
-            }
-        };
+        let day_key = self
+            .day_keys
+            .entry(date)
+            .or_insert_with(|| date.to_string())
+            .as_str();
         if !s.daily.contains_key(day_key) {
             s.daily.insert(day_key.to_owned(), Default::default());
         }
@@ -565,7 +567,9 @@ fn site_key<'r>(record: &'r RecordView<'_>) -> Option<&'r str> {
     if url.starts_with("sha256:") || url == REDACTED_URL {
         return Some(url);
     }
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = memchr::memmem::find(url.as_bytes(), b"://")
+        .and_then(|at| url.get(at + 3..))
+        .unwrap_or(url);
     let host = rest.split(['/', '?']).next().unwrap_or(rest);
     Some(host)
 }

@@ -14,12 +14,12 @@ mod csv_tables;
 mod page;
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use esafety::record::ReadError;
+use esafety::record::{LogLine, LogLines, ReadError};
 use esafety::report::{Aggregator, LessonTimes, ReportOptions, Summary};
 
 /// Arguments of `esafety report`.
@@ -90,45 +90,37 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// Feeds the records of one log to the aggregator; bad lines go to stderr.
 fn read_log(path: &PathBuf, aggregator: &mut Aggregator, reported: &mut u64) -> anyhow::Result<()> {
     let name = path.display().to_string();
-    let (reader, progress): (Box<dyn BufRead>, Option<indicatif::ProgressBar>) = if name == "-" {
+    let (reader, progress): (Box<dyn Read>, Option<indicatif::ProgressBar>) = if name == "-" {
         (Box::new(io::stdin().lock()), None)
     } else {
         let file = File::open(path).with_context(|| format!("cannot open log `{name}`"))?;
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         match progress_bar(&name, len) {
-            Some(bar) => (
-                Box::new(BufReader::with_capacity(1 << 20, bar.wrap_read(file))),
-                Some(bar),
-            ),
-            None => (Box::new(BufReader::with_capacity(1 << 20, file)), None),
+            Some(bar) => (Box::new(bar.wrap_read(file)), Some(bar)),
+            None => (Box::new(file), None),
         }
     };
     let _clear = ClearOnDrop(progress);
-    // One line buffer for the whole log; each record is read in place
-    // (`Aggregator::add_json_line`), never copied out of its line.
-    let mut reader = reader;
-    let mut line = String::new();
-    let mut number = 0usize;
-    loop {
-        line.clear();
-        let read = reader.read_line(&mut line).map_err(|error| ReadError::Io {
-            source_name: name.clone(),
-            error,
-        })?;
-        if read == 0 {
-            break;
-        }
-        number += 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        if let Err(e) = aggregator.add_json_line(&line) {
-            aggregator.add_bad_record();
-            if *reported < MAX_REPORTED_BAD_LINES {
-                *reported += 1;
-                let err = ReadError::record(&name, number, &e);
-                eprintln!("esafety: {err}; the line is skipped");
-            }
+    // Each line is read in place from one bounded buffer (`LogLines`) and
+    // each record from its line (`Aggregator::add_json_line`): nothing of
+    // a record is copied, and a line that is not text is one bad line.
+    let mut lines = LogLines::new(reader);
+    while let Some((number, line)) = lines.next_line().map_err(|error| ReadError::Io {
+        source_name: name.clone(),
+        error,
+    })? {
+        let error = match line {
+            LogLine::Text(text) if text.trim_ascii().is_empty() => continue,
+            LogLine::Text(text) => match aggregator.add_json_line(text) {
+                Ok(()) => continue,
+                Err(e) => ReadError::record(&name, number, &e),
+            },
+            LogLine::TooLong { len } => ReadError::too_long(&name, number, len),
+        };
+        aggregator.add_bad_record();
+        if *reported < MAX_REPORTED_BAD_LINES {
+            *reported += 1;
+            eprintln!("esafety: {error}; the line is skipped");
         }
     }
     Ok(())
