@@ -477,6 +477,31 @@ typedef uint32_t esafety_alert_urgency;
 #endif // __cplusplus
 
 /**
+ * What a content score was taken of (`esafety_content_finding.source`).
+ */
+enum esafety_content_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The page's text.
+   */
+  ESAFETY_CONTENT_SOURCE_PAGE = 0,
+  /**
+   * The search terms in the URL.
+   */
+  ESAFETY_CONTENT_SOURCE_SEARCH_TERMS = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum esafety_content_source esafety_content_source;
+#else
+typedef uint32_t esafety_content_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Block or allow. Zero is `ESAFETY_VERDICT_BLOCK`: a result that was
  * never written (a zeroed struct) blocks, never allows.
  */
@@ -851,6 +876,97 @@ typedef struct esafety_text {
 } esafety_text;
 
 /**
+ * The positive score of one esafety category in a content score.
+ */
+typedef struct esafety_content_category {
+  /**
+   * The category id (`gambling`).
+   */
+  struct esafety_text category;
+  /**
+   * Its score.
+   */
+  int64_t score;
+} esafety_content_category;
+
+/**
+ * One phrase behind a content score.
+ */
+typedef struct esafety_content_phrase {
+  /**
+   * The phrase (or combination) as listed, e.g. `< poker >`.
+   */
+  struct esafety_text phrase;
+  /**
+   * `weighted`, `banned` or `exception`.
+   */
+  struct esafety_text kind;
+  /**
+   * Its weight (0 for banned and exception phrases).
+   */
+  int64_t weight;
+  /**
+   * How often it was found.
+   */
+  uint32_t count;
+  /**
+   * What it added to the score.
+   */
+  int64_t score;
+  /**
+   * The esafety category of its list; NULL when it has none.
+   */
+  struct esafety_text category;
+} esafety_content_phrase;
+
+/**
+ * One content score of a record (the JSON record's `content` items):
+ * what was scanned, the score, the limit it was judged at, the verdict,
+ * and the categories and phrases behind it.
+ */
+typedef struct esafety_content_finding {
+  /**
+   * What was scanned.
+   */
+  esafety_content_source source;
+  /**
+   * The score e2guardian would log.
+   */
+  int64_t score;
+  /**
+   * The limit it was judged at.
+   */
+  uint32_t limit;
+  /**
+   * `ESAFETY_VERDICT_BLOCK` (0) when the score crossed the limit (over
+   * it, or a banned phrase); `ESAFETY_VERDICT_ALLOW` when within it.
+   */
+  esafety_verdict verdict;
+  /**
+   * The score in words.
+   */
+  struct esafety_text explanation;
+  /**
+   * The positive score per esafety category, by category id
+   * (`categories_len`; NULL when none).
+   */
+  const struct esafety_content_category *categories;
+  /**
+   * How many `categories`.
+   */
+  size_t categories_len;
+  /**
+   * The phrases behind the verdict, those that decided first
+   * (`phrases_len`; NULL when none).
+   */
+  const struct esafety_content_phrase *phrases;
+  /**
+   * How many `phrases`.
+   */
+  size_t phrases_len;
+} esafety_content_finding;
+
+/**
  * One decision record, as `esafety squid-helper --log` writes it and
  * `esafety_record_json` returns it, with one field per field of the JSON
  * Lines record (README, "Decision records"; the schema is
@@ -985,6 +1101,17 @@ typedef struct esafety_record {
    * `esafety_record_json` returns.
    */
   struct esafety_text json;
+  /**
+   * The content scores of the request, when its content was scanned
+   * (`esafety_record_new_scanned`: its search terms), each judged at the
+   * limit that applied (`content_len`; NULL when nothing was scanned).
+   * Added after `json`: read it only when `struct_size` covers it.
+   */
+  const struct esafety_content_finding *content;
+  /**
+   * How many `content` findings.
+   */
+  size_t content_len;
 } esafety_record;
 
 /**
@@ -1748,6 +1875,30 @@ esafety_status esafety_record_new(const struct esafety_engine *engine,
                                   const struct esafety_request *request,
                                   const struct esafety_identity *identity,
                                   struct esafety_record **out);
+
+/**
+ * As `esafety_record_new`, with the request's search terms scored by
+ * `scanner` (e2guardian's phrase lists, `esafety_scanner_new`) before
+ * deciding, so that the policy's and its rules' `content_limit`s act on
+ * them: a search whose terms cross the limit is blocked (rule `content`),
+ * and the record's `content` (and the `content` of its `json`) holds the
+ * score, the limit, the verdict and the phrases behind it. A URL that is
+ * not a search has no content finding.
+ *
+ * Errors: as `esafety_record_new`, and `NULL_PARAMETER` when `scanner`
+ * is NULL. On error `*out` is NULL.
+ *
+ * # Safety
+ *
+ * As `esafety_record_new`, with `scanner` NULL or a live scanner from
+ * `esafety_scanner_new`.
+ */
+ESAFETY_MUST_USE
+esafety_status esafety_record_new_scanned(const struct esafety_engine *engine,
+                                          const struct esafety_request *request,
+                                          const struct esafety_identity *identity,
+                                          const struct esafety_scanner *scanner,
+                                          struct esafety_record **out);
 
 /**
  * Frees a record made by `esafety_record_new`, with every text and array

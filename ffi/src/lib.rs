@@ -67,7 +67,9 @@ pub use record::{
     ESAFETY_MAX_KEY_LEN, esafety_identity, esafety_record_json, esafety_search_terms_json,
 };
 pub use record_struct::{
-    esafety_alert_urgency, esafety_record, esafety_record_free, esafety_record_new, esafety_text,
+    esafety_alert_urgency, esafety_content_category, esafety_content_finding,
+    esafety_content_phrase, esafety_content_source, esafety_record, esafety_record_free,
+    esafety_record_new, esafety_record_new_scanned, esafety_text,
 };
 pub use scan::{
     ESAFETY_MAX_PHRASE_LISTS, ESAFETY_MAX_SCAN_LEN, esafety_decide_content_json, esafety_scan,

@@ -167,7 +167,7 @@ pub unsafe extern "C" fn esafety_record_json(
         // SAFETY: `out_json` and `out_len` are NULL or writable (contract).
         let out = unsafe { OutString::new(out_json, out_len) }?;
         // SAFETY: forwarded from this function's contract.
-        let record = unsafe { make_record(engine, request, identity) }?;
+        let record = unsafe { make_record(engine, request, identity, None) }?;
         out.give(record.to_json_line())
     })
 }
@@ -180,10 +180,12 @@ pub unsafe extern "C" fn esafety_record_json(
 /// `engine` is NULL or a live engine, `request` NULL or readable (as
 /// `esafety_decide`), `identity` NULL or a readable `esafety_identity`
 /// whose pointers are NULL or point to their lengths in readable bytes.
+/// With `phrases`, the request's search terms are scored with it first.
 pub(crate) unsafe fn make_record(
     engine: *const esafety_engine,
     request: *const esafety_request,
     identity: *const esafety_identity,
+    phrases: Option<&esafety::content::Scanner>,
 ) -> Result<DecisionRecord, Failure> {
     // SAFETY: `engine` is NULL or a live engine (contract).
     let engine = unsafe { handle_in(engine, "engine") }?;
@@ -191,7 +193,10 @@ pub(crate) unsafe fn make_record(
     let (text, context) = unsafe { read_request(request) }?;
     // SAFETY: `identity` is NULL or readable (contract).
     let who = unsafe { identity_in(identity) }?;
-    let options = who.options;
+    let options = match phrases {
+        Some(scanner) => who.options.with_phrases(scanner.clone()),
+        None => who.options,
+    };
     let who = Identity {
         site: who.site,
         client_ip: who.client_ip,

@@ -5,15 +5,16 @@
 
 use std::ffi::c_char;
 
-use esafety::policy::{AlertUrgency, Device};
+use esafety::policy::{AlertUrgency, ContentFinding, ContentSource, Device};
 use esafety::record::DecisionRecord;
 
 use crate::decide::{esafety_action, esafety_device, esafety_request};
 use crate::engine::esafety_engine;
 use crate::error::{Failure, esafety_status};
-use crate::input::out_ptr;
+use crate::input::{handle_in, out_ptr};
 use crate::panic::ffi_status;
 use crate::record::{esafety_identity, make_record};
+use crate::scan::{esafety_scanner, esafety_verdict};
 
 /// A text of a record: `len` bytes of UTF-8 at `ptr`, followed by a NUL
 /// (so `ptr` is also a C string when the text has no NUL of its own).
@@ -64,6 +65,73 @@ impl From<Option<AlertUrgency>> for esafety_alert_urgency {
             None => esafety_alert_urgency::None,
         }
     }
+}
+
+/// What a content score was taken of (`esafety_content_finding.source`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum esafety_content_source {
+    /// The page's text.
+    Page = 0,
+    /// The search terms in the URL.
+    SearchTerms = 1,
+}
+
+/// The positive score of one esafety category in a content score.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct esafety_content_category {
+    /// The category id (`gambling`).
+    pub category: esafety_text,
+    /// Its score.
+    pub score: i64,
+}
+
+/// One phrase behind a content score.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct esafety_content_phrase {
+    /// The phrase (or combination) as listed, e.g. `< poker >`.
+    pub phrase: esafety_text,
+    /// `weighted`, `banned` or `exception`.
+    pub kind: esafety_text,
+    /// Its weight (0 for banned and exception phrases).
+    pub weight: i64,
+    /// How often it was found.
+    pub count: u32,
+    /// What it added to the score.
+    pub score: i64,
+    /// The esafety category of its list; NULL when it has none.
+    pub category: esafety_text,
+}
+
+/// One content score of a record (the JSON record's `content` items):
+/// what was scanned, the score, the limit it was judged at, the verdict,
+/// and the categories and phrases behind it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct esafety_content_finding {
+    /// What was scanned.
+    pub source: esafety_content_source,
+    /// The score e2guardian would log.
+    pub score: i64,
+    /// The limit it was judged at.
+    pub limit: u32,
+    /// `ESAFETY_VERDICT_BLOCK` (0) when the score crossed the limit (over
+    /// it, or a banned phrase); `ESAFETY_VERDICT_ALLOW` when within it.
+    pub verdict: esafety_verdict,
+    /// The score in words.
+    pub explanation: esafety_text,
+    /// The positive score per esafety category, by category id
+    /// (`categories_len`; NULL when none).
+    pub categories: *const esafety_content_category,
+    /// How many `categories`.
+    pub categories_len: usize,
+    /// The phrases behind the verdict, those that decided first
+    /// (`phrases_len`; NULL when none).
+    pub phrases: *const esafety_content_phrase,
+    /// How many `phrases`.
+    pub phrases_len: usize,
 }
 
 /// One decision record, as `esafety squid-helper --log` writes it and
@@ -149,6 +217,13 @@ pub struct esafety_record {
     /// The whole record as one line of JSON, without the line break: what
     /// `esafety_record_json` returns.
     pub json: esafety_text,
+    /// The content scores of the request, when its content was scanned
+    /// (`esafety_record_new_scanned`: its search terms), each judged at the
+    /// limit that applied (`content_len`; NULL when nothing was scanned).
+    /// Added after `json`: read it only when `struct_size` covers it.
+    pub content: *const esafety_content_finding,
+    /// How many `content` findings.
+    pub content_len: usize,
 }
 
 /// The record and the memory its pointers point into. `record` is the
@@ -163,6 +238,8 @@ struct OwnedRecord {
     _texts: Vec<Box<[u8]>>,
     /// The three arrays of texts.
     _arrays: Vec<Box<[esafety_text]>>,
+    /// The content findings, with the categories and phrases of each.
+    _content: Content,
 }
 
 /// Collects the record's texts while their pointers are taken.
@@ -170,6 +247,84 @@ struct OwnedRecord {
 struct Texts {
     texts: Vec<Box<[u8]>>,
     arrays: Vec<Box<[esafety_text]>>,
+}
+
+/// The memory of the record's content findings; boxed, so moving it never
+/// moves what the pointers point to.
+#[derive(Default)]
+struct Content {
+    findings: Option<Box<[esafety_content_finding]>>,
+    categories: Vec<Box<[esafety_content_category]>>,
+    phrases: Vec<Box<[esafety_content_phrase]>>,
+}
+
+/// A boxed slice's pointer (NULL when empty) and length.
+fn ptr_len<T>(items: &[T]) -> (*const T, usize) {
+    if items.is_empty() {
+        (std::ptr::null(), 0)
+    } else {
+        (items.as_ptr(), items.len())
+    }
+}
+
+impl Content {
+    /// Lays `findings` out for C; returns the array's pointer and length.
+    fn lay_out(
+        &mut self,
+        texts: &mut Texts,
+        findings: &[ContentFinding],
+    ) -> (*const esafety_content_finding, usize) {
+        let laid: Box<[esafety_content_finding]> = findings
+            .iter()
+            .map(|f| {
+                let categories: Box<[esafety_content_category]> = f
+                    .categories
+                    .iter()
+                    .map(|(category, score)| esafety_content_category {
+                        category: texts.text(category),
+                        score: *score,
+                    })
+                    .collect();
+                let phrases: Box<[esafety_content_phrase]> = f
+                    .phrases
+                    .iter()
+                    .map(|p| esafety_content_phrase {
+                        phrase: texts.text(&p.phrase),
+                        kind: texts.text(&p.kind),
+                        weight: p.weight,
+                        count: p.count,
+                        score: p.score,
+                        category: texts.opt(p.category.as_deref()),
+                    })
+                    .collect();
+                let (categories_ptr, categories_len) = ptr_len(&categories);
+                let (phrases_ptr, phrases_len) = ptr_len(&phrases);
+                self.categories.push(categories);
+                self.phrases.push(phrases);
+                esafety_content_finding {
+                    source: match f.source {
+                        ContentSource::Page => esafety_content_source::Page,
+                        ContentSource::SearchTerms => esafety_content_source::SearchTerms,
+                    },
+                    score: f.score,
+                    limit: f.limit,
+                    verdict: if f.crossed {
+                        esafety_verdict::Block
+                    } else {
+                        esafety_verdict::Allow
+                    },
+                    explanation: texts.text(&f.explanation),
+                    categories: categories_ptr,
+                    categories_len,
+                    phrases: phrases_ptr,
+                    phrases_len,
+                }
+            })
+            .collect();
+        let out = ptr_len(&laid);
+        self.findings = Some(laid);
+        out
+    }
 }
 
 impl Texts {
@@ -219,6 +374,8 @@ fn owned(record: &DecisionRecord) -> Result<Box<OwnedRecord>, Failure> {
     let (categories, categories_len) = texts.array(&record.categories);
     let (lists, lists_len) = texts.array(&record.lists);
     let (reasons, reasons_len) = texts.array(&record.reasons);
+    let mut content_memory = Content::default();
+    let (content, content_len) = content_memory.lay_out(&mut texts, &record.content);
     let c = esafety_record {
         struct_size: std::mem::size_of::<esafety_record>(),
         time: texts.text(&record.time.to_string()),
@@ -250,11 +407,14 @@ fn owned(record: &DecisionRecord) -> Result<Box<OwnedRecord>, Failure> {
         incident_json: texts.opt(incident.as_deref()),
         error: texts.opt(record.error.as_deref()),
         json: texts.text(&record.to_json_line()),
+        content,
+        content_len,
     };
     Ok(Box::new(OwnedRecord {
         record: c,
         _texts: texts.texts,
         _arrays: texts.arrays,
+        _content: content_memory,
     }))
 }
 
@@ -290,7 +450,46 @@ pub unsafe extern "C" fn esafety_record_new(
         let out = unsafe { out_ptr(out, "out") }?;
         *out = std::ptr::null_mut();
         // SAFETY: forwarded from this function's contract.
-        let record = unsafe { make_record(engine, request, identity) }?;
+        let record = unsafe { make_record(engine, request, identity, None) }?;
+        let owned = owned(&record)?;
+        // The cast is to the first field of a `repr(C)` struct.
+        *out = Box::into_raw(owned).cast::<esafety_record>();
+        Ok(())
+    })
+}
+
+/// As `esafety_record_new`, with the request's search terms scored by
+/// `scanner` (e2guardian's phrase lists, `esafety_scanner_new`) before
+/// deciding, so that the policy's and its rules' `content_limit`s act on
+/// them: a search whose terms cross the limit is blocked (rule `content`),
+/// and the record's `content` (and the `content` of its `json`) holds the
+/// score, the limit, the verdict and the phrases behind it. A URL that is
+/// not a search has no content finding.
+///
+/// Errors: as `esafety_record_new`, and `NULL_PARAMETER` when `scanner`
+/// is NULL. On error `*out` is NULL.
+///
+/// # Safety
+///
+/// As `esafety_record_new`, with `scanner` NULL or a live scanner from
+/// `esafety_scanner_new`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn esafety_record_new_scanned(
+    engine: *const esafety_engine,
+    request: *const esafety_request,
+    identity: *const esafety_identity,
+    scanner: *const esafety_scanner,
+    out: *mut *mut esafety_record,
+) -> esafety_status {
+    ffi_status!({
+        // SAFETY: `out` is NULL or a writable pointer (contract).
+        let out = unsafe { out_ptr(out, "out") }?;
+        *out = std::ptr::null_mut();
+        // SAFETY: `scanner` is NULL or a live scanner (contract).
+        let scanner = unsafe { handle_in(scanner, "scanner") }?;
+        // SAFETY: forwarded from this function's contract.
+        let record = unsafe { make_record(engine, request, identity, Some(scanner.scanner())) }?;
         let owned = owned(&record)?;
         // The cast is to the first field of a `repr(C)` struct.
         *out = Box::into_raw(owned).cast::<esafety_record>();

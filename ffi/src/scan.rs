@@ -61,6 +61,13 @@ pub struct esafety_scanner {
     scanner: Scanner,
 }
 
+impl esafety_scanner {
+    /// The core's scanner.
+    pub(crate) fn scanner(&self) -> &Scanner {
+        &self.scanner
+    }
+}
+
 /// A text being scanned in pieces (`esafety_scan_stream_new`). One thread
 /// at a time.
 pub struct esafety_scan_stream {

@@ -77,6 +77,16 @@ static int record_mentions(const esafety_record *rec, const char *needle) {
   for (size_t a = 0; a < 3; a++)
     for (size_t i = 0; i < lens[a]; i++)
       if (text_has(arrays[a][i], needle)) return 1;
+  for (size_t c = 0; c < rec->content_len; c++) {
+    const esafety_content_finding *f = &rec->content[c];
+    if (text_has(f->explanation, needle)) return 1;
+    for (size_t i = 0; i < f->categories_len; i++)
+      if (text_has(f->categories[i].category, needle)) return 1;
+    for (size_t i = 0; i < f->phrases_len; i++)
+      if (text_has(f->phrases[i].phrase, needle) || text_has(f->phrases[i].kind, needle) ||
+          text_has(f->phrases[i].category, needle))
+        return 1;
+  }
   return 0;
 }
 
@@ -263,12 +273,118 @@ static void test_ownership(esafety_engine *engine) {
   }
 }
 
+static esafety_scanner *make_scanner(void) {
+  const char *root = getenv("ESAFETY_ROOT");
+  char weighted[4096], banned[4096];
+  snprintf(weighted, sizeof weighted, "%s/ffi/tests/fixtures/phrases/weightedphraselist", root ? root : ".");
+  snprintf(banned, sizeof banned, "%s/ffi/tests/fixtures/phrases/bannedphraselist", root ? root : ".");
+  const char *paths[] = {weighted, banned};
+  esafety_scanner *scanner = NULL;
+  CHECK_STATUS(esafety_scanner_new(paths, 2, &scanner), ESAFETY_STATUS_OK);
+  if (scanner == NULL) exit(2);
+  return scanner;
+}
+
+/* The phrase at `i` of a finding is `phrase`, weighted `weight`, in `category`. */
+static int phrase_is(const esafety_content_finding *f, size_t i, const char *phrase, int64_t weight,
+                     const char *category) {
+  const esafety_content_phrase *p = &f->phrases[i];
+  return text_is(p->phrase, phrase) && text_is(p->kind, "weighted") && p->weight == weight &&
+         p->count == 1 && p->score == weight && text_is(p->category, category);
+}
+
+/* Search terms scored with phrase lists (esafety_record_new_scanned): the
+ * record's `content` findings, field by field, as its JSON has them; the
+ * same search under an older age band's limit; a URL that is not a search;
+ * the unscanned record; a NULL scanner. */
+static void test_content(esafety_engine *engine) {
+  esafety_scanner *scanner = make_scanner();
+  static const struct {
+    const char *name;
+    int age;
+    esafety_action action;
+    const char *rule;
+    uint32_t limit;
+    esafety_verdict verdict;
+    const char *json;
+  } cases[] = {
+      {"a young child's search crosses 50", 8, ESAFETY_ACTION_BLOCK, "content", 50, ESAFETY_VERDICT_BLOCK,
+       "\"content\":[{\"source\":\"search-terms\",\"score\":60,\"limit\":50,\"crossed\":true,"},
+      {"a teenager's search is within 100", 14, ESAFETY_ACTION_ALLOW, "default", 100, ESAFETY_VERDICT_ALLOW,
+       "\"content\":[{\"source\":\"search-terms\",\"score\":60,\"limit\":100,\"crossed\":false,"},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    esafety_request r = request_for("https://www.google.com/search?q=poker+and+casino+nights");
+    r.age = cases[c].age;
+    esafety_record *rec = NULL;
+    CHECK_STATUS(esafety_record_new_scanned(engine, &r, NULL, scanner, &rec), ESAFETY_STATUS_OK);
+    CHECK(rec != NULL);
+    if (rec == NULL) continue;
+    fprintf(stderr, "  case: %s\n", cases[c].name);
+    CHECK(rec->struct_size >= offsetof(esafety_record, content_len) + sizeof rec->content_len);
+    CHECK(rec->action == cases[c].action);
+    CHECK_TEXT(rec->rule, cases[c].rule);
+    CHECK_TEXT(rec->search_terms, "poker and casino nights");
+    CHECK(rec->content_len == 1 && rec->content != NULL);
+    if (rec->content_len == 1 && rec->content != NULL) {
+      const esafety_content_finding *f = &rec->content[0];
+      CHECK(f->source == ESAFETY_CONTENT_SOURCE_SEARCH_TERMS);
+      CHECK(f->score == 60 && f->limit == cases[c].limit && f->verdict == cases[c].verdict);
+      CHECK(f->explanation.ptr != NULL && text_has(f->explanation, "60") && text_has(rec->json, f->explanation.ptr));
+      CHECK(f->categories_len == 1 && f->categories != NULL);
+      if (f->categories_len == 1) {
+        CHECK_TEXT(f->categories[0].category, "gambling");
+        CHECK(f->categories[0].score == 60);
+      }
+      CHECK(f->phrases_len == 2 && f->phrases != NULL);
+      if (f->phrases_len == 2) {
+        CHECK((phrase_is(f, 0, "< poker >", 30, "gambling") && phrase_is(f, 1, "< casino >", 30, "gambling")) ||
+              (phrase_is(f, 0, "< casino >", 30, "gambling") && phrase_is(f, 1, "< poker >", 30, "gambling")));
+      }
+    }
+    CHECK(text_has(rec->json, cases[c].json));
+    CHECK(text_has(rec->json, "\"categories\":{\"gambling\":60}"));
+    CHECK(text_has(rec->json, "{\"phrase\":\"< poker >\",\"kind\":\"weighted\",\"weight\":30,\"count\":1,\"score\":30,\"category\":\"gambling\"}"));
+    esafety_record_free(rec);
+  }
+
+  /* Not a search: nothing scanned, no findings. */
+  {
+    esafety_request r = request_for("https://www.bbc.co.uk/news/poker");
+    esafety_record *rec = NULL;
+    CHECK_STATUS(esafety_record_new_scanned(engine, &r, NULL, scanner, &rec), ESAFETY_STATUS_OK);
+    CHECK(rec != NULL && rec->content == NULL && rec->content_len == 0);
+    CHECK(rec != NULL && !text_has(rec->json, "\"content\""));
+    esafety_record_free(rec);
+  }
+  /* Unscanned (esafety_record_new): the same search has no findings and is allowed. */
+  {
+    esafety_request r = request_for("https://www.google.com/search?q=poker+and+casino+nights");
+    r.age = 8;
+    esafety_record *rec = NULL;
+    CHECK_STATUS(esafety_record_new(engine, &r, NULL, &rec), ESAFETY_STATUS_OK);
+    CHECK(rec != NULL && rec->content == NULL && rec->content_len == 0);
+    CHECK(rec != NULL && rec->action == ESAFETY_ACTION_ALLOW);
+    esafety_record_free(rec);
+  }
+  /* A NULL scanner is an error, and *out is NULL. */
+  {
+    esafety_request r = request_for("https://www.google.com/search?q=poker");
+    esafety_record *rec = (esafety_record *)1;
+    CHECK_STATUS(esafety_record_new_scanned(engine, &r, NULL, NULL, &rec), ESAFETY_STATUS_NULL_PARAMETER);
+    CHECK(rec == NULL);
+    CHECK_ERROR_MENTIONS("`scanner` is NULL");
+  }
+  esafety_scanner_free(scanner);
+}
+
 int main(void) {
   esafety_engine *engine = make_engine();
   test_who_what_when(engine);
   test_statutory(engine);
   test_unreadable_and_errors(engine);
   test_ownership(engine);
+  test_content(engine);
   esafety_engine_free(engine);
   return check_report("test_records");
 }

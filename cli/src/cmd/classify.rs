@@ -71,10 +71,11 @@ pub(crate) fn load_bundle(
     };
     let bytes = esafety::bundle::read_bundle_file(path, &esafety::Limits::default())
         .with_context(|| format!("cannot read bundle `{}`", path.display()))?;
-    if let Some(key) = &key {
-        crate::cmd::sign::verify_file(path, &bytes, key)?;
+    match &key {
+        Some(key) => crate::cmd::sign::verified_bundle_file(path, bytes, key),
+        None => Bundle::from_bytes(bytes)
+            .with_context(|| format!("cannot load bundle `{}`", path.display())),
     }
-    Bundle::from_bytes(bytes).with_context(|| format!("cannot load bundle `{}`", path.display()))
 }
 
 #[derive(Serialize)]

@@ -82,19 +82,43 @@ pub(crate) fn read_public_key(path: &Path) -> anyhow::Result<PublicKey> {
     PublicKey::parse(&text).with_context(|| format!("cannot use public key `{}`", path.display()))
 }
 
-/// Checks that `bytes`, read from `file`, are signed by `key` (`file.sig`).
-pub(crate) fn verify_file(file: &Path, bytes: &[u8], key: &PublicKey) -> anyhow::Result<()> {
+/// Reads the text of `file.sig`, the signature beside `file`.
+fn read_signature(file: &Path) -> anyhow::Result<String> {
     let sig_path = signature_path(file);
-    let text = read_small_text(&sig_path, "signature").with_context(|| {
+    read_small_text(&sig_path, "signature").with_context(|| {
         format!(
             "`{}` has no signature beside it; sign it with `esafety sign --key KEY {}`, \
              or leave out --verify",
             file.display(),
             file.display()
         )
-    })?;
+    })
+}
+
+/// Checks that `bytes`, read from `file`, are signed by `key` (`file.sig`).
+pub(crate) fn verify_file(file: &Path, bytes: &[u8], key: &PublicKey) -> anyhow::Result<()> {
+    let text = read_signature(file)?;
     esafety::signing::verify_detached(bytes, &text, key)
         .with_context(|| format!("refusing `{}`", file.display()))
+}
+
+/// Loads the bundle `bytes`, read from `file`, only if `file.sig` is their
+/// signature by `key`: core's [`esafety::signing::verified_bundle`]
+/// verifies and loads in one step, so no unverified bundle is ever held.
+pub(crate) fn verified_bundle_file(
+    file: &Path,
+    bytes: Vec<u8>,
+    key: &PublicKey,
+) -> anyhow::Result<esafety::bundle::Bundle<Vec<u8>>> {
+    let text = read_signature(file)?;
+    let limits = esafety::Limits::default();
+    esafety::signing::verified_bundle(bytes, &text, &key.to_text(), &limits).map_err(|e| {
+        let what = match &e {
+            esafety::signing::VerifiedBundleError::Bundle(_) => "cannot load bundle",
+            _ => "refusing",
+        };
+        anyhow::Error::new(e).context(format!("{what} `{}`", file.display()))
+    })
 }
 
 /// Writes `file.sig` for `bytes` with `key`; returns the signature's path.

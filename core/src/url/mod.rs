@@ -279,6 +279,12 @@ pub const MAX_LINE_LEN: usize = crate::Limits::MAX_URL_LINE_LEN;
 /// ```
 pub fn escape_invalid_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     use std::fmt::Write as _;
+    // Nearly every request line is valid UTF-8 (most are ASCII):
+    // `from_utf8` checks that a word at a time, where the chunk iterator
+    // below goes byte by byte.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut chunks = bytes.utf8_chunks();
     let Some(first) = chunks.next() else {
         return std::borrow::Cow::Borrowed("");

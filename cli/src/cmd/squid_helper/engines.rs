@@ -79,16 +79,20 @@ fn load_policy(path: &Path, key: Option<&PublicKey>) -> anyhow::Result<Policy> {
     Ok(Policy::load(&path.display().to_string(), &text)?)
 }
 
-/// Reads the bundle's bytes and, with a key, checks their signature before
-/// they are parsed: a bad signature is a failed load, and the old engine
-/// keeps serving.
-fn read_bundle(path: &Path, key: Option<&PublicKey>) -> anyhow::Result<Vec<u8>> {
+/// Loads the bundle and, with a key, verifies it first in the same step
+/// (core's `verified_bundle`): a bad signature is a failed load, and the
+/// old engine keeps serving.
+fn load_bundle(
+    path: &Path,
+    key: Option<&PublicKey>,
+) -> anyhow::Result<esafety::bundle::Bundle<Vec<u8>>> {
     let bytes = esafety::bundle::read_bundle_file(path, &esafety::Limits::default())
         .with_context(|| format!("cannot read bundle `{}`", path.display()))?;
-    if let Some(key) = key {
-        crate::cmd::sign::verify_file(path, &bytes, key)?;
+    match key {
+        Some(key) => crate::cmd::sign::verified_bundle_file(path, bytes, key),
+        None => esafety::bundle::Bundle::from_bytes(bytes)
+            .with_context(|| format!("cannot load bundle `{}`", path.display())),
     }
-    Ok(bytes)
 }
 
 impl Engines {
@@ -111,10 +115,7 @@ impl Engines {
         let classifier = match &sources.bundle {
             Some(path) => {
                 watch(path);
-                let bytes = read_bundle(path, key)?;
-                let bundle = esafety::bundle::Bundle::from_bytes(bytes)
-                    .with_context(|| format!("cannot load bundle `{}`", path.display()))?;
-                Classifier::new(bundle)
+                Classifier::new(load_bundle(path, key)?)
             }
             None if key.is_some() => anyhow::bail!(
                 "the built-in sample bundle is not signed; pass the signed bundle with --bundle, \

@@ -92,8 +92,9 @@ pub(crate) struct LineFields<'a> {
     pub(crate) channel: Option<&'a str>,
     pub(crate) url: Option<&'a str>,
     pub(crate) client_ip: Option<IpAddr>,
-    /// Unquoted (`%XX` decoded).
-    pub(crate) user: Option<String>,
+    /// Unquoted (`%XX` decoded); borrowed from the line when it has no
+    /// escape.
+    pub(crate) user: Option<std::borrow::Cow<'a, str>>,
 }
 
 impl LineFormat {
@@ -172,24 +173,20 @@ impl LineFormat {
 
     /// The fields of `line` (`-` is an absent value).
     pub(crate) fn read<'a>(&self, line: &'a str) -> LineFields<'a> {
-        let mut tokens: Vec<&str> = line.split_ascii_whitespace().collect();
+        // Two passes over the tokens rather than a vector of them: no
+        // allocation per line.
+        let count = line.split_ascii_whitespace().count();
+        let mut tokens = line.split_ascii_whitespace().peekable();
         let mut out = LineFields::default();
-        if tokens.len() > self.fields.len()
-            && tokens
-                .first()
-                .is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()))
-        {
-            out.channel = Some(tokens.remove(0));
-        } else if tokens.len() == 1
-            && self.fields.len() == 1
-            && tokens
-                .first()
-                .is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()))
-        {
-            // A channel id with no request after it.
-            out.channel = Some(tokens.remove(0));
+        let numeric = tokens
+            .peek()
+            .is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()));
+        // A channel id before the fields, or alone (a channel id with no
+        // request after it).
+        if numeric && (count > self.fields.len() || (count == 1 && self.fields.len() == 1)) {
+            out.channel = tokens.next();
         }
-        for (pieces, token) in self.fields.iter().zip(tokens.iter().copied()) {
+        for (pieces, token) in self.fields.iter().zip(tokens) {
             let mut rest = token;
             let mut iter = pieces.iter().peekable();
             while let Some(piece) = iter.next() {
@@ -241,9 +238,9 @@ fn unknown(code: &str) -> String {
 
 /// `%XX` escapes decoded (Squid URL-quotes user names); bytes that do not
 /// decode to UTF-8 are kept as written.
-fn unquote(value: &str) -> String {
+fn unquote(value: &str) -> std::borrow::Cow<'_, str> {
     if !value.contains('%') {
-        return value.to_owned();
+        return std::borrow::Cow::Borrowed(value);
     }
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -261,7 +258,7 @@ fn unquote(value: &str) -> String {
             }
         }
     }
-    String::from_utf8(out).unwrap_or_else(|_| value.to_owned())
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| value.to_owned()))
 }
 
 #[cfg(test)]

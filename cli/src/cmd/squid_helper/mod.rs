@@ -177,12 +177,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         ),
     );
     let mut lines = LineReader::new(io::stdin().lock(), MAX_LINE_LEN);
+    // The request line as text, and its answer, in buffers reused line
+    // after line.
+    let mut line = String::with_capacity(1 << 10);
+    let mut answer = String::with_capacity(1 << 10);
     loop {
         let number = lines.number() + 1;
         // The answers (and their records) wait only while more input is
         // already here: before any read that may block, they are written
         // out (records first) and flushed, so Squid never waits for one.
-        let Some(line) = lines
+        let Some(read) = lines
             .next_line(|| batch.flush())
             .with_context(|| format!("reading request line {number} from Squid"))?
         else {
@@ -192,16 +196,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         // UTF-8 is still a request to answer. Ending the helper there would
         // take Squid down ("helpers are crashing too rapidly") for one
         // crafted request.
-        let (line, too_long) = match line {
-            Line::Text(bytes) => (escape_invalid_utf8(bytes).into_owned(), None),
+        line.clear();
+        let too_long = match read {
+            Line::Text(bytes) => {
+                line.push_str(&escape_invalid_utf8(bytes));
+                None
+            }
             Line::TooLong {
                 number,
                 len,
                 prefix,
-            } => (
-                escape_invalid_utf8(prefix).into_owned(),
-                Some((number, len)),
-            ),
+            } => {
+                line.push_str(&escape_invalid_utf8(prefix));
+                Some((number, len))
+            }
         };
         if !lines.terminated() {
             // Squid ends every request with a line ending: a last line
@@ -213,7 +221,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             break;
         }
         let fields = format.read(&line);
-        let answer = match (too_long, fields.url) {
+        answer.clear();
+        match (too_long, fields.url) {
             (Some((line, len)), _) => {
                 // Answered (blocked) on its channel, echoing none of it.
                 let too_long = TooLong {
@@ -222,16 +231,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                     prefix: "",
                 };
                 eprintln!("esafety: {too_long}; blocking it (fail closed)");
-                Answer::for_report(
+                protocol::write_for_report(
+                    &mut answer,
                     &DecisionReport::error("", &too_long),
                     args.protocol,
                     block_url,
-                )
+                    None,
+                );
             }
-            (None, None) => Answer::for_report(
+            (None, None) => protocol::write_for_report(
+                &mut answer,
                 &DecisionReport::error("", "the request line is empty"),
                 args.protocol,
                 block_url,
+                None,
             ),
             (None, Some(url)) => {
                 let engines = engines::in_service(&current);
@@ -249,10 +262,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 };
                 match step {
                     // A proceed address is not a request for a page: no record.
-                    proceed::Step::Continue(target) => Answer::redirect(&target),
-                    proceed::Step::Answer(report) => {
-                        Answer::for_report(&report, args.protocol, block_url)
+                    proceed::Step::Continue(target) => {
+                        answer.push_str(&Answer::redirect(&target).0);
                     }
+                    proceed::Step::Answer(report) => protocol::write_for_report(
+                        &mut answer,
+                        &report,
+                        args.protocol,
+                        block_url,
+                        None,
+                    ),
                     proceed::Step::NotProceed => {
                         let mut checked = decide(&url);
                         if let Some(proceeding) = &mut proceeding {
@@ -270,24 +289,24 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                         let link = proceeding
                             .as_ref()
                             .and_then(|p| p.link(&report, &identity, now));
-                        let answer = Answer::for_report_with(
-                            &report,
-                            args.protocol,
-                            block_url,
-                            link.as_deref(),
-                        );
                         match batch.record(&checked.record) {
-                            Ok(()) => answer,
+                            Ok(()) => protocol::write_for_report(
+                                &mut answer,
+                                &report,
+                                args.protocol,
+                                block_url,
+                                link.as_deref(),
+                            ),
                             Err(e) => {
                                 eprintln!("esafety: {e:#}; blocking the request (fail closed)");
-                                batch.unrecorded.clone()
+                                answer.push_str(&batch.unrecorded.0);
                             }
                         }
                     }
                 }
             }
-        };
-        batch.answer(fields.channel, answer);
+        }
+        batch.answer(fields.channel, &answer);
         if batch.is_full() {
             batch.flush().context("answering Squid")?;
         }
@@ -351,7 +370,7 @@ impl<W: Write> Batch<W> {
     }
 
     /// Adds an answer line.
-    fn answer(&mut self, channel: Option<&str>, answer: Answer) {
+    fn answer(&mut self, channel: Option<&str>, answer: &str) {
         let start = self.answers.len();
         let channel_len = match channel {
             Some(channel) => {
@@ -361,7 +380,7 @@ impl<W: Write> Batch<W> {
             }
             None => 0,
         };
-        self.answers.extend_from_slice(answer.0.as_bytes());
+        self.answers.extend_from_slice(answer.as_bytes());
         self.answers.push(b'\n');
         self.starts.push((start, channel_len));
     }

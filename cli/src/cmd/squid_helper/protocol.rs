@@ -98,85 +98,109 @@ impl Answer {
         protocol: Protocol,
         block_url: &str,
     ) -> Answer {
-        Answer::for_report_with(report, protocol, block_url, None)
+        let mut out = String::new();
+        write_for_report(&mut out, report, protocol, block_url, None);
+        Answer(out)
     }
 
-    /// A `url-rewrite` redirect to `url` (a checked proceed address's URL).
     pub(crate) fn redirect(url: &str) -> Answer {
-        Answer(format!(
-            "OK status=302 url={} log={}",
-            quote(url),
-            quote("warn proceed -")
-        ))
+        let mut out = String::from("OK status=302 url=");
+        quote_into(&mut out, url);
+        out.push_str(" log=");
+        quote_into(&mut out, "warn proceed -");
+        Answer(out)
     }
+}
 
-    /// [`Answer::for_report`], offering `proceed` (the proceed address) on
-    /// the page of a warning.
-    pub(crate) fn for_report_with(
-        report: &DecisionReport,
-        protocol: Protocol,
-        block_url: &str,
-        proceed: Option<&str>,
-    ) -> Answer {
-        let log = quote(&format!(
-            "{} {} {}",
-            report.action,
-            report.rule,
-            if report.categories.is_empty() {
-                "-".to_owned()
-            } else {
-                report.categories.join(",")
-            }
-        ));
-        match protocol {
-            Protocol::ExternalAcl => {
-                if report.action == Action::Block {
-                    let message = report
-                        .message
-                        .clone()
-                        .or_else(|| report.reasons.first().cloned())
-                        .unwrap_or_else(|| "blocked by the acceptable use policy".to_owned());
-                    Answer(format!("ERR message={} log={log}", quote(&message)))
-                } else {
-                    Answer(format!("OK log={log}"))
-                }
-            }
-            Protocol::UrlRewrite => match (report.action, &report.safe_search) {
-                (Action::Block | Action::Warn, _) => {
-                    let mut target = block_target(
-                        block_url,
-                        report.action,
-                        &report.rule,
-                        &report.categories.join(","),
-                    );
-                    if let (Action::Warn, Some(link)) = (report.action, proceed) {
-                        target.push_str("&proceed=");
-                        target.push_str(&query_escape(link));
-                    }
-                    Answer(format!("OK status=302 url={} log={log}", quote(&target)))
-                }
-                (_, Some(safe)) => Answer(format!("OK rewrite-url={} log={log}", quote(safe))),
-                _ => Answer("ERR".to_owned()),
-            },
+/// Appends the answer line for `report` (without the line ending) to
+/// `out`: the helper writes every answer into one reused buffer, so an
+/// answer costs no allocation of its own.
+pub(crate) fn write_for_report(
+    out: &mut String,
+    report: &DecisionReport,
+    protocol: Protocol,
+    block_url: &str,
+    proceed: Option<&str>,
+) {
+    // `log="action rule categories"`, quoted as one value.
+    let log = |out: &mut String| {
+        out.push_str("log=\"");
+        push_quoted(out, report.action.as_str());
+        out.push(' ');
+        push_quoted(out, &report.rule);
+        out.push(' ');
+        if report.categories.is_empty() {
+            out.push('-');
         }
+        for (i, category) in report.categories.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_quoted(out, category);
+        }
+        out.push('"');
+    };
+    match protocol {
+        Protocol::ExternalAcl => {
+            if report.action == Action::Block {
+                let message = report
+                    .message
+                    .as_deref()
+                    .or_else(|| report.reasons.first().map(String::as_str))
+                    .unwrap_or("blocked by the acceptable use policy");
+                out.push_str("ERR message=");
+                quote_into(out, message);
+                out.push(' ');
+            } else {
+                out.push_str("OK ");
+            }
+            log(out);
+        }
+        Protocol::UrlRewrite => match (report.action, &report.safe_search) {
+            (Action::Block | Action::Warn, _) => {
+                out.push_str("OK status=302 url=\"");
+                let sep = if block_url.contains('?') { '&' } else { '?' };
+                push_quoted(out, block_url);
+                out.push(sep);
+                out.push_str("action=");
+                out.push_str(report.action.as_str());
+                out.push_str("&rule=");
+                query_escape_into(out, &report.rule);
+                out.push_str("&categories=");
+                for (i, category) in report.categories.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    query_escape_into(out, category);
+                }
+                if let (Action::Warn, Some(link)) = (report.action, proceed) {
+                    out.push_str("&proceed=");
+                    query_escape_into(out, link);
+                }
+                out.push_str("\" ");
+                log(out);
+            }
+            (_, Some(safe)) => {
+                out.push_str("OK rewrite-url=");
+                quote_into(out, safe);
+                out.push(' ');
+                log(out);
+            }
+            _ => out.push_str("ERR"),
+        },
     }
 }
 
-/// The block page address with the decision appended as query parameters.
-fn block_target(block_url: &str, action: Action, rule: &str, categories: &str) -> String {
-    let sep = if block_url.contains('?') { '&' } else { '?' };
-    format!(
-        "{block_url}{sep}action={action}&rule={}&categories={}",
-        query_escape(rule),
-        query_escape(categories)
-    )
+/// `value` in double quotes, as Squid reads a quoted value.
+fn quote_into(out: &mut String, value: &str) {
+    out.push('"');
+    push_quoted(out, value);
+    out.push('"');
 }
 
-/// A Squid helper kv-pair value: double-quoted, with `"` and `\` escaped
-/// and line breaks removed (an answer must stay on one line).
-fn quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
+/// `value` as the inside of a quoted value: `"` and `\` escaped, line
+/// breaks and tabs made spaces, so an answer stays on one line.
+fn push_quoted(out: &mut String, value: &str) {
     for c in value.chars() {
         match c {
             '"' | '\\' => {
@@ -187,20 +211,26 @@ fn quote(value: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
-    out
 }
 
-/// Percent-escapes everything but unreserved characters for a query value.
-fn query_escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+/// `value` percent-encoded for a query value (unreserved bytes and `,`
+/// kept).
+fn query_escape_into(out: &mut String, value: &str) {
+    use std::fmt::Write as _;
     for b in value.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b',') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            // Writing to a String cannot fail.
+            let _ = write!(out, "%{b:02X}");
         }
     }
+}
+
+#[cfg(test)]
+fn quote(value: &str) -> String {
+    let mut out = String::new();
+    quote_into(&mut out, value);
     out
 }
 
