@@ -5,8 +5,7 @@
 use std::ffi::c_char;
 
 use esafety::content::{
-    ContentMatches, ContentStream, ListKind, PhraseList, PhraseOptions, Scanner, ScannerBuilder,
-    Verdict,
+    ContentMatches, ContentStream, PhraseList, PhraseOptions, Scanner, ScannerBuilder, Verdict,
 };
 
 use crate::error::{Failure, esafety_status};
