@@ -95,8 +95,10 @@ mod tests {
         std::fs::write(d.0.join("bannedphraselist"), "<badword>\n").unwrap();
         std::fs::write(d.0.join("exceptionphraselist"), "<medical>\n").unwrap();
         std::fs::write(d.0.join("big"), "<a><1>\n".repeat(10)).unwrap();
-        let mut small = Limits::default();
-        small.max_list_file_len = 8;
+        let small = Limits {
+            max_list_file_len: 8,
+            ..Limits::DEFAULT
+        };
         // (case, file, limits, want: kind or error code)
         let cases: [(&str, &str, &Limits, Result<ListKind, crate::ErrorCode>); 5] = [
             (
