@@ -116,8 +116,9 @@ fn origin() -> u16 {
 /// Names Squid resolves to 127.0.0.1 (its `hosts_file`). `host.123` is a
 /// name a resolver accepts but a URL canonicalizer must not (it ends in a
 /// number that is not an IPv4 address), so the engine cannot read it.
-/// `games.example` is a listed gaming site served by a test's origin.
-const HOSTS: &str = "127.0.0.1 host.123 games.example\n";
+/// `games.example` is a listed gaming site served by a test's origin;
+/// `www.duckduckgo.com` a search engine whose terms the helper reads.
+const HOSTS: &str = "127.0.0.1 host.123 games.example www.duckduckgo.com\n";
 
 /// Starts Squid with `helper_lines` (the esafety helper configuration) and
 /// waits until it accepts connections.
@@ -1279,4 +1280,92 @@ fn squid_url_rewrite_warns_and_lets_the_user_proceed_once_with_a_checked_token()
     assert_eq!(summary["warned"], 3);
     assert_eq!(summary["warn_rates"]["proceeded"], 1);
     assert_eq!(summary["warn_rates"]["proceeded_by_category"]["gaming"], 1);
+}
+
+// ---------------------------------------------------------------------------
+// Search terms scored with phrase lists (issue 34).
+
+/// A weighted phrase list of our own (the e2guardian lists are GPL data,
+/// not copied here), in e2guardian's syntax.
+const GAMBLING_PHRASES: &str = "#listcategory: \"Gambling\"\n< poker ><60>\n< casino ><50>\n< roulette ><30>\n< blackjack ><40>\n";
+
+#[test]
+fn squid_blocks_a_search_whose_terms_cross_the_content_limit() {
+    if !squid_available() {
+        return;
+    }
+    let scratch = readable_scratch("squid-phrases");
+    // The shipped secondary policy: `content_limit = "by-age"`, 100 at 14.
+    let (exe, policy) = install_helper(&scratch);
+    let phrases = scratch.file("weightedphraselist", GAMBLING_PHRASES);
+    set_mode(&phrases, 0o644);
+    let log = scratch.path().join("decisions.jsonl");
+    std::fs::write(&log, "").unwrap();
+    set_mode(&log, 0o666);
+    let origin = counting_origin();
+    let squid = start_squid(
+        &scratch,
+        &format!(
+            "external_acl_type esafety ttl=0 negative_ttl=0 children-max=1 children-startup=1 concurrency=4 %URI \
+             {} squid-helper --policy {} --group pupils --age 14 --device managed --log {} --phrases {}\n\
+             acl esafety_allowed external esafety\n\
+             http_access deny !esafety_allowed",
+            exe.display(),
+            policy.display(),
+            log.display(),
+            phrases.display()
+        ),
+    );
+    let host = format!("www.duckduckgo.com:{}", origin.port);
+    // (case, search path, want status, want score)
+    let cases = [
+        ("over the limit: 60 + 50", "/?q=poker+casino", " 403 ", 110),
+        ("under the limit: 60", "/?q=poker+rules", " 200 ", 60),
+        ("no phrase", "/?q=volcanoes", " 200 ", 0),
+        (
+            "at the limit is not over it: 60 + 40",
+            "/?q=poker+blackjack",
+            " 200 ",
+            100,
+        ),
+    ];
+    for (case, path, want, _) in cases {
+        let (status, body) = squid.get(format!("http://{host}{path}"), &host);
+        assert!(status.contains(want), "{case}: got `{status}` {body}");
+    }
+    drop(squid);
+    // What reached the origin: every search under the limit, none over it.
+    let seen = origin.seen.lock().unwrap().clone();
+    for (case, path, want, _) in cases {
+        let reached = seen.iter().filter(|p| *p == path).count();
+        assert_eq!(
+            reached,
+            usize::from(want == " 200 "),
+            "{case}: origin saw {seen:?}"
+        );
+    }
+    let records = records(&log);
+    for (case, path, want, score) in cases {
+        let terms = path.trim_start_matches("/?q=").replace('+', " ");
+        let record = records
+            .iter()
+            .find(|r| r["search_terms"]["terms"] == terms.as_str())
+            .unwrap_or_else(|| panic!("{case}: no record for `{terms}`: {records:?}"));
+        let content = &record["content"][0];
+        assert_eq!(
+            (content["score"].as_i64(), content["limit"].as_i64()),
+            (Some(score), Some(100)),
+            "{case}: {record}"
+        );
+        if want == " 403 " {
+            assert_eq!(
+                (record["action"].as_str(), record["rule"].as_str()),
+                (Some("block"), Some("content")),
+                "{case}: {record}"
+            );
+            assert_eq!(content["crossed"], true, "{case}: {record}");
+        } else {
+            assert_ne!(record["action"], "block", "{case}: {record}");
+        }
+    }
 }

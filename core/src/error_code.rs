@@ -326,8 +326,9 @@ impl crate::incident::ProfileError {
 
 #[cfg(feature = "content")]
 impl crate::content::ContentError {
-    /// The error's kind: [`ErrorCode::Io`] for an `.Include` that cannot
-    /// be read, else [`ErrorCode::InvalidPhrases`].
+    /// The error's kind: [`ErrorCode::Io`] for a list file or an
+    /// `.Include` that cannot be read ([`ErrorCode::TooLarge`] for a list
+    /// file over its limit), else [`ErrorCode::InvalidPhrases`].
     ///
     /// ```
     /// use esafety::ErrorCode;
@@ -338,6 +339,7 @@ impl crate::content::ContentError {
     pub fn code(&self) -> ErrorCode {
         match self {
             crate::content::ContentError::IncludeRead { .. } => ErrorCode::Io,
+            crate::content::ContentError::ListRead { error, .. } => error.code(),
             _ => ErrorCode::InvalidPhrases,
         }
     }

@@ -5,8 +5,7 @@
 use std::ffi::c_char;
 
 use esafety::content::{
-    ContentMatches, ContentStream, ListKind, PhraseList, PhraseOptions, Scanner, ScannerBuilder,
-    Verdict,
+    ContentMatches, ContentStream, PhraseList, PhraseOptions, Scanner, ScannerBuilder, Verdict,
 };
 
 use crate::error::{Failure, esafety_status};
@@ -127,24 +126,11 @@ pub unsafe extern "C" fn esafety_scanner_new(
             let ptr = unsafe { *paths.add(i) };
             // SAFETY: each path is NULL or NUL-terminated (contract).
             let path = unsafe { path_in(ptr, "paths[i]") }?;
-            let name = path.display().to_string();
-            // Core's opener: regular files within `max_list_file_len` (a
-            // FIFO or a device is refused, never waited on or read).
-            let limits = esafety::Limits::DEFAULT;
-            let bytes = esafety::lists::read_list_file(path, &limits)
-                .map_err(|e| crate::bundle::file_failure("phrase list", path, &e))?;
-            let mut loader = |included: &str| {
-                esafety::lists::read_list_file(std::path::Path::new(included), &limits)
-                    .map_err(std::io::Error::from)
-            };
-            let list = PhraseList::parse_with_includes(
-                &name,
-                &bytes,
-                ListKind::detect(&name),
-                &options,
-                &mut loader,
-            )
-            .map_err(|e| Failure::from_error(e.code().into(), &e))?;
+            // Core's loader: regular files within `max_list_file_len` (a
+            // FIFO or a device is refused, never waited on or read), the
+            // kind from the file name, includes followed.
+            let list = PhraseList::read_file(path, &options, &esafety::Limits::DEFAULT)
+                .map_err(|e| Failure::from_error(e.code().into(), &e))?;
             builder.add_list(list);
         }
         let scanner = builder

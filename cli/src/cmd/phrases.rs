@@ -2,13 +2,14 @@
 //!
 //! Each list's kind (exception, banned, weighted) comes from its file name,
 //! as e2guardian's configuration names them; its `.Include<path>` lines are
-//! read from the file system. All the reading of list text is
-//! [`esafety::content`]; this file opens files.
+//! read from the file system. All the reading is
+//! [`esafety::content::PhraseList::read_file`]; this file reports what it
+//! found and maps categories.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
-use esafety::content::{ListKind, PhraseList, PhraseOptions, ScanOptions, Scanner, ScannerBuilder};
+use esafety::content::{PhraseList, PhraseOptions, ScanOptions, Scanner, ScannerBuilder};
 
 /// A scanner over the phrase lists at `paths`, with `options`, and
 /// `categories` (`NAME=ID`) mapped over the default mapping. `strict`
@@ -29,22 +30,9 @@ pub(crate) fn load_scanner(
     builder.options(options);
     for path in paths {
         let name = path.display().to_string();
-        // Regular files only, at most `Limits::max_list_file_len` each: a
-        // device, FIFO or directory is refused, never read or waited on.
-        let limits = esafety::Limits::default();
-        let bytes = esafety::lists::read_list_file(path, &limits)
-            .with_context(|| format!("cannot read phrase list `{name}`"))?;
-        let mut loader = |included: &str| {
-            esafety::lists::read_list_file(std::path::Path::new(included), &limits)
-                .map_err(std::io::Error::from)
-        };
-        let list = PhraseList::parse_with_includes(
-            &name,
-            &bytes,
-            ListKind::detect(&name),
-            &list_options,
-            &mut loader,
-        )?;
+        // Core's loader: the kind from the file name, regular files only,
+        // at most `Limits::max_list_file_len` each, includes followed.
+        let list = PhraseList::read_file(path, &list_options, &esafety::Limits::default())?;
         if !list.problems().is_empty() {
             eprintln!(
                 "esafety: note: `{name}`: {} lines are read as e2guardian reads them, not as they look \

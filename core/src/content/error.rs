@@ -45,6 +45,15 @@ impl fmt::Display for LineProblem {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ContentError {
+    /// A phrase-list file could not be read
+    /// ([`PhraseList::read_file`](super::PhraseList::read_file)).
+    #[error("cannot read phrase list `{file}`: {error}")]
+    ListRead {
+        /// The file.
+        file: String,
+        /// Why (in the message, so not also the `source()`).
+        error: crate::file::FileError,
+    },
     /// A line has a [`LineProblem`] and [`PhraseOptions::strict`](super::PhraseOptions::strict) is set.
     #[error("{0}")]
     BadLine(LineProblem),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::normalise::Pass;
-use super::scanner::{Counting, Inner, Line, Role, Shape};
+use super::scanner::{Counting, Inner, Role, Shape};
 use super::show;
 
 /// One phrase found in one pass: its id, how often, and where first (input
@@ -289,10 +289,27 @@ enum Outcome {
     WithinLimit,
 }
 
+/// A pass's verdict, with its hits as line indexes and counts: only the
+/// deciding pass's hits are made into [`Hit`]s (names, offsets), so a
+/// scan allocates nothing per phrase in the passes that do not decide.
 struct Checked {
     outcome: Outcome,
     weighting: i64,
-    hits: Vec<Hit>,
+    hits: Vec<Pending>,
+    /// The found phrases behind the hits, each hit's a range of them.
+    parts: Vec<Found>,
+}
+
+/// A hit before it is named.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    line: u32,
+    kind: HitKind,
+    weight: i64,
+    count: u32,
+    score: i64,
+    /// Its parts in [`Checked::parts`].
+    parts: (usize, usize),
 }
 
 /// Whether `new` replaces `cur` when e2guardian meets a phrase listed
@@ -353,8 +370,12 @@ impl ContentMatches {
             Outcome::WithinLimit => (Verdict::Allow, ScoreReason::WithinLimit),
         };
         let pass = self.passes.get(at).map(|p| p.pass);
-        let mut hits = match checked.into_iter().nth(at) {
-            Some(c) => c.hits,
+        let mut hits: Vec<Hit> = match checked.into_iter().nth(at) {
+            Some(c) => c
+                .hits
+                .iter()
+                .filter_map(|p| self.hit(p, c.parts.get(p.parts.0..p.parts.1).unwrap_or_default()))
+                .collect(),
             None => Vec::new(),
         };
         let order = |k: HitKind| match k {
@@ -456,15 +477,10 @@ impl ContentMatches {
         cur
     }
 
-    fn hit(
-        &self,
-        line: &Line,
-        kind: HitKind,
-        weight: i64,
-        count: u32,
-        score: i64,
-        parts: &[Found],
-    ) -> Hit {
+    /// Names a hit: its phrase, category, list and offsets.
+    fn hit(&self, p: &Pending, parts: &[Found]) -> Option<Hit> {
+        let line = self.inner.line(p.line)?;
+        let (kind, weight, count, score) = (p.kind, p.weight, p.count, p.score);
         let inner = &self.inner;
         let phrase = match line.shape {
             Shape::Single(id) => format!("<{}>", show(inner.phrase(id))),
@@ -485,7 +501,7 @@ impl ContentMatches {
                 .and_then(|i| table.get(i))
                 .cloned()
         };
-        Hit {
+        Some(Hit {
             phrase,
             kind,
             combination: matches!(line.shape, Shape::Combination(_)),
@@ -497,7 +513,7 @@ impl ContentMatches {
             source: inner.file(line.file).to_owned(),
             line: usize::try_from(line.line).unwrap_or(usize::MAX),
             offsets: parts.iter().map(|f| [f.start, f.end]).collect(),
-        }
+        })
     }
 
     /// `checkphrase`: one pass at `limit`.
@@ -512,6 +528,21 @@ impl ContentMatches {
         };
         let mut weighting: i64 = 0;
         let mut hits = Vec::new();
+        let mut found_parts: Vec<Found> = Vec::new();
+        let pending = |line: u32,
+                       kind: HitKind,
+                       weight: i64,
+                       count: u32,
+                       score: i64,
+                       from: usize,
+                       to: usize| Pending {
+            line,
+            kind,
+            weight,
+            count,
+            score,
+            parts: (from, to),
+        };
         let mut banned_combination = false;
         let mut banned = false;
         let mut exception = false;
@@ -520,7 +551,7 @@ impl ContentMatches {
         // one that did not.
         let mut lowest: u32 = 0;
         for combi in &inner.combis {
-            let mut parts = Vec::with_capacity(combi.parts.len());
+            let from = found_parts.len();
             let mut all = true;
             for &p in &combi.parts {
                 match found(p) {
@@ -528,7 +559,7 @@ impl ContentMatches {
                         if lowest == 0 || lowest > f.count {
                             lowest = f.count;
                         }
-                        parts.push(*f);
+                        found_parts.push(*f);
                     }
                     None => {
                         all = false;
@@ -537,64 +568,72 @@ impl ContentMatches {
                 }
             }
             if !all {
+                found_parts.truncate(from);
                 lowest = 0;
                 continue;
             }
+            let to = found_parts.len();
             let Some(line) = inner.line(combi.line) else {
                 continue;
             };
+            let l = combi.line;
             match line.role(limit) {
                 Role::Exception => {
                     exception = true;
-                    hits.push(self.hit(line, HitKind::Exception, 0, lowest, 0, &parts));
+                    hits.push(pending(l, HitKind::Exception, 0, lowest, 0, from, to));
                 }
                 Role::Weighted(w) if !exception => {
                     let times = if once { 1 } else { i64::from(lowest) };
                     let added = i64::from(w).saturating_mul(times);
                     weighting = weighting.saturating_add(added);
-                    hits.push(self.hit(
-                        line,
+                    hits.push(pending(
+                        l,
                         HitKind::Weighted,
                         i64::from(w),
                         lowest,
                         added,
-                        &parts,
+                        from,
+                        to,
                     ));
                 }
                 Role::Banned if !exception => {
                     banned_combination = true;
-                    hits.push(self.hit(line, HitKind::Banned, 0, lowest, 0, &parts));
+                    hits.push(pending(l, HitKind::Banned, 0, lowest, 0, from, to));
                 }
-                _ => {}
+                _ => found_parts.truncate(from),
             }
         }
         for f in &pass.found {
             let Some((role, l)) = self.resolve(f.phrase, limit) else {
                 continue;
             };
-            let Some(line) = inner.line(l) else {
+            if inner.line(l).is_none() {
                 continue;
-            };
+            }
+            let from = found_parts.len();
+            found_parts.push(*f);
+            let to = found_parts.len();
             match role {
                 Role::Exception => {
                     exception = true;
-                    hits.push(self.hit(line, HitKind::Exception, 0, f.count, 0, &[*f]));
+                    hits.push(pending(l, HitKind::Exception, 0, f.count, 0, from, to));
                 }
                 Role::Banned => {
                     banned = true;
-                    hits.push(self.hit(line, HitKind::Banned, 0, f.count, 0, &[*f]));
+                    hits.push(pending(l, HitKind::Banned, 0, f.count, 0, from, to));
                 }
                 Role::Weighted(w) => {
                     let times = if once { 1 } else { i64::from(f.count) };
                     let added = i64::from(w).saturating_mul(times);
                     weighting = weighting.saturating_add(added);
-                    hits.push(self.hit(
-                        line,
+                    hits.push(pending(
+                        l,
                         HitKind::Weighted,
                         i64::from(w),
                         f.count,
                         added,
-                        &[*f],
+                        from,
+                        to,
                     ));
                 }
             }
@@ -615,6 +654,7 @@ impl ContentMatches {
             outcome,
             weighting,
             hits,
+            parts: found_parts,
         }
     }
 }

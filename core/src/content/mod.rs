@@ -198,6 +198,8 @@ mod category;
 #[cfg(feature = "content")]
 mod error;
 #[cfg(feature = "content")]
+mod file;
+#[cfg(feature = "content")]
 mod judge;
 #[cfg(feature = "content")]
 mod line;

@@ -296,7 +296,7 @@ impl ScannerBuilder {
     /// assert_eq!(scanner.phrase_count(), 2); // `a` and `b`, once each
     /// # Ok::<(), esafety::content::ContentError>(())
     /// ```
-    pub fn build(&self) -> Result<Scanner, ContentError> {
+    pub fn build<'b>(&'b self) -> Result<Scanner, ContentError> {
         let mut order: Vec<&(PhraseList, Option<String>)> = self.lists.iter().collect();
         order.sort_by_key(|(list, _)| list.kind);
 
@@ -314,14 +314,16 @@ impl ScannerBuilder {
             u32::try_from(i).ok()
         };
         let mut phrases: Vec<Vec<u8>> = Vec::new();
-        let mut ids: HashMap<Vec<u8>, u32> = HashMap::new();
-        let mut intern = |p: &[u8], phrases: &mut Vec<Vec<u8>>| -> u32 {
+        // Keyed by the lists' own bytes: each distinct phrase is copied
+        // once, into the scanner.
+        let mut ids: HashMap<&[u8], u32> = HashMap::new();
+        let mut intern = |p: &'b [u8], phrases: &mut Vec<Vec<u8>>| -> u32 {
             if let Some(&id) = ids.get(p) {
                 return id;
             }
             let id = u32::try_from(phrases.len()).unwrap_or(u32::MAX);
             phrases.push(p.to_vec());
-            ids.insert(p.to_vec(), id);
+            ids.insert(p, id);
             id
         };
         let mut lines = Vec::new();

@@ -308,10 +308,44 @@ fn feed_raw(automaton: &Nfa, patterns: usize, r: &mut PassState, chunk: &[u8], b
     keep_raw_tail(r, chunk);
 }
 
+/// The raw pass's last transition: from a state, on a byte, to a state.
+/// The smart pass feeds each byte one step after the raw pass (it holds
+/// its newest byte) and, outside tags and space runs, the same bytes, so
+/// once both passes are in the same state it takes the raw pass's
+/// transition instead of walking the automaton again: the same result
+/// (`next_state` is a function of state and byte), half the walks.
+#[derive(Clone, Copy)]
+struct Step {
+    from: StateID,
+    byte: u8,
+    to: StateID,
+}
+
+/// No transition yet: a `from` no state has.
+const NO_STEP: Step = Step {
+    from: StateID::MAX,
+    byte: 0,
+    to: StateID::ZERO,
+};
+
 /// One byte of the smart text: the tag and space rules, then the held
 /// byte goes to the automaton and this one is held.
 #[inline(always)]
 fn smart_byte(automaton: &Nfa, patterns: usize, s: &mut PassState, b: u8, at: u64) {
+    smart_byte_after(automaton, patterns, s, b, at, NO_STEP);
+}
+
+/// [`smart_byte`], taking `step` when it starts from the state and byte
+/// the smart pass is at.
+#[inline(always)]
+fn smart_byte_after(
+    automaton: &Nfa,
+    patterns: usize,
+    s: &mut PassState,
+    b: u8,
+    at: u64,
+    step: Step,
+) {
     let mut c = mapped(&s.map, b);
     if c == b'<' {
         s.in_tag = true;
@@ -333,7 +367,11 @@ fn smart_byte(automaton: &Nfa, patterns: usize, s: &mut PassState, b: u8, at: u6
             *slot = off;
         }
         s.fed = s.fed.saturating_add(1);
-        s.sid = automaton.next_state(Anchored::No, s.sid, h);
+        s.sid = if s.sid == step.from && h == step.byte {
+            step.to
+        } else {
+            automaton.next_state(Anchored::No, s.sid, h)
+        };
         if automaton.is_special(s.sid) {
             let (sid, fed) = (s.sid, s.fed);
             record_smart(automaton, patterns, s, sid, fed);
@@ -359,13 +397,23 @@ fn feed_pair(
     base: u64,
 ) {
     let mut rsid = r.sid;
+    // The raw transition of the byte before this one: the one the smart
+    // pass, a byte behind, may be about to make.
+    let mut last = NO_STEP;
     for (i, &b) in chunk.iter().enumerate() {
         let at = base.saturating_add(u64::try_from(i).unwrap_or(0));
-        rsid = automaton.next_state(Anchored::No, rsid, mapped(&r.map, b));
+        let byte = mapped(&r.map, b);
+        let from = rsid;
+        rsid = automaton.next_state(Anchored::No, from, byte);
         if automaton.is_special(rsid) {
             record_raw(automaton, patterns, r, rsid, at);
         }
-        smart_byte(automaton, patterns, s, b, at);
+        smart_byte_after(automaton, patterns, s, b, at, last);
+        last = Step {
+            from,
+            byte,
+            to: rsid,
+        };
     }
     r.sid = rsid;
     r.fed = r

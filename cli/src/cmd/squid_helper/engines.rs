@@ -1,5 +1,6 @@
 //! The engine set the helper serves from: one bundle (classifier), the
-//! default policy, and the site file with the policy of each entry. It is
+//! default policy, the site file with the policy of each entry, and the
+//! phrase lists (`--phrases`) that score search terms. It is
 //! loaded whole and swapped whole: a request is decided by exactly one
 //! set, old or new, never a mix.
 
@@ -10,8 +11,8 @@ use std::time::SystemTime;
 use anyhow::Context as _;
 use esafety::classify::Classifier;
 use esafety::policy::{Device, Policy};
-use esafety::record::Identity;
 use esafety::record::site::Site;
+use esafety::record::{Identity, RecordOptions};
 use esafety::signing::PublicKey;
 
 /// Where the engine set comes from.
@@ -23,6 +24,12 @@ pub(crate) struct Sources {
     /// `--verify`: every file (bundle, policies, site file) is used only if
     /// its `.sig` is this key's signature of it.
     pub(crate) verify: Option<esafety::signing::PublicKey>,
+    /// `--phrases`: e2guardian phrase lists that score each request's
+    /// search terms (none: no scoring).
+    pub(crate) phrases: Vec<PathBuf>,
+    /// How records are written (pseudonyms, client addresses); each set
+    /// adds its own phrase scanner.
+    pub(crate) record: RecordOptions,
 }
 
 /// The identity a client gets when no site entry matches (`--group`,
@@ -37,6 +44,8 @@ pub(crate) struct Defaults {
 /// One loaded engine set.
 pub(crate) struct Engines {
     pub(crate) classifier: Classifier<Vec<u8>>,
+    /// The record options with this set's phrase scanner (`--phrases`).
+    pub(crate) options: RecordOptions,
     default_policy: Policy,
     site: Option<Site>,
     /// The policy of each site entry (`None`: the default policy).
@@ -126,6 +135,21 @@ impl Engines {
             ),
         };
         let default_policy = load_policy(&sources.policy, key)?;
+        let options = if sources.phrases.is_empty() {
+            sources.record.clone()
+        } else {
+            for path in &sources.phrases {
+                watch(path);
+            }
+            let scanner = crate::cmd::phrases::load_scanner(
+                &sources.phrases,
+                esafety::content::ScanOptions::default(),
+                &[],
+                false,
+                false,
+            )?;
+            sources.record.clone().with_phrases(scanner)
+        };
         let (site, entry_policies) = match &sources.site {
             None => (None, Vec::new()),
             Some(path) => {
@@ -152,6 +176,7 @@ impl Engines {
         };
         Ok(Engines {
             classifier,
+            options,
             default_policy,
             site,
             entry_policies,

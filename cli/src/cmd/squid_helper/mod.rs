@@ -1,5 +1,5 @@
 //! `esafety squid-helper --policy P [--bundle B] [--site SITE] [--log FILE]
-//! [--format FMT] [--protocol external-acl|url-rewrite]`
+//! [--format FMT] [--protocol external-acl|url-rewrite] [--phrases FILE...]`
 //!
 //! A Squid helper process: reads one request per line on standard input and
 //! answers each on standard output at once, as Squid's helper protocols
@@ -9,6 +9,11 @@
 //! entry matches. All the deciding is [`esafety::record::check_with`]; this
 //! module only speaks the protocol, keeps the log and swaps engines.
 //!
+//! - **Content**: with `--phrases FILE...` (e2guardian phrase lists, as
+//!   `esafety scan` reads them), each request's search terms are scored
+//!   and the policy's and its rules' `content_limit`s act on the score
+//!   (a search over the limit is blocked with rule `content`); the record
+//!   carries the score (`content`). The lists are reloaded with the rest.
 //! - **Records**: with `--log FILE`, one JSON line per decision
 //!   (`esafety::record::DecisionRecord`), written before the answer; a
 //!   record that cannot be written blocks the request (fail closed).
@@ -97,6 +102,11 @@ pub(crate) struct Args {
     /// POST each alert's record (JSON) to URL.
     #[arg(long, value_name = "URL")]
     alert_webhook: Option<String>,
+    /// e2guardian phrase lists (kinds by file name, as `esafety scan`):
+    /// score each request's search terms for the policies'
+    /// `content_limit`s. Takes every name after it: put it last.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    phrases: Vec<PathBuf>,
     /// How often to look for changed files, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     watch_interval_ms: u64,
@@ -133,6 +143,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             .as_deref()
             .map(crate::cmd::sign::read_public_key)
             .transpose()?,
+        phrases: args.phrases.clone(),
+        record: options,
     };
     let defaults = Defaults {
         group: args.user.group.clone(),
@@ -254,7 +266,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let now = jiff::Timestamp::now();
                 let url = args.protocol.url_as_sent(url);
                 let decide = |url: &str| {
-                    check_with(&engines.classifier, policy, url, &identity, now, &options)
+                    check_with(
+                        &engines.classifier,
+                        policy,
+                        url,
+                        &identity,
+                        now,
+                        &engines.options,
+                    )
                 };
                 let step = match &mut proceeding {
                     Some(proceeding) => proceeding.step(&url, &identity, now, decide),
