@@ -17,12 +17,12 @@
 //! O(n·(log n + k)) for n entries, k the largest such candidate set, plus
 //! the findings, not O(n²). The overlapping ranges within one entry are found by sorting
 //! them (O(m log m) for m ranges). Measured with the `lint` bench
-//! (`cargo bench -p esafety-benches --bench lint`).
+//! (`cargo bench -p esafety-benches --bench site_lint`).
 
 #[cfg(test)]
 mod differential;
 mod index;
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 mod pairwise;
 
 use index::{EntryIndex, overlapping_pairs};
@@ -75,8 +75,30 @@ fn shadows(earlier: &ClientEntry, later: &ClientEntry) -> bool {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn lint(source: &str, text: &str) -> Vec<Finding> {
+    lint_by(source, text, lint_site)
+}
+
+/// [`lint`] by the old quadratic algorithm: every entry compared with every
+/// earlier one, and every pair of an entry's ranges. The oracle of the
+/// indexed checks (test builds and the `fuzzing` feature only).
+///
+/// ```
+/// use esafety::record::site::{lint, lint_pairwise};
+///
+/// let text = "site = \"s\"\n[[clients]]\nip = [\"10.0.0.0/8\"]\n[[clients]]\nip = [\"10.0.9.0/24\", \"10.0.9.7\"]\n";
+/// let findings = lint_pairwise("site.toml", text);
+/// assert_eq!(findings, lint("site.toml", text));
+/// let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+/// assert_eq!(codes, ["S003", "S004", "S002"]);
+/// ```
+#[cfg(any(test, feature = "fuzzing"))]
+pub fn lint_pairwise(source: &str, text: &str) -> Vec<Finding> {
+    lint_by(source, text, |site| pairwise::check(site).findings)
+}
+
+fn lint_by(source: &str, text: &str, checks: impl Fn(&Site) -> Vec<Finding>) -> Vec<Finding> {
     match Site::from_toml_str(source, text) {
-        Ok(site) => lint_site(&site),
+        Ok(site) => checks(&site),
         Err(super::SiteError::Invalid { line, message, .. }) => vec![finding(
             "S000",
             Severity::Error,
