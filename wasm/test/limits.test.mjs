@@ -80,7 +80,7 @@ describe('options.limits', () => {
     assert.equal(assessIncident(incident, 'national', { limits: { maxDocumentLen: incident.length } }).severity, 'low');
     throwsCoded(() => assessIncident(incident, 'national', { limits: { maxDocumentLen: incident.length - 1 } }), 'too-large', /the incident file is 38 bytes, over 37, the limit `max_document_len`/);
     throwsCoded(() => assessIncident({ kind: 'aup-breach' }, undefined, { limits: { maxDocumentLen: 8 } }), 'too-large', /`max_document_len`/);
-    throwsCoded(() => assessIncident(incident, profile, { limits: { maxDocumentLen: profile.toml.length - 1 } }), 'too-large', /n\.toml: the escalation profile is 46 bytes, over 45/);
+    throwsCoded(() => assessIncident(incident, profile, { limits: { maxDocumentLen: profile.toml.length - 1 } }), 'too-large', /n\.toml: the escalation profile is 48 bytes, over 47/);
     throwsCoded(() => assessIncident(incident, 'national', { limits: { maxDocumentLen: 0 } }), 'invalid-argument', /`max_document_len` is 0/);
   });
   const bad = [

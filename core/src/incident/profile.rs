@@ -471,7 +471,7 @@ impl EscalationProfile {
     /// let err = EscalationProfile::from_toml_with_limits(text, "n.toml", &limits).unwrap_err();
     /// assert!(matches!(err, ProfileError::TooLarge { max: 10, .. }));
     /// assert_eq!(err.code(), ErrorCode::TooLarge);
-    /// assert!(err.to_string().starts_with("n.toml: the escalation profile is 46 bytes, over 10"), "{err}");
+    /// assert!(err.to_string().starts_with("n.toml: the escalation profile is 48 bytes, over 10"), "{err}");
     /// ```
     ///
     /// # Errors
