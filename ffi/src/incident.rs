@@ -99,7 +99,10 @@ pub unsafe extern "C" fn esafety_assess_incident(
 /// `esafety_limits` from `esafety_limits_default()`.
 #[must_use]
 #[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the C signature: the inputs, the limits and three outputs"
+)]
 pub unsafe extern "C" fn esafety_assess_incident_with_limits(
     incident: *const c_char,
     incident_len: usize,
@@ -132,7 +135,10 @@ pub unsafe extern "C" fn esafety_assess_incident_with_limits(
 /// # Safety
 ///
 /// As `esafety_assess_incident_with_limits`.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the C signature: the inputs, the limits and three outputs"
+)]
 unsafe fn assess(
     incident: *const c_char,
     incident_len: usize,
