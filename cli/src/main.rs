@@ -33,6 +33,11 @@ enum Command {
     /// Decide URLs under an Acceptable Use Policy (classify + evaluate).
     Check(cmd::check::Args),
     /// Check Acceptable Use Policies against the minimum standards.
+    ///
+    /// Rules are compared through an index of what they test (categories,
+    /// lists, groups, days, device, hours), each only with the earlier rules
+    /// that can cover or overlap it: about O(n·k) for n rules, k the rules
+    /// sharing a rule's rarest condition, not O(n²).
     Lint(cmd::lint::Args),
     /// Make a signing key pair for bundles and policies (KEY and KEY.pub).
     Keygen(cmd::sign::KeygenArgs),

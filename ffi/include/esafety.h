@@ -1647,6 +1647,28 @@ esafety_status esafety_assess_incident(const char *incident,
                                        size_t *out_len);
 
 /**
+ * `esafety_assess_incident` within `*limits`: the incident record is
+ * refused over `max_document_len` (in place of `ESAFETY_MAX_INCIDENT_LEN`)
+ * with `TOO_LARGE`. Errors: as `esafety_assess_incident`, and
+ * `NULL_PARAMETER` for a NULL `limits`, `INVALID_PARAMETER` for limits
+ * that cannot be used (see `esafety_limits`).
+ *
+ * # Safety
+ *
+ * As `esafety_assess_incident`; `limits` is NULL or points to an
+ * `esafety_limits` from `esafety_limits_default()`.
+ */
+ESAFETY_MUST_USE
+esafety_status esafety_assess_incident_with_limits(const char *incident,
+                                                   size_t incident_len,
+                                                   const char *profile,
+                                                   size_t profile_len,
+                                                   const struct esafety_limits *limits,
+                                                   uint32_t *out_severity,
+                                                   char **out_json,
+                                                   size_t *out_len);
+
+/**
  * The defaults, core's `Limits::DEFAULT`, with this header's
  * `struct_size`.
  */

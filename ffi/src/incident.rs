@@ -2,10 +2,12 @@
 
 use std::ffi::c_char;
 
-use esafety::incident::{AssessmentReport, EscalationProfile, Incident, Severity, assess};
+use esafety::Limits;
+use esafety::incident::{AssessmentReport, EscalationProfile, Incident, Severity};
 
 use crate::error::{Failure, esafety_status};
 use crate::input::{ESAFETY_MAX_INCIDENT_LEN, ESAFETY_MAX_NAME_LEN, opt_str_in, str_in};
+use crate::limits::{esafety_limits, limits_in};
 use crate::panic::ffi_status;
 use crate::string::OutString;
 
@@ -70,6 +72,83 @@ pub unsafe extern "C" fn esafety_assess_incident(
     out_json: *mut *mut c_char,
     out_len: *mut usize,
 ) -> esafety_status {
+    // SAFETY: the caller's contract is this function's.
+    unsafe {
+        assess(
+            incident,
+            incident_len,
+            profile,
+            profile_len,
+            None,
+            out_severity,
+            out_json,
+            out_len,
+        )
+    }
+}
+
+/// `esafety_assess_incident` within `*limits`: the incident record is
+/// refused over `max_document_len` (in place of `ESAFETY_MAX_INCIDENT_LEN`)
+/// with `TOO_LARGE`. Errors: as `esafety_assess_incident`, and
+/// `NULL_PARAMETER` for a NULL `limits`, `INVALID_PARAMETER` for limits
+/// that cannot be used (see `esafety_limits`).
+///
+/// # Safety
+///
+/// As `esafety_assess_incident`; `limits` is NULL or points to an
+/// `esafety_limits` from `esafety_limits_default()`.
+#[must_use]
+#[unsafe(no_mangle)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the C signature: the inputs, the limits and three outputs"
+)]
+pub unsafe extern "C" fn esafety_assess_incident_with_limits(
+    incident: *const c_char,
+    incident_len: usize,
+    profile: *const c_char,
+    profile_len: usize,
+    limits: *const esafety_limits,
+    out_severity: *mut u32,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> esafety_status {
+    // SAFETY: the caller's contract is this function's, `limits` besides.
+    unsafe {
+        assess(
+            incident,
+            incident_len,
+            profile,
+            profile_len,
+            Some(limits),
+            out_severity,
+            out_json,
+            out_len,
+        )
+    }
+}
+
+/// The two entry points: `limits` is `None` for the defaults with the
+/// `ESAFETY_MAX_INCIDENT_LEN` boundary, else the caller's (maybe NULL)
+/// pointer.
+///
+/// # Safety
+///
+/// As `esafety_assess_incident_with_limits`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the C signature: the inputs, the limits and three outputs"
+)]
+unsafe fn assess(
+    incident: *const c_char,
+    incident_len: usize,
+    profile: *const c_char,
+    profile_len: usize,
+    limits: Option<*const esafety_limits>,
+    out_severity: *mut u32,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> esafety_status {
     ffi_status!({
         // SAFETY: `out_json` and `out_len` are NULL or writable (contract).
         let out = unsafe { OutString::new(out_json, out_len) }?;
@@ -78,16 +157,23 @@ pub unsafe extern "C" fn esafety_assess_incident(
         if let Some(s) = severity_out.as_deref_mut() {
             *s = esafety_severity::Low as u32;
         }
+        let (limits, boundary) = match limits {
+            // SAFETY: `limits` is NULL or a readable struct (contract).
+            Some(limits) => (unsafe { limits_in(limits) }?, usize::MAX),
+            None => (Limits::default(), ESAFETY_MAX_INCIDENT_LEN),
+        };
+        // Core refuses a record over `max_document_len` (a `TOO_LARGE`);
+        // with limits the boundary only bounds what it reads as a `str`.
         // SAFETY: `incident` is NULL or `incident_len` readable bytes.
-        let text = unsafe { str_in(incident, incident_len, "incident", ESAFETY_MAX_INCIDENT_LEN) }?;
+        let text = unsafe { str_in(incident, incident_len, "incident", boundary) }?;
         // SAFETY: `profile` is NULL or `profile_len` readable bytes.
         let name = unsafe { opt_str_in(profile, profile_len, "profile", ESAFETY_MAX_NAME_LEN) }?
             .unwrap_or("national");
         let profile = EscalationProfile::shipped(name)
             .map_err(|e| Failure::from_error(e.code().into(), &e))?;
-        let incident = Incident::from_bytes_auto(text.as_bytes())
+        let incident = Incident::from_bytes_auto_with_limits(text.as_bytes(), &limits)
             .map_err(|e| Failure::from_error(e.code().into(), &e))?;
-        let report = AssessmentReport::new(&assess(&incident, &profile));
+        let report = AssessmentReport::new(&esafety::incident::assess(&incident, &profile));
         if let Some(s) = severity_out {
             *s = esafety_severity::from(report.severity) as u32;
         }

@@ -50,7 +50,9 @@ pub use engine::{esafety_engine, esafety_engine_free, esafety_engine_new};
 pub use error::{
     esafety_last_error, esafety_last_error_message, esafety_status, esafety_status_name,
 };
-pub use incident::{esafety_assess_incident, esafety_severity};
+pub use incident::{
+    esafety_assess_incident, esafety_assess_incident_with_limits, esafety_severity,
+};
 pub use input::{
     ESAFETY_MAX_BUNDLE_LEN, ESAFETY_MAX_INCIDENT_LEN, ESAFETY_MAX_NAME_LEN, ESAFETY_MAX_PATH_LEN,
     ESAFETY_MAX_POLICY_LEN, ESAFETY_MAX_URL_LEN,

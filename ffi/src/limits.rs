@@ -91,7 +91,7 @@ pub extern "C" fn esafety_limits_default() -> esafety_limits {
 ///
 /// `limits` is NULL or points to a readable `esafety_limits` of at least
 /// `struct_size` bytes, whose first field is `struct_size`.
-unsafe fn limits_in(limits: *const esafety_limits) -> Result<Limits, Failure> {
+pub(crate) unsafe fn limits_in(limits: *const esafety_limits) -> Result<Limits, Failure> {
     if limits.is_null() {
         return Err(Failure::new(
             esafety_status::NullParameter,

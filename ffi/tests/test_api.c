@@ -935,6 +935,44 @@ static void test_incident(void) {
   free(incident);
 }
 
+/* esafety_assess_incident_with_limits: the record under a lowered
+   max_document_len is assessed, one byte over it is TOO_LARGE. */
+static void test_incident_with_limits(void) {
+  const char *text = "kind = \"aup-breach\"\ndeliberate = true\n";
+  esafety_limits limits = esafety_limits_default();
+  char *json = NULL;
+  uint32_t severity = 99;
+
+  limits.max_document_len = strlen(text);
+  CHECK_STATUS(esafety_assess_incident_with_limits(text, strlen(text), S("national"), &limits, &severity, &json, NULL), ESAFETY_STATUS_OK);
+  CHECK(severity == ESAFETY_SEVERITY_LOW);
+  CHECK_CONTAINS(json, "\"severity\":\"low\"");
+  esafety_string_free(json);
+  limits.max_document_len = strlen(text) - 1;
+  json = (char *)1;
+  CHECK_STATUS(esafety_assess_incident_with_limits(text, strlen(text), NULL, 0, &limits, &severity, &json, NULL), ESAFETY_STATUS_TOO_LARGE);
+  CHECK(json == NULL && severity == ESAFETY_SEVERITY_LOW);
+  CHECK_ERROR_MENTIONS("max_document_len");
+  /* Raised past ESAFETY_MAX_INCIDENT_LEN, the boundary does not refuse first. */
+  {
+    size_t big_len = ESAFETY_MAX_INCIDENT_LEN + 64;
+    char *big = (char *)malloc(big_len);
+    CHECK(big != NULL);
+    if (big != NULL) {
+      memset(big, ' ', big_len);
+      memcpy(big, text, strlen(text));
+      limits.max_document_len = big_len;
+      CHECK_STATUS(esafety_assess_incident_with_limits(big, big_len, NULL, 0, &limits, NULL, &json, NULL), ESAFETY_STATUS_OK);
+      esafety_string_free(json);
+      free(big);
+    }
+  }
+  CHECK_STATUS(esafety_assess_incident_with_limits(text, strlen(text), NULL, 0, NULL, NULL, &json, NULL), ESAFETY_STATUS_NULL_PARAMETER);
+  limits = esafety_limits_default();
+  limits.max_document_len = 0;
+  CHECK_STATUS(esafety_assess_incident_with_limits(text, strlen(text), NULL, 0, &limits, NULL, &json, NULL), ESAFETY_STATUS_INVALID_PARAMETER);
+}
+
 static void test_lint(void) {
   size_t len, json_len;
   char *text = load_fixture("policy.toml", &len);
@@ -1152,6 +1190,7 @@ int main(void) {
   test_request_size();
   test_record();
   test_incident();
+  test_incident_with_limits();
   test_lint();
   test_scan();
   test_decide_content();

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { loadNodePackage, REPO } from './helpers.mjs';
 
 const esafety = loadNodePackage();
-const { Bundle, Policy, Engine, EsafetyError, sampleBundleBytes } = esafety;
+const { Bundle, Policy, Engine, EsafetyError, sampleBundleBytes, assessIncident } = esafety;
 const POLICY_TOML = readFileSync(join(REPO, 'policies', 'secondary-pupils.toml'), 'utf8');
 const T = Date.UTC(2026, 2, 2, 10);
 
@@ -71,6 +71,17 @@ describe('options.limits', () => {
   test('a policy over maxPolicyRules or maxDocumentLen is too-large', () => {
     throwsCoded(() => Policy.fromToml(POLICY_TOML, 'p.toml', { limits: { maxPolicyRules: 1 } }), 'too-large', /`max_policy_rules`/);
     throwsCoded(() => Policy.load(POLICY_TOML, 'p.toml', { limits: { maxDocumentLen: 10 } }), 'too-large', /`max_document_len`/);
+  });
+  test('an incident or profile text over maxDocumentLen is too-large, one within it is assessed', () => {
+    const incident = 'kind = "aup-breach"\ndeliberate = true\n';
+    const profile = { toml: '[profile]\nid = "northshire"\nname = "Northshire"\n', file: 'n.toml' };
+    const within = { limits: { maxDocumentLen: profile.toml.length } };
+    assert.equal(assessIncident(incident, profile, within).severity, 'low');
+    assert.equal(assessIncident(incident, 'national', { limits: { maxDocumentLen: incident.length } }).severity, 'low');
+    throwsCoded(() => assessIncident(incident, 'national', { limits: { maxDocumentLen: incident.length - 1 } }), 'too-large', /the incident file is 38 bytes, over 37, the limit `max_document_len`/);
+    throwsCoded(() => assessIncident({ kind: 'aup-breach' }, undefined, { limits: { maxDocumentLen: 8 } }), 'too-large', /`max_document_len`/);
+    throwsCoded(() => assessIncident(incident, profile, { limits: { maxDocumentLen: profile.toml.length - 1 } }), 'too-large', /n\.toml: the escalation profile is 48 bytes, over 47/);
+    throwsCoded(() => assessIncident(incident, 'national', { limits: { maxDocumentLen: 0 } }), 'invalid-argument', /`max_document_len` is 0/);
   });
   const bad = [
     ['options not an object', 5, /`options` must be an object, not number/],

@@ -507,10 +507,10 @@ pub enum IncidentError {
     },
 }
 
-/// An incident document over [`Limits::max_document_len`](crate::Limits::max_document_len)
-/// (the default) is refused before it is parsed.
-fn too_large(len: usize) -> Result<(), IncidentError> {
-    let max = crate::Limits::DEFAULT.max_document_len;
+/// An incident document over `limits.max_document_len` is refused before
+/// it is parsed.
+fn too_large(len: usize, limits: &crate::Limits) -> Result<(), IncidentError> {
+    let max = limits.max_document_len;
     if len > max {
         return Err(IncidentError::TooLarge {
             file: None,
@@ -658,7 +658,7 @@ impl Incident {
     /// valid incident record: an unknown field or id, a missing `kind`, an
     /// impossible age.
     pub fn from_toml(text: &str) -> Result<Incident, IncidentError> {
-        Incident::read(text, Format::Toml)
+        Incident::read(text, Format::Toml, &crate::Limits::DEFAULT)
     }
 
     /// Read an incident from JSON text.
@@ -676,11 +676,38 @@ impl Incident {
     ///
     /// As [`Incident::from_toml`].
     pub fn from_json(text: &str) -> Result<Incident, IncidentError> {
-        Incident::read(text, Format::Json)
+        Incident::read(text, Format::Json, &crate::Limits::DEFAULT)
     }
 
-    fn read(text: &str, format: Format) -> Result<Incident, IncidentError> {
-        too_large(text.len())?;
+    /// [`Incident::from_json`] within `limits` (`max_document_len`): a host
+    /// that reads incidents from its users bounds them lower, or a larger
+    /// archive higher, than the default 4 MiB.
+    ///
+    /// ```
+    /// use esafety::{ErrorCode, Incident, Limits};
+    /// let text = r#"{"kind": "hacking"}"#;
+    /// let mut limits = Limits::default();
+    /// limits.max_document_len = text.len();
+    /// assert!(Incident::from_json_with_limits(text, &limits).is_ok());
+    /// limits.max_document_len = text.len() - 1;
+    /// let err = Incident::from_json_with_limits(text, &limits).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::TooLarge);
+    /// assert!(err.to_string().contains("over 18, the limit `max_document_len`"), "{err}");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Incident::from_json`]; [`IncidentError::TooLarge`] over
+    /// `limits.max_document_len`.
+    pub fn from_json_with_limits(
+        text: &str,
+        limits: &crate::Limits,
+    ) -> Result<Incident, IncidentError> {
+        Incident::read(text, Format::Json, limits)
+    }
+
+    fn read(text: &str, format: Format, limits: &crate::Limits) -> Result<Incident, IncidentError> {
+        too_large(text.len(), limits)?;
         let language = match format {
             Format::Toml => crate::document::Format::Toml,
             Format::Json => crate::document::Format::Json,
@@ -728,6 +755,28 @@ impl Incident {
         Incident::from_bytes(bytes, Format::sniff(bytes))
     }
 
+    /// [`Incident::from_bytes_auto`] within `limits` (`max_document_len`).
+    ///
+    /// ```
+    /// use esafety::{ErrorCode, Incident, Limits};
+    /// let mut limits = Limits::default();
+    /// limits.max_document_len = 16;
+    /// assert!(Incident::from_bytes_auto_with_limits(b"kind = \"hacking\"", &limits).is_ok());
+    /// let err = Incident::from_bytes_auto_with_limits(b"kind = \"hacking\"\n", &limits).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::TooLarge);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Incident::from_bytes_auto`]; [`IncidentError::TooLarge`] over
+    /// `limits.max_document_len`.
+    pub fn from_bytes_auto_with_limits(
+        bytes: &[u8],
+        limits: &crate::Limits,
+    ) -> Result<Incident, IncidentError> {
+        Incident::from_bytes_with_limits(bytes, Format::sniff(bytes), limits)
+    }
+
     /// Read an incident file: the format comes from the name's extension,
     /// else from the content. Errors name the file.
     ///
@@ -766,7 +815,31 @@ impl Incident {
     ///
     /// As [`Incident::from_bytes_auto`].
     pub fn from_bytes(bytes: &[u8], format: Format) -> Result<Incident, IncidentError> {
-        too_large(bytes.len())?;
+        Incident::from_bytes_with_limits(bytes, format, &crate::Limits::DEFAULT)
+    }
+
+    /// [`Incident::from_bytes`] within `limits` (`max_document_len`,
+    /// checked before the bytes are read as text).
+    ///
+    /// ```
+    /// use esafety::incident::{Format, Incident, IncidentError};
+    /// use esafety::Limits;
+    /// let mut limits = Limits::default();
+    /// limits.max_document_len = 4;
+    /// let err = Incident::from_bytes_with_limits(b"kind = \"hacking\"", Format::Toml, &limits).unwrap_err();
+    /// assert!(matches!(err, IncidentError::TooLarge { len: 16, max: 4, .. }));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Incident::from_bytes`]; [`IncidentError::TooLarge`] over
+    /// `limits.max_document_len`.
+    pub fn from_bytes_with_limits(
+        bytes: &[u8],
+        format: Format,
+        limits: &crate::Limits,
+    ) -> Result<Incident, IncidentError> {
+        too_large(bytes.len(), limits)?;
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let offset = e.valid_up_to();
             // The bytes before the first invalid one are valid UTF-8, so
@@ -786,10 +859,7 @@ impl Incident {
             }
         })?;
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-        match format {
-            Format::Toml => Incident::from_toml(text),
-            Format::Json => Incident::from_json(text),
-        }
+        Incident::read(text, format, limits)
     }
 
     /// Serialize as pretty JSON in the incident-file shape.

@@ -368,7 +368,7 @@ impl EscalationProfile {
         static NATIONAL: OnceLock<Result<EscalationProfile, ProfileError>> = OnceLock::new();
         NATIONAL
             .get_or_init(|| {
-                let file = parse_file(NATIONAL_TOML, "national.toml:")?;
+                let file = parse_file(NATIONAL_TOML, "national.toml:", &crate::Limits::DEFAULT)?;
                 let mut contacts = BTreeMap::new();
                 for route in RouteId::ALL {
                     let contact = file
@@ -454,12 +454,41 @@ impl EscalationProfile {
     ///
     /// As [`EscalationProfile::from_toml`].
     pub fn from_toml_named(text: &str, file: &str) -> Result<EscalationProfile, ProfileError> {
+        EscalationProfile::from_toml_with_limits(text, file, &crate::Limits::DEFAULT)
+    }
+
+    /// [`EscalationProfile::from_toml_named`] within `limits`
+    /// (`max_document_len`, checked before the text is parsed).
+    ///
+    /// ```
+    /// use esafety::incident::{EscalationProfile, ProfileError};
+    /// use esafety::{ErrorCode, Limits};
+    /// let text = "[profile]\nid = \"northshire\"\nname = \"Northshire\"\n";
+    /// let mut limits = Limits::default();
+    /// limits.max_document_len = text.len();
+    /// assert!(EscalationProfile::from_toml_with_limits(text, "n.toml", &limits).is_ok());
+    /// limits.max_document_len = 10;
+    /// let err = EscalationProfile::from_toml_with_limits(text, "n.toml", &limits).unwrap_err();
+    /// assert!(matches!(err, ProfileError::TooLarge { max: 10, .. }));
+    /// assert_eq!(err.code(), ErrorCode::TooLarge);
+    /// assert!(err.to_string().starts_with("n.toml: the escalation profile is 48 bytes, over 10"), "{err}");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`EscalationProfile::from_toml`]; [`ProfileError::TooLarge`] over
+    /// `limits.max_document_len`.
+    pub fn from_toml_with_limits(
+        text: &str,
+        file: &str,
+        limits: &crate::Limits,
+    ) -> Result<EscalationProfile, ProfileError> {
         let prefix = if file.is_empty() {
             String::new()
         } else {
             format!("{file}:")
         };
-        let parsed = parse_file(text, &prefix)?;
+        let parsed = parse_file(text, &prefix, limits)?;
         let national = EscalationProfile::national()?;
         let mut contacts = BTreeMap::new();
         for route in RouteId::ALL {
@@ -556,8 +585,12 @@ fn fallback_contact(_route: RouteId) -> &'static Contact {
     &UNKNOWN
 }
 
-fn parse_file(text: &str, prefix: &str) -> Result<ProfileFile, ProfileError> {
-    let max = crate::Limits::DEFAULT.max_document_len;
+fn parse_file(
+    text: &str,
+    prefix: &str,
+    limits: &crate::Limits,
+) -> Result<ProfileFile, ProfileError> {
+    let max = limits.max_document_len;
     if text.len() > max {
         return Err(ProfileError::TooLarge {
             file: prefix.to_owned(),

@@ -141,6 +141,13 @@ impl Cidr {
     pub fn prefix(&self) -> u8 {
         self.0.prefix_len()
     }
+
+    /// The last address (the site linter's index looks up the ranges
+    /// inside this one between its first and last address).
+    #[cfg(feature = "lint")]
+    pub(super) fn last(&self) -> IpAddr {
+        self.0.broadcast()
+    }
 }
 
 impl std::str::FromStr for Cidr {

@@ -114,15 +114,27 @@ fn toml_error(source: &str, text: &str, e: &toml::de::Error) -> SiteError {
     invalid(source, text, e.span(), message)
 }
 
-/// The line of a `[[clients]]` header (the span toml gives an entry of an
-/// array of tables is its header).
-fn header_line(text: &str, span: &Range<usize>) -> usize {
-    line_column(text, span.start).0
+/// The byte offsets of a text's newlines, so the line of each entry's
+/// header is found in O(log n) (counting the newlines before each one was
+/// quadratic in the entries: 10,000 took 22 s).
+struct Newlines(Vec<usize>);
+
+impl Newlines {
+    fn new(text: &str) -> Newlines {
+        Newlines(text.match_indices('\n').map(|(i, _)| i).collect())
+    }
+
+    /// The line of a `[[clients]]` header (the span toml gives an entry of
+    /// an array of tables is its header): as [`line_column`] counts it.
+    fn header_line(&self, span: &Range<usize>) -> usize {
+        self.0.partition_point(|&nl| nl < span.start) + 1
+    }
 }
 
 pub(super) fn load(source: &str, text: &str) -> Result<Site, SiteError> {
     let doc: SiteDocument = toml::from_str(text).map_err(|e| toml_error(source, text, &e))?;
     let spans: Spanned = toml::from_str(text).map_err(|e| toml_error(source, text, &e))?;
+    let newlines = Newlines::new(text);
     let mut clients = Vec::with_capacity(doc.clients.len());
     for (entry, spanned) in doc.clients.into_iter().zip(spans.clients) {
         let span = spanned.span();
@@ -200,7 +212,7 @@ pub(super) fn load(source: &str, text: &str) -> Result<Site, SiteError> {
             group: entry.group.map(|g| g.as_str().to_owned()),
             age: entry.age,
             device: entry.device,
-            line: header_line(text, &span),
+            line: newlines.header_line(&span),
         });
     }
     let name = doc.site.trim();

@@ -74,6 +74,8 @@ use std::net::IpAddr;
 
 pub use cidr::{Cidr, CidrError};
 pub use document::{ClientDoc, SiteDocument};
+#[cfg(all(feature = "lint", any(test, feature = "fuzzing")))]
+pub use lint::lint_pairwise;
 #[cfg(feature = "lint")]
 pub use lint::{lint, lint_with_policies};
 pub use squidguard::{ImportError, import_squidguard};
@@ -327,7 +329,37 @@ impl Site {
     /// [`SiteError::TooLarge`] for a text over
     /// [`Limits::max_document_len`](crate::Limits::max_document_len).
     pub fn from_toml_str(source: &str, text: &str) -> Result<Site, SiteError> {
-        let max = crate::Limits::DEFAULT.max_document_len;
+        Site::from_toml_str_with_limits(source, text, &crate::Limits::DEFAULT)
+    }
+
+    /// [`Site::from_toml_str`] within `limits` (`max_document_len`,
+    /// checked before the text is parsed): a site of many thousands of
+    /// clients may need more than the default 4 MiB.
+    ///
+    /// ```
+    /// use esafety::record::site::{Site, SiteError};
+    /// use esafety::{ErrorCode, Limits};
+    /// let text = "site = \"s\"\n[[clients]]\n";
+    /// let mut limits = Limits::default();
+    /// limits.max_document_len = text.len();
+    /// assert_eq!(Site::from_toml_str_with_limits("s.toml", text, &limits)?.clients().len(), 1);
+    /// limits.max_document_len = 8;
+    /// let err = Site::from_toml_str_with_limits("s.toml", text, &limits).unwrap_err();
+    /// assert!(matches!(err, SiteError::TooLarge { len: 23, max: 8, .. }));
+    /// assert!(err.to_string().starts_with("s.toml: the site file is 23 bytes, over 8, the limit `max_document_len`"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Site::from_toml_str`], with `limits.max_document_len` for
+    /// [`SiteError::TooLarge`].
+    pub fn from_toml_str_with_limits(
+        source: &str,
+        text: &str,
+        limits: &crate::Limits,
+    ) -> Result<Site, SiteError> {
+        let max = limits.max_document_len;
         if text.len() > max {
             return Err(SiteError::TooLarge {
                 source_name: source.to_owned(),
