@@ -10,7 +10,7 @@ use super::format::{
 };
 use super::fst_reader::FstSection;
 use super::parts::BundleParts;
-use super::regex::{Loaded, RegexEngine, RegexInput};
+use super::regex::{AutomatonLayout, Loaded, RegexEngine, RegexInput};
 use super::sets::{FlatSets, Subsets};
 use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, gate};
 use crate::Limits;
@@ -448,8 +448,15 @@ fn regex_automata(
                 }
             }
         }
-        automata
-            .push(Loaded::from_bytes(bytes, a.anchored, input, a.patterns.clone()).map_err(err)?);
+        let layout = if a.sparse {
+            AutomatonLayout::Sparse
+        } else {
+            AutomatonLayout::Dense
+        };
+        automata.push(
+            Loaded::from_bytes(bytes, (a.anchored, layout), input, a.patterns.clone())
+                .map_err(err)?,
+        );
     }
     let engines: Option<Vec<RegexEngine>> = engines.into_iter().collect();
     let engines = engines.ok_or_else(|| err("an expression is in no automaton".into()))?;
