@@ -210,7 +210,9 @@ fn bench(c: &mut Criterion) {
             .map_while(|_| squidguard(&scratch.join(name), &expressions, sg_input))
             .collect();
         let Some((_, sg_blocked)) = runs.first() else {
-            println!("{name}: squidGuard not installed or failed (scripts/setup.sh): no peer figure");
+            println!(
+                "{name}: squidGuard not installed or failed (scripts/setup.sh): no peer figure"
+            );
             continue;
         };
         let both = (0..n)
@@ -218,9 +220,7 @@ fn bench(c: &mut Criterion) {
             .count();
         let only = |ours: bool| -> Vec<&str> {
             (0..n)
-                .filter(|&i| {
-                    esafety.get(i) == Some(&ours) && sg_blocked.get(i) == Some(&!ours)
-                })
+                .filter(|&i| esafety.get(i) == Some(&ours) && sg_blocked.get(i) == Some(&!ours))
                 .filter_map(|i| urls.get(i).map(String::as_str))
                 .collect()
         };

@@ -764,7 +764,13 @@ fn an_automaton_read_in_the_wrong_layout_is_refused() {
     assert!(reseal_checksum(&mut edited));
     let err = Bundle::from_bytes(edited).unwrap_err();
     assert!(
-        matches!(&err, BundleError::Section { section: "regex", .. }),
+        matches!(
+            &err,
+            BundleError::Section {
+                section: "regex",
+                ..
+            }
+        ),
         "{err:?}"
     );
 }

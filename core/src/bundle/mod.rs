@@ -136,8 +136,8 @@ pub(crate) const MAX_LISTS: usize = u16::MAX as usize;
 pub use format::FORMAT_VERSION;
 #[cfg(feature = "fuzzing")]
 pub use format::reseal_checksum;
-pub use regex::{AutomatonLayout, RegexEngine};
 pub(crate) use regex::RegexInput;
+pub use regex::{AutomatonLayout, RegexEngine};
 
 /// Reads a bundle file for [`Bundle::from_bytes_with_limits`]: a regular
 /// file of at most [`Limits::max_bundle_len`] bytes, whole; a device, FIFO
