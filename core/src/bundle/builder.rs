@@ -242,9 +242,10 @@ impl BundleBuilder {
     }
 
     /// Sets how the expression automata are laid out (default
-    /// [`AutomatonLayout::Sparse`]). Both layouts match the same URLs;
-    /// dense tables are larger (10,000 UT1-style expressions: see the
-    /// `compile` bench) for a quicker step.
+    /// [`AutomatonLayout::BySize`]). Every layout matches the same URLs;
+    /// dense tables are larger (1,000 UT1-style expressions: 2.35 MB
+    /// against 0.08 MB sparse, `classify_expressions` bench) for a
+    /// quicker step.
     ///
     /// ```
     /// use esafety::bundle::{AutomatonLayout, Bundle, BundleBuilder};
@@ -881,7 +882,7 @@ impl BundleBuilder {
                 offset: bytes.len() as u64,
                 len: built.bytes.len() as u64,
                 anchored: built.anchored,
-                sparse: built.layout == AutomatonLayout::Sparse,
+                sparse: built.sparse,
                 patterns: built.patterns,
             });
             bytes.extend_from_slice(&built.bytes);

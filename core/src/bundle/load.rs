@@ -10,7 +10,7 @@ use super::format::{
 };
 use super::fst_reader::FstSection;
 use super::parts::BundleParts;
-use super::regex::{AutomatonLayout, Loaded, RegexEngine, RegexInput};
+use super::regex::{Loaded, RegexEngine, RegexInput};
 use super::sets::{FlatSets, Subsets};
 use super::{Bundle, BundleError, BundleSizes, ListInfo, ListRole, Meta, gate};
 use crate::Limits;
@@ -448,13 +448,8 @@ fn regex_automata(
                 }
             }
         }
-        let layout = if a.sparse {
-            AutomatonLayout::Sparse
-        } else {
-            AutomatonLayout::Dense
-        };
         automata.push(
-            Loaded::from_bytes(bytes, (a.anchored, layout), input, a.patterns.clone())
+            Loaded::from_bytes(bytes, (a.anchored, a.sparse), input, a.patterns.clone())
                 .map_err(err)?,
         );
     }
