@@ -23,6 +23,9 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+#[path = "expression_sets/mod.rs"]
+mod expression_sets;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use esafety::bundle::{BundleBuilder, RegexEngine};
 use esafety::lists::{Entry, EntryKind};
@@ -59,87 +62,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-const ENGINES: [&str; 7] = [
-    "google\\..*/search\\?q=cache.*",
-    "bing\\.com/videos/search\\?q=.*",
-    "images\\.google\\..*/images\\?.*q=.*",
-    "yandex\\..*/images/search\\?.*text=.*",
-    "search\\.yahoo\\.com/search.*p=.*",
-    "duckduckgo\\.com/\\?q=.*",
-    "translate\\.google\\..*/translate\\?.*u=.*",
-];
-
-const KEYWORDS: [&str; 50] = [
-    "anal",
-    "xxx",
-    "porn",
-    "sex",
-    "nude",
-    "teen",
-    "hot",
-    "girl",
-    "babe",
-    "adult",
-    "naked",
-    "erotic",
-    "fetish",
-    "milf",
-    "bdsm",
-    "hentai",
-    "escort",
-    "cam",
-    "strip",
-    "boob",
-    "tits",
-    "pussy",
-    "cock",
-    "dick",
-    "fuck",
-    "orgy",
-    "slut",
-    "whore",
-    "horny",
-    "lesbian",
-    "gay",
-    "bondage",
-    "voyeur",
-    "upskirt",
-    "amateur",
-    "blowjob",
-    "cumshot",
-    "gangbang",
-    "handjob",
-    "hardcore",
-    "incest",
-    "lolita",
-    "masturb",
-    "nipple",
-    "orgasm",
-    "penis",
-    "playboy",
-    "threesome",
-    "vagina",
-    "webcam",
-];
-
-/// A `strong_redirector`-shaped expression: the alternatives, then the
-/// keywords.
-fn strong_redirector() -> String {
-    let engines: Vec<String> = ENGINES.iter().map(|e| format!("({e})")).collect();
-    format!("({})({})", engines.join("|"), KEYWORDS.join("|"))
-}
-
-/// `n` ordinary expressions, each a keyword of its own between UT1's
-/// boundaries.
-fn ordinary(n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| {
-            let word = KEYWORDS.get(i % KEYWORDS.len()).copied().unwrap_or("w");
-            format!("(^|[-/_.]){word}{i}([-/_.]|$)")
-        })
-        .collect()
-}
 
 /// Builds the bundle of `expressions`; its bytes and engines.
 fn build(expressions: &[String]) -> (Vec<u8>, Vec<RegexEngine>) {
@@ -202,11 +124,7 @@ fn squidguard(dir: &Path, expressions: &[String]) -> Option<(Duration, u64)> {
 }
 
 fn bench(c: &mut Criterion) {
-    let sets = [
-        ("strong_redirector", vec![strong_redirector()]),
-        ("ordinary_1k", ordinary(1_000)),
-        ("ordinary_10k", ordinary(10_000)),
-    ];
+    let sets = expression_sets::sets();
     let scratch =
         std::env::temp_dir().join(format!("esafety-compile-bench-{}", std::process::id()));
     let baseline = squidguard(&scratch.join("none"), &[]);

@@ -652,7 +652,7 @@ fn a_version_3_bundle_is_refused_with_a_recompile_message() {
             supported: FORMAT_VERSION
         }
     );
-    assert_eq!(FORMAT_VERSION, 4);
+    assert_eq!(FORMAT_VERSION, 5);
     assert!(
         err.to_string()
             .contains("recompile the bundle with this esafety's `esafety compile`"),
@@ -716,4 +716,61 @@ fn e2guardian_expressions_have_an_input_of_their_own() {
     assert!(reseal_checksum(&mut edited));
     let err = Bundle::from_bytes(edited).unwrap_err();
     assert!(err.to_string().contains("different inputs"), "{err}");
+}
+
+/// Version 5 added sparse automata, which a version 4 esafety cannot
+/// read; versions are matched exactly, so a version 4 bundle is refused
+/// with the message that says to recompile.
+#[test]
+fn a_version_4_bundle_is_refused_with_a_recompile_message() {
+    let mut older = esafety::sample::bundle_bytes();
+    older[12..16].copy_from_slice(&4u32.to_le_bytes());
+    let err = Bundle::from_bytes(older).unwrap_err();
+    assert_eq!(
+        err,
+        BundleError::UnsupportedVersion {
+            found: 4,
+            supported: FORMAT_VERSION
+        }
+    );
+    assert!(
+        err.to_string()
+            .contains("recompile the bundle with this esafety's `esafety compile`"),
+        "{err}"
+    );
+}
+
+/// An automaton's layout is what its metadata says: sparse bytes named
+/// dense fail regex-automata's validation and the bundle is refused,
+/// naming the regex section.
+#[test]
+fn an_automaton_read_in_the_wrong_layout_is_refused() {
+    let mut b = BundleBuilder::new();
+    b.automata(esafety::bundle::AutomatonLayout::Sparse);
+    let list = b.add_list("words", "adult").unwrap();
+    b.add_entry(list, &entry(EntryKind::Regex("roulette[0-9]+".into()), 1))
+        .unwrap();
+    let bytes = b.build().unwrap();
+    Bundle::from_bytes(bytes.clone()).unwrap();
+    // The field, blanked to JSON whitespace of the same length: the
+    // automaton is then read as dense.
+    let field = br#""sparse":true,"#;
+    let at = bytes
+        .windows(field.len())
+        .position(|w| w == field)
+        .expect("the builder names a sparse automaton");
+    let mut edited = bytes.clone();
+    edited[at..at + field.len()].fill(b' ');
+    assert!(reseal_checksum(&mut edited));
+    let err = Bundle::from_bytes(edited).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            BundleError::Section {
+                section: "regex",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }

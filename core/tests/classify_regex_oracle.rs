@@ -3,7 +3,8 @@
 //! e2guardian input chopped) against the `regex` crate, whose meta engine
 //! is another implementation of the same syntax, on the same patterns
 //! and canonical URLs: a bundle matches exactly the expressions `regex`
-//! finds somewhere in the expression's input.
+//! finds somewhere in the expression's input, in either automaton
+//! layout (sparse, the default, and dense).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -14,7 +15,7 @@
 
 use std::collections::BTreeSet;
 
-use esafety::bundle::{Bundle, BundleBuilder};
+use esafety::bundle::{AutomatonLayout, Bundle, BundleBuilder};
 use esafety::classify::Classifier;
 use esafety::lists::{Entry, EntryKind};
 use esafety::url::CanonicalUrl;
@@ -116,8 +117,10 @@ proptest! {
     fn a_bundle_matches_the_expressions_the_regex_crate_finds(
         expressions in prop::collection::vec((pattern(), kind()), 1..10),
         urls in prop::collection::vec(url(), 1..6),
+        layout in prop_oneof![Just(AutomatonLayout::Sparse), Just(AutomatonLayout::Dense)],
     ) {
         let mut b = BundleBuilder::new();
+        b.automata(layout);
         let mut oracles = Vec::new();
         for (i, (pattern, kind)) in expressions.iter().enumerate() {
             let Some(oracle) = oracle(pattern, kind.no_case()) else { continue };
@@ -148,9 +151,10 @@ proptest! {
                 .collect();
             prop_assert_eq!(
                 &got, &want,
-                "{} as {:?}: {:?}",
+                "{} as {:?} ({:?}): {:?}",
                 url,
                 String::from_utf8_lossy(&view),
+                layout,
                 oracles.iter().map(|(n, _, k, p)| format!("{n} {k:?} `{p}`")).collect::<Vec<_>>()
             );
         }
@@ -204,8 +208,12 @@ fn named_expressions_match_as_the_regex_crate_does() {
             "http://a.example/%D0%BF%D0%BE",
         ),
     ];
-    for (name, pattern, url) in cases {
+    for ((name, pattern, url), layout) in cases
+        .iter()
+        .flat_map(|c| [(c, AutomatonLayout::Sparse), (c, AutomatonLayout::Dense)])
+    {
         let mut b = BundleBuilder::new();
+        b.automata(layout);
         let list = b.add_list("x", "adult").unwrap();
         b.add_entry(
             list,
@@ -221,6 +229,6 @@ fn named_expressions_match_as_the_regex_crate_does() {
             .unwrap()
             .is_match(&decoded(&canonical));
         let got = !classifier.classify(&canonical).matches.is_empty();
-        assert_eq!(got, want, "{name}: `{pattern}` on {url}");
+        assert_eq!(got, want, "{name} ({layout:?}): `{pattern}` on {url}");
     }
 }

@@ -20,6 +20,12 @@
 //!   regexes, and the URLs with capitals take the classifier's folded
 //!   lookups, and URLs that go on past a key off a path boundary its
 //!   string-prefix lookups.
+//! - 6, 7: the patches land in the regex section only (its automata
+//!   bytes), resealed, of a bundle of expressions of every kind (the
+//!   `strong_redirector` shape, keyword boundaries, a Unicode class, an
+//!   e2guardian expression) laid out as sparse (6) or dense (7) DFAs:
+//!   hostile tables reach regex-automata's validating `from_bytes` and, if
+//!   they pass it, the every-position search.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -46,6 +52,9 @@ const URLS: &[&str] = &[
     "http://www.ads.example/TRACK_Pixel.gif?id=1",
     "http://ads.example/Track_x",
     "http://example.com/adultXYZ",
+    "http://www.google.co.uk/search?q=cache:x+porn",
+    "http://a.example/setup.exe/",
+    "http://a.example/%D0%BF%D0%BE",
     "http://example.com/Adult/page.htmlX",
     "https://tajs.qq.com/stats?sId=36778060",
 ];
@@ -142,6 +151,51 @@ fn folded_sample() -> &'static Base {
     })
 }
 
+/// The byte range of a bundle's regex section (kind 6).
+fn regex_range(b: &[u8]) -> std::ops::Range<usize> {
+    let u32_at = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize;
+    (0..u32_at(40) as usize)
+        .map(|i| 48 + 24 * i)
+        .find(|&at| u32_at(at) == 6)
+        .map(|at| u64_at(at + 8)..u64_at(at + 8) + u64_at(at + 16))
+        .unwrap()
+}
+
+/// Expressions of every kind in `layout`, and the regex section's range.
+fn expressions(layout: esafety::bundle::AutomatonLayout) -> (Vec<u8>, std::ops::Range<usize>) {
+    use esafety::bundle::BundleBuilder;
+    use esafety::lists::{Entry, EntryKind};
+    let mut b = BundleBuilder::new();
+    b.automata(layout);
+    let list = b.add_list("expressions", "adult").unwrap();
+    let kinds = [
+        EntryKind::SquidGuardExpression(
+            "((google\\..*/search\\?q=cache.*)|(bing\\.com/videos/search\\?q=.*))(porn|sex|nude)".into(),
+        ),
+        EntryKind::SquidGuardExpression("(^|[-/_.])porn([-/_.]|$)".into()),
+        EntryKind::SquidGuardExpression("(^|[-/_.])adult([-/_.]|$)".into()),
+        EntryKind::RegexNoCase("/\\p{L}+$".into()),
+        EntryKind::E2guardianExpression("\\.exe$".into()),
+    ];
+    for (i, kind) in kinds.into_iter().enumerate() {
+        b.add_entry(list, &Entry { kind, line: i + 1 }).unwrap();
+    }
+    let bytes = b.build().unwrap();
+    let range = regex_range(&bytes);
+    (bytes, range)
+}
+
+fn sparse_expressions() -> &'static (Vec<u8>, std::ops::Range<usize>) {
+    static SAMPLE: OnceLock<(Vec<u8>, std::ops::Range<usize>)> = OnceLock::new();
+    SAMPLE.get_or_init(|| expressions(esafety::bundle::AutomatonLayout::Sparse))
+}
+
+fn dense_expressions() -> &'static (Vec<u8>, std::ops::Range<usize>) {
+    static SAMPLE: OnceLock<(Vec<u8>, std::ops::Range<usize>)> = OnceLock::new();
+    SAMPLE.get_or_init(|| expressions(esafety::bundle::AutomatonLayout::Dense))
+}
+
 fn exercise(bytes: Vec<u8>) {
     if let Ok(bundle) = Bundle::from_bytes(bytes) {
         let _ = format!("{bundle:?}");
@@ -156,12 +210,27 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let base = if mode % 6 >= 4 {
+    if mode % 8 >= 6 {
+        let (base, range) = if mode % 8 == 6 {
+            sparse_expressions()
+        } else {
+            dense_expressions()
+        };
+        let mut bytes = base.clone();
+        for patch in rest.chunks_exact(3) {
+            let at = range.start + usize::from(u16::from_le_bytes([patch[0], patch[1]])) % range.len();
+            bytes[at] ^= patch[2];
+        }
+        reseal_checksum(&mut bytes);
+        exercise(bytes);
+        return;
+    }
+    let base = if mode % 8 >= 4 {
         folded_sample()
     } else {
         sample()
     };
-    match mode % 6 {
+    match mode % 8 {
         0 => exercise(rest.to_vec()),
         1 => {
             let mut bytes = rest.to_vec();

@@ -10,7 +10,7 @@ use super::format::{
     self, DIGEST_RECORD_LEN, ENDIAN_MARK, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
     SectionKind,
 };
-use super::regex::{self, Plan, PlanError, RegexEngine, RegexInput};
+use super::regex::{self, AutomatonLayout, Plan, PlanError, RegexEngine, RegexInput};
 use super::{AutomatonMeta, BuildError, EntryCounts, ListMeta, Meta, RegexMeta, gate};
 use crate::Limits;
 use crate::limits::Limit;
@@ -176,6 +176,8 @@ pub struct BundleBuilder {
     gate_keys: Vec<u64>,
     ungated_digests: bool,
     regexes: Vec<RegexBuild>,
+    /// How the expression automata are laid out ([`BundleBuilder::automata`]).
+    automata: AutomatonLayout,
     urls: u64,
     prefixes: u64,
 }
@@ -236,6 +238,28 @@ impl BundleBuilder {
     /// ```
     pub fn limits(&mut self, limits: Limits) -> &mut BundleBuilder {
         self.limits = limits;
+        self
+    }
+
+    /// Sets how the expression automata are laid out (default
+    /// [`AutomatonLayout::BySize`]). Every layout matches the same URLs;
+    /// dense tables are larger (1,000 UT1-style expressions: 2.35 MB
+    /// against 0.08 MB sparse, `classify_expressions` bench) for a
+    /// quicker step.
+    ///
+    /// ```
+    /// use esafety::bundle::{AutomatonLayout, Bundle, BundleBuilder};
+    /// use esafety::lists::{Entry, EntryKind};
+    /// let mut b = BundleBuilder::new();
+    /// b.automata(AutomatonLayout::Dense);
+    /// let list = b.add_list("expressions", "adult")?;
+    /// b.add_entry(list, &Entry { kind: EntryKind::SquidGuardExpression("poker[0-9]+".into()), line: 1 })?;
+    /// let c = esafety::classify::Classifier::new(Bundle::from_bytes(b.build()?)?);
+    /// assert!(!c.classify_str("http://example.com/poker7")?.matches.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn automata(&mut self, layout: AutomatonLayout) -> &mut BundleBuilder {
+        self.automata = layout;
         self
     }
 
@@ -852,12 +876,13 @@ impl BundleBuilder {
             .collect();
         let mut bytes = Vec::new();
         let mut metas = Vec::new();
-        for built in regex::build(&planned)? {
+        for built in regex::build(&planned, self.automata)? {
             bytes.resize(bytes.len().next_multiple_of(8), 0);
             metas.push(AutomatonMeta {
                 offset: bytes.len() as u64,
                 len: built.bytes.len() as u64,
                 anchored: built.anchored,
+                sparse: built.sparse,
                 patterns: built.patterns,
             });
             bytes.extend_from_slice(&built.bytes);
@@ -1544,10 +1569,11 @@ mod tests {
         assert_eq!(bytes, mixed_bundle(), "two builds differ");
         assert_eq!(
             sha256_hex(&bytes),
-            "fcf98194edd5bd9e3a00dcc378542afdb51c9f781dec86e42e1e88fe514cc174"
+            "6638eab8599fabdb609ecfbd8c36ba88156622f5a31e45020b9fe09ed7dd4900"
         );
-        // Version 4 changed it (version 3: `96abb800…`): the version, and
-        // every expression on an anchored DFA.
+        // Version 5 changed it (version 4: `fcf98194…`): the version (this
+        // input has no expressions, so no automaton). Version 4 changed it (version 3: `96abb800…`):
+        // the version, and every expression on an anchored DFA.
     }
 
     /// The fast check of [`is_plain_host`], as it was written before it

@@ -448,8 +448,10 @@ fn regex_automata(
                 }
             }
         }
-        automata
-            .push(Loaded::from_bytes(bytes, a.anchored, input, a.patterns.clone()).map_err(err)?);
+        automata.push(
+            Loaded::from_bytes(bytes, (a.anchored, a.sparse), input, a.patterns.clone())
+                .map_err(err)?,
+        );
     }
     let engines: Option<Vec<RegexEngine>> = engines.into_iter().collect();
     let engines = engines.ok_or_else(|| err("an expression is in no automaton".into()))?;

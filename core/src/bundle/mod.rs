@@ -28,7 +28,7 @@
 //! URL-prefix entries). A host that has path entries is marked in the hosts
 //! map, so a URL on a host without any pays nothing for them. Values are
 //! indices into a table of distinct *list sets* (which source lists hold
-//! the key). Regex entries are compiled into regex-automata dense DFAs
+//! the key). Regex entries are compiled into regex-automata DFAs (sparse by default)
 //! with anchored starts, several expressions to a DFA (built with size
 //! limits; a bad or oversized regex is reported with its list and line
 //! when compiling), serialized so loading only validates them (see
@@ -136,8 +136,8 @@ pub(crate) const MAX_LISTS: usize = u16::MAX as usize;
 pub use format::FORMAT_VERSION;
 #[cfg(feature = "fuzzing")]
 pub use format::reseal_checksum;
-pub use regex::RegexEngine;
 pub(crate) use regex::RegexInput;
+pub use regex::{AutomatonLayout, RegexEngine};
 
 /// Reads a bundle file for [`Bundle::from_bytes_with_limits`]: a regular
 /// file of at most [`Limits::max_bundle_len`] bytes, whole; a device, FIFO
@@ -550,6 +550,9 @@ pub(crate) struct AutomatonMeta {
     /// Run from every position ([`RegexEngine::AnchoredDfa`]) rather than
     /// once ([`RegexEngine::Dfa`]).
     pub(crate) anchored: bool,
+    /// A sparse DFA ([`AutomatonLayout::Sparse`]) rather than a dense one.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub(crate) sparse: bool,
     /// The `regexes` index of each of its pattern ids.
     pub(crate) patterns: Vec<u32>,
 }
