@@ -294,8 +294,10 @@ fi
 # (Engine.dnrRules, for an install without policy; it stays out of the
 # package), the built-in sample bundle and a shipped policy compiled to the
 # JSON that build reads (by the full build's Policy.toJson, the core's
-# Policy::to_json, as `esafety compile-policy`), embedded by
-# wasm/extension/build.mjs in lib/embedded.js (see there why).
+# Policy::to_json, as `esafety compile-policy`), written by
+# wasm/extension/build.mjs into lib/: the .wasm and the bundle as files
+# (lib/esafety_bg.wasm, lib/bundle.esb), the policy in lib/embedded.js
+# (see there why).
 policy=""
 for p in policies/secondary-pupils.toml policies/*.toml; do
   [ -e "$p" ] && { policy=$p; break; }
@@ -323,4 +325,4 @@ node -e '
   fs.writeFileSync(process.argv[3], JSON.stringify(doc) + "\n");
 ' "$PKG/node/esafety.js" "$policy" "$EXT_BUILD/shipped/policy.json"
 node "$ROOT/wasm/extension/build.mjs" --web "$EXT_BUILD/web" --node-pkg "$PKG/node/esafety.js" --policy "$EXT_BUILD/shipped/policy.json"
-echo "build-wasm: wasm/pkg built (full and extension builds); the example extension ships the extension build with dnr and $policy as JSON (lib/embedded.js)"
+echo "build-wasm: wasm/pkg built (full and extension builds); the example extension ships the extension build with dnr (lib/esafety_bg.wasm), the sample bundle (lib/bundle.esb) and $policy as JSON (lib/embedded.js)"
