@@ -263,7 +263,7 @@ node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$PKG/
 # that growth is caught.
 FULL_GOAL=620000
 # The extension build's goal is 250 KiB (256,000 bytes); it is not met:
-# 263,728 bytes gzip -9 measured (267,092 before the `Limits` overrides
+# 263,681 bytes gzip -9 measured (267,092 before the `Limits` overrides
 # left it, feature `limits` of esafety-wasm, and content limits stopped
 # being parsed there only to be refused). What is left over the goal is
 # not a feature of this build: Rust's float formatting (13.9 KB of code,
