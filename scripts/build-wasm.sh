@@ -262,14 +262,17 @@ node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$PKG/
 # 607,837 bytes gzip -9 (after the content decisions merged), plus 2%, so
 # that growth is caught.
 FULL_GOAL=620000
-# The extension build's goal is 250 KiB (256,000 bytes); it is not met
-# since this session's merges: 267,085 bytes gzip -9 measured, with content
-# limits in policies (about 4.4 KB, less 1.7 KB since the findings are not
-# written without the `content` feature), the host's `Limits` overrides at
-# the boundary (about 3.6 KB) and the expression search from every position.
-# wasm/README.md, "Size and speed", says so. This gate is that size plus
-# about 1%, so that growth is caught; it is not the goal.
-EXTENSION_GOAL=270000
+# The extension build's goal is 250 KiB (256,000 bytes); it is not met:
+# 263,681 bytes gzip -9 measured (267,092 before the `Limits` overrides
+# left it, feature `limits` of esafety-wasm, and content limits stopped
+# being parsed there only to be refused). What is left over the goal is
+# not a feature of this build: Rust's float formatting (13.9 KB of code,
+# reached through serde's "invalid type: floating point" errors, which
+# serde_json makes for any number where a string is due), the time zone
+# database and the expression search from every position. wasm/README.md,
+# "Size and speed", says so. This gate is that size plus about 0.9%, so
+# that growth is caught; it is not the goal.
+EXTENSION_GOAL=266000
 size_gate() {
   local name=$1 wasm=$2 goal=$3 raw gz
   raw=$(wc -c <"$wasm")
@@ -294,8 +297,10 @@ fi
 # (Engine.dnrRules, for an install without policy; it stays out of the
 # package), the built-in sample bundle and a shipped policy compiled to the
 # JSON that build reads (by the full build's Policy.toJson, the core's
-# Policy::to_json, as `esafety compile-policy`), embedded by
-# wasm/extension/build.mjs in lib/embedded.js (see there why).
+# Policy::to_json, as `esafety compile-policy`), written by
+# wasm/extension/build.mjs into lib/: the .wasm and the bundle as files
+# (lib/esafety_bg.wasm, lib/bundle.esb), the policy in lib/embedded.js
+# (see there why).
 policy=""
 for p in policies/secondary-pupils.toml policies/*.toml; do
   [ -e "$p" ] && { policy=$p; break; }
@@ -323,4 +328,4 @@ node -e '
   fs.writeFileSync(process.argv[3], JSON.stringify(doc) + "\n");
 ' "$PKG/node/esafety.js" "$policy" "$EXT_BUILD/shipped/policy.json"
 node "$ROOT/wasm/extension/build.mjs" --web "$EXT_BUILD/web" --node-pkg "$PKG/node/esafety.js" --policy "$EXT_BUILD/shipped/policy.json"
-echo "build-wasm: wasm/pkg built (full and extension builds); the example extension ships the extension build with dnr and $policy as JSON (lib/embedded.js)"
+echo "build-wasm: wasm/pkg built (full and extension builds); the example extension ships the extension build with dnr (lib/esafety_bg.wasm), the sample bundle (lib/bundle.esb) and $policy as JSON (lib/embedded.js)"

@@ -1,18 +1,23 @@
 // Writes the example extension's lib/ (ignored by git): the web build of the
-// package (with the `dnr` feature) and lib/embedded.js, which holds the
-// .wasm, the shipped bundle, the shipped policy and config.json as one
-// ES module.
+// package (with the `dnr` feature) as files, and what the service worker
+// needs to start:
+//   lib/esafety.js, snippets/   wasm-bindgen's ES module (the glue)
+//   lib/esafety_bg.wasm         the module, compiled from the file
+//                               (`WebAssembly.instantiateStreaming` over
+//                               `fetch(chrome.runtime.getURL(...))`)
+//   lib/bundle.esb              the shipped bundle, fetched the same way
+//   lib/embedded.js             the shipped policy (JSON), its file name and
+//                               config.json: a few KB, a static import
 //
-// Why embedded: a service worker woken by a request must answer that
-// request synchronously, from its first event. Chromium runs the worker's
-// module graph (every static import) before it dispatches any event, so
-// what is imported is there when the script's top level runs: the engine is
-// compiled (`initSync`) and built there, with no `fetch` (asynchronous) in
-// between. Only what an administrator configures (chrome.storage.managed)
-// arrives later; until then a managed install fails closed.
+// Why files: Chromium runs a worker's whole module graph before its script
+// body, and a module holding the .wasm and the bundle as base64 (~3 MB for
+// a 100k-entry bundle) cost most of the worker's start (230 ms of 357 ms,
+// wasm/README.md "Extension ready time"). Fetched from the extension's own
+// files they are read as bytes, with no JavaScript to parse. Until both are
+// in and the engine is built, every request fails closed (service-worker.js).
 //
 // Usage (scripts/build-wasm.sh runs it):
-//   node wasm/extension/build.mjs --web DIR --node-pkg PKG/node/esafety.js --policy P.toml
+//   node wasm/extension/build.mjs --web DIR --node-pkg PKG/node/esafety.js --policy P.json
 //       [--bundle B.esb] [--config config.json] [--out EXTENSION_DIR]
 // --bundle defaults to the package's sample bundle; --out to this folder
 // (tests and benches build copies with another bundle or policy).
@@ -24,32 +29,42 @@ import { parseArgs } from 'node:util';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
+/** The shipped module and bundle, as files of lib/ (service-worker.js fetches them). */
+export const WASM_FILE = 'esafety_bg.wasm';
+export const BUNDLE_FILE = 'bundle.esb';
+
 /**
- * Writes `out`/lib/embedded.js for these bytes and texts.
+ * Writes the shipped parts into `out`/lib: the .wasm and the bundle as
+ * files, the policy, its file name and the configuration in
+ * lib/embedded.js.
  *
  * @param {string} out the extension folder
  * @param {{wasm: Uint8Array, bundle: Uint8Array, policy: string, policyFile: string, config: object}} parts
  */
 export function writeEmbedded(out, { wasm, bundle, policy, policyFile, config }) {
   const lines = [
-    '// Written by wasm/extension/build.mjs: what the service worker needs at its first event.',
-    `export const WASM = ${JSON.stringify(Buffer.from(wasm).toString('base64'))};`,
-    `export const BUNDLE = ${JSON.stringify(Buffer.from(bundle).toString('base64'))};`,
+    '// Written by wasm/extension/build.mjs: the shipped policy and configuration',
+    '// (the module and the bundle are the files lib/esafety_bg.wasm and lib/bundle.esb).',
+    `export const WASM_FILE = ${JSON.stringify(`lib/${WASM_FILE}`)};`,
+    `export const BUNDLE_FILE = ${JSON.stringify(`lib/${BUNDLE_FILE}`)};`,
     `export const POLICY = ${JSON.stringify(policy)};`,
     `export const POLICY_FILE = ${JSON.stringify(policyFile)};`,
     `export const CONFIG = ${JSON.stringify(config)};`,
     '',
   ];
-  mkdirSync(join(out, 'lib'), { recursive: true });
-  writeFileSync(join(out, 'lib', 'embedded.js'), lines.join('\n'));
+  const lib = join(out, 'lib');
+  mkdirSync(lib, { recursive: true });
+  writeFileSync(join(lib, WASM_FILE), wasm);
+  writeFileSync(join(lib, BUNDLE_FILE), bundle);
+  writeFileSync(join(lib, 'embedded.js'), lines.join('\n'));
 }
 
 /** Reads what `writeEmbedded` wrote (for copies that change one part). */
 export async function readEmbedded(dir) {
   const m = await import(`${join(dir, 'lib', 'embedded.js')}?${Date.now()}`);
   return {
-    wasm: Buffer.from(m.WASM, 'base64'),
-    bundle: Buffer.from(m.BUNDLE, 'base64'),
+    wasm: readFileSync(join(dir, 'lib', WASM_FILE)),
+    bundle: readFileSync(join(dir, 'lib', BUNDLE_FILE)),
     policy: m.POLICY,
     policyFile: m.POLICY_FILE,
     config: m.CONFIG,
@@ -96,5 +111,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     policyFile: o.policy.split('/').pop(),
     config: JSON.parse(readFileSync(o.config, 'utf8')),
   });
-  console.log(`build.mjs: ${lib} written (${readFileSync(join(lib, 'embedded.js')).length} bytes embedded.js)`);
+  const size = (f) => readFileSync(join(lib, f)).length;
+  console.log(`build.mjs: ${lib} written (${WASM_FILE} ${size(WASM_FILE)} bytes, ${BUNDLE_FILE} ${size(BUNDLE_FILE)} bytes, embedded.js ${size('embedded.js')} bytes)`);
 }

@@ -13,35 +13,30 @@
 // running) and checks top-level pages with the engine for what the rules
 // cannot say (status.html says exactly what).
 //
-// The engine is compiled and built at the top level of this script from
-// lib/embedded.js, a static import (wasm/extension/build.mjs says why), so
-// the first event — which may be what woke the worker — is decided.
-import { initSync, Bundle, Engine, Policy, errorDecision } from './lib/esafety.js';
+// The WebAssembly module and the shipped bundle are files of the extension
+// (lib/esafety_bg.wasm, lib/bundle.esb), fetched and compiled as soon as the
+// script runs; the shipped engine is built the moment both are in. Until
+// then, and until a managed install has its configuration, every request
+// is blocked (the listener below; wasm/extension/build.mjs says why files).
+import init, { Bundle, Engine, Policy, errorDecision } from './lib/esafety.js';
 import * as shipped from './lib/embedded.js';
 import { answer, checkNavigation, decide, moduleFailedDecision, readConfig, unavailable } from './check.js';
 
 // When the script body starts (its imports evaluated), since the worker started.
 const scriptMs = performance.now();
 const page = (path) => chrome.runtime.getURL(path);
-/** Base64 to bytes: Uint8Array.fromBase64 where Chromium has it (140+), else atob. */
-function fromBase64(s) {
-  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(s);
-  const text = atob(s);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
 
-/**
- * Builds an engine from bundle bytes and policy text (TOML, or JSON if it
- * starts with `{`). `phases`, if given, gets the milliseconds each step took
- * (`bundleMs`, `policyMs`, `engineMs`).
- */
-function makeEngine(bundleBytes, policyText, policyFile, phases = {}) {
-  let t = performance.now();
+/** A policy from its text: TOML, or JSON if it starts with `{`. `phases.policyMs` gets the milliseconds it took. */
+function readPolicy(policyText, policyFile, phases) {
+  const t = performance.now();
   const policy = /^\s*\{/.test(policyText) ? Policy.fromJson(policyText, policyFile) : Policy.fromToml(policyText, policyFile);
   phases.policyMs = performance.now() - t;
-  t = performance.now();
+  return policy;
+}
+
+/** An engine from bundle bytes and a policy; `phases` gets `bundleMs` and `engineMs`. */
+function buildEngine(bundleBytes, policy, phases) {
+  let t = performance.now();
   const bundle = Bundle.fromBytes(bundleBytes);
   phases.bundleMs = performance.now() - t;
   t = performance.now();
@@ -50,37 +45,65 @@ function makeEngine(bundleBytes, policyText, policyFile, phases = {}) {
   return engine;
 }
 
-// The WebAssembly module, synchronously. If it cannot start there is no
-// core to build the error decision: moduleFailedDecision stands in.
+/** An engine from bundle bytes and policy text. */
+function makeEngine(bundleBytes, policyText, policyFile, phases = {}) {
+  return buildEngine(bundleBytes, readPolicy(policyText, policyFile, phases), phases);
+}
+
+/** The bytes of one of the extension's own files (`lib/bundle.esb`). */
+async function ownFile(path) {
+  const response = await fetch(page(path));
+  if (!response.ok) throw new Error(`the extension's own \`${path}\` answered HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 // Milliseconds each start-up step took (for wasm/bench/extension.mjs).
 const phases = {};
-let moduleError = null;
-try {
-  let t = performance.now();
-  const wasm = fromBase64(shipped.WASM);
-  phases.wasmDecodeMs = performance.now() - t;
-  t = performance.now();
-  initSync({ module: wasm });
-  phases.wasmCompileMs = performance.now() - t;
-} catch (error) {
-  moduleError = error;
-  console.error('esafety: the WebAssembly module could not start:', error);
+// Milliseconds since the worker started (performance.now()'s origin): the
+// module compiled, the shipped engine built, the filter deciding.
+const timings = { scriptMs, moduleMs: null, engineMs: null, readyMs: null, phases };
+globalThis.esafetyTimings = timings;
+
+// The WebAssembly module: null while it loads, true once it runs, or the
+// error it could not start with. Until it runs there is no core to build
+// the error decision: moduleFailedDecision stands in.
+let moduleState = null;
+function failDecision(url, reason) {
+  if (moduleState === true) return errorDecision(url, reason);
+  const why = moduleState === null ? 'the WebAssembly module is still loading' : `the WebAssembly module could not start: ${moduleState.message}`;
+  return moduleFailedDecision(url, `${reason} (${why})`);
 }
-const failDecision = moduleError
-  ? (url, reason) => moduleFailedDecision(url, `${reason} (the WebAssembly module could not start: ${moduleError.message})`)
-  : errorDecision;
+
+const moduleStarted = (async () => {
+  const t = performance.now();
+  try {
+    await init({ module_or_path: page(shipped.WASM_FILE) });
+    phases.wasmMs = performance.now() - t;
+    moduleState = true;
+  } catch (error) {
+    moduleState = error instanceof Error ? error : new Error(String(error));
+    console.error('esafety: the WebAssembly module could not start:', error);
+  }
+  timings.moduleMs = performance.now();
+})();
+// The shipped bundle's bytes, fetched meanwhile.
+const shippedBundle = (async () => {
+  const t = performance.now();
+  const bytes = await ownFile(shipped.BUNDLE_FILE);
+  phases.bundleFetchMs = performance.now() - t;
+  return bytes;
+})();
+// Its failure is read where it is awaited (shippedStarted, configure).
+shippedBundle.catch(() => {});
 
 /**
  * What decides now: `{engine, context, ready, error}`. `ready` is false
- * while a managed install reads its configuration (every request is then
- * blocked); `error` is why the filter could not start (every request is
- * then blocked with it as the reason).
+ * while the module and the shipped bundle load and while a managed install
+ * reads its configuration (every request is then blocked); `error` is why
+ * the filter could not start (every request is then blocked with it as the
+ * reason).
  */
 let state = { engine: null, context: {}, ready: false, error: null };
-// Milliseconds since the worker started (performance.now()'s origin): the
-// module compiled, the shipped engine built, the filter deciding.
-const timings = { scriptMs, moduleMs: performance.now(), engineMs: null, readyMs: null, phases };
-globalThis.esafetyTimings = timings;
 
 function setEngine(engine, context) {
   state = { engine, context, ready: true, error: null };
@@ -93,14 +116,26 @@ function setFailed(error) {
   timings.readyMs = performance.now();
 }
 
-/** The engine of the shipped bundle and policy with config.json: the unmanaged default. */
-function shippedEngine() {
-  if (moduleError) throw moduleError;
-  const t = performance.now();
-  const bundle = fromBase64(shipped.BUNDLE);
-  phases.bundleDecodeMs = performance.now() - t;
-  return makeEngine(bundle, shipped.POLICY, shipped.POLICY_FILE, phases);
-}
+/**
+ * The shipped engine (the shipped bundle and policy with config.json, the
+ * unmanaged default): the policy is read as soon as the module runs, while
+ * the bundle may still be coming, and the engine built once both are in.
+ * Resolves to `{engine, context, ready, error}`, never rejects.
+ */
+const shippedPolicy = moduleStarted.then(() => {
+  if (moduleState !== true) throw moduleState;
+  return readPolicy(shipped.POLICY, shipped.POLICY_FILE, phases);
+});
+const shippedStarted = Promise.all([shippedPolicy, shippedBundle])
+  .then(([policy, bytes]) => ({ engine: buildEngine(bytes, policy, phases), context: { ...shipped.CONFIG }, ready: true, error: null }))
+  .catch((error) => {
+    // The module's own error first: without it nothing else could run.
+    const why = moduleState instanceof Error ? moduleState : error;
+    return { engine: unavailable(why), context: {}, ready: true, error: String(why && why.message) };
+  })
+  .finally(() => {
+    timings.engineMs = performance.now();
+  });
 
 // Warned pages the user chose to continue to (until the worker restarts).
 const proceeded = new Set();
@@ -161,18 +196,21 @@ const configured = new Promise((ok) => {
 async function configure(managed) {
   try {
     const config = readConfig(managed, shipped.CONFIG);
+    const shippedState = await shippedStarted;
     if (!config.bundleUrl && !config.policy) {
-      // The shipped bundle and policy, already built at the top level.
+      // The shipped bundle and policy, built when the worker started.
       if (shippedState.error) throw new Error(shippedState.error);
       setEngine(shippedState.engine, config.context);
     } else {
-      let bundle = fromBase64(shipped.BUNDLE);
+      if (moduleState !== true) throw moduleState;
+      let bundle;
       if (config.bundleUrl) {
         const response = await fetch(config.bundleUrl, { cache: 'no-store' });
         if (!response.ok) throw new Error(`the bundle at \`${config.bundleUrl}\` answered HTTP ${response.status}`);
         bundle = new Uint8Array(await response.arrayBuffer());
+      } else {
+        bundle = await shippedBundle;
       }
-      if (moduleError) throw moduleError;
       setEngine(makeEngine(bundle, config.policy ?? shipped.POLICY, config.policy ? 'managed policy' : shipped.POLICY_FILE), config.context);
     }
   } catch (error) {
@@ -208,17 +246,8 @@ async function writeRules() {
 }
 let dnrState = null;
 
-/** The shipped engine with config.json, built now: an install without policy decides its first navigation with it. */
-let shippedState;
-try {
-  shippedState = { engine: shippedEngine(), context: { ...shipped.CONFIG }, ready: true, error: null };
-} catch (error) {
-  shippedState = { engine: unavailable(error), context: {}, ready: true, error: String(error && error.message) };
-}
-timings.engineMs = performance.now();
-
-function startUnmanaged() {
-  state = shippedState;
+async function startUnmanaged() {
+  state = await shippedStarted;
   timings.readyMs = performance.now();
   if (state.error) console.error('esafety: the filter could not start:', state.error);
   return writeRules().catch((error) => {
@@ -257,9 +286,11 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 // started.
 chrome.webNavigation.onBeforeNavigate.addListener((details) => {
   if (mode === 'managed' || details.frameId !== 0 || proceeded.has(details.url)) return;
-  const { engine, context } = shippedState;
-  const { page: blocked } = checkNavigation(engine, details.url, Date.now(), context, failDecision);
-  if (blocked) chrome.tabs.update(details.tabId, { url: page(blocked) });
+  const now = Date.now();
+  shippedStarted.then(({ engine, context }) => {
+    const { page: blocked } = checkNavigation(engine, details.url, now, context, failDecision);
+    if (blocked) chrome.tabs.update(details.tabId, { url: page(blocked) });
+  });
 });
 
 chrome.runtime.onMessage.addListener((message, sender, reply) => {

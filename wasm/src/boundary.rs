@@ -86,8 +86,9 @@ pub(crate) fn optional_u32(value: &JsValue, name: &str) -> Result<Option<u32>, F
     };
     if number.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&number) {
         return Err(argument(format!(
-            "`{name}` must be a whole number from 0 to {}, not {number}",
-            u32::MAX
+            "`{name}` must be a whole number from 0 to {}, not {}",
+            u32::MAX,
+            js_number(number)
         )));
     }
     // INVARIANT: a whole number in `0..=u32::MAX`, so the cast is exact.
@@ -118,6 +119,7 @@ pub(crate) fn instance<T: wasm_bindgen::convert::TryFromJsValue>(
 
 /// The JavaScript name of a limit: its core name in camel case
 /// (`max_bundle_len` is `maxBundleLen`).
+#[cfg(feature = "limits")]
 fn camel(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
     let mut upper = false;
@@ -138,6 +140,7 @@ fn camel(snake: &str) -> String {
 /// {maxBundleLen, …}}`; no options, or no `limits`: the defaults), read by
 /// type: each field a whole number, no unknown field; core then checks the
 /// values (`Limits::validate`). Errors are `invalid-argument`.
+#[cfg(feature = "limits")]
 pub(crate) fn limits(options: &JsValue, name: &str) -> Result<esafety::Limits, Failure> {
     use esafety::limits::Limit;
     let mut out = esafety::Limits::default();
@@ -203,8 +206,8 @@ pub(crate) fn limits(options: &JsValue, name: &str) -> Result<esafety::Limits, F
         let Some(number) = number else {
             return Err(argument(format!(
                 "`{field}` must be a whole number of at least 1, not {}",
-                if value.as_f64().is_some() {
-                    format!("{}", value.as_f64().unwrap_or_default())
+                if let Some(n) = value.as_f64() {
+                    js_number(n)
                 } else {
                     type_name(&value)
                 }
@@ -216,6 +219,55 @@ pub(crate) fn limits(options: &JsValue, name: &str) -> Result<esafety::Limits, F
     }
     out.validate().map_err(|e| Failure::new(e.code(), e))?;
     Ok(out)
+}
+
+/// The `limits` field of an options argument named `name`, in a build
+/// without the `limits` feature (the extension build): such a build reads
+/// with the core's defaults (`Limits::DEFAULT`) and says so to a caller
+/// that sets any, rather than silently reading with other bounds than
+/// asked. No options, `{}`, or `limits` undefined or null: the defaults.
+/// Errors are `invalid-argument`.
+#[cfg(not(feature = "limits"))]
+pub(crate) fn limits(options: &JsValue, name: &str) -> Result<esafety::Limits, Failure> {
+    if !given(options) {
+        return Ok(esafety::Limits::DEFAULT);
+    }
+    if !options.is_object() {
+        return Err(argument(format!(
+            "`{name}` must be an object, not {}",
+            type_name(options)
+        )));
+    }
+    let keys =
+        keys(options).ok_or_else(|| argument(format!("cannot read the keys of `{name}`")))?;
+    for key in keys.iter() {
+        let key = key.as_string().unwrap_or_default();
+        if key != "limits" {
+            return Err(argument(format!(
+                "`{name}` has no field `{key}`; the field is `limits`"
+            )));
+        }
+        let value = js_sys::Reflect::get(options, &JsValue::from_str(&key))
+            .map_err(|_| argument(format!("cannot read `{name}.limits`")))?;
+        if given(&value) {
+            return Err(argument(format!(
+                "`{name}.limits` cannot be set in this build, which reads with the default limits \
+                 (the extension build has no `limits` feature); use the full build (`esafety`) to set \
+                 them, or leave `limits` out"
+            )));
+        }
+    }
+    Ok(esafety::Limits::DEFAULT)
+}
+
+/// A number as JavaScript writes it (`String(n)`: `NaN`, `1.5`, `1e+21`):
+/// it came from JavaScript, and Rust's float formatting is about 8 KB of
+/// the gzipped `.wasm` (no `{}` of an `f64` anywhere in this crate).
+pub(crate) fn js_number(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 /// The bytes of a bytes argument named `name`: a `Uint8Array` (or any typed

@@ -194,7 +194,7 @@ impl<'a> JsRequest<'a> {
         let bytes: &'a [u8] = bytes;
         match reader::from_scratch(*numbers, bytes, url_len) {
             Some(fields) => Ok(JsRequest {
-                request: reader::read(fields, js_number)?,
+                request: reader::read(fields, boundary::js_number)?,
                 url_value: None,
             }),
             None => JsRequest::read_fields(value),
@@ -222,7 +222,7 @@ impl<'a> JsRequest<'a> {
             device: value_of(RawRequest::device(object)),
         };
         Ok(JsRequest {
-            request: reader::read(fields, js_number)?,
+            request: reader::read(fields, boundary::js_number)?,
             url_value: url_value.ok(),
         })
     }
@@ -233,20 +233,10 @@ impl<'a> JsRequest<'a> {
     }
 }
 
-/// A number as JavaScript writes it (`String(n)`: `NaN`, `1.5`, `1e+21`):
-/// it came from JavaScript, and Rust's float formatting is about 8 KB of
-/// the gzipped `.wasm`.
-fn js_number(n: f64) -> String {
-    js_sys::Number::from(n)
-        .to_string_with_radix(10)
-        .map(String::from)
-        .unwrap_or_default()
-}
-
 /// An age in whole years, 0 to 255 (read by the core).
 #[cfg(feature = "full")]
 pub(crate) fn age(n: f64) -> Result<u8, Failure> {
-    context::age_from_number(n, &js_number(n)).map_err(rejected)
+    context::age_from_number(n, &boundary::js_number(n)).map_err(rejected)
 }
 
 /// A time given as an RFC 3339 string with an offset (`Z` or
@@ -273,7 +263,7 @@ pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
 /// A time given as epoch milliseconds (read by the core).
 #[cfg(feature = "full")]
 fn from_millis(millis: f64) -> Result<Timestamp, Failure> {
-    context::time_from_unix_millis(millis, &js_number(millis)).map_err(rejected)
+    context::time_from_unix_millis(millis, &boundary::js_number(millis)).map_err(rejected)
 }
 
 /// A date `YYYY-MM-DD` (for the linter's review deadlines), or a `Date` /

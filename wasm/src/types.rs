@@ -39,7 +39,12 @@ export interface Limits {
   maxBundleMetaLen?: number;
 }
 
-/** The options of `Bundle.fromBytes` and the `Policy` loaders. */
+/**
+ * The options of `Bundle.fromBytes` and the `Policy` loaders. `limits` is
+ * read by the full build (`esafety`) only: the extension build
+ * (`esafety/extension`) reads with the defaults and refuses a `limits`
+ * object with `invalid-argument`.
+ */
 export interface LoadOptions {
   limits?: Limits;
 }

@@ -58,6 +58,75 @@ describe('the extension build', () => {
   });
 });
 
+// The extension build cannot scan content or read `options.limits`
+// (wasm/Cargo.toml, features `content` and `limits`): a policy naming a
+// content limit and a caller setting limits get a coded error, never a
+// policy that silently never blocks on content or bounds other than asked.
+describe('what the extension build refuses', () => {
+  const refused = (f, code, message, line, column) => {
+    let thrown;
+    try {
+      f();
+    } catch (e) {
+      thrown = e;
+    }
+    assert.ok(thrown instanceof Error && thrown.name === 'EsafetyError', `not an EsafetyError: ${thrown?.stack ?? thrown}`);
+    assert.equal(thrown.code, code, thrown.message);
+    assert.match(thrown.message, message);
+    if (line !== undefined) assert.deepEqual([thrown.line, thrown.column], [line, column]);
+  };
+  const unavailable = /content limit cannot be applied: this build of esafety has no content scanning \(feature `content`\); use a build with it, or remove `content_limit`/;
+  const policies = [
+    ['the policy\'s own limit, by age', '{"id":"p","default":"allow","content_limit":"by-age"}', 1, 53],
+    ['the policy\'s own limit, in points', '{"id":"p","default":"allow","content_limit":70}', 1, 47],
+    ['a rule\'s limit', '{"id":"p","default":"allow","rules":[{"id":"r","action":"warn","content_limit":30}]}', 1, 82],
+    ['a limit that is no limit at all', '{"id":"p","default":"allow","content_limit":"teens"}', 1, 52],
+    ['a limit as an object', '{"id":"p","default":"allow","content_limit":{"points":5}}', 1, 57],
+  ];
+  for (const [name, text, line, column] of policies) {
+    test(`a policy naming a content limit: ${name}`, () => {
+      refused(() => ext.Policy.fromJson(text, 'p.json'), 'invalid-policy', unavailable, line, column);
+    });
+  }
+  test('the full build loads them', () => {
+    for (const [, text] of policies.slice(0, 3)) assert.equal(full.Policy.fromJson(text, 'p.json').id, 'p');
+  });
+
+  const bytes = full.sampleBundleBytes();
+  const policyText = '{"id":"p","default":"allow"}';
+  const loaders = [
+    ['Bundle.fromBytes', (options) => ext.Bundle.fromBytes(bytes, options)],
+    ['Policy.fromJson', (options) => ext.Policy.fromJson(policyText, 'p.json', options)],
+    ['Policy.load', (options) => ext.Policy.load(policyText, 'p.json', options)],
+  ];
+  const setLimits = [
+    ['one limit', { limits: { maxDocumentLen: 10 } }, /`options.limits` cannot be set in this build, which reads with the default limits/],
+    ['an empty limits object', { limits: {} }, /`options.limits` cannot be set in this build/],
+    ['limits that are no object', { limits: 5 }, /`options.limits` cannot be set in this build/],
+    ['another option', { limit: { maxDocumentLen: 10 } }, /`options` has no field `limit`; the field is `limits`/],
+    ['options that are no object', 'big', /`options` must be an object, not string/],
+  ];
+  const defaults = [
+    ['no options', undefined],
+    ['null options', null],
+    ['empty options', {}],
+    ['limits undefined', { limits: undefined }],
+    ['limits null', { limits: null }],
+  ];
+  for (const [loader, load] of loaders) {
+    for (const [name, options, message] of setLimits) {
+      test(`${loader} refuses ${name}`, () => refused(() => load(options), 'invalid-argument', message));
+    }
+    for (const [name, options] of defaults) {
+      test(`${loader} reads with the defaults given ${name}`, () => {
+        const loaded = load(options);
+        assert.ok(loaded instanceof (loader === 'Bundle.fromBytes' ? ext.Bundle : ext.Policy));
+        loaded.free();
+      });
+    }
+  }
+});
+
 describe('tests/vectors/decisions.toml with JSON policies, extension build against full build', () => {
   const v = loadVectors('decisions');
   if (v === null) throw new Error('tests/vectors/decisions.toml is missing');

@@ -71,7 +71,9 @@ crossed the limit set for you. If you think this is wrong, tell a member of staf
 ///
 /// A policy naming one loads only in a build of esafety with content
 /// scanning (feature `content`): without it the limit could never be
-/// applied, and the policy would silently never block on content.
+/// applied, and the policy would silently never block on content. Such a
+/// build refuses any `content_limit`, well-formed or not, with
+/// [`CONTENT_LIMIT_UNAVAILABLE`].
 ///
 /// ```
 /// use esafety::policy::ContentLimitSetting;
@@ -153,6 +155,7 @@ impl Serialize for ContentLimitSetting {
     }
 }
 
+#[cfg(feature = "content")]
 impl<'de> Deserialize<'de> for ContentLimitSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -165,10 +168,10 @@ impl<'de> Deserialize<'de> for ContentLimitSetting {
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ContentLimitSetting, E> {
                 if v.trim() == "by-age" {
-                    return available(ContentLimitSetting::ByAge);
+                    return Ok(ContentLimitSetting::ByAge);
                 }
                 match v.parse::<ContentLimit>() {
-                    Ok(l) => available(ContentLimitSetting::Limit(l)),
+                    Ok(l) => Ok(ContentLimitSetting::Limit(l)),
                     Err(_) => Err(E::custom(format!(
                         "`{v}` is not a content limit; give `by-age`, `young-children` (50), `older-children` (100), `young-adults` (160) or a whole number of points"
                     ))),
@@ -176,7 +179,7 @@ impl<'de> Deserialize<'de> for ContentLimitSetting {
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ContentLimitSetting, E> {
                 match u32::try_from(v) {
-                    Ok(p) => available(ContentLimitSetting::Limit(ContentLimit::Points(p))),
+                    Ok(p) => Ok(ContentLimitSetting::Limit(ContentLimit::Points(p))),
                     Err(_) => Err(E::custom(format!(
                         "`{v}` is not a content limit; give a number of points up to {}",
                         u32::MAX
@@ -196,15 +199,25 @@ impl<'de> Deserialize<'de> for ContentLimitSetting {
     }
 }
 
-/// A limit is usable only where content can be scanned.
-fn available<E: serde::de::Error>(s: ContentLimitSetting) -> Result<ContentLimitSetting, E> {
-    if cfg!(feature = "content") {
-        Ok(s)
-    } else {
-        Err(E::custom(format!(
-            "content limit `{s}` cannot be applied: this build of esafety has no content scanning \
-             (feature `content`); use a build with it, or remove `content_limit`"
-        )))
+/// Why a policy naming a content limit does not load in a build without
+/// content scanning: the limit could never be applied, and the policy
+/// would silently never block on content.
+///
+/// ```
+/// assert!(esafety::policy::CONTENT_LIMIT_UNAVAILABLE.contains("feature `content`"));
+/// ```
+pub const CONTENT_LIMIT_UNAVAILABLE: &str = "a content limit cannot be applied: this build of esafety has no \
+content scanning (feature `content`); use a build with it, or remove `content_limit`";
+
+/// Without content scanning no content limit can be applied, whatever it
+/// says: the value is read past (so that the error has the position of the
+/// document's reader) and refused, with no parsing of limits in the build
+/// (the WebAssembly extension build's size, wasm/README.md).
+#[cfg(not(feature = "content"))]
+impl<'de> Deserialize<'de> for ContentLimitSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d)?;
+        Err(serde::de::Error::custom(CONTENT_LIMIT_UNAVAILABLE))
     }
 }
 

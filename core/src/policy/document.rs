@@ -896,11 +896,11 @@ impl TryFrom<RuleDoc> for Rule {
         nonempty("days", &doc.id, &doc.days)?;
         nonempty("times", &doc.id, &doc.times)?;
         #[cfg(not(feature = "content"))]
-        if let Some(l) = doc.content_limit {
+        if doc.content_limit.is_some() {
             return Err(format!(
-                "rule `{}`: content limit `{l}` cannot be applied: this build of esafety has no content \
-                 scanning (feature `content`); use a build with it, or remove `content_limit`",
-                doc.id
+                "rule `{}`: {}",
+                doc.id,
+                super::CONTENT_LIMIT_UNAVAILABLE
             ));
         }
         // DESIGN.md invariant 1: the statutory baseline cannot be lowered.

@@ -470,7 +470,13 @@ impl Policy {
             return self.baseline(classification, categories);
         }
         let content = self.policy_content(request);
-        if self.parts.doc.content_limit.is_some() && content.iter().any(|f| f.crossed) {
+        // Without the `content` feature nothing is scanned (and no policy
+        // with a content limit loads): the content block is left out of
+        // such a build (the WebAssembly extension build's size).
+        if cfg!(feature = "content")
+            && self.parts.doc.content_limit.is_some()
+            && content.iter().any(|f| f.crossed)
+        {
             return self.content_block(request, classification, categories, content);
         }
         let mut clock = None;

@@ -57,8 +57,8 @@ mod time;
 
 pub use alert::{Alert, AlertUrgency};
 pub use content::{
-    CONTENT, CONTENT_BLOCK_MESSAGE, ContentFinding, ContentLimitSetting, ContentPhrase,
-    ContentSource,
+    CONTENT, CONTENT_BLOCK_MESSAGE, CONTENT_LIMIT_UNAVAILABLE, ContentFinding, ContentLimitSetting,
+    ContentPhrase, ContentSource,
 };
 pub use context::RequestError;
 pub use document::{
