@@ -263,16 +263,19 @@ node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$PKG/
 # that growth is caught.
 FULL_GOAL=620000
 # The extension build's goal is 250 KiB (256,000 bytes); it is not met:
-# 263,681 bytes gzip -9 measured (267,092 before the `Limits` overrides
-# left it, feature `limits` of esafety-wasm, and content limits stopped
-# being parsed there only to be refused). What is left over the goal is
-# not a feature of this build: Rust's float formatting (13.9 KB of code,
-# reached through serde's "invalid type: floating point" errors, which
-# serde_json makes for any number where a string is due), the time zone
-# database and the expression search from every position. wasm/README.md,
-# "Size and speed", says so. This gate is that size plus about 0.9%, so
-# that growth is caught; it is not the goal.
-EXTENSION_GOAL=266000
+# 270,548 bytes gzip -9 measured after bundle format 5 merged (263,681
+# before it: the sparse-DFA search and its validation, which every build
+# that reads bundles needs, added 6,867; 267,092 before the `Limits`
+# overrides left it, feature `limits` of esafety-wasm, and content limits
+# stopped being parsed there only to be refused). What is left over the
+# goal is not a feature of this build: Rust's float formatting (13.9 KB of
+# code, reached through serde's "invalid type: floating point" errors,
+# which serde_json makes for any number where a string is due), the time
+# zone database, the expression search from every position and the two
+# automaton layouts. wasm/README.md, "Size and speed", says so. This gate
+# is that size plus about 0.9%, so that growth is caught; it is not the
+# goal.
+EXTENSION_GOAL=273000
 size_gate() {
   local name=$1 wasm=$2 goal=$3 raw gz
   raw=$(wc -c <"$wasm")
