@@ -16,12 +16,30 @@ use std::io::{self, Read};
 /// The longest log line [`LogLines`] reads by default: 16 MiB (a record
 /// holds at most one URL of [`crate::Limits::MAX_URL_LEN`] and its
 /// explanations, far less than this).
+///
+/// ```
+/// use esafety::record::{LogLine, LogLines, MAX_LOG_LINE_LEN};
+///
+/// let long = vec![b'x'; MAX_LOG_LINE_LEN + 1];
+/// let mut lines = LogLines::new(&long[..]);
+/// assert_eq!(lines.next_line()?, Some((1, LogLine::TooLong { len: MAX_LOG_LINE_LEN + 1 })));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub const MAX_LOG_LINE_LEN: usize = 16 * 1024 * 1024;
 
 /// How much is read at a time.
 const CHUNK: usize = 1 << 20;
 
 /// One line of a log, without its line ending.
+///
+/// ```
+/// use esafety::record::{LogLine, LogLines};
+///
+/// let mut lines = LogLines::new(&b"{}\n0123456789\n"[..]).with_max_line_len(4);
+/// assert_eq!(lines.next_line()?, Some((1, LogLine::Text(&b"{}"[..]))));
+/// assert_eq!(lines.next_line()?, Some((2, LogLine::TooLong { len: 10 })));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub enum LogLine<'a> {
     /// The line's bytes (a trailing `\r` is kept; JSON reads it as space).
