@@ -259,9 +259,11 @@ node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$PKG/
 # speed", says by how much and where the bytes are: the TOML reader,
 # incident model, linter, content scanner, decision records and signature
 # checking that only this build has). This gate is its size when measured,
-# 607,837 bytes gzip -9 (after the content decisions merged), plus 2%, so
-# that growth is caught.
-FULL_GOAL=620000
+# 624,497 bytes gzip -9 (after bundle format 5's sparse automata, the
+# `_with_limits` incident and profile readers and the content speed-ups
+# merged; 607,837 after the content decisions), plus 2%, so that growth is
+# caught.
+FULL_GOAL=637000
 # The extension build's goal is 250 KiB (256,000 bytes); it is not met:
 # 270,548 bytes gzip -9 measured after bundle format 5 merged (263,681
 # before it: the sparse-DFA search and its validation, which every build
