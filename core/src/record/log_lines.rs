@@ -143,31 +143,14 @@ impl<R: Read> LogLines<R> {
             let pending = self.buf.get(self.searched..self.end).unwrap_or_default();
             if let Some(at) = memchr::memchr(b'\n', pending) {
                 let newline = self.searched + at;
-                let (line_start, line_end) = (self.start, newline);
-                self.start = newline + 1;
-                self.searched = self.start;
-                self.number += 1;
-                let len = skipped + (line_end - line_start);
-                if skipped > 0 || len > self.max_line_len {
-                    return Ok(Some((self.number, LogLine::TooLong { len })));
-                }
-                let line = self.buf.get(line_start..line_end).unwrap_or_default();
-                return Ok(Some((self.number, LogLine::Text(line))));
+                return Ok(Some(self.hand_out(newline, newline + 1, skipped)));
             }
             self.searched = self.end;
             if self.eof {
                 if self.start == self.end && skipped == 0 {
                     return Ok(None);
                 }
-                let (line_start, line_end) = (self.start, self.end);
-                self.start = self.end;
-                self.number += 1;
-                let len = skipped + (line_end - line_start);
-                if skipped > 0 || len > self.max_line_len {
-                    return Ok(Some((self.number, LogLine::TooLong { len })));
-                }
-                let line = self.buf.get(line_start..line_end).unwrap_or_default();
-                return Ok(Some((self.number, LogLine::Text(line))));
+                return Ok(Some(self.hand_out(self.end, self.end, skipped)));
             }
             // No line ending in what is buffered: make room and read more.
             let partial = self.end - self.start;
@@ -198,6 +181,23 @@ impl<R: Read> LogLines<R> {
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+impl<R> LogLines<R> {
+    /// Hands out the line from `start` to `end` (with `skipped` bytes of it
+    /// already thrown away) and goes on at `next`.
+    fn hand_out(&mut self, end: usize, next: usize, skipped: usize) -> (usize, LogLine<'_>) {
+        let start = self.start;
+        self.start = next;
+        self.searched = next;
+        self.number += 1;
+        let len = skipped + (end - start);
+        if skipped > 0 || len > self.max_line_len {
+            return (self.number, LogLine::TooLong { len });
+        }
+        let line = self.buf.get(start..end).unwrap_or_default();
+        (self.number, LogLine::Text(line))
     }
 }
 
