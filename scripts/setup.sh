@@ -15,7 +15,8 @@ FUZZ_NIGHTLY=nightly-2026-05-01
 CARGO_C_VERSION=0.10.24+cargo-0.98.0
 # cargo-deny checks licences, duplicate crates and sources (deny.toml).
 CARGO_DENY_VERSION=0.20.2
-APT_PACKAGES=(squid squidguard chromium valgrind pkg-config e2guardian)
+# `time` (GNU time) gives the compile memory test its child's peak resident size.
+APT_PACKAGES=(squid squidguard chromium valgrind pkg-config e2guardian time)
 
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -1,6 +1,8 @@
 //! Shared data loading for the benchmarks: `ESAFETY_DATA` (default
 //! `../shared/data`), falling back to generated data where it is absent.
 
+pub mod policy_gen;
+
 use std::path::PathBuf;
 
 /// The data folder the benches read: `$ESAFETY_DATA`, else `../shared/data`
