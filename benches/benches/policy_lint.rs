@@ -5,6 +5,11 @@
 //! 13 s for 8,000 rules and 6 min 18 s for 76,663.
 //!
 //! `cargo bench -p esafety-benches --bench policy_lint`
+//!
+//! The same policy through the CLI (the generator is not committed data):
+//! `cargo run --release -p esafety-benches --bin generate-policy 32600 >
+//! p.toml && esafety lint p.toml` (32,600 rules is the most of these that
+//! fit the 4 MiB `max_document_len`).
 
 use std::hint::black_box;
 use std::time::Duration;
