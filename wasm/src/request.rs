@@ -261,7 +261,7 @@ pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
 }
 
 /// A time given as epoch milliseconds (read by the core).
-#[cfg(feature = "full")]
+#[cfg(any(feature = "full", feature = "record"))]
 fn from_millis(millis: f64) -> Result<Timestamp, Failure> {
     context::time_from_unix_millis(millis, &boundary::js_number(millis)).map_err(rejected)
 }
