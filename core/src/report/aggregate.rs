@@ -7,10 +7,10 @@ use jiff::civil::{Date, DateTime};
 use super::SERVICE_CATEGORIES;
 use super::options::ReportOptions;
 use super::summary::{
-    AlertEntry, OverBlocking, PeriodTotals, SearchTermCount, SiteTally, Summary, UnblockedSite,
-    WarnRates,
+    AlertEntry, DayCounts, OverBlocking, PeriodTotals, SearchTermCount, SiteTally, Summary,
+    UnblockedSite, WarnRates,
 };
-use super::view::{RecordView, Text};
+use super::view::{IncidentView, RecordView, Text};
 use crate::incident::{EscalationProfile, Incident, assess};
 use crate::policy::Action;
 use crate::record::{DecisionRecord, ERROR_RULE, REDACTED_URL};
@@ -98,10 +98,11 @@ pub struct Aggregator {
     sites: HashMap<String, SiteState>,
     terms: HashMap<String, u64>,
     alerts: Vec<PendingAlert>,
-    /// Each local date seen and its text, the key of `summary.daily`
-    /// (one per day of the logs; logs of several sites are not in time
-    /// order, so a record's day is looked up, not formatted again).
-    day_keys: BTreeMap<Date, String>,
+    /// The counts of each local date, keyed by the date while counting
+    /// (logs of several sites are not in time order: comparing dates is
+    /// cheaper than formatting a day and comparing its text, per record)
+    /// and turned into `summary.daily`'s text keys once, in `finish`.
+    days: BTreeMap<Date, DayCounts>,
 }
 
 impl Aggregator {
@@ -161,7 +162,7 @@ impl Aggregator {
             sites: HashMap::new(),
             terms: HashMap::new(),
             alerts: Vec::new(),
-            day_keys: BTreeMap::new(),
+            days: BTreeMap::new(),
         }
     }
 
@@ -278,20 +279,11 @@ impl Aggregator {
         if blocked && &*record.rule == ERROR_RULE {
             s.fail_closed += 1;
         }
-        let date = local.date();
-        let day_key = self
-            .day_keys
-            .entry(date)
-            .or_insert_with(|| date.to_string())
-            .as_str();
-        if !s.daily.contains_key(day_key) {
-            s.daily.insert(day_key.to_owned(), Default::default());
-        }
+        let day = self.days.entry(local.date()).or_default();
         if !s.by_site.contains_key(site_name) {
             s.by_site.insert(site_name.to_owned(), Default::default());
         }
-        let (Some(day), Some(site)) = (s.daily.get_mut(day_key), s.by_site.get_mut(site_name))
-        else {
+        let Some(site) = s.by_site.get_mut(site_name) else {
             return;
         };
         day.records += 1;
@@ -424,7 +416,7 @@ impl Aggregator {
                 incident: None,
                 routes: Vec::new(),
             },
-            incident: record.incident.as_ref().map(|i| i.clone().into_owned()),
+            incident: record.incident.as_ref().map(IncidentView::to_incident),
         });
     }
 
@@ -446,8 +438,13 @@ impl Aggregator {
             sites,
             terms,
             alerts,
+            days,
             ..
         } = self;
+        summary.daily = days
+            .into_iter()
+            .map(|(date, counts)| (date.to_string(), counts))
+            .collect();
         let top = options.top();
         summary.distinct_blocked_sites = sites.len() as u64;
         let mut unblocked: Vec<UnblockedSite> = sites

@@ -55,7 +55,7 @@ pub(super) struct RecordView<'a> {
     #[expect(dead_code, reason = "checked as the record checks it, not counted")]
     pub(super) reasons: Strings,
     #[serde(default)]
-    pub(super) incident: Option<Cow<'a, Incident>>,
+    pub(super) incident: Option<IncidentView<'a>>,
     #[serde(default, borrow)]
     #[expect(dead_code, reason = "checked as the record checks it, not counted")]
     pub(super) error: Option<Text<'a>>,
@@ -128,10 +128,37 @@ impl<'a> RecordView<'a> {
                 reason: Text(Cow::Borrowed(a.reason.as_str())),
             }),
             reasons: Strings,
-            incident: record.incident.as_ref().map(Cow::Borrowed),
+            incident: record.incident.as_ref().map(IncidentView::Of),
             error: None,
             proceeded: record.proceeded,
         }
+    }
+}
+
+/// A record's incident draft: read from a line (boxed, so that the view
+/// the reader builds and moves for every line stays small: most lines have
+/// no incident) or borrowed from a record.
+#[derive(Debug)]
+pub(super) enum IncidentView<'a> {
+    /// Read from a JSON line.
+    Read(Box<Incident>),
+    /// Borrowed from a [`DecisionRecord`].
+    Of(&'a Incident),
+}
+
+impl IncidentView<'_> {
+    /// The incident, owned.
+    pub(super) fn to_incident(&self) -> Incident {
+        match self {
+            IncidentView::Read(incident) => (**incident).clone(),
+            IncidentView::Of(incident) => (*incident).clone(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IncidentView<'_> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Box::<Incident>::deserialize(d).map(IncidentView::Read)
     }
 }
 

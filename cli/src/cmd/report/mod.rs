@@ -154,14 +154,17 @@ impl Drop for ClearOnDrop {
 
 /// Writes the summary in the form asked for.
 fn write_summary(args: &Args, summary: &Summary) -> anyhow::Result<()> {
+    // Buffered: the summary is one long line (alert details with their
+    // incidents), which stdout's line buffering would write in pieces.
     if args.json {
-        let mut out = io::stdout().lock();
+        let mut out = io::BufWriter::new(io::stdout().lock());
         serde_json::to_writer(&mut out, summary)?;
         writeln!(out)?;
         out.flush()?;
     } else if args.csv {
-        let out = io::stdout().lock();
-        csv_tables::write(out, summary)?;
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        csv_tables::write(&mut out, summary)?;
+        out.flush()?;
     } else if let Some(path) = &args.output {
         let html = page::render(summary)?;
         std::fs::write(path, html)
