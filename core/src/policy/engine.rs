@@ -61,7 +61,21 @@ pub struct Context<'a> {
     pub time: Timestamp,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The request for `url` in this context, with no content scanned: the
+    /// one place a context becomes what a policy evaluates.
+    pub(crate) fn request<'r>(self, url: &'r CanonicalUrl) -> Request<'r>
+    where
+        'a: 'r,
+    {
+        Request {
+            group: self.group,
+            age: self.age,
+            device: self.device,
+            ..Request::new(url, self.time)
+        }
+    }
+
     /// A context at `time` with no group, age or device.
     ///
     /// ```
@@ -217,16 +231,7 @@ impl<B: AsRef<[u8]>> Engine<B> {
     /// ```
     pub fn decide(&self, url: &CanonicalUrl, context: Context<'_>) -> Decision {
         let classification = self.classifier.classify(url);
-        let request = Request {
-            url,
-            group: context.group,
-            age: context.age,
-            device: context.device,
-            time: context.time,
-            #[cfg(feature = "content")]
-            content: &[],
-        };
-        self.policy.evaluate(&request, &classification)
+        self.policy.evaluate(&context.request(url), &classification)
     }
 
     /// [`Engine::decide`] with the request's content already scanned (page
@@ -262,12 +267,8 @@ impl<B: AsRef<[u8]>> Engine<B> {
     ) -> Decision {
         let classification = self.classifier.classify(url);
         let request = Request {
-            url,
-            group: context.group,
-            age: context.age,
-            device: context.device,
-            time: context.time,
             content,
+            ..context.request(url)
         };
         self.policy.evaluate(&request, &classification)
     }

@@ -388,16 +388,9 @@ pub fn rules<B: AsRef<[u8]>>(
     let bundle = engine.classifier().bundle();
     let url = CanonicalUrl::parse("http://dnr-export.invalid/")
         .map_err(|e| ExportError::Options(e.to_string()))?;
-    let request = Request {
-        url: &url,
-        group: context.group,
-        age: context.age,
-        device: context.device,
-        time: context.time,
-        // Declarative rules cannot read a page: content limits never apply.
-        #[cfg(feature = "content")]
-        content: &[],
-    };
+    // Declarative rules cannot read a page: no content, so content limits
+    // never apply.
+    let request = context.request(&url);
     let mut plan = Plan::new(bundle, engine.policy(), request);
     plan.walk(bundle)?;
     plan.finish(bundle, engine.policy(), &request, options)
