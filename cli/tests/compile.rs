@@ -399,3 +399,43 @@ fn the_same_file_may_serve_two_categories() {
         "{lines:?}"
     );
 }
+
+/// `--strict` lists the engine of every regular expression, by file and
+/// line (issue 27: the summary says which engine each expression got);
+/// without it only the counts are printed, as every expression is on the
+/// anchored DFA.
+#[test]
+fn strict_mode_lists_the_engine_of_every_expression() {
+    let list = fixture("sgdiff/adult/expressions");
+    let arg = format!("adult={list}");
+    let engines = |strict: bool| -> Vec<String> {
+        let bundle = out(if strict { "engines-strict" } else { "engines" });
+        let mut args = vec!["compile"];
+        if strict {
+            args.push("--strict");
+        }
+        args.extend(["--list", &arg, "-o", bundle.to_str().unwrap()]);
+        let o = esafety(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        assert!(
+            err.contains("expressions: 5 (5 on an anchored DFA run from every position"),
+            "{err}"
+        );
+        err.lines()
+            .filter_map(|l| l.trim().strip_prefix(&format!("{list}:")))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(engines(false), Vec::<String>::new());
+    assert_eq!(
+        engines(true),
+        [
+            "1: anchored-dfa: `(^|[-/_.])porn([-/_.]|$)`",
+            r"2: anchored-dfa: `^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/x`",
+            r"3: anchored-dfa: `^expr\.example/`",
+            "4: anchored-dfa: `/XXX/`",
+            "5: anchored-dfa: `порно`",
+        ]
+    );
+}

@@ -15,7 +15,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use esafety::url::MAX_LINE_LEN;
 
@@ -372,6 +372,107 @@ fn helper_survives_sighup_and_reloads() {
         let answer = next(&rx, "a request after SIGHUP");
         assert!(answer.starts_with(&format!("{round} ERR")), "{answer}");
     }
+    assert!(child.try_wait().unwrap().is_none(), "the helper died");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+/// The child's standard error, line by line, as it comes.
+fn error_lines(child: &mut Child) -> mpsc::Receiver<String> {
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Replaces a file whole (rename), as a publisher would.
+fn replace(path: &std::path::Path, text: &str) {
+    let fresh = path.with_extension("new");
+    std::fs::write(&fresh, text).unwrap();
+    std::fs::rename(&fresh, path).unwrap();
+}
+
+fn hang_up(child: &Child) {
+    let hup = Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(hup.success());
+}
+
+/// SIGHUP wakes the reload at once (issue 30), with no poll tick between
+/// the signal and the load: each round replaces the policy (blocking
+/// gaming, then not), sends SIGHUP right after the previous reload went
+/// into service, and asks until the new policy answers. With the old
+/// 100 ms reloader tick a round took about 100 ms (the reloader had just
+/// gone back to sleep); here the rounds together must take less than half
+/// of that each. A policy that does not load then leaves the last engine
+/// serving.
+#[test]
+fn sighup_reloads_at_once_without_a_poll_tick() {
+    const ROUNDS: u32 = 20;
+    let scratch = Scratch::new("helper-hup-at-once");
+    let mut child = start(&scratch);
+    let policy = scratch.path().join("pupils.toml");
+    let allowing = "id = \"pupils\"\ndefault = \"allow\"\n";
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = answers(&mut child);
+    let err = error_lines(&mut child);
+    let mut channel = 0u64;
+    let mut ask = |stdin: &mut std::process::ChildStdin| {
+        channel += 1;
+        writeln!(stdin, "{channel} http://games.example/").unwrap();
+        stdin.flush().unwrap();
+        let answer = next(&rx, "a request for games.example");
+        let verdict = answer
+            .strip_prefix(&format!("{channel} "))
+            .unwrap_or_else(|| panic!("answer on the wrong channel: {answer}"));
+        verdict.split(' ').next().unwrap_or_default().to_string()
+    };
+    // Up and answering first, with the blocking policy.
+    assert_eq!(ask(&mut stdin), "ERR");
+    let started = Instant::now();
+    for round in 0..ROUNDS {
+        let (text, want) = if round % 2 == 0 {
+            (allowing, "OK")
+        } else {
+            (POLICY, "ERR")
+        };
+        replace(&policy, text);
+        hang_up(&child);
+        let asked = Instant::now();
+        while ask(&mut stdin) != want {
+            assert!(
+                asked.elapsed() < Duration::from_secs(30),
+                "round {round}: the new policy never answered"
+            );
+        }
+    }
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_millis(50) * ROUNDS,
+        "{ROUNDS} SIGHUP reloads took {took:?}: the reload waited for a tick"
+    );
+    // The last round put the blocking policy in service; a broken one is
+    // refused and the blocking one keeps serving.
+    replace(&policy, "id = \"pupils\"\ndefault = \"sometimes\"\n");
+    hang_up(&child);
+    let failure = loop {
+        let line = err
+            .recv_timeout(Duration::from_secs(30))
+            .expect("no word of the failed reload");
+        if line.contains("reload failed") {
+            break line;
+        }
+    };
+    assert!(failure.contains("keeps serving"), "{failure}");
+    assert_eq!(ask(&mut stdin), "ERR", "the old engine stopped serving");
     assert!(child.try_wait().unwrap().is_none(), "the helper died");
     drop(stdin);
     assert!(child.wait().unwrap().success());

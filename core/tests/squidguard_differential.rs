@@ -115,6 +115,17 @@ const REQUESTS: &[&str] = &[
     // expressions: non-ASCII text, escaped in the request.
     "http://ru.example/%D0%BF%D0%BE%D1%80%D0%BD%D0%BE/",
     "http://ru.example/%D0%BF%D0%BE%D1%80%D0%BD/",
+    // expressions: Cyrillic with lowercase escapes, raw UTF-8, capitals
+    // (squidGuard's REG_ICASE folds bytes, not Cyrillic letters: neither
+    // tool matches `ПОРНО` to `порно`), in the query, and in a host
+    // (browsers send it as punycode).
+    "http://ru.example/%d0%bf%d0%be%d1%80%d0%bd%d0%be/",
+    "http://ru.example/порно/",
+    "http://ru.example/%D0%9F%D0%9E%D0%A0%D0%9D%D0%9E/",
+    "http://ru.example/ПОРНО/",
+    "http://ru.example/search?q=%D0%BF%D0%BE%D1%80%D0%BD%D0%BE",
+    "http://xn--m1abbbg.example/",
+    "http://порно.example/",
     // expressions: a strong_redirector-style expression.
     "http://www.google.co.uk/search?q=cache:x+teen",
     "http://images.google.com/images?hl=en&q=hot",
@@ -215,6 +226,12 @@ const DIFFERENCES: &[Difference] = &[
         squidguard: None,
         esafety: Some("adult"),
         why: "squidGuard's full URL keeps the port, so the `www.` line misses `www.kept.example:8080`; the canonical URL has no port",
+    },
+    Difference {
+        url: "http://порно.example/",
+        squidguard: Some("adult"),
+        esafety: None,
+        why: "a host is looked up as the browser sends it, in punycode (`xn--m1abbbg.example`, which neither tool matches to `порно`); squidGuard's regexec runs over the raw UTF-8 bytes Squid would never pass it for this host",
     },
 ];
 

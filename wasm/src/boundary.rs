@@ -317,7 +317,7 @@ pub(crate) fn plain(value: &JsValue, name: &str, code: Code) -> Result<JsValue, 
 /// The first own key of the object `copy` (a [`plain`] copy) that is not
 /// in `known`: serde-wasm-bindgen reads only the fields it knows, so a
 /// misspelt one would be dropped without a word.
-#[cfg(feature = "full")]
+#[cfg(any(feature = "full", feature = "record"))]
 pub(crate) fn unknown_key(copy: &JsValue, known: &[&str]) -> Option<String> {
     if !copy.is_object() {
         return None;

@@ -23,7 +23,7 @@ mod export;
 mod incident;
 mod policy;
 pub mod reader;
-#[cfg(feature = "full")]
+#[cfg(feature = "record")]
 mod record;
 mod request;
 #[cfg(feature = "full")]
@@ -39,7 +39,7 @@ pub use incident::{assess_incident, escalation_profiles};
 #[cfg(feature = "full")]
 pub use policy::lint_policy;
 pub use policy::{Engine, Policy};
-#[cfg(feature = "full")]
+#[cfg(feature = "record")]
 pub use record::search_terms;
 #[cfg(feature = "full")]
 pub use scan::{ScanStream, Scanner};

@@ -244,7 +244,7 @@ impl Engine {
     }
 
     /// The record of one request (the `record` module binds it).
-    #[cfg(feature = "full")]
+    #[cfg(feature = "record")]
     pub(crate) fn record_for(
         &self,
         url: &str,

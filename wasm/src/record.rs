@@ -38,7 +38,7 @@ enum TimeArg {
     Text(String),
 }
 
-/// `{pseudonymKey?: Uint8Array, clientIp?: boolean}`.
+/// `{pseudonymKey?: Uint8Array, clientIp?: boolean, proceeded?: boolean}`.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct Options {
@@ -46,6 +46,8 @@ struct Options {
     pseudonym_key: Option<Vec<u8>>,
     #[serde(default)]
     client_ip: Option<bool>,
+    #[serde(default)]
+    proceeded: Option<bool>,
 }
 
 /// A `Uint8Array` (or array of numbers) as bytes.
@@ -120,16 +122,16 @@ fn record_of(
         Options::default()
     } else {
         let options = boundary::plain(&options, "options", Code::InvalidRequest)?;
-        const OPTIONS: [&str; 2] = ["pseudonymKey", "clientIp"];
+        const OPTIONS: [&str; 3] = ["pseudonymKey", "clientIp", "proceeded"];
         if let Some(key) = boundary::unknown_key(&options, &OPTIONS) {
             return Err(bad(format!(
-                "unknown record option `{}`; the options are pseudonymKey and clientIp",
+                "unknown record option `{}`; the options are pseudonymKey, clientIp and proceeded",
                 key.chars().take(64).collect::<String>()
             )));
         }
         serde_wasm_bindgen::from_value(options).map_err(|e| {
             bad(format!(
-                "record options are `{{pseudonymKey?, clientIp?}}`: {e}"
+                "record options are `{{pseudonymKey?, clientIp?, proceeded?}}`: {e}"
             ))
         })?
     };
@@ -177,7 +179,13 @@ fn record_of(
         group,
         age,
     };
-    Ok(engine.record_for(&r.url, &identity, time, &record_options))
+    let mut record = engine.record_for(&r.url, &identity, time, &record_options);
+    if options.proceeded == Some(true) {
+        // The core marks only a warning as continued past: a request the
+        // policy blocks stays a block whatever the host says.
+        record.mark_proceeded();
+    }
+    Ok(record)
 }
 
 #[wasm_bindgen]
@@ -191,8 +199,11 @@ impl Engine {
     /// `terrorism` match has the digest id as `url`.
     ///
     /// `options`: `{pseudonymKey?: Uint8Array (16+ bytes), clientIp?:
-    /// false}` to write the user as a keyed-hash pseudonym and leave the
-    /// address out.
+    /// false, proceeded?: true}` to write the user as a keyed-hash
+    /// pseudonym, leave the address out, and record that the user
+    /// continued past the warning (`proceeded: true`, as `squid-helper`
+    /// records a proceed; only a `warn` decision is marked: a block stays
+    /// a block and its record has no `proceeded`).
     ///
     /// Throws an `Error` with code `invalid-request` for a malformed
     /// request.

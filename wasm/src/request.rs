@@ -6,9 +6,9 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-#[cfg(feature = "full")]
+#[cfg(any(feature = "full", feature = "record"))]
 use esafety::policy::{RequestError, context};
-#[cfg(feature = "full")]
+#[cfg(any(feature = "full", feature = "record"))]
 use jiff::Timestamp;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -107,7 +107,7 @@ extern "C" {
 }
 
 /// A request value the core's validator refused, with its wording.
-#[cfg(feature = "full")]
+#[cfg(any(feature = "full", feature = "record"))]
 pub(crate) fn rejected(e: RequestError) -> Failure {
     Failure::new(e.code(), e)
 }
@@ -234,14 +234,14 @@ impl<'a> JsRequest<'a> {
 }
 
 /// An age in whole years, 0 to 255 (read by the core).
-#[cfg(feature = "full")]
+#[cfg(any(feature = "full", feature = "record"))]
 pub(crate) fn age(n: f64) -> Result<u8, Failure> {
     context::age_from_number(n, &boundary::js_number(n)).map_err(rejected)
 }
 
 /// A time given as an RFC 3339 string with an offset (`Z` or
 /// `+01:00`), as epoch milliseconds, or as a `Date`.
-#[cfg(feature = "full")]
+#[cfg(any(feature = "full", feature = "record"))]
 pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
     // A number first: `Date.now()` is the common case, and each check is a
     // call into JavaScript (a number is never a string or a `Date`).
@@ -261,7 +261,7 @@ pub(crate) fn timestamp(value: &JsValue) -> Result<Timestamp, Failure> {
 }
 
 /// A time given as epoch milliseconds (read by the core).
-#[cfg(feature = "full")]
+#[cfg(any(feature = "full", feature = "record"))]
 fn from_millis(millis: f64) -> Result<Timestamp, Failure> {
     context::time_from_unix_millis(millis, &boundary::js_number(millis)).map_err(rejected)
 }

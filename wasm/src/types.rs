@@ -191,6 +191,8 @@ export interface RecordOptions {
   pseudonymKey?: Uint8Array;
   /** `false` leaves the client address out. */
   clientIp?: boolean;
+  /** `true`: the user continued past the warning (marks a `warn` record `proceeded`; a block stays unmarked). */
+  proceeded?: boolean;
 }
 
 /** `engine.record(request)`: one decision record, as `squid-helper --log` writes it. */

@@ -69,6 +69,25 @@ describe('engine.record', () => {
     assert.equal(engine.record({ url: 'http://a.example/', time: T, clientIp: '10.1.2.3' }, { clientIp: false }).client_ip, null);
   });
 
+  // As squid-helper records the request a warning page's pass let
+  // through: the warn record marked `proceeded: true`; a block is never
+  // marked, whatever the host says.
+  const proceedCases = [
+    ['a warned page continued to', 'http://mediafire.com/', 'warn', true],
+    ['a warned page not continued to', 'http://mediafire.com/', 'warn', false],
+    ['a blocked page the host says was continued to', 'https://www.bet365.com/', 'block', true],
+  ];
+  for (const [name, url, action, proceeded] of proceedCases) {
+    test(`proceeded: ${name}`, () => {
+      const rec = engine.record({ url, time: T, group: 'pupils', age: 14 }, { proceeded });
+      assert.equal(rec.action, action);
+      const marked = action === 'warn' && proceeded;
+      assert.equal(rec.proceeded, marked ? true : undefined);
+      const line = engine.recordJson({ url, time: T, group: 'pupils', age: 14 }, { proceeded });
+      assert.equal(line.endsWith(',"proceeded":true}'), marked, line);
+    });
+  }
+
   test('a statutory record holds the digest id, the alert and an incident draft, never the URL', () => {
     const rec = engine.record({ url: IWF_URL, time: T, user: 'ada', group: 'pupils', age: 14 });
     assert.equal(rec.action, 'block');
@@ -97,6 +116,7 @@ describe('engine.record', () => {
     ['a bad device', { url: 'http://a.example/', time: T, device: 'laptop' }, undefined, /laptop/],
     ['a short key', { url: 'http://a.example/', time: T, user: 'u' }, { pseudonymKey: new Uint8Array(4) }, /16/],
     ['an unknown option', { url: 'http://a.example/', time: T }, { pseudonym: KEY }, /pseudonym/],
+    ['a proceeded that is not a boolean', { url: 'http://a.example/', time: T }, { proceeded: 'yes' }, /proceeded/],
     ['a Proxy request', new Proxy({ url: 'http://a.example/', time: T }, { ownKeys() { throw new Error('trap'); } }), undefined, /cannot read `request`/],
     ['a throwing getter', Object.defineProperty({ time: T }, 'url', { enumerable: true, get() { throw new Error('getter'); } }), undefined, /cannot read `request`/],
   ];

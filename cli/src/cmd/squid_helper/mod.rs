@@ -21,7 +21,8 @@
 //!   `--no-client-ip` leaves addresses out.
 //! - **Alerts** ([`alerts`]): to standard error (cache.log) and to
 //!   `--alert-webhook URL` by HTTP POST.
-//! - **Live reload**: SIGHUP, or a change to the bundle, the policy, the site
+//! - **Live reload** ([`reload`]): SIGHUP (at once, through a self-pipe the
+//!   reloader waits on), or a change to the bundle, the policy, the site
 //!   file or a policy it names (checked every `--watch-interval-ms`), loads a
 //!   new engine set on a background thread and swaps it in whole between two
 //!   requests. A new set that does not load is reported on standard error
@@ -47,13 +48,13 @@ mod format;
 mod log;
 mod proceed;
 mod protocol;
+mod reload;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use esafety::policy::DecisionReport;
@@ -115,9 +116,7 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     // First of all: a SIGHUP that comes while the engines load (logrotate,
     // `squid -k reconfigure`) must not end the helper.
-    let hangup = Arc::new(AtomicBool::new(false));
-    signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&hangup))
-        .context("cannot watch for SIGHUP")?;
+    let hangup = reload::Hangups::register()?;
     let format = match &args.format {
         Some(text) => LineFormat::parse(text).map_err(|e| anyhow::anyhow!("--format: {e}"))?,
         None => LineFormat::default_for(args.protocol == Protocol::UrlRewrite),
@@ -157,7 +156,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => Some(Arc::new(log::RecordLog::open(path)?)),
         None => None,
     };
-    spawn_reloader(
+    reload::spawn(
         sources,
         Arc::clone(&current),
         log.clone(),
@@ -441,72 +440,4 @@ impl<W: Write> Batch<W> {
         written?;
         self.out.flush()
     }
-}
-
-/// Reloads on SIGHUP (reopening the log too) and when a file changes; a
-/// set that does not load leaves the old one in service.
-fn spawn_reloader(
-    sources: Sources,
-    current: engines::Current,
-    log: Option<Arc<log::RecordLog>>,
-    hangup: Arc<AtomicBool>,
-    interval: Duration,
-) {
-    std::thread::spawn(move || {
-        let tick = interval.min(Duration::from_millis(100));
-        let mut last_look = Instant::now();
-        // The files of a set that failed to load, as they were: try again
-        // only when they change again (or on SIGHUP).
-        let mut failed: Option<Vec<(PathBuf, Option<engines::Fingerprint>)>> = None;
-        loop {
-            std::thread::sleep(tick);
-            let hup = hangup.swap(false, Ordering::SeqCst);
-            if hup
-                && let Some(log) = &log
-                && let Err(e) = log.reopen()
-            {
-                eprintln!("esafety: {e:#}; still writing to the old file");
-            }
-            let due = last_look.elapsed() >= interval;
-            if !hup && !due {
-                continue;
-            }
-            last_look = Instant::now();
-            let changed = hup || {
-                let serving = engines::in_service(&current);
-                serving.files_changed()
-                    && failed.as_ref().is_none_or(|files| {
-                        files
-                            .iter()
-                            .any(|(p, seen)| engines::fingerprint(p) != *seen)
-                    })
-            };
-            if !changed {
-                continue;
-            }
-            let started = Instant::now();
-            match Engines::load(&sources) {
-                Ok(engines) => {
-                    let files = engines.files.len();
-                    engines::swap(&current, engines);
-                    failed = None;
-                    eprintln!(
-                        "esafety: reloaded ({files} files) in {} ms{}",
-                        started.elapsed().as_millis(),
-                        if hup { " on SIGHUP" } else { "" }
-                    );
-                }
-                Err(e) => {
-                    failed = Some(
-                        engines::in_service(&current)
-                            .files
-                            .iter()
-                            .map(|(p, _)| (p.clone(), engines::fingerprint(p)))
-                            .collect(),
-                    );
-                    eprintln!("esafety: reload failed, the engine in service keeps serving: {e:#}");
-                }
-            }
-        }
-    });
 }
