@@ -75,18 +75,22 @@ fn start_with(scratch: &Scratch, extra: &[&str]) -> Child {
         .unwrap()
 }
 
-/// The child's standard output, line by line, as it comes.
-fn answers(child: &mut Child) -> mpsc::Receiver<String> {
-    let stdout = child.stdout.take().unwrap();
+/// The lines of `stream`, as they come, read on a thread of their own.
+fn lines_of(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
+        for line in BufReader::new(stream).lines() {
             if tx.send(line.unwrap()).is_err() {
                 break;
             }
         }
     });
     rx
+}
+
+/// The child's standard output, line by line, as it comes.
+fn answers(child: &mut Child) -> mpsc::Receiver<String> {
+    lines_of(child.stdout.take().unwrap())
 }
 
 fn next(rx: &mpsc::Receiver<String>, what: &str) -> String {
@@ -379,16 +383,7 @@ fn helper_survives_sighup_and_reloads() {
 
 /// The child's standard error, line by line, as it comes.
 fn error_lines(child: &mut Child) -> mpsc::Receiver<String> {
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            if tx.send(line.unwrap()).is_err() {
-                break;
-            }
-        }
-    });
-    rx
+    lines_of(child.stderr.take().unwrap())
 }
 
 /// Replaces a file whole (rename), as a publisher would.
